@@ -1,0 +1,7 @@
+import type { Command } from '../command';
+
+/**
+ * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
+ * here, a test in test/cli/.
+ */
+export const commands: readonly Command[] = [];

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, GmemlabError } from '../log/diagnostic';
+import { cliMessages } from '../log/messages/cli';
+import { removePendingTemporaries } from '../io/atomic';
+import type { Command, CommandIO } from './command';
+import { commands } from './commands/index';
+import { VERSION } from '../version';
+
+/** The process-bound IO. */
+export const processIO: CommandIO = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+function overview(registry: readonly Command[]): string {
+  const width = Math.max(...registry.map((c) => c.name.length), 4);
+  const lines = registry.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `gmemlab ${VERSION}: trace-driven workbench for accelerator memory management\n\nUsage: gmemlab <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'gmemlab <command> --help' for a command's options.\n`;
+}
+
+/**
+ * Run the CLI with `argv` (without node and script). Returns the exit code (cli.md §1): 0 ok; 2 bad input or
+ * arguments (first stderr line `file:line:col: message` or `argument: message`, never a stack trace);
+ * 1 internal error (stack trace and a request to report it).
+ */
+export async function main(argv: readonly string[], io: CommandIO = processIO, registry: readonly Command[] = commands): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const sub = name === 'help' ? registry.find((c) => c.name === rest[0]) : undefined;
+    io.stdout(sub ? sub.usage : overview(registry));
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const cmd = registry.find((c) => c.name === name);
+  try {
+    if (!cmd) throw new GmemlabError(cliMessages.unknownCommand({}, name, registry.map((c) => c.name)));
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(cmd.usage);
+      return 0;
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...rest], options: cmd.options, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new GmemlabError(cliMessages.badArguments({}, cmd.name, (e as Error).message));
+    }
+    return await cmd.run({ positionals: parsed.positionals, values: parsed.values as never }, io);
+  } catch (e) {
+    if (e instanceof GmemlabError) {
+      io.stderr(`${formatDiagnostic(e.diagnostic)}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    io.stderr(`gmemlab: internal error: ${err?.stack ?? String(e)}\nThis is a bug in gmemlab; please report it with the command you ran.\n`);
+    return 1;
+  }
+}
+
+/** Entry point used by bin/gmemlab.js. */
+export function runCli(): void {
+  const onSignal = (sig: NodeJS.Signals): void => {
+    removePendingTemporaries();
+    process.stderr.write(`\ngmemlab: interrupted (${sig}); no partial output was left behind\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`gmemlab: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,113 @@
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { fail, GmemlabError } from '../log/diagnostic';
+import { ioMessages } from '../log/messages/io';
+
+/**
+ * Input files: regular files, optionally gzip-compressed (detected by the magic bytes 1f 8b, whatever the
+ * extension). Decompression is bounded: a stream expanding beyond `maxGunzipBytes` stops with `io.gzip-bomb`
+ * instead of filling memory or disk. Nothing is ever loaded whole; `head` is only the first bytes.
+ */
+
+/** Default cap on decompressed bytes: 200 × the compressed size plus 256 MiB, at most 64 GiB. */
+export function defaultGunzipLimit(compressedBytes: number): number {
+  const env = Number(process.env.GMEMLAB_MAX_GUNZIP_BYTES);
+  if (Number.isFinite(env) && env > 0) return env;
+  return Math.min(200 * compressedBytes + 256 * 1024 * 1024, 64 * 1024 ** 3);
+}
+
+export interface InputFile {
+  /** Path as given (used in messages). */
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly gzip: boolean;
+  /** Up to `headBytes` first (decompressed) bytes, for format sniffing. */
+  readonly head: Uint8Array;
+  /** Stream the (decompressed) content from the start; may be called more than once. */
+  chunks(): AsyncIterable<Buffer>;
+}
+
+export interface OpenInputOptions {
+  readonly headBytes?: number;
+  readonly maxGunzipBytes?: number;
+  readonly highWaterMark?: number;
+}
+
+/** Open an input file: checks it exists and is a file, reads its head, sets up bounded decompression. */
+export async function openInput(path: string, opts: OpenInputOptions = {}): Promise<InputFile> {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) fail(ioMessages.notAFile({ file: path }));
+    size = st.size;
+  } catch (e) {
+    if (e instanceof GmemlabError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') fail(ioMessages.notFound({ file: path }));
+    fail(ioMessages.unreadable({ file: path }, String(code ?? e)));
+  }
+  const raw = readRawHead(path, 2);
+  const gzip = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  const limit = opts.maxGunzipBytes ?? defaultGunzipLimit(size);
+  const hwm = opts.highWaterMark ?? 1 << 20;
+  const chunks = (): AsyncIterable<Buffer> => (gzip ? gunzipChunks(path, size, limit, hwm) : rawChunks(path, hwm));
+  const head = await readHead(chunks, opts.headBytes ?? 64 * 1024);
+  return { path, sizeBytes: size, gzip, head, chunks };
+}
+
+function readRawHead(path: string, n: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const got = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function readHead(chunks: () => AsyncIterable<Buffer>, n: number): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const c of chunks()) {
+      parts.push(c);
+      got += c.length;
+      if (got >= n) break;
+    }
+  } catch (e) {
+    // a corrupt gzip body shows up when the full content is read; the head is what could be decoded
+    if (!(e instanceof GmemlabError)) throw e;
+  }
+  return Buffer.concat(parts).subarray(0, n);
+}
+
+async function* rawChunks(path: string, hwm: number): AsyncIterable<Buffer> {
+  const s = createReadStream(path, { highWaterMark: hwm });
+  try {
+    for await (const c of s) yield c as Buffer;
+  } finally {
+    s.destroy();
+  }
+}
+
+async function* gunzipChunks(path: string, compressed: number, limit: number, hwm: number): AsyncIterable<Buffer> {
+  const src = createReadStream(path, { highWaterMark: hwm });
+  const gz = createGunzip({ chunkSize: 1 << 16 });
+  src.on('error', (e) => gz.destroy(e));
+  src.pipe(gz);
+  let total = 0;
+  try {
+    for await (const c of gz) {
+      total += (c as Buffer).length;
+      if (total > limit) fail(ioMessages.gzipBomb({ file: path }, limit, compressed));
+      yield c as Buffer;
+    }
+  } catch (e) {
+    if (e instanceof GmemlabError) throw e;
+    fail(ioMessages.gzipCorrupt({ file: path, offset: total }, (e as Error).message));
+  } finally {
+    src.destroy();
+    gz.destroy();
+  }
+}

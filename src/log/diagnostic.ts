@@ -1,0 +1,103 @@
+/**
+ * Diagnostics are data: every warning and error gmemlab reports is a `Diagnostic` built by one message
+ * factory (`src/log/messages/*.ts`), carried in results and asserted in tests by its `code`.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Where a problem was found. `line`/`col` are 1-based; `offset` is a 0-based byte offset (binary inputs). */
+export interface Location {
+  readonly file?: string;
+  readonly line?: number;
+  readonly col?: number;
+  readonly offset?: number;
+  readonly field?: string;
+}
+
+export interface Diagnostic extends Location {
+  /** Stable id of the message factory, e.g. `csv.unknown-op`. */
+  readonly code: string;
+  readonly severity: Severity;
+  /** Human text without the location prefix. */
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
+}
+
+/** What a message factory builds from its arguments (location is added by the factory). */
+export interface MessageText {
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
+}
+
+/** A message factory: call it with a location and the message's own arguments. */
+export interface MessageDef<A extends unknown[]> {
+  (where: Location, ...args: A): Diagnostic;
+  readonly code: string;
+  readonly severity: Severity;
+  /** What the user should do about it (for docs/errors.md). */
+  readonly advice: string;
+}
+
+/** Define one message factory. `code` must be unique across the catalogue (checked by a test). */
+export function defineMessage<A extends unknown[]>(
+  code: string,
+  severity: Severity,
+  advice: string,
+  build: (...args: A) => MessageText,
+): MessageDef<A> {
+  const f = (where: Location, ...args: A): Diagnostic => {
+    const t = build(...args);
+    const d: Record<string, unknown> = { code, severity, message: t.message };
+    for (const k of ['file', 'line', 'col', 'offset', 'field'] as const) if (where[k] !== undefined) d[k] = where[k];
+    if (t.expected !== undefined) d.expected = t.expected;
+    if (t.found !== undefined) d.found = t.found;
+    return d as unknown as Diagnostic;
+  };
+  return Object.assign(f, { code, severity, advice });
+}
+
+/**
+ * One-line rendering: `file:line:col: message (field 'x': expected …, found …)`.
+ * Binary inputs use `file:@offset`. Arguments problems (no file) start with `argument:`.
+ */
+export function formatDiagnostic(d: Diagnostic): string {
+  let where: string;
+  if (d.file !== undefined) {
+    where = d.file;
+    if (d.line !== undefined) where += `:${d.line}` + (d.col !== undefined ? `:${d.col}` : '');
+    else if (d.offset !== undefined) where += `:@${d.offset}`;
+  } else where = 'argument';
+  const parts: string[] = [];
+  if (d.field !== undefined) parts.push(`field '${d.field}'`);
+  if (d.expected !== undefined) parts.push(`expected ${d.expected}`);
+  if (d.found !== undefined) parts.push(`found ${d.found}`);
+  const detail = parts.length ? ` (${parts.join(', ')})` : '';
+  const sev = d.severity === 'error' ? '' : `${d.severity}: `;
+  return `${where}: ${sev}${d.message}${detail}`;
+}
+
+/**
+ * Thrown for bad input or bad arguments (CLI exit code 2). Everything else that escapes is an internal error
+ * (exit code 1). Never thrown from inside a simulation for trace content (decision E in gmem-model.md).
+ */
+export class GmemlabError extends Error {
+  readonly diagnostic: Diagnostic;
+  constructor(diagnostic: Diagnostic) {
+    super(formatDiagnostic(diagnostic));
+    this.name = 'GmemlabError';
+    this.diagnostic = diagnostic;
+  }
+}
+
+/** Shorthand: throw the diagnostic as a `GmemlabError`. */
+export function fail(d: Diagnostic): never {
+  throw new GmemlabError(d);
+}
+
+/** Quote a found value for messages, truncated so a 100 MB line never ends up in a message. */
+export function quote(value: string, max = 60): string {
+  const s = value.length > max ? `${value.slice(0, max)}…` : value;
+  return JSON.stringify(s);
+}

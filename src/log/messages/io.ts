@@ -1,0 +1,29 @@
+import { defineMessage } from '../diagnostic';
+
+/** Messages about opening and decoding input files. */
+export const ioMessages = {
+  notFound: defineMessage('io.not-found', 'error', 'Check the path; relative paths are resolved from the current folder.', () => ({
+    message: 'file not found',
+  })),
+  notAFile: defineMessage('io.not-a-file', 'error', 'Pass a regular file, not a folder or device.', () => ({
+    message: 'not a regular file',
+  })),
+  unreadable: defineMessage('io.unreadable', 'error', 'Check the file permissions.', (reason: string) => ({
+    message: `cannot read file: ${reason}`,
+  })),
+  gzipCorrupt: defineMessage('io.gzip-corrupt', 'error', 'The gzip stream is damaged or truncated; re-export or re-download it.', (reason: string) => ({
+    message: 'gzip data is corrupt or truncated',
+    expected: 'a complete gzip stream',
+    found: reason,
+  })),
+  gzipBomb: defineMessage(
+    'io.gzip-bomb',
+    'error',
+    'The file expands far more than any real trace does. If it is genuine, raise the limit with GMEMLAB_MAX_GUNZIP_BYTES (bytes).',
+    (limitBytes: number, compressedBytes: number) => ({
+      message: 'gzip input expands beyond the decompression limit; refusing to continue',
+      expected: `at most ${limitBytes} decompressed bytes`,
+      found: `more, from ${compressedBytes} compressed bytes`,
+    }),
+  ),
+} as const;

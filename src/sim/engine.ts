@@ -1,0 +1,142 @@
+import { DiagnosticLog } from '../log/collector';
+import type { SystemDef, SystemEnv } from '../systems/types';
+import { NO_AGENT, Op } from '../trace/event';
+import type { Trace } from '../trace/trace';
+import { CAUSE_FIELDS, Cause, SimClock } from './clock';
+import { COUNTER_FIELDS, Counters } from './counters';
+import { ResultEventLog } from './result-events';
+import { Rng } from './rng';
+import type { ResolvedRun, RunResult, RunSummary } from './run-types';
+import { SeriesSampler } from './series';
+
+export interface SimulateOptions {
+  /** Called after every batch with the rows processed so far (progress bars). */
+  readonly onProgress?: (eventsDone: number) => void;
+  /** Cooperative cancellation (SIGINT during a sweep): checked between batches. */
+  readonly signal?: AbortSignal;
+  /** Sample budget of the time series. */
+  readonly maxSamples?: number;
+}
+
+/**
+ * Phase 4: replay a trace through one system (architecture.md §2). Pure apart from reading the trace:
+ * the same resolved run and trace give the same result.
+ *
+ * Time (cli.md §5): before each row the gap since the previous row's trace time is charged as compute,
+ * except inside a kernel whose `kernel_begin` carries `dur_ns`: there the gaps are ignored and `dur_ns` is
+ * charged as compute at the matching `kernel_end` (or at the end of the trace). A `marker phase:*` with
+ * `dur_ns` charges that duration as compute at the marker. Everything else on the clock is charged by the
+ * system.
+ */
+export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Trace, opts: SimulateOptions = {}): Promise<RunResult> {
+  const clock = new SimClock();
+  const counters = new Counters();
+  const events = new ResultEventLog();
+  const log = new DiagnosticLog();
+  const env: SystemEnv = {
+    platform: run.platform,
+    clock,
+    counters,
+    events,
+    log,
+    rng: new Rng(run.seed),
+    debug: run.debug,
+    traceName: run.traceName,
+  };
+  const model = def.create(run.params, env);
+  const sampler = new SeriesSampler(opts.maxSamples);
+  const reader = trace.read();
+  const debug = run.debug && model.checkInvariants !== undefined;
+
+  let lastTraceNs = 0;
+  let kernelAgent = NO_AGENT; // agent of the open kernel that carries dur_ns
+  let kernelDurNs = 0;
+  for await (const b of reader) {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
+    const { op, tNs, durNs, agent, count } = b;
+    for (let i = 0; i < b.length; i++) {
+      const t = tNs[i]!;
+      const o = op[i]!;
+      if (kernelAgent === NO_AGENT && t > lastTraceNs) clock.charge(Cause.compute, t - lastTraceNs);
+      lastTraceNs = t;
+      counters.events++;
+      if (o === Op.access) counters.accesses += count[i]!;
+      else if (o === Op.kernelBegin) {
+        if (kernelAgent === NO_AGENT && !Number.isNaN(durNs[i]!)) {
+          kernelAgent = agent[i]!;
+          kernelDurNs = durNs[i]!;
+        }
+      } else if (o === Op.marker && !Number.isNaN(durNs[i]!)) clock.charge(Cause.compute, durNs[i]!);
+      model.step(b, i);
+      if (o === Op.kernelEnd && agent[i] === kernelAgent) {
+        clock.charge(Cause.compute, kernelDurNs);
+        kernelAgent = NO_AGENT;
+      }
+      if (debug) model.checkInvariants!();
+      if (sampler.due(clock.nowNs)) sampler.sample(clock.nowNs, counters, model.residentBytes());
+    }
+    opts.onProgress?.(counters.events);
+  }
+  if (kernelAgent !== NO_AGENT) clock.charge(Cause.compute, kernelDurNs);
+  const extra = model.finish();
+  if (debug) model.checkInvariants!();
+  sampler.sample(clock.nowNs, counters, model.residentBytes());
+
+  const warnings = mergeCounts(reader.log.countsByCode(), log.countsByCode());
+  const summary = buildSummary(run, clock, counters, extra, warnings);
+  return {
+    summary,
+    run,
+    series: sampler.result(),
+    resultEvents: events.kept,
+    resultEventCounts: events.countsByKind(),
+    diagnostics: [...reader.log.examples(), ...log.examples()],
+    provenance: {
+      trace: run.traceName,
+      traceDigest: run.traceDigest,
+      traceMeta: reader.meta,
+      seed: run.seed,
+      version: run.version,
+      specHash: run.specHash,
+      profileSources: {
+        device: run.platform.device.sources,
+        link: run.platform.link.sources,
+        host: run.platform.host.sources,
+      },
+    },
+  };
+}
+
+function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  return out;
+}
+
+function buildSummary(
+  run: ResolvedRun,
+  clock: SimClock,
+  counters: Counters,
+  extra: Readonly<Record<string, number>>,
+  warnings: Record<string, number>,
+): RunSummary {
+  const row: Record<string, unknown> = {
+    system: run.system,
+    preset: run.preset,
+    params: run.params,
+    profile: run.platform.id,
+    capacityBytes: run.capacityBytes,
+    footprintBytes: run.footprintBytes,
+    oversub: run.oversub,
+  };
+  for (const f of COUNTER_FIELDS) row[f] = counters[f];
+  row.simTimeNs = clock.nowNs;
+  CAUSE_FIELDS.forEach((f, i) => (row[f] = clock.byCause[i]));
+  row.extra = extra;
+  row.specHash = run.specHash;
+  row.traceDigest = run.traceDigest;
+  row.seed = run.seed;
+  row.version = run.version;
+  row.warnings = warnings;
+  return row as unknown as RunSummary;
+}

@@ -1,0 +1,107 @@
+import type { Diagnostic } from '../log/diagnostic';
+import type { Platform } from '../profiles/types';
+import type { ParamValue } from '../systems/types';
+import type { ResultEvent } from './result-events';
+
+/**
+ * A fully resolved run (phase 3 output): every default filled, every override applied, validated.
+ * Model code never applies defaults of its own. `specHash` = hashOf(everything here except `specHash`,
+ * `traceName` and `debug`), so a renamed trace file or debug mode does not change the hash.
+ */
+export interface ResolvedRun {
+  /** The `--system` item as given, e.g. `uvm:prefetch=none`. */
+  readonly system: string;
+  /** The preset it names, e.g. `uvm`. */
+  readonly preset: string;
+  /** The model behind the preset, e.g. `gmem` for `gmem-linux`. */
+  readonly model: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Resolved platform; its device capacity is the capacity used. */
+  readonly platform: Platform;
+  readonly capacityBytes: number;
+  readonly footprintBytes: number;
+  /** `--oversub` ratio, or null when capacity came from the profile. */
+  readonly oversub: number | null;
+  readonly seed: number;
+  readonly traceDigest: string;
+  readonly traceName: string;
+  /** gmemlab version. */
+  readonly version: string;
+  readonly debug: boolean;
+  readonly specHash: string;
+}
+
+/** One result row: exactly the fields of cli.md §4 (names are a contract). */
+export interface RunSummary {
+  readonly system: string;
+  readonly preset: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly profile: string;
+  readonly capacityBytes: number;
+  readonly footprintBytes: number;
+  readonly oversub: number | null;
+  readonly events: number;
+  readonly accesses: number;
+  readonly deviceFaults: number;
+  readonly cpuFaults: number;
+  readonly zeroFills: number;
+  readonly migrationsH2D: number;
+  readonly migrationsD2H: number;
+  readonly bytesH2D: number;
+  readonly bytesD2H: number;
+  readonly prefetchedBytes: number;
+  readonly evictions: number;
+  readonly tlbInvalidations: number;
+  readonly mapOps: number;
+  readonly unmapOps: number;
+  readonly remoteAccesses: number;
+  readonly oomEvents: number;
+  readonly errorEvents: number;
+  readonly simTimeNs: number;
+  readonly timeComputeNs: number;
+  readonly timeFaultNs: number;
+  readonly timeTransferNs: number;
+  readonly timeEvictNs: number;
+  readonly timeInvalidateNs: number;
+  readonly timeMapNs: number;
+  readonly timeRemoteNs: number;
+  readonly timeOtherNs: number;
+  readonly extra: Readonly<Record<string, number>>;
+  readonly specHash: string;
+  readonly traceDigest: string;
+  readonly seed: number;
+  readonly version: string;
+  /** Warning counts by message code (includes lenient-import skip counts when the trace was imported leniently). */
+  readonly warnings: Readonly<Record<string, number>>;
+}
+
+/**
+ * Sampled time series of one run, columnar (equal-length arrays). Samples are taken on simulated time at a
+ * uniform interval that doubles whenever the sample budget fills (bounded memory for any trace length).
+ * Counters are cumulative; charts derive rates.
+ */
+export interface RunSeries {
+  readonly tNs: number[];
+  readonly events: number[];
+  readonly deviceFaults: number[];
+  readonly cpuFaults: number[];
+  readonly bytesH2D: number[];
+  readonly bytesD2H: number[];
+  readonly evictions: number[];
+  readonly mapOps: number[];
+  readonly unmapOps: number[];
+  readonly residentBytes: number[];
+}
+
+export interface RunResult {
+  readonly summary: RunSummary;
+  readonly run: ResolvedRun;
+  readonly series: RunSeries;
+  /** The first result events (all are counted in the summary). */
+  readonly resultEvents: readonly ResultEvent[];
+  readonly resultEventCounts: Readonly<Record<string, number>>;
+  /** First examples of each warning code. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Where the numbers came from: importer, source digest, profile sources, seed, version. */
+  readonly provenance: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,45 @@
+import { MiB, roundUp } from '../units';
+import type { EventBatch } from './batch';
+import { DEVICE_ACCESSIBLE_MASK, Op } from './event';
+
+/** Granule every device-accessible allocation is rounded up to for the footprint (cli.md §3). */
+export const FOOTPRINT_GRANULE_BYTES = 2 * MiB;
+
+/**
+ * Trace footprint (cli.md §3): the peak over time of live bytes in device-accessible allocations
+ * (`managed`, `peer_shared`, `device`), each rounded up to 2 MiB. Feed every batch in order, then read
+ * `peakBytes`. A `free` of an address that is not live is ignored here (the importer warns about it).
+ */
+export class FootprintTracker {
+  private readonly live = new Map<number, number>();
+  liveBytes = 0;
+  peakBytes = 0;
+
+  update(b: EventBatch): void {
+    const { op, flags, va, bytes } = b;
+    for (let i = 0; i < b.length; i++) {
+      const o = op[i];
+      if (o === Op.alloc) {
+        if ((flags[i]! & DEVICE_ACCESSIBLE_MASK) === 0) continue;
+        const size = roundUp(bytes[i]!, FOOTPRINT_GRANULE_BYTES);
+        const prev = this.live.get(va[i]!);
+        if (prev !== undefined) this.liveBytes -= prev;
+        this.live.set(va[i]!, size);
+        this.liveBytes += size;
+        if (this.liveBytes > this.peakBytes) this.peakBytes = this.liveBytes;
+      } else if (o === Op.free) {
+        const prev = this.live.get(va[i]!);
+        if (prev === undefined) continue;
+        this.live.delete(va[i]!);
+        this.liveBytes -= prev;
+      }
+    }
+  }
+}
+
+/** Footprint of a set of batches. */
+export function footprintOf(batches: Iterable<EventBatch>): number {
+  const f = new FootprintTracker();
+  for (const b of batches) f.update(b);
+  return f.peakBytes;
+}

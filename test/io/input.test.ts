@@ -1,0 +1,45 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openInput } from '../../src/io/input';
+import { GmemlabError } from '../../src/log/diagnostic';
+import { ioMessages } from '../../src/log/messages/io';
+
+const dir = mkdtempSync(join(tmpdir(), 'gmemlab-in-'));
+
+async function readAll(p: string, opts = {}): Promise<string> {
+  const f = await openInput(p, opts);
+  const parts: Buffer[] = [];
+  for await (const c of f.chunks()) parts.push(c);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+test('plain and gzip inputs read the same content; gzip is found by its magic bytes', async () => {
+  const text = 'hello,world\n'.repeat(1000);
+  writeFileSync(join(dir, 'a.csv'), text);
+  writeFileSync(join(dir, 'a.bin'), gzipSync(text));
+  assert.equal(await readAll(join(dir, 'a.csv')), text);
+  assert.equal(await readAll(join(dir, 'a.bin')), text);
+  const f = await openInput(join(dir, 'a.bin'), { headBytes: 5 });
+  assert.equal(f.gzip, true);
+  assert.equal(Buffer.from(f.head).toString(), 'hello');
+});
+
+test('a missing file is an io.not-found error naming the file', async () => {
+  await assert.rejects(openInput(join(dir, 'nope.csv')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.notFound.code && e.diagnostic.file === join(dir, 'nope.csv'));
+});
+
+test('a zip-bomb-like gzip stream is rejected once it expands past the limit', async () => {
+  const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024)); // 64 MiB of zeros → ~64 KiB compressed
+  writeFileSync(join(dir, 'bomb.gz'), bomb);
+  await assert.rejects(readAll(join(dir, 'bomb.gz'), { maxGunzipBytes: 8 * 1024 * 1024 }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.gzipBomb.code);
+});
+
+test('a truncated gzip stream is an io.gzip-corrupt error, not a crash', async () => {
+  const gz = gzipSync('x'.repeat(100000));
+  writeFileSync(join(dir, 'cut.gz'), gz.subarray(0, gz.length - 20));
+  await assert.rejects(readAll(join(dir, 'cut.gz')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.gzipCorrupt.code);
+});

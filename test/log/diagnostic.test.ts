@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { defineMessage, formatDiagnostic, GmemlabError, quote } from '../../src/log/diagnostic';
+import { DiagnosticLog } from '../../src/log/collector';
+
+const demo = defineMessage('demo.bad-size', 'error', 'fix it', (found: string) => ({ message: 'size is not a number', expected: 'a decimal integer', found }));
+
+test('a message factory stamps its code, severity and location', () => {
+  const d = demo({ file: 't.csv', line: 3, col: 5, field: 'bytes' }, '"x"');
+  assert.deepEqual(d, { code: 'demo.bad-size', severity: 'error', message: 'size is not a number', file: 't.csv', line: 3, col: 5, field: 'bytes', expected: 'a decimal integer', found: '"x"' });
+  assert.equal(demo.code, 'demo.bad-size');
+  assert.equal(demo.advice, 'fix it');
+});
+
+test('formatDiagnostic starts with file:line:col and names field, expected and found', () => {
+  const d = demo({ file: 't.csv', line: 3, col: 5, field: 'bytes' }, '"x"');
+  assert.equal(formatDiagnostic(d), `t.csv:3:5: size is not a number (field 'bytes', expected a decimal integer, found "x")`);
+  assert.equal(new GmemlabError(d).message, formatDiagnostic(d));
+});
+
+test('binary locations use @offset and argument problems start with argument:', () => {
+  assert.match(formatDiagnostic(demo({ file: 'a.pickle', offset: 17 }, '0x93')), /^a\.pickle:@17: /);
+  assert.match(formatDiagnostic(demo({}, 'x')), /^argument: /);
+});
+
+test('quote truncates long values so messages stay short', () => {
+  assert.equal(quote('a'.repeat(100), 5), JSON.stringify('aaaaa…'));
+});
+
+test('DiagnosticLog counts every diagnostic but keeps only the first few per code', () => {
+  const log = new DiagnosticLog(2);
+  for (let i = 1; i <= 5; i++) log.add(demo({ line: i }, String(i)));
+  assert.equal(log.count('demo.bad-size'), 5);
+  assert.equal(log.total, 5);
+  assert.deepEqual(log.examples().map((d) => d.line), [1, 2]);
+  assert.deepEqual(log.countsByCode(), { 'demo.bad-size': 5 });
+});
