@@ -1,0 +1,45 @@
+import type { Rng } from '../sim/rng';
+import type { ParamDoc, ParamValue } from '../systems/types';
+
+/**
+ * Eviction policies own ORDERING METADATA ONLY (architecture.md §5, libCacheSim style): the system owns the
+ * fault/evict/insert loop and residency state; the policy only answers "which slot next". Slots are the
+ * system's eviction granules (a 4 KiB frame, a 2 MiB root chunk, a whole buffer), numbered 0..slots-1.
+ */
+
+/** Why a resident slot was touched (policies decide which reasons refresh recency). */
+export const TouchReason = { access: 0, markHot: 1, willneed: 2, prefetch: 3 } as const;
+export type TouchReasonCode = (typeof TouchReason)[keyof typeof TouchReason];
+
+export interface EvictionPolicy {
+  /** Slot became resident at simulated time `tNs`. */
+  onInsert(slot: number, tNs: number): void;
+  /** A resident slot was touched. */
+  onTouch(slot: number, tNs: number, why: TouchReasonCode): void;
+  /** Slot left residency (evicted, freed or discarded). */
+  onRemove(slot: number): void;
+  /**
+   * The slot to evict next: resident and evictable per `env.isEvictable`, or -1 if none is.
+   * Pure: calling it twice without other calls in between returns the same slot and changes nothing
+   * (randomised policies draw from a stream advanced only by `onInsert`/`onRemove`, or are otherwise
+   * deterministic for a seed). The system evicts, then calls `onRemove`.
+   */
+  victim(tNs: number): number;
+}
+
+/** What a policy may read: capacity, the seeded RNG, and the system's view of evictability. */
+export interface PolicyEnv {
+  /** Number of slots (device capacity in eviction granules). */
+  readonly slots: number;
+  readonly rng: Rng;
+  /** False for pinned, WILLNEED, wired or in-flight slots. Must be cheap. */
+  isEvictable(slot: number): boolean;
+}
+
+export interface EvictionPolicyDef<P extends Record<string, ParamValue> = Record<string, ParamValue>> {
+  readonly name: string;
+  readonly summary: string;
+  readonly defaults: Readonly<P>;
+  readonly params: Readonly<Record<keyof P & string, ParamDoc>>;
+  create(params: Readonly<P>, env: PolicyEnv): EvictionPolicy;
+}
