@@ -71,6 +71,23 @@ test('each chart is ONE output with the vega-lite spec, a PNG with its CSS size,
   assert.ok(tour && tour.figures.length >= 1, 'the tour shows at least one chart');
 });
 
+test('progress lines in notebooks are one output updated in place, left in their final state', () => {
+  let seen = 0;
+  for (const r of runs) {
+    const nb = parseNotebook(readFileSync(r.executedPath!, 'utf8'), r.executedPath!);
+    for (const cell of nb.cells) {
+      for (const o of cell.outputs ?? []) {
+        const html = o.data?.['text/html'];
+        if (!(typeof html === 'string' ? html : (html as string[] | undefined)?.join(''))?.includes('gmemlab-progress')) continue;
+        seen++;
+        const text = o.data?.['text/plain'];
+        assert.match(typeof text === 'string' ? text : (text as string[]).join(''), / done in /, `${r.name}: progress output not finished`);
+      }
+    }
+  }
+  assert.ok(seen >= 1, 'the tour demonstrates progress (keep one progress line in a notebook so this path stays tested)');
+});
+
 test('browser: in the HTML exports every chart is a loaded, non-blank image (headless Chromium, offline)', async () => {
   const withCharts = runs.filter((r) => r.figures.length > 0 && r.htmlPath);
   assert.ok(withCharts.length >= 1);
