@@ -48,6 +48,11 @@ export type ProgressMode = 'notebook' | 'tty' | 'line' | 'off';
 export interface ProgressOptions {
   /** Draw here instead of the automatic choice (tests, custom UIs). */
   readonly sink?: ProgressSink;
+  /**
+   * A CLI command's output channels (`CommandIO`): outside a kernel, draw on `io.stderr`, as a bar when
+   * `io.isTTY`, else as plain lines. Default: the process's stderr.
+   */
+  readonly io?: { stderr(text: string): void; readonly isTTY: boolean };
   /** Force a mode (default: env `GMEMLAB_PROGRESS`, else automatic). */
   readonly mode?: ProgressMode;
 }
@@ -69,7 +74,10 @@ export function progress(total: number, label: string, opts: ProgressOptions = {
   if (!sink) {
     const mode = opts.mode ?? progressMode();
     if (mode === 'off') return NOOP;
-    sink = mode === 'notebook' ? notebookSink() : mode === 'tty' ? ttySink(process.stderr) : lineSink((s) => process.stderr.write(s));
+    const io = opts.io;
+    const m = io && mode !== 'notebook' && opts.mode === undefined && process.env.GMEMLAB_PROGRESS === undefined ? (io.isTTY ? 'tty' : 'line') : mode;
+    const write = io ? (s: string) => io.stderr(s) : (s: string) => void process.stderr.write(s);
+    sink = m === 'notebook' ? notebookSink() : m === 'tty' ? ttySink({ write, columns: process.stderr.columns }) : lineSink(write);
     if (!sink) return NOOP;
   }
   return new Tracker(Number.isFinite(total) && total > 0 ? total : 0, label, sink);

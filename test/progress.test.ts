@@ -117,3 +117,17 @@ test('the notebook bundle shows an HTML progress element with an escaped label a
 test('notebookSink is unavailable outside a kernel', () => {
   assert.equal(notebookSink(undefined), undefined);
 });
+
+test("a CLI command's io gets the bar when it is a terminal and a plain final line otherwise", () => {
+  let plain = '';
+  const p = progress(3, 'import', { io: { stderr: (s) => void (plain += s), isTTY: false } });
+  p.tick(3);
+  p.done();
+  assert.match(plain, /^import: 3\/3 done in \d+\.\d s\n$/);
+  let tty = '';
+  const q = progress(3, 'import', { io: { stderr: (s) => void (tty += s), isTTY: true } });
+  q.tick(3);
+  q.done();
+  assert.match(tty, /^\r\[\.+\] import: 0\/3 \(0%\)/);
+  assert.ok(tty.endsWith('\u001b[K\n'));
+});

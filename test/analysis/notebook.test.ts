@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
-import { show } from '../../src/analysis/notebook';
+import { fullScale, show } from '../../src/analysis/notebook';
 import { VEGALITE_MIME } from '../../src/analysis/render';
 import type { DisplayContent } from '../../src/workbench/kernel-display';
 import { PROJECT_ROOT } from '../../src/version';
@@ -67,4 +67,10 @@ test('inside a kernel show() sends exactly one display output with spec, PNG, SV
   assert.deepEqual(Object.keys(content.data).sort(), ['application/vnd.vegalite.v5+json', 'image/png', 'image/svg+xml', 'text/plain']);
   assert.equal(content.data[VEGALITE_MIME], spec);
   assert.ok(!existsSync(join(PROJECT_ROOT, 'out', 'figures', 'kernel-unit-test-nofile.png')));
+});
+
+test('fullScale() follows GMEMLAB_FULL, which `npm start -- --full` sets', () => {
+  assert.equal(fullScale({}), false);
+  assert.equal(fullScale({ GMEMLAB_FULL: '0' }), false);
+  assert.equal(fullScale({ GMEMLAB_FULL: '1' }), true);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -52,4 +52,16 @@ test('the bootstrap script rejects an unknown step with its usage and exit code 
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'bootstrap.mjs'), 'everything'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /usage: node scripts\/bootstrap\.mjs \[all\|npm\|debs\]/);
+});
+
+test('as a non-root user a missing package stops set-up with the exact command to run', { skip: process.getuid?.() !== 0 || !existsSync('/usr/sbin/runuser') ? 'needs root and runuser to switch to an unprivileged user' : false }, () => {
+  const code = `import(${JSON.stringify(join(PROJECT_ROOT, 'scripts', 'bootstrap.mjs'))}).then((b) => {
+    try { b.ensureDebPackages({ wanted: ['chromium', 'gmemlab-no-such-package'] }); console.log('installed?'); }
+    catch (e) { console.log(e.constructor.name + ': ' + e.message); }
+  })`;
+  const r = spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, '-e', code], { cwd: tmpdir(), encoding: 'utf8' });
+  assert.equal(r.stdout.trim(), [
+    'SetupError: gmemlab setup: missing Debian packages: gmemlab-no-such-package. Install them with:',
+    '  sudo apt-get update && sudo apt-get install -y --no-install-recommends gmemlab-no-such-package',
+  ].join('\n'), r.stderr);
 });
