@@ -125,7 +125,13 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
     return { ...base, status: 'error', seconds: seconds(), figures: listFigures(figuresDir, name), failures: [], problems: [d], log: tail(r.stderr, 25) };
   }
   const text = r.stdout.toString('utf8');
-  const nb = parseNotebook(text, path);
+  let nb;
+  try {
+    nb = parseNotebook(text, path);
+  } catch (e) {
+    const d = notebookMessages.nbconvertFailed({ file: path }, `its output is not a notebook (${(e as Error).message})`);
+    return { ...base, status: 'error', seconds: seconds(), figures: listFigures(figuresDir, name), failures: [], problems: [d], log: tail(r.stderr, 25) };
+  }
   const executedPath = join(outDir, `${name}.ipynb`);
   writeFileAtomic(executedPath, text);
   const failures = findFailures(nb);

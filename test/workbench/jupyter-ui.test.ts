@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { notebookServerArgs, notebookUrl } from '../../src/workbench/jupyter-ui';
 import { KERNEL_DISPLAY_NAME } from '../../src/workbench/kernel';
@@ -24,7 +24,7 @@ test('the server binds 127.0.0.1 only, opens notebooks/, never opens a browser a
   const args = notebookServerArgs({ port: 8890, root: '/p', allowRoot: false });
   assert.deepEqual(args, [
     'notebook', '--NotebookApp.ip=127.0.0.1', '--NotebookApp.port=8890', '--NotebookApp.port_retries=0', '--NotebookApp.open_browser=False',
-    '--NotebookApp.notebook_dir=/p', '--NotebookApp.default_url=/tree/notebooks',
+    '--NotebookApp.notebook_dir=/p', '--NotebookApp.default_url=/tree/notebooks', '--FileCheckpoints.checkpoint_dir=/p/.gmemlab-cache/jupyter/checkpoints',
   ]);
   assert.ok(!args.some((a) => /token/i.test(a)), 'the token is passed in the environment, not visible in ps');
   assert.ok(notebookServerArgs({ port: 1, root: '/p', allowRoot: true }).includes('--allow-root'));
@@ -57,6 +57,10 @@ test('npm run notebook serves the notebooks with the gmemlab kernel and refuses 
     assert.equal(specs.kernelspecs.tslab?.spec.argv[1], join(PROJECT_ROOT, 'scripts', 'tslab-kernel.js'));
     const dir = (await (await fetch(`${base}/api/contents/notebooks?token=${token}`)).json()) as { content: Array<{ name: string }> };
     assert.ok(dir.content.some((f) => f.name === 'tour.ipynb'));
+    const cp = await fetch(`${base}/api/contents/notebooks/tour.ipynb/checkpoints?token=${token}`, { method: 'POST' });
+    assert.equal(cp.status, 201, 'a checkpoint can be saved');
+    assert.ok(existsSync(join(toolPaths(PROJECT_ROOT).checkpoints, 'tour-checkpoint.ipynb')), 'checkpoints go to the cache');
+    assert.ok(!existsSync(join(PROJECT_ROOT, 'notebooks', '.ipynb_checkpoints')), 'no checkpoint folder beside the notebooks');
     const runtime = readdirSync(toolPaths(PROJECT_ROOT).jupyterRuntime);
     assert.ok(runtime.some((f) => /^nbserver-\d+\.json$/.test(f)), `server runtime file inside the project: ${runtime.join(', ')}`);
   } finally {
