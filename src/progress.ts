@@ -43,8 +43,10 @@ export interface ProgressSink {
   draw(state: ProgressState, final: boolean): void;
 }
 
+/** Where progress is drawn: notebook output, terminal bar, plain log lines, or nowhere. */
 export type ProgressMode = 'notebook' | 'tty' | 'line' | 'off';
 
+/** Options of `progress()`. */
 export interface ProgressOptions {
   /** Draw here instead of the automatic choice (tests, custom UIs). */
   readonly sink?: ProgressSink;

@@ -150,6 +150,7 @@ export function mergeBenchCsv(previousCsv: string | undefined, ran: readonly str
   return Papa.unparse([...kept, ...records], { columns: [...BENCH_CSV_COLUMNS], newline: '\n' }) + '\n';
 }
 
+/** Output channels of the runner (tests capture them). */
 export interface BenchIO {
   stdout(s: string): void;
   stderr(s: string): void;

@@ -19,6 +19,7 @@ kernel and prints the address to open, including the access token. Stop it with 
 The token is random per start unless JUPYTER_TOKEN is set.
 `;
 
+/** How to start the notebook server. */
 export interface NotebookServerOptions {
   readonly port: number;
   readonly root: string;

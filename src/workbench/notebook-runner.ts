@@ -30,6 +30,7 @@ export const HTML_DISPLAY_PRIORITY = [
   'text/html', 'application/pdf', 'text/latex', 'image/png', 'image/jpeg', 'image/svg+xml', 'text/markdown', 'text/plain',
 ] as const;
 
+/** Options of `runNotebook` / `runNotebooks`. */
 export interface NotebookRunOptions {
   readonly projectRoot: string;
   /** Executed copies and HTML exports (default `<root>/out/notebooks`). */
@@ -50,6 +51,7 @@ export interface NotebookRunOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** passed: every cell ran quietly; failed: a cell raised or wrote stderr; error: Jupyter itself failed. */
 export type NotebookStatus = 'passed' | 'failed' | 'error';
 
 /** The outcome of one notebook. */
@@ -169,7 +171,7 @@ export function listNotebooks(dir: string): string[] {
 
 /**
  * Pick notebooks by name: each filter selects notebooks whose file name contains it. No filters: all.
- * Throws a `notebook.none-selected` diagnostic (via the returned `error`) when a filter matches nothing.
+ * A filter that matches nothing gives a `notebook.none-selected` diagnostic in `error` (and nothing selected).
  */
 export function selectNotebooks(all: readonly string[], filters: readonly string[]): { selected: string[]; error?: Diagnostic } {
   if (filters.length === 0) return { selected: [...all] };

@@ -32,6 +32,7 @@ export function summaryTable(runs: readonly NotebookRun[]): string {
   );
 }
 
+/** Output channels of `npm start` (tests capture them). */
 export interface StartIO {
   stdout(s: string): void;
   stderr(s: string): void;
