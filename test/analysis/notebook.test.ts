@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { fullScale, show } from '../../src/analysis/notebook';
 import { VEGALITE_MIME } from '../../src/analysis/render';
 import type { DisplayContent } from '../../src/workbench/kernel-display';
 import { PROJECT_ROOT } from '../../src/version';
+import { tempDir } from '../helpers/temp-dir';
 
 const spec: TopLevelSpec = {
   width: 120,
@@ -18,7 +18,7 @@ const spec: TopLevelSpec = {
 };
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'gmemlab-show-'));
+  return tempDir('show');
 }
 
 test('outside a kernel show() writes <prefix>-<name>.png and .svg to the figures folder', async () => {

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import {
   chartBundle, chartText, CHART_FONT, compileSpec, FONT_FILES, renderChart, saveChart, svgSize, VEGALITE_MIME,
 } from '../../src/analysis/render';
+import { tempDir } from '../helpers/temp-dir';
 
 const spec: TopLevelSpec = {
   title: 'Live bytes',
@@ -74,7 +74,7 @@ test('the display bundle holds the spec, a PNG with its CSS size, the SVG when s
 });
 
 test('saveChart writes <stem>.png and .svg and refuses names that could escape the folder', async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'gmemlab-fig-')), 'figures');
+  const dir = join(tempDir('fig'), 'figures');
   const c = await renderChart(spec);
   const p = saveChart(c, dir, 'tour-live');
   assert.deepEqual(readdirSync(dir).sort(), ['tour-live.png', 'tour-live.svg']);

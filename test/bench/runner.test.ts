@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { benchMain, BENCH_CSV_COLUMNS, discoverBenchmarks, formatValue, mergeBenchCsv, withPeakRss } from '../../src/bench/runner';
 import { benchmarkProblem } from '../../src/bench/child';
 import { main } from '../../src/cli/main';
+import { tempDir } from '../helpers/temp-dir';
 
 function capture() {
   const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
@@ -53,7 +53,7 @@ test('an unknown benchmark name exits 2 naming the known ones', async () => {
 });
 
 test('smoke: the runner runs the render benchmark in quick mode in a child process and writes the CSV with machine info', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'gmemlab-bench-')), 'bench.csv');
+  const out = join(tempDir('bench'), 'bench.csv');
   const io = capture();
   assert.equal(await main(['bench', '--quick', 'render', '-o', out], io), 0, io.err);
   assert.match(io.out, /group\s+metric\s+value\s+unit\s+baseline\s+ratio\s+goal\s+note/);

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VEGALITE_MIME } from '../../src/analysis/render';
@@ -9,6 +9,7 @@ import { elementPixelStats, openChromium, openOffline } from '../../src/workbenc
 import { displayBundles, parseNotebook } from '../../src/workbench/notebook-json';
 import { failureReport, listNotebooks, runNotebooks, type NotebookRun } from '../../src/workbench/notebook-runner';
 import { PROJECT_ROOT } from '../../src/version';
+import { tempDir } from '../helpers/temp-dir';
 
 /**
  * The notebook test: executes every notebook in notebooks/ exactly as `npm start` does (into out/), then
@@ -33,7 +34,7 @@ function snapshot(paths: readonly string[]): string[] {
   return out;
 }
 
-const fakeHome = mkdtempSync(join(tmpdir(), 'gmemlab-home-'));
+const fakeHome = tempDir('home');
 const savedHome = process.env.HOME;
 let before_: string[] = [];
 let runs: NotebookRun[] = [];

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   aptCommand, DEB_PACKAGES, lockHash, missingDebPackages, nodeVersionOk, npmInstallReason, parseDpkgQuery, PROJECT_ROOT,
 } from '../../scripts/bootstrap.mjs';
+import { tempDir } from '../helpers/temp-dir';
 
 test('Node 20.19 is the oldest accepted version (require of ES modules)', () => {
   assert.equal(nodeVersionOk('v20.19.0'), true);
@@ -33,7 +33,7 @@ test('the required Debian packages are detected as installed and an unknown one 
 });
 
 test('npm ci is needed when node_modules is missing, unstamped, or stamped for another lockfile', () => {
-  const root = mkdtempSync(join(tmpdir(), 'gmemlab-boot-'));
+  const root = tempDir('boot');
   writeFileSync(join(root, 'package-lock.json'), '{"lockfileVersion":3}');
   assert.match(npmInstallReason(root)!, /missing/);
   mkdirSync(join(root, 'node_modules'));
@@ -59,7 +59,7 @@ test('as a non-root user a missing package stops set-up with the exact command t
     try { b.ensureDebPackages({ wanted: ['chromium', 'gmemlab-no-such-package'] }); console.log('installed?'); }
     catch (e) { console.log(e.constructor.name + ': ' + e.message); }
   })`;
-  const r = spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, '-e', code], { cwd: tmpdir(), encoding: 'utf8' });
+  const r = spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, '-e', code], { cwd: '/tmp', encoding: 'utf8' });
   assert.equal(r.stdout.trim(), [
     'SetupError: gmemlab setup: missing Debian packages: gmemlab-no-such-package. Install them with:',
     '  sudo apt-get update && sudo apt-get install -y --no-install-recommends gmemlab-no-such-package',

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureKernel, kernelSpec, KERNEL_DISPLAY_NAME } from '../../src/workbench/kernel';
 import { PROJECT_ROOT } from '../../src/version';
+import { tempDir } from '../helpers/temp-dir';
 
 test('the kernelspec starts the project wrapper with this Node and a connection file', () => {
   const spec = kernelSpec('/p', '/usr/bin/node');
@@ -19,7 +19,7 @@ test('the wrapper and the tslab it starts exist in this checkout', () => {
 });
 
 test('ensureKernel registers inside the project, rewrites a stale spec and leaves a current one alone', () => {
-  const root = mkdtempSync(join(tmpdir(), 'gmemlab-kernel-'));
+  const root = tempDir('kernel');
   const file = ensureKernel(root, '/old/node');
   assert.equal(file, join(root, '.gmemlab-cache', 'jupyter', 'data', 'kernels', 'tslab', 'kernel.json'));
   assert.equal(JSON.parse(readFileSync(file, 'utf8')).argv[0], '/old/node');

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { selectNotebooks } from '../../src/workbench/notebook-runner';
 import { findFailures, parseNotebook } from '../../src/workbench/notebook-json';
 import { summaryTable } from '../../src/workbench/start';
 import { PROJECT_ROOT } from '../../src/version';
+import { tempDir } from '../helpers/temp-dir';
 
 test('notebooks are selected by a part of their name; an unmatched name is an error listing the choices', () => {
   const all = ['notebooks/tour.ipynb', 'notebooks/rfc-debate.ipynb'];
@@ -40,7 +40,7 @@ test('npm start with an unknown notebook name exits 2 before starting Jupyter', 
 });
 
 test('a deliberately failing notebook makes the runner exit 1 and print each failing cell and its real error text', () => {
-  const out = mkdtempSync(join(tmpdir(), 'gmemlab-nbfail-'));
+  const out = tempDir('nbfail');
   const fixtures = ['test/fixtures/notebooks/failing.ipynb', 'test/fixtures/notebooks/type-error.ipynb'];
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'start.mjs'), ...fixtures, '--out-dir', out], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
