@@ -15,7 +15,7 @@ import { kernelDisplayWriter, type DisplayWriter } from './workbench/kernel-disp
  *   plus a text fallback. Nothing goes to stderr (notebook runs treat stderr as failure) or stdout.
  * - in a terminal (stderr is a TTY): a bar on stderr redrawn in place, ending with a newline.
  * - otherwise (CI logs, pipes): one plain line on stderr at `done()`, plus one every 30 s for long work.
- * `GMEMLAB_PROGRESS=off` (or `0`) disables it; `tty`, `line` or `notebook` forces a mode.
+ * `GMEMLAB_PROGRESS=off` (or `0`) disables it; `tty` or `line` forces that mode outside a kernel.
  *
  * Cost: `tick` is an add and a compare; the clock is read only every ~0.5 % of `total` (or every 1024 ticks
  * when the total is unknown), and drawing is throttled by time. A disabled progress is a shared no-op.
@@ -65,8 +65,10 @@ const NOOP: Progress = { tick() {}, done() {} };
 export function progressMode(env: NodeJS.ProcessEnv = process.env): ProgressMode {
   const forced = env.GMEMLAB_PROGRESS;
   if (forced === 'off' || forced === '0') return 'off';
-  if (forced === 'tty' || forced === 'line' || forced === 'notebook') return forced;
+  // In a kernel only the notebook form is allowed: stderr output there fails the notebook run, and the
+  // variable may have been inherited from whatever started Jupyter.
   if (kernelDisplayWriter()) return 'notebook';
+  if (forced === 'tty' || forced === 'line') return forced;
   return process.stderr.isTTY ? 'tty' : 'line';
 }
 

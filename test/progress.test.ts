@@ -131,3 +131,15 @@ test("a CLI command's io gets the bar when it is a terminal and a plain final li
   assert.match(tty, /^\r\[\.+\] import: 0\/3 \(0%\)/);
   assert.ok(tty.endsWith('\u001b[K\n'));
 });
+
+test('inside a kernel progress always uses the notebook output, even when a terminal mode was inherited', () => {
+  const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
+  jupyter.lastWriteDisplayData = () => {};
+  try {
+    assert.equal(progressMode({ GMEMLAB_PROGRESS: 'line' }), 'notebook');
+    assert.equal(progressMode({ GMEMLAB_PROGRESS: 'tty' }), 'notebook');
+    assert.equal(progressMode({ GMEMLAB_PROGRESS: 'off' }), 'off');
+  } finally {
+    jupyter.lastWriteDisplayData = null;
+  }
+});

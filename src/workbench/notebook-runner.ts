@@ -112,7 +112,8 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
   ensureKernel(root);
   clearFigures(figuresDir, name);
 
-  const env = { ...toolEnv(root), ...opts.env, GMEMLAB_FIGURES_DIR: figuresDir, GMEMLAB_NOTEBOOK: name, NO_COLOR: '1', FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...toolEnv(root), ...opts.env, GMEMLAB_FIGURES_DIR: figuresDir, GMEMLAB_NOTEBOOK: name, NO_COLOR: '1', FORCE_COLOR: '0' };
+  delete env.GMEMLAB_PROGRESS; // a mode forced for a terminal must not reach the kernel (progress.ts)
   const r = await runProcess(
     jupyter,
     [

@@ -42,12 +42,14 @@ let runs: NotebookRun[] = [];
 before(async () => {
   before_ = snapshot(toolPathsInRealHome);
   process.env.HOME = fakeHome; // anything that uses $HOME without our tool environment would write here
+  process.env.GMEMLAB_PROGRESS = 'line'; // a terminal progress mode inherited by Jupyter must not reach stderr in cells
   const notebooks = listNotebooks(join(PROJECT_ROOT, 'notebooks')).map((p) => relative(PROJECT_ROOT, p));
   runs = await runNotebooks(notebooks, { projectRoot: PROJECT_ROOT });
 });
 
 after(() => {
   process.env.HOME = savedHome;
+  delete process.env.GMEMLAB_PROGRESS;
 });
 
 test('every notebook in notebooks/ runs headlessly without a cell error or stderr output', () => {
