@@ -17,3 +17,4 @@ export { Cause, CAUSE_FIELDS, CAUSE_NAMES } from './sim/clock';
 export { COUNTER_FIELDS } from './sim/counters';
 export { transferNs, effectiveBytesPerNs } from './model/link';
 export { VERSION } from './version';
+export { progress, type Progress, type ProgressOptions } from './progress';

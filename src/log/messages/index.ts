@@ -1,6 +1,8 @@
 import type { MessageDef } from '../diagnostic';
+import { benchMessages } from './bench';
 import { cliMessages } from './cli';
 import { ioMessages } from './io';
+import { notebookMessages } from './notebook';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -10,4 +12,6 @@ import { ioMessages } from './io';
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
   io: ioMessages,
+  notebook: notebookMessages,
+  bench: benchMessages,
 };
