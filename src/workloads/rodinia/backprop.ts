@@ -16,9 +16,9 @@ import { rodiniaWorkload } from './define';
  * reproduced: the original forward kernel's write of its reduced tile back into the weight matrix, which the
  * original host code immediately overwrites by re-uploading the weights (an artefact of the copy-based code).
  */
-export interface BackpropParams extends Record<string, number> {
+export type BackpropParams = {
   steps: number;
-}
+};
 
 export const BP_HIDDEN = 16;
 export const BP_ETA = 0.3;

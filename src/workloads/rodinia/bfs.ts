@@ -12,10 +12,10 @@ import { rodiniaWorkload } from './define';
  * 512-thread blocks, one thread per node. The access stream is irregular: frontier-driven, with random
  * neighbour addresses.
  */
-export interface BfsParams extends Record<string, number> {
+export type BfsParams = {
   minEdges: number;
   maxEdges: number;
-}
+};
 
 /** Nodes for a scale: 2^16 · scale (scale 16 ≈ Rodinia's graph1MW_6). */
 export function bfsNodes(scale: number): number {

@@ -43,8 +43,10 @@ export interface RodiniaSpec<P extends Record<string, ParamValue>> {
 /** Build the `WorkloadDef` of a Rodinia program: shared parameters, validation, metadata and the run. */
 export function rodiniaWorkload<P extends Record<string, ParamValue>>(spec: RodiniaSpec<P>): WorkloadDef<P & RodiniaCommon> {
   type All = P & RodiniaCommon;
-  const defaults = { scale: 1, ...spec.defaults, ...RODINIA_COMMON_DEFAULTS } as All;
-  const params = { scale: RODINIA_COMMON_DOCS.scale, ...spec.params, ...RODINIA_COMMON_DOCS } as Record<keyof All & string, ParamDoc>;
+  const { scale, ...common } = RODINIA_COMMON_DEFAULTS;
+  const { scale: scaleDoc, ...commonDocs } = RODINIA_COMMON_DOCS;
+  const defaults = { scale, ...spec.defaults, ...common } as All;
+  const params = { scale: scaleDoc, ...spec.params, ...commonDocs } as Record<keyof All & string, ParamDoc>;
   return {
     name: spec.name,
     summary: spec.summary,

@@ -9,7 +9,7 @@ import { HEAP_BASE_VA, VaArena } from '../emit/va-arena';
 export const DEV0 = 1;
 
 /** Parameters every Rodinia workload shares (docs/workloads.md, "Rodinia"). */
-export interface RodiniaCommon {
+export type RodiniaCommon = {
   /** Linear problem-size multiplier (integer ≥ 1); each workload states how its dimensions derive from it. */
   scale: number;
   /** Page size of the recorded access rows. */
@@ -22,7 +22,7 @@ export interface RodiniaCommon {
   deviceGBps: number;
   /** Host rate in GB/s for the CPU phases (initialisation, host reductions, result read-back). */
   hostGBps: number;
-}
+};
 
 /** A managed array of the simulated program: recorder id, address and size. */
 export interface DevArray {

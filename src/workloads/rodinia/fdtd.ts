@@ -11,9 +11,9 @@ import { rodiniaWorkload } from './define';
  * `hz`, `fdtd_step3` updates `hz` from `ex` and `ey` — each a regular stencil sweep of whole arrays.
  * Shapes: ex is NX × (NY+1), ey is (NX+1) × NY, hz is NX × NY (floats).
  */
-export interface FdtdParams extends Record<string, number> {
+export type FdtdParams = {
   steps: number;
-}
+};
 
 /** NX = NY = 512 · scale (scale 4 = PolyBench's 2048). */
 export function fdtdSide(scale: number): number {

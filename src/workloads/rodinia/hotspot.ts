@@ -10,10 +10,10 @@ import { rodiniaWorkload } from './define';
  * temperature and power into shared memory and advances it `pyramidHeight` steps before writing the inner
  * (16 − 2·pyramidHeight)² cells; launches ping-pong between two temperature arrays.
  */
-export interface HotspotParams extends Record<string, number> {
+export type HotspotParams = {
   iterations: number;
   pyramidHeight: number;
-}
+};
 
 const BLOCK = 16;
 /** Chip and material constants of Rodinia hotspot.cu. */

@@ -14,9 +14,9 @@ import { rodiniaWorkload } from './define';
  * and writes it back. The host initialises both matrices and afterwards traces the alignment back from the
  * bottom-right corner.
  */
-export interface NwParams extends Record<string, number> {
+export type NwParams = {
   penalty: number;
-}
+};
 
 const BLOCK = 16;
 

@@ -10,10 +10,10 @@ import { rodiniaWorkload } from './define';
  * blocks) advances `pyramidHeight` rows per launch in shared memory (ghost zone of one column per row) and
  * ping-pongs between two result rows, so the wall is streamed row block by row block.
  */
-export interface PathfinderParams extends Record<string, number> {
+export type PathfinderParams = {
   rows: number;
   pyramidHeight: number;
-}
+};
 
 const BLOCK = 256;
 const HALO = 1;

@@ -11,10 +11,10 @@ import { rodiniaWorkload } from './define';
  * every pixel (16 × 16 blocks, halo rows/columns from the neighbouring tiles) and `srad_cuda_2` updates the
  * image from the coefficients — two regular stencil sweeps over six float arrays per iteration.
  */
-export interface SradParams extends Record<string, number> {
+export type SradParams = {
   iterations: number;
   lambda: number;
-}
+};
 
 const BLOCK = 16;
 /** Region of interest of Rodinia's example run (`srad 2048 2048 0 127 0 127 0.5 2`). */
