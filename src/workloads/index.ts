@@ -7,7 +7,13 @@ import { rodiniaHotspot } from './rodinia/hotspot';
 import { rodiniaNw } from './rodinia/nw';
 import { rodiniaPathfinder } from './rodinia/pathfinder';
 import { rodiniaSrad } from './rodinia/srad';
+import { gameRemap } from './game-remap/index';
+import { mlTrain } from './ml-train/index';
+import { nicRx } from './nic-rx/index';
+import { syntheticAccess } from './synthetic-access';
 import type { WorkloadDef, WorkloadId } from './types';
+import { x97Bp } from './x97/bp';
+import { x97VecAdd } from './x97/vecadd';
 
 /**
  * Workload ids whose generator lives on another branch and is registered there (`foreign-csv`: trace-io).
@@ -23,6 +29,8 @@ type PendingWorkloadId = 'foreign-csv';
 export const workloads: { readonly [K in Exclude<WorkloadId, PendingWorkloadId>]: WorkloadDef<any> } & {
   readonly [K in PendingWorkloadId]?: WorkloadDef<any>;
 } = {
+  'game-remap': gameRemap,
+  'ml-train': mlTrain,
   'rodinia-bfs': rodiniaBfs,
   'rodinia-hotspot': rodiniaHotspot,
   'rodinia-fdtd': rodiniaFdtd,
@@ -30,7 +38,11 @@ export const workloads: { readonly [K in Exclude<WorkloadId, PendingWorkloadId>]
   'rodinia-nw': rodiniaNw,
   'rodinia-pathfinder': rodiniaPathfinder,
   'rodinia-srad': rodiniaSrad,
-} as any;
+  'nic-rx': nicRx,
+  'x97-vecadd': x97VecAdd,
+  'x97-bp': x97Bp,
+  'synthetic-access': syntheticAccess,
+};
 
 /** Registered workload ids, in registry order. */
 export function workloadIds(): WorkloadId[] {
@@ -39,7 +51,8 @@ export function workloadIds(): WorkloadId[] {
 
 /** The definition of `id`; an unknown id is bad input listing the known ones. */
 export function getWorkload(id: string): WorkloadDef<any> {
-  const def = (workloads as Record<string, WorkloadDef<any> | undefined>)[id];
+  const own = Object.prototype.hasOwnProperty.call(workloads, id);
+  const def = own ? (workloads as Record<string, WorkloadDef<any> | undefined>)[id] : undefined;
   if (!def) fail(workloadMessages.unknownWorkload({}, id, workloadIds()));
   return def;
 }
