@@ -8,7 +8,7 @@ import { batchToCsv, HEADER_LINE, metaLines } from '../../src/trace/canonical-cs
 import { PROJECT_ROOT } from '../../src/version';
 import { formatBytes } from '../../src/units';
 import {
-  DEFAULT_SEED, defaultTracePath, regenerateDefaults, renderDefaultsTable, replaceDefaultsSection, type DefaultFacts,
+  DEFAULT_SEED, defaultTracePath, regenerateDefaults, updateWorkloadsDoc, type DefaultFacts,
 } from '../../src/workloads/defaults';
 import { getWorkload, workloadIds } from '../../src/workloads/index';
 import { resolveWorkloadParams } from '../../src/workloads/params';
@@ -49,10 +49,10 @@ test('committed default traces equal a fresh generation (byte-identical canonica
   }
 });
 
-test('docs/workloads.md states each default\'s events, footprint and op mix as generated', { skip: update ? 'regenerating' : false }, () => {
+test('docs/workloads.md states each default\'s events, footprint, op mix and parameters as generated', { skip: update ? 'regenerating' : false }, () => {
   const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'workloads.md'), 'utf8');
   assert.equal(facts.length, workloadIds().length, 'the previous test generated every default');
-  assert.equal(doc, replaceDefaultsSection(doc, renderDefaultsTable(facts)), 'run `npm run traces`');
+  assert.equal(doc, updateWorkloadsDoc(doc, facts), 'run `npm run traces`');
 });
 
 test('each workload summary states the footprint of its default instance', { skip: update ? 'regenerating' : false }, () => {
