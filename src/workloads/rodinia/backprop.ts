@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `backprop` (CUDA version): one training step of a 3-layer perceptron with `inputs` input units,
@@ -26,9 +26,9 @@ export const BP_MOMENTUM = 0.3;
 const WIDTH = 16;
 const HEIGHT = 16;
 
-/** Input units for a scale: 65,536 · scale (scale 1 = Rodinia's `backprop 65536`). */
+/** Input units for a scale: 65,536 · scale, rounded to a multiple of 16 (scale 1 = Rodinia's `backprop 65536`). */
 export function backpropInputs(scale: number): number {
-  return 65536 * scale;
+  return scaled(65536, scale, 16);
 }
 
 export interface BackpropProbe {

@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `bfs` (CUDA version, Harish & Narayanan): level-synchronous breadth-first search over a CSR
@@ -19,7 +19,7 @@ export type BfsParams = {
 
 /** Nodes for a scale: 2^16 · scale (scale 16 ≈ Rodinia's graph1MW_6). */
 export function bfsNodes(scale: number): number {
-  return 65536 * scale;
+  return scaled(65536, scale, 1);
 }
 
 /** A CSR graph as Rodinia stores it: `starting[i]`, `degree[i]` (struct Node) and the edge list. */

@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * `fdtd-2d` of PolyBench/GPU (the "fdtd" of the UVMSmart study): 2-D finite-difference time-domain
@@ -15,9 +15,9 @@ export type FdtdParams = {
   steps: number;
 };
 
-/** NX = NY = 512 · scale (scale 4 = PolyBench's 2048). */
+/** NX = NY = 512 · scale, rounded to a multiple of 16 (scale 4 = PolyBench's 2048). */
 export function fdtdSide(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
 export interface FdtdProbe {

@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `hotspot` (CUDA version): transient thermal simulation of a chip on a `side` × `side` grid,
@@ -51,9 +51,9 @@ export interface HotspotProbe {
   result?: Float32Array;
 }
 
-/** Grid side for a scale: 512 · scale (scale 2 = Rodinia's 1024 input). */
+/** Grid side for a scale: 512 · scale, rounded to a multiple of 16 (scale 2 = Rodinia's 1024 input). */
 export function hotspotSide(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
 export function* hotspotProgram(

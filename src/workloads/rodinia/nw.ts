@@ -3,7 +3,7 @@ import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import { BLOSUM62 } from './blosum62';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `nw` (Needleman-Wunsch, CUDA version): global alignment of two random protein sequences of
@@ -20,9 +20,9 @@ export type NwParams = {
 
 const BLOCK = 16;
 
-/** Sequence length for a scale: 512 · scale (scale 4 = Rodinia's `needle 2048 10`). */
+/** Sequence length for a scale: 512 · scale, rounded to a multiple of 16 (scale 4 = Rodinia's `needle 2048 10`). */
 export function nwLength(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
 export interface NwProbe {

@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `pathfinder` (CUDA version): dynamic programming down a `rows` × `cols` grid of weights; each
@@ -20,7 +20,7 @@ const HALO = 1;
 
 /** Columns for a scale: 65,536 · scale (Rodinia's example uses 100,000). */
 export function pathfinderCols(scale: number): number {
-  return 65536 * scale;
+  return scaled(65536, scale, 1);
 }
 
 export interface PathfinderProbe {

@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn, numIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `srad_v2` (CUDA version): speckle-reducing anisotropic diffusion of a `side` × `side` image.
@@ -20,9 +20,9 @@ const BLOCK = 16;
 /** Region of interest of Rodinia's example run (`srad 2048 2048 0 127 0 127 0.5 2`). */
 const ROI = 128;
 
-/** Image side for a scale: 512 · scale (scale 4 = Rodinia's 2048). */
+/** Image side for a scale: 512 · scale, rounded to a multiple of 16 (scale 4 = Rodinia's 2048). */
 export function sradSide(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
 export interface SradProbe {
