@@ -78,8 +78,10 @@ const bench: Benchmark = {
     for (const id of workloadIds()) {
       const def = getWorkload(id);
       const p = resolveWorkloadParams(def, {});
-      t0 = performance.now();
       let n = 0;
+      for (const b of def.generate(p, 0)) n += b.length; // warm-up (JIT)
+      t0 = performance.now();
+      n = 0;
       for (const b of def.generate(p, 0)) n += b.length;
       const r = rate(n, performance.now() - t0);
       rows.push({ group: `generate:${id}`, metric: 'events/s', value: r, unit: 'events/s', baseline: 'bare columnar fill', baselineValue: bare, ratio: r / bare, note: `${n} events (default instance)` });
