@@ -77,7 +77,7 @@ export const syntheticAccess: WorkloadDef<SyntheticAccessParams> = {
       hotFraction: numIn(p.hotFraction, 0, 1),
       hotProbability: numIn(p.hotProbability, 0, 1),
       writeFraction: numIn(p.writeFraction, 0, 1),
-      nsPerAccess: intIn(p.nsPerAccess, 0, 1e9),
+      nsPerAccess: intIn(p.nsPerAccess, 0, 1e9) ?? (p.events * p.nsPerAccess >= 2 ** 53 ? 'small enough that events × nsPerAccess < 2^53 ns' : undefined),
     }),
   generate: (p, seed, strings) => syntheticAccessBatches(p, seed, strings),
   meta: (p, seed) => workloadMeta('synthetic-access', p, seed, ['dev0']),

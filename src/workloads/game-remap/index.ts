@@ -104,7 +104,8 @@ export const gameRemap: WorkloadDef<GameRemapParams> = {
     gpuFrameNs: { summary: 'GPU time of the frame kernel (dur_ns)', unit: 'ns' },
   },
   validate(p) {
-    const layoutBytes = textureBytesTotal(p);
+    // The layout check needs a valid texture size; with a bad one, that parameter is reported instead.
+    const layoutBytes = powerOfTwo(p.mip0Texels, TILE_TEXELS) === undefined ? textureBytesTotal(p) : 0;
     return problems<keyof GameRemapParams>({
       seconds: numIn(p.seconds, 1e-3, 3600),
       fps: intIn(p.fps, 1, 1000),
