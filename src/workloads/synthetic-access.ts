@@ -38,6 +38,7 @@ export type SyntheticAccessParams = {
 
 const DEV0 = 1;
 
+/** The `synthetic-access` workload. */
 export const syntheticAccess: WorkloadDef<SyntheticAccessParams> = {
   name: 'synthetic-access',
   summary: 'fast benchmark stream: 50,000 random 4 KiB device accesses over one 64 MiB managed allocation, scales to 1e8+ events (footprint 64 MiB)',

@@ -20,8 +20,11 @@ export type BackpropParams = {
   steps: number;
 };
 
+/** Hidden units (fixed by the CUDA kernel: one 16-wide block column), learning rate and momentum of Rodinia backprop. */
 export const BP_HIDDEN = 16;
+/** Learning rate (ETA). */
 export const BP_ETA = 0.3;
+/** Momentum (MOMENTUM). */
 export const BP_MOMENTUM = 0.3;
 const WIDTH = 16;
 const HEIGHT = 16;
@@ -31,6 +34,7 @@ export function backpropInputs(scale: number): number {
   return scaled(65536, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface BackpropProbe {
   inputs?: number;
   input?: Float32Array;
@@ -42,6 +46,7 @@ export interface BackpropProbe {
 
 const squash = (x: number): number => 1.0 / (1.0 + Math.exp(-x));
 
+/** Run Rodinia backprop on `run` (managed arrays, CPU phases, both kernels per step), filling `probe`. */
 export function* backpropProgram(
   run: DeviceRun, p: Readonly<BackpropParams & RodiniaCommon>, rng: Rng, probe: BackpropProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -169,6 +174,7 @@ export function* backpropProgram(
   Object.assign(probe, { w: w.slice(), oldw: oldw.slice() });
 }
 
+/** The `rodinia-backprop` workload. */
 export const rodiniaBackprop = rodiniaWorkload<BackpropParams>({
   name: 'rodinia-backprop',
   summary: 'Rodinia backprop: 65,536-input perceptron, forward + weight-adjust kernels sweep two 4.25 MiB matrices (footprint 18 MiB)',

@@ -59,6 +59,7 @@ export function generateGraph(nodes: number, minEdges: number, maxEdges: number,
   return { nodes, starting, degree, edges };
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface BfsProbe {
   graph?: CsrGraph;
   source?: number;
@@ -68,6 +69,7 @@ export interface BfsProbe {
 
 const THREADS = 512; // MAX_THREADS_PER_BLOCK
 
+/** Run Rodinia bfs on `run` (graph set-up, one Kernel/Kernel2 pair per level until `over` stays false), filling `probe`. */
 export function* bfsProgram(
   run: DeviceRun, p: Readonly<BfsParams & RodiniaCommon>, rng: Rng, probe: BfsProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -158,6 +160,7 @@ export function* bfsProgram(
   probe.levels = levels;
 }
 
+/** The `rodinia-bfs` workload. */
 export const rodiniaBfs = rodiniaWorkload<BfsParams>({
   name: 'rodinia-bfs',
   summary: 'Rodinia bfs: 65,536-node random graph, frontier-driven irregular accesses over 7 arrays (footprint 14 MiB)',

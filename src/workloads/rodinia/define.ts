@@ -20,6 +20,7 @@ export const RODINIA_COMMON_DEFAULTS: RodiniaCommon = {
   hostGBps: 10,
 };
 
+/** Documentation of the shared Rodinia parameters. */
 export const RODINIA_COMMON_DOCS: Readonly<Record<keyof RodiniaCommon, ParamDoc>> = {
   scale: { summary: 'linear problem-size multiplier (1/32 … 4096; dimensions round to the kernel\'s tile size); see the workload for how they derive from it' },
   pageBytes: { summary: 'page size of the recorded access rows (power of two, 4 KiB … 2 MiB)', unit: 'bytes' },

@@ -20,6 +20,7 @@ export function fdtdSide(scale: number): number {
   return scaled(512, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface FdtdProbe {
   nx?: number;
   ny?: number;
@@ -35,6 +36,7 @@ export interface FdtdProbe {
 const BX = 32; // DIM_THREAD_BLOCK_X
 const BY = 8; // DIM_THREAD_BLOCK_Y
 
+/** Run fdtd-2d on `run` (three kernels per time step), filling `probe`. */
 export function* fdtdProgram(
   run: DeviceRun, p: Readonly<FdtdParams & RodiniaCommon>, rng: Rng, probe: FdtdProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -123,6 +125,7 @@ export function* fdtdProgram(
   Object.assign(probe, { ex, ey, hz });
 }
 
+/** The `rodinia-fdtd` workload. */
 export const rodiniaFdtd = rodiniaWorkload<FdtdParams>({
   name: 'rodinia-fdtd',
   summary: 'PolyBench/GPU fdtd-2d: 512² Maxwell solver, 3 stencil kernels sweep ex/ey/hz per time step (footprint 8 MiB)',

@@ -56,6 +56,7 @@ export function hotspotSide(scale: number): number {
   return scaled(512, scale, 16);
 }
 
+/** Run Rodinia hotspot on `run` (pyramid launches ping-ponging two temperature arrays), filling `probe`. */
 export function* hotspotProgram(
   run: DeviceRun, p: Readonly<HotspotParams & RodiniaCommon>, rng: Rng, probe: HotspotProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -165,6 +166,7 @@ export function* hotspotProgram(
   probe.result = bufs[dst]!.slice();
 }
 
+/** The `rodinia-hotspot` workload. */
 export const rodiniaHotspot = rodiniaWorkload<HotspotParams>({
   name: 'rodinia-hotspot',
   summary: 'Rodinia hotspot: 512² thermal stencil, pyramid-blocked kernels sweep 3 float grids per launch (footprint 6 MiB)',

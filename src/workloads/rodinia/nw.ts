@@ -25,6 +25,7 @@ export function nwLength(scale: number): number {
   return scaled(512, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface NwProbe {
   n?: number;
   reference?: Int32Array;
@@ -35,6 +36,7 @@ export interface NwProbe {
 
 const max3 = (a: number, b: number, c: number): number => Math.max(a, b, c);
 
+/** Run Rodinia nw on `run` (both wavefront phases, then the host traceback), filling `probe`. */
 export function* nwProgram(run: DeviceRun, p: Readonly<NwParams & RodiniaCommon>, rng: Rng, probe: NwProbe = {}): Generator<EventBatch, void, undefined> {
   const n = nwLength(p.scale);
   const cols = n + 1;
@@ -139,6 +141,7 @@ export function* nwProgram(run: DeviceRun, p: Readonly<NwParams & RodiniaCommon>
   Object.assign(probe, { result: items, tracebackSteps: steps });
 }
 
+/** The `rodinia-nw` workload. */
 export const rodiniaNw = rodiniaWorkload<NwParams>({
   name: 'rodinia-nw',
   summary: 'Rodinia nw: 512-residue Needleman-Wunsch, 16×16 tiles along anti-diagonal wavefronts of a 1 MiB score matrix (footprint 4 MiB)',

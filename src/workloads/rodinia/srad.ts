@@ -25,12 +25,14 @@ export function sradSide(scale: number): number {
   return scaled(512, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface SradProbe {
   side?: number;
   j0?: Float32Array;
   j?: Float32Array;
 }
 
+/** Run srad_v2 on `run` (host ROI statistics, then both kernels, per iteration), filling `probe`. */
 export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCommon>, rng: Rng, probe: SradProbe = {}): Generator<EventBatch, void, undefined> {
   const rows = sradSide(p.scale);
   const cols = rows;
@@ -183,6 +185,7 @@ export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCom
   probe.j = J.slice();
 }
 
+/** The `rodinia-srad` workload. */
 export const rodiniaSrad = rodiniaWorkload<SradParams>({
   name: 'rodinia-srad',
   summary: 'Rodinia srad_v2: 512² speckle-reducing diffusion, 2 stencil kernels sweep 6 float images per iteration + host ROI reads (footprint 12 MiB)',
