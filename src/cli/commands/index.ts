@@ -1,5 +1,7 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
+import { generateCommand } from './generate';
+import { workloadsCommand } from './workloads';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
@@ -7,4 +9,6 @@ import { benchCommand } from './bench';
  */
 export const commands: readonly Command[] = [
   benchCommand,
+  generateCommand,
+  workloadsCommand,
 ];

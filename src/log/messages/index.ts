@@ -3,6 +3,7 @@ import { benchMessages } from './bench';
 import { cliMessages } from './cli';
 import { ioMessages } from './io';
 import { notebookMessages } from './notebook';
+import { workloadMessages } from './workloads';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -14,4 +15,5 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   io: ioMessages,
   notebook: notebookMessages,
   bench: benchMessages,
+  workloads: workloadMessages,
 };
