@@ -1,5 +1,6 @@
 import type { MessageDef } from '../diagnostic';
 import { cliMessages } from './cli';
+import { importerMessages } from './importers';
 import { ioMessages } from './io';
 
 /**
@@ -10,4 +11,5 @@ import { ioMessages } from './io';
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
   io: ioMessages,
+  importers: importerMessages,
 };
