@@ -127,7 +127,7 @@ export function readSafePickle(data: Uint8Array, file: string): PickleValue {
         stack.push([]);
         break;
       case 0x29:
-        stack.push(Object.freeze([]) as PickleValue[]);
+        stack.push(Object.freeze([]) as unknown as PickleValue[]);
         break;
       case 0x28:
         marks.push(stack.length);

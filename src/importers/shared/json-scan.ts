@@ -34,17 +34,8 @@ export interface JsonItem {
   readonly loc: JsonLoc;
 }
 
-const enum S {
-  Value,
-  ObjKeyOrEnd,
-  ObjKey,
-  InKey,
-  Colon,
-  AfterValue,
-  ArrValueOrEnd,
-  Raw,
-  Done,
-}
+/** Scanner states. */
+const S = { Value: 0, ObjKeyOrEnd: 1, ObjKey: 2, InKey: 3, Colon: 4, AfterValue: 5, ArrValueOrEnd: 6, Raw: 7, Done: 8 } as const;
 
 interface Frame {
   readonly kind: 'o' | 'a';
@@ -63,7 +54,7 @@ export async function* scanJson(
 ): AsyncGenerator<JsonItem> {
   const stack: Frame[] = [];
   const path: (string | number)[] = [];
-  let state = S.Value;
+  let state: number = S.Value;
   let line = 1;
   let lineStart = 0; // offset of the current line's first byte
   let base = 0; // offset of the current chunk's first byte
@@ -168,6 +159,16 @@ export async function* scanJson(
         i++;
         continue;
       }
+      if (state === S.ArrValueOrEnd) {
+        if (c === 93) {
+          stack.pop();
+          path.pop();
+          i++;
+          finishValue();
+          continue;
+        }
+        state = S.Value; // an array element starts here
+      }
       switch (state) {
         case S.InKey: {
           if (keyEsc) keyEsc = false;
@@ -228,16 +229,6 @@ export async function* scanJson(
           syntax(base + i, top.kind === 'o' ? 'object' : 'array', top.kind === 'o' ? "',' or '}'" : "',' or ']'", c);
           break;
         }
-        case S.ArrValueOrEnd:
-          if (c === 93) {
-            stack.pop();
-            path.pop();
-            i++;
-            finishValue();
-            continue;
-          }
-          state = S.Value;
-        // falls through: an array element starts here
         case S.Value: {
           const kind: JsonKind = c === 123 ? 'object' : c === 91 ? 'array' : 'scalar';
           if (kind === 'scalar' && !(c === 34 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110)) {
