@@ -1,0 +1,10 @@
+import type { ImporterDef } from './types';
+import { kinetoImporter } from './kineto/index';
+import { pytorchSnapshotImporter } from './pytorch-snapshot/index';
+import { pytorchTimelineImporter } from './pytorch-timeline/index';
+
+/**
+ * The real-format importers (issue 6), in `gmemlab formats` order. The registry in `./index.ts` lists each
+ * of them; this array lets tests and the `formats` command iterate over exactly the real formats.
+ */
+export const REAL_IMPORTERS: readonly ImporterDef<any>[] = [pytorchSnapshotImporter, kinetoImporter, pytorchTimelineImporter];
