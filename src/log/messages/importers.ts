@@ -75,4 +75,9 @@ export const importerMessages = {
   overlap: defineMessage('import.overlap', 'warning', 'Two live allocations overlap; the trace is kept as recorded, simulators report alloc-error.', (what: string) => ({
     message: `${what} overlaps a live allocation`,
   })),
+  totalsMismatch: defineMessage('import.totals-mismatch', 'warning', 'The dump lists fewer or more items than its own totals say: it may be damaged or partial.', (what: string, listed: number, stated: number) => ({
+    message: `${what}: the dump states ${stated} but lists ${listed}`,
+    expected: String(stated),
+    found: String(listed),
+  })),
 } as const;
