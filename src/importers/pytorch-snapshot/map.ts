@@ -238,8 +238,9 @@ function reservationsFor(expandable: readonly Segment[], entries: readonly Entry
   const orphans: Array<[number, number]> = [];
   for (const e of entries) {
     if (e.action !== 'segment_map' && e.action !== 'segment_unmap') continue;
+    // an expandable segment grows contiguously: a map extends the segment that it starts inside or right after
     let owner: Reservation | undefined;
-    for (const r of res) if (r.start <= e.addr && (owner === undefined || r.start > owner.start)) owner = r;
+    for (const r of res) if (r.start <= e.addr && e.addr <= r.end && (owner === undefined || r.start > owner.start)) owner = r;
     const next = owner ? res[res.indexOf(owner) + 1] : undefined;
     if (owner && (next === undefined || e.addr + e.size <= next.start)) owner.end = Math.max(owner.end, e.addr + e.size);
     else orphans.push([e.addr, e.addr + e.size]);
