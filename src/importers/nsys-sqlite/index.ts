@@ -116,14 +116,16 @@ function gpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
     const va = int(r.address, ctx, T, 'address');
     const n = r.numberOfPageFaults === undefined || r.numberOfPageFaults === null ? 1 : int(r.numberOfPageFaults, ctx, T, 'numberOfPageFaults');
     if (t === undefined || va === undefined || n === undefined) continue;
-    const kind = (access[Number(r.faultAccessType)] ?? 'unknown').toLowerCase();
+    const code = Number(r.faultAccessType);
+    const kind = FAULT_ACCESS[code] ?? 'unknown';
     const i = b.addRow(Op.access, t, agentOf(r.deviceId), Math.floor(va / PAGE) * PAGE, PAGE);
-    b.cols.access[i] = kind.includes('write') ? Access.w : kind.includes('atomic') ? Access.atomic : Access.r;
+    // by the documented ids (2 write, 3 atomic; read, prefetch and unknown count as reads)
+    b.cols.access[i] = code === 2 ? Access.w : code === 3 ? Access.atomic : Access.r;
     b.cols.count[i] = Math.max(1, Math.min(n, 0xffffffff));
     b.cols.flags[i] = Flag.from_fault;
     rows.flush();
     const end = typeof r.end === 'number' ? r.end : t;
-    ctx.observe('gpu_fault_group', { tNs: t, durNs: end - t, device: `dev${agentOf(r.deviceId) - 1}`, address: va, faults: n, access: kind });
+    ctx.observe('gpu_fault_group', { tNs: t, durNs: end - t, device: `dev${agentOf(r.deviceId) - 1}`, address: va, faults: n, access: kind, accessName: access[code] ?? '' });
   }
 }
 
@@ -140,7 +142,8 @@ function memcpys(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
     const end = typeof r.end === 'number' ? r.end : t;
     if (UM_COPY_KINDS.has(kind)) {
       ctx.observe('um_migration', {
-        tNs: t, durNs: end - t, bytes, kind: kinds[kind] ?? String(kind), cause: causes[Number(r.migrationCause)] ?? 'unknown',
+        tNs: t, durNs: end - t, bytes, kind: MEMCPY_OPER[kind] ?? String(kind), cause: MIGRATION_CAUSE[Number(r.migrationCause)] ?? 'unknown',
+        exportCause: causes[Number(r.migrationCause)] ?? '',
         address: typeof r.virtualAddress === 'number' ? r.virtualAddress : '', device: `dev${agentOf(r.deviceId) - 1}`,
       });
       continue;
@@ -153,13 +156,12 @@ function memcpys(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
     b.cols.target[i] = dst;
     if (!(bytes > 0)) b.cols.flags[i] = Flag.size_unknown;
     rows.flush();
-    ctx.observe('copy', { tNs: t, durNs: end - t, bytes, kind: kinds[kind] ?? String(kind) });
+    ctx.observe('copy', { tNs: t, durNs: end - t, bytes, kind: name, exportKind: kinds[kind] ?? '' });
   }
 }
 
 function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
   const T = 'CUDA_GPU_MEMORY_USAGE_EVENTS';
-  const memKinds = db.enumNames('ENUM_CUDA_MEM_KIND', MEM_KIND);
   const live = new Map<number, { agent: number; bytes: number }>();
   const b = rows.builder;
   for (const r of db.rows(T, ['start', 'deviceId', 'address', 'bytes', 'memKind', 'memoryOperationType', 'name'])) {
@@ -170,12 +172,14 @@ function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
     if (op === 0) {
       const bytes = int(r.bytes, ctx, T, 'bytes');
       if (bytes === undefined || bytes === 0) continue;
-      const mk = (memKinds[Number(r.memKind)] ?? '').toLowerCase();
-      const kind = mk.startsWith('managed') ? Flag.managed : mk === 'pinned' ? Flag.pinned_host : mk === 'pageable' ? Flag.host : Flag.device;
+      // by the documented ids: 4/6 managed, 1 pinned, 0 pageable, others (device, array, static) device
+      const mk = Number(r.memKind);
+      const kind = mk === 4 || mk === 6 ? Flag.managed : mk === 1 ? Flag.pinned_host : mk === 0 ? Flag.host : Flag.device;
       const agent = kind === Flag.host || kind === Flag.pinned_host ? CPU : agentOf(r.deviceId);
       live.set(va, { agent, bytes });
       const i = b.addRow(Op.alloc, t, agent, va, bytes);
       b.cols.flags[i] = kind;
+      ctx.observe('memory_usage', { tNs: t, address: va, bytes, memKind: MEM_KIND[mk] ?? String(mk) });
       const label = typeof r.name === 'number' ? db.string(r.name) : typeof r.name === 'string' ? r.name : '';
       if (label) b.cols.label[i] = ctx.strings.intern(label);
     } else if (op === 1) {
