@@ -1,3 +1,4 @@
+import { fail } from '../../log/diagnostic';
 import { importerMessages } from '../../log/messages/importers';
 import { Access, CPU, Flag, Op } from '../../trace/event';
 import type { ImporterDef, ImportContext } from '../types';
@@ -61,7 +62,7 @@ function checkSchema(db: NsysDb, ctx: ImportContext): void {
     for (const [name, value] of db.query("SELECT name, value FROM META_DATA_EXPORT WHERE name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
   }
   if (!db.has('StringIds') && !db.has('META_DATA_EXPORT') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
-    ctx.log.add(importerMessages.notThisFormat({ file: ctx.file }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT, CUDA_…, CUPTI_…)', 'none of them'));
+    fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT, CUDA_…, CUPTI_…)', 'none of them'));
   }
   ctx.meta.nsys_export_schema = version || 'unknown';
   const major = Number(version.split('.')[0]);

@@ -11,7 +11,7 @@ import { bindAgents, parseAgentMap } from './agent-map';
 
 export type Rocprofv3Options = { agentMap: string };
 
-const ALLOC_COLUMNS = ['Kind', 'Operation', 'Agent_Id', 'Allocation_Size', 'Address', 'Start_Timestamp'] as const;
+const ALLOC_COLUMNS = ['Kind', 'Operation', 'Agent_Id', 'Allocation_Size', 'Address', 'Start_Timestamp', 'End_Timestamp'] as const;
 const COPY_COLUMNS = ['Kind', 'Direction', 'Source_Agent_Id', 'Destination_Agent_Id', 'Start_Timestamp', 'End_Timestamp'] as const;
 
 interface Row {

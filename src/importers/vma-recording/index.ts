@@ -72,7 +72,9 @@ export const vmaRecordingImporter: ImporterDef<VmaRecordingOptions> = {
     let phase: 'magic' | 'version' | 'body' | 'config' = 'magic';
     let seq = 0;
     let quiet = 0;
+    let lastLine = 0;
     for await (const l of readLines(input.chunks(), ctx.file)) {
+      lastLine = l.line;
       const where = { file: ctx.file, line: l.line };
       const text = l.text;
       if (phase === 'magic') {
@@ -167,7 +169,7 @@ export const vmaRecordingImporter: ImporterDef<VmaRecordingOptions> = {
       } else if (QUIET.has(fn)) quiet++;
       else ctx.log.add(importerMessages.ignoredRecord(where, `call ${fn}`));
     }
-    if (phase !== 'body') fail(importerMessages.unexpectedEnd({ file: ctx.file }, phase === 'config' ? 'Config,End' : 'the recording header'));
+    if (phase !== 'body') fail(importerMessages.unexpectedEnd({ file: ctx.file, line: lastLine + 1 }, phase === 'config' ? 'Config,End' : 'the recording header'));
     if (quiet) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file }, `${quiet} call(s) that do not allocate or free (allocator/pool setup, user data, flush, …)`));
     let deviceBytes = 0;
     for (const h of heaps.values()) if (h.flags & 1) deviceBytes += h.size;
