@@ -46,7 +46,7 @@ type Slot = PickleValue | typeof MARK;
 /** Read one pickle from `data`. Errors are `GmemlabError`s located as `file:@offset`. */
 export function readSafePickle(data: Uint8Array, file: string): PickleValue {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const dec = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const stack: Slot[] = [];
   const marks: number[] = [];
   const memo: PickleValue[] = [];
@@ -76,13 +76,12 @@ export function readSafePickle(data: Uint8Array, file: string): PickleValue {
     stack.pop(); // the MARK itself
     return items;
   };
+  // invalid UTF-8 becomes U+FFFD (as Python's errors='replace'); text is data, never interpreted
   const str = (n: number): string => {
     need(n);
-    try {
-      return dec.decode(data.subarray(p, (p += n)));
-    } catch {
-      return bad('valid UTF-8 text', 'invalid UTF-8 bytes');
-    }
+    const s = buf.toString('utf8', p, p + n);
+    p += n;
+    return s;
   };
   const asDict = (v: PickleValue): { [key: string]: PickleValue } => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) bad('a dict below the items', describe(v));
