@@ -38,7 +38,7 @@ test('current converters\' "function" key: sparse buffer binds, image binds in 6
     { op: 'release', tNs: 14000, agent: 'dev0', va: R0, bytes: 4096 * KiB },
     { op: 'free', tNs: 15000, agent: 'dev0', va: MEM, bytes: 2048 * KiB },
   ]);
-  assert.equal(r.ctx.log.count('import.bind-out-of-range'), 0);
+  assert.equal(r.ctx.log.count('importer.bind-out-of-range'), 0);
   assert.equal(r.ctx.meta.time, 'synthetic: t_ns = index x 1000');
 });
 

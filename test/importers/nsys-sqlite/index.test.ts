@@ -42,7 +42,7 @@ test('missing tables mean "no data"; an unchecked schema version is a warning, n
   await writeNsysFixture(path, { schema: '9.0', omit: ['CUDA_UM_CPU_PAGE_FAULT_EVENTS', 'CUDA_GPU_MEMORY_USAGE_EVENTS', 'CUPTI_ACTIVITY_KIND_RUNTIME', 'ENUM_CUDA_UNIF_MEM_MIGRATION'] });
   const r = await importWith(def, path);
   assert.deepEqual(r.counts, { access: 2, copy: 1 });
-  assert.equal(r.ctx.log.count('import.schema-version'), 1);
+  assert.equal(r.ctx.log.count('importer.schema-version'), 1);
   assert.deepEqual(r.ctx.observations.get('um_migration')!.map((o) => o.cause), ['coherence', 'eviction'], 'documented cause names');
 });
 

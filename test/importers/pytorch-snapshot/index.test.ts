@@ -70,7 +70,7 @@ test('snapshot mapping: pre-existing segments at t=0, expandable reservations, s
   assert.equal(r.ctx.meta.origin_unix_ns, '1000000000');
   assert.equal(r.ctx.meta.synthesis, 'touch-on-alloc-and-free');
   assert.equal(r.ctx.meta.snapshot_form, 'json');
-  assert.equal(r.ctx.log.count('import.preexisting'), 1);
+  assert.equal(r.ctx.log.count('importer.preexisting'), 1);
   assert.deepEqual(r.ctx.observations.get('oom'), [{ tNs: 50000, agent: 'dev0', requestedBytes: 4 * MiB, deviceFreeBytes: 1024 }]);
 });
 
@@ -107,6 +107,6 @@ test('ill-typed entries are located errors (strict) or skipped and counted (leni
     return true;
   });
   const r = await importWith(def, path, {}, false);
-  assert.equal(r.ctx.log.count('import.bad-field'), 1);
+  assert.equal(r.ctx.log.count('importer.bad-field'), 1);
   assert.equal(r.counts.access, undefined, 'the bad alloc was skipped');
 });
