@@ -1,7 +1,8 @@
 import type { Command } from '../command';
+import { formatsCommand } from './formats';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
  * here, a test in test/cli/.
  */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [formatsCommand];
