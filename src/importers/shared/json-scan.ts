@@ -272,8 +272,9 @@ export async function* scanJson(
   }
   if (state !== S.Done) {
     const top = stack[stack.length - 1];
+    const bareScalar = state === S.Raw && rawKind === 'scalar' && !inStr && rawDepth === 0;
     const expected =
-      state === S.Raw
+      state === S.Raw && !bareScalar
         ? `the rest of the value that starts at line ${capLoc.line}`
         : top === undefined
           ? 'a JSON value'
