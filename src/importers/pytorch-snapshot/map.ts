@@ -194,31 +194,50 @@ function readEntries(raw: RawSnapshot, d: number, list: readonly unknown[], ctx:
   const out: Entry[] = [];
   let last = -Infinity;
   for (let i = 0; i < list.length; i++) {
-    const e = list[i];
-    const where = raw.traceLoc(d, i);
-    if (!isRecord(e)) {
-      structural(ctx, importerMessages.badField(where, 'a trace entry dict', typeof e));
+    const e = list[i] as Record<string, unknown>;
+    // fast path: a well-formed entry (plain integers below 2^53, a string action); anything else is
+    // re-checked field by field below, which reports the exact problem
+    const action = e?.action;
+    const addr = e?.addr ?? 0;
+    const size = e?.size ?? 0;
+    const timeUs = e?.time_us;
+    const deviceFree = action === 'oom' ? (e.device_free ?? 0) : 0;
+    if (
+      typeof action === 'string' && isInt(addr) && isInt(size) && isInt(timeUs) && isInt(deviceFree) &&
+      timeUs >= last && !((action === 'segment_alloc' || action === 'segment_map') && size <= 0)
+    ) {
+      last = timeUs;
+      out.push({ action, addr, size, timeUs, deviceFree });
       continue;
     }
-    const f = new FieldReader(ctx, where, `device_traces[${d}][${i}].`);
-    const action = f.str(e, 'action');
-    const addr = f.optInt(e, 'addr', 0);
-    const size = f.optInt(e, 'size', 0);
-    const timeUs = f.int(e, 'time_us');
-    const deviceFree = action === 'oom' ? f.optInt(e, 'device_free', 0) : 0;
-    if (action === undefined || addr === undefined || size === undefined || timeUs === undefined || deviceFree === undefined) continue;
-    if (timeUs < last) {
-      structural(ctx, importerMessages.badField({ ...where, field: `device_traces[${d}][${i}].time_us` }, `a time >= the previous entry's ${last}`, String(timeUs)));
-      continue;
-    }
-    if ((action === 'segment_alloc' || action === 'segment_map') && size <= 0) {
-      structural(ctx, importerMessages.badField({ ...where, field: `device_traces[${d}][${i}].size` }, 'a size > 0', String(size)));
-      continue;
-    }
-    last = timeUs;
-    out.push({ action, addr, size, timeUs, deviceFree });
+    reportEntry(raw, d, i, e, last, ctx);
   }
   return out;
+}
+
+function isInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 53;
+}
+
+/** Slow path: report what is wrong with entry `i` (thrown in strict mode; in lenient mode it is skipped). */
+function reportEntry(raw: RawSnapshot, d: number, i: number, e: unknown, last: number, ctx: ImportContext): void {
+  const where = raw.traceLoc(d, i);
+  if (!isRecord(e)) {
+    structural(ctx, importerMessages.badField(where, 'a trace entry dict', typeof e));
+    return;
+  }
+  const f = new FieldReader(ctx, where, `device_traces[${d}][${i}].`);
+  const action = f.str(e, 'action');
+  const addr = f.optInt(e, 'addr', 0);
+  const size = f.optInt(e, 'size', 0);
+  const timeUs = f.int(e, 'time_us');
+  const deviceFree = action === 'oom' ? f.optInt(e, 'device_free', 0) : 0;
+  if (action === undefined || addr === undefined || size === undefined || timeUs === undefined || deviceFree === undefined) return;
+  if (timeUs < last) {
+    structural(ctx, importerMessages.badField({ ...where, field: `device_traces[${d}][${i}].time_us` }, `a time >= the previous entry's ${last}`, String(timeUs)));
+    return;
+  }
+  structural(ctx, importerMessages.badField({ ...where, field: `device_traces[${d}][${i}].size` }, 'a size > 0', String(size)));
 }
 
 interface Reservation {

@@ -253,6 +253,12 @@ export function readSafePickle(data: Uint8Array, file: string): PickleValue {
 /** LONG1 payload: little-endian two's complement of `n` bytes, exact via BigInt. */
 function long1(data: Uint8Array, p: number, n: number): number | bigint {
   if (n === 0) return 0;
+  if (n <= 6) {
+    // up to 48 bits: exact in a double, no BigInt allocation (addresses and µs times are 6 bytes)
+    let v = 0;
+    for (let i = n - 1; i >= 0; i--) v = v * 256 + data[p + i]!;
+    return data[p + n - 1]! & 0x80 ? v - 2 ** (8 * n) : v;
+  }
   let v = 0n;
   for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[p + i]!);
   if (data[p + n - 1]! & 0x80) v -= 1n << BigInt(8 * n);

@@ -33,6 +33,17 @@ test('CPython protocol 2 and 4 data pickles decode to the same plain values (LON
   }
 });
 
+test('LONG1 is little-endian two\'s complement at every width (numbers up to 2^53, bigint beyond)', () => {
+  const long1 = (...bytes: number[]): unknown => readSafePickle(Buffer.from([0x80, 0x02, 0x8a, bytes.length, ...bytes, 0x2e]), 'l.pickle');
+  assert.equal(long1(), 0);
+  assert.equal(long1(0xff), -1);
+  assert.equal(long1(0x00, 0x80), -32768);
+  assert.equal(long1(0xff, 0x7f), 32767);
+  assert.equal(long1(0x00, 0x00, 0x00, 0x00, 0x00, 0x80), -(2 ** 47));
+  assert.equal(long1(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f), 2 ** 53 - 1);
+  assert.equal(long1(0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20), 2n ** 53n);
+});
+
 test('the whitelist is exactly the data opcodes of trace-formats.md A and no forbidden opcode is allowed', () => {
   const names = Object.values(ALLOWED_OPCODES).sort();
   assert.deepEqual(names, [
