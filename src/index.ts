@@ -17,3 +17,7 @@ export { Cause, CAUSE_FIELDS, CAUSE_NAMES } from './sim/clock';
 export { COUNTER_FIELDS } from './sim/counters';
 export { transferNs, effectiveBytesPerNs } from './model/link';
 export { VERSION } from './version';
+export type { ImporterDef, ImportContext, FormatId } from './importers/types';
+export { REAL_IMPORTERS, sniffRealFormat } from './importers/real-formats';
+export { createImportContext, type CollectingImportContext, type ObservationTables } from './importers/shared/context';
+export { readSafePickle, type PickleValue } from './importers/pytorch-snapshot/safe-pickle';
