@@ -1,7 +1,12 @@
 import type { Command } from '../command';
+import { importCommand } from './import';
+import { inspectCommand } from './inspect';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
  * here, a test in test/cli/.
  */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  importCommand,
+  inspectCommand,
+];

@@ -26,6 +26,8 @@ export interface CanonicalCsvReadOptions {
   readonly maxLineBytes?: number;
   /** Rows per batch; default `BATCH_ROWS`. */
   readonly batchRows?: number;
+  /** Reject decreasing `t_ns` (default true; false when the caller sorts afterwards). */
+  readonly checkOrder?: boolean;
 }
 
 /**
@@ -169,6 +171,6 @@ class CanonicalSink implements RecordSink, RowTarget {
     }
     this.layout = parseHeader(names, cols, this.o.file, line);
     this.rowParser = new RowParser(this.layout, this, this.o.file, this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-    this.rowParser.fastCount = 0;
+    this.rowParser.checkOrder = this.o.checkOrder ?? true;
   }
 }
