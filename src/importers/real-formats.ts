@@ -13,7 +13,7 @@ import { vmaRecordingImporter } from './vma-recording/index';
  * The real-format importers (issue 6), in cli.md `--from` order. The registry (`./index.ts`) lists each of
  * them; this array lets tests, the `formats` command and notebooks iterate over exactly the real formats.
  */
-export const REAL_IMPORTERS = [
+export const REAL_IMPORTERS: readonly ImporterDef<any>[] = [
   pytorchSnapshotImporter,
   kinetoImporter,
   pytorchTimelineImporter,
@@ -23,7 +23,7 @@ export const REAL_IMPORTERS = [
   gfxrJsonlImporter,
   vmaJsonImporter,
   vmaRecordingImporter,
-] as const satisfies readonly ImporterDef<any>[];
+];
 
 /**
  * The real importers whose `sniff` accepts `head`, in registry order. `--from auto` takes the first; a test

@@ -14,7 +14,7 @@ test('gmemlab formats lists every real format id of cli.md, one line each', asyn
   const io = capture();
   assert.equal(await main(['formats'], io, commands), 0);
   const ids = io.out.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]);
-  for (const id of ['pytorch-snapshot', 'kineto', 'pytorch-timeline', 'nsys-sqlite', 'uvm-fault-log', 'rocprofv3-csv', 'gfxr-jsonl', 'vma-json', 'vma-recording']) {
+  for (const id of ['csv', 'arrow', 'pytorch-snapshot', 'kineto', 'pytorch-timeline', 'nsys-sqlite', 'uvm-fault-log', 'rocprofv3-csv', 'gfxr-jsonl', 'vma-json', 'vma-recording']) {
     assert.ok(ids.includes(id), `${id} listed`);
   }
   assert.equal(ids.length, new Set(ids).size, 'one line per format');
@@ -27,6 +27,6 @@ test('gmemlab formats <id> prints the options with defaults; an unknown id exits
   assert.match(io.out, /synthesis\s+default "touch-on-alloc" \(none \| touch-on-alloc \| touch-on-alloc-and-free\)/);
   const bad = capture();
   assert.equal(await main(['formats', 'nope'], bad, commands), 2);
-  assert.match(bad.err, /^argument: bad value for formats <format> \(expected pytorch-snapshot, kineto, /);
+  assert.match(bad.err, /^argument: bad value for formats <format> \(expected arrow, pytorch-snapshot, kineto, .*, csv, found "nope"\)/);
   for (const d of REAL_IMPORTERS) assert.ok(Object.keys(d.options).every((k) => k in d.defaults), `${d.name}: every option has a default`);
 });

@@ -1,12 +1,12 @@
 import type { Command } from '../command';
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
-import { REAL_IMPORTERS } from '../../importers/real-formats';
+import { importerList } from '../../importers/index';
 import type { ImporterDef } from '../../importers/types';
 
-/** The formats `formats` lists: the importer registry (the real formats until the registry module exists). */
+/** The formats `formats` lists: every registered importer, in `--from auto` sniffing order. */
 export function listedFormats(): readonly ImporterDef<any>[] {
-  return REAL_IMPORTERS;
+  return importerList();
 }
 
 /** One line per format: id, summary. */

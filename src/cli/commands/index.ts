@@ -1,8 +1,14 @@
 import type { Command } from '../command';
 import { formatsCommand } from './formats';
+import { importCommand } from './import';
+import { inspectCommand } from './inspect';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
  * here, a test in test/cli/.
  */
-export const commands: readonly Command[] = [formatsCommand];
+export const commands: readonly Command[] = [
+  importCommand,
+  inspectCommand,
+  formatsCommand,
+];

@@ -40,6 +40,9 @@ interface Resource {
 
 type Args = Record<string, unknown>;
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * GFXReconstruct capture converted to JSON Lines (`gfxrecon-convert --format jsonl`), trace-formats.md H.
  * Accepts the `vkFunc` key of converters up to 0.9.x and the `function` key of current ones. Memory objects
@@ -48,10 +51,10 @@ type Args = Record<string, unknown>;
  * reserve/map/unmap, sparse binds included, NULL memory = unbind); destroy → `unmap` + `release`. There are
  * no timestamps: `t_ns = index × nsPerIndex`. Calls whose `return` is not VK_SUCCESS are skipped.
  */
-export const gfxrJsonlImporter: ImporterDef<GfxrJsonlOptions> = {
-  name: 'gfxr-jsonl',
+export const gfxrJsonlImporter = {
+  name: 'gfxr-jsonl' as const,
   summary: 'GFXReconstruct JSON Lines (Vulkan): memory objects, binds (incl. sparse), maps → game-style reserve/map/unmap',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { nsPerIndex: 1000, alignBytes: 65536, backingBaseVa: 0x100000000, reserveBaseVa: 0x200000000000, frameMarkers: true, mapAsCpuWrite: false },
   options: {
     nsPerIndex: { summary: 'synthetic time per call index (the capture has no timestamps)', unit: 'ns' },
@@ -70,7 +73,7 @@ export const gfxrJsonlImporter: ImporterDef<GfxrJsonlOptions> = {
     const align = Number(opts.alignBytes);
     if (!(nsPerIndex > 0)) fail(cliMessages.badValue({}, 'gfxr-jsonl option nsPerIndex', 'a positive number of ns', String(opts.nsPerIndex)));
     if (!Number.isInteger(align) || align <= 0) fail(cliMessages.badValue({}, 'gfxr-jsonl option alignBytes', 'a positive integer', String(opts.alignBytes)));
-    ctx.meta.importer = `gfxr-jsonl@${gfxrJsonlImporter.version}`;
+    ctx.meta.importer = `gfxr-jsonl@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.time = `synthetic: t_ns = index x ${nsPerIndex}`;
     ctx.meta.layout = 'synthetic';
@@ -127,7 +130,7 @@ export const gfxrJsonlImporter: ImporterDef<GfxrJsonlOptions> = {
     if (other) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file }, `${other} annotation/meta/method block(s)`));
     yield* rows.sorted();
   },
-};
+} satisfies ImporterDef<GfxrJsonlOptions>;
 
 const WHOLE = 2 ** 53; // VK_WHOLE_SIZE and other sizes beyond 2^53 read as "the rest"
 

@@ -18,15 +18,18 @@ export type KinetoOptions = {
   compactDevices: boolean;
 };
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * PyTorch profiler (Kineto) Chrome trace, `.json` or `.json.gz` (trace-formats.md B). `[memory]` instant
  * events are caching-allocator block allocations and frees; `gpu_memcpy` → `copy`, `gpu_memset` → `marker`,
  * `kernel` → `kernel_begin`/`kernel_end`. Events are not time-ordered in the file: they are sorted stably.
  */
-export const kinetoImporter: ImporterDef<KinetoOptions> = {
-  name: 'kineto',
+export const kinetoImporter = {
+  name: 'kineto' as const,
   summary: 'PyTorch profiler (Kineto) Chrome trace (.json/.json.gz): [memory] allocs/frees, memcpy, memset, kernels',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { synthesis: 'touch-on-alloc', allocKind: 'managed', cpuAllocs: 'host', kernels: true, compactDevices: true },
   options: {
     synthesis: { summary: 'access synthesis for device blocks, as for pytorch-snapshot', values: SYNTHESIS_MODES },
@@ -43,7 +46,7 @@ export const kinetoImporter: ImporterDef<KinetoOptions> = {
   },
   async *read(input, opts, ctx) {
     check(opts);
-    ctx.meta.importer = `kineto@${kinetoImporter.version}`;
+    ctx.meta.importer = `kineto@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.synthesis = opts.synthesis;
     const recs: KinetoRecord[] = [];
@@ -74,7 +77,7 @@ export const kinetoImporter: ImporterDef<KinetoOptions> = {
     }
     yield* mapRecords(recs, top, baseRaw, opts, ctx);
   },
-};
+} satisfies ImporterDef<KinetoOptions>;
 
 function check(opts: Readonly<KinetoOptions>): void {
   if (!SYNTHESIS_MODES.includes(opts.synthesis as never)) fail(cliMessages.badValue({}, 'kineto option synthesis', SYNTHESIS_MODES.join(' | '), opts.synthesis));

@@ -17,23 +17,26 @@ const PAGE = 4096;
 /** Runtime API calls emitted as markers with `runtimeMarkers` (hints whose arguments nsys does not record). */
 const MARKER_APIS = /^(cudaMemPrefetchAsync|cudaMemAdvise|cudaMallocManaged|cuMemPrefetchAsync|cuMemAdvise|cuMemAllocManaged)/;
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * Nsight Systems SQLite export (`nsys export --type sqlite`), trace-formats.md D, read with sql.js. Unified
  * Memory CPU faults → `access` (cpu, 4 KiB, `r`, `from_fault`); GPU fault groups → one `access` per row with
  * `count` = numberOfPageFaults (`from_fault`); memory-usage alloc/free → `alloc`/`free`; memcpy → `copy`,
  * except UM migrations (copyKind 11–13), which are outcomes and go to observations with their cause.
  */
-export const nsysSqliteImporter: ImporterDef<NsysSqliteOptions> = {
-  name: 'nsys-sqlite',
+export const nsysSqliteImporter = {
+  name: 'nsys-sqlite' as const,
   summary: 'Nsight Systems SQLite export: UM CPU/GPU page faults, UM migrations (observations), memory usage alloc/free, memcpy',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { runtimeMarkers: true },
   options: { runtimeMarkers: { summary: 'emit markers for cudaMemPrefetchAsync / cudaMemAdvise / cudaMallocManaged runtime calls (nsys records no arguments)' } },
   sniff(head) {
     return headText(head, 16) === 'SQLite format 3\u0000';
   },
   async *read(input, opts, ctx) {
-    ctx.meta.importer = `nsys-sqlite@${nsysSqliteImporter.version}`;
+    ctx.meta.importer = `nsys-sqlite@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     const bytes = await readAllBytes(input.chunks(), ctx.file, MAX_SQLITE_BYTES);
     const db = await NsysDb.open(bytes, ctx.file);
@@ -53,7 +56,7 @@ export const nsysSqliteImporter: ImporterDef<NsysSqliteOptions> = {
       db.close();
     }
   },
-};
+} satisfies ImporterDef<NsysSqliteOptions>;
 
 function checkSchema(db: NsysDb, ctx: ImportContext): void {
   let version = '';

@@ -11,14 +11,17 @@ export type PytorchSnapshotOptions = {
   segmentKind: string;
 };
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * PyTorch CUDA caching-allocator snapshot (`torch.cuda.memory._dump_snapshot` pickle, or the JSON of
  * `_snapshot()`), trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
  */
-export const pytorchSnapshotImporter: ImporterDef<PytorchSnapshotOptions> = {
-  name: 'pytorch-snapshot',
+export const pytorchSnapshotImporter = {
+  name: 'pytorch-snapshot' as const,
   summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON): segments, block allocs/frees, OOMs; accesses synthesised',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed' },
   options: {
     synthesis: {
@@ -44,7 +47,7 @@ export const pytorchSnapshotImporter: ImporterDef<PytorchSnapshotOptions> = {
       fail(cliMessages.badValue({}, 'pytorch-snapshot option segmentKind', 'managed | device', opts.segmentKind));
     }
     const raw = await decodeSnapshot(input, ctx.file);
-    ctx.meta.importer = `pytorch-snapshot@${pytorchSnapshotImporter.version}`;
+    ctx.meta.importer = `pytorch-snapshot@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.synthesis = synthesis;
     ctx.meta.free_as_dontneed = String(opts.freeAsDontneed);
@@ -53,4 +56,4 @@ export const pytorchSnapshotImporter: ImporterDef<PytorchSnapshotOptions> = {
     ctx.meta.devices = raw.deviceTraces.map((_t, d) => `dev${d}`).join(',');
     yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind }, ctx);
   },
-};
+} satisfies ImporterDef<PytorchSnapshotOptions>;

@@ -22,6 +22,9 @@ interface Tensor {
   readonly bytes: number;
 }
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * PyTorch `profile.export_memory_timeline("*.raw.json.gz")` raw tuples `[timestamp_ns, action, numbytes,
  * category]` (trace-formats.md C). There are no addresses: by default no events, only a bytes-by-category
@@ -29,10 +32,10 @@ interface Tensor {
  * allocator that never reuses addresses) so the trace can drive a simulation. Timestamps (~1.7e18 ns) are
  * read exactly from the text (BigInt) and rebased.
  */
-export const pytorchTimelineImporter: ImporterDef<PytorchTimelineOptions> = {
-  name: 'pytorch-timeline',
+export const pytorchTimelineImporter = {
+  name: 'pytorch-timeline' as const,
   summary: 'PyTorch export_memory_timeline raw tuples (.raw.json.gz): bytes by category; layout=bump for synthetic-address events',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { layout: 'none', synthesis: 'touch-on-alloc', alignBytes: 512, baseVa: 0x7f0000000000 },
   options: {
     layout: { summary: 'none = timeline observations only; bump = synthetic addresses (alloc/free/access events, flag synthetic)', values: ['none', 'bump'] },
@@ -50,7 +53,7 @@ export const pytorchTimelineImporter: ImporterDef<PytorchTimelineOptions> = {
     const align = Number(opts.alignBytes);
     if (!Number.isInteger(align) || align <= 0) fail(cliMessages.badValue({}, 'pytorch-timeline option alignBytes', 'a positive integer', String(opts.alignBytes)));
     const bump = opts.layout === 'bump';
-    ctx.meta.importer = `pytorch-timeline@${pytorchTimelineImporter.version}`;
+    ctx.meta.importer = `pytorch-timeline@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.layout = opts.layout;
     if (bump) ctx.meta.synthesis = opts.synthesis;
@@ -189,4 +192,4 @@ export const pytorchTimelineImporter: ImporterDef<PytorchTimelineOptions> = {
       rows.flush();
     }
   },
-};
+} satisfies ImporterDef<PytorchTimelineOptions>;

@@ -26,16 +26,19 @@ interface Row {
   readonly direction: string;
 }
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * rocprofv3 `--memory-allocation-trace` and `--memory-copy-trace` CSV files (trace-formats.md G); the kind of
  * file is read from its header. ALLOCATE → `alloc` (agent and kind from `agentMap`), FREE → `free` of the
  * allocation at that address (size from its ALLOCATE), copies → `copy` with `flags=size_unknown` (the file
  * has no byte count) plus a duration observation. Timestamps are absolute ns, rebased to the first row.
  */
-export const rocprofv3Importer: ImporterDef<Rocprofv3Options> = {
-  name: 'rocprofv3-csv',
+export const rocprofv3Importer = {
+  name: 'rocprofv3-csv' as const,
   summary: 'AMD rocprofv3 memory-allocation / memory-copy trace CSV',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { agentMap: '0=cpu:pinned_host' },
   options: {
     agentMap: { summary: 'rocprof agent id → canonical agent and allocation kind, e.g. 0=cpu:pinned_host,2=dev0:device; unlisted ids become dev0, dev1, … (kind device) in id order' },
@@ -46,7 +49,7 @@ export const rocprofv3Importer: ImporterDef<Rocprofv3Options> = {
   },
   async *read(input, opts, ctx) {
     const agentMap = parseAgentMap(String(opts.agentMap));
-    ctx.meta.importer = `rocprofv3-csv@${rocprofv3Importer.version}`;
+    ctx.meta.importer = `rocprofv3-csv@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     let header: string[] | undefined;
     let kind: 'alloc' | 'copy' = 'alloc';
@@ -169,4 +172,4 @@ export const rocprofv3Importer: ImporterDef<Rocprofv3Options> = {
     ctx.meta.devices = [...new Set([...agents.values()].filter((x) => x.agent > 0).map((x) => `dev${x.agent - 1}`))].sort().join(',');
     yield* out.sorted();
   },
-};
+} satisfies ImporterDef<Rocprofv3Options>;

@@ -28,6 +28,9 @@ interface Rec {
   readonly extra: string;
 }
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * Kernel-log fault records of the instrumented nvidia-uvm driver of Allen & Ge (SC'21), trace-formats.md F:
  * `prio,seq,usec,-;PAYLOAD` with `s,`/`b,` batch markers, `f,`/`p,`/`e,` fault records and `uvm range
@@ -37,10 +40,10 @@ interface Rec {
  * decisions, so they go to observations only (a simulator makes its own). `t_ns` comes from `usec`;
  * `gpu_ts` (beyond 2^53, not monotone in a batch) is kept, rebased, in the `fault` observations only.
  */
-export const uvmFaultLogImporter: ImporterDef<UvmFaultLogOptions> = {
-  name: 'uvm-fault-log',
+export const uvmFaultLogImporter = {
+  name: 'uvm-fault-log' as const,
   summary: 'instrumented nvidia-uvm fault/batch kernel log (SC\'21 uvm-eval): faults, batches, range destroys',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: {},
   options: {},
   sniff(head) {
@@ -48,7 +51,7 @@ export const uvmFaultLogImporter: ImporterDef<UvmFaultLogOptions> = {
     return lines.length > 0 && lines.some((l) => /^\d+,\d+,\d+,[^;]*;(s,|b,|[fpe],[0-9a-fA-F]+,|uvm range destroy)/.test(l)) && lines.every((l, i) => LINE.test(l) || i === lines.length - 1);
   },
   async *read(input, _opts, ctx) {
-    ctx.meta.importer = `uvm-fault-log@${uvmFaultLogImporter.version}`;
+    ctx.meta.importer = `uvm-fault-log@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.devices = 'dev0';
     const recs: Rec[] = [];
@@ -170,7 +173,7 @@ export const uvmFaultLogImporter: ImporterDef<UvmFaultLogOptions> = {
       ctx.observe(kind, row);
     }
   },
-};
+} satisfies ImporterDef<UvmFaultLogOptions>;
 
 /** Decode a payload; undefined = a structural problem already reported; null = not a UVM record. */
 function decodePayload(payload: string, usec: number, line: number, ctx: Parameters<typeof structural>[0]): Rec | undefined | null {

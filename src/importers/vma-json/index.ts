@@ -10,6 +10,9 @@ import { baseName, firstNonWs, headText } from '../shared/sniff';
 
 export type VmaJsonOptions = { alignBytes: number; backingBaseVa: number; reserveBaseVa: number };
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * VMA / D3D12MA JSON statistics dump (`vmaBuildStatsString(..., detailedMap=VK_TRUE)`), trace-formats.md I:
  * the allocator state at one instant. Everything is emitted at t=0 with `flags=preexisting`: each memory
@@ -18,10 +21,10 @@ export type VmaJsonOptions = { alignBytes: number; backingBaseVa: number; reserv
  * allocation → `alloc` + `reserve` + `map`. Kind: `device` for memory types of a DEVICE_LOCAL heap,
  * `pinned_host` otherwise. Use it to seed a replay or to check an end state.
  */
-export const vmaJsonImporter: ImporterDef<VmaJsonOptions> = {
-  name: 'vma-json',
+export const vmaJsonImporter = {
+  name: 'vma-json' as const,
   summary: 'Vulkan Memory Allocator / D3D12MA JSON stats dump: blocks, suballocations, dedicated allocations at t=0',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { alignBytes: 65536, backingBaseVa: 0x100000000, reserveBaseVa: 0x200000000000 },
   options: {
     alignBytes: { summary: 'alignment of synthetic addresses', unit: 'bytes' },
@@ -33,7 +36,7 @@ export const vmaJsonImporter: ImporterDef<VmaJsonOptions> = {
     return firstNonWs(head) === 0x7b && /"General"\s*:/.test(t) && /"(API|GPU|apiVersion)"\s*:/.test(t);
   },
   async *read(input, opts, ctx) {
-    ctx.meta.importer = `vma-json@${vmaJsonImporter.version}`;
+    ctx.meta.importer = `vma-json@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.layout = 'synthetic';
     const top: Record<string, unknown> = {};
@@ -125,7 +128,7 @@ export const vmaJsonImporter: ImporterDef<VmaJsonOptions> = {
     checkTotals(top.Total, counts, ctx);
     yield* rows.sorted();
   },
-};
+} satisfies ImporterDef<VmaJsonOptions>;
 
 function isSize(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 2 ** 53;

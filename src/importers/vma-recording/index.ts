@@ -36,6 +36,9 @@ function kindOf(usage: number, required: number, preferred: number): number {
   return (required | preferred) & 1 ? Flag.device : Flag.pinned_host; // VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT
 }
 
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
 /**
  * VMA 2.x "calls recording" CSV (trace-formats.md J). Allocation calls → `alloc` at a synthetic address (a
  * bump allocator; VMA records no addresses), kind from the memory-usage code; destroy/free calls → `free`
@@ -43,10 +46,10 @@ function kindOf(usage: number, required: number, preferred: number): number {
  * no recorded size: it is estimated from extent, format, mips, layers and samples (`imageSize=estimate`,
  * flag `synthetic`) or the image is skipped (`imageSize=skip`).
  */
-export const vmaRecordingImporter: ImporterDef<VmaRecordingOptions> = {
-  name: 'vma-recording',
+export const vmaRecordingImporter = {
+  name: 'vma-recording' as const,
   summary: 'Vulkan Memory Allocator 2.x call recording CSV: buffer/image/memory allocations and frees (synthetic addresses)',
-  version: 1,
+  version: IMPORTER_VERSION,
   defaults: { imageSize: 'estimate', alignBytes: 65536, baseVa: 0x100000000 },
   options: {
     imageSize: { summary: 'images have no recorded size: estimate it from extent and format, or skip images', values: ['estimate', 'skip'] },
@@ -60,7 +63,7 @@ export const vmaRecordingImporter: ImporterDef<VmaRecordingOptions> = {
     if (opts.imageSize !== 'estimate' && opts.imageSize !== 'skip') fail(cliMessages.badValue({}, 'vma-recording option imageSize', 'estimate | skip', opts.imageSize));
     const align = Number(opts.alignBytes);
     if (!Number.isInteger(align) || align <= 0) fail(cliMessages.badValue({}, 'vma-recording option alignBytes', 'a positive integer', String(opts.alignBytes)));
-    ctx.meta.importer = `vma-recording@${vmaRecordingImporter.version}`;
+    ctx.meta.importer = `vma-recording@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.layout = 'bump';
     ctx.meta.image_size = opts.imageSize;
@@ -177,7 +180,7 @@ export const vmaRecordingImporter: ImporterDef<VmaRecordingOptions> = {
     ctx.meta.devices = ctx.meta.devices ?? 'dev0';
     yield* rows.sorted();
   },
-};
+} satisfies ImporterDef<VmaRecordingOptions>;
 
 function readConfig(cells: string[], heaps: Map<number, { size: number; flags: number }>, ctx: ImportContext): void {
   if (cells[0] === 'PhysicalDevice' && cells[1] === 'deviceName') ctx.meta.devices = cells.slice(2).join(',').trim();

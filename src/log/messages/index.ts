@@ -2,6 +2,7 @@ import type { MessageDef } from '../diagnostic';
 import { cliMessages } from './cli';
 import { importerMessages } from './importers';
 import { ioMessages } from './io';
+import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -11,5 +12,10 @@ import { ioMessages } from './io';
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
   io: ioMessages,
+  csv: csvMessages,
+  trace: traceMessages,
+  import: importMessages,
+  map: mapMessages,
+  arrow: arrowMessages,
   importers: importerMessages,
 };

@@ -58,7 +58,7 @@ test('kineto options: cpuAllocs=drop, synthesis=none, kernels=false, compactDevi
   assert.ok(events(r).every((e) => e.agent !== 'dev0'), 'device 3 stays dev3');
   const bare = join(dir, 'bare.json');
   writeFileSync(bare, JSON.stringify(trace.traceEvents));
-  assert.ok(def.sniff(Buffer.from(JSON.stringify(trace.traceEvents)), bare));
+  assert.ok(def.sniff(Buffer.from(JSON.stringify(trace.traceEvents))));
   assert.equal((await importWith(def, bare)).rows, 11);
 });
 

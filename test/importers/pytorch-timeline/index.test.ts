@@ -15,7 +15,7 @@ const TEXT = `[[-1, 1, 4096, 0], [${T}, 2, 1000, 4], [1696966047096061875, 3, -1
 test('timeline: BigInt-exact timestamps rebased; no events by default, only a bytes-by-category timeline', async () => {
   const path = join(dir, 't.raw.json.gz');
   writeFileSync(path, gzipSync(TEXT));
-  assert.ok(def.sniff(Buffer.from(TEXT), path));
+  assert.ok(def.sniff(Buffer.from(TEXT)));
   const r = await importWith(def, path);
   assert.equal(r.rows, 0);
   assert.equal(r.ctx.meta.origin_unix_ns, T);

@@ -22,7 +22,7 @@ const LOG = [
 test('uvm log: faults → accesses (count = num_instances), batches → markers, faulted ranges → preexisting allocs freed at destroy', async () => {
   const path = join(dir, 'log');
   writeFileSync(path, LOG);
-  assert.ok(def.sniff(Buffer.from(LOG), path));
+  assert.ok(def.sniff(Buffer.from(LOG)));
   const r = await importWith(def, path);
   assert.deepEqual(events(r), [
     // both faulted 2 MiB blocks lie in the destroyed 4 MiB range: one managed range, t=0, preexisting
