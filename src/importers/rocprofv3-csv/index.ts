@@ -69,7 +69,7 @@ export const rocprofv3Importer = {
         col = Object.fromEntries(cells.map((c, i) => [c, i]));
         const isCopy = cells.includes('Direction');
         kind = isCopy ? 'copy' : 'alloc';
-        const need = isCopy ? COPY_COLUMNS : ALLOC_COLUMNS;
+        const need: readonly string[] = isCopy ? COPY_COLUMNS : ALLOC_COLUMNS;
         const missing = need.filter((c) => !(c in col));
         if (missing.length) fail(importerMessages.notThisFormat({ ...where, col: 1 }, 'rocprofv3 memory trace CSV', `a header with ${need.join(', ')}`, `no ${missing.join(', ')}`));
         ctx.meta.rocprof_trace = isCopy ? 'memory_copy' : 'memory_allocation';

@@ -37,7 +37,7 @@ export class RowCollector {
     let ordered = true;
     for (let i = 1; i < n && ordered; i++) if (times[i]! < times[i - 1]!) ordered = false;
     if (ordered) {
-      yield* parts;
+      for (const p of parts) yield p;
       return;
     }
     // Array.prototype.sort is stable, but the index tie-break makes the order explicit
