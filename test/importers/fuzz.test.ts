@@ -29,9 +29,9 @@ interface Target {
 }
 
 const TARGETS: Target[] = [
-  { format: 'pytorch-snapshot', rel: 'pytorch-memory-snapshot/memory.pickle', variants: 4 },
+  { format: 'pytorch-snapshot', rel: 'pytorch-memory-snapshot/memory.pickle', variants: 2 },
   { format: 'kineto', rel: 'kineto-chrome-trace/mi250_minitoy_train_ROCm6_2_kineto.json.gz', variants: 16 },
-  { format: 'pytorch-timeline', rel: 'pytorch-memory-timeline-raw/memory_timeline.raw.gz', variants: 4, opts: { layout: 'bump' } },
+  { format: 'pytorch-timeline', rel: 'pytorch-memory-timeline-raw/memory_timeline.raw.gz', variants: 3, opts: { layout: 'bump' } },
   { format: 'uvm-fault-log', rel: 'uvm-eval-fault-log/abc/short_log_32_ts/abc_1', variants: 16 },
   { format: 'rocprofv3-csv', rel: 'rocprofv3-csv/memory_allocation_trace.csv', variants: 16 },
   { format: 'rocprofv3-csv', rel: 'rocprofv3-csv/memory_copy_trace.csv', variants: 16 },
