@@ -8,7 +8,7 @@ import { isRecord, show } from '../shared/fields';
 import { parseJsonAt } from '../shared/json-scan';
 import { readLines } from '../shared/lines';
 import { RowCollector } from '../shared/rows';
-import { baseName, firstLine } from '../shared/sniff';
+import { baseName, firstLine, headText } from '../shared/sniff';
 import { bytesPerTexelOfName, bytesPerTexel } from '../shared/vk-format';
 import { blocksPerLayer, imageBindRuns, SPARSE_BLOCK_BYTES, type ImageGeometry } from './sparse';
 
@@ -65,6 +65,7 @@ export const gfxrJsonlImporter = {
     mapAsCpuWrite: { summary: 'vkMapMemory also emits a synthetic CPU write of the mapped range' },
   },
   sniff(head) {
+    if (headText(head, 4) === 'GFXR') return true; // a binary capture: read() explains how to convert it
     const l = firstLine(head);
     return /^\{\s*"header"\s*:/.test(l) && /"(gfxrecon-version|json-version)"/.test(l);
   },
@@ -73,6 +74,9 @@ export const gfxrJsonlImporter = {
     const align = Number(opts.alignBytes);
     if (!(nsPerIndex > 0)) fail(cliMessages.badValue({}, 'gfxr-jsonl option nsPerIndex', 'a positive number of ns', String(opts.nsPerIndex)));
     if (!Number.isInteger(align) || align <= 0) fail(cliMessages.badValue({}, 'gfxr-jsonl option alignBytes', 'a positive integer', String(opts.alignBytes)));
+    if (headText(input.head, 4) === 'GFXR') {
+      fail(importerMessages.needsConversion({ file: ctx.file, offset: 0 }, 'a binary GFXReconstruct capture (.gfxr)', `gfxrecon-convert --format jsonl ${baseName(input.path)}`));
+    }
     ctx.meta.importer = `gfxr-jsonl@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.time = `synthetic: t_ns = index x ${nsPerIndex}`;

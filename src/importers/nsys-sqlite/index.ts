@@ -32,10 +32,14 @@ export const nsysSqliteImporter = {
   version: IMPORTER_VERSION,
   defaults: { runtimeMarkers: true },
   options: { runtimeMarkers: { summary: 'emit markers for cudaMemPrefetchAsync / cudaMemAdvise / cudaMallocManaged runtime calls (nsys records no arguments)' } },
-  sniff(head) {
-    return headText(head, 16) === 'SQLite format 3\u0000';
+  sniff(head, fileName) {
+    // a .nsys-rep/.qdrep report is proprietary: claimed only so that read() can explain the export step
+    return headText(head, 16) === 'SQLite format 3\u0000' || /\.(nsys-rep|qdrep)$/i.test(fileName);
   },
   async *read(input, opts, ctx) {
+    if (headText(input.head, 16) !== 'SQLite format 3\u0000' && /\.(nsys-rep|qdrep)$/i.test(input.path)) {
+      fail(importerMessages.needsConversion({ file: ctx.file, offset: 0 }, 'an Nsight Systems report (.nsys-rep)', `nsys export --type sqlite --output report.sqlite ${baseName(input.path)}`));
+    }
     ctx.meta.importer = `nsys-sqlite@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     const bytes = await readAllBytes(input.chunks(), ctx.file, MAX_SQLITE_BYTES);

@@ -75,6 +75,11 @@ export const importerMessages = {
   overlap: defineMessage('importer.overlap', 'warning', 'Two live allocations overlap; the trace is kept as recorded, simulators report alloc-error.', (what: string) => ({
     message: `${what} overlaps a live allocation`,
   })),
+  needsConversion: defineMessage('importer.needs-conversion', 'error', 'Convert the file with the tool named in the message, then import its output.', (what: string, command: string) => ({
+    message: `this is ${what}, which gmemlab does not read directly; convert it first: ${command}`,
+    expected: 'the converted file',
+    found: what,
+  })),
   totalsMismatch: defineMessage('importer.totals-mismatch', 'warning', 'The dump lists fewer or more items than its own totals say: it may be damaged or partial.', (what: string, listed: number, stated: number) => ({
     message: `${what}: the dump states ${stated} but lists ${listed}`,
     expected: String(stated),

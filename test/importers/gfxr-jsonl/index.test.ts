@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gfxrJsonlImporter as def } from '../../../src/importers/gfxr-jsonl/index';
 import { blocksPerLayer, imageBindRuns } from '../../../src/importers/gfxr-jsonl/sparse';
 import { sniffRealFormat } from '../../../src/importers/real-formats';
-import { events, FIXTURES, importWith } from '../helpers';
+import { absent, events, FIXTURES, importWith, sample } from '../helpers';
 
 const R0 = 0x200000000000; // first reservation (the 4 MiB sparse buffer)
 const R1 = R0 + 4 * 1024 * 1024; // second reservation (the sparse image, 1 MiB)
@@ -56,4 +56,10 @@ test('standard sparse block geometry: 64 KiB blocks, per-texel-size shapes, mips
   assert.deepEqual(imageBindRuns(g, { mipLevel: 1, arrayLayer: 1 }, { x: 128, y: 128, z: 0 }, { width: 128, height: 128, depth: 1 }), [[39 * 65536, 65536]]);
   // 1-byte texels use 256x256 blocks
   assert.deepEqual(imageBindRuns({ ...g, texelBytes: 1, mipLevels: 1 }, { mipLevel: 0, arrayLayer: 0 }, { x: 0, y: 0, z: 0 }, { width: 512, height: 256, depth: 1 }), [[0, 2 * 65536]]);
+});
+
+test('a binary .gfxr capture is recognised and explained (convert with gfxrecon-convert), not misread', { skip: absent('gfxreconstruct/multisample-depth.gfxr') }, async () => {
+  const path = sample('gfxreconstruct/multisample-depth.gfxr')!;
+  assert.deepEqual(sniffRealFormat(readFileSync(path).subarray(0, 64), path).map((d) => d.name), ['gfxr-jsonl']);
+  await assert.rejects(importWith(def, path), /multisample-depth\.gfxr:@0: this is a binary GFXReconstruct capture \(\.gfxr\), which gmemlab does not read directly; convert it first: gfxrecon-convert --format jsonl multisample-depth\.gfxr/);
 });

@@ -54,3 +54,10 @@ test('a damaged database is a located error naming the file', async () => {
   writeFileSync(bad, Buffer.concat([bytes.subarray(0, 100), Buffer.alloc(200, 0xee), bytes.subarray(300)]));
   await assert.rejects(importWith(def, bad), (e: unknown) => e instanceof GmemlabError && e.diagnostic.file === bad && /malformed SQLite database/.test(e.message));
 });
+
+test('an .nsys-rep report is claimed only to explain the export step', async () => {
+  const path = join(dir, 'profile.nsys-rep');
+  writeFileSync(path, Buffer.from([1, 2, 3, 4]));
+  assert.deepEqual(sniffRealFormat(readFileSync(path), path).map((d) => d.name), ['nsys-sqlite']);
+  await assert.rejects(importWith(def, path), /profile\.nsys-rep:@0: .*convert it first: nsys export --type sqlite/);
+});
