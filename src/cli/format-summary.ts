@@ -18,7 +18,7 @@ export function formatSummary(
   const ops = Object.entries(s.eventsByOp).map(([op, n]) => `${op} ${int(n)}`);
   rows.push(['ops', ops.length ? ops.join(', ') : 'none']);
   if (s.eventsByOp.access) rows.push(['accesses', `${int(s.accesses)} (weighted by count)`]);
-  rows.push(['agents', s.agents.length ? s.agents.map((a) => (s.eventsByAgent[a] ? `${a} (${int(s.eventsByAgent[a]!)} events)` : `${a} (target only)`)).join(', ') : 'none']);
+  rows.push(['agents', s.agents.length ? s.agents.map((a) => (s.eventsByAgent[a] ? `${a} (${int(s.eventsByAgent[a]!)} event${s.eventsByAgent[a] === 1 ? '' : 's'})` : `${a} (target only)`)).join(', ') : 'none']);
   rows.push(['VA span', s.vaSpan ? `${hex(s.vaSpan.minVa)} … ${hex(s.vaSpan.endVa)} (${formatBytes(s.vaSpan.bytes)})` : 'no addresses']);
   rows.push(['footprint', `${formatBytes(s.footprintBytes)} (peak live managed/peer_shared/device bytes, 2 MiB granules)`]);
   rows.push(['digest', s.digest]);

@@ -67,6 +67,7 @@ export function registerImporter(def: ImporterDef<any>, opts: { override?: boole
  * `import.unknown-format` listing the known formats.
  */
 export function detectFormat(input: InputFile): ImporterDef<any> {
+  if (input.head.length === 0) fail(importMessages.emptyFile({ file: input.path }));
   const name = input.path.split(/[\\/]/).pop() ?? input.path;
   for (const def of importerList()) {
     let ok = false;

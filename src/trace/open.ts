@@ -156,8 +156,9 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
         } catch (e) {
           if (!(e instanceof ArrowTraceError)) throw e;
           rmSync(file, { force: true });
-          log.add(arrowMessages.cacheRebuilt({ file }, e.diagnostic.message));
           yield* fromSource(rows);
+          // after the rebuild, so the new entry's saved diagnostics do not include this notice
+          log.add(arrowMessages.cacheRebuilt({ file }, e.diagnostic.message));
         }
       }
 

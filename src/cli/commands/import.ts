@@ -1,11 +1,6 @@
 import { fail } from '../../log/diagnostic';
-import { importMessages } from '../../log/messages/trace';
 import { cliMessages } from '../../log/messages/cli';
-import { ArrowTraceWriter } from '../../trace/arrow/write';
-import type { EventBatch } from '../../trace/batch';
-import { writeCanonicalCsv } from '../../trace/canonical-csv/write';
-import { openTrace } from '../../trace/open';
-import { TraceSummarizer } from '../../trace/summary';
+import { importFile, outputKindOf } from '../../trace/import-file';
 import type { Command } from '../command';
 import { formatDiagnostics, formatSummary } from '../format-summary';
 import { TRACE_INPUT_FLAGS, TRACE_INPUT_USAGE, traceOpenOptions } from '../trace-options';
@@ -34,32 +29,12 @@ ${TRACE_INPUT_USAGE}  -o, --output <file>   write canonical events: .csv (canoni
     if (file === undefined) fail(cliMessages.missingArgument({}, 'import', '<file>'));
     if (args.positionals.length > 1) fail(cliMessages.badArguments({}, 'import', `unexpected argument '${args.positionals[1]}'`));
     const out = args.values.output as string | undefined;
-    const kind = out === undefined ? null : /\.csv$/i.test(out) ? 'csv' : /\.arrow$/i.test(out) ? 'arrow' : fail(importMessages.badOutput({}, out));
-    const trace = await openTrace(file, traceOpenOptions('import', args.values));
-    const reader = trace.read();
-    const summarizer = new TraceSummarizer();
-    async function* tapped(): AsyncGenerator<EventBatch> {
-      for await (const b of reader) {
-        summarizer.update(b);
-        yield b;
-      }
-    }
-    if (kind === 'csv') await writeCanonicalCsv(tapped(), () => reader.meta, out!);
-    else if (kind === 'arrow') {
-      const w = ArrowTraceWriter.open(out!);
-      try {
-        for await (const b of tapped()) await w.write(b);
-        await w.finish(reader.meta, reader.log);
-      } catch (e) {
-        await w.abort();
-        throw e;
-      }
-    } else for await (const b of tapped()) void b;
-    const s = summarizer.result(file, reader);
+    const kind = out === undefined ? null : outputKindOf(out);
+    const { summary, trace } = await importFile(file, traceOpenOptions('import', args.values), out);
     const extra: Array<[string, string]> = [['format', `${trace.importer}${trace.strict ? '' : ' (lenient)'}, source sha256 ${trace.source.sha256}`]];
     const after: Array<[string, string]> = out ? [['written', `${out} (${kind === 'csv' ? 'canonical CSV' : 'Arrow IPC'})`]] : [];
-    io.stdout(formatSummary(s, extra, after));
-    io.stderr(formatDiagnostics(s));
+    io.stdout(formatSummary(summary, extra, after));
+    io.stderr(formatDiagnostics(summary));
     return 0;
   },
 };

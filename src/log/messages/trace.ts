@@ -188,6 +188,11 @@ export const traceMessages = {
 
 /** Format detection, importer options, map specs. */
 export const importMessages = {
+  emptyFile: defineMessage('import.empty-file', 'error', 'The file is empty: export the trace again, or check that the right file was given.', () => ({
+    message: 'empty file',
+    expected: 'a trace',
+    found: '0 bytes',
+  })),
   unknownFormat: defineMessage('import.unknown-format', 'error', 'Name the format with --from (gmemlab formats lists them), or convert the file to canonical CSV.', (known: readonly string[]) => ({
     message: `format not recognised; known formats are ${known.join(', ')}`,
     expected: 'a file in a known format',
