@@ -26,3 +26,7 @@ export { writeWorkloadTrace, type GenerateSummary } from './workloads/write';
 export { syntheticAccessTrace, syntheticAccessBatches, type SyntheticAccessParams } from './workloads/synthetic-access';
 export { mlTrainFootprint, layersForFootprint } from './workloads/ml-train/model';
 export { lineRatePps, wireGbps } from './workloads/nic-rx/index';
+export type { ImporterDef, ImportContext, FormatId } from './importers/types';
+export { REAL_IMPORTERS, sniffRealFormat } from './importers/real-formats';
+export { createImportContext, type CollectingImportContext, type ObservationTables } from './importers/shared/context';
+export { readSafePickle, type PickleValue } from './importers/pytorch-snapshot/safe-pickle';
