@@ -1,7 +1,9 @@
 import type { MessageDef } from '../diagnostic';
 import { cliMessages } from './cli';
+import { gmemMessages } from './gmem';
 import { ioMessages } from './io';
 import { profileMessages } from './profiles';
+import { runMessages } from './run';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -10,6 +12,8 @@ import { profileMessages } from './profiles';
  */
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
+  gmem: gmemMessages,
   io: ioMessages,
   profiles: profileMessages,
+  run: runMessages,
 };
