@@ -4,6 +4,7 @@ import { gmemMessages } from './gmem';
 import { ioMessages } from './io';
 import { profileMessages } from './profiles';
 import { runMessages } from './run';
+import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -16,4 +17,9 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   io: ioMessages,
   profiles: profileMessages,
   run: runMessages,
+  csv: csvMessages,
+  trace: traceMessages,
+  import: importMessages,
+  map: mapMessages,
+  arrow: arrowMessages,
 };
