@@ -36,3 +36,11 @@ export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset }
 export type { SystemDef, SystemModel, SystemEnv, SystemPreset, ParamDoc, ParamValue } from './systems/types';
 export { EVICTION_POLICIES, EVICTION_POLICY_NAMES, evictionPolicy } from './policies/index';
 export { unitCosts, remoteAccessNs, deviceCopyNs, type UnitCosts } from './model/cost';
+export type { WorkloadDef, WorkloadId } from './workloads/types';
+export { workloads, workloadIds, getWorkload } from './workloads/index';
+export { workloadTrace } from './workloads/trace';
+export { resolveWorkloadParams, type WorkloadParamInput } from './workloads/params';
+export { writeWorkloadTrace, type GenerateSummary } from './workloads/write';
+export { syntheticAccessTrace, syntheticAccessBatches, type SyntheticAccessParams } from './workloads/synthetic-access';
+export { mlTrainFootprint, layersForFootprint } from './workloads/ml-train/model';
+export { lineRatePps, wireGbps } from './workloads/nic-rx/index';

@@ -4,6 +4,8 @@ import { inspectCommand } from './inspect';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
 import { systemsCommand } from './systems';
+import { generateCommand } from './generate';
+import { workloadsCommand } from './workloads';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
@@ -15,4 +17,6 @@ export const commands: readonly Command[] = [
   runCommand,
   profilesCommand,
   systemsCommand,
+  generateCommand,
+  workloadsCommand,
 ];

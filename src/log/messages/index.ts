@@ -5,6 +5,7 @@ import { ioMessages } from './io';
 import { profileMessages } from './profiles';
 import { runMessages } from './run';
 import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
+import { workloadMessages } from './workloads';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -22,4 +23,5 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   import: importMessages,
   map: mapMessages,
   arrow: arrowMessages,
+  workloads: workloadMessages,
 };
