@@ -44,3 +44,6 @@ export { writeWorkloadTrace, type GenerateSummary } from './workloads/write';
 export { syntheticAccessTrace, syntheticAccessBatches, type SyntheticAccessParams } from './workloads/synthetic-access';
 export { mlTrainFootprint, layersForFootprint } from './workloads/ml-train/model';
 export { lineRatePps, wireGbps } from './workloads/nic-rx/index';
+export { x97Case, X97_MODES, X97_WORKLOADS, type X97CaseRow } from './systems/gmem/x97-case';
+export { gmem, gmemLinux, gmemPaper } from './systems/gmem/index';
+export type { GmemParams } from './systems/gmem/params';
