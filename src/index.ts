@@ -36,6 +36,7 @@ export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset }
 export type { SystemDef, SystemModel, SystemEnv, SystemPreset, ParamDoc, ParamValue } from './systems/types';
 export { EVICTION_POLICIES, EVICTION_POLICY_NAMES, evictionPolicy } from './policies/index';
 export { unitCosts, remoteAccessNs, deviceCopyNs, type UnitCosts } from './model/cost';
+export { progress, type Progress, type ProgressOptions } from './progress';
 export type { WorkloadDef, WorkloadId } from './workloads/types';
 export { workloads, workloadIds, getWorkload } from './workloads/index';
 export { workloadTrace } from './workloads/trace';
@@ -47,3 +48,7 @@ export { lineRatePps, wireGbps } from './workloads/nic-rx/index';
 export { x97Case, X97_MODES, X97_WORKLOADS, type X97CaseRow } from './systems/gmem/x97-case';
 export { gmem, gmemLinux, gmemPaper } from './systems/gmem/index';
 export type { GmemParams } from './systems/gmem/params';
+export type { ImporterDef, ImportContext, FormatId } from './importers/types';
+export { REAL_IMPORTERS, sniffRealFormat } from './importers/real-formats';
+export { createImportContext, type CollectingImportContext, type ObservationTables } from './importers/shared/context';
+export { readSafePickle, type PickleValue } from './importers/pytorch-snapshot/safe-pickle';

@@ -43,13 +43,13 @@ test('auto-detection names the format, importer and the source SHA-256', async (
 });
 
 test('the first full read writes the Arrow cache; the next reads load the same events, metadata and warnings from it', async () => {
-  const p = bigCsv('big.csv', 150_000, 3);
+  const p = bigCsv('big.csv', 70_000, 3);
   const t = await openTrace(p, { cache, strict: false });
   assert.equal(t.isCached(), false);
   const r1 = t.read();
   const b1: EventBatch[] = [];
   for await (const b of r1) b1.push(b);
-  assert.ok(b1.length >= 3);
+  assert.ok(b1.length >= 2);
   assert.equal(t.isCached(), true);
   assert.equal(readArrowInfo(t.cacheFile!).digest, digestBatches(b1));
   const r2 = t.read();
@@ -69,7 +69,7 @@ test('the first full read writes the Arrow cache; the next reads load the same e
 });
 
 test('no cache entry is left by an abandoned pass or a failing strict import', async () => {
-  const p = bigCsv('abandon.csv', 150_000, 1);
+  const p = bigCsv('abandon.csv', 70_000, 1);
   const t = await openTrace(p, { cache, strict: false });
   for await (const b of t.read()) {
     void b;
@@ -92,7 +92,7 @@ test('a changed source gets a new cache key; an unchanged one keeps it', async (
 });
 
 test('a cache entry damaged in the middle is detected before use, rebuilt from the source, and the pass is seamless', async () => {
-  const p = bigCsv('damage.csv', 150_000);
+  const p = bigCsv('damage.csv', 70_000);
   const t = await openTrace(p, { cache });
   const good = await events(t);
   const info = readArrowInfo(t.cacheFile!);

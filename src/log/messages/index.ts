@@ -1,11 +1,14 @@
 import type { MessageDef } from '../diagnostic';
+import { benchMessages } from './bench';
 import { cliMessages } from './cli';
 import { gmemMessages } from './gmem';
+import { importerMessages } from './importers';
 import { ioMessages } from './io';
+import { notebookMessages } from './notebook';
 import { profileMessages } from './profiles';
 import { runMessages } from './run';
-import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 import { workloadMessages } from './workloads';
+import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -14,14 +17,17 @@ import { workloadMessages } from './workloads';
  */
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
-  gmem: gmemMessages,
   io: ioMessages,
-  profiles: profileMessages,
-  run: runMessages,
+  notebook: notebookMessages,
+  bench: benchMessages,
+  workloads: workloadMessages,
   csv: csvMessages,
   trace: traceMessages,
   import: importMessages,
   map: mapMessages,
   arrow: arrowMessages,
-  workloads: workloadMessages,
+  importers: importerMessages,
+  gmem: gmemMessages,
+  profiles: profileMessages,
+  run: runMessages,
 };

@@ -46,5 +46,5 @@ export const runMessages = {
   })),
   unknownAgent: defineMessage('run.unknown-agent', 'error', 'Replicate the device with --set host.devices=N, or pick another platform.', (agent: string, platform: string, devices: number) => ({
     message: `the trace uses agent '${agent}' but platform '${platform}' has ${devices} device${devices === 1 ? '' : 's'} (dev0…dev${devices - 1})`,
-  })),
+  }), ['dev1', 'a100-pcie4', 1]),
 } as const;
