@@ -208,5 +208,5 @@ export class RadixUnitIndex implements UnitIndex {
 
 /** The unit index used by the logical table (see docs/decisions.md for the benchmark behind the choice). */
 export function createUnitIndex(initialCapacity = 1024): UnitIndex {
-  return process.env.GMEMLAB_RADIX ? (new RadixUnitIndex() as UnitIndex) : new HashUnitIndex(initialCapacity);
+  return new HashUnitIndex(initialCapacity);
 }
