@@ -27,14 +27,19 @@ export const X97_WORKLOADS = ['x97-vecadd', 'x97-bp'] as const;
  * 4 KiB, FIFO, page tables wired) running the generated `x97-vecadd` and `x97-bp` traces in the three MMU
  * modes. Returns one row per (workload, mode) with the counts X97 reports (device faults) plus remote
  * accesses and replica installs, and the full results. Deterministic for given traces and seed.
- * `traces` defaults to the generators' default instances (seed 0).
+ * `traces` defaults to the generators' default instances (seed 0). `debug` checks invariants after every
+ * event (O(units) each: slow on these traces; the invariants are tested on smaller traces).
  */
-export async function x97Case(traces?: Readonly<Record<string, Trace>>, seed = 0): Promise<{ rows: X97CaseRow[]; results: RunResult[] }> {
+export async function x97Case(
+  traces?: Readonly<Record<string, Trace>>,
+  seed = 0,
+  debug = false,
+): Promise<{ rows: X97CaseRow[]; results: RunResult[] }> {
   const rows: X97CaseRow[] = [];
   const results: RunResult[] = [];
   for (const w of X97_WORKLOADS) {
     const trace = traces?.[w] ?? workloadTrace(w, {}, 0);
-    const rs = await compare(trace, { systems: X97_MODES.map((m) => `gmem-paper:mode=${m}`), seed });
+    const rs = await compare(trace, { systems: X97_MODES.map((m) => `gmem-paper:mode=${m}`), seed, debug });
     rs.forEach((r, i) => {
       const s = r.summary;
       results.push(r);
