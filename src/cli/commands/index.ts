@@ -5,6 +5,9 @@ import { workloadsCommand } from './workloads';
 import { formatsCommand } from './formats';
 import { importCommand } from './import';
 import { inspectCommand } from './inspect';
+import { profilesCommand } from './profiles';
+import { runCommand } from './run';
+import { systemsCommand } from './systems';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
@@ -17,4 +20,7 @@ export const commands: readonly Command[] = [
   importCommand,
   inspectCommand,
   formatsCommand,
+  runCommand,
+  profilesCommand,
+  systemsCommand,
 ];

@@ -1,9 +1,12 @@
 import type { MessageDef } from '../diagnostic';
 import { benchMessages } from './bench';
 import { cliMessages } from './cli';
+import { gmemMessages } from './gmem';
 import { importerMessages } from './importers';
 import { ioMessages } from './io';
 import { notebookMessages } from './notebook';
+import { profileMessages } from './profiles';
+import { runMessages } from './run';
 import { workloadMessages } from './workloads';
 import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 
@@ -24,4 +27,7 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   map: mapMessages,
   arrow: arrowMessages,
   importers: importerMessages,
+  gmem: gmemMessages,
+  profiles: profileMessages,
+  run: runMessages,
 };
