@@ -36,8 +36,10 @@ export class VaBlocks {
   chunk: Int32Array;
   chunkBytes: Float64Array;
   arrivalNs: Float64Array;
-  /** Per block: in the batch being serviced (not evictable); number of pinned pages. */
+  /** Per block: has faults in the open batch; is being populated right now (its chunk is not evictable). */
   inBatch: Uint8Array;
+  busy: Uint8Array;
+  /** Per block: number of pinned pages. */
   pinnedCount: Int32Array;
   /** Per page: preferred location (agent code + 1; 0 = unset). */
   prefLoc: Uint8Array;
@@ -69,6 +71,7 @@ export class VaBlocks {
     this.chunkBytes = new Float64Array(initialSlots);
     this.arrivalNs = new Float64Array(initialSlots);
     this.inBatch = new Uint8Array(initialSlots);
+    this.busy = new Uint8Array(initialSlots);
     this.pinnedCount = new Int32Array(initialSlots);
     this.prefLoc = new Uint8Array(pages);
     this.frame = new Int32Array(withFrames ? pages : 0).fill(-1);
@@ -112,6 +115,7 @@ export class VaBlocks {
     this.chunkBytes[slot] = 0;
     this.arrivalNs[slot] = 0;
     this.inBatch[slot] = 0;
+    this.busy[slot] = 0;
     this.pinnedCount[slot] = 0;
     const p = slot * this.pagesPerBlock;
     this.prefLoc.fill(0, p, p + this.pagesPerBlock);
@@ -161,6 +165,7 @@ export class VaBlocks {
     this.chunkBytes = f64(this.chunkBytes, 0);
     this.arrivalNs = f64(this.arrivalNs, 0);
     this.inBatch = u8(this.inBatch, slots);
+    this.busy = u8(this.busy, slots);
     this.pinnedCount = i32(this.pinnedCount, slots, 0);
     this.prefLoc = u8(this.prefLoc, slots * ppb);
     if (this.withFrames) this.frame = i32(this.frame, slots * ppb, -1);

@@ -49,11 +49,12 @@ export class DeviceMemory {
       {
         slots,
         rng,
+        // a root chunk of a block being populated is the destination of that copy: not evictable. Page
+        // frames are independent (UVMSmart evicts any valid page not queued for write-back).
         isEvictable: (s: number): boolean => {
           const o = this.owner[s]!;
           if (o < 0) return false;
-          const slot = this.mode === 'page' ? Math.floor(o / ppb) : o;
-          return blocks.inBatch[slot] === 0;
+          return this.mode === 'page' || blocks.busy[o] === 0;
         },
         groupOf: (s: number): number => {
           const o = this.owner[s]!;

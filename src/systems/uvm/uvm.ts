@@ -431,7 +431,9 @@ export class UvmModel implements SystemModel {
     for (let j = 0; j < this.batchN; j++) {
       const slot = this.batchSlots[j]!;
       if (maskRangeEmpty(bl.pend, slot * w, 0, this.ppb)) continue;
+      bl.busy[slot] = 1;
       this.serviceBlock(slot);
+      bl.busy[slot] = 0;
       if (this.lastTransferEnd > transferEnd) transferEnd = this.lastTransferEnd;
     }
     for (let j = 0; j < this.batchN; j++) {
@@ -583,12 +585,19 @@ export class UvmModel implements SystemModel {
       const keep = bl.readMostly[o + k]! & ~writes[writesOff + k]!;
       if ((wk & host & ~keep) !== 0) dropsHostCopy = true;
     }
+    // (asynchronous prefetch: this work is done by the driver off the critical path and only delays the copy)
+    let startNs = env.clock.nowNs;
     if (dropsHostCopy) {
       this.cpuShootdowns++;
-      env.clock.charge(Cause.invalidate, env.platform.host.tlbShootdownNs);
+      if (async) startNs += env.platform.host.tlbShootdownNs;
+      else env.clock.charge(Cause.invalidate, env.platform.host.tlbShootdownNs);
     }
-    if (zero > 0) env.clock.charge(Cause.fault, (zero * PAGE_BYTES) / env.platform.device.zeroFillBytesPerNs);
-    const nowNs = env.clock.nowNs;
+    if (zero > 0) {
+      const z = (zero * PAGE_BYTES) / env.platform.device.zeroFillBytesPerNs;
+      if (async) startNs += z;
+      else env.clock.charge(Cause.fault, z);
+    }
+    const nowNs = async ? startNs : env.clock.nowNs;
     let n = 0;
     let runStart = -1;
     let runPrefetched = 0;
@@ -629,7 +638,7 @@ export class UvmModel implements SystemModel {
     }
     if (async) {
       if (end > bl.arrivalNs[slot]!) bl.arrivalNs[slot] = end;
-      this.lastTransferEnd = nowNs;
+      this.lastTransferEnd = env.clock.nowNs;
     } else this.lastTransferEnd = end;
     return n;
   }
@@ -885,7 +894,6 @@ export class UvmModel implements SystemModel {
     const k0 = Math.floor(va / this.blockBytes);
     const k1 = Math.floor((aEnd - 1) / this.blockBytes);
     let waitEnd = this.env.clock.nowNs;
-    let pages = 0;
     for (let k = k0; k <= k1; k++) {
       const slot = bl.find(k);
       if (slot < 0) continue;
@@ -903,24 +911,21 @@ export class UvmModel implements SystemModel {
       if (n === 0) continue;
       if (target === DEV) {
         const need = this.mem.bytesFor(slot, n);
-        bl.inBatch[slot] = 1;
+        bl.busy[slot] = 1;
         const ok = this.mem.headroom(this.p.preEvictAt) >= need || this.evictFor(need, this.p.preEvictAt);
-        bl.inBatch[slot] = 0;
+        bl.busy[slot] = 0;
         if (!ok) {
           this.rep.oom(this.env.clock.nowNs, DEV, base + p0 * PAGE_BYTES, 'device', need);
           continue;
         }
-        pages += this.migrateIn(slot, want, want, this.out.fill(0), 0, this.env.clock.nowNs - this.throttleWaitNs, async);
+        if (!async) this.env.clock.charge(Cause.fault, this.env.platform.device.fault.perPageNs * n);
+        this.migrateIn(slot, want, want, this.out.fill(0), 0, this.env.clock.nowNs - this.throttleWaitNs, async);
         if (!async && this.lastTransferEnd > waitEnd) waitEnd = this.lastTransferEnd;
       } else {
         this.evictPagesAsPrefetch(slot, want, async);
-        pages += n;
       }
     }
-    if (!async) {
-      this.env.clock.charge(Cause.fault, this.env.platform.device.fault.perPageNs * pages);
-      this.env.clock.waitUntil(waitEnd, Cause.transfer);
-    }
+    if (!async) this.env.clock.waitUntil(waitEnd, Cause.transfer);
   }
 
   /** Prefetch to the host: like an eviction of the range, not counted as one. */
