@@ -1,5 +1,6 @@
 import { gmemLinux, gmemPaper } from './gmem/index';
 import type { SystemPreset } from './types';
+import { uvmPreset } from './uvm/index';
 
 /**
  * The system preset registry (what `--system` items name; cli.md §2). Compiler-checked, key = preset name.
@@ -8,6 +9,7 @@ import type { SystemPreset } from './types';
 export const SYSTEM_PRESETS = {
   'gmem-linux': gmemLinux,
   'gmem-paper': gmemPaper,
+  uvm: uvmPreset,
 } satisfies Record<string, SystemPreset>;
 
 const presets = new Map<string, SystemPreset>(Object.entries(SYSTEM_PRESETS));

@@ -1,5 +1,5 @@
-import { IdPool } from '../../model/key-map';
-import { RangeIndex } from '../../model/range-index';
+import { IdPool } from '../../model/id-pool';
+import { IntervalSet } from '../../model/interval-set';
 
 /**
  * Live allocations of a trace (`alloc`/`free` rows) as the comparison systems see them: address range,
@@ -7,7 +7,7 @@ import { RangeIndex } from '../../model/range-index';
  * `remove`; per-id fields stay readable until the id is handed out again.
  */
 export class Allocations {
-  readonly ranges = new RangeIndex(64);
+  readonly ranges = new IntervalSet<number>();
   private readonly ids = new IdPool(64);
   start: Float64Array = new Float64Array(64);
   bytes: Float64Array = new Float64Array(64);
@@ -20,7 +20,7 @@ export class Allocations {
 
   /** Add `[va, va + bytes)`; returns its id, or -1 if it overlaps a live allocation. */
   add(va: number, bytes: number, flags: number, resource: number): number {
-    if (!(bytes > 0) || this.ranges.overlaps(va, va + bytes)) return -1;
+    if (!(bytes > 0) || this.ranges.overlapping(va, va + bytes).length > 0) return -1;
     let id = this.ids.take();
     if (id < 0) {
       this.grow(this.start.length * 2);
@@ -36,14 +36,16 @@ export class Allocations {
 
   /** Remove the allocation starting at `va`; returns its id (fields still readable) or -1. */
   removeAt(va: number): number {
-    const id = this.ranges.removeAt(va);
-    if (id >= 0) this.ids.give(id);
-    return id;
+    const it = this.ranges.remove(va);
+    if (it === undefined) return -1;
+    this.ids.give(it.value);
+    return it.value;
   }
 
   /** Id of the allocation containing `va`, or -1. */
   find(va: number): number {
-    return this.ranges.find(va);
+    const it = this.ranges.find(va);
+    return it === undefined ? -1 : it.value;
   }
 
   end(id: number): number {

@@ -39,9 +39,3 @@ export function replayCopy(env: SystemEnv, link: LinkTimeline, b: EventBatch, i:
   }
   if (!async) clock.waitUntil(end, Cause.transfer);
 }
-
-/** Time of `count` remote (non-migrating) accesses of `bytes` each over the link (cli.md §4 `remoteAccesses`). */
-export function remoteAccessNs(env: SystemEnv, bytes: number, count: number, write: boolean): number {
-  const l = env.platform.link;
-  return count * (l.remoteLatencyNs + bytes / (write ? l.d2hBytesPerNs : l.h2dBytesPerNs));
-}

@@ -1,4 +1,5 @@
-import { IdPool, KeyMap } from '../../model/key-map';
+import { IdPool } from '../../model/id-pool';
+import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 import { maskWords } from '../../model/page-mask';
 
 /**
@@ -12,7 +13,7 @@ import { maskWords } from '../../model/page-mask';
 export class VaBlocks {
   readonly pagesPerBlock: number;
   readonly words: number;
-  private readonly index = new KeyMap(1024);
+  private readonly index: UnitIndex = createUnitIndex(1024);
   private readonly ids: IdPool;
   capacity: number;
   /** Block index (va / vaBlockBytes) per slot. */
@@ -125,7 +126,7 @@ export class VaBlocks {
 
   /** Visit live slots (not for hot paths). */
   forEachSlot(fn: (slot: number) => void): void {
-    this.index.forEach((_k, s) => fn(s));
+    for (let s = 0; s < this.capacity; s++) if (this.key[s] !== -1) fn(s);
   }
 
   private grow(slots: number): void {

@@ -1,4 +1,4 @@
-import { IdPool } from '../../model/key-map';
+import { IdPool } from '../../model/id-pool';
 import { maskClearRange, maskCopy, maskCountRange, maskFillRange, maskTest, maskZero } from '../../model/page-mask';
 import type { Rng } from '../../sim/rng';
 import type { EvictionPolicy } from '../../policies/types';

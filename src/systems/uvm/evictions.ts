@@ -1,3 +1,5 @@
+import { fifo } from '../../policies/eviction/fifo';
+import { lru } from '../../policies/eviction/lru';
 import { largePageLruEviction } from '../../policies/eviction/large-page-lru';
 import { randomEviction } from '../../policies/eviction/random';
 import { reservedLruEviction } from '../../policies/eviction/reserved-lru';
@@ -23,14 +25,14 @@ export interface EvictionVariant {
 const lruOrder = (f: number): Record<string, number> => ({ reservedFraction: f });
 
 /**
- * `chunk-age` and the LRU variants use the reserved-LRU list (with no reservation it is plain LRU; with no
- * touches it is FIFO by time of residency, which is what UVM's `va_block_used` list is: a root chunk moves to
- * its tail when its block becomes resident on the GPU, `block_mark_memory_used`, and accesses never reorder it).
+ * `chunk-age` is FIFO by time of residency, which is what UVM's `va_block_used` list is: a root chunk moves to
+ * its tail when its block becomes resident on the GPU (`block_mark_memory_used`) and accesses never reorder
+ * it. The ISCA'19 variants use `lru`, `random`, `reserved-lru` and `large-page-lru` orderings.
  */
 export const UVM_EVICTIONS: Readonly<Record<UvmEviction, EvictionVariant>> = {
-  'chunk-age': { policy: reservedLruEviction, params: () => lruOrder(0), granule: 'chunk', expand: 'none', touch: false },
-  'lru-2m': { policy: reservedLruEviction, params: () => lruOrder(0), granule: 'chunk', expand: 'none', touch: true },
-  'lru-4k': { policy: reservedLruEviction, params: () => lruOrder(0), granule: 'page', expand: 'none', touch: true },
+  'chunk-age': { policy: fifo, params: () => ({}), granule: 'chunk', expand: 'none', touch: false },
+  'lru-2m': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: true },
+  'lru-4k': { policy: lru, params: () => ({}), granule: 'page', expand: 'none', touch: true },
   'reserved-lru': { policy: reservedLruEviction, params: lruOrder, granule: 'page', expand: 'none', touch: true },
   'random-4k': { policy: randomEviction, params: () => ({}), granule: 'page', expand: 'none', touch: false },
   'sl-64k': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'big-page', touch: true },

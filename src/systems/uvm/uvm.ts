@@ -8,7 +8,8 @@ import { Cause } from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import { Advice, ADVICE_NAMES, CPU, Flag, isWrite, NO_AGENT, Op } from '../../trace/event';
 import { Allocations } from '../shared/allocations';
-import { remoteAccessNs, replayCopy } from '../shared/copy';
+import { replayCopy } from '../shared/copy';
+import { remoteAccessNs, unitCosts, type UnitCosts } from '../../model/cost';
 import { Reporter } from '../shared/reporter';
 import type { SystemEnv, SystemModel } from '../types';
 import { VaBlocks } from './blocks';
@@ -32,6 +33,7 @@ export class UvmModel implements SystemModel {
   private readonly mem: DeviceMemory;
   private readonly allocs = new Allocations();
   private readonly link: LinkTimeline;
+  private readonly costs: UnitCosts;
   private readonly rep: Reporter;
   private readonly thr: ThrashingState | null;
   private readonly prefetcher: PrefetchPolicy;
@@ -79,6 +81,7 @@ export class UvmModel implements SystemModel {
     this.touch = variant.touch;
     this.mem = new DeviceMemory(this.blocks, variant, plat.device.memory.capacityBytes, p.reservedFraction, env.rng.fork(), this.bigPagePages);
     this.link = new LinkTimeline(plat.link);
+    this.costs = unitCosts(plat, PAGE_BYTES);
     this.rep = new Reporter(env, 'uvm');
     this.thr = p.thrashing
       ? new ThrashingState(
@@ -292,7 +295,7 @@ export class UvmModel implements SystemModel {
 
   private remote(bytes: number, count: number, write: boolean): void {
     this.env.counters.remoteAccesses += count;
-    this.env.clock.charge(Cause.remote, remoteAccessNs(this.env, bytes, count, write));
+    this.env.clock.charge(Cause.remote, count * remoteAccessNs(this.costs, bytes, write));
   }
 
   private devManaged(start: number, end: number, write: boolean, count: number, tNs: number): void {
@@ -417,7 +420,7 @@ export class UvmModel implements SystemModel {
             maskClear(bl.pend, o, p);
             this.pinToHost(slot, p);
             env.counters.remoteAccesses++; // the faulting access is now served remotely
-            clock.charge(Cause.remote, remoteAccessNs(env, PAGE_BYTES, 1, maskTest(bl.pendWrite, o, p)));
+            clock.charge(Cause.remote, remoteAccessNs(this.costs, PAGE_BYTES, maskTest(bl.pendWrite, o, p)));
           }
         }
       }
