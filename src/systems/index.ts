@@ -1,5 +1,6 @@
 import { gmemLinux, gmemPaper } from './gmem/index';
 import type { SystemPreset } from './types';
+import { hmmSvmPreset } from './hmm-svm/index';
 import { uvmPreset } from './uvm/index';
 
 /**
@@ -10,6 +11,7 @@ export const SYSTEM_PRESETS = {
   'gmem-linux': gmemLinux,
   'gmem-paper': gmemPaper,
   uvm: uvmPreset,
+  'hmm-svm': hmmSvmPreset,
 } satisfies Record<string, SystemPreset>;
 
 const presets = new Map<string, SystemPreset>(Object.entries(SYSTEM_PRESETS));
