@@ -1,5 +1,6 @@
 import { gmemLinux, gmemPaper } from './gmem/index';
 import type { SystemPreset } from './types';
+import { explicitCopyPreset } from './explicit-copy/index';
 import { hmmSvmPreset } from './hmm-svm/index';
 import { uvmPreset } from './uvm/index';
 
@@ -12,6 +13,7 @@ export const SYSTEM_PRESETS = {
   'gmem-paper': gmemPaper,
   uvm: uvmPreset,
   'hmm-svm': hmmSvmPreset,
+  'explicit-copy': explicitCopyPreset,
 } satisfies Record<string, SystemPreset>;
 
 const presets = new Map<string, SystemPreset>(Object.entries(SYSTEM_PRESETS));
