@@ -1,6 +1,7 @@
 import { gmemLinux, gmemPaper } from './gmem/index';
 import type { SystemPreset } from './types';
 import { explicitCopyPreset } from './explicit-copy/index';
+import { gpuvmSparsePreset } from './gpuvm-sparse/index';
 import { hmmSvmPreset } from './hmm-svm/index';
 import { uvmPreset } from './uvm/index';
 
@@ -14,6 +15,7 @@ export const SYSTEM_PRESETS = {
   uvm: uvmPreset,
   'hmm-svm': hmmSvmPreset,
   'explicit-copy': explicitCopyPreset,
+  'gpuvm-sparse': gpuvmSparsePreset,
 } satisfies Record<string, SystemPreset>;
 
 const presets = new Map<string, SystemPreset>(Object.entries(SYSTEM_PRESETS));
