@@ -2,9 +2,11 @@ import type { Command } from '../command';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
 import { systemsCommand } from './systems';
+import { generateCommand } from './generate';
+import { workloadsCommand } from './workloads';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
  * here, a test in test/cli/.
  */
-export const commands: readonly Command[] = [runCommand, profilesCommand, systemsCommand];
+export const commands: readonly Command[] = [runCommand, profilesCommand, systemsCommand, generateCommand, workloadsCommand];
