@@ -3,6 +3,7 @@ import type { SystemPreset } from './types';
 import { explicitCopyPreset } from './explicit-copy/index';
 import { gpuvmSparsePreset } from './gpuvm-sparse/index';
 import { hmmSvmPreset } from './hmm-svm/index';
+import { iommuDmaPreset } from './iommu-dma/index';
 import { uvmPreset } from './uvm/index';
 
 /**
@@ -16,6 +17,7 @@ export const SYSTEM_PRESETS = {
   'hmm-svm': hmmSvmPreset,
   'explicit-copy': explicitCopyPreset,
   'gpuvm-sparse': gpuvmSparsePreset,
+  'iommu-dma': iommuDmaPreset,
 } satisfies Record<string, SystemPreset>;
 
 const presets = new Map<string, SystemPreset>(Object.entries(SYSTEM_PRESETS));
