@@ -25,3 +25,22 @@ export { writeWorkloadTrace, type GenerateSummary } from './workloads/write';
 export { syntheticAccessTrace, syntheticAccessBatches, type SyntheticAccessParams } from './workloads/synthetic-access';
 export { mlTrainFootprint, layersForFootprint } from './workloads/ml-train/model';
 export { lineRatePps, wireGbps } from './workloads/nic-rx/index';
+// ---- gmem engineer: profiles, run specs, run/compare, systems, policies, model mechanics
+export * from './profiles/types';
+export type { DevicePreset, LinkPreset, HostPreset, PlatformPreset, PresetData } from './profiles/preset-types';
+export { FIELDS, FIELD_KEYS, type FieldSpec, type FieldKind } from './profiles/fields';
+export {
+  BUILTIN_DEVICES, BUILTIN_LINKS, BUILTIN_HOSTS, BUILTIN_PLATFORMS, listPlatforms, listDevices, listLinks, listHosts,
+  platformPreset, platformParts, registerDevice, registerLink, registerHost, registerPlatform,
+} from './profiles/index';
+export { resolvePlatform, parseFieldValue, fieldValue, placeholderFields, isProfileKey, type ProfileOverrides, type FieldValue } from './profiles/resolve';
+export { type RunSpec, type SystemItem, parseSystemItems } from './sim/run-spec';
+export { normalize, type TraceFacts } from './sim/normalize';
+export { run, compare, scanTrace, planRuns, type TraceScan } from './sim/run';
+export { simulate, type SimulateOptions } from './sim/engine';
+export { seriesTable, summaryRows, flattenSummary } from './sim/series-table';
+export { formatResults, type ResultFormat } from './sim/format-results';
+export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset } from './systems/index';
+export type { SystemDef, SystemModel, SystemEnv, SystemPreset, ParamDoc, ParamValue } from './systems/types';
+export { EVICTION_POLICIES, EVICTION_POLICY_NAMES, evictionPolicy } from './policies/index';
+export { unitCosts, remoteAccessNs, deviceCopyNs, type UnitCosts } from './model/cost';

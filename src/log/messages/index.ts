@@ -6,6 +6,7 @@ import { profileMessages } from './profiles';
 import { runMessages } from './run';
 import { systemsMessages } from './systems';
 import { workloadMessages } from './workloads';
+import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -20,4 +21,9 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   run: runMessages,
   systems: systemsMessages,
   workloads: workloadMessages,
+  csv: csvMessages,
+  trace: traceMessages,
+  import: importMessages,
+  map: mapMessages,
+  arrow: arrowMessages,
 };
