@@ -1,5 +1,8 @@
-import { maskSet, maskTest } from '../../model/page-mask';
+import * as pageMask from '../../model/page-mask';
 import type { BlockFaultView, PrefetchPolicyDef } from './types';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { maskSet, maskTest } = pageMask;
 
 /**
  * `random-4k` (UVMSmart `hardware_prefetch = 3`, `gpu-sim.cc` `do_hardware_prefetch`): for every faulted page,

@@ -1,5 +1,8 @@
-import { maskRangeEmpty } from '../../model/page-mask';
+import * as pageMask from '../../model/page-mask';
 import type { BlockFaultView, PrefetchPolicyDef } from './types';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { maskRangeEmpty } = pageMask;
 
 /**
  * `sl-64k` sequential-local (UVMSmart `hardware_prefetch = 2`): every faulted page brings its whole big page

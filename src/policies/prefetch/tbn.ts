@@ -1,5 +1,8 @@
-import { maskCountRange, maskFillRange, maskRangeEmpty, maskTest, popcount32 } from '../../model/page-mask';
+import * as pageMask from '../../model/page-mask';
 import type { BlockFaultView, PrefetchPolicyDef } from './types';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { maskCountRange, maskFillRange, maskRangeEmpty, maskTest, popcount32 } = pageMask;
 
 export interface TbnParams extends Record<string, number> {
   /** A subtree is prefetched whole when its populated pages exceed this percentage of its pages. */

@@ -1,8 +1,9 @@
-import { remoteAccessNs, unitCosts, type UnitCosts } from '../../model/cost';
+import * as costMod from '../../model/cost';
+import type { UnitCosts } from '../../model/cost';
 import { LinkTimeline } from '../../model/link-timeline';
-import { Cause } from '../../sim/clock';
+import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { CPU, Flag, isWrite, NO_AGENT, Op } from '../../trace/event';
+import * as ev from '../../trace/event';
 import { FOOTPRINT_GRANULE_BYTES } from '../../trace/footprint';
 import { roundUp } from '../../units';
 import { Allocations } from '../shared/allocations';
@@ -10,6 +11,11 @@ import { replayCopy } from '../shared/copy';
 import { Reporter } from '../shared/reporter';
 import type { SystemEnv, SystemModel } from '../types';
 import type { ExplicitCopyParams } from './params';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { remoteAccessNs, unitCosts } = costMod;
+const { Cause } = clockMod;
+const { CPU, Flag, isWrite, NO_AGENT, Op } = ev;
 
 const DEV = 1;
 const BUFFER = Flag.managed | Flag.peer_shared;

@@ -1,16 +1,22 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
-import { remoteAccessNs, unitCosts, type UnitCosts } from '../../model/cost';
-import { Cause } from '../../sim/clock';
+import * as costMod from '../../model/cost';
+import type { UnitCosts } from '../../model/cost';
+import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { CPU, Flag, isWrite, Op } from '../../trace/event';
+import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
 import { replayCopy } from '../shared/copy';
 import { Reporter } from '../shared/reporter';
 import type { SystemEnv, SystemModel } from '../types';
 import { RadixPageTable } from './page-tables';
 import type { GpuvmSparseParams } from './params';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { remoteAccessNs, unitCosts } = costMod;
+const { Cause } = clockMod;
+const { CPU, Flag, isWrite, Op } = ev;
 
 const DEV = 1;
 const BO_KINDS = Flag.managed | Flag.peer_shared | Flag.device;

@@ -1,20 +1,27 @@
-import { unitCosts, remoteAccessNs, type UnitCosts } from '../../model/cost';
+import * as costMod from '../../model/cost';
+import type { UnitCosts } from '../../model/cost';
 import { FramePool } from '../../model/frame-pool';
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
-import { maskClear, maskCountRange, maskFillRange, maskTest, maskWords } from '../../model/page-mask';
+import * as pageMask from '../../model/page-mask';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 import { evictionPolicy } from '../../policies/index';
 import type { EvictionPolicy } from '../../policies/types';
-import { Cause } from '../../sim/clock';
+import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { Advice, ADVICE_NAMES, CPU, Flag, isWrite, NO_AGENT, Op } from '../../trace/event';
+import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
 import { replayCopy } from '../shared/copy';
 import { Reporter } from '../shared/reporter';
 import type { SystemEnv, SystemModel } from '../types';
 import { driverMaxRangeBytes, type HmmSvmParams } from './params';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { unitCosts, remoteAccessNs } = costMod;
+const { maskClear, maskCountRange, maskFillRange, maskTest, maskWords } = pageMask;
+const { Cause } = clockMod;
+const { Advice, ADVICE_NAMES, CPU, Flag, isWrite, NO_AGENT, Op } = ev;
 
 const DEV = 1;
 const PAGE = 4096;

@@ -2,14 +2,18 @@ import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
 import { DeferredUnmapQueue, planInvalidation } from '../../model/tlb';
-import { Cause } from '../../sim/clock';
+import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { CPU, Flag, MarkerKind, Op } from '../../trace/event';
+import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
 import { replayCopy } from '../shared/copy';
 import { Reporter } from '../shared/reporter';
 import type { SystemEnv, SystemModel } from '../types';
 import type { IommuDmaParams } from './params';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { CPU, Flag, MarkerKind, Op } = ev;
 
 const PAGE = 4096;
 const DEV = 1;

@@ -1,9 +1,12 @@
 import { IdPool } from '../../model/id-pool';
-import { maskClearRange, maskCopy, maskCountRange, maskFillRange, maskTest, maskZero } from '../../model/page-mask';
+import * as pageMask from '../../model/page-mask';
 import type { Rng } from '../../sim/rng';
 import type { EvictionPolicy } from '../../policies/types';
 import type { VaBlocks } from './blocks';
 import type { EvictionVariant } from './evictions';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { maskClearRange, maskCopy, maskCountRange, maskFillRange, maskTest, maskZero } = pageMask;
 
 /** 4 KiB: the CPU page size and UVM's smallest GPU page. */
 export const PAGE_BYTES = 4096;

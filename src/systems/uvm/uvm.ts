@@ -1,15 +1,13 @@
 import { LinkTimeline } from '../../model/link-timeline';
-import {
-  maskClear, maskClearRange, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight, maskZero,
-  popcount32,
-} from '../../model/page-mask';
+import * as pageMask from '../../model/page-mask';
 import { PREFETCH_POLICIES, type BlockFaultView, type PrefetchPolicy } from '../../policies/prefetch/index';
-import { Cause } from '../../sim/clock';
+import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { Advice, ADVICE_NAMES, CPU, Flag, isWrite, NO_AGENT, Op } from '../../trace/event';
+import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
 import { replayCopy } from '../shared/copy';
-import { remoteAccessNs, unitCosts, type UnitCosts } from '../../model/cost';
+import * as costMod from '../../model/cost';
+import type { UnitCosts } from '../../model/cost';
 import { Reporter } from '../shared/reporter';
 import type { SystemEnv, SystemModel } from '../types';
 import { VaBlocks } from './blocks';
@@ -17,6 +15,14 @@ import { DeviceMemory, PAGE_BYTES } from './device-memory';
 import { UVM_EVICTIONS } from './evictions';
 import type { UvmParams } from './params';
 import { ThrashHint, ThrashingState } from './thrashing';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const {
+  maskClear, maskClearRange, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight, maskZero, popcount32,
+} = pageMask;
+const { Advice, ADVICE_NAMES, CPU, Flag, isWrite, NO_AGENT, Op } = ev;
+const { remoteAccessNs, unitCosts } = costMod;
 
 const DEV = 1; // agent code of dev0: the only device this model serves
 const MANAGED = Flag.managed | Flag.peer_shared;
