@@ -138,3 +138,74 @@ export function maskNextClear(m: Uint32Array, off: number, from: number, end: nu
   }
   return -1;
 }
+
+/** Index of the lowest set bit of a non-zero 32-bit word. */
+export function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+/**
+ * Visits the runs of consecutive set bits of a mask, allocation-free when reused:
+ * `runs.reset(m, off, words); for (let s = runs.next(); s >= 0; s = runs.next()) use [s, runs.end)`.
+ * Runs may cross word boundaries. The mask must not change during a scan.
+ */
+export class MaskRuns {
+  /** End (exclusive) of the run `next` returned. */
+  end = 0;
+  private m: Uint32Array = new Uint32Array(0);
+  private off = 0;
+  private words = 0;
+  private k = -1;
+  private x = 0;
+
+  reset(m: Uint32Array, off: number, words: number): void {
+    this.m = m;
+    this.off = off;
+    this.words = words;
+    this.k = -1;
+    this.x = 0;
+  }
+
+  /** Start of the next run, or -1 when there is none. */
+  next(): number {
+    const m = this.m;
+    const off = this.off;
+    let x = this.x;
+    let k = this.k;
+    while (x === 0) {
+      if (++k >= this.words) {
+        this.k = k;
+        return -1;
+      }
+      x = m[off + k]! >>> 0;
+    }
+    const s = ctz32(x);
+    const start = k * 32 + s;
+    const y = x >>> s;
+    const ones = y === 0xffffffff ? 32 : ctz32(~y >>> 0);
+    if (s + ones < 32) {
+      const cut = s + ones;
+      this.x = ((x >>> cut) << cut) >>> 0;
+      this.k = k;
+      this.end = start + ones;
+      return start;
+    }
+    // the run reaches the top of this word: extend through following words
+    let end = (k + 1) * 32;
+    this.x = 0;
+    while (++k < this.words) {
+      const w = m[off + k]! >>> 0;
+      if (w === 0xffffffff) {
+        end += 32;
+        continue;
+      }
+      const t = (w & 1) === 0 ? 0 : ctz32(~w >>> 0);
+      end += t;
+      this.x = ((w >>> t) << t) >>> 0;
+      break;
+    }
+    this.k = k;
+    this.end = end;
+    return start;
+  }
+}

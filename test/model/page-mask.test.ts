@@ -65,3 +65,36 @@ test('maskSet sets bit 31 and 511 without sign trouble', () => {
   assert.equal(maskNextSet(m, 0, 0, 512), 31);
   assert.equal(maskNextSet(m, 0, 32, 512), 511);
 });
+
+test('MaskRuns visits the runs of set bits, across word boundaries, like a per-bit reference', async () => {
+  const { MaskRuns } = await import('../../src/model/page-mask');
+  const rng = new Rng(11);
+  const runs = new MaskRuns();
+  for (let it = 0; it < 500; it++) {
+    const m = new Uint32Array(18);
+    const ref = new Uint8Array(512);
+    const density = rng.next();
+    let p = 0;
+    while (p < 512) {
+      const len = 1 + rng.int(rng.int(2) ? 3 : 80);
+      const on = rng.next() < density;
+      for (let q = p; q < Math.min(512, p + len); q++) ref[q] = on ? 1 : 0;
+      p += len;
+    }
+    for (let q = 0; q < 512; q++) if (ref[q]) maskSet(m, 2, q);
+    const want: Array<[number, number]> = [];
+    for (let q = 0; q < 512; ) {
+      if (!ref[q]) {
+        q++;
+        continue;
+      }
+      const s = q;
+      while (q < 512 && ref[q]) q++;
+      want.push([s, q]);
+    }
+    const got: Array<[number, number]> = [];
+    runs.reset(m, 2, 16);
+    for (let s = runs.next(); s >= 0; s = runs.next()) got.push([s, runs.end]);
+    assert.deepEqual(got, want);
+  }
+});

@@ -48,6 +48,8 @@ export class UvmModel implements SystemModel {
   private readonly out: Uint32Array;
   private readonly scratch: Uint32Array;
   private readonly want: Uint32Array;
+  private readonly runMask: Uint32Array;
+  private readonly runs = new pageMask.MaskRuns();
   private readonly ppb: number;
   private readonly words: number;
   private readonly blockBytes: number;
@@ -74,6 +76,8 @@ export class UvmModel implements SystemModel {
   private ignoredAdvice = 0;
   private remoteMaps = 0;
   private lastAllocVa = NaN;
+  /** Set once any range got preferred_location=cpu (skips per-page scans until then). */
+  private anyHostPref = false;
   private lastAlloc = -1;
 
   constructor(private readonly p: UvmParams, private readonly env: SystemEnv) {
@@ -108,6 +112,7 @@ export class UvmModel implements SystemModel {
     this.out = new Uint32Array(w);
     this.scratch = new Uint32Array(w);
     this.want = new Uint32Array(w);
+    this.runMask = new Uint32Array(w);
     this.batchSlots = new Int32Array(Math.max(16, p.batchMax));
   }
 
@@ -544,7 +549,7 @@ export class UvmModel implements SystemModel {
 
   private thrashingWord(slot: number, k: number): number {
     const t = this.thr;
-    if (!t) return 0;
+    if (!t || t.detections === 0) return 0; // no page ever reached the threshold
     let x = 0;
     const base = slot * this.ppb + k * 32;
     const lim = Math.min(32, this.ppb - k * 32);
@@ -555,6 +560,7 @@ export class UvmModel implements SystemModel {
   }
 
   private blockHasHostPref(slot: number): boolean {
+    if (!this.anyHostPref) return false;
     const base = slot * this.ppb;
     const pl = this.blocks.prefLoc;
     for (let p = 0; p < this.ppb; p++) if (pl[base + p] === CPU + 1) return true;
@@ -607,43 +613,65 @@ export class UvmModel implements SystemModel {
       else env.clock.charge(Cause.fault, z);
     }
     const nowNs = async ? startNs : env.clock.nowNs;
-    let n = 0;
-    let runStart = -1;
-    let runPrefetched = 0;
-    let end = nowNs;
-    for (let p = 0; p <= this.ppb; p++) {
-      const inWant = p < this.ppb && maskTest(want, 0, p);
-      const fromHost = inWant && maskTest(bl.cpu, o, p);
-      if (runStart >= 0 && !fromHost) {
-        const bytes = (p - runStart) * PAGE_BYTES;
-        const e = this.link.book(nowNs, bytes, 'h2d');
-        if (e > end) end = e;
-        c.migrationsH2D++;
-        c.bytesH2D += bytes;
-        c.prefetchedBytes += runPrefetched * PAGE_BYTES;
-        runStart = -1;
-        runPrefetched = 0;
+    const words = this.words;
+    // page frames first (page-granular memory): a page without a frame is an OOM and stays out
+    if (this.mem.mode === 'page') {
+      for (let k = 0; k < words; k++) {
+        let x = want[k]!;
+        while (x !== 0) {
+          const bit = x & -x;
+          x ^= bit;
+          const p = k * 32 + (31 - Math.clz32(bit));
+          if (!this.mem.insertPage(slot, p, nowNs)) {
+            want[k] = (want[k]! & ~bit) >>> 0;
+            this.rep.oom(nowNs, DEV, bl.key[slot]! * this.blockBytes + p * PAGE_BYTES, 'device', PAGE_BYTES);
+          }
+        }
       }
-      if (!inWant) continue;
-      if (this.mem.mode === 'page' && !this.mem.insertPage(slot, p, nowNs)) {
-        this.rep.oom(nowNs, DEV, bl.key[slot]! * this.blockBytes + p * PAGE_BYTES, 'device', PAGE_BYTES);
+    }
+    // word by word: residency, counters, host copies dropped (kept for read duplication)
+    const fromHost = this.runMask;
+    let n = 0;
+    for (let k = 0; k < words; k++) {
+      const wk = want[k]!;
+      if (wk === 0) {
+        fromHost[k] = 0;
         continue;
       }
-      maskSet(bl.dev, o, p);
-      bl.devPages[slot]!++;
-      n++;
-      const isPrefetch = maskTest(prefetched, 0, p);
-      if (isPrefetch) this.prefetchedPages++;
-      if (fromHost) {
-        if (runStart < 0) runStart = p;
-        if (isPrefetch) runPrefetched++;
-        if (maskTest(bl.readMostly, o, p) && !maskTest(writes, writesOff, p)) this.readDuplicates++;
-        else {
-          maskClear(bl.cpu, o, p);
-          this.hostBytes -= PAGE_BYTES;
+      const host = bl.cpu[o + k]!;
+      const fh = (wk & host) >>> 0;
+      fromHost[k] = fh;
+      const cnt = popcount32(wk);
+      n += cnt;
+      bl.dev[o + k] = (bl.dev[o + k]! | wk) >>> 0;
+      this.prefetchedPages += popcount32((wk & prefetched[k]!) >>> 0);
+      c.zeroFills += cnt - popcount32(fh);
+      const keep = (fh & bl.readMostly[o + k]! & ~writes[writesOff + k]!) >>> 0;
+      this.readDuplicates += popcount32(keep);
+      const drop = (fh & ~keep) >>> 0;
+      bl.cpu[o + k] = (host & ~drop) >>> 0;
+      this.hostBytes -= popcount32(drop) * PAGE_BYTES;
+      if (this.thr) {
+        let x = (wk & ~prefetched[k]! & ~bl.readMostly[o + k]!) >>> 0;
+        while (x !== 0) {
+          const bit = x & -x;
+          x ^= bit;
+          this.thr.onMigration(slot * this.ppb + k * 32 + (31 - Math.clz32(bit)), DEV, thrNow);
         }
-      } else c.zeroFills++;
-      if (this.thr && !isPrefetch && !maskTest(bl.readMostly, o, p)) this.thr.onMigration(slot * this.ppb + p, DEV, thrNow);
+      }
+    }
+    bl.devPages[slot]! += n;
+    // host copies travel in contiguous runs, one migration each
+    let end = nowNs;
+    const runs = this.runs;
+    runs.reset(fromHost, 0, words);
+    for (let r = runs.next(); r >= 0; r = runs.next()) {
+      const bytes = (runs.end - r) * PAGE_BYTES;
+      const e = this.link.book(nowNs, bytes, 'h2d');
+      if (e > end) end = e;
+      c.migrationsH2D++;
+      c.bytesH2D += bytes;
+      c.prefetchedBytes += maskCountRange(prefetched, 0, r, runs.end) * PAGE_BYTES;
     }
     if (async) {
       if (end > bl.arrivalNs[slot]!) bl.arrivalNs[slot] = end;
@@ -716,32 +744,42 @@ export class UvmModel implements SystemModel {
     const env = this.env;
     const c = env.counters;
     const bl = this.blocks;
-    const o = slot * this.words;
+    const words = this.words;
+    const o = slot * words;
     const nowNs = env.clock.nowNs;
-    let end = nowNs;
-    let runStart = -1;
+    const wb = this.runMask;
     let moved = 0;
-    for (let p = 0; p <= this.ppb; p++) {
-      const ev = p < this.ppb && maskTest(pages, 0, p) && maskTest(bl.dev, o, p);
-      const wb = ev && !maskTest(bl.cpu, o, p);
-      if (runStart >= 0 && !wb) {
-        const bytes = (p - runStart) * PAGE_BYTES;
-        const e = this.link.book(nowNs, bytes, 'd2h');
-        if (e > end) end = e;
-        c.migrationsD2H++;
-        c.bytesD2H += bytes;
-        runStart = -1;
+    for (let k = 0; k < words; k++) {
+      const ev = (pages[k]! & bl.dev[o + k]!) >>> 0;
+      if (ev === 0) {
+        wb[k] = 0;
+        continue;
       }
-      if (!ev) continue;
-      if (wb) {
-        if (runStart < 0) runStart = p;
-        maskSet(bl.cpu, o, p);
-        this.hostBytes += PAGE_BYTES;
+      const w = (ev & ~bl.cpu[o + k]!) >>> 0; // pages without a valid host copy are written back
+      wb[k] = w;
+      bl.cpu[o + k] = (bl.cpu[o + k]! | w) >>> 0;
+      this.hostBytes += popcount32(w) * PAGE_BYTES;
+      bl.dev[o + k] = (bl.dev[o + k]! & ~ev) >>> 0;
+      moved += popcount32(ev);
+      if (this.mem.mode === 'page') {
+        let x = ev;
+        while (x !== 0) {
+          const bit = x & -x;
+          x ^= bit;
+          this.mem.removePage(slot, k * 32 + (31 - Math.clz32(bit)));
+        }
       }
-      maskClear(bl.dev, o, p);
-      bl.devPages[slot]!--;
-      if (this.mem.mode === 'page') this.mem.removePage(slot, p);
-      moved++;
+    }
+    bl.devPages[slot]! -= moved;
+    let end = nowNs;
+    const runs = this.runs;
+    runs.reset(wb, 0, words);
+    for (let r = runs.next(); r >= 0; r = runs.next()) {
+      const bytes = (runs.end - r) * PAGE_BYTES;
+      const e = this.link.book(nowNs, bytes, 'd2h');
+      if (e > end) end = e;
+      c.migrationsD2H++;
+      c.bytesD2H += bytes;
     }
     if (bl.devPages[slot] === 0 && this.mem.mode === 'chunk') this.mem.removeBlock(slot);
     if (countEviction) {
@@ -977,6 +1015,7 @@ export class UvmModel implements SystemModel {
             break;
           case Advice.preferred_location:
             bl.prefLoc[slot * this.ppb + p] = target === NO_AGENT ? 0 : target + 1;
+            if (target === CPU) this.anyHostPref = true;
             break;
           case Advice.unset_preferred_location:
             bl.prefLoc[slot * this.ppb + p] = 0;
