@@ -44,3 +44,13 @@ export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset }
 export type { SystemDef, SystemModel, SystemEnv, SystemPreset, ParamDoc, ParamValue } from './systems/types';
 export { EVICTION_POLICIES, EVICTION_POLICY_NAMES, evictionPolicy } from './policies/index';
 export { unitCosts, remoteAccessNs, deviceCopyNs, type UnitCosts } from './model/cost';
+// ---- systems engineer: comparison systems, the ISCA'19 policy family, shared mechanics
+export { uvmSystem, uvmPreset, type UvmParams } from './systems/uvm/index';
+export { hmmSvmSystem, hmmSvmPreset, type HmmSvmParams } from './systems/hmm-svm/index';
+export { explicitCopySystem, explicitCopyPreset, type ExplicitCopyParams } from './systems/explicit-copy/index';
+export { gpuvmSparseSystem, gpuvmSparsePreset, type GpuvmSparseParams } from './systems/gpuvm-sparse/index';
+export { iommuDmaSystem, iommuDmaPreset, type IommuDmaParams } from './systems/iommu-dma/index';
+export { PREFETCH_POLICIES, PREFETCH_POLICY_IDS, type PrefetchPolicyId } from './policies/prefetch/index';
+export type { BlockFaultView, PrefetchEnv, PrefetchPolicy, PrefetchPolicyDef } from './policies/prefetch/types';
+export type { EvictionPolicy, EvictionPolicyDef, PolicyEnv } from './policies/types';
+export { LinkTimeline } from './model/link-timeline';
