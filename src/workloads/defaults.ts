@@ -24,6 +24,8 @@ export function defaultTracePath(id: WorkloadId): string {
 export interface DefaultFacts {
   readonly id: WorkloadId;
   readonly events: number;
+  /** Access rows weighted by `count`. */
+  readonly accesses: number;
   readonly footprintBytes: number;
   readonly lastTNs: number;
   readonly opCounts: Readonly<Record<string, number>>;
@@ -37,9 +39,9 @@ export function renderDefaultsTable(facts: readonly DefaultFacts[]): string {
     const ops = Object.entries(f.opCounts)
       .map(([k, v]) => `${k} ${n(v)}`)
       .join(' · ');
-    return `| \`${f.id}\` | ${n(f.events)} | ${formatBytes(f.footprintBytes)} | ${formatNs(f.lastTNs)} | ${ops} |`;
+    return `| \`${f.id}\` | ${n(f.events)} | ${n(f.accesses)} | ${formatBytes(f.footprintBytes)} | ${formatNs(f.lastTNs)} | ${ops} |`;
   });
-  return ['| Workload | Events | Footprint | Trace time | Op mix (rows) |', '|---|---|---|---|---|', ...rows].join('\n') + '\n';
+  return ['| Workload | Events | Accesses (× count) | Footprint | Trace time | Op mix (rows) |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
 }
 
 /** The parameter table of one workload: name, default, unit, meaning. */
@@ -84,7 +86,7 @@ export async function regenerateDefaults(root: string, log: (s: string) => void 
   for (const id of workloadIds()) {
     const def = getWorkload(id);
     const s = await writeWorkloadTrace(id, resolveWorkloadParams(def, {}), DEFAULT_SEED, join(root, defaultTracePath(id)));
-    facts.push({ id, events: s.events, footprintBytes: s.footprintBytes, lastTNs: s.lastTNs, opCounts: s.opCounts });
+    facts.push({ id, events: s.events, accesses: s.accesses, footprintBytes: s.footprintBytes, lastTNs: s.lastTNs, opCounts: s.opCounts });
     log(`${defaultTracePath(id)}: ${n(s.events)} events, ${(s.elapsedMs / 1000).toFixed(2)} s`);
   }
   const docPath = join(root, 'docs', 'workloads.md');

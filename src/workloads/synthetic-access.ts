@@ -38,6 +38,7 @@ export type SyntheticAccessParams = {
 
 const DEV0 = 1;
 
+/** The `synthetic-access` workload. */
 export const syntheticAccess: WorkloadDef<SyntheticAccessParams> = {
   name: 'synthetic-access',
   summary: 'fast benchmark stream: 50,000 random 4 KiB device accesses over one 64 MiB managed allocation, scales to 1e8+ events (footprint 64 MiB)',
@@ -77,7 +78,7 @@ export const syntheticAccess: WorkloadDef<SyntheticAccessParams> = {
       hotFraction: numIn(p.hotFraction, 0, 1),
       hotProbability: numIn(p.hotProbability, 0, 1),
       writeFraction: numIn(p.writeFraction, 0, 1),
-      nsPerAccess: intIn(p.nsPerAccess, 0, 1e9),
+      nsPerAccess: intIn(p.nsPerAccess, 0, 1e9) ?? (p.events * p.nsPerAccess >= 2 ** 53 ? 'small enough that events × nsPerAccess < 2^53 ns' : undefined),
     }),
   generate: (p, seed, strings) => syntheticAccessBatches(p, seed, strings),
   meta: (p, seed) => workloadMeta('synthetic-access', p, seed, ['dev0']),

@@ -7,7 +7,7 @@ import { fail } from '../log/diagnostic';
 import { workloadMessages } from '../log/messages/workloads';
 import type { EventBatch } from '../trace/batch';
 import { batchToCsv, HEADER_LINE, metaLines, writeCanonicalCsv } from '../trace/canonical-csv/write';
-import { OP_COUNT, OP_CSV_NAMES } from '../trace/event';
+import { Op, OP_COUNT, OP_CSV_NAMES } from '../trace/event';
 import { FootprintTracker } from '../trace/footprint';
 import type { TraceMeta } from '../trace/trace';
 import { getWorkload } from './index';
@@ -20,6 +20,8 @@ export interface GenerateSummary {
   readonly seed: number;
   readonly target: string;
   readonly events: number;
+  /** Access rows weighted by `count`. */
+  readonly accesses: number;
   /** Rows per op (canonical CSV names), ops that occur only, in op-code order. */
   readonly opCounts: Readonly<Record<string, number>>;
   /** cli.md §3 footprint of the generated trace. */
@@ -34,6 +36,8 @@ export class StreamStats {
   readonly ops = new Float64Array(OP_COUNT);
   readonly footprint = new FootprintTracker();
   events = 0;
+  /** Access rows weighted by `count` (cli.md §4 `accesses`). */
+  accesses = 0;
   lastTNs = 0;
 
   *tap(batches: Iterable<EventBatch>): Generator<EventBatch, void, undefined> {
@@ -45,8 +49,12 @@ export class StreamStats {
 
   add(b: EventBatch): void {
     this.footprint.update(b);
-    const op = b.op;
-    for (let i = 0; i < b.length; i++) this.ops[op[i]!]++;
+    const { op, count } = b;
+    for (let i = 0; i < b.length; i++) {
+      const o = op[i]!;
+      this.ops[o]++;
+      if (o === Op.access) this.accesses += count[i]!;
+    }
     this.events += b.length;
     if (b.length) this.lastTNs = b.tNs[b.length - 1]!;
   }
@@ -121,6 +129,7 @@ export async function writeWorkloadTrace(id: string, params: WorkloadParamInput,
     seed: s,
     target,
     events: stats.events,
+    accesses: stats.accesses,
     opCounts: stats.opCounts(),
     footprintBytes: stats.footprint.peakBytes,
     lastTNs: stats.lastTNs,

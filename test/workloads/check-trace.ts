@@ -19,9 +19,20 @@ export function checkTrace(batches: Iterable<EventBatch>, mapGranuleBytes = 4096
   const openKernels = new Map<string, number>();
   let lastT = 0;
   let row = 0;
+  let starts: number[] | null = null; // sorted allocation starts, rebuilt after alloc/free
   const inAlloc = (va: number, bytes: number): boolean => {
-    for (const [a, n] of allocs) if (va >= a && va + bytes <= a + n) return true;
-    return false;
+    starts ??= [...allocs.keys()].sort((x, y) => x - y);
+    let lo = 0;
+    let hi = starts.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= va) (at = mid), (lo = mid + 1);
+      else hi = mid - 1;
+    }
+    if (at < 0) return false;
+    const a = starts[at]!;
+    return va + bytes <= a + allocs.get(a)!;
   };
   const inReserve = (va: number, bytes: number): boolean => {
     for (const [a, n] of reserves) if (va >= a && va + bytes <= a + n) return true;
@@ -45,11 +56,13 @@ export function checkTrace(batches: Iterable<EventBatch>, mapGranuleBytes = 4096
           if (kindCount(b.flags[i]! & KIND_MASK) !== 1) say(row, 'alloc without exactly one kind');
           for (const [a, n] of allocs) if (va < a + n && a < va + bytes) say(row, `alloc overlaps ${a}`);
           allocs.set(va, bytes);
+          starts = null;
           break;
         }
         case Op.free:
           if (allocs.get(va) !== bytes) say(row, `free of ${va} (${bytes} B) that is not a live allocation`);
           allocs.delete(va);
+          starts = null;
           break;
         case Op.reserve:
           reserves.set(va, bytes);

@@ -45,7 +45,7 @@ test('committed default traces equal a fresh generation (byte-identical canonica
       const fresh = parts.join('');
       assert.ok(gunzipSync(committedBytes).toString('utf8') === fresh, `${defaultTracePath(id)} is stale: run \`npm run traces\``);
     }
-    facts.push({ id, events: stats.events, footprintBytes: stats.footprint.peakBytes, lastTNs: stats.lastTNs, opCounts: stats.opCounts() });
+    facts.push({ id, events: stats.events, accesses: stats.accesses, footprintBytes: stats.footprint.peakBytes, lastTNs: stats.lastTNs, opCounts: stats.opCounts() });
   }
 });
 

@@ -13,6 +13,7 @@ export function generateReport(s: GenerateSummary): string {
   const rate = s.elapsedMs > 0 ? Math.round((s.events / s.elapsedMs) * 1000).toLocaleString('en-US') : '-';
   return (
     `wrote ${s.events.toLocaleString('en-US')} events to ${s.target} (${s.workload}, seed ${s.seed})\n` +
+    `  accesses ${s.accesses.toLocaleString('en-US')} (weighted by count)\n` +
     `  footprint ${formatBytes(s.footprintBytes)}; trace time ${formatNs(s.lastTNs)}\n` +
     `  ops: ${ops}\n` +
     `  ${(s.elapsedMs / 1000).toFixed(2)} s, ${rate} events/s\n`

@@ -13,6 +13,8 @@ import type { TraceEmitter } from './emitter';
 export class PageRecorder {
   private firstPage: number[] = [];
   private perPage: number[] = [];
+  /** log2(elements per page) per array: page of element i = firstPage + (i >>> shift). */
+  private shift: number[] = [];
   private pageVa = new Float64Array(0);
   private pageLen = new Float64Array(0);
   private rc = new Uint32Array(0);
@@ -25,10 +27,14 @@ export class PageRecorder {
 
   constructor(private readonly em: TraceEmitter, readonly pageBytes: number) {}
 
-  /** Register `[va, va+bytes)` holding elements of `elemBytes` (which must divide the page size). */
+  /**
+   * Register `[va, va+bytes)` holding elements of `elemBytes` (a power of two dividing the page size; the
+   * page size is a power of two). Arrays hold fewer than 2^31 elements (indices are shifted as int32).
+   */
   addArray(va: number, bytes: number, elemBytes: number): number {
-    if (va % this.pageBytes !== 0 || this.pageBytes % elemBytes !== 0) {
-      throw new Error(`recorder: array at ${va} must be page-aligned and ${elemBytes}-byte elements must tile a page`);
+    const per = this.pageBytes / elemBytes;
+    if (va % this.pageBytes !== 0 || !Number.isInteger(Math.log2(per)) || bytes / elemBytes >= 2 ** 31) {
+      throw new Error(`recorder: array at ${va} must be page-aligned, ${elemBytes}-byte elements must tile a power-of-two page, < 2^31 elements`);
     }
     const n = Math.ceil(bytes / this.pageBytes);
     const first = this.pages;
@@ -39,7 +45,8 @@ export class PageRecorder {
       this.pageLen[first + p] = Math.min(this.pageBytes, bytes - p * this.pageBytes);
     }
     this.firstPage.push(first);
-    this.perPage.push(this.pageBytes / elemBytes);
+    this.perPage.push(per);
+    this.shift.push(Math.log2(per));
     return this.firstPage.length - 1;
   }
 
@@ -58,13 +65,13 @@ export class PageRecorder {
 
   /** One element read of `array[index]`. */
   r(array: number, index: number): void {
-    const p = this.firstPage[array]! + Math.floor(index / this.perPage[array]!);
+    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
     if (this.rc[p]++ === 0 && this.wc[p] === 0) this.touched[this.nTouched++] = p;
   }
 
   /** One element write of `array[index]`. */
   w(array: number, index: number): void {
-    const p = this.firstPage[array]! + Math.floor(index / this.perPage[array]!);
+    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
     if (this.wc[p]++ === 0 && this.rc[p] === 0) this.touched[this.nTouched++] = p;
   }
 

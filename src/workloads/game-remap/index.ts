@@ -54,6 +54,7 @@ const RESERVE_VA = 0x10000000000; // 1 TiB
 const BACKING_VA = 0x20000000000; // 2 TiB: where backing objects live
 const PAGE_2M = 2 * MiB;
 
+/** The `game-remap` workload. */
 export const gameRemap: WorkloadDef<GameRemapParams> = {
   name: 'game-remap',
   summary: 'streaming game: 2 s at 60 fps past 128 sparse textures in a 64 GiB VA reservation, ~7,000 binds/unbinds per s (footprint 168 MiB)',
@@ -104,7 +105,8 @@ export const gameRemap: WorkloadDef<GameRemapParams> = {
     gpuFrameNs: { summary: 'GPU time of the frame kernel (dur_ns)', unit: 'ns' },
   },
   validate(p) {
-    const layoutBytes = textureBytesTotal(p);
+    // The layout check needs a valid texture size; with a bad one, that parameter is reported instead.
+    const layoutBytes = powerOfTwo(p.mip0Texels, TILE_TEXELS) === undefined ? textureBytesTotal(p) : 0;
     return problems<keyof GameRemapParams>({
       seconds: numIn(p.seconds, 1e-3, 3600),
       fps: intIn(p.fps, 1, 1000),

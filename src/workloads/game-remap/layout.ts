@@ -4,9 +4,12 @@
  * formats). Mip levels are stored one after another, row-major in tiles; levels smaller than a tile share
  * one mip-tail tile.
  */
+/** Bytes of one sparse tile (the 64 KiB standard sparse block). */
 export const TILE_BYTES = 65536;
+/** Texels per side of one tile at 1 byte per texel. */
 export const TILE_TEXELS = 256;
 
+/** Where each mip level of a sparse texture lies, in tiles. */
 export interface TextureLayout {
   /** Tiles per side of each full-tile level, finest first. */
   readonly levelSide: readonly number[];
@@ -16,6 +19,7 @@ export interface TextureLayout {
   readonly bytes: number;
 }
 
+/** The tile layout of a square texture of `mip0Texels` per side (a power of two ≥ 256). */
 export function textureLayout(mip0Texels: number): TextureLayout {
   const levelSide: number[] = [];
   const levelFirst: number[] = [];

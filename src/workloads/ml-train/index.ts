@@ -37,6 +37,7 @@ export function mlTrainShape(p: Readonly<MlTrainParams>): TransformerShape {
   return p.targetFootprint > 0 ? { ...s, layers: layersForFootprint(s, p.targetFootprint) } : s;
 }
 
+/** The `ml-train` workload. */
 export const mlTrain: WorkloadDef<MlTrainParams> = {
   name: 'ml-train',
   summary: '4-layer transformer (d 512, batch 4 × 256 tokens), 2 training steps over managed weights/grads/Adam/activations (footprint 414 MiB)',

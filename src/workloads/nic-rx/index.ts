@@ -59,6 +59,7 @@ export function wireGbps(ratePps: number, packetBytes: number): number {
   return (ratePps * (packetBytes + ETHERNET_OVERHEAD_BYTES) * 8) / 1e9;
 }
 
+/** The `nic-rx` workload (event mapping in the module comment above and in docs/workloads.md). */
 export const nicRx: WorkloadDef<NicRxParams> = {
   name: 'nic-rx',
   summary: 'NIC receive: 10,000 × 1500 B packets at 10 GbE line rate into a 1024-slot ring, IOMMU map/unmap per packet (footprint 0 B; buffers are host memory)',

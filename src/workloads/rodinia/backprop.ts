@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `backprop` (CUDA version): one training step of a 3-layer perceptron with `inputs` input units,
@@ -20,17 +20,21 @@ export type BackpropParams = {
   steps: number;
 };
 
+/** Hidden units (fixed by the CUDA kernel: one 16-wide block column), learning rate and momentum of Rodinia backprop. */
 export const BP_HIDDEN = 16;
+/** Learning rate (ETA). */
 export const BP_ETA = 0.3;
+/** Momentum (MOMENTUM). */
 export const BP_MOMENTUM = 0.3;
 const WIDTH = 16;
 const HEIGHT = 16;
 
-/** Input units for a scale: 65,536 · scale (scale 1 = Rodinia's `backprop 65536`). */
+/** Input units for a scale: 65,536 · scale, rounded to a multiple of 16 (scale 1 = Rodinia's `backprop 65536`). */
 export function backpropInputs(scale: number): number {
-  return 65536 * scale;
+  return scaled(65536, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface BackpropProbe {
   inputs?: number;
   input?: Float32Array;
@@ -42,6 +46,7 @@ export interface BackpropProbe {
 
 const squash = (x: number): number => 1.0 / (1.0 + Math.exp(-x));
 
+/** Run Rodinia backprop on `run` (managed arrays, CPU phases, both kernels per step), filling `probe`. */
 export function* backpropProgram(
   run: DeviceRun, p: Readonly<BackpropParams & RodiniaCommon>, rng: Rng, probe: BackpropProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -169,6 +174,7 @@ export function* backpropProgram(
   Object.assign(probe, { w: w.slice(), oldw: oldw.slice() });
 }
 
+/** The `rodinia-backprop` workload. */
 export const rodiniaBackprop = rodiniaWorkload<BackpropParams>({
   name: 'rodinia-backprop',
   summary: 'Rodinia backprop: 65,536-input perceptron, forward + weight-adjust kernels sweep two 4.25 MiB matrices (footprint 18 MiB)',

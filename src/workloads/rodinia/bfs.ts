@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `bfs` (CUDA version, Harish & Narayanan): level-synchronous breadth-first search over a CSR
@@ -19,7 +19,7 @@ export type BfsParams = {
 
 /** Nodes for a scale: 2^16 · scale (scale 16 ≈ Rodinia's graph1MW_6). */
 export function bfsNodes(scale: number): number {
-  return 65536 * scale;
+  return scaled(65536, scale, 1);
 }
 
 /** A CSR graph as Rodinia stores it: `starting[i]`, `degree[i]` (struct Node) and the edge list. */
@@ -59,6 +59,7 @@ export function generateGraph(nodes: number, minEdges: number, maxEdges: number,
   return { nodes, starting, degree, edges };
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface BfsProbe {
   graph?: CsrGraph;
   source?: number;
@@ -68,6 +69,7 @@ export interface BfsProbe {
 
 const THREADS = 512; // MAX_THREADS_PER_BLOCK
 
+/** Run Rodinia bfs on `run` (graph set-up, one Kernel/Kernel2 pair per level until `over` stays false), filling `probe`. */
 export function* bfsProgram(
   run: DeviceRun, p: Readonly<BfsParams & RodiniaCommon>, rng: Rng, probe: BfsProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -158,6 +160,7 @@ export function* bfsProgram(
   probe.levels = levels;
 }
 
+/** The `rodinia-bfs` workload. */
 export const rodiniaBfs = rodiniaWorkload<BfsParams>({
   name: 'rodinia-bfs',
   summary: 'Rodinia bfs: 65,536-node random graph, frontier-driven irregular accesses over 7 arrays (footprint 14 MiB)',

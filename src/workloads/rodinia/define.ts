@@ -20,14 +20,20 @@ export const RODINIA_COMMON_DEFAULTS: RodiniaCommon = {
   hostGBps: 10,
 };
 
+/** Documentation of the shared Rodinia parameters. */
 export const RODINIA_COMMON_DOCS: Readonly<Record<keyof RodiniaCommon, ParamDoc>> = {
-  scale: { summary: 'linear problem-size multiplier (integer ≥ 1); see the workload for how dimensions derive from it', unit: 'count' },
+  scale: { summary: 'linear problem-size multiplier (1/32 … 4096; dimensions round to the kernel\'s tile size); see the workload for how they derive from it' },
   pageBytes: { summary: 'page size of the recorded access rows (power of two, 4 KiB … 2 MiB)', unit: 'bytes' },
   sms: { summary: 'streaming multiprocessors of the recorded GPU; one step = one wave of co-resident thread blocks', unit: 'count' },
   deviceGflops: { summary: 'device compute throughput (GFLOP/s) used for kernel dur_ns' },
   deviceGBps: { summary: 'device memory bandwidth (GB/s) used for kernel dur_ns' },
   hostGBps: { summary: 'host rate (GB/s) that times the CPU phases (initialisation, host reductions, read-back)' },
 };
+
+/** `base · scale` rounded to a multiple of `unit` (at least one unit): a dimension at a problem scale. */
+export function scaled(base: number, scale: number, unit: number): number {
+  return Math.max(unit, Math.round((base * scale) / unit) * unit);
+}
 
 /** What one Rodinia workload adds to the shared definition. */
 export interface RodiniaSpec<P extends Record<string, ParamValue>> {
@@ -54,7 +60,7 @@ export function rodiniaWorkload<P extends Record<string, ParamValue>>(spec: Rodi
     params,
     validate(p) {
       return problems<string>({
-        scale: intIn(p.scale, 1, 4096),
+        scale: numIn(p.scale, 1 / 32, 4096),
         pageBytes: powerOfTwo(p.pageBytes, 4096) ?? (p.pageBytes > 2 * 1024 * 1024 ? 'a power of two in [4096, 2 MiB]' : undefined),
         sms: intIn(p.sms, 1, 1024),
         deviceGflops: numIn(p.deviceGflops, 1e-3, 1e9),

@@ -10,7 +10,7 @@ export const DEV0 = 1;
 
 /** Parameters every Rodinia workload shares (docs/workloads.md, "Rodinia"). */
 export type RodiniaCommon = {
-  /** Linear problem-size multiplier (integer ≥ 1); each workload states how its dimensions derive from it. */
+  /** Linear problem-size multiplier (1/32 … 4096); each workload states how its dimensions derive from it. */
   scale: number;
   /** Page size of the recorded access rows. */
   pageBytes: number;

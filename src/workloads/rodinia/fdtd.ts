@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * `fdtd-2d` of PolyBench/GPU (the "fdtd" of the UVMSmart study): 2-D finite-difference time-domain
@@ -15,11 +15,12 @@ export type FdtdParams = {
   steps: number;
 };
 
-/** NX = NY = 512 · scale (scale 4 = PolyBench's 2048). */
+/** NX = NY = 512 · scale, rounded to a multiple of 16 (scale 4 = PolyBench's 2048). */
 export function fdtdSide(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface FdtdProbe {
   nx?: number;
   ny?: number;
@@ -35,6 +36,7 @@ export interface FdtdProbe {
 const BX = 32; // DIM_THREAD_BLOCK_X
 const BY = 8; // DIM_THREAD_BLOCK_Y
 
+/** Run fdtd-2d on `run` (three kernels per time step), filling `probe`. */
 export function* fdtdProgram(
   run: DeviceRun, p: Readonly<FdtdParams & RodiniaCommon>, rng: Rng, probe: FdtdProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -123,6 +125,7 @@ export function* fdtdProgram(
   Object.assign(probe, { ex, ey, hz });
 }
 
+/** The `rodinia-fdtd` workload. */
 export const rodiniaFdtd = rodiniaWorkload<FdtdParams>({
   name: 'rodinia-fdtd',
   summary: 'PolyBench/GPU fdtd-2d: 512² Maxwell solver, 3 stencil kernels sweep ex/ey/hz per time step (footprint 8 MiB)',

@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `hotspot` (CUDA version): transient thermal simulation of a chip on a `side` × `side` grid,
@@ -51,11 +51,12 @@ export interface HotspotProbe {
   result?: Float32Array;
 }
 
-/** Grid side for a scale: 512 · scale (scale 2 = Rodinia's 1024 input). */
+/** Grid side for a scale: 512 · scale, rounded to a multiple of 16 (scale 2 = Rodinia's 1024 input). */
 export function hotspotSide(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
+/** Run Rodinia hotspot on `run` (pyramid launches ping-ponging two temperature arrays), filling `probe`. */
 export function* hotspotProgram(
   run: DeviceRun, p: Readonly<HotspotParams & RodiniaCommon>, rng: Rng, probe: HotspotProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -165,6 +166,7 @@ export function* hotspotProgram(
   probe.result = bufs[dst]!.slice();
 }
 
+/** The `rodinia-hotspot` workload. */
 export const rodiniaHotspot = rodiniaWorkload<HotspotParams>({
   name: 'rodinia-hotspot',
   summary: 'Rodinia hotspot: 512² thermal stencil, pyramid-blocked kernels sweep 3 float grids per launch (footprint 6 MiB)',

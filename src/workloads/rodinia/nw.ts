@@ -3,7 +3,7 @@ import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import { BLOSUM62 } from './blosum62';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `nw` (Needleman-Wunsch, CUDA version): global alignment of two random protein sequences of
@@ -20,11 +20,12 @@ export type NwParams = {
 
 const BLOCK = 16;
 
-/** Sequence length for a scale: 512 · scale (scale 4 = Rodinia's `needle 2048 10`). */
+/** Sequence length for a scale: 512 · scale, rounded to a multiple of 16 (scale 4 = Rodinia's `needle 2048 10`). */
 export function nwLength(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface NwProbe {
   n?: number;
   reference?: Int32Array;
@@ -35,6 +36,7 @@ export interface NwProbe {
 
 const max3 = (a: number, b: number, c: number): number => Math.max(a, b, c);
 
+/** Run Rodinia nw on `run` (both wavefront phases, then the host traceback), filling `probe`. */
 export function* nwProgram(run: DeviceRun, p: Readonly<NwParams & RodiniaCommon>, rng: Rng, probe: NwProbe = {}): Generator<EventBatch, void, undefined> {
   const n = nwLength(p.scale);
   const cols = n + 1;
@@ -139,6 +141,7 @@ export function* nwProgram(run: DeviceRun, p: Readonly<NwParams & RodiniaCommon>
   Object.assign(probe, { result: items, tracebackSteps: steps });
 }
 
+/** The `rodinia-nw` workload. */
 export const rodiniaNw = rodiniaWorkload<NwParams>({
   name: 'rodinia-nw',
   summary: 'Rodinia nw: 512-residue Needleman-Wunsch, 16×16 tiles along anti-diagonal wavefronts of a 1 MiB score matrix (footprint 4 MiB)',

@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `pathfinder` (CUDA version): dynamic programming down a `rows` × `cols` grid of weights; each
@@ -20,9 +20,10 @@ const HALO = 1;
 
 /** Columns for a scale: 65,536 · scale (Rodinia's example uses 100,000). */
 export function pathfinderCols(scale: number): number {
-  return 65536 * scale;
+  return scaled(65536, scale, 1);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface PathfinderProbe {
   rows?: number;
   cols?: number;
@@ -30,6 +31,7 @@ export interface PathfinderProbe {
   result?: Int32Array;
 }
 
+/** Run Rodinia pathfinder on `run` (one launch per row block), filling `probe`. */
 export function* pathfinderProgram(
   run: DeviceRun, p: Readonly<PathfinderParams & RodiniaCommon>, rng: Rng, probe: PathfinderProbe = {},
 ): Generator<EventBatch, void, undefined> {
@@ -105,6 +107,7 @@ export function* pathfinderProgram(
   probe.result = res[dst]!.slice();
 }
 
+/** The `rodinia-pathfinder` workload. */
 export const rodiniaPathfinder = rodiniaWorkload<PathfinderParams>({
   name: 'rodinia-pathfinder',
   summary: 'Rodinia pathfinder: 100 × 65,536 grid DP, launches stream 20 wall rows each while ping-ponging 2 result rows (footprint 30 MiB)',

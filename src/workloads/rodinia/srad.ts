@@ -2,7 +2,7 @@ import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn, numIn } from '../params';
 import type { DeviceRun, RodiniaCommon } from './device-run';
-import { rodiniaWorkload } from './define';
+import { rodiniaWorkload, scaled } from './define';
 
 /**
  * Rodinia `srad_v2` (CUDA version): speckle-reducing anisotropic diffusion of a `side` × `side` image.
@@ -20,17 +20,19 @@ const BLOCK = 16;
 /** Region of interest of Rodinia's example run (`srad 2048 2048 0 127 0 127 0.5 2`). */
 const ROI = 128;
 
-/** Image side for a scale: 512 · scale (scale 4 = Rodinia's 2048). */
+/** Image side for a scale: 512 · scale, rounded to a multiple of 16 (scale 4 = Rodinia's 2048). */
 export function sradSide(scale: number): number {
-  return 512 * scale;
+  return scaled(512, scale, 16);
 }
 
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
 export interface SradProbe {
   side?: number;
   j0?: Float32Array;
   j?: Float32Array;
 }
 
+/** Run srad_v2 on `run` (host ROI statistics, then both kernels, per iteration), filling `probe`. */
 export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCommon>, rng: Rng, probe: SradProbe = {}): Generator<EventBatch, void, undefined> {
   const rows = sradSide(p.scale);
   const cols = rows;
@@ -183,6 +185,7 @@ export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCom
   probe.j = J.slice();
 }
 
+/** The `rodinia-srad` workload. */
 export const rodiniaSrad = rodiniaWorkload<SradParams>({
   name: 'rodinia-srad',
   summary: 'Rodinia srad_v2: 512² speckle-reducing diffusion, 2 stencil kernels sweep 6 float images per iteration + host ROI reads (footprint 12 MiB)',

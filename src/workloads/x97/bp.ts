@@ -54,6 +54,7 @@ export function bpArrayBytes(p: Readonly<BpParams>): Record<Name, number> {
   };
 }
 
+/** The `x97-bp` workload. */
 export const x97Bp: WorkloadDef<BpParams> = {
   name: 'x97-bp',
   summary: 'x97 binarised back-prop MLP 32-32-32 on 4,096 samples, 3 training steps with fresh CPU input (footprint 16 MiB)',

@@ -26,6 +26,7 @@ export type VecAddParams = {
   nsPerIteration: number;
 };
 
+/** The `x97-vecadd` workload. */
 export const x97VecAdd: WorkloadDef<VecAddParams> = {
   name: 'x97-vecadd',
   summary: 'x97 vector add: 3 × 40 MiB uint64 peer-shared arrays, 1.17× the 100 MB x97 device (footprint 120 MiB)',

@@ -20,7 +20,7 @@ test('generate writes canonical CSV with the parameters in the metadata and repo
   const text = readFileSync(join(dir, 'rx.csv'), 'utf8');
   assert.match(text, /^# format=gmemlab-events\n# version=1\n# workload=nic-rx\n# seed=3\n# devices=dev0\n# param.packets=200\n/);
   assert.match(text, /# param.interruptDelayNs=5000\n/);
-  assert.match(io.out, /^wrote [\d,]+ events to .*rx\.csv \(nic-rx, seed 3\)\n  footprint 0 B; trace time/);
+  assert.match(io.out, /^wrote [\d,]+ events to .*rx\.csv \(nic-rx, seed 3\)\n  accesses [\d,]+ \(weighted by count\)\n  footprint 0 B; trace time/);
   assert.match(io.out, /ops: reserve 1, release 1, alloc 1,025, free 1,025, map/);
   assert.deepEqual(readdirSync(dir), ['rx.csv'], 'no temporaries left');
 });

@@ -21,7 +21,7 @@ test('workloads <id> prints the parameters with defaults and meanings', async ()
   const io = capture();
   assert.equal(await main(['workloads', 'game-remap'], io), 0);
   assert.match(io.out, /^game-remap: /);
-  assert.match(io.out, /\n  poolBytes\s+134217728 \(128 MiB\)\s+physical tile pool/);
+  assert.match(io.out, /\n  poolBytes\s+100663296 \(96 MiB\)\s+physical tile pool/);
   const bad = capture();
   assert.equal(await main(['workloads', 'nope'], bad), 2);
   assert.match(bad.err, /^argument: unknown workload "nope"/);

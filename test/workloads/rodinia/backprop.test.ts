@@ -36,7 +36,7 @@ function referenceTrain(nIn: number, x0: Float32Array, w0: Float32Array, hw0: Fl
 
 test('backprop kernels give the weights and momentum terms of sequential bpnn_train', () => {
   const probe: BackpropProbe = {};
-  runProgram((run, p, rng) => backpropProgram(run, p, rng, probe), { steps: 1 });
+  runProgram((run, p, rng) => backpropProgram(run, p, rng, probe), { scale: 0.25, steps: 1 });
   const ref = referenceTrain(probe.inputs!, probe.input!, probe.w0!, probe.hiddenWeights0!);
   const scale = ref.oldw.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   assert.ok(scale > 1e-4, `the step learns something (max |dw| = ${scale})`);

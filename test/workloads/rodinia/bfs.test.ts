@@ -36,7 +36,7 @@ test('the generated graph is undirected with degrees in the drawn range', () => 
 test('bfs kernels compute the same distances as a queue-based BFS', () => {
   const probe: BfsProbe = {};
   let frontierWrites = 0;
-  for (const b of runProgram((run, p, rng) => bfsProgram(run, p, rng, probe), { minEdges: 1, maxEdges: 2 }, 5)) {
+  for (const b of runProgram((run, p, rng) => bfsProgram(run, p, rng, probe), { scale: 0.25, minEdges: 1, maxEdges: 2 }, 5)) {
     for (let i = 0; i < b.length; i++) if (b.op[i] === Op.access && b.access[i] === Access.w && b.agent[i] === 1) frontierWrites++;
   }
   const g = probe.graph!;

@@ -41,7 +41,7 @@ async function launches(id: string, params: Record<string, number> = {}): Promis
 const all = (n: number): Set<number> => new Set(Array.from({ length: n }, (_, i) => i));
 
 test('hotspot: every launch reads all of temp_src and power and writes all of temp_dst (ping-pong)', async () => {
-  const { launches: ls, pages } = await launches('rodinia-hotspot', { iterations: 6 });
+  const { launches: ls, pages } = await launches('rodinia-hotspot', { scale: 0.5, iterations: 6 });
   assert.equal(ls.length, 3);
   ls.forEach((l, k) => {
     const [src, dst] = k % 2 === 0 ? ['temp0', 'temp1'] : ['temp1', 'temp0'];
@@ -53,11 +53,11 @@ test('hotspot: every launch reads all of temp_src and power and writes all of te
 });
 
 test('fdtd and srad: each kernel is a full sweep of the arrays it uses', async () => {
-  const f = await launches('rodinia-fdtd', { steps: 2 });
+  const f = await launches('rodinia-fdtd', { scale: 0.5, steps: 2 });
   assert.deepEqual(f.launches.map((l) => l.label), ['fdtd_step1_kernel', 'fdtd_step2_kernel', 'fdtd_step3_kernel', 'fdtd_step1_kernel', 'fdtd_step2_kernel', 'fdtd_step3_kernel']);
   // ex is NX × (NY+1) and ey (NX+1) × NY: the kernels write all but the extra row's last page
   for (const l of f.launches) for (const [name, set] of l.w) assert.ok(set.size >= f.pages.get(name)! - 1, `${l.label} writes all of ${name}`);
-  const s = await launches('rodinia-srad', { iterations: 2 });
+  const s = await launches('rodinia-srad', { scale: 0.5, iterations: 2 });
   for (const l of s.launches) for (const name of ['J', 'C']) assert.deepEqual(l.r.get(name) ?? l.w.get(name), all(s.pages.get(name)!), `${l.label} sweeps ${name}`);
   // between iterations the host reads the region of interest of J (CPU accesses outside kernels)
   const cpuRows = s.ev.filter((e) => e.op === 'access' && e.agent === 'cpu' && e.access === 'r');
@@ -65,9 +65,9 @@ test('fdtd and srad: each kernel is a full sweep of the arrays it uses', async (
 });
 
 test('pathfinder: launch k reads exactly the wall rows of its row block', async () => {
-  const { launches: ls, ev } = await launches('rodinia-pathfinder', { rows: 61, pyramidHeight: 20 });
-  const cols = 65536;
-  const rowPages = (cols * 4) / 4096; // 64 pages per wall row
+  const { launches: ls, ev } = await launches('rodinia-pathfinder', { scale: 0.25, rows: 61, pyramidHeight: 20 });
+  const cols = 16384;
+  const rowPages = (cols * 4) / 4096; // 16 pages per wall row
   assert.equal(ls.length, 3);
   ls.forEach((l, k) => {
     const expected = new Set<number>();
@@ -78,8 +78,8 @@ test('pathfinder: launch k reads exactly the wall rows of its row block', async 
 });
 
 test('nw: each launch touches only the score-matrix rows of its anti-diagonal of tiles, and the diagonals move', async () => {
-  const { launches: ls } = await launches('rodinia-nw');
-  const n = 512;
+  const { launches: ls } = await launches('rodinia-nw', { scale: 0.5 });
+  const n = 256;
   const cols = n + 1;
   const blockWidth = n / 16;
   assert.equal(ls.length, 2 * blockWidth - 1);
@@ -114,7 +114,7 @@ test('bfs: the frontier drives the stream — edge pages per expansion grow then
 });
 
 test('backprop: both kernels sweep the whole weight matrix, the forward one reads it only', async () => {
-  const { launches: ls, pages } = await launches('rodinia-backprop');
+  const { launches: ls, pages } = await launches('rodinia-backprop', { scale: 0.25 });
   assert.deepEqual(ls.map((l) => l.label), ['bpnn_layerforward_CUDA', 'bpnn_adjust_weights_cuda']);
   assert.deepEqual(ls[0]!.r.get('input_weights'), all(pages.get('input_weights')!));
   assert.equal(ls[0]!.w.get('input_weights'), undefined);

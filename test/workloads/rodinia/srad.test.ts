@@ -53,7 +53,7 @@ function referenceSrad(side: number, j0: Float32Array, iterations: number, lambd
 
 test('srad kernels match the sequential srad_v2 loops', () => {
   const probe: SradProbe = {};
-  runProgram((run, p, rng) => sradProgram(run, p, rng, probe), { iterations: 3, lambda: 0.5 });
+  runProgram((run, p, rng) => sradProgram(run, p, rng, probe), { scale: 0.5, iterations: 3, lambda: 0.5 });
   const ref = referenceSrad(probe.side!, probe.j0!, 3, 0.5);
   assert.ok(maxRelError(probe.j!, ref) < 1e-4, `max relative error ${maxRelError(probe.j!, ref)}`);
   assert.ok(maxRelError(probe.j0!, ref) > 1e-2, 'the image changed');
