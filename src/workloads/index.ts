@@ -9,6 +9,7 @@ import { rodiniaPathfinder } from './rodinia/pathfinder';
 import { rodiniaSrad } from './rodinia/srad';
 import { gameRemap } from './game-remap/index';
 import { mlTrain } from './ml-train/index';
+import { foreignCsvWorkload } from './foreign-csv';
 import { nicRx } from './nic-rx/index';
 import { syntheticAccess } from './synthetic-access';
 import type { WorkloadDef, WorkloadId } from './types';
@@ -19,7 +20,7 @@ import { x97VecAdd } from './x97/vecadd';
  * Workload ids whose generator lives on another branch and is registered there (`foreign-csv`: trace-io).
  * Remove an id from this list when adding its entry below; the compiler then requires the entry.
  */
-type PendingWorkloadId = 'foreign-csv';
+type PendingWorkloadId = never;
 
 /**
  * The workload registry (cli.md §7): every generator by id, compiler-checked (a missing or misspelt entry
@@ -42,6 +43,7 @@ export const workloads: { readonly [K in Exclude<WorkloadId, PendingWorkloadId>]
   'x97-vecadd': x97VecAdd,
   'x97-bp': x97Bp,
   'synthetic-access': syntheticAccess,
+  'foreign-csv': foreignCsvWorkload,
 };
 
 /** Registered workload ids, in registry order. */
