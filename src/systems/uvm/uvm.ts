@@ -78,6 +78,8 @@ export class UvmModel implements SystemModel {
   private lastAllocVa = NaN;
   /** Set once any range got preferred_location=cpu (skips per-page scans until then). */
   private anyHostPref = false;
+  /** `device` allocations that failed with OOM (they hold no memory). */
+  private readonly failedDeviceAllocs = new Set<number>();
   private lastAlloc = -1;
 
   constructor(private readonly p: UvmParams, private readonly env: SystemEnv) {
@@ -193,6 +195,8 @@ export class UvmModel implements SystemModel {
       const need = Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
       if (this.mem.headroom(1) < need && !this.evictFor(need, 1)) {
         this.rep.oom(b.tNs[i]!, b.agent[i]!, va, 'device', need);
+        this.failedDeviceAllocs.add(id); // cudaMalloc fails: no memory is taken
+        return;
       }
       this.mem.deviceAllocBytes += need; // cudaMalloc memory: resident from alloc, never evicted
       return;
@@ -211,7 +215,7 @@ export class UvmModel implements SystemModel {
     const flags = this.allocs.flags[id]!;
     const bytes = this.allocs.bytes[id]!;
     if (flags & Flag.device) {
-      this.mem.deviceAllocBytes -= Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
+      if (!this.failedDeviceAllocs.delete(id)) this.mem.deviceAllocBytes -= Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
       return;
     }
     if (!(flags & MANAGED)) return;
@@ -1066,10 +1070,7 @@ export class UvmModel implements SystemModel {
     });
     const used = mem.mode === 'page' ? pages * PAGE_BYTES : chunkBytes;
     if (used !== mem.usedBytes) throw new Error(`uvm: usedBytes ${mem.usedBytes} ≠ ${used}`);
-    if (mem.usedBytes + mem.deviceAllocBytes > mem.capacityBytes) {
-      // device allocations alone may exceed capacity (an OOM event was reported); managed memory may not
-      if (mem.usedBytes > Math.max(0, mem.capacityBytes - mem.deviceAllocBytes)) throw new Error(`uvm: ${mem.usedBytes} B resident > capacity`);
-    }
+    if (mem.usedBytes + mem.deviceAllocBytes > mem.capacityBytes) throw new Error(`uvm: ${mem.usedBytes + mem.deviceAllocBytes} B resident > capacity`);
     if (host !== this.hostBytes) throw new Error(`uvm: hostBytes ${this.hostBytes} ≠ ${host}`);
   }
 }
