@@ -1,5 +1,8 @@
 import { fifo } from './eviction/fifo';
+import { largePageLruEviction } from './eviction/large-page-lru';
 import { lru } from './eviction/lru';
+import { randomEviction } from './eviction/random';
+import { reservedLruEviction } from './eviction/reserved-lru';
 import type { EvictionPolicyDef } from './types';
 
 /**
@@ -10,6 +13,9 @@ import type { EvictionPolicyDef } from './types';
 export const EVICTION_POLICIES = {
   lru,
   fifo,
+  random: randomEviction,
+  'reserved-lru': reservedLruEviction,
+  'large-page-lru': largePageLruEviction,
 } satisfies Record<string, EvictionPolicyDef<any>>;
 
 export type EvictionPolicyName = keyof typeof EVICTION_POLICIES;
@@ -21,3 +27,5 @@ export const EVICTION_POLICY_NAMES = Object.keys(EVICTION_POLICIES) as EvictionP
 export function evictionPolicy(name: string): EvictionPolicyDef<any> | undefined {
   return (EVICTION_POLICIES as Record<string, EvictionPolicyDef<any>>)[name];
 }
+
+export { PREFETCH_POLICIES, PREFETCH_POLICY_IDS, type PrefetchPolicyId } from './prefetch/index';

@@ -34,6 +34,12 @@ export interface PolicyEnv {
   readonly rng: Rng;
   /** False for pinned, WILLNEED, wired or in-flight slots. Must be cheap. */
   isEvictable(slot: number): boolean;
+  /**
+   * Optional: the group a slot belongs to (a small non-negative integer, e.g. the system's id for the 2 MiB
+   * large page holding a 4 KiB frame), fixed while the slot is resident. Policies that order by group
+   * (UVMSmart SL-64K / TBN eviction order) require it; others ignore it.
+   */
+  groupOf?(slot: number): number;
 }
 
 export interface EvictionPolicyDef<P extends Record<string, ParamValue> = Record<string, ParamValue>> {

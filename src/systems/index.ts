@@ -1,5 +1,10 @@
 import { gmemLinux, gmemPaper } from './gmem/index';
 import type { SystemPreset } from './types';
+import { explicitCopyPreset } from './explicit-copy/index';
+import { gpuvmSparsePreset } from './gpuvm-sparse/index';
+import { hmmSvmPreset } from './hmm-svm/index';
+import { iommuDmaPreset } from './iommu-dma/index';
+import { uvmPreset } from './uvm/index';
 
 /**
  * The system preset registry (what `--system` items name; cli.md §2). Compiler-checked, key = preset name.
@@ -8,6 +13,11 @@ import type { SystemPreset } from './types';
 export const SYSTEM_PRESETS = {
   'gmem-linux': gmemLinux,
   'gmem-paper': gmemPaper,
+  uvm: uvmPreset,
+  'hmm-svm': hmmSvmPreset,
+  'explicit-copy': explicitCopyPreset,
+  'gpuvm-sparse': gpuvmSparsePreset,
+  'iommu-dma': iommuDmaPreset,
 } satisfies Record<string, SystemPreset>;
 
 const presets = new Map<string, SystemPreset>(Object.entries(SYSTEM_PRESETS));

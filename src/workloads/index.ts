@@ -9,28 +9,19 @@ import { rodiniaPathfinder } from './rodinia/pathfinder';
 import { rodiniaSrad } from './rodinia/srad';
 import { gameRemap } from './game-remap/index';
 import { mlTrain } from './ml-train/index';
+import { foreignCsvWorkload } from './foreign-csv';
 import { nicRx } from './nic-rx/index';
 import { syntheticAccess } from './synthetic-access';
 import type { WorkloadDef, WorkloadId } from './types';
 import { x97Bp } from './x97/bp';
 import { x97VecAdd } from './x97/vecadd';
-import { foreignCsvWorkload } from './foreign-csv';
-
-/**
- * Workload ids whose generator lives on another branch and is registered there. Remove an id from this
- * list when adding its entry below; the compiler then requires the entry. (`foreign-csv` is registered:
- * trace-io.)
- */
-type PendingWorkloadId = never;
 
 /**
  * The workload registry (cli.md §7): every generator by id, compiler-checked (a missing or misspelt entry
  * fails typecheck). Adding a workload: its folder or file in src/workloads/, one line here, its section in
  * docs/workloads.md and its committed default trace (`npm run traces`).
  */
-export const workloads: { readonly [K in Exclude<WorkloadId, PendingWorkloadId>]: WorkloadDef<any> } & {
-  readonly [K in PendingWorkloadId]?: WorkloadDef<any>;
-} = {
+export const workloads: { readonly [K in WorkloadId]: WorkloadDef<any> } = {
   'game-remap': gameRemap,
   'ml-train': mlTrain,
   'rodinia-bfs': rodiniaBfs,
@@ -49,7 +40,7 @@ export const workloads: { readonly [K in Exclude<WorkloadId, PendingWorkloadId>]
 
 /** Registered workload ids, in registry order. */
 export function workloadIds(): WorkloadId[] {
-  return (Object.keys(workloads) as WorkloadId[]).filter((k) => workloads[k] !== undefined);
+  return Object.keys(workloads) as WorkloadId[];
 }
 
 /** The definition of `id`; an unknown id is bad input listing the known ones. */

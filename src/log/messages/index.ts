@@ -7,6 +7,7 @@ import { ioMessages } from './io';
 import { notebookMessages } from './notebook';
 import { profileMessages } from './profiles';
 import { runMessages } from './run';
+import { systemsMessages } from './systems';
 import { workloadMessages } from './workloads';
 import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 
@@ -20,6 +21,9 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   io: ioMessages,
   notebook: notebookMessages,
   bench: benchMessages,
+  profiles: profileMessages,
+  run: runMessages,
+  systems: systemsMessages,
   workloads: workloadMessages,
   csv: csvMessages,
   trace: traceMessages,
@@ -28,6 +32,4 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   arrow: arrowMessages,
   importers: importerMessages,
   gmem: gmemMessages,
-  profiles: profileMessages,
-  run: runMessages,
 };

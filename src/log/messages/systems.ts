@@ -1,0 +1,60 @@
+import { defineMessage } from '../diagnostic';
+import { formatBytes } from '../../units';
+
+/**
+ * Warnings the comparison systems (uvm, hmm-svm, explicit-copy, gpuvm-sparse, iommu-dma) report while
+ * replaying a trace. Trace content never makes a system throw (gmem-model.md decision E): each problem is a
+ * result event (when it is a modelled outcome) plus one of these warnings, counted per code.
+ */
+export const systemsMessages = {
+  unsupportedOp: defineMessage(
+    'systems.unsupported-op',
+    'warning',
+    'The chosen system has no equivalent of this operation; the rows are counted in extra.unsupportedOps and otherwise ignored. Replay binding traces through gpuvm-sparse or gmem-*, NIC traces through iommu-dma.',
+    (system: string, op: string) => ({ message: `${system} does not model '${op}' rows; ignored` }),
+  ),
+  unmappedAccess: defineMessage(
+    'systems.unmapped-access',
+    'warning',
+    'The trace touches an address outside every live allocation (or mapping); check the importer mapping or add the missing alloc.',
+    (system: string, va: number) => ({ message: `${system}: access to unmapped address 0x${va.toString(16)} (fault-error)` }),
+  ),
+  badFree: defineMessage(
+    'systems.bad-free',
+    'warning',
+    'A free/unmap/release names an address that is not the start of a live range; the row is ignored.',
+    (system: string, op: string, va: number) => ({ message: `${system}: ${op} of 0x${va.toString(16)}, which is not live` }),
+  ),
+  overlappingAlloc: defineMessage(
+    'systems.overlapping-alloc',
+    'warning',
+    'Two live allocations (or reservations) overlap; the later one is ignored. Check the trace for a missing free.',
+    (system: string, va: number, bytes: number) => ({
+      message: `${system}: allocation at 0x${va.toString(16)} (${formatBytes(bytes)}) overlaps a live one (alloc-error)`,
+    }),
+  ),
+  outOfMemory: defineMessage(
+    'systems.oom',
+    'warning',
+    'Device (or host) memory is exhausted and nothing can be evicted; the access fails. Raise the capacity, lower --oversub, or pick a system with eviction.',
+    (system: string, where: string, bytes: number) => ({ message: `${system}: out of ${where} memory needing ${formatBytes(bytes)}` }),
+  ),
+  singleDevice: defineMessage(
+    'systems.single-device',
+    'warning',
+    'This system model supports one device (dev0); rows of other devices are errors.',
+    (system: string, agent: string) => ({ message: `${system} models one device; row by ${agent} ignored (fault-error)` }),
+  ),
+  ignoredAdvice: defineMessage(
+    'systems.ignored-advice',
+    'warning',
+    'This advice has no equivalent in the chosen system; counted in extra.ignoredAdvice.',
+    (system: string, advice: string) => ({ message: `${system} has no '${advice}' advice; ignored` }),
+  ),
+  copySizeUnknown: defineMessage(
+    'systems.copy-size-unknown',
+    'warning',
+    'A copy row has no byte count (flags=size_unknown); it is not charged. Supply sizes in the importer if copies matter.',
+    (system: string) => ({ message: `${system}: copy of unknown size not charged` }),
+  ),
+} as const;

@@ -1,0 +1,81 @@
+import * as pageMask from '../../model/page-mask';
+import type { BlockFaultView, PrefetchPolicyDef } from './types';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { maskCountRange, maskFillRange, maskRangeEmpty, maskTest, popcount32 } = pageMask;
+
+export interface TbnParams extends Record<string, number> {
+  /** A subtree is prefetched whole when its populated pages exceed this percentage of its pages. */
+  thresholdPercent: number;
+}
+
+/**
+ * `tbn` tree-based neighbourhood prefetcher: NVIDIA UVM's density tree (`uvm_perf_prefetch.c`
+ * `uvm_perf_prefetch_prenotify_fault_migrations` / `compute_prefetch_region`, driver 595.45.04), which the
+ * ISCA'19 paper reverse-engineered as "TBN".
+ *
+ * Over one VA block, a binary tree whose leaves are its 4 KiB pages:
+ * 1. tree pages = pages resident on the destination ∪ faulted pages;
+ * 2. every big page (64 KiB) holding a faulted page is taken whole unless one of its pages is thrashing
+ *    (`grow_fault_granularity`);
+ * 3. for each faulted, non-thrashing page, walk from its leaf to the root; the largest subtree whose
+ *    populated count × 100 > pages × `thresholdPercent` (51 by default: `UVM_PREFETCH_THRESHOLD_DEFAULT`)
+ *    is the prefetch region; regions are unioned;
+ * 4. faulted, resident and thrashing pages are removed from the result.
+ * A subtree's size is the number of its pages that exist (`[firstPage, endPage)`), as UVM sizes its tree to
+ * the block's pages. The tree is aligned to the 2 MiB block (UVM adds ghost leaves to align big pages to
+ * the block start; for 2 MiB-aligned blocks this is the same tree).
+ */
+export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
+  name: 'tbn',
+  summary: 'UVM density tree: largest subtree >51% populated around each fault, 64 KiB big pages taken whole',
+  defaults: { thresholdPercent: 51 },
+  params: {
+    thresholdPercent: { summary: 'density threshold (uvm_perf_prefetch_threshold), 1–100', unit: 'count' },
+  },
+  create(params) {
+    const threshold = params.thresholdPercent;
+    let tree: Uint32Array = new Uint32Array(16);
+    return {
+      choose(v: BlockFaultView, out: Uint32Array): number {
+        const words = v.words;
+        if (tree.length < words) tree = new Uint32Array(words); // once per block geometry, not per call
+        const first = v.firstPage;
+        const end = v.endPage;
+        for (let w = 0; w < words; w++) tree[w] = (v.resident[w]! | v.faulted[w]!) >>> 0;
+        const bp = v.bigPagePages;
+        for (let a = 0; a < v.pagesPerBlock; a += bp) {
+          if (maskRangeEmpty(v.faulted, 0, a, a + bp)) continue;
+          if (v.hasThrashing && !maskRangeEmpty(v.thrashing, 0, a, a + bp)) continue;
+          maskFillRange(tree, 0, Math.max(a, first), Math.min(a + bp, end));
+        }
+        const levels = 31 - Math.clz32(v.pagesPerBlock);
+        for (let p = first; p < end; p++) {
+          if (!maskTest(v.faulted, 0, p) || maskTest(v.thrashing, 0, p) || maskTest(out, 0, p)) continue;
+          let ra = -1;
+          let rb = -1;
+          for (let k = 0; k <= levels; k++) {
+            const size = 1 << k;
+            const a = Math.max(p & ~(size - 1), first);
+            const b = Math.min((p & ~(size - 1)) + size, end);
+            const pages = b - a;
+            if (maskCountRange(tree, 0, a, b) * 100 > pages * threshold) {
+              ra = a;
+              rb = b;
+            }
+          }
+          if (ra >= 0) maskFillRange(out, 0, ra, rb);
+          if (ra === first && rb === end) break; // whole block chosen
+        }
+        let n = 0;
+        for (let w = 0; w < words; w++) {
+          const x = (out[w]! & ~(v.faulted[w]! | v.resident[w]! | v.thrashing[w]!)) >>> 0;
+          out[w] = x;
+          n += popcount32(x);
+        }
+        return n;
+      },
+    };
+  },
+};
+

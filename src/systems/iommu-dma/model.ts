@@ -1,0 +1,340 @@
+import { IdPool } from '../../model/id-pool';
+import { IntervalSet } from '../../model/interval-set';
+import { LinkTimeline } from '../../model/link-timeline';
+import { DeferredUnmapQueue, planInvalidation } from '../../model/tlb';
+import * as clockMod from '../../sim/clock';
+import type { EventBatch } from '../../trace/batch';
+import * as ev from '../../trace/event';
+import { Allocations } from '../shared/allocations';
+import { replayCopy } from '../shared/copy';
+import { Reporter } from '../shared/reporter';
+import type { SystemEnv, SystemModel } from '../types';
+import type { IommuDmaParams } from './params';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { CPU, Flag, MarkerKind, Op } = ev;
+
+const PAGE = 4096;
+const DEV = 1;
+/** Allocation kinds the device reaches through a coherent DMA mapping made at `alloc` (dma_alloc_coherent). */
+const COHERENT = Flag.managed | Flag.peer_shared | Flag.device;
+
+/**
+ * The IOMMU DMA API for a NIC (gmem-model.md §6, §8; docs/workloads.md "nic-rx" is the trace contract).
+ * `map dev0` rows are `dma_map_single`: IOVA allocation (`device.map.iovaAllocNs`) + one PTE per 4 KiB page
+ * (`device.map.pteNs`); `unmap dev0` rows release them with an IOTLB invalidation whose timing depends on
+ * `mode`:
+ * - `strict`: PTEs cleared, IOTLB invalidated (per page: VT-d has no range invalidation on this profile) and
+ *   waited for, IOVA freed — all in the unmap call.
+ * - `deferred` (Linux flush queue): PTEs cleared, IOVA parked in a per-CPU queue; when it holds
+ *   `flushQueueEntries` entries or `flushQueueTimeoutNs` passed, one domain-wide flush frees them all.
+ * - `gmem-async` (FreeBSD GMEM `gmem_uvas.c`): the unmap is only queued; above `asyncUnmapPages` pages (or
+ *   every `asyncPeriodNs`) the queue is drained: PTEs released, then one domain-wide flush if the batch has
+ *   ≥ `tlbCoalescePages` pages, else one invalidation per entry; IOVAs freed after.
+ * All of this is CPU work on the receive path. The NIC's DMA itself costs no CPU time (`remoteAccesses`
+ * counts DMA transactions). From the per-packet work the model derives CPU ns per packet (the stack time the
+ * trace leaves between a packet's unmap and its buffer's refill map, plus the IOMMU work attributable to
+ * packets) and the receive throughput a core sustains at the trace's offered rate (`extra.rxGbps`).
+ */
+export class IommuDmaModel implements SystemModel {
+  private readonly allocs = new Allocations();
+  private readonly maps = new IntervalSet<number>();
+  private readonly mapIds = new IdPool(256);
+  private mPages: Int32Array = new Int32Array(256);
+  /** A packet (a device write larger than a descriptor) landed in this mapping since it was mapped. */
+  private mPacket: Uint8Array = new Uint8Array(256);
+  private readonly link: LinkTimeline;
+  private readonly rep: Reporter;
+  private readonly queue: DeferredUnmapQueue;
+  /** Queued entries that came from packet completions (to attribute drain costs). */
+  private queuedPacketEntries = 0;
+  /** IOVA ranges waiting in the queue (deferred / gmem-async). */
+  private queuedStarts: number[] = [];
+  private queuedPages: number[] = [];
+  private readonly pteNs: number;
+  private readonly iovaNs: number;
+  // per-packet accounting
+  private packets = 0;
+  private packetBytes = 0;
+  private drops = 0;
+  private firstArrivalNs = NaN;
+  private lastArrivalNs = NaN;
+  private lastPacketUnmapNs = NaN;
+  private stackNs = 0;
+  private packetIommuNs = 0;
+  // extra
+  private iovaAllocs = 0;
+  private iovaFrees = 0;
+  private domainFlushes = 0;
+  private entryInvalidations = 0;
+  private drains = 0;
+  private dmaFaults = 0;
+
+  constructor(private readonly p: IommuDmaParams, private readonly env: SystemEnv) {
+    const d = env.platform.device;
+    this.pteNs = d.map.pteNs;
+    this.iovaNs = d.map.iovaAllocNs;
+    this.link = new LinkTimeline(env.platform.link);
+    this.rep = new Reporter(env, 'iommu-dma');
+    const period = p.mode === 'gmem-async' ? p.asyncPeriodNs : p.flushQueueTimeoutNs;
+    const threshold = p.mode === 'gmem-async' ? p.asyncUnmapPages : Infinity;
+    this.queue = new DeferredUnmapQueue(threshold, period, 0);
+  }
+
+  step(b: EventBatch, i: number): void {
+    const o = b.op[i]!;
+    if (this.queue.entries > 0 && this.queue.dueAt(this.env.clock.nowNs)) this.drain();
+    switch (o) {
+      case Op.map:
+        return this.map(b, i);
+      case Op.unmap:
+        return this.unmap(b, i);
+      case Op.access:
+        if (b.agent[i] === CPU) return;
+        if (b.agent[i] !== DEV) return this.rep.singleDevice(b.tNs[i]!, b.agent[i]!, b.va[i]!);
+        return this.dma(b, i);
+      case Op.marker:
+        if (b.code[i] === MarkerKind.other && b.strings.get(b.label[i]!) === 'rx_drop') this.onArrival(b.tNs[i]!, true);
+        return;
+      case Op.alloc:
+        return this.alloc(b, i);
+      case Op.free:
+        return this.free(b, i);
+      case Op.copy:
+        return replayCopy(this.env, this.link, b, i, this.rep);
+      case Op.reserve:
+      case Op.release:
+      case Op.kernelBegin:
+      case Op.kernelEnd:
+      case Op.advise:
+      case Op.prefetch:
+        return;
+      default:
+        this.rep.unsupported(o);
+    }
+  }
+
+  residentBytes(): number {
+    return 0; // a NIC holds no data: DMA lands in host memory
+  }
+
+  finish(): Readonly<Record<string, number>> {
+    if (this.queue.entries > 0) this.drain();
+    const cpuNsPerPacket = this.packets > 0 ? (this.stackNs + this.packetIommuNs) / this.packets : 0;
+    const arrivals = this.packets + this.drops;
+    const span = this.lastArrivalNs - this.firstArrivalNs;
+    const offeredPps = arrivals > 1 && span > 0 ? ((arrivals - 1) * 1e9) / span : 0;
+    const deliveredPps = arrivals > 1 && span > 0 ? (offeredPps * this.packets) / arrivals : 0;
+    const capacityPps = cpuNsPerPacket > 0 ? 1e9 / cpuNsPerPacket : Infinity;
+    const rxPps = Math.min(deliveredPps, capacityPps);
+    const avgBytes = this.packets > 0 ? this.packetBytes / this.packets : 0;
+    const wire = (pps: number): number => (pps * (avgBytes + this.p.framingBytes) * 8) / 1e9;
+    return {
+      rxGbps: wire(rxPps),
+      offeredGbps: wire(offeredPps),
+      rxPps,
+      offeredPps,
+      capacityPps: Number.isFinite(capacityPps) ? capacityPps : 0,
+      cpuNsPerPacket,
+      stackNsPerPacket: this.packets > 0 ? this.stackNs / this.packets : 0,
+      iommuNsPerPacket: this.packets > 0 ? this.packetIommuNs / this.packets : 0,
+      packets: this.packets,
+      drops: this.drops,
+      iovaAllocs: this.iovaAllocs,
+      iovaFrees: this.iovaFrees,
+      domainFlushes: this.domainFlushes,
+      entryInvalidations: this.entryInvalidations,
+      drains: this.drains,
+      dmaFaults: this.dmaFaults,
+      unsupportedOps: this.rep.unsupportedOps,
+    };
+  }
+
+  // ---- mappings --------------------------------------------------------------------------------------------
+
+  private map(b: EventBatch, i: number): void {
+    const va = b.va[i]!;
+    const bytes = b.bytes[i]!;
+    if (Number.isNaN(va) || !(bytes > 0)) return this.rep.faultError(b.tNs[i]!, b.agent[i]!, va, 'map without address or size');
+    const refill = !Number.isNaN(this.lastPacketUnmapNs);
+    if (refill) {
+      // the stack time the trace left between the packet's completion and its buffer's refill
+      this.stackNs += b.tNs[i]! - this.lastPacketUnmapNs;
+      this.lastPacketUnmapNs = NaN;
+    }
+    const ns = this.mapRange(va, bytes);
+    if (ns < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    if (refill) this.packetIommuNs += ns;
+  }
+
+  /** dma_map: IOVA allocation + PTE writes; returns the CPU time spent, or -1 if the IOVA is already mapped. */
+  private mapRange(va: number, bytes: number): number {
+    const pages = Math.ceil(bytes / PAGE);
+    let id = this.mapIds.take();
+    if (id < 0) {
+      this.growMaps();
+      id = this.mapIds.take();
+    }
+    if (!this.maps.insert(va, va + bytes, id)) {
+      this.mapIds.give(id);
+      return -1;
+    }
+    this.mPages[id] = pages;
+    this.mPacket[id] = 0;
+    const ptes = this.p.mode === 'gmem-async' && this.p.coalesceMap ? 1 : pages;
+    const ns = this.iovaNs + ptes * this.pteNs;
+    this.iovaAllocs++;
+    this.env.counters.mapOps++;
+    this.env.clock.charge(Cause.map, ns);
+    return ns;
+  }
+
+  private unmap(b: EventBatch, i: number): void {
+    const va = b.va[i]!;
+    const it = this.maps.find(va);
+    if (it === undefined || it.start !== va) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.unmap, va);
+    const id = it.value;
+    const packet = this.mPacket[id] === 1;
+    const ns = this.unmapRange(va, id, packet);
+    if (packet) {
+      this.packetIommuNs += ns;
+      this.lastPacketUnmapNs = b.tNs[i]!;
+    }
+  }
+
+  /** dma_unmap by mode; returns the CPU time spent in the call (queue drains are attributed in `drain`). */
+  private unmapRange(va: number, id: number, packet: boolean): number {
+    const clock = this.env.clock;
+    const cn = this.env.counters;
+    const pages = this.mPages[id]!;
+    cn.unmapOps++;
+    const t0 = clock.nowNs;
+    if (this.p.mode === 'strict') {
+      this.maps.remove(va);
+      this.mapIds.give(id);
+      clock.charge(Cause.map, pages * this.pteNs);
+      this.invalidate(1, pages, Infinity);
+      clock.charge(Cause.map, this.iovaNs);
+      this.iovaFrees++;
+      return clock.nowNs - t0;
+    }
+    if (this.p.mode === 'deferred') {
+      // PTEs cleared now; the IOVA waits in the flush queue
+      this.maps.remove(va);
+      this.mapIds.give(id);
+      clock.charge(Cause.map, pages * this.pteNs);
+    }
+    // gmem-async: the mapping stays until the drain releases it
+    this.queuedStarts.push(va);
+    this.queuedPages.push(id);
+    if (packet) this.queuedPacketEntries++;
+    const full = this.queue.enqueue(pages) || (this.p.mode === 'deferred' && this.queue.entries >= this.p.flushQueueEntries);
+    const ns = clock.nowNs - t0;
+    if (full) this.drain();
+    return ns;
+  }
+
+  /**
+   * Empty the queue: (gmem-async) release the queued mappings' PTEs; one invalidation plan for the batch —
+   * deferred: always one domain-wide flush; gmem-async: a domain flush for ≥ `tlbCoalescePages` pages, else
+   * one invalidation per entry; then free the IOVAs. Its CPU time is attributed to packets by their share
+   * of the queued entries.
+   */
+  private drain(): void {
+    const clock = this.env.clock;
+    const t0 = clock.nowNs;
+    const entries = this.queue.entries;
+    const pages = this.queue.pages;
+    const packetShare = entries > 0 ? this.queuedPacketEntries / entries : 0;
+    this.queue.drain(clock.nowNs);
+    this.drains++;
+    if (this.p.mode === 'gmem-async') {
+      for (let k = 0; k < this.queuedStarts.length; k++) {
+        const va = this.queuedStarts[k]!;
+        const id = this.queuedPages[k]!;
+        clock.charge(Cause.map, this.mPages[id]! * this.pteNs);
+        this.maps.remove(va);
+        this.mapIds.give(id);
+      }
+      this.invalidate(entries, pages, this.p.tlbCoalescePages);
+    } else this.invalidate(entries, pages, 1);
+    clock.charge(Cause.map, entries * this.iovaNs);
+    this.iovaFrees += entries;
+    this.queuedStarts.length = 0;
+    this.queuedPages.length = 0;
+    this.queuedPacketEntries = 0;
+    this.packetIommuNs += (clock.nowNs - t0) * packetShare;
+  }
+
+  private invalidate(entries: number, pages: number, coalesceAt: number): void {
+    const plan = planInvalidation(this.env.platform.device.tlb, entries, pages, coalesceAt);
+    if (plan.ops === 0) return;
+    this.env.counters.tlbInvalidations += plan.ops;
+    if (plan.coalesced) this.domainFlushes++;
+    else this.entryInvalidations += plan.ops;
+    this.env.clock.charge(Cause.invalidate, plan.ns);
+  }
+
+  // ---- DMA and allocations ------------------------------------------------------------------------------
+
+  /** A device DMA transaction: must hit a live IOVA mapping; packets are writes larger than a descriptor. */
+  private dma(b: EventBatch, i: number): void {
+    const va = b.va[i]!;
+    const bytes = b.bytes[i]!;
+    this.env.counters.remoteAccesses += b.count[i]!;
+    const it = this.maps.find(va);
+    if (it === undefined || va + bytes > it.end) {
+      this.dmaFaults++;
+      return this.rep.faultError(b.tNs[i]!, DEV, va, 'DMA to an IOVA that is not mapped (IOMMU fault)');
+    }
+    if ((b.access[i]! & 2) !== 0 && bytes > this.p.descriptorBytes) {
+      this.mPacket[it.value] = 1;
+      this.packets++;
+      this.packetBytes += bytes;
+      this.onArrival(b.tNs[i]!, false);
+    }
+  }
+
+  private onArrival(tNs: number, dropped: boolean): void {
+    if (Number.isNaN(this.firstArrivalNs)) this.firstArrivalNs = tNs;
+    this.lastArrivalNs = tNs;
+    if (dropped) this.drops++;
+  }
+
+  /** Device-accessible allocations are DMA buffers mapped coherently for their lifetime (dma_alloc_coherent). */
+  private alloc(b: EventBatch, i: number): void {
+    const va = b.va[i]!;
+    const bytes = b.bytes[i]!;
+    const flags = b.flags[i]!;
+    if (this.allocs.add(va, bytes, flags, b.resource[i]!) < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    if (flags & COHERENT && this.mapRange(va, bytes) < 0) this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+  }
+
+  private free(b: EventBatch, i: number): void {
+    const va = b.va[i]!;
+    const id = this.allocs.removeAt(va);
+    if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+    if (!(this.allocs.flags[id]! & COHERENT)) return;
+    const it = this.maps.find(va);
+    if (it !== undefined && it.start === va) this.unmapRange(va, it.value, false);
+  }
+
+  checkInvariants(): void {
+    if (this.queue.entries !== this.queuedStarts.length) throw new Error(`iommu-dma: queue ${this.queue.entries} entries ≠ ${this.queuedStarts.length}`);
+    if (this.p.mode === 'strict' && this.queue.entries > 0) throw new Error('iommu-dma: strict mode queued an unmap');
+    if (this.p.mode === 'deferred' && this.queue.entries >= this.p.flushQueueEntries) throw new Error('iommu-dma: flush queue over its size');
+    if (this.iovaFrees > this.iovaAllocs) throw new Error('iommu-dma: more IOVAs freed than allocated');
+  }
+
+  private growMaps(): void {
+    const n = this.mPages.length * 2;
+    const p = new Int32Array(n);
+    p.set(this.mPages);
+    this.mPages = p;
+    const k = new Uint8Array(n);
+    k.set(this.mPacket);
+    this.mPacket = k;
+    this.mapIds.ensure(n);
+  }
+}

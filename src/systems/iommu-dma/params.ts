@@ -1,0 +1,50 @@
+import type { ParamDoc } from '../types';
+
+/** `iommu-dma` parameters (gmem-model.md §6 and §8 IOMMU DMA-API). */
+export interface IommuDmaParams extends Record<string, number | boolean | string> {
+  mode: 'strict' | 'deferred' | 'gmem-async';
+  flushQueueEntries: number;
+  flushQueueTimeoutNs: number;
+  asyncUnmapPages: number;
+  asyncPeriodNs: number;
+  tlbCoalescePages: number;
+  coalesceMap: boolean;
+  descriptorBytes: number;
+  framingBytes: number;
+}
+
+export const IOMMU_DMA_DEFAULTS: IommuDmaParams = {
+  mode: 'deferred',
+  flushQueueEntries: 256,
+  flushQueueTimeoutNs: 10_000_000,
+  asyncUnmapPages: 1024,
+  asyncPeriodNs: 1_000_000_000,
+  tlbCoalescePages: 5,
+  coalesceMap: false,
+  descriptorBytes: 16,
+  framingBytes: 38,
+};
+
+export const IOMMU_DMA_PARAM_DOCS: Readonly<Record<keyof IommuDmaParams & string, ParamDoc>> = {
+  mode: {
+    summary: 'strict: every unmap invalidates the IOTLB and waits (iommu.strict=1); deferred: Linux flush queue, one domain-wide flush per drain (the x86 default); gmem-async: the GMEM paper\'s batched asynchronous unmap',
+    values: ['strict', 'deferred', 'gmem-async'],
+  },
+  flushQueueEntries: { summary: 'deferred: per-CPU flush queue size (IOVA_DEFAULT_FQ_SIZE 256; single-queue variant 32768)', unit: 'count' },
+  flushQueueTimeoutNs: { summary: 'deferred: flush queue timer (IOVA_DEFAULT_FQ_TIMEOUT 10 ms; single-queue variant 1000 ms)', unit: 'ns' },
+  asyncUnmapPages: { summary: 'gmem-async: the queue is drained when it exceeds this many pages (unmap_coalesce_threshold 1024 = 4 MiB)', unit: 'count' },
+  asyncPeriodNs: { summary: 'gmem-async: daemon drain period (1 s / wakeup_time, wakeup_time = 1)', unit: 'ns' },
+  tlbCoalescePages: { summary: 'gmem-async: a drained batch of at least this many pages gets one domain-wide IOTLB flush, else one invalidation per entry (tlb_coalesce_threshold 5)', unit: 'count' },
+  coalesceMap: { summary: 'gmem-async: contiguous 4 KiB pages of one map merge into one pmap_enter (off in the paper code)' },
+  descriptorBytes: { summary: 'device writes of at most this size are descriptor write-backs, larger ones are packets (nic-rx contract: 16 B descriptors)', unit: 'bytes' },
+  framingBytes: { summary: 'per-packet wire overhead added to packet bytes for rxGbps (Ethernet: header 14 + FCS 4 + preamble 8 + gap 12 = 38, as the nic-rx generator)', unit: 'bytes' },
+};
+
+export function validateIommuDmaParams(p: Readonly<IommuDmaParams>): string | undefined {
+  for (const k of ['flushQueueEntries', 'asyncUnmapPages', 'tlbCoalescePages'] as const) {
+    if (!(Number.isInteger(p[k]) && p[k] >= 1)) return `${k} must be a positive integer, got ${p[k]}`;
+  }
+  for (const k of ['flushQueueTimeoutNs', 'asyncPeriodNs'] as const) if (!(p[k] > 0)) return `${k} must be > 0, got ${p[k]}`;
+  if (!(p.descriptorBytes >= 0) || !(p.framingBytes >= 0)) return 'descriptorBytes and framingBytes must be ≥ 0';
+  return undefined;
+}

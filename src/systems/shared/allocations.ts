@@ -1,0 +1,72 @@
+import { IdPool } from '../../model/id-pool';
+import { IntervalSet } from '../../model/interval-set';
+
+/**
+ * Live allocations of a trace (`alloc`/`free` rows) as the comparison systems see them: address range,
+ * kind flags (`Flag.managed`, `Flag.device`, …) and resource id, looked up by address. Ids are reused after
+ * `remove`; per-id fields stay readable until the id is handed out again.
+ */
+export class Allocations {
+  readonly ranges = new IntervalSet<number>();
+  private readonly ids = new IdPool(64);
+  start: Float64Array = new Float64Array(64);
+  bytes: Float64Array = new Float64Array(64);
+  flags: Uint32Array = new Uint32Array(64);
+  resource: Uint32Array = new Uint32Array(64);
+
+  get count(): number {
+    return this.ids.used;
+  }
+
+  /** Add `[va, va + bytes)`; returns its id, or -1 if it overlaps a live allocation. */
+  add(va: number, bytes: number, flags: number, resource: number): number {
+    if (!(bytes > 0) || this.ranges.overlapping(va, va + bytes).length > 0) return -1;
+    let id = this.ids.take();
+    if (id < 0) {
+      this.grow(this.start.length * 2);
+      id = this.ids.take();
+    }
+    this.ranges.insert(va, va + bytes, id);
+    this.start[id] = va;
+    this.bytes[id] = bytes;
+    this.flags[id] = flags;
+    this.resource[id] = resource;
+    return id;
+  }
+
+  /** Remove the allocation starting at `va`; returns its id (fields still readable) or -1. */
+  removeAt(va: number): number {
+    const it = this.ranges.remove(va);
+    if (it === undefined) return -1;
+    this.ids.give(it.value);
+    return it.value;
+  }
+
+  /** Id of the allocation containing `va`, or -1. */
+  find(va: number): number {
+    const it = this.ranges.find(va);
+    return it === undefined ? -1 : it.value;
+  }
+
+  end(id: number): number {
+    return this.start[id]! + this.bytes[id]!;
+  }
+
+  private grow(n: number): void {
+    const f = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    const u = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.start = f(this.start);
+    this.bytes = f(this.bytes);
+    this.flags = u(this.flags);
+    this.resource = u(this.resource);
+    this.ids.ensure(n);
+  }
+}

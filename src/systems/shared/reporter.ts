@@ -1,0 +1,65 @@
+import { systemsMessages as msg } from '../../log/messages/systems';
+import { agentName, OP_CSV_NAMES } from '../../trace/event';
+import type { SystemEnv } from '../types';
+
+/**
+ * Reports modelled failures the same way in every comparison system: a result event, the matching counter
+ * (`errorEvents`, `oomEvents`) and a warning from src/log/messages/systems.ts. Never throws (decision E).
+ */
+export class Reporter {
+  /** Rows of ops the system does not model, by op code (→ `extra.unsupportedOps`). */
+  unsupportedOps = 0;
+  constructor(private readonly env: SystemEnv, readonly system: string) {}
+
+  private where(): { file: string } {
+    return { file: this.env.traceName };
+  }
+
+  unmapped(tNs: number, agent: number, va: number): void {
+    this.env.counters.errorEvents++;
+    this.env.events.add('fault-error', tNs, agent, va, 'access to an address outside every live allocation');
+    this.env.log.add(msg.unmappedAccess(this.where(), this.system, va));
+  }
+
+  faultError(tNs: number, agent: number, va: number, reason: string): void {
+    this.env.counters.errorEvents++;
+    this.env.events.add('fault-error', tNs, agent, va, reason);
+  }
+
+  singleDevice(tNs: number, agent: number, va: number): void {
+    this.env.counters.errorEvents++;
+    this.env.events.add('fault-error', tNs, agent, va, `${this.system} models one device`);
+    this.env.log.add(msg.singleDevice(this.where(), this.system, agentName(agent)));
+  }
+
+  badFree(tNs: number, agent: number, op: number, va: number): void {
+    this.env.counters.errorEvents++;
+    this.env.events.add('fault-error', tNs, agent, va, `${OP_CSV_NAMES[op]} of an address that is not live`);
+    this.env.log.add(msg.badFree(this.where(), this.system, OP_CSV_NAMES[op]!, va));
+  }
+
+  allocError(tNs: number, agent: number, va: number, bytes: number): void {
+    this.env.counters.errorEvents++;
+    this.env.events.add('alloc-error', tNs, agent, va, 'overlaps a live allocation');
+    this.env.log.add(msg.overlappingAlloc(this.where(), this.system, va, bytes));
+  }
+
+  oom(tNs: number, agent: number, va: number, where: 'device' | 'host', bytes: number): void {
+    this.env.counters.oomEvents++;
+    this.env.events.add('oom', tNs, agent, va, `${where} memory exhausted`);
+    this.env.log.add(msg.outOfMemory(this.where(), this.system, where, bytes));
+  }
+
+  unsupported(op: number): void {
+    this.unsupportedOps++;
+    this.env.log.add(msg.unsupportedOp(this.where(), this.system, OP_CSV_NAMES[op]!));
+  }
+
+  ignoredAdvice(advice: string): void {
+    this.env.log.add(msg.ignoredAdvice(this.where(), this.system, advice));
+  }
+
+  copySizeUnknown(): void {
+    this.env.log.add(msg.copySizeUnknown(this.where(), this.system));
+  }
+}

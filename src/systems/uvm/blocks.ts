@@ -1,0 +1,177 @@
+import { IdPool } from '../../model/id-pool';
+import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
+import { maskWords } from '../../model/page-mask';
+
+/**
+ * The VA block table of the UVM model: one slot per live 2 MiB-aligned window (`floor(va / vaBlockBytes)`)
+ * that holds managed memory, structure-of-arrays, grown by doubling. Masks have `words` words per slot
+ * (src/model/page-mask.ts layout); per-page arrays are indexed by `slot × pagesPerBlock + page`.
+ *
+ * A window can hold several small allocations (UVM would make one VA block per range; here their pages share
+ * the window, and `exists` says which pages are live). A slot is released when no page exists any more.
+ */
+export class VaBlocks {
+  readonly pagesPerBlock: number;
+  readonly words: number;
+  private readonly index: UnitIndex = createUnitIndex(1024);
+  private readonly ids: IdPool;
+  capacity: number;
+  /** Block index (va / vaBlockBytes) per slot. */
+  key: Float64Array;
+  /** Pages inside a live managed allocation. */
+  exists: Uint32Array;
+  /** Resident on the device (a valid device copy). */
+  dev: Uint32Array;
+  /** Resident on the host (a valid host copy). Both bits set = read-duplicated. */
+  cpu: Uint32Array;
+  /** Advice masks. */
+  readMostly: Uint32Array;
+  accessedBy: Uint32Array;
+  /** Pages pinned to host by thrashing mitigation (mapped remotely by the device). */
+  pinned: Uint32Array;
+  /** Faults of the open batch, and which of them are writes. */
+  pend: Uint32Array;
+  pendWrite: Uint32Array;
+  /** Per block: device-resident page count, root chunk id (-1 none) and its bytes, async arrival time. */
+  devPages: Int32Array;
+  chunk: Int32Array;
+  chunkBytes: Float64Array;
+  arrivalNs: Float64Array;
+  /** Per block: has faults in the open batch; is being populated right now (its chunk is not evictable). */
+  inBatch: Uint8Array;
+  busy: Uint8Array;
+  /** Per block: number of pinned pages. */
+  pinnedCount: Int32Array;
+  /** Per page: preferred location (agent code + 1; 0 = unset). */
+  prefLoc: Uint8Array;
+  /** Per page: device frame (page-granular memory) or -1. Empty when memory is chunk-granular. */
+  frame: Int32Array;
+  private readonly withFrames: boolean;
+  /** Called when the page index space grows (per-page side tables follow). */
+  onGrow: ((pages: number) => void) | undefined;
+
+  constructor(pagesPerBlock: number, withFrames: boolean, initialSlots = 64) {
+    this.pagesPerBlock = pagesPerBlock;
+    this.words = maskWords(pagesPerBlock);
+    this.withFrames = withFrames;
+    this.capacity = initialSlots;
+    this.ids = new IdPool(initialSlots);
+    const w = this.words * initialSlots;
+    const pages = pagesPerBlock * initialSlots;
+    this.key = new Float64Array(initialSlots).fill(-1);
+    this.exists = new Uint32Array(w);
+    this.dev = new Uint32Array(w);
+    this.cpu = new Uint32Array(w);
+    this.readMostly = new Uint32Array(w);
+    this.accessedBy = new Uint32Array(w);
+    this.pinned = new Uint32Array(w);
+    this.pend = new Uint32Array(w);
+    this.pendWrite = new Uint32Array(w);
+    this.devPages = new Int32Array(initialSlots);
+    this.chunk = new Int32Array(initialSlots).fill(-1);
+    this.chunkBytes = new Float64Array(initialSlots);
+    this.arrivalNs = new Float64Array(initialSlots);
+    this.inBatch = new Uint8Array(initialSlots);
+    this.busy = new Uint8Array(initialSlots);
+    this.pinnedCount = new Int32Array(initialSlots);
+    this.prefLoc = new Uint8Array(pages);
+    this.frame = new Int32Array(withFrames ? pages : 0).fill(-1);
+  }
+
+  /** Live slots. */
+  get count(): number {
+    return this.ids.used;
+  }
+
+  /** Slot of block `key`, or -1. */
+  find(key: number): number {
+    return this.index.get(key);
+  }
+
+  /** Slot of block `key`, created (all masks clear) if absent. */
+  obtain(key: number): number {
+    const s = this.index.get(key);
+    if (s >= 0) return s;
+    let id = this.ids.take();
+    if (id < 0) {
+      this.grow(this.capacity * 2);
+      id = this.ids.take();
+    }
+    this.index.set(key, id);
+    this.key[id] = key;
+    return id;
+  }
+
+  /** Release an empty slot (caller has cleared residency and accounting). */
+  release(slot: number): void {
+    this.index.delete(this.key[slot]!);
+    this.key[slot] = -1;
+    const w = this.words;
+    const o = slot * w;
+    for (const m of [this.exists, this.dev, this.cpu, this.readMostly, this.accessedBy, this.pinned, this.pend, this.pendWrite]) {
+      m.fill(0, o, o + w);
+    }
+    this.devPages[slot] = 0;
+    this.chunk[slot] = -1;
+    this.chunkBytes[slot] = 0;
+    this.arrivalNs[slot] = 0;
+    this.inBatch[slot] = 0;
+    this.busy[slot] = 0;
+    this.pinnedCount[slot] = 0;
+    const p = slot * this.pagesPerBlock;
+    this.prefLoc.fill(0, p, p + this.pagesPerBlock);
+    if (this.withFrames) this.frame.fill(-1, p, p + this.pagesPerBlock);
+    this.ids.give(slot);
+  }
+
+  /** Visit live slots (not for hot paths). */
+  forEachSlot(fn: (slot: number) => void): void {
+    for (let s = 0; s < this.capacity; s++) if (this.key[s] !== -1) fn(s);
+  }
+
+  private grow(slots: number): void {
+    const w = this.words;
+    const ppb = this.pagesPerBlock;
+    const u32 = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(slots * w);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array, n: number, fill: number): Int32Array => {
+      const b = new Int32Array(n).fill(fill);
+      b.set(a);
+      return b;
+    };
+    const f64 = (a: Float64Array, fill: number): Float64Array => {
+      const b = new Float64Array(slots).fill(fill);
+      b.set(a);
+      return b;
+    };
+    const u8 = (a: Uint8Array, n: number): Uint8Array => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    this.key = f64(this.key, -1);
+    this.exists = u32(this.exists);
+    this.dev = u32(this.dev);
+    this.cpu = u32(this.cpu);
+    this.readMostly = u32(this.readMostly);
+    this.accessedBy = u32(this.accessedBy);
+    this.pinned = u32(this.pinned);
+    this.pend = u32(this.pend);
+    this.pendWrite = u32(this.pendWrite);
+    this.devPages = i32(this.devPages, slots, 0);
+    this.chunk = i32(this.chunk, slots, -1);
+    this.chunkBytes = f64(this.chunkBytes, 0);
+    this.arrivalNs = f64(this.arrivalNs, 0);
+    this.inBatch = u8(this.inBatch, slots);
+    this.busy = u8(this.busy, slots);
+    this.pinnedCount = i32(this.pinnedCount, slots, 0);
+    this.prefLoc = u8(this.prefLoc, slots * ppb);
+    if (this.withFrames) this.frame = i32(this.frame, slots * ppb, -1);
+    this.capacity = slots;
+    this.ids.ensure(slots);
+    this.onGrow?.(slots * ppb);
+  }
+}

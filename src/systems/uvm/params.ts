@@ -1,0 +1,122 @@
+import { KiB, MiB } from '../../units';
+import type { ParamDoc } from '../types';
+
+/** Prefetcher ids (`prefetch=`), see src/policies/prefetch/. */
+export type UvmPrefetch = 'tbn' | 'none' | 'random-4k' | 'sl-64k';
+/** Eviction variants (`eviction=`): an ordering policy plus the granule it evicts (src/systems/uvm/evictions.ts). */
+export type UvmEviction = 'chunk-age' | 'lru-4k' | 'random-4k' | 'sl-64k' | 'tbn-pre' | 'lru-2m' | 'reserved-lru';
+
+/**
+ * `uvm` system parameters: policy decisions of NVIDIA UVM (driver 595.45.04 defaults) and the ISCA'19 policy
+ * family. Hardware costs are profile fields (cli.md §2 rule), never parameters.
+ */
+export interface UvmParams extends Record<string, number | boolean | string> {
+  prefetch: UvmPrefetch;
+  eviction: UvmEviction;
+  reservedFraction: number;
+  preEvictAt: number;
+  prefetchOnOversub: boolean;
+  prefetchThreshold: number;
+  prefetchAsync: boolean;
+  vaBlockBytes: number;
+  bigPageBytes: number;
+  batchMax: number;
+  batchWindowNs: number;
+  faultCost: 'batch' | 'far-fault';
+  thrashing: boolean;
+  thrashingThreshold: number;
+  thrashingLapseNs: number;
+  throttleNs: number;
+  pinThreshold: number;
+  pinNs: number;
+}
+
+export const UVM_DEFAULTS: UvmParams = {
+  prefetch: 'tbn',
+  eviction: 'chunk-age',
+  reservedFraction: 0,
+  preEvictAt: 1,
+  prefetchOnOversub: true,
+  prefetchThreshold: 51,
+  prefetchAsync: true,
+  vaBlockBytes: 2 * MiB,
+  bigPageBytes: 64 * KiB,
+  batchMax: 256,
+  batchWindowNs: 10_000,
+  faultCost: 'batch',
+  thrashing: true,
+  thrashingThreshold: 3,
+  thrashingLapseNs: 500_000,
+  throttleNs: 500_000,
+  pinThreshold: 10,
+  pinNs: 150_000_000,
+};
+
+export const UVM_PARAM_DOCS: Readonly<Record<keyof UvmParams & string, ParamDoc>> = {
+  prefetch: {
+    summary: 'fault prefetcher: tbn = the driver density tree (uvm_perf_prefetch.c); none / random-4k / sl-64k = ISCA\'19 family',
+    values: ['tbn', 'none', 'random-4k', 'sl-64k'],
+  },
+  eviction: {
+    summary: 'victim choice: chunk-age = driver (whole 2 MiB root chunks by time of residency, uvm_pmm_gpu.c); the rest = ISCA\'19 family',
+    values: ['chunk-age', 'lru-4k', 'random-4k', 'sl-64k', 'tbn-pre', 'lru-2m', 'reserved-lru'],
+  },
+  reservedFraction: {
+    summary: 'share of resident pages (from the LRU end) exempt from eviction; required > 0 by reserved-lru, optional for sl-64k/tbn-pre (UVMSmart reserve_accessed_page_percent / 100)',
+    unit: 'fraction',
+  },
+  preEvictAt: {
+    summary: 'occupancy at which eviction starts (1 = only when full; ISCA\'19 used 0.95 and 0.9); eviction beyond what a fault needs runs in the background on the D2H link',
+    unit: 'fraction',
+  },
+  prefetchOnOversub: { summary: 'keep the prefetcher on after the first eviction (false = UVMSmart hwprefetch_oversub=0, the "LRU_OD" runs)' },
+  prefetchThreshold: { summary: 'density-tree threshold in percent (uvm_perf_prefetch_threshold, default 51)', unit: 'count' },
+  prefetchAsync: { summary: 'prefetch rows (cudaMemPrefetchAsync) overlap compute: the link is busy, the clock only waits where a later access needs the data' },
+  vaBlockBytes: { summary: 'VA block size (UVM_VA_BLOCK_SIZE, 2 MiB): prefetch tree and chunk granule', unit: 'bytes' },
+  bigPageBytes: { summary: 'GPU big page (64 KiB on Turing+): a faulted big page is taken whole by tbn, the unit of sl-64k', unit: 'bytes' },
+  batchMax: { summary: 'faults serviced per batch (uvm_perf_fault_batch_count, 256)', unit: 'count' },
+  batchWindowNs: {
+    summary: 'device faults whose trace time is within this window of the batch\'s first fault join the batch (model assumption, P; sweep it)',
+    unit: 'ns',
+  },
+  faultCost: {
+    summary: 'batch = device.fault.batchFixedNs per batch + perPageNs per page (driver model); far-fault = device.fault.serviceNs per fault group (UVMSmart)',
+    values: ['batch', 'far-fault'],
+  },
+  thrashing: { summary: 'thrashing detection and mitigation (uvm_perf_thrashing_enable)' },
+  thrashingThreshold: { summary: 'consecutive ping-pong migrations, each within the lapse of the previous, that mark a page thrashing (3)', unit: 'count' },
+  thrashingLapseNs: { summary: 'uvm_perf_thrashing_lapse_usec (500 µs)', unit: 'ns' },
+  throttleNs: { summary: 'how long a faulting processor is throttled on a thrashing page (nap 1 × lapse = 500 µs)', unit: 'ns' },
+  pinThreshold: { summary: 'throttles before the page is pinned to host memory and mapped remotely (10)', unit: 'count' },
+  pinNs: { summary: 'how long a thrashing page stays pinned (300 × lapse = 150 ms)', unit: 'ns' },
+};
+
+/** Cross-parameter checks; returns a problem text or undefined. */
+export function validateUvmParams(p: Readonly<UvmParams>): string | undefined {
+  const pow2 = (x: number): boolean => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
+  if (!pow2(p.vaBlockBytes) || p.vaBlockBytes < 64 * KiB || p.vaBlockBytes > 2 * MiB) {
+    return `vaBlockBytes must be a power of two between 64 KiB and 2 MiB, got ${p.vaBlockBytes}`;
+  }
+  if (!pow2(p.bigPageBytes) || p.bigPageBytes < 4 * KiB || p.bigPageBytes > p.vaBlockBytes) {
+    return `bigPageBytes must be a power of two between 4 KiB and vaBlockBytes, got ${p.bigPageBytes}`;
+  }
+  if (!(p.reservedFraction >= 0 && p.reservedFraction < 1)) return `reservedFraction must be in [0, 1), got ${p.reservedFraction}`;
+  if (p.eviction === 'reserved-lru' && p.reservedFraction === 0) {
+    return 'eviction=reserved-lru needs reservedFraction > 0 (ISCA\'19 used 0.1 and 0.2), e.g. uvm:eviction=reserved-lru:reservedFraction=0.1';
+  }
+  if (p.reservedFraction > 0 && !['reserved-lru', 'sl-64k', 'tbn-pre'].includes(p.eviction)) {
+    return `reservedFraction applies to eviction=reserved-lru, sl-64k or tbn-pre, not ${p.eviction}`;
+  }
+  if (!(p.preEvictAt > 0 && p.preEvictAt <= 1)) return `preEvictAt must be in (0, 1], got ${p.preEvictAt}`;
+  if (!(p.prefetchThreshold >= 1 && p.prefetchThreshold <= 100)) return `prefetchThreshold must be in [1, 100], got ${p.prefetchThreshold}`;
+  if (!(Number.isInteger(p.batchMax) && p.batchMax >= 1)) return `batchMax must be a positive integer, got ${p.batchMax}`;
+  if (!(p.batchWindowNs >= 0)) return `batchWindowNs must be ≥ 0, got ${p.batchWindowNs}`;
+  if (!(Number.isInteger(p.thrashingThreshold) && p.thrashingThreshold >= 1 && p.thrashingThreshold <= 7)) {
+    return `thrashingThreshold must be an integer in [1, 7] (UVM_PERF_THRASHING_THRESHOLD_MAX), got ${p.thrashingThreshold}`;
+  }
+  if (!(Number.isInteger(p.pinThreshold) && p.pinThreshold >= 1 && p.pinThreshold <= 255)) {
+    return `pinThreshold must be an integer in [1, 255], got ${p.pinThreshold}`;
+  }
+  for (const k of ['thrashingLapseNs', 'throttleNs', 'pinNs'] as const) if (!(p[k] >= 0)) return `${k} must be ≥ 0, got ${p[k]}`;
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compare } from '../../src/sim/run';
+import { COUNTER_FIELDS } from '../../src/sim/counters';
+import { CAUSE_FIELDS } from '../../src/sim/clock';
+import { SYSTEM_PRESETS } from '../../src/systems/index';
+import { eventsToBatches } from '../../src/trace/batch';
+import type { TraceEvent } from '../../src/trace/event';
+import { memoryTrace } from '../../src/trace/trace';
+import { MiB } from '../../src/units';
+
+const A = 0x4000_0000;
+const B = 0x8000_0000;
+
+/** A small GPU program: two buffers, CPU init, two kernels, a prefetch, advice, a copy, frees. */
+const program: TraceEvent[] = [
+  { op: 'alloc', tNs: 0, va: A, bytes: 8 * MiB, flags: ['managed'] },
+  { op: 'alloc', tNs: 0, va: B, bytes: 4 * MiB, flags: ['managed'] },
+  { op: 'access', tNs: 1000, agent: 'cpu', va: A, bytes: 8 * MiB, access: 'w' },
+  { op: 'advise', tNs: 2000, va: B, bytes: 4 * MiB, advice: 'read_mostly' },
+  { op: 'prefetch', tNs: 3000, va: A, bytes: 4 * MiB, target: 'dev0' },
+  { op: 'kernelBegin', tNs: 10_000, agent: 'dev0', durNs: 500_000, label: 'k1' },
+  { op: 'access', tNs: 10_000, agent: 'dev0', va: A, bytes: 8 * MiB, access: 'r' },
+  { op: 'access', tNs: 10_000, agent: 'dev0', va: B, bytes: 4 * MiB, access: 'w' },
+  { op: 'kernelEnd', tNs: 10_001, agent: 'dev0', label: 'k1' },
+  { op: 'access', tNs: 600_000, agent: 'cpu', va: B, bytes: 64 * 1024, access: 'r' },
+  { op: 'kernelBegin', tNs: 700_000, agent: 'dev0', durNs: 200_000, label: 'k2' },
+  { op: 'access', tNs: 700_000, agent: 'dev0', va: B, bytes: 1 * MiB, access: 'r', count: 4 },
+  { op: 'kernelEnd', tNs: 700_001, agent: 'dev0', label: 'k2' },
+  { op: 'copy', tNs: 950_000, agent: 'dev0', target: 'cpu', bytes: 1 * MiB },
+  { op: 'free', tNs: 1_000_000, va: A },
+  { op: 'free', tNs: 1_000_000, va: B },
+];
+
+test('compare(): one call runs the same trace through every registered system; one row each, same fields, resolved params', async () => {
+  const names = Object.keys(SYSTEM_PRESETS);
+  for (const must of ['gmem-linux', 'gmem-paper', 'uvm', 'hmm-svm', 'explicit-copy', 'gpuvm-sparse', 'iommu-dma']) assert.ok(names.includes(must), must);
+  const items = [...names, 'uvm:prefetch=none:eviction=lru-4k'];
+  const results = await compare(memoryTrace('program', eventsToBatches(program)), { systems: items, profile: 'a100-pcie4', oversub: 1, debug: true });
+  assert.equal(results.length, items.length);
+  const keys = Object.keys(results[0]!.summary).sort();
+  for (const [k, r] of results.entries()) {
+    const s = r.summary as unknown as Record<string, unknown>;
+    assert.equal(s.system, items[k]);
+    assert.deepEqual(Object.keys(s).sort(), keys, `${items[k]}: same fields`);
+    for (const f of [...COUNTER_FIELDS, 'simTimeNs', ...CAUSE_FIELDS]) {
+      assert.equal(typeof s[f], 'number', `${items[k]}.${f} is a number`);
+      assert.ok(Number.isFinite(s[f] as number), `${items[k]}.${f} finite`);
+    }
+    const parts = CAUSE_FIELDS.reduce((a, f) => a + (s[f] as number), 0);
+    assert.ok(Math.abs(parts - (s.simTimeNs as number)) < 1e-6 * Math.max(1, s.simTimeNs as number), `${items[k]}: breakdown sums to simTimeNs`);
+    const def = SYSTEM_PRESETS[r.summary.preset as keyof typeof SYSTEM_PRESETS].def;
+    assert.deepEqual(Object.keys(r.summary.params).sort(), Object.keys(def.defaults).sort(), `${items[k]}: every parameter resolved`);
+    assert.equal(typeof r.summary.extra, 'object');
+    assert.equal(r.summary.capacityBytes, r.summary.footprintBytes, 'oversub 1: capacity = footprint');
+    assert.equal(r.summary.events, program.length);
+  }
+  const byName = Object.fromEntries(results.map((r) => [r.summary.system, r.summary]));
+  assert.equal(byName['uvm:prefetch=none:eviction=lru-4k']!.params.prefetch, 'none');
+  assert.equal(byName['explicit-copy']!.deviceFaults, 0, 'explicit copies never fault');
+  assert.ok(byName.uvm!.deviceFaults > 0 || byName.uvm!.prefetchedBytes > 0);
+  assert.ok(byName['hmm-svm']!.extra.notifierCallbacks! > 0, 'the frees reach hmm-svm as notifier callbacks');
+});

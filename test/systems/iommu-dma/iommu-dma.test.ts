@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolvePlatform } from '../../../src/profiles/resolve';
+import { compare } from '../../../src/sim/run';
+import type { RunResult } from '../../../src/sim/run-types';
+import { eventsToBatches } from '../../../src/trace/batch';
+import type { TraceEvent } from '../../../src/trace/event';
+import { memoryTrace } from '../../../src/trace/trace';
+import { workloadTrace } from '../../../src/workloads/trace';
+
+const IOVA = 0x8000_0000;
+const HOST = 0x10_0000_0000;
+const near = (a: number, b: number, msg = ''): void => assert.ok(Math.abs(a - b) < 1e-6, `${msg} ${a} ≈ ${b}`);
+
+/**
+ * A hand-written trace of the nic-rx shape (docs/workloads.md): ring + `slots` buffers mapped at t=0; per
+ * packet a DMA write and a descriptor write, then in the poll: descriptor read, unmap, packet read, and the
+ * refill map `stackNs` later at a fresh IOVA; teardown unmaps at the end.
+ */
+function nicTrace(packets: number, slots = 4, stackNs = 600, gapNs = 10_000): TraceEvent[] {
+  const ev: TraceEvent[] = [{ op: 'reserve', tNs: 0, agent: 'dev0', va: IOVA, bytes: 1 << 30 }];
+  ev.push({ op: 'alloc', tNs: 0, va: HOST, bytes: 4096, flags: ['host'], resource: 'rxring' });
+  ev.push({ op: 'map', tNs: 0, agent: 'dev0', va: IOVA, bytes: 4096, resource: 'rxring', pageBytes: 4096 });
+  let next = 1;
+  const iova: number[] = [];
+  for (let s = 0; s < slots; s++) {
+    ev.push({ op: 'alloc', tNs: 0, va: HOST + (s + 1) * 4096, bytes: 4096, flags: ['host'], resource: `rxbuf${s}` });
+    iova.push(IOVA + next++ * 4096);
+    ev.push({ op: 'map', tNs: 0, agent: 'dev0', va: iova[s]!, bytes: 4096, resource: `rxbuf${s}`, pageBytes: 4096 });
+  }
+  let t = 1000;
+  for (let k = 0; k < packets; k++) {
+    const s = k % slots;
+    ev.push({ op: 'access', tNs: t, agent: 'dev0', va: iova[s]!, bytes: 1500, access: 'w' });
+    ev.push({ op: 'access', tNs: t, agent: 'dev0', va: IOVA + s * 16, bytes: 16, access: 'w' });
+    ev.push({ op: 'access', tNs: t + 100, agent: 'cpu', va: HOST + s * 16, bytes: 16, access: 'r' });
+    ev.push({ op: 'unmap', tNs: t + 100, agent: 'dev0', va: iova[s]!, bytes: 4096 });
+    ev.push({ op: 'access', tNs: t + 100, agent: 'cpu', va: HOST + (s + 1) * 4096, bytes: 1500, access: 'r' });
+    iova[s] = IOVA + next++ * 4096;
+    ev.push({ op: 'map', tNs: t + 100 + stackNs, agent: 'dev0', va: iova[s]!, bytes: 4096, resource: `rxbuf${s}`, pageBytes: 4096 });
+    t += gapNs;
+  }
+  for (let s = 0; s < slots; s++) ev.push({ op: 'unmap', tNs: t, agent: 'dev0', va: iova[s]!, bytes: 4096 });
+  ev.push({ op: 'unmap', tNs: t, agent: 'dev0', va: IOVA, bytes: 4096 });
+  return ev;
+}
+
+async function modes(events: TraceEvent[], set: Record<string, number | string> = {}): Promise<Record<string, RunResult>> {
+  const rs = await compare(memoryTrace('nic', eventsToBatches(events)), {
+    systems: ['iommu-dma:mode=strict', 'iommu-dma:mode=deferred', 'iommu-dma:mode=gmem-async'], profile: 'nic-iommu', set, debug: true,
+  });
+  return { strict: rs[0]!, deferred: rs[1]!, async: rs[2]! };
+}
+
+test('iommu-dma strict: every unmap clears PTEs, invalidates each page and frees the IOVA; CPU ns per packet from the profile', async () => {
+  const plat = resolvePlatform('nic-iommu');
+  const d = plat.device;
+  const { strict } = await modes(nicTrace(3));
+  const x = strict.summary.extra;
+  assert.equal(x.packets, 3);
+  near(x.stackNsPerPacket, 600);
+  // unmap: PTE + IOTLB entry (no range invalidation on VT-d here) + IOVA free; refill: IOVA alloc + PTE
+  const perPacket = d.map.pteNs + d.tlb.invalidateNs + d.map.iovaAllocNs + d.map.iovaAllocNs + d.map.pteNs;
+  near(x.iommuNsPerPacket, perPacket, 'iommu ns per packet');
+  near(x.cpuNsPerPacket, 600 + perPacket, 'cpu ns per packet');
+  assert.equal(strict.summary.tlbInvalidations, 3 + 5, 'three packets and five teardown unmaps');
+  assert.equal(strict.summary.mapOps, 1 + 4 + 3);
+  assert.equal(strict.summary.unmapOps, 3 + 5);
+});
+
+test('iommu-dma: strict vs deferred vs gmem-async invalidation counts for 300 one-page unmaps', async () => {
+  const { strict, deferred, async } = await modes(nicTrace(300, 4, 600, 1000));
+  // 300 packet unmaps + 5 teardown unmaps = 305 one-page entries
+  assert.equal(strict.summary.tlbInvalidations, 305);
+  // deferred: 256-entry flush queue → one domain flush when full, one for the remaining 49 at the end
+  assert.equal(deferred.summary.tlbInvalidations, 2);
+  assert.equal(deferred.summary.extra.domainFlushes, 2);
+  // gmem-async: 305 pages never exceed 1024 → one drain at the end, ≥ 5 pages → one domain-wide flush
+  assert.equal(async.summary.tlbInvalidations, 1);
+  assert.equal(async.summary.extra.domainFlushes, 1);
+  // a small batch (< 5 pages) is invalidated entry by entry
+  const small = await modes(nicTrace(2, 1, 600, 1000));
+  assert.equal(small.async.summary.tlbInvalidations, 4, '2 packet unmaps + 2 teardown unmaps, 4 pages < 5');
+  assert.equal(small.async.summary.extra.entryInvalidations, 4);
+});
+
+test('iommu-dma deferred: the 10 ms flush-queue timer drains a queue that never fills', async () => {
+  const { deferred } = await modes(nicTrace(40, 4, 600, 1_000_000)); // 1 ms apart: 40 ms of packets
+  assert.ok(deferred.summary.extra.drains >= 4, `${deferred.summary.extra.drains} drains`);
+});
+
+test('iommu-dma: DMA to an IOVA that is not mapped is an IOMMU fault', async () => {
+  const { strict } = await modes([{ op: 'access', tNs: 10, agent: 'dev0', va: IOVA, bytes: 64, access: 'w' }]);
+  assert.equal(strict.summary.extra.dmaFaults, 1);
+  assert.equal(strict.summary.errorEvents, 1);
+});
+
+test('iommu-dma on the nic-rx workload: gmem-async ≥ deferred > strict in rxGbps, the reverse in CPU ns per packet', async () => {
+  const trace = workloadTrace('nic-rx', { packets: 4000 }, 1);
+  const rs = await compare(trace, { systems: ['iommu-dma:mode=strict', 'iommu-dma:mode=deferred', 'iommu-dma:mode=gmem-async'], debug: true });
+  const [s, d, a] = rs.map((r) => r.summary.extra);
+  assert.ok(s!.rxGbps > 0);
+  assert.ok(s!.rxGbps < d!.rxGbps, `strict ${s!.rxGbps} < deferred ${d!.rxGbps}`);
+  assert.ok(a!.rxGbps >= d!.rxGbps);
+  assert.ok(s!.cpuNsPerPacket > d!.cpuNsPerPacket && d!.cpuNsPerPacket > a!.cpuNsPerPacket);
+  assert.equal(s!.packets + s!.drops, 4000, 'every offered packet is received or dropped');
+  assert.ok(Math.abs(d!.offeredGbps - 10) < 0.5, `offered ${d!.offeredGbps} Gb/s ≈ 10 GbE`);
+  assert.equal(rs[0]!.run.platform.id, 'nic-iommu', 'the preset\'s default platform');
+});
