@@ -17,3 +17,6 @@ export { Cause, CAUSE_FIELDS, CAUSE_NAMES } from './sim/clock';
 export { COUNTER_FIELDS } from './sim/counters';
 export { transferNs, effectiveBytesPerNs } from './model/link';
 export { VERSION } from './version';
+export * from './analysis/tables';
+export * from './analysis/charts/index';
+export { formatCount, formatRatio, formatValue, unitOfColumn } from './analysis/format';
