@@ -1,6 +1,7 @@
 import type { MessageDef } from '../diagnostic';
 import { cliMessages } from './cli';
 import { ioMessages } from './io';
+import { sweepMessages } from './sweep';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -10,4 +11,5 @@ import { ioMessages } from './io';
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
   io: ioMessages,
+  sweep: sweepMessages,
 };

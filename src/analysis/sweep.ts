@@ -1,0 +1,182 @@
+import { dirname, resolve } from 'node:path';
+import type { ColumnTable } from 'arquero';
+import { fail } from '../log/diagnostic';
+import { sweepMessages } from '../log/messages/sweep';
+import type { RunResult } from '../sim/run-types';
+import { flattenRun } from './flatten';
+import type { PreparedRun, SweepBackend, SweepRunResult } from './sweep/backend';
+import { expandSweep, type SweepPoint } from './sweep/expand';
+import { runPool } from './sweep/pool';
+import { readResultRows, resultsFormatOf, ResultRows } from './sweep/results-file';
+import { checkSweepSpec, loadSweepSpec, type SweepSpec } from './sweep/spec';
+
+/** Progress of a sweep, reported on every start, finish and progress tick of a run. */
+export interface SweepProgress {
+  /** Distinct runs of the sweep (after removing duplicates). */
+  readonly total: number;
+  /** Runs found in the results file and not run again. */
+  readonly resumed: number;
+  /** Runs finished in this call. */
+  readonly done: number;
+  /** Points running now. */
+  readonly running: readonly SweepPoint[];
+  /** Events processed by the running points so far. */
+  readonly eventsRunning: number;
+  /** The point that just finished (on a finish event). */
+  readonly finished?: SweepPoint;
+  /** Wall time of that run, ms. */
+  readonly finishedWallMs?: number;
+  readonly elapsedMs: number;
+}
+
+export interface SweepOptions {
+  /** Worker threads (default 1: run in this thread). Results do not depend on it. */
+  readonly workers?: number;
+  /**
+   * Results file (`.csv` or `.json`). Runs whose `specHash` it already holds are not run again (resume); it
+   * is rewritten atomically after every finished run, so an interruption loses only the runs in progress.
+   */
+  readonly output?: string;
+  /** Folder relative trace paths are resolved against (default: the sweep file's folder, else the current one). */
+  readonly baseDir?: string;
+  /** Stop the sweep (SIGINT): running runs are abandoned; `sweep` resolves with `interrupted: true`. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: SweepProgress) => void;
+  /** The simulator behind the sweep (default: gmemlab's `run()`); tests and notebooks may pass their own. */
+  readonly backend?: SweepBackend;
+}
+
+export interface SweepOutcome {
+  /** Every point of the expansion, in order. */
+  readonly points: readonly SweepPoint[];
+  /** Runs simulated by this call, in point order (with series; resumed runs are only in `table`). */
+  readonly results: readonly SweepRunResult[];
+  /** One row per distinct run of the sweep that has a result (resumed and new), in point order. */
+  readonly table: ColumnTable;
+  readonly total: number;
+  readonly resumed: number;
+  readonly simulated: number;
+  /** Points that resolved to the same run as an earlier point (run once). */
+  readonly duplicates: number;
+  /** Rows of the results file that belong to no point of this sweep (kept, after the sweep's rows). */
+  readonly foreignRows: number;
+  readonly interrupted: boolean;
+  /** Points without a result (interrupted before they finished). */
+  readonly pending: readonly SweepPoint[];
+  readonly wallMs: number;
+  readonly output?: string;
+}
+
+/**
+ * Run a sweep: expand it (`expandSweep`), resolve every point (bad input fails before anything runs), skip
+ * runs already in the results file, simulate the rest on `workers` threads, and collect one table.
+ * Deterministic: the table, the results and the results file are byte-identical for any worker count and
+ * across repeated or resumed runs (rows in point order; wall-clock times are never recorded in them).
+ *
+ * @example const out = await sweep('datasets/sweeps/ml-oversub.json', { workers: 2, output: 'out/ml.csv' })
+ */
+export async function sweep(spec: SweepSpec | string, opts: SweepOptions = {}): Promise<SweepOutcome> {
+  const t0 = Date.now();
+  const fromFile = typeof spec === 'string';
+  const checked = fromFile ? loadSweepSpec(spec) : checkSweepSpec(spec);
+  const baseDir = opts.baseDir ?? (fromFile ? dirname(resolve(spec)) : process.cwd());
+  const points = expandSweep(checked, { baseDir });
+  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+  if (workers > 1) {
+    const mem = points.find((p) => p.source.kind === 'memory');
+    if (mem) fail(sweepMessages.workersNeedRefs({}, mem.trace));
+  }
+  if (opts.output) resultsFormatOf(opts.output);
+  const existing = opts.output ? readResultRows(opts.output) : new ResultRows();
+  const backend = opts.backend ?? (await defaultBackend());
+  const prepared = await backend.prepare(points, opts.signal);
+
+  // distinct runs in point order; the first point of each hash represents it
+  const firstOf = new Map<string, PreparedRun>();
+  for (const p of prepared) if (!firstOf.has(p.specHash)) firstOf.set(p.specHash, p);
+  const distinct = [...firstOf.values()];
+  const todo = distinct.filter((p) => !existing.has(p.specHash));
+  const resumed = distinct.length - todo.length;
+  const sweepHashes = new Set(distinct.map((p) => p.specHash));
+  const foreign = existing.all().filter((r) => !sweepHashes.has(String(r.specHash)));
+
+  const newRows = new Map<string, ReturnType<typeof flattenRun>>();
+  const results = new Map<number, SweepRunResult>();
+  const compose = (): ResultRows => {
+    const rows = new ResultRows();
+    for (const p of distinct) {
+      const r = newRows.get(p.specHash) ?? existing.get(p.specHash);
+      if (r) rows.add(r);
+    }
+    for (const r of foreign) rows.add(r);
+    return rows;
+  };
+
+  const running = new Map<number, number>(); // todo index → events done
+  let done = 0;
+  const report = (finished?: SweepPoint, finishedWallMs?: number): void => {
+    if (!opts.onProgress) return;
+    let eventsRunning = 0;
+    for (const n of running.values()) eventsRunning += n;
+    opts.onProgress({ total: distinct.length, resumed, done, running: [...running.keys()].map((i) => points[todo[i]!.index]!), eventsRunning, finished, finishedWallMs, elapsedMs: Date.now() - t0 });
+  };
+  const started = new Map<number, number>();
+  let interrupted = false;
+  try {
+    await runPool<unknown, RunResult>(todo.map((p) => p.task), {
+      workers,
+      module: backend.module,
+      signal: opts.signal,
+      onStart: (i) => {
+        running.set(i, 0);
+        started.set(i, Date.now());
+        report();
+      },
+      onProgress: (i, n) => {
+        running.set(i, n);
+        report();
+      },
+      onDone: (i, result) => {
+        const point = points[todo[i]!.index]!;
+        const r: SweepRunResult = { ...result, point };
+        results.set(point.index, r);
+        newRows.set(todo[i]!.specHash, flattenRun(r));
+        running.delete(i);
+        done++;
+        if (opts.output) compose().write(opts.output);
+        report(point, Date.now() - (started.get(i) ?? t0));
+      },
+    });
+  } catch (e) {
+    if (!(opts.signal?.aborted && e === opts.signal.reason)) throw e;
+    interrupted = true;
+  }
+  const rows = compose();
+  if (opts.output && !interrupted) rows.write(opts.output);
+  const sweepRows = new ResultRows();
+  for (const r of rows.all()) if (sweepHashes.has(String(r.specHash))) sweepRows.add(r);
+  const haveHash = new Set(sweepRows.all().map((r) => String(r.specHash)));
+  return {
+    points,
+    results: [...results.keys()].sort((a, b) => a - b).map((k) => results.get(k)!),
+    table: sweepRows.table(),
+    total: distinct.length,
+    resumed,
+    simulated: done,
+    duplicates: prepared.length - distinct.length,
+    foreignRows: foreign.length,
+    interrupted,
+    pending: prepared.filter((p) => !haveHash.has(p.specHash)).map((p) => points[p.index]!),
+    wallMs: Date.now() - t0,
+    ...(opts.output ? { output: opts.output } : {}),
+  };
+}
+
+async function defaultBackend(): Promise<SweepBackend> {
+  throw new Error('sweep: no simulator backend is wired yet (pass opts.backend)');
+}
+
+export { expandSweep, presetOf, type SweepPoint, type TraceRef, type ExpandOptions } from './sweep/expand';
+export { checkSweepSpec, loadSweepSpec, parseSweepSpec, type SweepSpec, type TraceSpec, type TraceFileSpec, type TraceWorkloadSpec } from './sweep/spec';
+export { loadResults, readResultRows, ResultRows, type ResultsFormat } from './sweep/results-file';
+export type { SweepBackend, PreparedRun, SweepRunResult } from './sweep/backend';
