@@ -7,8 +7,11 @@
  * already computed (profiles/resolve.ts). Preset data files may leave derived fields out.
  */
 
-/** M measured · D driver/simulator source constant · S spec arithmetic · 2 secondary · U unverified · P placeholder. */
-export type SourceStatus = 'M' | 'D' | 'S' | '2' | 'U' | 'P';
+/**
+ * M measured · D driver/simulator source constant · S spec arithmetic · 2 secondary · U unverified · P placeholder ·
+ * O set by the user for this run (`--set`; the ref names the override).
+ */
+export type SourceStatus = 'M' | 'D' | 'S' | '2' | 'U' | 'P' | 'O';
 
 export interface Source {
   readonly status: SourceStatus;
@@ -72,6 +75,7 @@ export interface LinkProfile {
   readonly latencyNs: number;
   /** Latency of one remote (non-migrating) access. */
   readonly remoteLatencyNs: number;
+  /** `affine` (`latencyNs + bytes / rate`) or the UVMSmart `atan` curve. */
   readonly model: 'affine' | 'atan';
   /** UVMSmart model `speed_GBps(size) = (2a/π)·atan(b·size_KB)`. */
   readonly atanA: number;
@@ -95,6 +99,8 @@ export interface HostProfile {
   readonly mmapNs: number;
   readonly munmapNs: number;
   readonly vmaSplitNs: number;
+  /** One mprotect call (the `protect` op), excluding TLB shootdowns. */
+  readonly mprotectNs: number;
   readonly sources: Sources;
 }
 

@@ -1,6 +1,9 @@
 import type { MessageDef } from '../diagnostic';
 import { cliMessages } from './cli';
+import { gmemMessages } from './gmem';
 import { ioMessages } from './io';
+import { profileMessages } from './profiles';
+import { runMessages } from './run';
 import { sweepMessages } from './sweep';
 
 /**
@@ -10,6 +13,9 @@ import { sweepMessages } from './sweep';
  */
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
+  gmem: gmemMessages,
   io: ioMessages,
+  profiles: profileMessages,
+  run: runMessages,
   sweep: sweepMessages,
 };

@@ -1,0 +1,82 @@
+import { writeFileAtomic } from '../../io/atomic';
+import { fail } from '../../log/diagnostic';
+import { cliMessages } from '../../log/messages/cli';
+import { formatResults, type ResultFormat } from '../../sim/format-results';
+import { compare } from '../../sim/run';
+import type { Trace } from '../../trace/trace';
+import type { Command, OptionValues } from '../command';
+import { openTraceForRun } from '../open-trace';
+
+const USAGE = `gmemlab run <trace> --system <items> [--profile <platform>] [--set k=v …] [--oversub X] [--seed N] [--from <format>] [--format table|json|csv] [-o file]
+
+Simulate a trace through one or more systems; one result row per --system item.
+
+  --system   comma list of items preset[:key=value…], e.g. gmem-linux,gmem-paper:mode=share
+  --profile  platform preset (gmemlab profiles); gmem-paper defaults to x97-sim
+  --set      device.<path>=v | link.<path>=v | host.<path>=v | <preset>.<param>=v | <param>=v (repeatable)
+  --oversub  device capacity = floor(footprint / X), rounded down to 2 MiB
+  --seed     seed of every random choice (default 0)
+  --from     input format of <trace> (default auto)
+  --format   table (default), json (array, one object per system) or csv (extra.* and params.* flattened)
+  -o         write the output to a file (atomically) instead of stdout
+`;
+
+function str(v: OptionValues[string]): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function list(v: OptionValues[string]): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function num(flag: string, v: string | undefined, integer: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) fail(cliMessages.badValue({}, flag, integer ? 'an integer' : 'a number', v));
+  return n;
+}
+
+/** Build the `run` command; `open` resolves the trace argument (tests inject in-memory traces). */
+export function makeRunCommand(open: (path: string, from: string | undefined) => Promise<Trace> = openTraceForRun): Command {
+  return {
+    name: 'run',
+    summary: 'simulate a trace through systems on a hardware profile',
+    usage: USAGE,
+    options: {
+      system: { type: 'string', multiple: true },
+      profile: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      oversub: { type: 'string' },
+      seed: { type: 'string' },
+      from: { type: 'string' },
+      format: { type: 'string' },
+      o: { type: 'string', short: 'o' },
+    },
+    async run(args, io) {
+      const [tracePath, ...rest] = args.positionals;
+      if (tracePath === undefined) fail(cliMessages.missingArgument({}, 'run', '<trace>'));
+      if (rest.length > 0) fail(cliMessages.badArguments({}, 'run', `unexpected argument '${rest[0]}'`));
+      const systems = list(args.values.system);
+      if (systems.length === 0) fail(cliMessages.missingArgument({}, 'run', '--system'));
+      const format = (str(args.values.format) ?? 'table') as ResultFormat;
+      if (!['table', 'json', 'csv'].includes(format)) fail(cliMessages.badValue({}, '--format', 'table, json or csv', format));
+      const profile = str(args.values.profile);
+      const trace = await open(tracePath, str(args.values.from));
+      const results = await compare(trace, {
+        systems,
+        ...(profile !== undefined ? { profile } : {}),
+        set: list(args.values.set),
+        oversub: num('--oversub', str(args.values.oversub), false) ?? null,
+        seed: num('--seed', str(args.values.seed), true) ?? 0,
+      });
+      const text = formatResults(results, format);
+      const out = str(args.values.o);
+      if (out !== undefined) writeFileAtomic(out, text);
+      else io.stdout(text);
+      return 0;
+    },
+  };
+}
+
+export const runCommand: Command = makeRunCommand();

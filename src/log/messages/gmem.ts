@@ -1,0 +1,34 @@
+import { defineMessage } from '../diagnostic';
+
+const hex = (va: number): string => `0x${va.toString(16)}`;
+
+/**
+ * Warnings the GMEM model reports while replaying a trace (each also becomes a result event where
+ * gmem-model.md names one). Trace content never makes the simulator throw (decision E).
+ */
+export const gmemMessages = {
+  faultError: defineMessage('gmem.fault-error', 'warning', 'The trace touches memory outside every live allocation (or writes read-only memory); check the importer mapping or the trace.', (agent: string, va: number, reason: string) => ({
+    message: `${agent} access at ${hex(va)} failed: ${reason}`,
+  })),
+  oom: defineMessage('gmem.oom', 'warning', 'Device frames or host backing memory ran out; raise device.memory.capacityBytes / host.dramBytes or lower --oversub.', (where: 'device' | 'host', agent: string, va: number, reason: string) => ({
+    message: `out of ${where} memory serving ${agent} at ${hex(va)}: ${reason}`,
+  })),
+  hmadviseError: defineMessage('gmem.hmadvise-error', 'warning', 'hmadvise needs an attached device (hnid -1 only with DONTNEED) and, for PREFETCH, a range inside one peer-shared allocation.', (what: string, va: number, reason: string) => ({
+    message: `hmadvise(${what}) at ${hex(va)} rejected: ${reason}`,
+  })),
+  allocError: defineMessage('gmem.alloc-error', 'warning', 'The trace allocates over live memory, frees something not live, or exhausts the peer VA space (peerVaBytes).', (op: string, va: number, reason: string) => ({
+    message: `${op} at ${hex(va)} failed: ${reason}`,
+  })),
+  dataLoss: defineMessage('gmem.data-loss', 'warning', 'Only reachable with fault injection (peerMapFailRate > 0): peer_map failed after the CPU PTE was zapped (state-table row 13).', (va: number) => ({
+    message: `peer_map failed at ${hex(va)} after the CPU PTE was zapped: unit data lost`,
+  })),
+  unsupportedAdvice: defineMessage('gmem.unsupported-advice', 'warning', 'GMEM hmadvise knows PREFETCH and DONTNEED; OE adds WILLNEED and PINNED. Other advice is ignored.', (advice: string) => ({
+    message: `advice '${advice}' has no GMEM equivalent; ignored`,
+  })),
+  prefetchIgnored: defineMessage('gmem.prefetch-ignored', 'warning', 'In SHARE and REPLICATE modes data stays in host memory; PREFETCH has nothing to migrate.', (mode: string) => ({
+    message: `hmadvise(PREFETCH) ignored in ${mode} mode (device memory is not used)`,
+  })),
+  copyIgnored: defineMessage('gmem.copy-ignored', 'warning', 'Give copy rows a destination `va` so GMEM can replay them as accesses.', () => ({
+    message: 'copy without a destination address has no GMEM equivalent; ignored',
+  })),
+} as const;

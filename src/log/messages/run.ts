@@ -1,0 +1,50 @@
+import { defineMessage } from '../diagnostic';
+
+/** Messages about run specifications: `--system` items, `--set`, `--profile`, `--oversub`, `--seed`. */
+export const runMessages = {
+  unknownSystem: defineMessage('run.unknown-system', 'error', 'Run `gmemlab systems` for the list of presets.', (name: string, known: readonly string[]) => ({
+    message: `unknown system '${name}'`,
+    expected: `one of ${known.join(', ')}`,
+  })),
+  badItem: defineMessage('run.bad-item', 'error', 'A --system item is `preset[:key=value[:key=value…]]`; items are separated by commas.', (item: string, reason: string) => ({
+    message: `bad --system item ${JSON.stringify(item)}: ${reason}`,
+  })),
+  unknownParam: defineMessage('run.unknown-param', 'error', 'Run `gmemlab systems` to see each preset\'s parameters.', (owner: string, key: string, valid: readonly string[]) => ({
+    message: `${owner} has no parameter '${key}'; valid parameters: ${valid.join(', ')}`,
+  })),
+  badParamValue: defineMessage('run.bad-param-value', 'error', 'Use a value of the parameter\'s kind.', (owner: string, key: string, expected: string, found: string) => ({
+    message: `bad value for ${owner} parameter '${key}'`,
+    expected,
+    found: JSON.stringify(found),
+  })),
+  invalidParams: defineMessage('run.invalid-params', 'error', 'Fix the parameter combination.', (owner: string, reason: string) => ({
+    message: `${owner}: ${reason}`,
+  })),
+  badSet: defineMessage('run.bad-set', 'error', 'Write --set key=value.', (text: string) => ({
+    message: `bad --set ${JSON.stringify(text)}`,
+    expected: 'key=value',
+  })),
+  setMatchesNothing: defineMessage('run.set-matches-nothing', 'error', 'A bare --set key must be a parameter of at least one selected system; use <preset>.<param> or a device./link./host. path.', (key: string, systems: readonly string[], valid: readonly string[]) => ({
+    message: `--set ${key}: none of the selected systems (${systems.join(', ')}) has parameter '${key}'; valid keys: ${valid.join(', ')}`,
+  })),
+  setPresetNotSelected: defineMessage('run.set-preset-not-selected', 'error', 'Select the preset with --system, or drop the --set.', (key: string, preset: string) => ({
+    message: `--set ${key}: system '${preset}' is not selected`,
+  })),
+  noProfile: defineMessage('run.no-profile', 'error', 'Pass --profile <platform> (see `gmemlab profiles`).', (system: string) => ({
+    message: `--profile is required: system '${system}' has no default platform`,
+  })),
+  oversubWithCapacity: defineMessage('run.oversub-with-capacity', 'error', '--oversub sets device.memory.capacityBytes from the footprint; pass one or the other.', () => ({
+    message: '--oversub cannot be combined with --set device.memory.capacityBytes',
+  })),
+  oversubNoFootprint: defineMessage('run.oversub-no-footprint', 'error', 'The footprint counts managed, peer_shared and device allocations; a trace without them cannot be oversubscribed.', (trace: string) => ({
+    message: `--oversub needs a footprint, and trace '${trace}' has none (no device-accessible allocations)`,
+  })),
+  badNumber: defineMessage('run.bad-number', 'error', 'Pass a number of the expected form.', (flag: string, expected: string, found: string) => ({
+    message: `bad value for ${flag}`,
+    expected,
+    found: JSON.stringify(found),
+  })),
+  unknownAgent: defineMessage('run.unknown-agent', 'error', 'Replicate the device with --set host.devices=N, or pick another platform.', (agent: string, platform: string, devices: number) => ({
+    message: `the trace uses agent '${agent}' but platform '${platform}' has ${devices} device${devices === 1 ? '' : 's'} (dev0…dev${devices - 1})`,
+  })),
+} as const;

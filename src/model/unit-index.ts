@@ -1,0 +1,189 @@
+/**
+ * Maps a unit number (an integer key < 2^53, e.g. `floor(va / unitBytes)`) to a slot (int ≥ 0) of a
+ * logical table. Hot path: `get` is called once per access row and per unit touched; no allocation.
+ *
+ * Two implementations (architecture.md §8 rule 4), benchmarked in scripts/bench/unit-index.bench.ts:
+ * - `HashUnitIndex`: open addressing with linear probing over a `Float64Array` of keys, backward-shift
+ *   deletion (no tombstones), load ≤ 1/2.
+ * - `RadixUnitIndex`: two levels: a `Map` from `floor(key / 4096)` to a 4096-entry `Int32Array` leaf, with a
+ *   one-leaf cache. Dense, local access patterns hit the cache.
+ * The default (`createUnitIndex`) is the one the benchmark picked; see docs/decisions.md.
+ */
+export interface UnitIndex {
+  /** Slot of `key`, or -1. */
+  get(key: number): number;
+  /** Insert or replace. */
+  set(key: number, slot: number): void;
+  /** Remove `key`; returns whether it was present. */
+  delete(key: number): boolean;
+  /** Number of keys. */
+  readonly size: number;
+}
+
+const EMPTY = -1;
+
+/** Open-addressing hash index (linear probing, Fibonacci hashing of both 32-bit halves). */
+export class HashUnitIndex implements UnitIndex {
+  private keys: Float64Array;
+  private vals: Int32Array;
+  private mask: number;
+  private shift: number;
+  size = 0;
+
+  constructor(initialCapacity = 1024) {
+    let cap = 16;
+    while (cap < initialCapacity * 2) cap *= 2;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.vals = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
+  }
+
+  private home(key: number): number {
+    const lo = key >>> 0;
+    const hi = (key / 4294967296) >>> 0;
+    return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> this.shift;
+  }
+
+  get(key: number): number {
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = this.home(key);
+    for (;;) {
+      const k = keys[i]!;
+      if (k === key) return this.vals[i]!;
+      if (k === EMPTY) return -1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  set(key: number, slot: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const keys = this.keys;
+    let i = this.home(key);
+    for (;;) {
+      const k = keys[i]!;
+      if (k === key) {
+        this.vals[i] = slot;
+        return;
+      }
+      if (k === EMPTY) {
+        keys[i] = key;
+        this.vals[i] = slot;
+        this.size++;
+        return;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  delete(key: number): boolean {
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = this.home(key);
+    for (;;) {
+      const k = keys[i]!;
+      if (k === EMPTY) return false;
+      if (k === key) break;
+      i = (i + 1) & mask;
+    }
+    // backward-shift deletion: move later members of the cluster into the hole when their home allows it
+    let hole = i;
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const k = keys[j]!;
+      if (k === EMPTY) break;
+      const h = this.home(k);
+      // can k move to hole? yes unless its home lies cyclically in (hole, j]
+      const inRange = hole <= j ? h > hole && h <= j : h > hole || h <= j;
+      if (!inRange) {
+        keys[hole] = k;
+        this.vals[hole] = this.vals[j]!;
+        hole = j;
+      }
+    }
+    keys[hole] = EMPTY;
+    this.size--;
+    return true;
+  }
+
+  private grow(): void {
+    const oldK = this.keys;
+    const oldV = this.vals;
+    const cap = oldK.length * 2;
+    this.keys = new Float64Array(cap).fill(EMPTY);
+    this.vals = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.shift = 32 - Math.log2(cap);
+    this.size = 0;
+    for (let i = 0; i < oldK.length; i++) if (oldK[i] !== EMPTY) this.set(oldK[i]!, oldV[i]!);
+  }
+}
+
+const LEAF_BITS = 12;
+const LEAF = 1 << LEAF_BITS;
+
+/** Two-level radix index with a one-leaf cache. Leaf entry `LEAF` counts the leaf's keys. */
+export class RadixUnitIndex implements UnitIndex {
+  private readonly leaves = new Map<number, Int32Array>();
+  private lastHigh = -1;
+  private lastLeaf: Int32Array | undefined;
+  size = 0;
+
+  private leaf(high: number): Int32Array | undefined {
+    if (high === this.lastHigh) return this.lastLeaf;
+    const l = this.leaves.get(high);
+    if (l !== undefined) {
+      this.lastHigh = high;
+      this.lastLeaf = l;
+    }
+    return l;
+  }
+
+  get(key: number): number {
+    const low = key % LEAF;
+    const l = this.leaf((key - low) / LEAF);
+    return l === undefined ? -1 : l[low]!;
+  }
+
+  set(key: number, slot: number): void {
+    const low = key % LEAF;
+    const high = (key - low) / LEAF;
+    let l = this.leaf(high);
+    if (l === undefined) {
+      l = new Int32Array(LEAF + 1).fill(-1);
+      l[LEAF] = 0;
+      this.leaves.set(high, l);
+      this.lastHigh = high;
+      this.lastLeaf = l;
+    }
+    if (l[low] === -1) {
+      l[LEAF]!++;
+      this.size++;
+    }
+    l[low] = slot;
+  }
+
+  delete(key: number): boolean {
+    const low = key % LEAF;
+    const high = (key - low) / LEAF;
+    const l = this.leaf(high);
+    if (l === undefined || l[low] === -1) return false;
+    l[low] = -1;
+    this.size--;
+    if (--l[LEAF]! === 0) {
+      this.leaves.delete(high);
+      if (this.lastHigh === high) {
+        this.lastHigh = -1;
+        this.lastLeaf = undefined;
+      }
+    }
+    return true;
+  }
+}
+
+/** The unit index used by the logical table (see docs/decisions.md for the benchmark behind the choice). */
+export function createUnitIndex(initialCapacity = 1024): UnitIndex {
+  return new HashUnitIndex(initialCapacity);
+}

@@ -1,0 +1,19 @@
+import { GiB, KiB, MiB } from '../../units';
+import type { DevicePreset } from '../preset-types';
+
+/** NVIDIA Titan V, the calibration device of the SC'21 UVM study (hardware-profiles.md §4). */
+export const titanv: DevicePreset = {
+  id: 'titanv',
+  summary: 'NVIDIA Titan V (Volta, 12 GB HBM2), SC21 uvm-eval calibration device',
+  values: {
+    memory: { capacityBytes: 12 * GiB, bandwidthBytesPerNs: 652.8 },
+    pageSizesBytes: [4 * KiB, 64 * KiB, 2 * MiB],
+    fault: { perPageNs: 5_000 },
+  },
+  sources: {
+    'memory.capacityBytes': { status: 'U', ref: '12 GB HBM2 (general knowledge; GiB assumed)' },
+    'memory.bandwidthBytesPerNs': { status: 'U', ref: 'general knowledge: 652.8 GB/s' },
+    pageSizesBytes: { status: 'U', ref: 'Turing layout assumed for Volta' },
+    'fault.perPageNs': { status: 'M', ref: 'github.com/tallendev/uvm-eval: ~5 µs per 4 KB migrated (figure reading, ±20 %)' },
+  },
+};

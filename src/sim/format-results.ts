@@ -1,0 +1,70 @@
+import { placeholderFields } from '../profiles/resolve';
+import { formatBytes, formatNs } from '../units';
+import { COUNTER_FIELDS } from './counters';
+import { CAUSE_FIELDS } from './clock';
+import { flattenSummary } from './series-table';
+import type { RunResult } from './run-types';
+
+/**
+ * Output formats of `gmemlab run` (cli.md §1, §4):
+ * - `json`: an array, one object per system item, every cli.md §4 field (nested `params`, `extra`, `warnings`).
+ * - `csv`: one row per system; nested objects flattened to `params.<k>`, `extra.<k>`, `warnings.<k>` columns
+ *   (union of keys over all rows, first-seen order; missing cells empty); RFC 4180 quoting.
+ * - `table`: human-readable, one column per system, one row per field, sizes and times in human units,
+ *   followed by the placeholder (P) profile fields the numbers depend on and any warnings.
+ */
+export type ResultFormat = 'table' | 'json' | 'csv';
+
+export function formatResults(results: readonly RunResult[], format: ResultFormat): string {
+  if (format === 'json') return `${JSON.stringify(results.map((r) => r.summary), null, 2)}\n`;
+  if (format === 'csv') return resultsCsv(results);
+  return resultsTable(results);
+}
+
+function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function resultsCsv(results: readonly RunResult[]): string {
+  const rows = results.map((r) => flattenSummary(r.summary as unknown as Record<string, unknown>));
+  const cols: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) for (const k of Object.keys(row)) if (!seen.has(k)) (seen.add(k), cols.push(k));
+  const lines = [cols.join(',')];
+  for (const row of rows) lines.push(cols.map((c) => csvCell(row[c])).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+const BYTE_FIELDS = new Set(['capacityBytes', 'footprintBytes', 'bytesH2D', 'bytesD2H', 'prefetchedBytes']);
+
+function human(field: string, v: unknown): string {
+  if (typeof v !== 'number') return v === null ? '—' : String(v);
+  if (BYTE_FIELDS.has(field) || field.endsWith('Bytes')) return formatBytes(v);
+  if (field.endsWith('Ns')) return formatNs(v);
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Number(v.toPrecision(6)));
+}
+
+export function resultsTable(results: readonly RunResult[]): string {
+  if (results.length === 0) return 'no results\n';
+  const fields: string[] = ['preset', 'profile', 'capacityBytes', 'footprintBytes', 'oversub', ...COUNTER_FIELDS, 'simTimeNs', ...CAUSE_FIELDS];
+  const rows: string[][] = [['', ...results.map((r) => r.summary.system)]];
+  const s = (r: RunResult): Record<string, unknown> => r.summary as unknown as Record<string, unknown>;
+  for (const f of fields) rows.push([f, ...results.map((r) => human(f, s(r)[f]))]);
+  const extraKeys = [...new Set(results.flatMap((r) => Object.keys(r.summary.extra)))];
+  for (const k of extraKeys) {
+    if (results.every((r) => !r.summary.extra[k])) continue;
+    rows.push([`extra.${k}`, ...results.map((r) => human(k, r.summary.extra[k] ?? 0))]);
+  }
+  const paramKeys = [...new Set(results.flatMap((r) => Object.keys(r.summary.params)))];
+  for (const k of paramKeys) rows.push([`params.${k}`, ...results.map((r) => human(k, r.summary.params[k] ?? '—'))]);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const text = rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  const out = [...text];
+  const placeholders = [...new Set(results.flatMap((r) => placeholderFields(r.run.platform)))];
+  if (placeholders.length > 0) out.push('', `placeholder (P) profile values in use: ${placeholders.join(', ')}`);
+  const warn = results.flatMap((r) => Object.entries(r.summary.warnings).map(([k, n]) => `${r.summary.system}: ${k} × ${n}`));
+  if (warn.length > 0) out.push('', 'warnings:', ...warn.map((w) => `  ${w}`));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,141 @@
+import { fail } from '../log/diagnostic';
+import { runMessages } from '../log/messages/run';
+import { isProfileKey, resolvePlatform, type FieldValue } from '../profiles/resolve';
+import { listSystemPresets, systemPreset } from '../systems/index';
+import type { ParamDoc, ParamValue, SystemPreset } from '../systems/types';
+import { FOOTPRINT_GRANULE_BYTES } from '../trace/footprint';
+import { parseQuantity, roundDown } from '../units';
+import { VERSION } from '../version';
+import { hashOf } from './hash';
+import { parseSystemItems, setEntries, type RunSpec, type SystemItem } from './run-spec';
+import type { ResolvedRun } from './run-types';
+
+/** What normalize needs to know about the trace (from the footprint/digest pass). */
+export interface TraceFacts {
+  readonly name: string;
+  readonly digest: string;
+  readonly footprintBytes: number;
+}
+
+/** Parse a parameter value given as text by its kind (the default's type and the doc's unit/values). */
+export function parseParamValue(owner: string, key: string, doc: ParamDoc, def: ParamValue, value: ParamValue | FieldValue): ParamValue {
+  const bad = (expected: string): never => fail(runMessages.badParamValue({}, owner, key, expected, String(value)));
+  if (typeof def === 'boolean') {
+    if (typeof value === 'boolean') return value;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    return bad('true or false');
+  }
+  if (typeof def === 'number') {
+    let v: number | undefined;
+    if (typeof value === 'number') v = value;
+    else if (typeof value === 'string') v = doc.unit === 'bytes' || doc.unit === 'ns' ? parseQuantity(value, doc.unit) : value.trim() === '' ? undefined : Number(value);
+    if (v === undefined || !Number.isFinite(v)) return bad(doc.unit === 'bytes' ? 'a size such as 4KiB or 2MiB' : doc.unit === 'ns' ? 'a duration such as 45us' : 'a number');
+    return v;
+  }
+  if (typeof value !== 'string') return bad(doc.values ? `one of ${doc.values.join(', ')}` : 'a string');
+  if (doc.values && !doc.values.includes(value)) return bad(`one of ${doc.values.join(', ')}`);
+  return value;
+}
+
+interface Classified {
+  readonly profile: Record<string, FieldValue>;
+  readonly bare: Array<[string, ParamValue | FieldValue]>;
+  readonly scoped: Map<string, Array<[string, ParamValue | FieldValue]>>;
+}
+
+function classify(spec: RunSpec, items: readonly SystemItem[]): Classified {
+  const profile: Record<string, FieldValue> = {};
+  const bare: Array<[string, ParamValue | FieldValue]> = [];
+  const scoped = new Map<string, Array<[string, ParamValue | FieldValue]>>();
+  const selected = new Set(items.map((i) => i.preset));
+  for (const [key, value] of setEntries(spec.set)) {
+    if (isProfileKey(key)) {
+      profile[key] = value as FieldValue;
+      continue;
+    }
+    const dot = key.indexOf('.');
+    if (dot > 0 && systemPreset(key.slice(0, dot))) {
+      const preset = key.slice(0, dot);
+      if (!selected.has(preset)) fail(runMessages.setPresetNotSelected({}, key, preset));
+      if (!scoped.has(preset)) scoped.set(preset, []);
+      scoped.get(preset)!.push([key.slice(dot + 1), value]);
+      continue;
+    }
+    const has = items.some((i) => key in systemPreset(i.preset)!.def.defaults);
+    if (!has) {
+      const valid = [...new Set(items.flatMap((i) => Object.keys(systemPreset(i.preset)!.def.defaults)))].sort();
+      fail(runMessages.setMatchesNothing({}, key, items.map((i) => i.text), [...valid, 'device.<path>', 'link.<path>', 'host.<path>', '<preset>.<param>']));
+    }
+    bare.push([key, value]);
+  }
+  return { profile, bare, scoped };
+}
+
+function resolveParams(item: SystemItem, preset: SystemPreset, c: Classified): Record<string, ParamValue> {
+  const def = preset.def;
+  const out: Record<string, ParamValue> = { ...def.defaults, ...preset.params };
+  const owner = `system '${item.preset}'`;
+  const apply = (key: string, value: ParamValue | FieldValue): void => {
+    if (!(key in def.defaults)) fail(runMessages.unknownParam({}, owner, key, Object.keys(def.defaults).sort()));
+    out[key] = parseParamValue(owner, key, def.params[key]!, def.defaults[key]!, value);
+  };
+  for (const [k, v] of c.bare) if (k in def.defaults) apply(k, v);
+  for (const [k, v] of c.scoped.get(item.preset) ?? []) apply(k, v);
+  for (const [k, v] of item.params) apply(k, v);
+  const problem = def.validate?.(out);
+  if (problem !== undefined) fail(runMessages.invalidParams({}, `system '${item.text}'`, problem));
+  return out;
+}
+
+/**
+ * Phase 3 (architecture.md §2): a run spec plus trace facts → one `ResolvedRun` per `--system` item, every
+ * default filled and validated. Parameter precedence, lowest first: model defaults, preset parameters, bare
+ * `--set k=v`, `--set <preset>.k=v`, item parameters (`preset:k=v`). The platform is `--profile`, else the
+ * preset's default platform; `--set device./link./host.` paths override it (derived fields after), and
+ * `--oversub X` sets `device.memory.capacityBytes = floor(footprint / X)` rounded down to 2 MiB.
+ * Pure; errors are `GmemlabError`s (exit 2).
+ */
+export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
+  const itemsSpec = spec.systems ?? spec.system;
+  if (itemsSpec === undefined || (Array.isArray(itemsSpec) && itemsSpec.length === 0)) {
+    fail(runMessages.badItem({}, '', 'no system given (--system)'));
+  }
+  const items = parseSystemItems(itemsSpec);
+  for (const i of items) {
+    if (!systemPreset(i.preset)) fail(runMessages.unknownSystem({}, i.preset, listSystemPresets().map((p) => p.name)));
+  }
+  const c = classify(spec, items);
+  const seed = spec.seed ?? 0;
+  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) fail(runMessages.badNumber({}, '--seed', 'an integer from 0 to 2^32-1', String(seed)));
+  const oversub = spec.oversub ?? null;
+  const overrides: Record<string, FieldValue> = { ...c.profile };
+  if (oversub !== null) {
+    if (!(Number.isFinite(oversub) && oversub > 0)) fail(runMessages.badNumber({}, '--oversub', 'a ratio > 0 such as 1.25', String(oversub)));
+    if ('device.memory.capacityBytes' in c.profile) fail(runMessages.oversubWithCapacity({}));
+    if (!(trace.footprintBytes > 0)) fail(runMessages.oversubNoFootprint({}, trace.name));
+    overrides['device.memory.capacityBytes'] = roundDown(Math.floor(trace.footprintBytes / oversub), FOOTPRINT_GRANULE_BYTES);
+  }
+  const debug = spec.debug ?? process.env.GMEMLAB_DEBUG === '1';
+  return items.map((item) => {
+    const preset = systemPreset(item.preset)!;
+    const params = resolveParams(item, preset, c);
+    const profileId = spec.profile ?? preset.defaultProfile;
+    if (profileId === undefined) fail(runMessages.noProfile({}, item.text));
+    const platform = resolvePlatform(profileId, overrides);
+    const body = {
+      system: item.text,
+      preset: preset.name,
+      model: preset.def.name,
+      params,
+      platform,
+      capacityBytes: platform.device.memory.capacityBytes,
+      footprintBytes: trace.footprintBytes,
+      oversub,
+      seed,
+      traceDigest: trace.digest,
+      version: VERSION,
+    };
+    return { ...body, traceName: trace.name, debug, specHash: hashOf(body) };
+  });
+}

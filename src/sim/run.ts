@@ -1,0 +1,70 @@
+import { fail } from '../log/diagnostic';
+import { runMessages } from '../log/messages/run';
+import { systemPreset } from '../systems/index';
+import { TraceDigest } from '../trace/digest';
+import { CPU, NO_AGENT, agentName } from '../trace/event';
+import { FootprintTracker } from '../trace/footprint';
+import type { Trace } from '../trace/trace';
+import { simulate, type SimulateOptions } from './engine';
+import { normalize, type TraceFacts } from './normalize';
+import type { RunSpec } from './run-spec';
+import type { ResolvedRun, RunResult } from './run-types';
+
+/** What one pass over a trace establishes before simulating (shared by all systems of a run). */
+export interface TraceScan extends TraceFacts {
+  /** Trace rows. */
+  readonly events: number;
+  /** Highest device agent code used as `agent` or `target` (0 when only the CPU appears). */
+  readonly maxAgent: number;
+}
+
+/** One pass: footprint (cli.md §3), canonical digest and the highest device agent, together. */
+export async function scanTrace(trace: Trace): Promise<TraceScan> {
+  const fp = new FootprintTracker();
+  const dg = new TraceDigest();
+  let events = 0;
+  let maxAgent = CPU;
+  for await (const b of trace.read()) {
+    fp.update(b);
+    dg.update(b);
+    events += b.length;
+    const { agent, target } = b;
+    for (let i = 0; i < b.length; i++) {
+      const a = agent[i]!;
+      if (a > maxAgent) maxAgent = a;
+      const t = target[i]!;
+      if (t !== NO_AGENT && t > maxAgent) maxAgent = t;
+    }
+  }
+  return { name: trace.name, digest: dg.digest(), footprintBytes: fp.peakBytes, events, maxAgent };
+}
+
+/** Resolve `spec` for `trace` (after a scan) without simulating: the runs `compare` would execute. */
+export function planRuns(spec: RunSpec, scan: TraceScan): ResolvedRun[] {
+  const runs = normalize(spec, scan);
+  for (const r of runs) {
+    const devices = r.platform.host.devices;
+    if (scan.maxAgent > devices) fail(runMessages.unknownAgent({}, agentName(scan.maxAgent), r.platform.id, devices));
+  }
+  return runs;
+}
+
+/**
+ * Run the same trace through every system of `spec` (one result per `--system` item, in order): one scan
+ * pass (footprint, digest, agents), then one simulation pass per system. Results carry each system's
+ * resolved run (`result.run`: params, platform with sources, capacity, specHash).
+ */
+export async function compare(trace: Trace, spec: RunSpec, opts: SimulateOptions = {}): Promise<RunResult[]> {
+  const scan = await scanTrace(trace);
+  const runs = planRuns(spec, scan);
+  const out: RunResult[] = [];
+  for (const r of runs) out.push(await simulate(r, systemPreset(r.preset)!.def, trace, opts));
+  return out;
+}
+
+/** Run one system (`spec.system` must name exactly one item). */
+export async function run(trace: Trace, spec: RunSpec, opts: SimulateOptions = {}): Promise<RunResult> {
+  const results = await compare(trace, spec, opts);
+  if (results.length !== 1) fail(runMessages.badItem({}, String(spec.system ?? spec.systems), 'run() takes exactly one system; use compare() for several'));
+  return results[0]!;
+}

@@ -1,0 +1,31 @@
+import { KiB, MiB } from '../../units';
+import type { SystemDef, SystemPreset } from '../types';
+import { GmemModel } from './model';
+import { GMEM_DEFAULTS, GMEM_PARAM_DOCS, validateGmemParams, type GmemParams } from './params';
+
+/** The GMEM model definition (one model behind both presets). */
+export const gmem: SystemDef<GmemParams> = {
+  name: 'gmem',
+  summary: 'GMEM: core-OS device memory management (logical page table, MMU modes, hmadvise, host swap backup)',
+  defaults: GMEM_DEFAULTS,
+  params: GMEM_PARAM_DOCS,
+  validate: validateGmemParams,
+  create: (params, env) => new GmemModel(params, env),
+};
+
+/** `gmem-linux`: Linux RFC semantics (gmem-model.md §7 decision A). */
+export const gmemLinux: SystemPreset = {
+  name: 'gmem-linux',
+  summary: 'GMEM, Linux RFC semantics (2 MiB unit, exclusive, LRU with MARK_HOT/WILLNEED refresh)',
+  def: gmem,
+  params: { unitBytes: 2 * MiB, victim: 'lru', mode: 'exclusive', chargePageTables: false, crossDevice: 'via-host' },
+};
+
+/** `gmem-paper`: paper era / X97 (4 KiB unit, FIFO, any MMU mode, page tables charged); defaults to x97-sim. */
+export const gmemPaper: SystemPreset = {
+  name: 'gmem-paper',
+  summary: 'GMEM, paper era / X97 (4 KiB unit, FIFO, mode = exclusive|share|replicate; default profile x97-sim)',
+  def: gmem,
+  params: { unitBytes: 4 * KiB, victim: 'fifo', mode: 'exclusive', chargePageTables: true, crossDevice: 'via-host' },
+  defaultProfile: 'x97-sim',
+};

@@ -1,0 +1,30 @@
+import { gmemLinux, gmemPaper } from './gmem/index';
+import type { SystemPreset } from './types';
+
+/**
+ * The system preset registry (what `--system` items name; cli.md §2). Compiler-checked, key = preset name.
+ * Adding a system: a folder under `src/systems/`, its presets here (one line each), contract tests.
+ */
+export const SYSTEM_PRESETS = {
+  'gmem-linux': gmemLinux,
+  'gmem-paper': gmemPaper,
+} satisfies Record<string, SystemPreset>;
+
+const presets = new Map<string, SystemPreset>(Object.entries(SYSTEM_PRESETS));
+
+/** The preset named `name`, or undefined. */
+export function systemPreset(name: string): SystemPreset | undefined {
+  return presets.get(name);
+}
+
+/** All registered presets in registration order. */
+export function listSystemPresets(): SystemPreset[] {
+  return [...presets.values()];
+}
+
+/** Add a preset (notebooks); refuses a clash unless `override`. Returns false on a refused clash. */
+export function registerSystemPreset(p: SystemPreset, opts: { override?: boolean } = {}): boolean {
+  if (presets.has(p.name) && !opts.override) return false;
+  presets.set(p.name, p);
+  return true;
+}

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HashUnitIndex, RadixUnitIndex, type UnitIndex } from '../../src/model/unit-index';
+import { Rng } from '../../src/sim/rng';
+
+for (const [name, make] of [['hash', () => new HashUnitIndex(4)], ['radix', () => new RadixUnitIndex()]] as const) {
+  test(`${name} index agrees with a Map on random set/get/delete over keys up to 2^41`, () => {
+    const rng = new Rng(7);
+    const idx: UnitIndex = make();
+    const ref = new Map<number, number>();
+    const base = 2 ** 40;
+    for (let i = 0; i < 50_000; i++) {
+      const key = rng.next() < 0.5 ? rng.int(3000) : base + rng.int(3000) * 512;
+      const r = rng.next();
+      if (r < 0.5) {
+        idx.set(key, i);
+        ref.set(key, i);
+      } else if (r < 0.75) assert.equal(idx.delete(key), ref.delete(key));
+      else assert.equal(idx.get(key), ref.get(key) ?? -1);
+      assert.equal(idx.size, ref.size);
+    }
+    for (const [k, v] of ref) assert.equal(idx.get(k), v);
+  });
+}
