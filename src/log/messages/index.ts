@@ -5,6 +5,7 @@ import { ioMessages } from './io';
 import { profileMessages } from './profiles';
 import { runMessages } from './run';
 import { sweepMessages } from './sweep';
+import { workloadMessages } from './workloads';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -18,4 +19,5 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   profiles: profileMessages,
   run: runMessages,
   sweep: sweepMessages,
+  workloads: workloadMessages,
 };
