@@ -1,7 +1,9 @@
 import type { MessageDef } from '../diagnostic';
+import { benchMessages } from './bench';
 import { cliMessages } from './cli';
 import { gmemMessages } from './gmem';
 import { ioMessages } from './io';
+import { notebookMessages } from './notebook';
 import { profileMessages } from './profiles';
 import { runMessages } from './run';
 import { sweepMessages } from './sweep';
@@ -13,9 +15,11 @@ import { workloadMessages } from './workloads';
  * Adding an area: a file in this folder and one line here.
  */
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
+  bench: benchMessages,
   cli: cliMessages,
   gmem: gmemMessages,
   io: ioMessages,
+  notebook: notebookMessages,
   profiles: profileMessages,
   run: runMessages,
   sweep: sweepMessages,
