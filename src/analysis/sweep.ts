@@ -1,12 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
-import { fail } from '../log/diagnostic';
-import { sweepMessages } from '../log/messages/sweep';
 import type { RunResult } from '../sim/run-types';
 import { flattenRun } from './flatten';
 import type { PreparedRun, SweepBackend, SweepRunResult } from './sweep/backend';
 import { expandSweep, type SweepPoint } from './sweep/expand';
-import { runPool } from './sweep/pool';
+import { startPool, type TaskPool } from './sweep/pool';
+import { clearTraceCache } from './sweep/trace-cache';
 import { readResultRows, resultsFormatOf, ResultRows } from './sweep/results-file';
 import { checkSweepSpec, loadSweepSpec, type SweepSpec } from './sweep/spec';
 
@@ -76,20 +75,33 @@ export interface SweepOutcome {
  * @example const out = await sweep('datasets/sweeps/ml-oversub.json', { workers: 2, output: 'out/ml.csv' })
  */
 export async function sweep(spec: SweepSpec | string, opts: SweepOptions = {}): Promise<SweepOutcome> {
+  try {
+    return await sweepImpl(spec, opts);
+  } finally {
+    clearTraceCache();
+  }
+}
+
+async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<SweepOutcome> {
   const t0 = Date.now();
   const fromFile = typeof spec === 'string';
   const checked = fromFile ? loadSweepSpec(spec) : checkSweepSpec(spec);
   const baseDir = opts.baseDir ?? (fromFile ? dirname(resolve(spec)) : process.cwd());
   const points = expandSweep(checked, { baseDir });
   const workers = Math.max(1, Math.floor(opts.workers ?? 1));
-  if (workers > 1) {
-    const mem = points.find((p) => p.source.kind === 'memory');
-    if (mem) fail(sweepMessages.workersNeedRefs({}, mem.trace));
-  }
   if (opts.output) resultsFormatOf(opts.output);
   const existing = opts.output ? readResultRows(opts.output) : new ResultRows();
   const backend = opts.backend ?? (await defaultBackend());
-  const prepared = await backend.prepare(points, opts.signal);
+  // worker threads boot (≈ 1–2 s each) while this thread resolves the points
+  const pool = startPool(Math.min(workers, points.length), backend.module);
+  try {
+    return await runPrepared(points, await backend.prepare(points, { signal: opts.signal, workers }), existing, pool, opts, t0);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function runPrepared(points: readonly SweepPoint[], prepared: readonly PreparedRun[], existing: ResultRows, pool: TaskPool, opts: SweepOptions, t0: number): Promise<SweepOutcome> {
 
   // distinct runs in point order; the first point of each hash represents it
   const firstOf = new Map<string, PreparedRun>();
@@ -123,9 +135,7 @@ export async function sweep(spec: SweepSpec | string, opts: SweepOptions = {}): 
   const started = new Map<number, number>();
   let interrupted = false;
   try {
-    await runPool<unknown, RunResult>(todo.map((p) => p.task), {
-      workers,
-      module: backend.module,
+    await pool.run<unknown, RunResult>(todo.map((p) => p.task), {
       signal: opts.signal,
       onStart: (i) => {
         running.set(i, 0);
@@ -173,7 +183,9 @@ export async function sweep(spec: SweepSpec | string, opts: SweepOptions = {}): 
 }
 
 async function defaultBackend(): Promise<SweepBackend> {
-  throw new Error('sweep: no simulator backend is wired yet (pass opts.backend)');
+  // loaded on first use (require, not import(): the CLI registers tsx for CommonJS only)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./sweep/sim-backend') as typeof import('./sweep/sim-backend')).simBackend;
 }
 
 export { expandSweep, presetOf, type SweepPoint, type TraceRef, type ExpandOptions } from './sweep/expand';

@@ -9,10 +9,17 @@ import { Rng } from './rng';
 import type { ResolvedRun, RunResult, RunSummary } from './run-types';
 import { SeriesSampler } from './series';
 
+/** With a `signal`, the engine yields to the event loop at least this often (wall ms) so an abort can land. */
+const YIELD_EVERY_MS = 50;
+
 export interface SimulateOptions {
   /** Called after every batch with the rows processed so far (progress bars). */
   readonly onProgress?: (eventsDone: number) => void;
-  /** Cooperative cancellation (SIGINT during a sweep): checked between batches. */
+  /**
+   * Cooperative cancellation (SIGINT during a sweep): checked between batches. With a signal the engine also
+   * yields to the event loop every ~50 ms of wall time (a trace read from memory would otherwise never let
+   * the signal's handler run).
+   */
   readonly signal?: AbortSignal;
   /** Sample budget of the time series. */
   readonly maxSamples?: number;
@@ -51,7 +58,13 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   let lastTraceNs = 0;
   let kernelAgent = NO_AGENT; // agent of the open kernel that carries dur_ns
   let kernelDurNs = 0;
+  let yieldAt = opts.signal ? Date.now() + YIELD_EVERY_MS : Infinity;
   for await (const b of reader) {
+    if (Date.now() >= yieldAt) {
+      // in-memory traces never leave the microtask queue: let signal handlers (SIGINT) run now and then
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yieldAt = Date.now() + YIELD_EVERY_MS;
+    }
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
     const { op, tNs, durNs, agent, count } = b;
     for (let i = 0; i < b.length; i++) {

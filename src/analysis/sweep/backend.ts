@@ -18,9 +18,16 @@ export interface PreparedRun {
  * task (`runTask(task, ctx) → RunResult`), loaded in this thread or in each worker thread.
  */
 export interface SweepBackend {
-  prepare(points: readonly SweepPoint[], signal?: AbortSignal): Promise<PreparedRun[]>;
+  prepare(points: readonly SweepPoint[], opts?: PrepareOptions): Promise<PreparedRun[]>;
   /** Absolute path of the module exporting `runTask: TaskRunner<task, RunResult>`. */
   readonly module: string;
+}
+
+/** What `prepare` is told about the sweep. */
+export interface PrepareOptions {
+  readonly signal?: AbortSignal;
+  /** Worker threads the tasks will run on (tasks for more than 1 must be cloneable). */
+  readonly workers?: number;
 }
 
 /** A finished sweep run: the simulator's result and the point it came from. */

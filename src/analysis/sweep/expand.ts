@@ -39,8 +39,8 @@ const PROFILE_KEY = /^(device|link|host)\./;
  * Expand a sweep deterministically into its runs. Order (first varies slowest): sub-sweep, trace, profile,
  * oversub, grid combination (keys in the order written, first slowest), scale combination, seed, system.
  * A `--set` key `<preset>.<param>` (fixed or grid) applies only to systems of that preset, so a grid over
- * `uvm.eviction` does not multiply the runs of other systems: points identical after that filtering are
- * kept once (first occurrence). Pure apart from resolving relative paths.
+ * `uvm.eviction` does not multiply the runs of the sweep's other systems: points identical after that
+ * filtering are kept once (first occurrence). Pure apart from resolving relative paths.
  */
 export function expandSweep(spec: SweepSpec, opts: ExpandOptions = {}): SweepPoint[] {
   const baseDir = opts.baseDir ?? process.cwd();
@@ -55,6 +55,7 @@ export function expandSweep(spec: SweepSpec, opts: ExpandOptions = {}): SweepPoi
     const seeds = leaf.seeds ?? [0];
     const grid = combinations(leaf.grid ?? {});
     const scales = combinations(leaf.scale ?? {}) as Record<string, number>[];
+    const leafPresets = new Set(leaf.systems.map(presetOf));
     for (const t of traces)
       for (const profile of profiles)
         for (const oversub of oversubs)
@@ -62,7 +63,7 @@ export function expandSweep(spec: SweepSpec, opts: ExpandOptions = {}): SweepPoi
             for (const scale of scales)
               for (const seed of seeds)
                 for (const system of leaf.systems) {
-                  const set = applicable({ ...(leaf.set ?? {}), ...g }, presetOf(system));
+                  const set = applicable({ ...(leaf.set ?? {}), ...g }, presetOf(system), leafPresets);
                   const point = { trace: t.label, source: t.ref, system, profile, oversub, seed, set, scale };
                   const id = identity(point);
                   if (seen.has(id)) continue;
@@ -80,12 +81,17 @@ export function presetOf(system: string): string {
   return c < 0 ? system : system.slice(0, c);
 }
 
-/** Keep profile keys, bare keys, and `<preset>.<param>` keys of this preset. */
-function applicable(set: Readonly<Record<string, ParamValue>>, preset: string): Record<string, ParamValue> {
+/**
+ * Drop `<other>.<param>` keys whose prefix is the preset of another system of the same sweep; keep the rest
+ * (profile keys, bare keys, this preset's keys, and unknown prefixes, which the run resolution rejects).
+ */
+function applicable(set: Readonly<Record<string, ParamValue>>, preset: string, sweepPresets: ReadonlySet<string>): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};
   for (const k of Object.keys(set)) {
     const dot = k.indexOf('.');
-    if (dot < 0 || PROFILE_KEY.test(k) || k.slice(0, dot) === preset) out[k] = set[k]!;
+    const prefix = dot < 0 ? '' : k.slice(0, dot);
+    if (dot > 0 && !PROFILE_KEY.test(k) && prefix !== preset && sweepPresets.has(prefix)) continue;
+    out[k] = set[k]!;
   }
   return out;
 }

@@ -66,99 +66,134 @@ export function toWire(e: unknown): WireError {
 
 const WORKER_ENTRY = join(__dirname, 'worker.ts');
 
-/**
- * Run tasks on a pool of worker threads (or in this thread). Each worker thread registers tsx's CommonJS
- * hook itself (an `eval` bootstrap that `require`s tsx by absolute path), so it works the same under the
- * CLI, `node --test` and a tslab kernel, whatever loader flags the parent process had. Tasks are handed out
- * in index order, one at a time per worker; results arrive through `onDone`. The first failing task stops the
- * pool (other workers are terminated) and `runPool` rejects with its error; so does an abort.
- */
-export async function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<R>): Promise<void> {
-  if (tasks.length === 0) return;
-  if (opts.workers <= 1) return runInThread(tasks, opts);
-  return runOnWorkers(tasks, opts);
+/** A started pool: worker threads boot as soon as it is created, so callers can overlap boot with other work. */
+export interface TaskPool {
+  /** Run tasks (see `runPool`); one `run` at a time. */
+  run<T, R>(tasks: readonly T[], opts: RunOptions<R>): Promise<void>;
+  /** Stop every worker thread (idempotent). */
+  close(): Promise<void>;
 }
 
-async function runInThread<T, R>(tasks: readonly T[], opts: PoolOptions<R>): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(opts.module) as { runTask: TaskRunner<T, R> };
-  const ac = new AbortController();
-  const onAbort = (): void => ac.abort(opts.signal!.reason);
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+/** `PoolOptions` without the pool's own settings. */
+export type RunOptions<R> = Omit<PoolOptions<R>, 'workers' | 'module'>;
+
+/**
+ * Start a pool of `workers` threads (≤ 1: tasks run in this thread) loading `module`. Each worker thread
+ * registers tsx's CommonJS hook itself (an `eval` bootstrap that `require`s tsx by absolute path), so it
+ * works the same under the CLI, `node --test` and a tslab kernel, whatever loader flags the parent had.
+ */
+export function startPool(workers: number, module: string): TaskPool {
+  return workers <= 1 ? new ThreadPool(module) : new WorkerPool(Math.floor(workers), module);
+}
+
+/**
+ * Run tasks on a pool of worker threads (or in this thread). Tasks are handed out in index order, one at a
+ * time per worker; results arrive through `onDone`. The first failing task stops the pool (other workers are
+ * terminated) and `runPool` rejects with its error; so does an abort (with the signal's reason).
+ */
+export async function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<R>): Promise<void> {
+  const pool = startPool(Math.min(opts.workers, tasks.length), opts.module);
   try {
-    for (let i = 0; i < tasks.length; i++) {
-      if (ac.signal.aborted) throw ac.signal.reason;
-      opts.onStart?.(i);
-      const result = await mod.runTask(tasks[i]!, { signal: ac.signal, onProgress: (n) => opts.onProgress?.(i, n) });
-      if (ac.signal.aborted) throw ac.signal.reason;
-      opts.onDone(i, result);
-    }
+    await pool.run(tasks, opts);
   } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
   }
 }
 
-function runOnWorkers<T, R>(tasks: readonly T[], opts: PoolOptions<R>): Promise<void> {
-  const n = Math.min(opts.workers, tasks.length);
-  const workers: Worker[] = [];
-  const retiring = new Set<Worker>();
-  let next = 0;
-  let finished = 0;
-  let settled = false;
-  return new Promise<void>((resolve, reject) => {
-    const stop = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      Promise.allSettled(workers.map((w) => w.terminate())).then(() => reject(err));
-    };
-    const onAbort = (): void => stop(opts.signal!.reason ?? new Error('aborted'));
-    if (opts.signal?.aborted) return onAbort();
+class ThreadPool implements TaskPool {
+  constructor(private readonly module: string) {}
+
+  async run<T, R>(tasks: readonly T[], opts: RunOptions<R>): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(this.module) as { runTask: TaskRunner<T, R> };
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort(opts.signal!.reason);
+    if (opts.signal?.aborted) throw opts.signal.reason;
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const feed = (w: Worker): void => {
-      if (settled) return;
-      if (next >= tasks.length) {
-        retiring.add(w);
-        void w.terminate();
-        return;
+    try {
+      for (let i = 0; i < tasks.length; i++) {
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let a pending SIGINT handler run
+        if (ac.signal.aborted) throw ac.signal.reason;
+        opts.onStart?.(i);
+        const result = await mod.runTask(tasks[i]!, { signal: ac.signal, onProgress: (n) => opts.onProgress?.(i, n) });
+        if (ac.signal.aborted) throw ac.signal.reason;
+        opts.onDone(i, result);
       }
-      const index = next++;
-      opts.onStart?.(index);
-      w.postMessage({ type: 'task', index, task: tasks[index] });
-    };
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+class WorkerPool implements TaskPool {
+  private readonly workers: Worker[] = [];
+  private closed = false;
+  /** Handler of the current `run` (workers outlive runs). */
+  private onMessage?: (w: Worker, m: WorkerMessage) => void;
+  private onFailure?: (e: unknown) => void;
+
+  constructor(n: number, module: string) {
     const tsxApi = require.resolve('tsx/cjs/api');
     for (let k = 0; k < n; k++) {
       const w = new Worker(`require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(WORKER_ENTRY)});`, {
         eval: true,
         execArgv: [],
-        workerData: { module: opts.module },
-        stdout: false,
-        stderr: false,
+        workerData: { module },
       });
-      workers.push(w);
-      w.on('message', (m: WorkerMessage) => {
-        if (settled) return;
-        if (m.type === 'progress') opts.onProgress?.(m.index, m.eventsDone);
-        else if (m.type === 'error') stop(fromWire(m.index, m.error));
-        else {
-          try {
-            opts.onDone(m.index, m.result as R);
-          } catch (e) {
-            return stop(e);
-          }
-          finished++;
-          if (finished === tasks.length) {
-            settled = true;
-            opts.signal?.removeEventListener('abort', onAbort);
-            Promise.allSettled(workers.map((x) => x.terminate())).then(() => resolve());
-          } else feed(w);
-        }
-      });
-      w.on('error', (e) => stop(e));
+      w.on('message', (m: WorkerMessage) => this.onMessage?.(w, m));
+      w.on('error', (e) => this.onFailure?.(e));
       w.on('exit', (code) => {
-        if (!settled && !retiring.has(w)) stop(new Error(`a sweep worker thread exited (code ${code}) before finishing its run`));
+        if (!this.closed) this.onFailure?.(new Error(`a sweep worker thread exited (code ${code}) before the sweep ended`));
       });
-      feed(w);
+      this.workers.push(w);
     }
-  });
+  }
+
+  run<T, R>(tasks: readonly T[], opts: RunOptions<R>): Promise<void> {
+    if (tasks.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let finished = 0;
+      let settled = false;
+      const end = (err?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.onMessage = undefined;
+        this.onFailure = undefined;
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err === undefined) resolve();
+        else void this.close().then(() => reject(err));
+      };
+      const onAbort = (): void => end(opts.signal!.reason ?? new Error('aborted'));
+      const feed = (w: Worker): void => {
+        if (settled || next >= tasks.length) return;
+        const index = next++;
+        opts.onStart?.(index);
+        w.postMessage({ type: 'task', index, task: tasks[index] });
+      };
+      this.onFailure = (e) => end(e);
+      this.onMessage = (w, m) => {
+        if (m.type === 'progress') return opts.onProgress?.(m.index, m.eventsDone);
+        if (m.type === 'error') return end(fromWire(m.index, m.error));
+        try {
+          opts.onDone(m.index, m.result as R);
+        } catch (e) {
+          return end(e);
+        }
+        if (++finished === tasks.length) end();
+        else feed(w);
+      };
+      if (opts.signal?.aborted) return onAbort();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      for (const w of this.workers) feed(w);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(this.workers.map((w) => w.terminate()));
+  }
 }

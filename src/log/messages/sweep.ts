@@ -35,7 +35,7 @@ export const sweepMessages = {
   workersNeedRefs: defineMessage(
     'sweep.workers-need-refs',
     'error',
-    'Worker threads open traces themselves: give traces as files or workload references ({ "workload": id }), or run with workers: 1.',
-    (name: string) => ({ message: `trace '${name}' is held in memory and cannot be sent to worker threads` }),
+    'Give the trace as a file or a workload reference ({ "workload": id }) so each worker thread can stream it, or run with workers: 1.',
+    (name: string, maxEvents: number) => ({ message: `trace '${name}' is held in memory and has more than ${maxEvents} rows, too many to share with worker threads` }),
   ),
 } as const;

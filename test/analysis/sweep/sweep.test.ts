@@ -4,8 +4,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweep, type SweepSpec } from '../../../src/analysis/sweep';
-import { memoryTrace } from '../../../src/trace/trace';
-import { GmemlabError } from '../../../src/log/diagnostic';
 import { fixtureBackend } from './fixture-backend';
 
 const SPEC: SweepSpec = { traces: ['t1.csv', 't2.csv'], systems: ['gmem-linux', 'uvm', 'hmm-svm'], oversub: [1, 2] };
@@ -109,13 +107,6 @@ for (const workers of [1, 2]) {
     }
   });
 }
-
-test('in-memory traces cannot go to worker threads (clear error), but run in the main thread', async () => {
-  const mem = memoryTrace('notebook-trace', []);
-  await assert.rejects(sweep({ traces: [mem], systems: ['uvm'] }, { workers: 2, backend: fixtureBackend() }), (e: unknown) => e instanceof GmemlabError && /'notebook-trace' is held in memory/.test(e.message));
-  const out = await sweep({ traces: [mem], systems: ['uvm'] }, { workers: 1, backend: fixtureBackend() });
-  assert.equal(out.table.get('trace', 0), 'notebook-trace');
-});
 
 test('progress reports every finished run with the totals', async () => {
   const seen: string[] = [];
