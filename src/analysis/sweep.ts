@@ -93,7 +93,7 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
   const existing = opts.output ? readResultRows(opts.output) : new ResultRows();
   const backend = opts.backend ?? (await defaultBackend());
   // worker threads boot (≈ 1–2 s each) while this thread resolves the points
-  const pool = startPool(Math.min(workers, points.length), backend.module);
+  const pool = startPool(Math.min(workers, points.length), backend.module, backend.runTask);
   try {
     return await runPrepared(points, await backend.prepare(points, { signal: opts.signal, workers }), existing, pool, opts, t0);
   } finally {

@@ -1,4 +1,5 @@
 import type { RunResult } from '../../sim/run-types';
+import type { TaskRunner } from './pool';
 import type { SweepPoint } from './expand';
 
 /**
@@ -19,8 +20,10 @@ export interface PreparedRun {
  */
 export interface SweepBackend {
   prepare(points: readonly SweepPoint[], opts?: PrepareOptions): Promise<PreparedRun[]>;
-  /** Absolute path of the module exporting `runTask: TaskRunner<task, RunResult>`. */
+  /** Absolute path of the module exporting `runTask: TaskRunner<task, RunResult>` (loaded by worker threads). */
   readonly module: string;
+  /** That module's `runTask`, statically imported, for runs in this thread (see `PoolOptions.runner`). */
+  readonly runTask?: TaskRunner<any, RunResult>;
 }
 
 /** What `prepare` is told about the sweep. */

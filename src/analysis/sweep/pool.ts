@@ -18,6 +18,12 @@ export interface PoolOptions<R> {
   readonly workers: number;
   /** Absolute path of the module exporting `runTask` (a .ts file; worker threads load it through tsx). */
   readonly module: string;
+  /**
+   * The same `runTask`, already loaded, for running in this thread. Prefer it: a runtime `require` of a .ts
+   * file fails under tslab (which compiles imports itself), and a static import shares module state (e.g.
+   * presets a notebook registered) with the caller.
+   */
+  readonly runner?: TaskRunner<any, any>;
   /** Stops the pool: running tasks are abandoned (worker threads terminated) and `runPool` rejects with the reason. */
   readonly signal?: AbortSignal;
   /** A task started (task index). */
@@ -75,15 +81,15 @@ export interface TaskPool {
 }
 
 /** `PoolOptions` without the pool's own settings. */
-export type RunOptions<R> = Omit<PoolOptions<R>, 'workers' | 'module'>;
+export type RunOptions<R> = Omit<PoolOptions<R>, 'workers' | 'module' | 'runner'>;
 
 /**
  * Start a pool of `workers` threads (≤ 1: tasks run in this thread) loading `module`. Each worker thread
  * registers tsx's CommonJS hook itself (an `eval` bootstrap that `require`s tsx by absolute path), so it
  * works the same under the CLI, `node --test` and a tslab kernel, whatever loader flags the parent had.
  */
-export function startPool(workers: number, module: string): TaskPool {
-  return workers <= 1 ? new ThreadPool(module) : new WorkerPool(Math.floor(workers), module);
+export function startPool(workers: number, module: string, runner?: TaskRunner<any, any>): TaskPool {
+  return workers <= 1 ? new ThreadPool(module, runner) : new WorkerPool(Math.floor(workers), module);
 }
 
 /**
@@ -92,7 +98,7 @@ export function startPool(workers: number, module: string): TaskPool {
  * terminated) and `runPool` rejects with its error; so does an abort (with the signal's reason).
  */
 export async function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<R>): Promise<void> {
-  const pool = startPool(Math.min(opts.workers, tasks.length), opts.module);
+  const pool = startPool(Math.min(opts.workers, tasks.length), opts.module, opts.runner);
   try {
     await pool.run(tasks, opts);
   } finally {
@@ -101,11 +107,11 @@ export async function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<R>): 
 }
 
 class ThreadPool implements TaskPool {
-  constructor(private readonly module: string) {}
+  constructor(private readonly module: string, private readonly runner?: TaskRunner<any, any>) {}
 
   async run<T, R>(tasks: readonly T[], opts: RunOptions<R>): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(this.module) as { runTask: TaskRunner<T, R> };
+    const mod = this.runner ? { runTask: this.runner as TaskRunner<T, R> } : (require(this.module) as { runTask: TaskRunner<T, R> });
     const ac = new AbortController();
     const onAbort = (): void => ac.abort(opts.signal!.reason);
     if (opts.signal?.aborted) throw opts.signal.reason;

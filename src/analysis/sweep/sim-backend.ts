@@ -10,6 +10,7 @@ import type { Trace } from '../../trace/trace';
 import type { PrepareOptions, PreparedRun, SweepBackend } from './backend';
 import { presetOf, type SweepPoint, type TraceRef } from './expand';
 import { sourceKey } from './open-source';
+import { runTask } from './sim-task';
 import { scanAndShare, TRACE_CACHE_MAX_EVENTS, type ScannedTrace } from './trace-cache';
 import type { SharedTrace } from './shared-trace';
 import { sweepMessages } from '../../log/messages/sweep';
@@ -40,6 +41,7 @@ export interface SimTask {
  */
 export const simBackend: SweepBackend = {
   module: join(__dirname, 'sim-task.ts'),
+  runTask,
   async prepare(points: readonly SweepPoint[], opts: PrepareOptions = {}): Promise<PreparedRun[]> {
     const signal = opts.signal;
     const scans = new Map<string, Promise<ScannedTrace>>();

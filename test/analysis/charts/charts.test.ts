@@ -1,26 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as vl from 'vega-lite';
-import * as vega from 'vega';
 import { runsTable } from '../../../src/analysis/tables';
 import {
   comparisonChart, faultTimelineChart, mapRateChart, migrationHistogramChart, oversubCurveChart, publishedVsReproducedChart,
   residencyTimelineChart, sensitivityChart, timeBreakdownChart, type TopLevelSpec,
 } from '../../../src/analysis/charts/index';
 import { assertGolden } from '../../helpers/golden';
+import { renderChart } from '../../../src/analysis/render';
 import { MS, oversubSweep, result, seriesOf } from '../fixtures';
 
-/** Compile with vega-lite (no warnings allowed) and render to SVG with vega in Node; returns the SVG. */
-async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const warnings: string[] = [];
-  const logger = { level: () => logger, error: (...a: unknown[]) => warnings.push(`error ${a.join(' ')}`), warn: (...a: unknown[]) => warnings.push(a.join(' ')), info: () => logger, debug: () => logger };
-  const compiled = vl.compile(spec, { logger: logger as never });
-  assert.deepEqual(warnings, [], 'vega-lite compile warnings');
-  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
+/** PNG magic bytes. */
+const PNG = [0x89, 0x50, 0x4e, 0x47];
 
 function timelineRuns() {
   const uvm = result({ system: 'uvm', times: { compute: 4 * MS } }, seriesOf([[0, 0, 0, 0, 0], [1 * MS, 100, 2 ** 26, 10, 2 ** 30], [2 * MS, 1100, 2 ** 28, 10, 2 ** 31], [4 * MS, 1200, 2 ** 28, 30, 2 ** 31]]));
@@ -79,12 +69,15 @@ const cases: Record<string, () => TopLevelSpec> = {
 };
 
 for (const [name, build] of Object.entries(cases)) {
-  test(`chart spec '${name}' matches its golden file, compiles without warnings and renders to SVG`, async () => {
+  test(`chart spec '${name}' matches its golden file, compiles without warnings and renders to SVG and PNG`, async () => {
     const spec = build();
     assert.deepEqual(JSON.parse(JSON.stringify(spec)), spec, 'a spec is plain JSON');
     assertGolden(__dirname, name, spec);
-    const svg = await renderSvg(spec);
-    assert.match(svg, /^<svg /);
-    assert.ok(svg.includes((spec as { title: string }).title), 'the title is drawn');
+    const chart = await renderChart(spec, { scale: 1 });
+    assert.deepEqual(chart.warnings, [], 'vega-lite and vega report no warnings');
+    assert.match(chart.svg, /^<svg /);
+    assert.ok(chart.svg.includes((spec as { title: string }).title), 'the title is drawn');
+    assert.deepEqual([...chart.png.subarray(0, 4)], PNG);
+    assert.ok(chart.widthPx > 100 && chart.heightPx > 100);
   });
 }

@@ -21,6 +21,7 @@ export interface FixtureTask {
 export function fixtureBackend(spinMs = 0, failOn?: string): SweepBackend {
   return {
     module: join(__dirname, 'fixture-backend.ts'),
+    runTask,
     async prepare(points): Promise<PreparedRun[]> {
       return points.map((p) => {
         const { source: _s, index: _i, ...rest } = p;
