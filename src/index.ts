@@ -18,5 +18,8 @@ export { COUNTER_FIELDS } from './sim/counters';
 export { transferNs, effectiveBytesPerNs } from './model/link';
 export { VERSION } from './version';
 export * from './analysis/tables';
+export { sweep, expandSweep, checkSweepSpec, loadSweepSpec, parseSweepSpec, loadResults, readResultRows, ResultRows } from './analysis/sweep';
+export type { SweepSpec, SweepOptions, SweepOutcome, SweepProgress, SweepPoint, SweepRunResult, SweepBackend, TraceSpec } from './analysis/sweep';
+export type { MigrationSizes, MigrationSizeBucket } from './sim/migration-sizes';
 export * from './analysis/charts/index';
 export { formatCount, formatRatio, formatValue, unitOfColumn } from './analysis/format';

@@ -27,4 +27,5 @@ export { seriesTable, SERIES_KEY_COLUMNS, SERIES_COUNTERS } from './series-table
 export { ratioToBaseline, slowdown, type BaselineOptions, type BaselineSelector, type SlowdownOptions } from './baseline';
 export { timeBreakdown, CAUSE_COLUMNS } from './time-breakdown';
 export { aggregateRuns, type AggregateOptions, type Stat } from './aggregate';
+export { migrationSizeTable, type MigrationTableOptions } from './migration-table';
 export { comparisonTable, type ComparisonOptions, type ComparisonMetric } from './comparison-table';

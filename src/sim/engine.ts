@@ -8,6 +8,7 @@ import { ResultEventLog } from './result-events';
 import { Rng } from './rng';
 import type { ResolvedRun, RunResult, RunSummary } from './run-types';
 import { SeriesSampler } from './series';
+import { MigrationSizeRecorder } from './migration-sizes';
 
 /** With a `signal`, the engine yields to the event loop at least this often (wall ms) so an abort can land. */
 const YIELD_EVERY_MS = 50;
@@ -52,6 +53,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   };
   const model = def.create(run.params, env);
   const sampler = new SeriesSampler(opts.maxSamples);
+  const sizes = new MigrationSizeRecorder();
   const reader = trace.read();
   const debug = run.debug && model.checkInvariants !== undefined;
 
@@ -81,6 +83,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
         }
       } else if (o === Op.marker && !Number.isNaN(durNs[i]!)) clock.charge(Cause.compute, durNs[i]!);
       model.step(b, i);
+      if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
       if (o === Op.kernelEnd && agent[i] === kernelAgent) {
         clock.charge(Cause.compute, kernelDurNs);
         kernelAgent = NO_AGENT;
@@ -92,6 +95,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   }
   if (kernelAgent !== NO_AGENT) clock.charge(Cause.compute, kernelDurNs);
   const extra = model.finish();
+  sizes.observe(counters);
   if (debug) model.checkInvariants!();
   sampler.sample(clock.nowNs, counters, model.residentBytes());
 
@@ -101,6 +105,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     summary,
     run,
     series: sampler.result(),
+    migrationSizes: sizes.result(),
     resultEvents: events.kept,
     resultEventCounts: events.countsByKind(),
     diagnostics: [...reader.log.examples(), ...log.examples()],

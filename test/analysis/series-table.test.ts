@@ -25,3 +25,16 @@ test('seriesTable copies requested run columns onto every sample', () => {
   const t = seriesTable([a], { columns: ['params.prefetch'] });
   assert.deepEqual(t.array('params.prefetch'), ['none', 'none']);
 });
+
+test('migrationSizeTable lists each run\'s histogram buckets per direction', async () => {
+  const { migrationSizeTable } = await import('../../src/analysis/migration-table');
+  const a = { ...result({ system: 'uvm', times: { compute: 1 } }), migrationSizes: { h2d: [{ bytes: 4096, migrations: 7 }, { bytes: 65536, migrations: 2 }], d2h: [{ bytes: 2 ** 21, migrations: 1 }] } };
+  const b = result({ system: 'gmem-linux', times: { compute: 1 } }); // no histogram
+  const t = migrationSizeTable([a, b]);
+  assert.deepEqual(t.select('system', 'direction', 'sizeBytes', 'count').objects(), [
+    { system: 'uvm', direction: 'H2D', sizeBytes: 4096, count: 7 },
+    { system: 'uvm', direction: 'H2D', sizeBytes: 65536, count: 2 },
+    { system: 'uvm', direction: 'D2H', sizeBytes: 2 ** 21, count: 1 },
+  ]);
+  assert.equal(migrationSizeTable([a], { directions: ['D2H'] }).numRows(), 1);
+});
