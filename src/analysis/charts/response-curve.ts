@@ -25,6 +25,12 @@ export interface ResponseCurveOptions extends ChartOptions {
   readonly xPercent?: boolean;
   /** A horizontal reference line at this y (e.g. 1 for slowdown = no slowdown). */
   readonly yRule?: number;
+  /**
+   * Column whose positive values flag a point as suspect (default `oomEvents` when the table has it): such
+   * points are drawn as crosses, with the count in the tooltip, since a run that hit out-of-memory did not do
+   * the work the others did (its time is not comparable).
+   */
+  readonly flag?: string;
 }
 
 /**
@@ -39,6 +45,8 @@ export function responseCurveChart(input: TableInput | readonly RunLike[], opts:
   const color = opts.color ?? 'system';
   const facets = [opts.strokeDash, opts.column, opts.row].filter((c): c is string => c !== undefined);
   requireUnique(rows, [color, ...facets, opts.x], 'responseCurveChart');
+  const flagCol = opts.flag ?? (rows.some((r) => 'oomEvents' in r) ? 'oomEvents' : undefined);
+  const flagLabel = flagCol === 'oomEvents' ? 'run hit OOM' : `${labelOf(flagCol ?? '')} > 0`;
   const yUnit = unitForColumn(opts.y, rows.map((r) => Number(r[opts.y])));
   const xUnit = opts.xPercent ? undefined : unitForColumn(opts.x, rows.map((r) => Number(r[opts.x])));
   const values: Datum[] = [];
@@ -47,6 +55,11 @@ export function responseCurveChart(input: TableInput | readonly RunLike[], opts:
     const yv = scaled(r[opts.y], yUnit);
     if (xv === null || yv === null) continue;
     const d: Datum = { x: xv, y: yv, [color]: cell(r[color]) };
+    if (flagCol) {
+      const n = typeof r[flagCol] === 'number' ? (r[flagCol] as number) : 0;
+      d.flagged = n;
+      d.status = n > 0 ? flagLabel : 'ok';
+    }
     for (const f of facets) d[f] = cell(r[f]);
     values.push(d);
   }
@@ -67,7 +80,23 @@ export function responseCurveChart(input: TableInput | readonly RunLike[], opts:
     ],
   };
   if (opts.strokeDash) encoding.strokeDash = { field: fieldRef(opts.strokeDash), type: 'nominal', title: labelOf(opts.strokeDash) };
-  const layers: Record<string, unknown>[] = [{ mark: { type: 'line', point: true, strokeWidth: 2 }, encoding }];
+  const anyFlagged = values.some((v) => typeof v.flagged === 'number' && v.flagged > 0);
+  const layers: Record<string, unknown>[] = [];
+  if (anyFlagged) {
+    // points separately: a shape channel on a line mark would split the lines
+    const { tooltip, ...lineEnc } = encoding;
+    layers.push({ mark: { type: 'line', strokeWidth: 2 }, encoding: lineEnc });
+    layers.push({
+      mark: { type: 'point', filled: true, size: 60, opacity: 1 },
+      encoding: {
+        x: encoding.x,
+        y: encoding.y,
+        color: encoding.color,
+        shape: { field: 'status', type: 'nominal', title: null, scale: { domain: ['ok', flagLabel], range: ['circle', 'cross'] } },
+        tooltip: [...(tooltip as unknown[]), { field: 'flagged', type: 'quantitative', title: labelOf(flagCol!) }],
+      },
+    });
+  } else layers.push({ mark: { type: 'line', point: true, strokeWidth: 2 }, encoding });
   if (opts.yRule !== undefined) layers.unshift({ data: { values: [{}] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { y: { datum: opts.yRule } } });
   const inner = { width: opts.width ?? 320, height: opts.height ?? 220, layer: layers };
   const facet: Record<string, unknown> = {};
