@@ -71,5 +71,5 @@ export function migrationHistogramChart(input: TableInput, opts: MigrationHistog
     encoding.color = { field: fieldRef(color), type: 'nominal', title: labelOf(color), scale: colors, sort: colors.domain };
     encoding.xOffset = { field: fieldRef(color), type: 'nominal', sort: colors.domain };
   }
-  return finish({ data: { values }, width: opts.width ?? { step: 48 }, height: opts.height ?? 220, mark: { type: 'bar' }, encoding }, 'Migration sizes', opts);
+  return finish({ data: { values }, width: opts.width ?? { step: 34 }, height: opts.height ?? 220, mark: { type: 'bar' }, encoding }, 'Migration sizes', opts);
 }

@@ -13,13 +13,17 @@ export interface OversubCurveOptions extends ChartOptions {
   readonly color?: string;
   /** When several profiles are present: one panel per profile (`'column'`, default) or one dash per profile (`'strokeDash'`). */
   readonly profiles?: 'column' | 'strokeDash';
+  /** Facets (default: a column per trace when there are several, profiles as above, in rows if both). */
+  readonly column?: string;
+  readonly row?: string;
   readonly logY?: boolean | 'auto';
 }
 
 /**
  * Oversubscription curves: slowdown against device memory demand (oversub × 100 % of capacity), one line
  * per system with deterministic colours, a dashed line at 1× (no slowdown), log y when slowdowns span two
- * decades. Input: runs of an oversubscription sweep (results or a `runsTable`).
+ * decades, a panel per trace (and per profile) when there are several. Input: runs of an oversubscription
+ * sweep (results or a `runsTable`).
  *
  * @example oversubCurveChart(sweepResult.table) // slowdown vs each system's lowest oversubscription
  */
@@ -27,8 +31,20 @@ export function oversubCurveChart(input: TableInput | readonly RunLike[], opts: 
   let rows = chartRows(input);
   const y = opts.y ?? 'slowdown';
   if (rows.length > 0 && !(y in rows[0]!) && y === 'slowdown') rows = slowdown(rows, opts.slowdown).objects() as Record<string, unknown>[];
+  const manyTraces = distinct(rows, 'trace').length > 1;
   const manyProfiles = distinct(rows, 'profile').length > 1;
   const byProfile = manyProfiles ? (opts.profiles ?? 'column') : undefined;
+  let column = opts.column;
+  let row = opts.row;
+  let strokeDash: string | undefined;
+  if (column === undefined && row === undefined) {
+    if (manyTraces) column = 'trace';
+    if (byProfile === 'column') {
+      if (column === undefined) column = 'profile';
+      else row = 'profile';
+    }
+  }
+  if (byProfile === 'strokeDash') strokeDash = 'profile';
   return responseCurveChart(rows, {
     x: 'oversub',
     y,
@@ -38,7 +54,9 @@ export function oversubCurveChart(input: TableInput | readonly RunLike[], opts: 
     yRule: y === 'slowdown' ? 1 : undefined,
     logY: opts.logY ?? 'auto',
     logX: false,
-    ...(byProfile === 'column' ? { column: 'profile' } : byProfile === 'strokeDash' ? { strokeDash: 'profile' } : {}),
+    ...(column !== undefined ? { column } : {}),
+    ...(row !== undefined ? { row } : {}),
+    ...(strokeDash !== undefined ? { strokeDash } : {}),
     title: opts.title ?? (y === 'slowdown' ? 'Slowdown under device memory oversubscription' : undefined),
     width: opts.width,
     height: opts.height,

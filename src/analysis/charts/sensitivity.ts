@@ -14,7 +14,8 @@ export interface SensitivityOptions extends ChartOptions {
 
 /**
  * Sensitivity of a result to one profile field: `y` (default simulated time) against the field's multiplier
- * (×0.5 … ×4 of the profile value) on a log2 x axis, one line per system, a panel per profile when several.
+ * (×0.5 … ×4 of the profile value) on a log2 x axis, one line per system, a panel per trace (and profile)
+ * when there are several.
  *
  * @example sensitivityChart(table, { x: 'scale.link.h2dBytesPerNs' })
  */
@@ -34,9 +35,19 @@ export function sensitivityChart(input: TableInput | readonly RunLike[], opts: S
     logX: true,
     logBaseX: 2,
     logY: opts.logY ?? 'auto',
-    ...(distinct(rows, 'profile').length > 1 ? { column: 'profile' } : {}),
+    ...facetsFor(rows),
     title: opts.title ?? `Sensitivity of ${y === 'simTimeNs' ? 'simulated time' : y} to ${x.replace(/^scale\./, '')}`,
     width: opts.width,
     height: opts.height,
   });
+}
+
+/** A column per trace and a row per profile when there are several of each. */
+function facetsFor(rows: readonly Readonly<Record<string, unknown>>[]): { column?: string; row?: string } {
+  const traces = distinct(rows, 'trace').length > 1;
+  const profiles = distinct(rows, 'profile').length > 1;
+  if (traces && profiles) return { column: 'trace', row: 'profile' };
+  if (traces) return { column: 'trace' };
+  if (profiles) return { column: 'profile' };
+  return {};
 }

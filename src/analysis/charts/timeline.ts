@@ -62,7 +62,9 @@ export function timelineSpec(
       } else values.push({ ...base, t: scaled(r.tNs, tUnit), y });
     }
   }
-  const logY = useLog(values.map((v) => v.y as number | null), opts.logY);
+  // 'auto' picks log only when no plotted value is 0: zeros cannot sit on a log axis and would cut lines
+  const ys = values.map((v) => v.y as number | null);
+  const logY = opts.logY === undefined || opts.logY === 'auto' ? useLog(ys, 'auto') && ys.every((y) => y === null || y > 0) : opts.logY;
   if (logY) for (const v of values) if (typeof v.y === 'number' && v.y <= 0) v.y = null;
   const colors = colorScale(distinct(rows, color).map(String));
   const colorEnc = { field: fieldRef(color), type: 'nominal', title: labelOf(color), scale: colors, sort: colors.domain };

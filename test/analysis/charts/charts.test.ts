@@ -27,6 +27,10 @@ const cases: Record<string, () => TopLevelSpec> = {
     const b = oversubSweep().map((r) => ({ ...r, summary: { ...r.summary, profile: 'h100-pcie5', specHash: `h-${r.summary.specHash}`, simTimeNs: r.summary.simTimeNs * 0.8 } }));
     return oversubCurveChart([...a, ...b]);
   },
+  'oversub-curve-two-traces': () => {
+    const b = oversubSweep().map((r) => ({ ...r, run: { ...r.run, traceName: 'traces/other.csv' }, summary: { ...r.summary, specHash: `t-${r.summary.specHash}`, simTimeNs: r.summary.simTimeNs * 1.5 } }));
+    return oversubCurveChart([...oversubSweep(), ...b]);
+  },
   'oversub-curve-oom': () => {
     const runs = oversubSweep().map((r) => (r.summary.system === 'hmm-svm' && r.summary.oversub === 2 ? { ...r, summary: { ...r.summary, oomEvents: 12 } } : r));
     return oversubCurveChart(runs);
