@@ -17,6 +17,34 @@ export { Cause, CAUSE_FIELDS, CAUSE_NAMES } from './sim/clock';
 export { COUNTER_FIELDS } from './sim/counters';
 export { transferNs, effectiveBytesPerNs } from './model/link';
 export { VERSION } from './version';
+// ---- gmem engineer: profiles, run specs, run/compare, systems, policies, model mechanics
+export * from './profiles/types';
+export type { DevicePreset, LinkPreset, HostPreset, PlatformPreset, PresetData } from './profiles/preset-types';
+export { FIELDS, FIELD_KEYS, type FieldSpec, type FieldKind } from './profiles/fields';
+export {
+  BUILTIN_DEVICES, BUILTIN_LINKS, BUILTIN_HOSTS, BUILTIN_PLATFORMS, listPlatforms, listDevices, listLinks, listHosts,
+  platformPreset, platformParts, registerDevice, registerLink, registerHost, registerPlatform,
+} from './profiles/index';
+export { resolvePlatform, parseFieldValue, fieldValue, placeholderFields, isProfileKey, type ProfileOverrides, type FieldValue } from './profiles/resolve';
+export { type RunSpec, type SystemItem, parseSystemItems } from './sim/run-spec';
+export { normalize, type TraceFacts } from './sim/normalize';
+export { run, compare, scanTrace, planRuns, type TraceScan } from './sim/run';
+export { simulate, type SimulateOptions } from './sim/engine';
+export { seriesTable as simSeriesTable, summaryRows, flattenSummary } from './sim/series-table';
+export { formatResults, type ResultFormat } from './sim/format-results';
+export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset } from './systems/index';
+export type { SystemDef, SystemModel, SystemEnv, SystemPreset, ParamDoc, ParamValue } from './systems/types';
+export { EVICTION_POLICIES, EVICTION_POLICY_NAMES, evictionPolicy } from './policies/index';
+export { unitCosts, remoteAccessNs, deviceCopyNs, type UnitCosts } from './model/cost';
+export type { WorkloadDef, WorkloadId } from './workloads/types';
+export { workloads, workloadIds, getWorkload } from './workloads/index';
+export { workloadTrace } from './workloads/trace';
+export { resolveWorkloadParams, type WorkloadParamInput } from './workloads/params';
+export { writeWorkloadTrace, type GenerateSummary } from './workloads/write';
+export { syntheticAccessTrace, syntheticAccessBatches, type SyntheticAccessParams } from './workloads/synthetic-access';
+export { mlTrainFootprint, layersForFootprint } from './workloads/ml-train/model';
+export { lineRatePps, wireGbps } from './workloads/nic-rx/index';
+// ---- analysis engineer: result tables, chart builders, sweeps
 export * from './analysis/tables';
 export { sweep, expandSweep, checkSweepSpec, loadSweepSpec, parseSweepSpec, loadResults, readResultRows, ResultRows } from './analysis/sweep';
 export type { SweepSpec, SweepOptions, SweepOutcome, SweepProgress, SweepPoint, SweepRunResult, SweepBackend, TraceSpec } from './analysis/sweep';

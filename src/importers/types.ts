@@ -4,9 +4,13 @@ import type { EventBatch } from '../trace/batch';
 import type { StringTable } from '../trace/strings';
 import type { ParamDoc, ParamValue } from '../systems/types';
 
-/** Input format ids (`--from`, cli.md §1). */
+/**
+ * Input format ids (`--from`, cli.md §1). `arrow` (added by trace-io) is gmemlab's own Arrow IPC trace
+ * file (`import -o out.arrow`, and the import cache).
+ */
 export type FormatId =
   | 'csv'
+  | 'arrow'
   | 'pytorch-snapshot'
   | 'kineto'
   | 'pytorch-timeline'

@@ -19,6 +19,14 @@ export class DiagnosticLog {
     }
   }
 
+  /**
+   * Count `n` more diagnostics of `code` without keeping them (restoring a saved log: its kept examples
+   * are re-added with `add`, the rest of each count with this).
+   */
+  addCount(code: string, n: number): void {
+    if (n > 0) this.counts.set(code, (this.counts.get(code) ?? 0) + n);
+  }
+
   /** Total diagnostics added (all codes). */
   get total(): number {
     let t = 0;

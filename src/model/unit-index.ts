@@ -41,7 +41,7 @@ export class HashUnitIndex implements UnitIndex {
 
   private home(key: number): number {
     const lo = key >>> 0;
-    const hi = (key / 4294967296) >>> 0;
+    const hi = (key * 2.3283064365386963e-10) >>> 0; // key / 2^32, exact
     return Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1) >>> this.shift;
   }
 
@@ -75,6 +75,29 @@ export class HashUnitIndex implements UnitIndex {
       }
       i = (i + 1) & this.mask;
     }
+  }
+
+  /**
+   * Counter use: add `delta` to the value of `key` (absent = 0) in one probe and return the new value; a
+   * result of 0 removes the key. Lets a hash serve as a sparse counter map (page-table occupancy).
+   */
+  add(key: number, delta: number): number {
+    const keys = this.keys;
+    const mask = this.mask;
+    let i = this.home(key);
+    for (;;) {
+      const k = keys[i]!;
+      if (k === key) {
+        const v = this.vals[i]! + delta;
+        if (v === 0) this.delete(key);
+        else this.vals[i] = v;
+        return v;
+      }
+      if (k === EMPTY) break;
+      i = (i + 1) & mask;
+    }
+    if (delta !== 0) this.set(key, delta);
+    return delta;
   }
 
   delete(key: number): boolean {
@@ -185,5 +208,5 @@ export class RadixUnitIndex implements UnitIndex {
 
 /** The unit index used by the logical table (see docs/decisions.md for the benchmark behind the choice). */
 export function createUnitIndex(initialCapacity = 1024): UnitIndex {
-  return new HashUnitIndex(initialCapacity);
+  return process.env.GMEMLAB_RADIX ? (new RadixUnitIndex() as UnitIndex) : new HashUnitIndex(initialCapacity);
 }

@@ -13,6 +13,14 @@ import { MigrationSizeRecorder } from './migration-sizes';
 /** With a `signal`, the engine yields to the event loop at least this often (wall ms) so an abort can land. */
 const YIELD_EVERY_MS = 50;
 
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the per-row loop reads local copies.
+const OP_ACCESS = Op.access;
+const OP_KERNEL_BEGIN = Op.kernelBegin;
+const OP_KERNEL_END = Op.kernelEnd;
+const OP_MARKER = Op.marker;
+const NONE = NO_AGENT;
+const C_COMPUTE = Cause.compute;
+
 export interface SimulateOptions {
   /** Called after every batch with the rows processed so far (progress bars). */
   readonly onProgress?: (eventsDone: number) => void;
@@ -58,9 +66,12 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   const debug = run.debug && model.checkInvariants !== undefined;
 
   let lastTraceNs = 0;
-  let kernelAgent = NO_AGENT; // agent of the open kernel that carries dur_ns
+  let kernelAgent = NONE; // agent of the open kernel that carries dur_ns
   let kernelDurNs = 0;
   let yieldAt = opts.signal ? Date.now() + YIELD_EVERY_MS : Infinity;
+  let nextSampleNs = sampler.nextDueNs;
+  const byCause = clock.byCause;
+  // hot loop: compute time and counters inline (no per-row calls besides model.step)
   for await (const b of reader) {
     if (Date.now() >= yieldAt) {
       // in-memory traces never leave the microtask queue: let signal handlers (SIGINT) run now and then
@@ -69,31 +80,45 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     }
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
     const { op, tNs, durNs, agent, count } = b;
-    for (let i = 0; i < b.length; i++) {
+    const n = b.length;
+    let accesses = 0;
+    for (let i = 0; i < n; i++) {
       const t = tNs[i]!;
       const o = op[i]!;
-      if (kernelAgent === NO_AGENT && t > lastTraceNs) clock.charge(Cause.compute, t - lastTraceNs);
+      if (kernelAgent === NONE && t > lastTraceNs) {
+        const d = t - lastTraceNs;
+        clock.nowNs += d;
+        byCause[C_COMPUTE]! += d;
+      }
       lastTraceNs = t;
-      counters.events++;
-      if (o === Op.access) counters.accesses += count[i]!;
-      else if (o === Op.kernelBegin) {
-        if (kernelAgent === NO_AGENT && !Number.isNaN(durNs[i]!)) {
+      if (o === OP_ACCESS) accesses += count[i]!;
+      else if (o === OP_KERNEL_BEGIN) {
+        if (kernelAgent === NONE && !Number.isNaN(durNs[i]!)) {
           kernelAgent = agent[i]!;
           kernelDurNs = durNs[i]!;
         }
-      } else if (o === Op.marker && !Number.isNaN(durNs[i]!)) clock.charge(Cause.compute, durNs[i]!);
+      } else if (o === OP_MARKER && !Number.isNaN(durNs[i]!)) clock.charge(C_COMPUTE, durNs[i]!);
       model.step(b, i);
       if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
-      if (o === Op.kernelEnd && agent[i] === kernelAgent) {
-        clock.charge(Cause.compute, kernelDurNs);
-        kernelAgent = NO_AGENT;
+      if (o === OP_KERNEL_END && agent[i] === kernelAgent) {
+        clock.charge(C_COMPUTE, kernelDurNs);
+        kernelAgent = NONE;
       }
       if (debug) model.checkInvariants!();
-      if (sampler.due(clock.nowNs)) sampler.sample(clock.nowNs, counters, model.residentBytes());
+      if (clock.nowNs >= nextSampleNs) {
+        counters.events += i + 1;
+        counters.accesses += accesses;
+        sampler.sample(clock.nowNs, counters, model.residentBytes());
+        counters.events -= i + 1;
+        counters.accesses -= accesses;
+        nextSampleNs = sampler.nextDueNs;
+      }
     }
+    counters.events += n;
+    counters.accesses += accesses;
     opts.onProgress?.(counters.events);
   }
-  if (kernelAgent !== NO_AGENT) clock.charge(Cause.compute, kernelDurNs);
+  if (kernelAgent !== NONE) clock.charge(C_COMPUTE, kernelDurNs);
   const extra = model.finish();
   sizes.observe(counters);
   if (debug) model.checkInvariants!();

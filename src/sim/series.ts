@@ -20,6 +20,11 @@ export class SeriesSampler {
     this.intervalNs = initialIntervalNs;
   }
 
+  /** Simulated time at or after which the next sample is due (the hot loop compares against it). */
+  get nextDueNs(): number {
+    return this.nextNs;
+  }
+
   /** Cheap check for the hot loop. */
   due(nowNs: number): boolean {
     return nowNs >= this.nextNs;

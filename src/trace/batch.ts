@@ -4,6 +4,9 @@ import {
 } from './event';
 import { StringTable } from './strings';
 
+// Module-local copy: imported bindings compile to getter calls under tsx (CommonJS), too slow for addRow.
+const NOT_GIVEN_AGENT = NO_AGENT;
+
 /** Default rows per batch. */
 export const BATCH_ROWS = 65_536;
 
@@ -83,7 +86,7 @@ export class BatchBuilder {
     c.agent[i] = agent;
     c.va[i] = va;
     c.bytes[i] = bytes;
-    c.target[i] = NO_AGENT;
+    c.target[i] = NOT_GIVEN_AGENT;
     c.offsetBytes[i] = NaN;
     c.pageBytes[i] = NaN;
     c.durNs[i] = NaN;

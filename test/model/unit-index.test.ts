@@ -22,3 +22,13 @@ for (const [name, make] of [['hash', () => new HashUnitIndex(4)], ['radix', () =
     for (const [k, v] of ref) assert.equal(idx.get(k), v);
   });
 }
+
+test('hash index as a counter: add returns the new value and removes keys that reach 0', () => {
+  const idx = new HashUnitIndex(4);
+  assert.equal(idx.add(5, 1), 1);
+  assert.equal(idx.add(5, 2), 3);
+  assert.equal(idx.add(2 ** 45, 1), 1);
+  assert.equal(idx.add(5, -3), 0);
+  assert.equal(idx.get(5), -1);
+  assert.equal(idx.size, 1);
+});

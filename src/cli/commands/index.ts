@@ -1,11 +1,24 @@
 import type { Command } from '../command';
+import { importCommand } from './import';
+import { inspectCommand } from './inspect';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
 import { sweepCommand } from './sweep';
 import { systemsCommand } from './systems';
+import { generateCommand } from './generate';
+import { workloadsCommand } from './workloads';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
  * here, a test in test/cli/.
  */
-export const commands: readonly Command[] = [runCommand, profilesCommand, systemsCommand, sweepCommand];
+export const commands: readonly Command[] = [
+  importCommand,
+  inspectCommand,
+  runCommand,
+  profilesCommand,
+  systemsCommand,
+  generateCommand,
+  workloadsCommand,
+  sweepCommand,
+];

@@ -5,7 +5,8 @@ import { formatResults, type ResultFormat } from '../../sim/format-results';
 import { compare } from '../../sim/run';
 import type { Trace } from '../../trace/trace';
 import type { Command, OptionValues } from '../command';
-import { openTraceForRun } from '../open-trace';
+import { openTrace, type OpenTraceOptions } from '../../trace/open';
+import { TRACE_INPUT_FLAGS, TRACE_INPUT_USAGE, traceOpenOptions } from '../trace-options';
 
 const USAGE = `gmemlab run <trace> --system <items> [--profile <platform>] [--set k=v …] [--oversub X] [--seed N] [--from <format>] [--format table|json|csv] [-o file]
 
@@ -16,10 +17,11 @@ Simulate a trace through one or more systems; one result row per --system item.
   --set      device.<path>=v | link.<path>=v | host.<path>=v | <preset>.<param>=v | <param>=v (repeatable)
   --oversub  device capacity = floor(footprint / X), rounded down to 2 MiB
   --seed     seed of every random choice (default 0)
-  --from     input format of <trace> (default auto)
   --format   table (default), json (array, one object per system) or csv (extra.* and params.* flattened)
   -o         write the output to a file (atomically) instead of stdout
-`;
+
+Reading the trace (any importable file):
+${TRACE_INPUT_USAGE}`;
 
 function str(v: OptionValues[string]): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -38,7 +40,7 @@ function num(flag: string, v: string | undefined, integer: boolean): number | un
 }
 
 /** Build the `run` command; `open` resolves the trace argument (tests inject in-memory traces). */
-export function makeRunCommand(open: (path: string, from: string | undefined) => Promise<Trace> = openTraceForRun): Command {
+export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => Promise<Trace> = openTrace): Command {
   return {
     name: 'run',
     summary: 'simulate a trace through systems on a hardware profile',
@@ -49,8 +51,8 @@ export function makeRunCommand(open: (path: string, from: string | undefined) =>
       set: { type: 'string', multiple: true },
       oversub: { type: 'string' },
       seed: { type: 'string' },
-      from: { type: 'string' },
       format: { type: 'string' },
+      ...TRACE_INPUT_FLAGS,
       o: { type: 'string', short: 'o' },
     },
     async run(args, io) {
@@ -62,7 +64,7 @@ export function makeRunCommand(open: (path: string, from: string | undefined) =>
       const format = (str(args.values.format) ?? 'table') as ResultFormat;
       if (!['table', 'json', 'csv'].includes(format)) fail(cliMessages.badValue({}, '--format', 'table, json or csv', format));
       const profile = str(args.values.profile);
-      const trace = await open(tracePath, str(args.values.from));
+      const trace = await open(tracePath, traceOpenOptions('run', args.values));
       const results = await compare(trace, {
         systems,
         ...(profile !== undefined ? { profile } : {}),

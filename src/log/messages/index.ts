@@ -7,6 +7,7 @@ import { notebookMessages } from './notebook';
 import { profileMessages } from './profiles';
 import { runMessages } from './run';
 import { sweepMessages } from './sweep';
+import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 import { workloadMessages } from './workloads';
 
 /**
@@ -23,5 +24,10 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   profiles: profileMessages,
   run: runMessages,
   sweep: sweepMessages,
+  csv: csvMessages,
+  trace: traceMessages,
+  import: importMessages,
+  map: mapMessages,
+  arrow: arrowMessages,
   workloads: workloadMessages,
 };

@@ -8,7 +8,7 @@ import { evictionPolicy } from '../../policies/index';
 import { TouchReason, type EvictionPolicy } from '../../policies/types';
 import { Cause, type CauseCode } from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { ADVICE_NAMES, Advice, agentName, CPU, Flag, isWrite, NO_AGENT, Op } from '../../trace/event';
+import { Access, ADVICE_NAMES, Advice, agentName, CPU, Flag, NO_AGENT, Op } from '../../trace/event';
 import { roundDown, roundUp } from '../../units';
 import type { SystemEnv, SystemModel } from '../types';
 import { GmemExtra } from './extra';
@@ -35,6 +35,17 @@ const MODE_REPLICATE = 2;
 const GMEM_MMAP_RETRY_TIMES = 10;
 
 const CAUSES = 8;
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths read local copies.
+const C_FAULT = Cause.fault;
+const C_TRANSFER = Cause.transfer;
+const C_EVICT = Cause.evict;
+const C_INVALIDATE = Cause.invalidate;
+const C_MAP = Cause.map;
+const C_REMOTE = Cause.remote;
+const OP_ACCESS = Op.access;
+const AGENT_CPU = CPU;
+const ACC_WRITE = Access.w | Access.atomic;
+const TOUCH_ACCESS = TouchReason.access;
 const { NOMAP, CPU: ST_CPU, DEVICE } = UnitState;
 const { PTE, WILLNEED, PINNED, DIRTY, COW, READONLY, MIGRATING } = UnitBit;
 
@@ -60,6 +71,10 @@ interface AllocInfo {
  */
 export class GmemModel implements SystemModel {
   private readonly U: number;
+  /** 1 / unitBytes (exact: unitBytes is a power of two), so unit numbers need no division. */
+  private readonly invU: number;
+  private readonly clock: SystemEnv['clock'];
+  private readonly cn: SystemEnv['counters'];
   private readonly c: UnitCosts;
   private readonly nDev: number;
   private readonly mode: number;
@@ -101,6 +116,9 @@ export class GmemModel implements SystemModel {
   ) {
     const plat = env.platform;
     this.U = p.unitBytes;
+    this.invU = 1 / p.unitBytes;
+    this.clock = env.clock;
+    this.cn = env.counters;
     this.c = unitCosts(plat, this.U);
     this.nDev = plat.host.devices;
     this.mode = p.mode === 'share' ? MODE_SHARE : p.mode === 'replicate' ? MODE_REPLICATE : MODE_EXCLUSIVE;
@@ -131,7 +149,7 @@ export class GmemModel implements SystemModel {
       this.wiredFrames.push([]);
       this.wire(d, pt.framesNeeded);
       // gm_as_attach → pmap_create, once per device context at program start
-      this.charge(Cause.map, this.c.pmapCreateNs);
+      this.charge(C_MAP, this.c.pmapCreateNs);
       this.x.pmapCreates++;
     }
   }
@@ -140,8 +158,8 @@ export class GmemModel implements SystemModel {
 
   step(b: EventBatch, i: number): void {
     const o = b.op[i]!;
-    if (o === Op.access) {
-      this.access(b.agent[i]!, b.va[i]!, b.bytes[i]!, b.access[i]!, b.count[i]!);
+    if (o === OP_ACCESS) {
+      this.accessRow(b, i);
       return;
     }
     switch (o) {
@@ -201,12 +219,40 @@ export class GmemModel implements SystemModel {
 
   /** Charge `ns` to `cause`; inside a prefetch, accumulate per work item (software) or on the link. */
   private charge(cause: CauseCode, ns: number, link = false): void {
-    if (!this.inPrefetch) this.env.clock.charge(cause, ns);
+    if (!this.inPrefetch) this.clock.charge(cause, ns);
     else if (link) this.linkAcc[cause]! += ns;
     else this.itemAcc[this.item * CAUSES + cause]! += ns;
   }
 
   // ---- accesses ---------------------------------------------------------------------------------------
+
+  /** An access row (hot path): columns are read here so no float crosses a call boundary (no boxing). */
+  private accessRow(b: EventBatch, i: number): void {
+    const agent = b.agent[i]!;
+    const va = b.va[i]!;
+    const bytes = b.bytes[i]!;
+    const end = va + bytes;
+    const a = this.allocs.find(va);
+    if (a !== undefined && bytes > 0 && end <= a.end && this.mode === MODE_EXCLUSIVE && agent !== AGENT_CPU) {
+      const dv = agent - 1;
+      const t = this.t;
+      const u0 = Math.floor(va * this.invU);
+      if (dv < this.nDev && u0 === Math.floor((end - 1) * this.invU)) {
+        // one unit, device agent, exclusive mode: the row-3 hit path inline
+        const s = t.find(u0);
+        if (s >= 0 && t.state[s] === DEVICE && t.owner[s] === dv && t.kind[s] === KIND_GMEM) {
+          const bits = t.bits[s]!;
+          const write = (b.access[i]! & ACC_WRITE) !== 0;
+          if (!write || (bits & READONLY) === 0) {
+            if (write) t.bits[s] = bits | DIRTY;
+            if (this.p.accessBitsRefresh) this.policies[dv]!.onTouch(t.frame[s]!, this.clock.nowNs, TOUCH_ACCESS);
+            return;
+          }
+        }
+      }
+    }
+    this.access(agent, va, bytes, b.access[i]!, b.count[i]!);
+  }
 
   private access(agent: number, va: number, bytes: number, acc: number, count: number): void {
     const end = va + bytes;
@@ -216,21 +262,36 @@ export class GmemModel implements SystemModel {
       return;
     }
     const dv = agent - 1;
-    if (agent !== CPU && dv >= this.nDev) {
+    if (agent !== AGENT_CPU && dv >= this.nDev) {
       this.faultError(agent, va, `no such device on platform '${this.env.platform.id}'`);
       return;
     }
     const U = this.U;
-    const write = isWrite(acc);
-    const u1 = Math.floor((end - 1) / U);
-    for (let u = Math.floor(va / U); u <= u1; u++) {
-      let s = this.t.find(u);
+    const write = (acc & ACC_WRITE) !== 0;
+    const u1 = Math.floor((end - 1) * this.invU);
+    const t = this.t;
+    const fast = this.mode === MODE_EXCLUSIVE && agent !== AGENT_CPU;
+    for (let u = Math.floor(va * this.invU); u <= u1; u++) {
+      let s = t.find(u);
       if (s < 0) s = this.newUnit(u, a);
-      if (write && (this.t.bits[s]! & READONLY) !== 0) {
+      if (fast && t.state[s] === DEVICE && t.owner[s] === dv && t.kind[s] === KIND_GMEM) {
+        // row 3 fast path: a hit by the owning device (same as devTouch)
+        const bits = t.bits[s]!;
+        if (!write) {
+          if (this.p.accessBitsRefresh) this.policies[dv]!.onTouch(t.frame[s]!, this.clock.nowNs, TOUCH_ACCESS);
+          continue;
+        }
+        if ((bits & READONLY) === 0) {
+          t.bits[s] = bits | DIRTY;
+          if (this.p.accessBitsRefresh) this.policies[dv]!.onTouch(t.frame[s]!, this.clock.nowNs, TOUCH_ACCESS);
+          continue;
+        }
+      }
+      if (write && (t.bits[s]! & READONLY) !== 0) {
         this.faultError(agent, Math.max(va, u * U), 'write to read-only memory (mprotect)');
         continue;
       }
-      if (agent === CPU) this.cpuTouch(s, write, u);
+      if (agent === AGENT_CPU) this.cpuTouch(s, write, u);
       else {
         const portion = Math.min(end, (u + 1) * U) - Math.max(va, u * U);
         this.devTouch(s, dv, write, portion, count, u);
@@ -266,21 +327,21 @@ export class GmemModel implements SystemModel {
     if (st === ST_CPU) {
       if ((t.bits[s]! & PTE) === 0) {
         // row 6: evicted data is still in host memory; re-install the PTE
-        this.env.counters.cpuFaults++;
-        this.charge(Cause.fault, this.c.cpuFaultNs);
+        this.cn.cpuFaults++;
+        this.charge(C_FAULT, this.c.cpuFaultNs);
         t.bits[s]! |= PTE;
         if (this.mode === MODE_REPLICATE) this.replicaInstall();
         faulted = true;
       }
     } else if (st === NOMAP) {
       // row 5: host zero-fill
-      this.env.counters.cpuFaults++;
+      this.cn.cpuFaults++;
       if (!this.hostReserve()) {
         this.oom('host', CPU, u, 'no host memory for a CPU zero-fill');
         return;
       }
-      this.charge(Cause.fault, this.c.cpuFaultNs + this.c.hostZeroFillNs);
-      this.env.counters.zeroFills++;
+      this.charge(C_FAULT, this.c.cpuFaultNs + this.c.hostZeroFillNs);
+      this.cn.zeroFills++;
       this.dataUnits++;
       t.state[s] = ST_CPU;
       t.bits[s]! |= PTE;
@@ -288,13 +349,13 @@ export class GmemModel implements SystemModel {
       faulted = true;
     } else {
       // row 7: migrate back from the device
-      this.env.counters.cpuFaults++;
+      this.cn.cpuFaults++;
       if (!this.hostReserve()) {
         this.oom('host', CPU, u, 'no host memory to migrate a device unit back');
         return;
       }
-      this.charge(Cause.fault, this.c.cpuFaultNs);
-      this.peerUnmapCopy(s, Cause.map);
+      this.charge(C_FAULT, this.c.cpuFaultNs);
+      this.peerUnmapCopy(s, C_MAP);
       t.state[s] = ST_CPU;
       t.bits[s] = (t.bits[s]! | PTE) & ~MIGRATING;
       faulted = true;
@@ -308,7 +369,7 @@ export class GmemModel implements SystemModel {
         }
         this.childUnits++;
         this.x.cowFaults++;
-        this.charge(Cause.fault, (faulted ? 0 : this.c.cpuFaultNs) + this.c.hostZeroFillNs);
+        this.charge(C_FAULT, (faulted ? 0 : this.c.cpuFaultNs) + this.c.hostZeroFillNs);
         t.bits[s]! &= ~COW;
       }
       t.bits[s]! |= DIRTY;
@@ -330,10 +391,10 @@ export class GmemModel implements SystemModel {
     if (st === DEVICE && t.owner[s] === dv) {
       // row 3: a hit
       if (write) t.bits[s]! |= DIRTY;
-      if (this.p.accessBitsRefresh) this.policies[dv]!.onTouch(t.frame[s]!, this.env.clock.nowNs, TouchReason.access);
+      if (this.p.accessBitsRefresh) this.policies[dv]!.onTouch(t.frame[s]!, this.clock.nowNs, TOUCH_ACCESS);
       return;
     }
-    this.env.counters.deviceFaults++;
+    this.cn.deviceFaults++;
     let ok: boolean;
     if (st === DEVICE) ok = this.crossDevice(s, dv, u, false);
     else if (st === ST_CPU) ok = this.toDeviceFromCpu(s, dv, u, false);
@@ -347,20 +408,20 @@ export class GmemModel implements SystemModel {
     const st = t.state[s]!;
     if (st === NOMAP) {
       // the device touch is resolved by the CPU fault path (row 5) first
-      this.env.counters.deviceFaults++;
+      this.cn.deviceFaults++;
       if (!this.hostReserve()) {
         this.oom('host', dv + 1, u, 'no host memory for a zero-fill');
         return;
       }
-      this.charge(Cause.fault, this.c.faultServiceNs + this.c.hostZeroFillNs);
-      this.env.counters.zeroFills++;
+      this.charge(C_FAULT, this.c.faultServiceNs + this.c.hostZeroFillNs);
+      this.cn.zeroFills++;
       this.dataUnits++;
       t.state[s] = ST_CPU;
       t.bits[s]! |= PTE;
       if (this.mode === MODE_REPLICATE) this.replicaInstall();
     } else if (st === ST_CPU && (t.bits[s]! & PTE) === 0) {
-      this.env.counters.deviceFaults++;
-      this.charge(Cause.fault, this.c.faultServiceNs);
+      this.cn.deviceFaults++;
+      this.charge(C_FAULT, this.c.faultServiceNs);
       t.bits[s]! |= PTE;
       if (this.mode === MODE_REPLICATE) this.replicaInstall();
     } else if (st === DEVICE && t.owner[s] === dv) return;
@@ -372,8 +433,8 @@ export class GmemModel implements SystemModel {
   }
 
   private remote(count: number, portion: number, write: boolean): void {
-    this.env.counters.remoteAccesses += count;
-    this.charge(Cause.remote, count * remoteAccessNs(this.c, portion, write));
+    this.cn.remoteAccesses += count;
+    this.charge(C_REMOTE, count * remoteAccessNs(this.c, portion, write));
   }
 
   /** A device access to a copy-on-write unit: a CPU fault breaks the sharing first (the CPU round trip). */
@@ -384,7 +445,7 @@ export class GmemModel implements SystemModel {
     }
     this.childUnits++;
     this.x.cowDeviceRoundTrips++;
-    this.charge(Cause.fault, this.c.cpuFaultNs + this.c.hostZeroFillNs);
+    this.charge(C_FAULT, this.c.cpuFaultNs + this.c.hostZeroFillNs);
     this.t.bits[s]! &= ~COW;
     return true;
   }
@@ -395,11 +456,11 @@ export class GmemModel implements SystemModel {
   private toDeviceFromNomap(s: number, dv: number, u: number, prefetch: boolean): boolean {
     const f = this.frameFor(dv, s, u);
     if (f < 0) return false;
-    if (!prefetch) this.charge(Cause.fault, this.c.faultServiceNs);
-    this.charge(Cause.map, this.c.peerMapNs);
-    this.charge(Cause.fault, this.c.deviceZeroFillNs);
-    this.env.counters.zeroFills++;
-    this.env.counters.mapOps++;
+    if (!prefetch) this.charge(C_FAULT, this.c.faultServiceNs);
+    this.charge(C_MAP, this.c.peerMapNs);
+    this.charge(C_FAULT, this.c.deviceZeroFillNs);
+    this.cn.zeroFills++;
+    this.cn.mapOps++;
     this.dataUnits++;
     this.install(s, dv, f, u);
     return true;
@@ -417,14 +478,13 @@ export class GmemModel implements SystemModel {
     if ((t.bits[s]! & COW) !== 0 && !this.cowRoundTrip(s, dv, u)) return false;
     const f = this.frameFor(dv, s, u);
     if (f < 0) return false;
-    if (!prefetch) this.charge(Cause.fault, c.faultServiceNs);
+    if (!prefetch) this.charge(C_FAULT, c.faultServiceNs);
     if ((t.bits[s]! & PTE) !== 0) {
-      this.charge(Cause.invalidate, c.tlbShootdownNs);
+      this.charge(C_INVALIDATE, c.tlbShootdownNs);
       this.x.cpuShootdowns++;
     }
-    this.charge(Cause.map, c.dmaMapNs);
-    this.charge(Cause.transfer, c.h2dNs, true);
-    this.charge(Cause.map, c.peerMapNs + c.dmaUnmapNs);
+    this.charge(C_MAP, c.dmaMapNs + c.peerMapNs + c.dmaUnmapNs);
+    this.charge(C_TRANSFER, c.h2dNs, true);
     if (this.p.peerMapFailRate > 0 && this.env.rng.next() < this.p.peerMapFailRate) {
       // row 13: peer_map failed after the CPU PTE was zapped: the data is lost
       this.pools[dv]!.release(f);
@@ -433,13 +493,13 @@ export class GmemModel implements SystemModel {
       this.hostRelease(s);
       this.dataUnits--;
       this.x.dataLoss++;
-      this.env.counters.errorEvents++;
-      this.env.events.add('data-loss', this.env.clock.nowNs, dv + 1, u * this.U, 'peer_map failed after the CPU PTE was zapped');
+      this.cn.errorEvents++;
+      this.env.events.add('data-loss', this.clock.nowNs, dv + 1, u * this.U, 'peer_map failed after the CPU PTE was zapped');
       this.env.log.add(gmemMessages.dataLoss(this.where, u * this.U));
       return false;
     }
     this.hostRelease(s);
-    const cn = this.env.counters;
+    const cn = this.cn;
     cn.migrationsH2D++;
     cn.bytesH2D += this.U;
     cn.mapOps++;
@@ -455,19 +515,19 @@ export class GmemModel implements SystemModel {
     if (this.p.crossDevice === 'rfc-noop') {
       // RFC: gm_dev_fault returns success and maps nothing; the access is not served
       this.x.crossDeviceNoop++;
-      if (!prefetch) this.charge(Cause.fault, this.c.faultServiceNs);
-      this.env.events.add('cross-device', this.env.clock.nowNs, dv + 1, u * this.U, `rfc-noop: owned by dev${t.owner[s]}`);
+      if (!prefetch) this.charge(C_FAULT, this.c.faultServiceNs);
+      this.env.events.add('cross-device', this.clock.nowNs, dv + 1, u * this.U, `rfc-noop: owned by dev${t.owner[s]}`);
       return false;
     }
     if (!this.hostReserve()) {
       this.oom('host', dv + 1, u, 'no host memory to stage a cross-device migration');
       return false;
     }
-    this.peerUnmapCopy(s, Cause.map);
+    this.peerUnmapCopy(s, C_MAP);
     t.state[s] = ST_CPU;
     t.bits[s]! &= ~PTE;
     this.x.crossDeviceMigrations++;
-    this.env.events.add('cross-device', this.env.clock.nowNs, dv + 1, u * this.U, 'migrated via host');
+    this.env.events.add('cross-device', this.clock.nowNs, dv + 1, u * this.U, 'migrated via host');
     return this.toDeviceFromCpu(s, dv, u, prefetch);
   }
 
@@ -480,7 +540,7 @@ export class GmemModel implements SystemModel {
     this.pts[dv]!.map(u);
     this.resident[dv]!++;
     this.devIn++;
-    this.policies[dv]!.onInsert(f, this.env.clock.nowNs);
+    this.policies[dv]!.onInsert(f, this.clock.nowNs);
   }
 
   /** Unmap slot `s` from its device (frame, policy, page tables); state is left to the caller. */
@@ -501,9 +561,9 @@ export class GmemModel implements SystemModel {
   /** peer_unmap(copy=true): dmaMap + D2H + peerUnmap (one device TLB invalidation) + dmaUnmap. */
   private peerUnmapCopy(s: number, swCause: CauseCode): void {
     const c = this.c;
-    const cn = this.env.counters;
+    const cn = this.cn;
     this.charge(swCause, c.dmaMapNs + c.peerUnmapNs + c.dmaUnmapNs);
-    this.charge(swCause === Cause.evict ? Cause.evict : Cause.transfer, c.d2hNs, true);
+    this.charge(swCause === C_EVICT ? C_EVICT : C_TRANSFER, c.d2hNs, true);
     cn.migrationsD2H++;
     cn.bytesD2H += this.U;
     cn.unmapOps++;
@@ -524,7 +584,7 @@ export class GmemModel implements SystemModel {
     for (;;) {
       const need = 1 + pt.extraFramesToMap(u);
       if (pool.free >= need) break;
-      const v = this.policies[dv]!.victim(this.env.clock.nowNs);
+      const v = this.policies[dv]!.victim(this.clock.nowNs);
       if (v < 0) {
         this.oom('device', dv + 1, u, 'no free frame and no evictable unit');
         return -1;
@@ -547,8 +607,8 @@ export class GmemModel implements SystemModel {
       this.oom('host', dv + 1, forUnit, 'no host memory to take an evicted unit');
       return false;
     }
-    this.env.counters.evictions++;
-    this.peerUnmapCopy(s, Cause.evict);
+    this.cn.evictions++;
+    this.peerUnmapCopy(s, C_EVICT);
     t.state[s] = ST_CPU;
     t.bits[s]! &= ~PTE;
     if (this.inPrefetch) {
@@ -601,34 +661,34 @@ export class GmemModel implements SystemModel {
 
   private replicaInstall(): void {
     this.x.replicaInstalls += this.nDev;
-    this.env.counters.mapOps += this.nDev;
-    this.charge(Cause.map, this.nDev * this.c.peerMapNs);
+    this.cn.mapOps += this.nDev;
+    this.charge(C_MAP, this.nDev * this.c.peerMapNs);
   }
 
   // ---- outcomes ---------------------------------------------------------------------------------------
 
   private faultError(agent: number, va: number, reason: string): void {
-    this.env.counters.errorEvents++;
-    this.env.events.add('fault-error', this.env.clock.nowNs, agent, va, reason);
+    this.cn.errorEvents++;
+    this.env.events.add('fault-error', this.clock.nowNs, agent, va, reason);
     this.env.log.add(gmemMessages.faultError(this.where, agentName(agent), va, reason));
   }
 
   private oom(where: 'device' | 'host', agent: number, u: number, reason: string): void {
     const va = u * this.U;
-    this.env.counters.oomEvents++;
-    this.env.events.add('oom', this.env.clock.nowNs, agent, va, `${where}: ${reason}`);
+    this.cn.oomEvents++;
+    this.env.events.add('oom', this.clock.nowNs, agent, va, `${where}: ${reason}`);
     this.env.log.add(gmemMessages.oom(this.where, where, agentName(agent), va, reason));
   }
 
   private hmadviseError(what: string, va: number, reason: string): void {
-    this.env.counters.errorEvents++;
-    this.env.events.add('hmadvise-error', this.env.clock.nowNs, CPU, va, reason);
+    this.cn.errorEvents++;
+    this.env.events.add('hmadvise-error', this.clock.nowNs, CPU, va, reason);
     this.env.log.add(gmemMessages.hmadviseError(this.where, what, va, reason));
   }
 
   private allocError(op: string, va: number, reason: string): void {
-    this.env.counters.errorEvents++;
-    this.env.events.add('alloc-error', this.env.clock.nowNs, CPU, va, reason);
+    this.cn.errorEvents++;
+    this.env.events.add('alloc-error', this.clock.nowNs, CPU, va, reason);
     this.env.log.add(gmemMessages.allocError(this.where, op, va, reason));
   }
 
@@ -645,13 +705,13 @@ export class GmemModel implements SystemModel {
       const dv = t.owner[s]!;
       const c = this.c;
       if (this.p.invalidation === 'per-unit') {
-        this.charge(Cause.map, c.peerUnmapNs);
-        this.env.counters.tlbInvalidations++;
+        this.charge(C_MAP, c.peerUnmapNs);
+        this.cn.tlbInvalidations++;
       } else {
-        this.charge(Cause.map, Math.max(0, c.peerUnmapNs - c.invalidateNs));
+        this.charge(C_MAP, Math.max(0, c.peerUnmapNs - c.invalidateNs));
         this.rangeDev[dv]!++;
       }
-      this.env.counters.unmapOps++;
+      this.cn.unmapOps++;
       this.detach(s);
       this.dataUnits--;
     } else if (st === ST_CPU) {
@@ -667,15 +727,15 @@ export class GmemModel implements SystemModel {
   private endRangeOp(): void {
     const c = this.c;
     if (this.rangePtes > 0) {
-      this.charge(Cause.invalidate, c.tlbShootdownNs);
+      this.charge(C_INVALIDATE, c.tlbShootdownNs);
       this.x.cpuShootdowns++;
       this.fanOutCpuZap(this.rangePtes);
       this.rangePtes = 0;
     }
     for (let d = 0; d < this.nDev; d++) {
       if (this.rangeDev[d]! > 0) {
-        this.charge(Cause.invalidate, c.invalidateAllNs);
-        this.env.counters.tlbInvalidations++;
+        this.charge(C_INVALIDATE, c.invalidateAllNs);
+        this.cn.tlbInvalidations++;
         this.rangeDev[d] = 0;
       }
     }
@@ -686,11 +746,11 @@ export class GmemModel implements SystemModel {
     if (this.mode === MODE_REPLICATE) {
       const n = this.p.invalidation === 'per-unit' ? ptes * this.nDev : this.nDev;
       this.x.replicaInvalidations += n;
-      this.env.counters.tlbInvalidations += n;
-      this.charge(Cause.invalidate, n * (this.p.invalidation === 'per-unit' ? this.c.invalidateNs : this.c.invalidateAllNs));
+      this.cn.tlbInvalidations += n;
+      this.charge(C_INVALIDATE, n * (this.p.invalidation === 'per-unit' ? this.c.invalidateNs : this.c.invalidateAllNs));
     } else if (this.mode === MODE_SHARE) {
-      this.env.counters.tlbInvalidations += this.nDev;
-      this.charge(Cause.invalidate, this.nDev * this.c.invalidateNs);
+      this.cn.tlbInvalidations += this.nDev;
+      this.charge(C_INVALIDATE, this.nDev * this.c.invalidateNs);
     }
   }
 
@@ -801,13 +861,13 @@ export class GmemModel implements SystemModel {
   private peerVaAlloc(va: number, bytes: number, op: string): boolean {
     const need = roundUp(bytes, PREFETCH_GRANULE_BYTES);
     if (this.p.peerVaBytes > 0 && this.peerVaUsed + need > this.p.peerVaBytes) {
-      this.charge(Cause.map, GMEM_MMAP_RETRY_TIMES * this.c.peerVaAllocNs);
+      this.charge(C_MAP, GMEM_MMAP_RETRY_TIMES * this.c.peerVaAllocNs);
       this.x.peerVaAllocs += GMEM_MMAP_RETRY_TIMES;
       this.allocError(op, va, `peer VA space exhausted after ${GMEM_MMAP_RETRY_TIMES} placement attempts (NOMEM)`);
       return false;
     }
     this.peerVaUsed += need;
-    this.charge(Cause.map, this.nDev * this.c.peerVaAllocNs);
+    this.charge(C_MAP, this.nDev * this.c.peerVaAllocNs);
     this.x.peerVaAllocs += this.nDev;
     return true;
   }
@@ -847,7 +907,7 @@ export class GmemModel implements SystemModel {
     if (v.peer && this.isPeer) {
       this.peerVaUsed -= roundUp(it.end - it.start, PREFETCH_GRANULE_BYTES);
       if (this.p.chargePeerVaFree) {
-        this.charge(Cause.map, this.nDev * this.c.peerVaFreeNs);
+        this.charge(C_MAP, this.nDev * this.c.peerVaFreeNs);
         this.x.peerVaFrees += this.nDev;
       }
     }
@@ -874,7 +934,7 @@ export class GmemModel implements SystemModel {
     }
     const t = this.t;
     const U = this.U;
-    const now = this.env.clock.nowNs;
+    const now = this.clock.nowNs;
     for (const a of ov) {
       const lo = Math.max(va, a.start);
       const hi = Math.min(end, a.end);
@@ -962,7 +1022,7 @@ export class GmemModel implements SystemModel {
         const cHi = Math.min(cursor[i]! + chunk, ends[i]!, hi);
         cursor[i] = Math.min(cursor[i]! + chunk, ends[i]!);
         if (cHi <= cLo) continue;
-        this.charge(Cause.fault, this.c.faultServiceNs); // one gm_dev_fault call per chunk
+        this.charge(C_FAULT, this.c.faultServiceNs); // one gm_dev_fault call per chunk
         const u1 = Math.floor((cHi - 1) / U);
         for (let u = Math.floor(cLo / U); u <= u1; u++) this.prefetchUnit(u, dv, a);
       }
@@ -981,9 +1041,9 @@ export class GmemModel implements SystemModel {
     const st = t.state[s]!;
     if (st === DEVICE && t.owner[s] === dv) {
       // row 9: MARK_HOT re-map refreshes recency
-      this.charge(Cause.map, this.c.peerMapNs);
-      this.env.counters.mapOps++;
-      this.policies[dv]!.onTouch(t.frame[s]!, this.env.clock.nowNs, TouchReason.markHot);
+      this.charge(C_MAP, this.c.peerMapNs);
+      this.cn.mapOps++;
+      this.policies[dv]!.onTouch(t.frame[s]!, this.clock.nowNs, TouchReason.markHot);
     } else if (st === DEVICE) this.crossDevice(s, dv, u, true);
     else if (st === ST_CPU) this.toDeviceFromCpu(s, dv, u, true);
     else this.toDeviceFromNomap(s, dv, u, true);
@@ -1003,7 +1063,7 @@ export class GmemModel implements SystemModel {
         slow = i;
       }
     }
-    const clock = this.env.clock;
+    const clock = this.clock;
     if (link >= slowNs) for (let k = 0; k < CAUSES; k++) clock.charge(k as CauseCode, this.linkAcc[k]!);
     else for (let k = 0; k < CAUSES; k++) clock.charge(k as CauseCode, this.itemAcc[slow * CAUSES + k]!);
   }
@@ -1016,7 +1076,7 @@ export class GmemModel implements SystemModel {
       return;
     }
     const ch = this.vmas.mmap(va, va + bytes, TAG_NONE);
-    this.charge(Cause.map, this.c.mmapNs + (ch.splits + ch.merges) * this.c.vmaSplitNs);
+    this.charge(C_MAP, this.c.mmapNs + (ch.splits + ch.merges) * this.c.vmaSplitNs);
   }
 
   private release(va: number): void {
@@ -1027,7 +1087,7 @@ export class GmemModel implements SystemModel {
     }
     for (const a of this.allocs.overlapping(r.start, r.end)) if (a.value.mapping) this.removeRange(a);
     const ch = this.vmas.munmap(r.start, r.end);
-    this.charge(Cause.map, this.c.munmapNs + ch.splits * this.c.vmaSplitNs);
+    this.charge(C_MAP, this.c.munmapNs + ch.splits * this.c.vmaSplitNs);
   }
 
   private map(va: number, bytes: number, resource: number, flags: number, pageBytes: number): void {
@@ -1043,8 +1103,8 @@ export class GmemModel implements SystemModel {
     const it = this.addRange(va, end, { kind: KIND_GMEM, peer: true, mapping: true, resource, home: 0 }, 'map');
     if (it === undefined) return;
     // addRange recorded the VMA change; charge the mmap(MAP_FIXED) with its splits and merges
-    this.charge(Cause.map, this.c.mmapNs + this.vmaSplitsPending * this.c.vmaSplitNs);
-    this.env.counters.mapOps++;
+    this.charge(C_MAP, this.c.mmapNs + this.vmaSplitsPending * this.c.vmaSplitNs);
+    this.cn.mapOps++;
     const x = this.x;
     const isNull = (flags & Flag.null) !== 0;
     const aliased = (flags & Flag.aliased) !== 0 || (resource !== 0 && (this.liveResources.get(resource) ?? 0) > 0);
@@ -1058,7 +1118,7 @@ export class GmemModel implements SystemModel {
     if (!isNull) {
       x.aliasCopies++;
       x.aliasCopyBytes += bytes;
-      this.charge(Cause.transfer, deviceCopyNs(this.c, bytes));
+      this.charge(C_TRANSFER, deviceCopyNs(this.c, bytes));
     }
     if (resource !== 0) this.liveResources.set(resource, (this.liveResources.get(resource) ?? 0) + 1);
   }
@@ -1098,14 +1158,14 @@ export class GmemModel implements SystemModel {
       this.endRangeOp();
     }
     const ch = this.vmas.munmap(va, end);
-    this.charge(Cause.map, this.c.munmapNs + ch.splits * this.c.vmaSplitNs);
+    this.charge(C_MAP, this.c.munmapNs + ch.splits * this.c.vmaSplitNs);
   }
 
   // ---- mprotect / fork --------------------------------------------------------------------------------
 
   private protect(va: number, bytes: number, flags: number): void {
     const ro = (flags & Flag.readonly) !== 0;
-    this.charge(Cause.map, this.c.mprotectNs);
+    this.charge(C_MAP, this.c.mprotectNs);
     this.x.protectOps++;
     if (Number.isNaN(va) || !(bytes > 0)) return;
     const t = this.t;
@@ -1130,7 +1190,7 @@ export class GmemModel implements SystemModel {
     }
     if (!ro) return;
     if (ptes > 0) {
-      this.charge(Cause.invalidate, this.c.tlbShootdownNs);
+      this.charge(C_INVALIDATE, this.c.tlbShootdownNs);
       this.x.cpuShootdowns++;
       this.fanOutCpuZap(ptes);
     }
@@ -1138,9 +1198,9 @@ export class GmemModel implements SystemModel {
       const n = this.rangeDev[d]!;
       if (n === 0) continue;
       // pmap_protect on the device: one PTE write per unit, one range invalidation
-      this.charge(Cause.map, n * this.c.pteNs);
-      this.charge(Cause.invalidate, this.c.invalidateNs);
-      this.env.counters.tlbInvalidations++;
+      this.charge(C_MAP, n * this.c.pteNs);
+      this.charge(C_INVALIDATE, this.c.invalidateNs);
+      this.cn.tlbInvalidations++;
       this.rangeDev[d] = 0;
     }
   }
@@ -1156,7 +1216,7 @@ export class GmemModel implements SystemModel {
       if ((t.bits[s]! & PTE) !== 0) ptes++;
     }
     if (ptes > 0) {
-      this.charge(Cause.invalidate, this.c.tlbShootdownNs);
+      this.charge(C_INVALIDATE, this.c.tlbShootdownNs);
       this.x.cpuShootdowns++;
       this.fanOutCpuZap(ptes);
     }

@@ -43,7 +43,8 @@ export class PageTableCharge {
     if (!this.enabled) return 0;
     const va = unit * this.unitBytes;
     const newLeaf = this.leafCount.get(Math.floor(va / PT_LEAF_SPAN_BYTES)) <= 0 ? 1 : 0;
-    const newMid = this.midCount.get(Math.floor(va / PT_MID_SPAN_BYTES)) <= 0 ? 1 : 0;
+    const newMid = newLeaf === 0 || this.midCount.get(Math.floor(va / PT_MID_SPAN_BYTES)) > 0 ? 0 : 1;
+    if (newLeaf + newMid === 0) return Math.max(0, this.framesFor(this.leaves, this.mids) - this.framesHeld);
     return Math.max(0, this.framesFor(this.leaves + newLeaf, this.mids + newMid) - this.framesHeld);
   }
 
@@ -51,31 +52,15 @@ export class PageTableCharge {
   map(unit: number): void {
     if (!this.enabled) return;
     const va = unit * this.unitBytes;
-    const l = Math.floor(va / PT_LEAF_SPAN_BYTES);
-    const lc = this.leafCount.get(l);
-    if (lc <= 0) this.leaves++;
-    this.leafCount.set(l, lc <= 0 ? 1 : lc + 1);
-    const m = Math.floor(va / PT_MID_SPAN_BYTES);
-    const mc = this.midCount.get(m);
-    if (mc <= 0) this.mids++;
-    this.midCount.set(m, mc <= 0 ? 1 : mc + 1);
+    if (this.leafCount.add(Math.floor(va / PT_LEAF_SPAN_BYTES), 1) === 1) this.leaves++;
+    if (this.midCount.add(Math.floor(va / PT_MID_SPAN_BYTES), 1) === 1) this.mids++;
   }
 
   /** Unit `unit` is no longer mapped on the device. */
   unmap(unit: number): void {
     if (!this.enabled) return;
     const va = unit * this.unitBytes;
-    const l = Math.floor(va / PT_LEAF_SPAN_BYTES);
-    const lc = this.leafCount.get(l);
-    if (lc === 1) {
-      this.leafCount.delete(l);
-      this.leaves--;
-    } else this.leafCount.set(l, lc - 1);
-    const m = Math.floor(va / PT_MID_SPAN_BYTES);
-    const mc = this.midCount.get(m);
-    if (mc === 1) {
-      this.midCount.delete(m);
-      this.mids--;
-    } else this.midCount.set(m, mc - 1);
+    if (this.leafCount.add(Math.floor(va / PT_LEAF_SPAN_BYTES), -1) === 0) this.leaves--;
+    if (this.midCount.add(Math.floor(va / PT_MID_SPAN_BYTES), -1) === 0) this.mids--;
   }
 }

@@ -85,6 +85,28 @@ export class PageRecorder {
     }
   }
 
+  /**
+   * `count` accesses `array[start + k·stride]`, k = 0 … count−1 (a strided inner loop), each page counted once
+   * per element; `stride` ≥ 1.
+   */
+  strided(array: number, start: number, stride: number, count: number, write: boolean): void {
+    if (count <= 0) return;
+    if (stride === 1) return this.range(array, start, count, write);
+    const per = this.perPage[array]!;
+    const base = this.firstPage[array]!;
+    const lastIdx = start + (count - 1) * stride;
+    // Per page, the number of k in [0, count) with start + k·stride inside the page (O(pages), not O(count)).
+    for (let q = Math.floor(start / per), qEnd = Math.floor(lastIdx / per); q <= qEnd; q++) {
+      const lo = Math.max(0, Math.ceil((q * per - start) / stride));
+      const hi = Math.min(count - 1, Math.floor(((q + 1) * per - 1 - start) / stride));
+      if (hi < lo) continue;
+      const p = base + q;
+      if (this.rc[p] === 0 && this.wc[p] === 0) this.touched[this.nTouched++] = p;
+      if (write) this.wc[p] += hi - lo + 1;
+      else this.rc[p] += hi - lo + 1;
+    }
+  }
+
   /** Pages touched in the current step so far. */
   get pendingPages(): number {
     return this.nTouched;

@@ -1,0 +1,64 @@
+import type { InputFile } from '../io/input';
+import { fail } from '../log/diagnostic';
+import { importMessages } from '../log/messages/trace';
+import { arrowImporter } from './arrow/index';
+import { csvImporter } from './canonical-csv/index';
+import type { FormatId, ImporterDef } from './types';
+
+/**
+ * The importer registry: one entry per input format, keyed by its `FormatId` (the compiler checks that
+ * each key matches its importer's `name`). Adding a format is one line here (plus its folder). Order is
+ * the sniffing order of `--from auto`: specific signatures first, the canonical CSV (a loose check) last.
+ */
+export const importers = {
+  arrow: arrowImporter,
+  csv: csvImporter,
+} satisfies { readonly [K in FormatId]?: ImporterDef<any> & { readonly name: K } };
+
+const extra = new Map<FormatId, ImporterDef<any>>();
+
+/** Every registered importer, in sniffing order (notebook registrations first). */
+export function importerList(): ImporterDef<any>[] {
+  return [...extra.values(), ...Object.values(importers)];
+}
+
+/** Format ids with an importer. */
+export function knownFormats(): FormatId[] {
+  return importerList().map((d) => d.name);
+}
+
+/** The importer for `id`; `import.unsupported-format` when none is registered. */
+export function getImporter(id: string): ImporterDef<any> {
+  const def = extra.get(id as FormatId) ?? (importers as Partial<Record<string, ImporterDef<any>>>)[id];
+  if (!def) fail(importMessages.unsupportedFormat({}, id, knownFormats()));
+  return def;
+}
+
+/**
+ * Register an importer from a notebook (e.g. a format under development). Refuses to replace an existing
+ * format unless `override` is set.
+ */
+export function registerImporter(def: ImporterDef<any>, opts: { override?: boolean } = {}): void {
+  const exists = extra.has(def.name) || def.name in importers;
+  if (exists && !opts.override) throw new Error(`importer ${def.name} is already registered (pass { override: true } to replace it)`);
+  extra.set(def.name, def);
+}
+
+/**
+ * `--from auto`: the first importer whose `sniff` accepts the file's first bytes; otherwise
+ * `import.unknown-format` listing the known formats.
+ */
+export function detectFormat(input: InputFile): ImporterDef<any> {
+  if (input.head.length === 0) fail(importMessages.emptyFile({ file: input.path }));
+  const name = input.path.split(/[\\/]/).pop() ?? input.path;
+  for (const def of importerList()) {
+    let ok = false;
+    try {
+      ok = def.sniff(input.head, name);
+    } catch {
+      ok = false;
+    }
+    if (ok) return def;
+  }
+  return fail(importMessages.unknownFormat({ file: input.path }, knownFormats()));
+}

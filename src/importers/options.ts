@@ -1,0 +1,48 @@
+import { fail } from '../log/diagnostic';
+import { importMessages } from '../log/messages/trace';
+import type { ParamValue } from '../systems/types';
+import { parseQuantity } from '../units';
+import type { ImporterDef } from './types';
+
+/**
+ * Resolve importer options from user values (CLI `--opt key=value` strings or typed notebook values)
+ * against the importer's defaults: unknown keys and values of the wrong type are `import.*` errors.
+ * Numbers accept unit suffixes when the option documents a unit (`maxLineBytes=4MiB`).
+ */
+export function resolveImporterOptions<O extends Record<string, ParamValue>>(
+  def: ImporterDef<O>,
+  given: Readonly<Record<string, ParamValue>> = {},
+): O {
+  const out: Record<string, ParamValue> = { ...def.defaults };
+  const known = Object.keys(def.defaults);
+  for (const [key, raw] of Object.entries(given)) {
+    if (!(key in def.defaults)) fail(importMessages.unknownOption({}, def.name, key, known));
+    const dflt = def.defaults[key]!;
+    const doc = def.options[key as keyof O & string];
+    const text = String(raw);
+    let value: ParamValue | undefined;
+    if (typeof dflt === 'number') {
+      value = typeof raw === 'number' ? raw : doc?.unit === 'bytes' || doc?.unit === 'ns' ? parseQuantity(text, doc.unit) : parseQuantity(text, 'bytes');
+      if (value === undefined || !Number.isFinite(value)) fail(importMessages.badOption({}, def.name, key, `a number${doc?.unit ? ` (${doc.unit})` : ''}`, text));
+    } else if (typeof dflt === 'boolean') {
+      value = typeof raw === 'boolean' ? raw : text === 'true' ? true : text === 'false' ? false : undefined;
+      if (value === undefined) fail(importMessages.badOption({}, def.name, key, 'true or false', text));
+    } else {
+      value = text;
+      if (doc?.values && !doc.values.includes(text)) fail(importMessages.badOption({}, def.name, key, `one of ${doc.values.join(', ')}`, text));
+    }
+    out[key] = value;
+  }
+  return out as O;
+}
+
+/** Parse `key=value` strings (CLI `--opt`). */
+export function parseOptionPairs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) fail(importMessages.badOption({}, 'importer', p, 'key=value', p));
+    out[p.slice(0, eq).trim()] = p.slice(eq + 1);
+  }
+  return out;
+}

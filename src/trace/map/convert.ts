@@ -1,0 +1,142 @@
+import { SIZE_UNITS, TIME_UNITS, type ColumnClass, type ColumnRule } from './spec';
+
+/**
+ * Exact value conversions for `--map`: decimal text × unit is computed in BigInt on the decimal digits, so
+ * `12.345 us` is exactly 12345 ns and `0.5KiB` exactly 512 bytes (never a float product such as
+ * 1000.9999999999999). A result with a fraction of a ns is rounded half up; a fraction of a byte is an error.
+ * Results are decimal strings, which the canonical row parser then range-checks (< 2^53).
+ */
+
+/** Converted text, or an `error` saying what was expected. */
+export type Converted = { readonly text: string } | { readonly error: string };
+
+const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const WITH_SUFFIX = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-zµμ]*)\s*$/;
+
+/** A decimal number as `mantissa × 10^exp` (BigInt), or null. */
+export function parseDecimal(text: string): { m: bigint; exp: number } | null {
+  const t = NUMBER.exec(text.trim());
+  if (!t || (t[2] === '' && (t[3] ?? '') === '')) return null;
+  const frac = t[3] ?? '';
+  let m = BigInt((t[2] || '0') + frac);
+  if (t[1] === '-') m = -m;
+  return { m, exp: -frac.length + (t[4] ? Number(t[4]) : 0) };
+}
+
+/** `value × scale`, exact; rounds half up to an integer when `round`, else null when not an integer. */
+export function scaleExact(d: { m: bigint; exp: number }, scale: bigint, round: boolean): bigint | null {
+  let m = d.m * scale;
+  if (d.exp >= 0) return m * 10n ** BigInt(d.exp);
+  const div = 10n ** BigInt(-d.exp);
+  const q = m / div;
+  const r = m % div;
+  if (r === 0n) return q;
+  if (!round) return null;
+  m = r < 0n ? -r : r;
+  return 2n * m >= div ? (d.m < 0n ? q - 1n : q + 1n) : q;
+}
+
+/** Parse `0x…` hex or a decimal integer as BigInt. */
+function parseInteger(text: string): bigint | null {
+  const t = text.trim();
+  if (/^0x[0-9a-f]+$/i.test(t)) return BigInt(t);
+  if (/^\d+$/.test(t)) return BigInt(t);
+  return null;
+}
+
+/**
+ * Convert one foreign cell for a canonical column of class `cls` by `rule`. Text columns get `replace`
+ * rewrites then `values` renames (flags: per `|`/`;`-separated token). Empty stays empty ("not given").
+ * `rebaseOrigin` holds the first row's time for `rebase` (set by the first call).
+ */
+export function convertValue(
+  raw: string,
+  cls: ColumnClass,
+  rule: ColumnRule,
+  replace: ReadonlyArray<[RegExp, string]>,
+  column: string,
+  state: { origin?: bigint },
+): Converted {
+  let v = raw.trim();
+  if (v === '') return { text: '' };
+  if (cls === 'text') {
+    const one = (s: string): string => {
+      let x = s;
+      for (const [re, to] of replace) x = x.replace(re, to);
+      return rule.values && Object.prototype.hasOwnProperty.call(rule.values, x) ? rule.values[x]! : x;
+    };
+    if (column === 'flags' && !(rule.values && v in rule.values)) {
+      return { text: v.split(/[|;]/).map((t) => one(t.trim())).filter((t) => t !== '').join('|') };
+    }
+    return { text: one(v) };
+  }
+  for (const [re, to] of replace) v = v.replace(re, to);
+  if (rule.values && Object.prototype.hasOwnProperty.call(rule.values, v)) v = rule.values[v]!;
+  if (cls === 'integer') {
+    const n = parseInteger(v);
+    return n === null ? { error: 'an integer' } : { text: n.toString() };
+  }
+  let n: bigint | null;
+  if (cls === 'time') n = convertTime(v, rule.unit ?? 'ns');
+  else n = convertAmount(v, rule, cls);
+  if (n === null) return { error: expectation(cls, rule) };
+  if (cls === 'time' && rule.rebase) {
+    if (state.origin === undefined) state.origin = n;
+    n -= state.origin;
+  }
+  if (rule.base !== undefined) n += BigInt(rule.base);
+  return { text: n.toString() };
+}
+
+function convertTime(v: string, unit: string): bigint | null {
+  let scale = TIME_UNITS[unit];
+  let num = v;
+  if (unit === 'auto') {
+    const m = WITH_SUFFIX.exec(v);
+    if (!m) return null;
+    scale = m[2] === '' ? 1n : TIME_UNITS[m[2]!];
+    num = m[1]!;
+  }
+  const d = parseDecimal(num);
+  return d && scale !== undefined ? scaleExact(d, scale, true) : null;
+}
+
+function convertAmount(v: string, rule: ColumnRule, cls: ColumnClass): bigint | null {
+  const unit = rule.unit ?? 'B';
+  if (cls === 'address' && (unit === 'B' || unit === 'page')) {
+    const n = parseInteger(v);
+    if (n === null) return null;
+    return unit === 'page' ? n * BigInt(rule.pageBytes!) : n;
+  }
+  if (unit === 'page') {
+    const d = parseDecimal(v);
+    return d ? scaleExact(d, BigInt(rule.pageBytes!), false) : null;
+  }
+  let scale = SIZE_UNITS[unit];
+  let num = v;
+  if (unit === 'auto') {
+    const m = WITH_SUFFIX.exec(v);
+    if (!m) return null;
+    scale = m[2] === '' ? 1n : SIZE_UNITS[canonicalSizeUnit(m[2]!)];
+    num = m[1]!;
+  }
+  const d = parseDecimal(num);
+  return d && scale !== undefined ? scaleExact(d, scale, false) : null;
+}
+
+/** `k`, `KB`, `kib`, `K` … → the `SIZE_UNITS` key (binary for bare K/M/G/T, as `parseQuantity`). */
+function canonicalSizeUnit(s: string): string {
+  const l = s.toLowerCase();
+  const table: Record<string, string> = {
+    b: 'B', k: 'KiB', kib: 'KiB', m: 'MiB', mib: 'MiB', g: 'GiB', gib: 'GiB', t: 'TiB', tib: 'TiB', kb: 'KB', mb: 'MB', gb: 'GB', tb: 'TB',
+  };
+  return table[l] ?? s;
+}
+
+function expectation(cls: ColumnClass, rule: ColumnRule): string {
+  const unit = rule.unit ?? (cls === 'time' ? 'ns' : 'B');
+  if (unit === 'auto') return cls === 'time' ? 'a time with an optional unit (45us, 1.5ms)' : 'a size with an optional unit (4096, 64KiB, 2MB)';
+  if (unit === 'page') return `a whole page number (× ${rule.pageBytes} bytes)`;
+  if (cls === 'address') return `an address (decimal or 0x hex) in ${unit}`;
+  return cls === 'time' ? `a number of ${unit}` : `a whole number of bytes when counted in ${unit}`;
+}

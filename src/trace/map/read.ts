@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import Papa from 'papaparse';
+import type { InputFile } from '../../io/input';
+import type { DiagnosticLog } from '../../log/collector';
+import { GmemlabError, type Diagnostic } from '../../log/diagnostic';
+import { csvMessages, mapMessages } from '../../log/messages/trace';
+import { BATCH_ROWS, BatchBuilder, type EventBatch } from '../batch';
+import { colKindOf, makeLayout, type ColKind } from '../canonical-csv/columns';
+import { DEFAULT_MAX_LINE_BYTES, RecordSplitter, type RecordSink } from '../canonical-csv/records';
+import { RowParser, type RowTarget } from '../canonical-csv/row';
+import { setSourceLines } from '../source-lines';
+import type { StringTable } from '../strings';
+import { convertValue } from './convert';
+import { COLUMN_CLASS, type ResolvedMapSpec } from './spec';
+
+/** Options of a mapped (foreign) CSV read. */
+export interface MappedCsvOptions {
+  readonly file: string;
+  readonly strict: boolean;
+  readonly log: DiagnosticLog;
+  readonly strings: StringTable;
+  readonly meta: Record<string, string>;
+  readonly maxLineBytes?: number;
+  /** Reject decreasing times (false when the caller sorts afterwards). */
+  readonly sorted?: boolean;
+  readonly batchRows?: number;
+}
+
+/**
+ * Read a foreign CSV through a map spec (`--map`). Records are cut by the same bounded, quote-aware
+ * splitter as the canonical reader (so line numbers and the line limit behave the same); papaparse splits
+ * each chunk's records into fields (RFC 4180 quoting, any delimiter; the delimiter is detected from the
+ * header when the spec does not give it). Each row's cells are converted exactly (map/convert.ts) and then
+ * checked by the canonical row parser, so every canonical rule applies; messages name the foreign column
+ * (`size→bytes`) and the foreign line.
+ */
+export async function* readMappedCsv(input: InputFile, spec: ResolvedMapSpec, o: MappedCsvOptions): AsyncGenerator<EventBatch> {
+  const delimiter = spec.delimiter ?? detectDelimiter(input.head, spec.comments);
+  const sink = new MappedSink(spec, o, delimiter);
+  const splitter = new RecordSplitter(sink, o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, delimiter.charCodeAt(0));
+  for await (const chunk of input.chunks()) {
+    splitter.push(chunk);
+    sink.process();
+    while (sink.out.length) yield sink.out.shift()!;
+  }
+  splitter.end();
+  sink.process();
+  sink.finish();
+  while (sink.out.length) yield sink.out.shift()!;
+}
+
+/** The delimiter of the first non-comment line of `head`, as papaparse guesses it (`,` if unsure). */
+export function detectDelimiter(head: Uint8Array, comments: string | false): string {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\ufeff/, '');
+  const line = text.split('\n').find((l) => l.trim() !== '' && !(comments && l.startsWith(comments)));
+  if (line === undefined) return ',';
+  const r = Papa.parse<string[]>(line.replace(/\r$/, ''), { delimitersToGuess: [',', ';', '\t', '|'] });
+  return r.meta.delimiter || ',';
+}
+
+interface Pending {
+  readonly text: string;
+  readonly line: number;
+  readonly atEof: boolean;
+}
+
+class MappedSink implements RecordSink, RowTarget {
+  readonly out: EventBatch[] = [];
+  readonly builder: BatchBuilder;
+  lines: Uint32Array;
+  readonly fastCount = 0;
+  private header: string[] | null = null;
+  private parser: RowParser | null = null;
+  private sources: number[] = [];
+  private pending: Pending[] = [];
+  private readonly state: { origin?: bigint } = {};
+  private scratch = Buffer.alloc(1024);
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly cols: Int32Array;
+  private rowsSeen = 0;
+  private lastLine = 0;
+
+  constructor(
+    private readonly spec: ResolvedMapSpec,
+    private readonly o: MappedCsvOptions,
+    private readonly delimiter: string,
+  ) {
+    this.builder = new BatchBuilder(o.strings, o.batchRows ?? BATCH_ROWS);
+    this.lines = new Uint32Array(this.builder.capacity);
+    const n = spec.columns.length;
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+    this.cols = new Int32Array(n);
+  }
+
+  problem(d: Diagnostic): void {
+    if (this.o.strict) throw new GmemlabError(d);
+    this.o.log.add(d);
+  }
+
+  record(buf: Buffer, s: number, e: number, line: number, _quoted: boolean, atEof: boolean): void {
+    this.lastLine = line;
+    if (s === e) return;
+    const text = buf.toString('utf8', s, e);
+    if (this.spec.comments && text.startsWith(this.spec.comments)) return;
+    if (text.includes('\u0000')) {
+      const d = csvMessages.binary({ file: this.o.file, line }, 'byte 0x00');
+      if (!this.header) throw new GmemlabError(d);
+      this.flushPending();
+      this.rowsSeen++;
+      return this.problem(d);
+    }
+    if (!this.header) return this.readHeader(text, line);
+    this.pending.push({ text, line, atEof });
+  }
+
+  tooLong(line: number): void {
+    this.lastLine = line;
+    const d = csvMessages.lineTooLong({ file: this.o.file, line }, this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    if (!this.header) throw new GmemlabError(d);
+    this.flushPending();
+    this.rowsSeen++;
+    this.problem(d);
+  }
+
+  unterminatedQuote(line: number): void {
+    const d = csvMessages.unterminatedQuote({ file: this.o.file, line });
+    if (!this.header) throw new GmemlabError(d);
+    this.flushPending();
+    this.rowsSeen++;
+    this.problem(d);
+  }
+
+  /** Convert the records collected so far (one papaparse call per chunk of records). */
+  process(): void {
+    this.flushPending();
+  }
+
+  finish(): void {
+    if (!this.header) throw new GmemlabError(csvMessages.empty({ file: this.o.file, line: Math.max(1, this.lastLine) }));
+    if (this.rowsSeen === 0) this.problem(csvMessages.headerOnly({ file: this.o.file, line: this.lastLine + 1 }));
+    if (this.builder.length > 0 || this.out.length === 0) this.flush();
+  }
+
+  flush(): void {
+    const n = this.builder.length;
+    const b = this.builder.take();
+    setSourceLines(b, this.lines.subarray(0, n));
+    this.lines = new Uint32Array(this.builder.capacity);
+    this.out.push(b);
+  }
+
+  private readHeader(text: string, line: number): void {
+    const r = Papa.parse<string[]>(text, { delimiter: this.delimiter });
+    if (r.errors.length) throw new GmemlabError(csvMessages.badQuote({ file: this.o.file, line }, r.errors[0]!.message));
+    const names = (r.data[0] ?? []).map((h) => h.trim());
+    this.header = names;
+    const kinds: ColKind[] = [];
+    const display: string[] = [];
+    const used = new Set<string>();
+    for (const { column, rule } of this.spec.columns) {
+      kinds.push(colKindOf(column) as ColKind);
+      if (rule.from !== undefined) {
+        const idx = names.indexOf(rule.from);
+        if (idx < 0) throw new GmemlabError(mapMessages.missingSourceColumn({ file: this.o.file, line, field: rule.from }, rule.from, names));
+        this.sources.push(idx);
+        used.add(rule.from);
+        display.push(rule.from === column ? column : `${rule.from}→${column}`);
+      } else {
+        this.sources.push(-1);
+        display.push(`${column} (constant)`);
+      }
+    }
+    const unused = names.filter((n) => !used.has(n) && !this.spec.ignore.includes(n));
+    if (unused.length) this.o.log.add(mapMessages.unusedColumns({ file: this.o.file, line }, unused));
+    this.parser = new RowParser(makeLayout(kinds, display), this, this.o.file, this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    this.parser.checkOrder = this.o.sorted ?? true;
+    const m = this.o.meta;
+    m.map_sha256 = createHash('sha256').update(this.spec.text).digest('hex');
+  }
+
+  private flushPending(): void {
+    const recs = this.pending;
+    if (recs.length === 0) return;
+    this.pending = [];
+    let rows: string[][] | null = null;
+    const r = Papa.parse<string[]>(recs.map((p) => p.text).join('\n'), { delimiter: this.delimiter });
+    if (r.errors.length === 0 && r.data.length === recs.length) rows = r.data;
+    for (let k = 0; k < recs.length; k++) {
+      const rec = recs[k]!;
+      let fields: string[];
+      if (rows) fields = rows[k]!;
+      else {
+        // a problem somewhere in the chunk: parse record by record to pin it down
+        const one = Papa.parse<string[]>(rec.text, { delimiter: this.delimiter });
+        if (one.errors.length) {
+          this.rowsSeen++;
+          this.problem(csvMessages.badQuote({ file: this.o.file, line: rec.line }, one.errors[0]!.message));
+          continue;
+        }
+        fields = one.data[0] ?? [''];
+      }
+      this.row(fields, rec);
+    }
+  }
+
+  private row(fields: string[], rec: Pending): void {
+    this.rowsSeen++;
+    const header = this.header!;
+    if (fields.length !== header.length) {
+      const where = { file: this.o.file, line: rec.line };
+      if (rec.atEof && fields.length < header.length) return this.problem(csvMessages.truncatedLastLine(where, header.length, fields.length));
+      return this.problem(csvMessages.fieldCount(where, header.length, fields.length));
+    }
+    let o = 0;
+    const spec = this.spec.columns;
+    for (let c = 0; c < spec.length; c++) {
+      const { column, rule, replace } = spec[c]!;
+      const src = this.sources[c]!;
+      let raw = src >= 0 ? fields[src]! : String(rule.const);
+      if (raw.trim() === '' && rule.default !== undefined) raw = String(rule.default);
+      const v = convertValue(raw, COLUMN_CLASS[column], rule, replace, column, this.state);
+      if ('error' in v) {
+        return this.problem(mapMessages.badValue({ file: this.o.file, line: rec.line, field: src >= 0 ? `${rule.from}→${column}` : column }, v.error, raw));
+      }
+      const need = o + Buffer.byteLength(v.text) ;
+      if (need > this.scratch.length) {
+        const bigger = Buffer.alloc(2 * need);
+        this.scratch.copy(bigger, 0, 0, o);
+        this.scratch = bigger;
+      }
+      this.starts[c] = o;
+      o += this.scratch.write(v.text, o);
+      this.ends[c] = o;
+    }
+    if (this.state.origin !== undefined && this.o.meta.origin_unix_ns === undefined) this.o.meta.origin_unix_ns = this.state.origin.toString();
+    this.parser!.parseFields(this.scratch, this.starts, this.ends, this.cols, spec.length, rec.line, false);
+    if (this.builder.full) this.flush();
+  }
+}

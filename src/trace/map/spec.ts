@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fail } from '../../log/diagnostic';
+import { mapMessages } from '../../log/messages/trace';
+import { CSV_COLUMNS, type CsvColumn } from '../event';
+
+/**
+ * A map spec (`--map`): how the columns of a foreign CSV become canonical columns (docs/import.md).
+ *
+ * ```json
+ * { "columns": {
+ *     "t_ns":  { "from": "ts_us", "unit": "us", "rebase": true },
+ *     "op":    { "from": "event", "values": { "MALLOC": "alloc", "TOUCH": "access" } },
+ *     "agent": { "from": "engine", "replace": [["^GPU(\\d+)$", "dev$1"]], "values": { "CPU": "cpu" } },
+ *     "va":    { "from": "vpn", "unit": "page", "pageBytes": 4096 },
+ *     "bytes": { "from": "size", "unit": "auto" },
+ *     "flags": { "const": "managed" } },
+ *   "ignore": ["tid"] }
+ * ```
+ */
+export interface MapSpec {
+  /** Field delimiter of the foreign file; default: detected from its header (`,`, `;`, tab or `|`). */
+  readonly delimiter?: string;
+  /** Lines starting with this string are comments; default `#`; `false` for none. */
+  readonly comments?: string | false;
+  /** Canonical column → rule. `t_ns` and `op` are required. */
+  readonly columns: Readonly<Partial<Record<CsvColumn, ColumnRule | string>>>;
+  /** Foreign columns intentionally unused (otherwise an info message lists them). */
+  readonly ignore?: readonly string[];
+}
+
+/** Time units (→ ns), size units (→ bytes), `page` (× `pageBytes`) and `auto` (suffix in the value). */
+export const TIME_UNITS: Readonly<Record<string, bigint>> = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1000_000n, s: 1000_000_000n };
+export const SIZE_UNITS: Readonly<Record<string, bigint>> = {
+  B: 1n, KiB: 1024n, MiB: 1024n ** 2n, GiB: 1024n ** 3n, TiB: 1024n ** 4n, KB: 1000n, MB: 1000n ** 2n, GB: 1000n ** 3n, TB: 1000n ** 4n,
+};
+
+/** How one canonical column is obtained. A plain string in the spec means `{ from: thatString }`. */
+export interface ColumnRule {
+  /** Foreign column to read. */
+  readonly from?: string;
+  /** A constant for every row (instead of `from`). */
+  readonly const?: string | number;
+  /** Value used when the foreign cell is empty. */
+  readonly default?: string | number;
+  /** Numeric columns: unit of the foreign values (`us`, `ms`, `KiB`, `page`, `auto`, …). */
+  readonly unit?: string;
+  /** With `unit: "page"`: bytes per page. */
+  readonly pageBytes?: number;
+  /** Address columns: added after scaling (decimal or 0x hex). */
+  readonly base?: string | number;
+  /** Time columns: subtract the first row's value (absolute timestamps → ns since the trace start). */
+  readonly rebase?: boolean;
+  /** Exact value renames, applied after `replace` (e.g. foreign op names → canonical ops). */
+  readonly values?: Readonly<Record<string, string>>;
+  /** Regex rewrites `[pattern, replacement]` applied in order (`["^GPU(\\d+)$", "dev$1"]`). */
+  readonly replace?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** What each canonical column holds, for conversions. */
+export type ColumnClass = 'time' | 'address' | 'size' | 'integer' | 'text';
+
+export const COLUMN_CLASS: Readonly<Record<CsvColumn, ColumnClass>> = {
+  t_ns: 'time', dur_ns: 'time', va: 'address', offset: 'address', bytes: 'size', page_bytes: 'size', count: 'integer',
+  op: 'text', agent: 'text', access: 'text', advice: 'text', target: 'text', flags: 'text', resource: 'text', label: 'text',
+};
+
+/** A validated spec with every rule in object form. */
+export interface ResolvedMapSpec {
+  readonly delimiter?: string;
+  readonly comments: string | false;
+  readonly columns: ReadonlyArray<{ readonly column: CsvColumn; readonly rule: ColumnRule; readonly replace: ReadonlyArray<[RegExp, string]> }>;
+  readonly ignore: readonly string[];
+  /** The spec as canonical JSON (cache keys and metadata). */
+  readonly text: string;
+}
+
+/**
+ * Load a map spec from inline JSON (text starting with `{`) or a file path, and validate it. Problems are
+ * `map.bad-json` / `map.bad-spec` errors naming the spec (file) and the offending key.
+ */
+export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
+  const inline = specOrPath.trimStart().startsWith('{');
+  const where = inline ? '--map' : specOrPath;
+  let text = specOrPath;
+  if (!inline) {
+    if (!existsSync(specOrPath)) fail(mapMessages.badSpec({ file: specOrPath }, 'a map spec file or inline JSON', 'no such file'));
+    text = readFileSync(specOrPath, 'utf8');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    fail(mapMessages.badJson({ file: where }, (e as Error).message));
+  }
+  return validateMapSpec(raw, where);
+}
+
+const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'base', 'rebase', 'values', 'replace'];
+
+/** Check a parsed spec; returns it in resolved form. */
+export function validateMapSpec(raw: unknown, where = '--map'): ResolvedMapSpec {
+  const bad = (field: string, expected: string, found: unknown): never =>
+    fail(mapMessages.badSpec({ file: where, field }, expected, JSON.stringify(found) ?? String(found)));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(root)', 'a JSON object with "columns"', raw);
+  const spec = raw as Record<string, unknown>;
+  for (const k of Object.keys(spec)) if (!['columns', 'delimiter', 'comments', 'ignore', 'description'].includes(k)) bad(k, 'one of columns, delimiter, comments, ignore, description', k);
+  if (spec.delimiter !== undefined && (typeof spec.delimiter !== 'string' || spec.delimiter.length !== 1)) bad('delimiter', 'a one-character string', spec.delimiter);
+  if (spec.comments !== undefined && spec.comments !== false && (typeof spec.comments !== 'string' || spec.comments === '')) bad('comments', 'a non-empty string or false', spec.comments);
+  if (spec.ignore !== undefined && (!Array.isArray(spec.ignore) || spec.ignore.some((x) => typeof x !== 'string'))) bad('ignore', 'an array of column names', spec.ignore);
+  const cols = spec.columns;
+  if (typeof cols !== 'object' || cols === null || Array.isArray(cols)) return bad('columns', 'an object: canonical column → rule', cols);
+  const columns: Array<{ column: CsvColumn; rule: ColumnRule; replace: Array<[RegExp, string]> }> = [];
+  for (const [name, r] of Object.entries(cols as Record<string, unknown>)) {
+    if (!(CSV_COLUMNS as readonly string[]).includes(name)) bad(`columns.${name}`, `a canonical column (${CSV_COLUMNS.join(', ')})`, name);
+    const column = name as CsvColumn;
+    const rule: ColumnRule = typeof r === 'string' ? { from: r } : (r as ColumnRule);
+    const at = `columns.${name}`;
+    if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) bad(at, 'a column name or a rule object', r);
+    for (const k of Object.keys(rule)) if (!RULE_KEYS.includes(k)) bad(`${at}.${k}`, `one of ${RULE_KEYS.join(', ')}`, k);
+    if ((rule.from === undefined) === (rule.const === undefined)) bad(at, 'exactly one of "from" or "const"', rule);
+    if (rule.from !== undefined && typeof rule.from !== 'string') bad(`${at}.from`, 'a column name', rule.from);
+    const cls = COLUMN_CLASS[column];
+    if (rule.unit !== undefined) {
+      const ok =
+        (cls === 'time' && (rule.unit === 'auto' || rule.unit in TIME_UNITS)) ||
+        ((cls === 'size' || cls === 'address') && (rule.unit === 'auto' || rule.unit === 'page' || rule.unit in SIZE_UNITS));
+      if (!ok) bad(`${at}.unit`, cls === 'time' ? 'ns, us, µs, ms, s or auto' : cls === 'text' || cls === 'integer' ? 'no unit for this column' : 'B, KiB, MiB, GiB, KB, MB, GB, page or auto', rule.unit);
+    }
+    if (rule.unit === 'page' && !(typeof rule.pageBytes === 'number' && rule.pageBytes > 0 && Number.isInteger(rule.pageBytes))) bad(`${at}.pageBytes`, 'a positive integer (bytes per page)', rule.pageBytes);
+    if (rule.base !== undefined && (cls !== 'address' || !/^(0x[0-9a-f]+|\d+)$/i.test(String(rule.base)))) bad(`${at}.base`, 'a decimal or 0x address, on va or offset', rule.base);
+    if (rule.rebase !== undefined && (cls !== 'time' || typeof rule.rebase !== 'boolean')) bad(`${at}.rebase`, 'true or false, on t_ns', rule.rebase);
+    if (rule.values !== undefined && (typeof rule.values !== 'object' || rule.values === null || Object.values(rule.values).some((v) => typeof v !== 'string'))) bad(`${at}.values`, 'an object of foreign → canonical strings', rule.values);
+    const replace: Array<[RegExp, string]> = [];
+    if (rule.replace !== undefined) {
+      if (!Array.isArray(rule.replace)) bad(`${at}.replace`, 'an array of [pattern, replacement] pairs', rule.replace);
+      for (const pair of rule.replace) {
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') bad(`${at}.replace`, '[pattern, replacement] string pairs', pair);
+        try {
+          replace.push([new RegExp(pair[0]), pair[1]]);
+        } catch (e) {
+          bad(`${at}.replace`, 'a valid regular expression', `${pair[0]} (${(e as Error).message})`);
+        }
+      }
+    }
+    columns.push({ column, rule, replace });
+  }
+  for (const req of ['t_ns', 'op'] as const) if (!columns.some((c) => c.column === req)) bad(`columns.${req}`, `a rule for ${req} (every row needs one)`, 'none');
+  return {
+    delimiter: spec.delimiter as string | undefined,
+    comments: spec.comments === undefined ? '#' : (spec.comments as string | false),
+    columns,
+    ignore: (spec.ignore as string[] | undefined) ?? [],
+    text: JSON.stringify(raw),
+  };
+}

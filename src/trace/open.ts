@@ -1,0 +1,186 @@
+import { existsSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
+import { getImporter, detectFormat } from '../importers/index';
+import { resolveImporterOptions } from '../importers/options';
+import type { FormatId, ImportContext, ImporterDef } from '../importers/types';
+import { openInput } from '../io/input';
+import { DiagnosticLog } from '../log/collector';
+import { fail } from '../log/diagnostic';
+import { arrowMessages, importMessages } from '../log/messages/trace';
+import type { ParamValue } from '../systems/types';
+import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from './arrow/read';
+import { ArrowTraceWriter } from './arrow/write';
+import type { EventBatch } from './batch';
+import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, sourceSha256, type CacheOptions } from './cache';
+import { loadMapSpec } from './map/spec';
+import { SemanticChecker } from './semantic-check';
+import { StringTable } from './strings';
+import type { Trace, TraceReader } from './trace';
+
+/** How to open a trace file. */
+export interface OpenTraceOptions {
+  /** Input format; `auto` (default) sniffs the file's first bytes over the importer registry. */
+  readonly from?: FormatId | 'auto';
+  /** Map spec for a foreign CSV (inline JSON or a file path; implies `from: 'csv'`). */
+  readonly map?: string;
+  /** Strict (default): the first structural problem throws. Lenient: bad rows are skipped and counted. */
+  readonly strict?: boolean;
+  /** Importer options (`--opt key=value`), checked against the importer's documented options. */
+  readonly options?: Readonly<Record<string, ParamValue>>;
+  /** The Arrow import cache: on by default (`false` turns it off; an object sets its folder/threshold). */
+  readonly cache?: boolean | CacheOptions;
+}
+
+/** Where a trace came from. */
+export interface TraceSource {
+  readonly path: string;
+  /** SHA-256 of the file as stored (compressed bytes for .gz). */
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly gzip: boolean;
+}
+
+/** A trace file opened for (repeated, streaming) reading, with what was detected about it. */
+export interface OpenedTrace extends Trace {
+  /** The input format (detected with `from: 'auto'`). */
+  readonly format: FormatId;
+  /** `name@version` of the importer. */
+  readonly importer: string;
+  /** Resolved importer options. */
+  readonly options: Readonly<Record<string, ParamValue>>;
+  readonly strict: boolean;
+  readonly source: TraceSource;
+  /** The cache entry of this import (present once a first full read has completed), or null when not cached. */
+  readonly cacheFile: string | null;
+  /** True when the next `read()` will load from the cache. */
+  isCached(): boolean;
+  read(): ImportReader;
+}
+
+/** A pass over an opened trace: a `TraceReader` plus the observations importers recorded (source reads only). */
+export interface ImportReader extends TraceReader {
+  /** Recorded outcomes that are not events (faults, migrations, batch timings), by kind; empty on cache reads. */
+  readonly observations: Readonly<Record<string, ReadonlyArray<Readonly<Record<string, number | string>>>>>;
+}
+
+/**
+ * Open a trace file: detect or check its format, resolve importer options, hash the source, and return a
+ * re-readable streaming `Trace`. Every pass runs the importer's output through the semantic checker
+ * (warnings in `reader.log`); the first complete pass of a cacheable import also writes the Arrow cache,
+ * and later passes (in this or any later process) load from it when the source is unchanged. A damaged
+ * cache entry is detected by checksum before any of its data is used, removed, and rebuilt from the source.
+ *
+ * Errors (`GmemlabError`, exit code 2 in the CLI): `io.*` for unreadable files, `import.*` for unknown
+ * formats or options, `map.*` for bad map specs, and in strict mode the first `csv.*` problem of the file.
+ */
+export async function openTrace(path: string, opts: OpenTraceOptions = {}): Promise<OpenedTrace> {
+  const input = await openInput(path);
+  const from = opts.from ?? 'auto';
+  let def: ImporterDef<any>;
+  if (opts.map !== undefined) {
+    if (from !== 'auto' && from !== 'csv') fail(importMessages.mapNeedsCsv({}, from));
+    def = getImporter('csv');
+  } else def = from === 'auto' ? detectFormat(input) : getImporter(from);
+  const given: Record<string, ParamValue> = { ...(opts.options ?? {}) };
+  if (opts.map !== undefined) given.map = loadMapSpec(opts.map).text;
+  const options = resolveImporterOptions(def, given) as Record<string, ParamValue>;
+  const strict = opts.strict ?? true;
+  const cacheOpts: CacheOptions | null = opts.cache === false ? null : opts.cache === true || opts.cache === undefined ? {} : opts.cache;
+  const root = cacheOpts && def.name !== 'arrow' ? cacheRoot(cacheOpts) : null;
+  const sha256 = await sourceSha256(path, root);
+  const importer = `${def.name}@${def.version}`;
+  const cacheFile =
+    root !== null && input.sizeBytes >= (cacheOpts!.minBytes ?? DEFAULT_CACHE_MIN_BYTES)
+      ? cacheFileFor(root, importKey({ sourceSha256: sha256, importer, options, strict }))
+      : null;
+  // canonical CSV and Arrow inputs carry their own metadata; other formats get provenance lines
+  const passThrough = def.name === 'arrow' || (def.name === 'csv' && !options.map);
+  const source: TraceSource = { path, sha256, sizeBytes: input.sizeBytes, gzip: input.gzip };
+
+  const trace: OpenedTrace = {
+    name: path,
+    format: def.name,
+    importer,
+    options,
+    strict,
+    source,
+    cacheFile,
+    isCached: () => cacheFile !== null && existsSync(cacheFile),
+    read(): ImportReader {
+      const log = new DiagnosticLog();
+      const strings = new StringTable();
+      const meta: Record<string, string> = {};
+      const observations: Record<string, Array<Record<string, number | string>>> = {};
+
+      async function* fromSource(skipRows: number): AsyncGenerator<EventBatch> {
+        for (const k of Object.keys(meta)) delete meta[k];
+        if (!passThrough) Object.assign(meta, { source: basename(path), source_sha256: sha256, importer });
+        const ctx: ImportContext = {
+          file: path, strict, log, strings, meta,
+          observe(kind, row) {
+            (observations[kind] ??= []).push({ ...row });
+          },
+        };
+        const writer = cacheFile ? ArrowTraceWriter.open(cacheFile) : null;
+        // an Arrow trace's saved diagnostics already include the checker's warnings of its import
+        const checker = def.name === 'arrow' ? null : new SemanticChecker(path, log);
+        let seen = 0;
+        let done = false;
+        try {
+          for await (const b of def.read(await openInput(path), options, ctx)) {
+            checker?.update(b);
+            if (writer) await writer.write(b);
+            const from = seen;
+            seen += b.length;
+            if (seen <= skipRows) continue;
+            yield from < skipRows ? sliceBatch(b, skipRows - from) : b;
+          }
+          checker?.finish();
+          if (writer) await writer.finish(meta, log);
+          done = true;
+        } finally {
+          if (!done) await writer?.abort();
+        }
+      }
+
+      async function* fromCache(file: string): AsyncGenerator<EventBatch> {
+        let rows = 0;
+        try {
+          const info = readArrowInfo(file);
+          Object.assign(meta, info.meta);
+          for await (const b of readArrowBatches(file, info, strings)) {
+            rows += b.length;
+            yield b;
+          }
+          restoreLog(info, log);
+        } catch (e) {
+          if (!(e instanceof ArrowTraceError)) throw e;
+          rmSync(file, { force: true });
+          yield* fromSource(rows);
+          // after the rebuild, so the new entry's saved diagnostics do not include this notice
+          log.add(arrowMessages.cacheRebuilt({ file }, e.diagnostic.message));
+        }
+      }
+
+      return {
+        meta,
+        strings,
+        log,
+        observations,
+        [Symbol.asyncIterator]: () => (cacheFile !== null && existsSync(cacheFile) ? fromCache(cacheFile) : fromSource(0)),
+      };
+    },
+  };
+  return trace;
+}
+
+/** Rows `from…` of a batch (views, no copy). */
+export function sliceBatch(b: EventBatch, from: number): EventBatch {
+  const s = <T extends { subarray(a: number): T }>(a: T): T => a.subarray(from);
+  return {
+    length: b.length - from,
+    op: s(b.op), agent: s(b.agent), target: s(b.target), tNs: s(b.tNs), va: s(b.va), bytes: s(b.bytes),
+    offsetBytes: s(b.offsetBytes), pageBytes: s(b.pageBytes), durNs: s(b.durNs), access: s(b.access), code: s(b.code),
+    flags: s(b.flags), count: s(b.count), resource: s(b.resource), label: s(b.label), strings: b.strings,
+  };
+}

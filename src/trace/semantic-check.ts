@@ -1,0 +1,116 @@
+import type { DiagnosticLog } from '../log/collector';
+import { fail, type Location } from '../log/diagnostic';
+import { traceMessages } from '../log/messages/trace';
+import type { EventBatch } from './batch';
+import { Op } from './event';
+import { IntervalSet } from './interval-set';
+import { sourceLineOf } from './source-lines';
+
+const OP_ALLOC = Op.alloc, OP_FREE = Op.free, OP_RESERVE = Op.reserve, OP_RELEASE = Op.release;
+const OP_MAP = Op.map, OP_UNMAP = Op.unmap;
+
+/**
+ * Streaming semantic checks (trace-formats.md part 1, "Validation"), applied by `openTrace` to the output of
+ * every importer: `free`/`release` of something not live (and size mismatches), `unmap` of a range not
+ * mapped, `map` outside any live reservation or allocation, overlapping maps, overlapping live allocations
+ * or reservations. These are warnings: the trace stays usable and simulations report the same situations
+ * as result events (gmem-model decision E). Decreasing `t_ns` is an error here, because importers must sort.
+ *
+ * State is proportional to the live ranges, not to the trace. Releasing a reservation (or freeing an
+ * allocation) also drops the mappings inside it, as destroying a Vulkan resource or a VA range does.
+ */
+export class SemanticChecker {
+  private readonly allocs = new Map<number, number>();
+  private readonly allocSet = new IntervalSet();
+  private readonly reservations = new Map<number, number>();
+  private readonly reservedSet = new IntervalSet();
+  private readonly mapped = new IntervalSet();
+  private lastTNs = 0;
+  /** Rows checked so far (the next row's 0-based sequence number). */
+  events = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly log: DiagnosticLog,
+  ) {}
+
+  /** Check one batch (rows in trace order). */
+  update(b: EventBatch): void {
+    const { op, tNs, va, bytes } = b;
+    for (let i = 0; i < b.length; i++) {
+      const t = tNs[i]!;
+      if (t < this.lastTNs) fail(traceMessages.timeBackwards(this.at(b, i, 't_ns'), this.lastTNs, t));
+      this.lastTNs = t;
+      const o = op[i]!;
+      if (o < OP_MAP + 2) this.range(b, i, o, va[i]!, bytes[i]!);
+    }
+    this.events += b.length;
+  }
+
+  /** End of trace: a trace with no events at all gets a warning. */
+  finish(): void {
+    if (this.events === 0) this.log.add(traceMessages.noEvents({ file: this.file }));
+  }
+
+  private range(b: EventBatch, i: number, o: number, a: number, n: number): void {
+    if (a !== a) return; // no address: nothing to track
+    switch (o) {
+      case OP_ALLOC:
+      case OP_RESERVE: {
+        if (n !== n) return;
+        const set = o === OP_ALLOC ? this.allocSet : this.reservedSet;
+        const live = o === OP_ALLOC ? this.allocs : this.reservations;
+        const overlap = set.overlapBytes(a, a + n);
+        if (overlap > 0) this.log.add(traceMessages.overlappingRange(this.at(b, i, 'va'), this.seq(i), o === OP_ALLOC ? 'alloc' : 'reserve', a, n, overlap));
+        const old = live.get(a);
+        if (old !== undefined) set.remove(a, a + old);
+        live.set(a, n);
+        set.add(a, a + n);
+        return;
+      }
+      case OP_FREE:
+      case OP_RELEASE: {
+        const live = o === OP_FREE ? this.allocs : this.reservations;
+        const name = o === OP_FREE ? 'free' : 'release';
+        const size = live.get(a);
+        if (size === undefined) {
+          this.log.add(traceMessages.freeNotLive(this.at(b, i, 'va'), this.seq(i), name, a));
+          return;
+        }
+        if (n === n && n !== size) this.log.add(traceMessages.sizeMismatch(this.at(b, i, 'bytes'), this.seq(i), name, size, n));
+        live.delete(a);
+        (o === OP_FREE ? this.allocSet : this.reservedSet).remove(a, a + size);
+        this.mapped.remove(a, a + size);
+        return;
+      }
+      case OP_MAP: {
+        if (n !== n) return;
+        if (!this.reservedSet.covers(a, a + n) && !this.allocSet.covers(a, a + n)) {
+          this.log.add(traceMessages.mapOutsideReservation(this.at(b, i, 'va'), this.seq(i), a, n));
+        }
+        const overlap = this.mapped.overlapBytes(a, a + n);
+        if (overlap > 0) this.log.add(traceMessages.overlappingMap(this.at(b, i, 'va'), this.seq(i), a, n, overlap));
+        this.mapped.add(a, a + n);
+        return;
+      }
+      case OP_UNMAP: {
+        if (n !== n) return;
+        const covered = this.mapped.overlapBytes(a, a + n);
+        if (covered < n) this.log.add(traceMessages.unmapNotMapped(this.at(b, i, 'va'), this.seq(i), a, n, covered));
+        this.mapped.remove(a, a + n);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private seq(i: number): number {
+    return this.events + i;
+  }
+
+  private at(b: EventBatch, i: number, field: string): Location {
+    const line = sourceLineOf(b, i);
+    return line === undefined ? { file: this.file, field } : { file: this.file, line, field };
+  }
+}

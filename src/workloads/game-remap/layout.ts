@@ -1,0 +1,30 @@
+/**
+ * Sparse-texture layout: a square texture of `mip0Texels` per side at 1 byte per texel (BC7), cut into
+ * 64 KiB tiles of 256 × 256 texels (the Vulkan standard sparse block / D3D12 tile for 8-bit-per-texel
+ * formats). Mip levels are stored one after another, row-major in tiles; levels smaller than a tile share
+ * one mip-tail tile.
+ */
+export const TILE_BYTES = 65536;
+export const TILE_TEXELS = 256;
+
+export interface TextureLayout {
+  /** Tiles per side of each full-tile level, finest first. */
+  readonly levelSide: readonly number[];
+  /** First tile of each level (the mip tail is the last tile, index `tiles − 1`). */
+  readonly levelFirst: readonly number[];
+  readonly tiles: number;
+  readonly bytes: number;
+}
+
+export function textureLayout(mip0Texels: number): TextureLayout {
+  const levelSide: number[] = [];
+  const levelFirst: number[] = [];
+  let first = 0;
+  for (let side = mip0Texels / TILE_TEXELS; side >= 1; side /= 2) {
+    levelSide.push(side);
+    levelFirst.push(first);
+    first += side * side;
+  }
+  const tiles = first + 1; // + mip tail
+  return { levelSide, levelFirst, tiles, bytes: tiles * TILE_BYTES };
+}

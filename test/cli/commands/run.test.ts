@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
+import type { CommandIO } from '../../../src/cli/command';
+import { makeRunCommand } from '../../../src/cli/commands/run';
+import { profilesCommand } from '../../../src/cli/commands/profiles';
+import { systemsCommand } from '../../../src/cli/commands/systems';
+import { COUNTER_FIELDS } from '../../../src/sim/counters';
+import { CAUSE_FIELDS } from '../../../src/sim/clock';
+import { eventsToBatches } from '../../../src/trace/batch';
+import { memoryTrace } from '../../../src/trace/trace';
+import { MiB } from '../../../src/units';
+
+function capture(): CommandIO & { out: string; err: string } {
+  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  return io;
+}
+const trace = memoryTrace(
+  'mem.csv',
+  eventsToBatches([
+    { op: 'alloc', tNs: 0, va: 64 * MiB, bytes: 8 * MiB, flags: ['peer_shared'] },
+    { op: 'access', tNs: 10, agent: 'dev0', va: 64 * MiB, bytes: 8 * MiB, access: 'w' },
+    { op: 'access', tNs: 20, agent: 'cpu', va: 64 * MiB, bytes: 4096, access: 'r' },
+  ]),
+);
+const cmds = [makeRunCommand(async () => trace), profilesCommand, systemsCommand];
+
+test('run --format json prints an array, one object per system, with every cli.md §4 field', async () => {
+  const io = capture();
+  const code = await main(['run', 'mem.csv', '--system', 'gmem-linux,gmem-paper:mode=share', '--profile', 'a100-pcie4', '--format', 'json', '--oversub', '2'], io, cmds);
+  assert.equal(code, 0, io.err);
+  const rows = JSON.parse(io.out) as Record<string, unknown>[];
+  assert.equal(rows.length, 2);
+  const fields = ['system', 'preset', 'params', 'profile', 'capacityBytes', 'footprintBytes', 'oversub', ...COUNTER_FIELDS, 'simTimeNs', ...CAUSE_FIELDS, 'extra', 'specHash', 'traceDigest', 'seed', 'version', 'warnings'];
+  for (const r of rows) for (const f of fields) assert.ok(f in r, `missing ${f}`);
+  assert.equal(rows[1]!.system, 'gmem-paper:mode=share');
+  assert.equal(rows[0]!.capacityBytes, 4 * MiB);
+  assert.equal(rows[0]!.oversub, 2);
+});
+
+test('run --format csv has one row per system with extra.* and params.* columns; -o writes a file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-run-'));
+  try {
+    const out = join(dir, 'r.csv');
+    const io = capture();
+    assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--system', 'gmem-paper', '--profile', 'a100-pcie4', '--format', 'csv', '-o', out], io, cmds), 0, io.err);
+    assert.equal(io.out, '');
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 3);
+    const header = lines[0]!.split(',');
+    assert.ok(header.includes('params.unitBytes') && header.includes('extra.crossDeviceMigrations') && header.includes('deviceFaults'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run table is human-readable and lists placeholder profile values', async () => {
+  const io = capture();
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-paper', '--set', 'gmem-paper.victim=lru'], io, cmds), 0, io.err);
+  assert.match(io.out, /deviceFaults\s+/);
+  assert.match(io.out, /params\.victim\s+lru/);
+  assert.match(io.out, /placeholder \(P\) profile values in use: .*device\.fault\.serviceNs/);
+});
+
+test('run argument errors exit 2 with an argument: line', async () => {
+  for (const args of [
+    ['run', 'mem.csv', '--system', 'gmem-linux'],
+    ['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--set', 'device.nope=1'],
+    ['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--seed', 'x'],
+    ['run', 'mem.csv', '--profile', 'a100-pcie4'],
+    ['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--format', 'xml'],
+    ['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--set', 'host.devices=0'],
+  ]) {
+    const io = capture();
+    assert.equal(await main(args, io, cmds), 2, args.join(' '));
+    assert.match(io.err, /^argument: /);
+    assert.doesNotMatch(io.err, /\n\s+at /);
+  }
+});
+
+test('an agent beyond the platform devices is an error naming the agent', async () => {
+  const t2 = memoryTrace('two.csv', eventsToBatches([{ op: 'access', tNs: 0, agent: 'dev1', va: 0, bytes: 1, access: 'r' }]));
+  const io = capture();
+  assert.equal(await main(['run', 'two.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4'], io, [makeRunCommand(async () => t2)]), 2);
+  assert.match(io.err, /agent 'dev1'.*1 device/);
+  const ok = capture();
+  assert.equal(await main(['run', 'two.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--set', 'host.devices=2', '--format', 'json'], ok, [makeRunCommand(async () => t2)]), 0, ok.err);
+});
+
+test('profiles and systems list one line each', async () => {
+  const io = capture();
+  assert.equal(await main(['profiles'], io, cmds), 0);
+  assert.equal(io.out.trim().split('\n').length, 10);
+  assert.match(io.out, /^x97-sim\s+x97 \+ x97-carveout/m);
+  const io2 = capture();
+  assert.equal(await main(['systems'], io2, cmds), 0);
+  assert.match(io2.out, /^gmem-linux\s+GMEM, Linux RFC/m);
+  assert.match(io2.out, /^gmem-paper\s+/m);
+});

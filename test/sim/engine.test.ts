@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simulate } from '../../src/sim/engine';
+import { Cause } from '../../src/sim/clock';
+import { normalize } from '../../src/sim/normalize';
+import type { SystemDef } from '../../src/systems/types';
+import { eventsToBatches } from '../../src/trace/batch';
+import type { TraceEvent } from '../../src/trace/event';
+import { memoryTrace } from '../../src/trace/trace';
+import { defineMessage } from '../../src/log/diagnostic';
+
+const warn = defineMessage('test.warn', 'warning', 'none', () => ({ message: 'w' }));
+
+/** A probe system: charges `bytes` ns of "other" time per access, warns on markers, counts steps. */
+const probe: SystemDef<{ x: number }> = {
+  name: 'probe',
+  summary: 'test',
+  defaults: { x: 0 },
+  params: { x: { summary: 'unused' } },
+  create: (_p, env) => {
+    let resident = 0;
+    return {
+      step(b, i) {
+        if (b.op[i] === 6) {
+          env.clock.charge(Cause.other, b.bytes[i]!);
+          resident += b.bytes[i]!;
+        }
+        if (b.op[i] === 12) env.log.add(warn({}));
+      },
+      residentBytes: () => resident,
+      finish: () => ({ steps: 1 }),
+    };
+  },
+};
+
+async function go(events: TraceEvent[], maxSamples?: number) {
+  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4' }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
+  return simulate(run, probe, memoryTrace('t', eventsToBatches(events)), maxSamples ? { maxSamples } : {});
+}
+
+test('compute time: gaps between trace timestamps are compute; system costs delay nothing in the trace clock', async () => {
+  const r = await go([
+    { op: 'access', tNs: 100, agent: 'dev0', va: 0, bytes: 7, access: 'r' },
+    { op: 'access', tNs: 250, agent: 'dev0', va: 0, bytes: 5, access: 'r' },
+  ]);
+  assert.equal(r.summary.timeComputeNs, 250);
+  assert.equal(r.summary.timeOtherNs, 12);
+  assert.equal(r.summary.simTimeNs, 262);
+  assert.deepEqual(r.summary.extra, { steps: 1 });
+});
+
+test('kernel dur_ns replaces the gaps inside the kernel and is charged at kernel_end; phase markers charge dur_ns', async () => {
+  const r = await go([
+    { op: 'access', tNs: 10, agent: 'cpu', va: 0, bytes: 1, access: 'r' },
+    { op: 'kernelBegin', tNs: 20, agent: 'dev0', durNs: 1000 },
+    { op: 'access', tNs: 30, agent: 'dev0', va: 0, bytes: 1, access: 'r' },
+    { op: 'access', tNs: 90, agent: 'dev0', va: 0, bytes: 1, access: 'r' },
+    { op: 'kernelEnd', tNs: 95, agent: 'dev0' },
+    { op: 'marker', tNs: 100, label: 'phase:x', durNs: 7 },
+  ]);
+  // 10 (before) + 10 (to kernel_begin) + 1000 (kernel) + 5 (kernel_end → marker) + 7 (phase)
+  assert.equal(r.summary.timeComputeNs, 10 + 10 + 1000 + 5 + 7);
+  // an unterminated kernel is charged at the end of the trace
+  const open = await go([{ op: 'kernelBegin', tNs: 0, agent: 'dev0', durNs: 500 }, { op: 'access', tNs: 50, agent: 'dev0', va: 0, bytes: 1, access: 'r' }]);
+  assert.equal(open.summary.timeComputeNs, 500);
+});
+
+test('series are sampled on simulated time within the sample budget and end with a final sample', async () => {
+  const ev: TraceEvent[] = [];
+  for (let i = 0; i < 5000; i++) ev.push({ op: 'access', tNs: i * 1000, agent: 'dev0', va: 0, bytes: 1, access: 'r' });
+  const r = await go(ev, 64);
+  const s = r.series;
+  assert.ok(s.tNs.length <= 64 && s.tNs.length >= 16, `${s.tNs.length} samples`);
+  assert.equal(s.tNs.at(-1), r.summary.simTimeNs);
+  assert.equal(s.residentBytes.at(-1), 5000);
+  for (let i = 1; i < s.tNs.length; i++) assert.ok(s.tNs[i]! >= s.tNs[i - 1]!);
+});
+
+test('warnings of the reader and of the system merge into one count per code', async () => {
+  const r = await go([
+    { op: 'marker', tNs: 0, label: 'a' },
+    { op: 'marker', tNs: 0, label: 'b' },
+  ]);
+  assert.deepEqual(r.summary.warnings, { 'test.warn': 2 });
+  assert.equal(r.diagnostics.length, 2);
+  // a reader that logged the same code (e.g. a lenient import) adds to the count
+  const base = memoryTrace('t', eventsToBatches([{ op: 'marker', tNs: 0, label: 'a' }]));
+  const trace = {
+    name: 't',
+    read() {
+      const rd = base.read();
+      rd.log.add(warn({}));
+      return rd;
+    },
+  };
+  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4' }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
+  const merged = await simulate(run, probe, trace);
+  assert.deepEqual(merged.summary.warnings, { 'test.warn': 2 });
+});

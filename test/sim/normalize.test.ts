@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GmemlabError } from '../../src/log/diagnostic';
+import { normalize } from '../../src/sim/normalize';
+import { parseSystemItems } from '../../src/sim/run-spec';
+import { KiB, MiB } from '../../src/units';
+
+const facts = { name: 't', digest: 'd', footprintBytes: 100 * MiB };
+function code(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof GmemlabError) return e.diagnostic.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+test('system items are preset[:key=value…] in a comma list', () => {
+  assert.deepEqual(parseSystemItems('gmem-linux,gmem-paper:mode=share:victim=lru'), [
+    { text: 'gmem-linux', preset: 'gmem-linux', params: [] },
+    { text: 'gmem-paper:mode=share:victim=lru', preset: 'gmem-paper', params: [['mode', 'share'], ['victim', 'lru']] },
+  ]);
+  assert.equal(code(() => parseSystemItems('gmem-linux,')), 'run.bad-item');
+  assert.equal(code(() => parseSystemItems('gmem-linux:mode')), 'run.bad-item');
+});
+
+test('precedence: defaults < preset < bare --set < <preset>.--set < item parameters', () => {
+  const [a, b] = normalize(
+    { systems: ['gmem-linux', 'gmem-paper:victim=lru'], profile: 'a100-pcie4', set: ['victim=fifo', 'gmem-paper.unitBytes=64KiB', 'gmem-paper.victim=fifo', 'chargePageTables=false'] },
+    facts,
+  );
+  assert.equal(a!.params.victim, 'fifo');
+  assert.equal(a!.params.unitBytes, 2 * MiB);
+  assert.equal(b!.params.victim, 'lru');
+  assert.equal(b!.params.unitBytes, 64 * KiB);
+  assert.equal(b!.params.chargePageTables, false);
+  assert.equal(b!.system, 'gmem-paper:victim=lru');
+});
+
+test('gmem-paper defaults to x97-sim; other presets need --profile', () => {
+  assert.equal(normalize({ system: 'gmem-paper' }, facts)[0]!.platform.id, 'x97-sim');
+  assert.equal(normalize({ system: 'gmem-paper', profile: 'h100-pcie5' }, facts)[0]!.platform.id, 'h100-pcie5');
+  assert.equal(code(() => normalize({ system: 'gmem-linux' }, facts)), 'run.no-profile');
+});
+
+test('--oversub sets capacity to floor(footprint / X) rounded down to 2 MiB and is exclusive with a capacity override', () => {
+  const [r] = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 1.5 }, facts);
+  assert.equal(r!.capacityBytes, 66 * MiB); // 100 / 1.5 = 66.67 MiB
+  assert.equal(r!.platform.device.memory.capacityBytes, 66 * MiB);
+  assert.equal(r!.oversub, 1.5);
+  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 2, set: { 'device.memory.capacityBytes': '1GiB' } }, facts)), 'run.oversub-with-capacity');
+  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 2 }, { ...facts, footprintBytes: 0 })), 'run.oversub-no-footprint');
+  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 0 }, facts)), 'run.bad-number');
+});
+
+test('bad keys and values are errors naming the key and the valid ones', () => {
+  const base = { system: 'gmem-linux', profile: 'a100-pcie4' };
+  assert.equal(code(() => normalize({ ...base, set: ['nosuch=1'] }, facts)), 'run.set-matches-nothing');
+  assert.equal(code(() => normalize({ ...base, set: ['gmem-paper.victim=lru'] }, facts)), 'run.set-preset-not-selected');
+  assert.equal(code(() => normalize({ ...base, system: 'gmem-linux:nosuch=1' }, facts)), 'run.unknown-param');
+  assert.equal(code(() => normalize({ ...base, set: ['victim=mru'] }, facts)), 'run.bad-param-value');
+  assert.equal(code(() => normalize({ ...base, set: ['unitBytes=3KiB'] }, facts)), 'run.invalid-params');
+  assert.equal(code(() => normalize({ ...base, set: ['chargePageTables=yes'] }, facts)), 'run.bad-param-value');
+  assert.equal(code(() => normalize({ ...base, set: ['device.memory.capacity=1'] }, facts)), 'profiles.unknown-key');
+  assert.equal(code(() => normalize({ ...base, system: 'uvm-ish' }, facts)), 'run.unknown-system');
+  assert.equal(code(() => normalize({ ...base, seed: -1 }, facts)), 'run.bad-number');
+  try {
+    normalize({ ...base, set: ['nosuch=1'] }, facts);
+  } catch (e) {
+    assert.match((e as Error).message, /nosuch.*valid keys: .*victim/);
+  }
+});
+
+test('specHash covers the resolved run (params, platform, seed, trace) but not the trace name or debug', () => {
+  const h = (spec: object, f = facts) => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', ...spec }, f)[0]!.specHash;
+  assert.equal(h({}), h({ debug: true }));
+  assert.equal(h({}), h({}, { ...facts, name: 'other.csv' }));
+  assert.notEqual(h({}), h({ seed: 1 }));
+  assert.notEqual(h({}), h({ set: ['victim=fifo'] }));
+  assert.notEqual(h({}), h({ set: ['link.latencyNs=1us'] }));
+  assert.notEqual(h({}), h({}, { ...facts, digest: 'e' }));
+});

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IntervalSet } from '../../src/trace/interval-set';
+import { Rng } from '../../src/sim/rng';
+
+test('add merges overlapping and adjacent ranges; remove splits', () => {
+  const s = new IntervalSet();
+  s.add(10, 20);
+  s.add(30, 40);
+  s.add(20, 25); // adjacent to the first
+  assert.deepEqual(s.toArray(), [[10, 25], [30, 40]]);
+  s.add(24, 31);
+  assert.deepEqual(s.toArray(), [[10, 40]]);
+  s.remove(15, 18);
+  assert.deepEqual(s.toArray(), [[10, 15], [18, 40]]);
+  assert.equal(s.overlapBytes(0, 100), 27);
+  assert.equal(s.covers(18, 40), true);
+  assert.equal(s.covers(14, 19), false);
+  s.remove(0, 100);
+  assert.equal(s.size, 0);
+});
+
+test('matches a byte-set reference model on random operations', () => {
+  const rng = new Rng(7);
+  const s = new IntervalSet();
+  const ref = new Uint8Array(1024);
+  for (let k = 0; k < 3000; k++) {
+    const a = rng.int(500);
+    const b = a + 1 + rng.int(12);
+    if (rng.next() < 0.55) {
+      s.add(a, b);
+      ref.fill(1, a, b);
+    } else {
+      s.remove(a, b);
+      ref.fill(0, a, b);
+    }
+    const qa = rng.int(500);
+    const qb = qa + 1 + rng.int(20);
+    let n = 0;
+    for (let i = qa; i < qb; i++) n += ref[i]!;
+    assert.equal(s.overlapBytes(qa, qb), n);
+    assert.equal(s.covers(qa, qb), n === qb - qa);
+  }
+  let total = 0;
+  for (const x of ref) total += x;
+  assert.equal(s.coveredBytes(), total);
+  const arr = s.toArray();
+  for (let i = 1; i < arr.length; i++) assert.ok(arr[i]![0] > arr[i - 1]![1], 'disjoint and not adjacent');
+});

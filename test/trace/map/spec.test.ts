@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GmemlabError } from '../../../src/log/diagnostic';
+import { mapMessages } from '../../../src/log/messages/trace';
+import { loadMapSpec } from '../../../src/trace/map/spec';
+
+const dir = mkdtempSync(join(tmpdir(), 'gmemlab-mapspec-'));
+const bad = (spec: string, field?: string) => () =>
+  assert.throws(() => loadMapSpec(spec), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badSpec.code, e.message);
+    if (field) assert.equal(e.diagnostic.field, field);
+    return true;
+  });
+
+test('a spec loads from inline JSON or a file; string rules mean "from"', () => {
+  const s = loadMapSpec('{"columns":{"t_ns":"time","op":{"const":"marker"},"label":"what"}}');
+  assert.deepEqual(s.columns.map((c) => [c.column, c.rule]), [['t_ns', { from: 'time' }], ['op', { const: 'marker' }], ['label', { from: 'what' }]]);
+  assert.equal(s.comments, '#');
+  const p = join(dir, 'm.json');
+  writeFileSync(p, '{"columns":{"t_ns":"t","op":"o"},"delimiter":";"}');
+  assert.equal(loadMapSpec(p).delimiter, ';');
+});
+
+test('bad JSON names the parser error', () => {
+  assert.throws(() => loadMapSpec('{"columns": }'), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.badJson.code);
+});
+
+test('spec mistakes are map.bad-spec naming the key', () => {
+  bad('{"columns":{"t_ns":"t"}}', 'columns.op')();
+  bad('{"columns":{"t_ns":"t","op":"o","size":"s"}}', 'columns.size')();
+  bad('{"columns":{"t_ns":{"from":"t","unit":"KiB"},"op":"o"}}', 'columns.t_ns.unit')();
+  bad('{"columns":{"t_ns":"t","op":"o","bytes":{"from":"s","unit":"furlong"}}}', 'columns.bytes.unit')();
+  bad('{"columns":{"t_ns":"t","op":"o","va":{"from":"p","unit":"page"}}}', 'columns.va.pageBytes')();
+  bad('{"columns":{"t_ns":{"from":"t","const":1},"op":"o"}}', 'columns.t_ns')();
+  bad('{"columns":{"t_ns":"t","op":{"from":"o","replace":[["(","x"]]}}}', 'columns.op.replace')();
+  bad('{"columns":{"t_ns":"t","op":"o"},"delimiter":";;"}', 'delimiter')();
+  bad('{"columns":{"t_ns":"t","op":{"from":"o","colour":"red"}}}', 'columns.op.colour')();
+  bad(join(dir, 'missing.json'))();
+});

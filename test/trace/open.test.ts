@@ -1,0 +1,151 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GmemlabError } from '../../src/log/diagnostic';
+import { arrowMessages, csvMessages, importMessages } from '../../src/log/messages/trace';
+import { batchesToEvents, type EventBatch } from '../../src/trace/batch';
+import { readArrowInfo } from '../../src/trace/arrow/read';
+import { digestBatches } from '../../src/trace/digest';
+import { openTrace } from '../../src/trace/open';
+import { collectBatches } from '../../src/trace/trace';
+import { HEADER } from './canonical-csv/helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'gmemlab-open-'));
+const cacheDir = join(dir, 'cache');
+const cache = { dir: cacheDir, minBytes: 0 };
+
+/** A canonical CSV of `rows` access rows (several batches when rows > 65,536) plus a few bad rows. */
+function bigCsv(name: string, rows: number, bad = 0): string {
+  const parts = ['# workload=test\n', HEADER, '0,alloc,cpu,0x7f0000000000,1073741824,,,,managed,buf,,,,,\n'];
+  for (let i = 1; i <= rows; i++) parts.push(`${i},access,dev0,0x${(0x7f0000000000 + (i % 4096) * 4096).toString(16)},4096,${i % 3 ? 'r' : 'w'},,,,,,,,,\n`);
+  for (let i = 0; i < bad; i++) parts.push(`${rows + 1},access,dev0,0x1000,0,r,,,,,,,,,\n`);
+  const p = join(dir, name);
+  writeFileSync(p, parts.join(''));
+  return p;
+}
+
+async function events(t: { read(): AsyncIterable<EventBatch> }): Promise<EventBatch[]> {
+  const out: EventBatch[] = [];
+  for await (const b of t.read()) out.push(b);
+  return out;
+}
+
+test('auto-detection names the format, importer and the source SHA-256', async () => {
+  const p = bigCsv('small.csv', 10);
+  const t = await openTrace(p, { cache: false });
+  assert.equal(t.format, 'csv');
+  assert.equal(t.importer, 'csv@1');
+  assert.equal(t.source.sha256, createHash('sha256').update(readFileSync(p)).digest('hex'));
+  assert.equal(t.cacheFile, null);
+});
+
+test('the first full read writes the Arrow cache; the next reads load the same events, metadata and warnings from it', async () => {
+  const p = bigCsv('big.csv', 150_000, 3);
+  const t = await openTrace(p, { cache, strict: false });
+  assert.equal(t.isCached(), false);
+  const r1 = t.read();
+  const b1: EventBatch[] = [];
+  for await (const b of r1) b1.push(b);
+  assert.ok(b1.length >= 3);
+  assert.equal(t.isCached(), true);
+  assert.equal(readArrowInfo(t.cacheFile!).digest, digestBatches(b1));
+  const r2 = t.read();
+  const b2: EventBatch[] = [];
+  for await (const b of r2) b2.push(b);
+  assert.equal(digestBatches(b2), digestBatches(b1));
+  assert.deepEqual(r2.meta, r1.meta);
+  assert.deepEqual(r2.log.countsByCode(), { [csvMessages.zeroSize.code]: 3 });
+  assert.deepEqual(r2.log.countsByCode(), r1.log.countsByCode());
+  // a new process opening the same unchanged file finds the cache too
+  const again = await openTrace(p, { cache, strict: false });
+  assert.equal(again.cacheFile, t.cacheFile);
+  assert.equal(again.isCached(), true);
+  // strict mode is a different import: its own cache entry
+  const strict = await openTrace(p, { cache, strict: true });
+  assert.notEqual(strict.cacheFile, t.cacheFile);
+});
+
+test('no cache entry is left by an abandoned pass or a failing strict import', async () => {
+  const p = bigCsv('abandon.csv', 150_000, 1);
+  const t = await openTrace(p, { cache, strict: false });
+  for await (const b of t.read()) {
+    void b;
+    break;
+  }
+  assert.equal(t.isCached(), false);
+  const s = await openTrace(p, { cache, strict: true });
+  await assert.rejects(collectBatches(s), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === csvMessages.zeroSize.code);
+  assert.equal(s.isCached(), false);
+  assert.deepEqual(readdirSync(join(cacheDir, 'traces')).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a changed source gets a new cache key; an unchanged one keeps it', async () => {
+  const p = bigCsv('change.csv', 100);
+  const a = await openTrace(p, { cache });
+  writeFileSync(p, readFileSync(p, 'utf8').replace('# workload=test', '# workload=changed'));
+  const b = await openTrace(p, { cache });
+  assert.notEqual(b.cacheFile, a.cacheFile);
+  assert.notEqual(b.source.sha256, a.source.sha256);
+});
+
+test('a cache entry damaged in the middle is detected before use, rebuilt from the source, and the pass is seamless', async () => {
+  const p = bigCsv('damage.csv', 150_000);
+  const t = await openTrace(p, { cache });
+  const good = await events(t);
+  const info = readArrowInfo(t.cacheFile!);
+  const rec = info.blocks.filter((b) => b.kind === 'record');
+  const bytes = readFileSync(t.cacheFile!);
+  bytes[rec[1]!.offset + 1000]! ^= 0xff;
+  writeFileSync(t.cacheFile!, bytes);
+  const r = t.read();
+  const got: EventBatch[] = [];
+  for await (const b of r) got.push(b);
+  assert.equal(digestBatches(got), digestBatches(good));
+  assert.deepEqual(batchesToEvents(got).slice(65530, 65540), batchesToEvents(good).slice(65530, 65540));
+  assert.equal(r.log.count(arrowMessages.cacheRebuilt.code), 1);
+  assert.equal(readArrowInfo(t.cacheFile!).digest, digestBatches(good), 'the rebuilt entry is valid');
+  const again = t.read();
+  for await (const b of again) void b;
+  assert.equal(again.log.count(arrowMessages.cacheRebuilt.code), 0);
+});
+
+test('a cache entry with a damaged footer is rebuilt too', async () => {
+  const p = bigCsv('footer.csv', 100);
+  const t = await openTrace(p, { cache });
+  const good = await events(t);
+  const bytes = readFileSync(t.cacheFile!);
+  writeFileSync(t.cacheFile!, bytes.subarray(0, bytes.length - 40));
+  const r = t.read();
+  const got: EventBatch[] = [];
+  for await (const b of r) got.push(b);
+  assert.equal(digestBatches(got), digestBatches(good));
+  assert.equal(r.log.count(arrowMessages.cacheRebuilt.code), 1);
+});
+
+test('an Arrow file written by import is itself an openable trace (auto-detected, no cache)', async () => {
+  const p = bigCsv('src.csv', 200, 2);
+  const t = await openTrace(p, { cache: false, strict: false });
+  const { ArrowTraceWriter } = await import('../../src/trace/arrow/write');
+  const out = join(dir, 'src.arrow');
+  const w = ArrowTraceWriter.open(out);
+  const r = t.read();
+  for await (const b of r) await w.write(b);
+  await w.finish(r.meta, r.log);
+  const a = await openTrace(out, { cache });
+  assert.equal(a.format, 'arrow');
+  assert.equal(a.cacheFile, null);
+  const ra = a.read();
+  const batches: EventBatch[] = [];
+  for await (const b of ra) batches.push(b);
+  assert.equal(digestBatches(batches), digestBatches(await events(t)));
+  assert.deepEqual(ra.meta, { workload: 'test' });
+  assert.deepEqual(ra.log.countsByCode(), { [csvMessages.zeroSize.code]: 2 });
+});
+
+test('--map implies csv and is refused with another --from', async () => {
+  await assert.rejects(openTrace(bigCsv('m.csv', 3), { map: '{"columns":{"t_ns":"t_ns","op":"op"}}', from: 'arrow', cache: false }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === importMessages.mapNeedsCsv.code);
+  assert.ok(!existsSync(join(dir, 'nothing')));
+});
