@@ -127,7 +127,9 @@ export function normalizeTrace(t: TraceSpec, baseDir: string): { ref: TraceRef; 
   if (typeof t === 'string') return { ref: { kind: 'file', path: absolute(t, baseDir) }, label: t };
   if (isTrace(t)) return { ref: { kind: 'memory', trace: t }, label: t.name };
   if ('file' in t) {
-    const ref: TraceRef = { kind: 'file', path: absolute(t.file, baseDir), ...(t.from ? { from: t.from } : {}), ...(t.map ? { map: t.map } : {}), ...(t.lenient ? { lenient: true } : {}) };
+    // a map spec is inline JSON or a file path; a path is relative to the sweep file like the trace
+    const map = t.map === undefined ? undefined : t.map.trim().startsWith('{') ? t.map : absolute(t.map, baseDir);
+    const ref: TraceRef = { kind: 'file', path: absolute(t.file, baseDir), ...(t.from ? { from: t.from } : {}), ...(map ? { map } : {}), ...(t.lenient ? { lenient: true } : {}) };
     return { ref, label: t.name ?? t.file };
   }
   const seed = t.seed ?? 0;

@@ -93,3 +93,13 @@ test('bad input fails before any run and writes nothing', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a committed trace file and the generator that wrote it resolve to the same run, which runs once', async () => {
+  const { PROJECT_ROOT } = await import('../../../src/version');
+  const out = await sweep({ traces: ['traces/rodinia-bfs.csv.gz', { workload: 'rodinia-bfs' }], systems: ['gmem-linux'], profiles: ['a100-pcie4'], oversub: [2] }, { workers: 2, baseDir: PROJECT_ROOT });
+  assert.equal(out.points.length, 2);
+  assert.equal(out.duplicates, 1);
+  assert.equal(out.simulated, 1);
+  assert.equal(out.table.numRows(), 1);
+  assert.equal(out.table.get('trace', 0), 'traces/rodinia-bfs.csv.gz');
+});
