@@ -5,6 +5,8 @@ import { flattenRun } from './flatten';
 import type { PreparedRun, SweepBackend, SweepRunResult } from './sweep/backend';
 import { expandSweep, type SweepPoint } from './sweep/expand';
 import { startPool, type TaskPool } from './sweep/pool';
+import { progress } from '../progress';
+import { inKernel } from '../workbench/kernel-display';
 import { clearTraceCache } from './sweep/trace-cache';
 import { readResultRows, resultsFormatOf, ResultRows } from './sweep/results-file';
 import { checkSweepSpec, loadSweepSpec, type SweepSpec } from './sweep/spec';
@@ -41,6 +43,11 @@ export interface SweepOptions {
   /** Stop the sweep (SIGINT): running runs are abandoned; `sweep` resolves with `interrupted: true`. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: SweepProgress) => void;
+  /**
+   * Show a progress bar (src/progress.ts: updated in place in a notebook, on stderr in a terminal). Default:
+   * on inside a notebook kernel, off elsewhere (the CLI draws its own).
+   */
+  readonly progress?: boolean;
   /** The simulator behind the sweep (default: gmemlab's `run()`); tests and notebooks may pass their own. */
   readonly backend?: SweepBackend;
 }
@@ -95,13 +102,14 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
   // worker threads boot (≈ 1–2 s each) while this thread resolves the points
   const pool = startPool(Math.min(workers, points.length), backend.module, backend.runTask);
   try {
-    return await runPrepared(points, await backend.prepare(points, { signal: opts.signal, workers }), existing, pool, opts, t0);
+    const label = `sweep ${checked.name ?? (fromFile ? spec : `of ${points.length} points`)}`;
+    return await runPrepared(points, await backend.prepare(points, { signal: opts.signal, workers }), existing, pool, opts, t0, label);
   } finally {
     await pool.close();
   }
 }
 
-async function runPrepared(points: readonly SweepPoint[], prepared: readonly PreparedRun[], existing: ResultRows, pool: TaskPool, opts: SweepOptions, t0: number): Promise<SweepOutcome> {
+async function runPrepared(points: readonly SweepPoint[], prepared: readonly PreparedRun[], existing: ResultRows, pool: TaskPool, opts: SweepOptions, t0: number, label: string): Promise<SweepOutcome> {
 
   // distinct runs in point order; the first point of each hash represents it
   const firstOf = new Map<string, PreparedRun>();
@@ -126,7 +134,10 @@ async function runPrepared(points: readonly SweepPoint[], prepared: readonly Pre
 
   const running = new Map<number, number>(); // todo index → events done
   let done = 0;
+  const showBar = opts.progress ?? inKernel();
+  const bar = showBar && todo.length > 0 ? progress(todo.length, `${label}: runs`) : undefined;
   const report = (finished?: SweepPoint, finishedWallMs?: number): void => {
+    if (finished) bar?.tick();
     if (!opts.onProgress) return;
     let eventsRunning = 0;
     for (const n of running.values()) eventsRunning += n;
@@ -160,6 +171,8 @@ async function runPrepared(points: readonly SweepPoint[], prepared: readonly Pre
   } catch (e) {
     if (!(opts.signal?.aborted && e === opts.signal.reason)) throw e;
     interrupted = true;
+  } finally {
+    bar?.done();
   }
   const rows = compose();
   if (opts.output && !interrupted) rows.write(opts.output);
