@@ -51,3 +51,4 @@ export type { SweepSpec, SweepOptions, SweepOutcome, SweepProgress, SweepPoint, 
 export type { MigrationSizes, MigrationSizeBucket } from './sim/migration-sizes';
 export * from './analysis/charts/index';
 export { formatCount, formatRatio, formatValue, unitOfColumn } from './analysis/format';
+export { progress, type Progress, type ProgressOptions } from './progress';

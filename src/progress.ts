@@ -15,7 +15,7 @@ import { kernelDisplayWriter, type DisplayWriter } from './workbench/kernel-disp
  *   plus a text fallback. Nothing goes to stderr (notebook runs treat stderr as failure) or stdout.
  * - in a terminal (stderr is a TTY): a bar on stderr redrawn in place, ending with a newline.
  * - otherwise (CI logs, pipes): one plain line on stderr at `done()`, plus one every 30 s for long work.
- * `GMEMLAB_PROGRESS=off` (or `0`) disables it; `tty`, `line` or `notebook` forces a mode.
+ * `GMEMLAB_PROGRESS=off` (or `0`) disables it; `tty` or `line` forces that mode outside a kernel.
  *
  * Cost: `tick` is an add and a compare; the clock is read only every ~0.5 % of `total` (or every 1024 ticks
  * when the total is unknown), and drawing is throttled by time. A disabled progress is a shared no-op.
@@ -43,11 +43,18 @@ export interface ProgressSink {
   draw(state: ProgressState, final: boolean): void;
 }
 
+/** Where progress is drawn: notebook output, terminal bar, plain log lines, or nowhere. */
 export type ProgressMode = 'notebook' | 'tty' | 'line' | 'off';
 
+/** Options of `progress()`. */
 export interface ProgressOptions {
   /** Draw here instead of the automatic choice (tests, custom UIs). */
   readonly sink?: ProgressSink;
+  /**
+   * A CLI command's output channels (`CommandIO`): outside a kernel, draw on `io.stderr`, as a bar when
+   * `io.isTTY`, else as plain lines. Default: the process's stderr.
+   */
+  readonly io?: { stderr(text: string): void; readonly isTTY: boolean };
   /** Force a mode (default: env `GMEMLAB_PROGRESS`, else automatic). */
   readonly mode?: ProgressMode;
 }
@@ -58,8 +65,10 @@ const NOOP: Progress = { tick() {}, done() {} };
 export function progressMode(env: NodeJS.ProcessEnv = process.env): ProgressMode {
   const forced = env.GMEMLAB_PROGRESS;
   if (forced === 'off' || forced === '0') return 'off';
-  if (forced === 'tty' || forced === 'line' || forced === 'notebook') return forced;
+  // In a kernel only the notebook form is allowed: stderr output there fails the notebook run, and the
+  // variable may have been inherited from whatever started Jupyter.
   if (kernelDisplayWriter()) return 'notebook';
+  if (forced === 'tty' || forced === 'line') return forced;
   return process.stderr.isTTY ? 'tty' : 'line';
 }
 
@@ -69,7 +78,10 @@ export function progress(total: number, label: string, opts: ProgressOptions = {
   if (!sink) {
     const mode = opts.mode ?? progressMode();
     if (mode === 'off') return NOOP;
-    sink = mode === 'notebook' ? notebookSink() : mode === 'tty' ? ttySink(process.stderr) : lineSink((s) => process.stderr.write(s));
+    const io = opts.io;
+    const m = io && mode !== 'notebook' && opts.mode === undefined && process.env.GMEMLAB_PROGRESS === undefined ? (io.isTTY ? 'tty' : 'line') : mode;
+    const write = io ? (s: string) => io.stderr(s) : (s: string) => void process.stderr.write(s);
+    sink = m === 'notebook' ? notebookSink() : m === 'tty' ? ttySink({ write, columns: process.stderr.columns }) : lineSink(write);
     if (!sink) return NOOP;
   }
   return new Tracker(Number.isFinite(total) && total > 0 ? total : 0, label, sink);

@@ -56,3 +56,12 @@ export async function show(spec: TopLevelSpec, opts: ShowOptions = {}): Promise<
   const dir = opts.figuresDir ?? process.env.GMEMLAB_FIGURES_DIR ?? (write ? undefined : join(PROJECT_ROOT, 'out', 'figures'));
   if (dir !== undefined) saveChart(chart, dir, `${opts.prefix ?? defaultPrefix()}-${opts.name ?? `fig${n}`}`);
 }
+
+/**
+ * True when notebooks should run at full scale: `npm start -- --full` sets `GMEMLAB_FULL=1` for the kernels.
+ * Notebooks default to scaled-down inputs so `npm start` and `npm test` stay fast; use this to choose
+ * the larger input, e.g. `const rows = fullScale() ? 50_000_000 : 1_000_000`.
+ */
+export function fullScale(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.GMEMLAB_FULL === '1' || env.GMEMLAB_FULL === 'true';
+}

@@ -31,6 +31,7 @@ export const DEFAULT_PNG_SCALE = 2;
 /** Default size limit (UTF-8 bytes) above which the SVG is left out of a display bundle. */
 export const DEFAULT_MAX_SVG_BYTES = 200_000;
 
+/** Options of `renderChart`. */
 export interface RenderOptions {
   /** PNG device pixels per CSS pixel (default `DEFAULT_PNG_SCALE`). */
   readonly scale?: number;

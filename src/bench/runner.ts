@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../log/diagnostic';
 import { benchMessages } from '../log/messages/bench';
 import { PROJECT_ROOT } from '../version';
 import { runProcess } from '../workbench/run-process';
-import type { ChildReport } from './child';
+import { loadBenchmark, type ChildReport } from './child';
 import { machineInfo, type MachineInfo } from './machine';
 import type { BenchRow } from './types';
 
@@ -150,6 +150,7 @@ export function mergeBenchCsv(previousCsv: string | undefined, ran: readonly str
   return Papa.unparse([...kept, ...records], { columns: [...BENCH_CSV_COLUMNS], newline: '\n' }) + '\n';
 }
 
+/** Output channels of the runner (tests capture them). */
 export interface BenchIO {
   stdout(s: string): void;
   stderr(s: string): void;
@@ -170,6 +171,17 @@ function parseBenchArgs(argv: readonly string[]) {
   }
 }
 
+/** What to run (the parsed command line of `npm run bench` / `gmemlab bench`). */
+export interface BenchSuiteOptions {
+  /** Benchmark names; empty: all. */
+  readonly names: readonly string[];
+  readonly quick: boolean;
+  /** Only list the benchmarks. */
+  readonly list?: boolean;
+  /** CSV target (default out/bench.csv, or out/bench-quick.csv when quick). */
+  readonly out?: string;
+}
+
 /** The runner's command line; returns the exit code (0 ok, 1 a benchmark failed, 2 bad arguments). */
 export async function benchMain(argv: readonly string[], io: BenchIO = processIO, root: string = PROJECT_ROOT): Promise<number> {
   const args = parseBenchArgs(argv);
@@ -181,33 +193,36 @@ export async function benchMain(argv: readonly string[], io: BenchIO = processIO
     io.stdout(BENCH_USAGE);
     return 0;
   }
+  const v = args.values;
+  return runBenchSuite({ names: args.positionals, quick: Boolean(v.quick), list: Boolean(v.list), ...(v.out !== undefined ? { out: v.out } : {}) }, io, root);
+}
+
+/** Run (or list) benchmarks, print the table, write the CSV; returns the exit code. */
+export async function runBenchSuite(o: BenchSuiteOptions, io: BenchIO = processIO, root: string = PROJECT_ROOT): Promise<number> {
   const all = discoverBenchmarks(root);
-  if (args.values.list) {
-    const { loadBenchmark } = await import('./child');
+  if (o.list) {
     io.stdout(formatTable(['name', 'summary'], all.map((f) => [f.name, loadBenchmark(f.path).summary])));
     return 0;
   }
-  const unknown = args.positionals.find((n) => !all.some((f) => f.name === n));
+  const unknown = o.names.find((n) => !all.some((f) => f.name === n));
   if (unknown !== undefined) {
     io.stderr(`${formatDiagnostic(benchMessages.unknownBenchmark({}, unknown, all.map((f) => f.name)))}\n`);
     return 2;
   }
-  const names = args.positionals;
-  const selected = names.length ? all.filter((f) => names.includes(f.name)) : all;
-  const quick = Boolean(args.values.quick);
+  const selected = o.names.length ? all.filter((f) => o.names.includes(f.name)) : all;
   const results: BenchResult[] = [];
   for (const f of selected) {
-    io.stderr(`bench ${f.name}${quick ? ' (quick)' : ''}…\n`);
-    const r = await runBenchmark(f, { quick, root });
-    if (r.rows.length === 0 && !r.error) io.stderr(`  [${f.name}] no rows${quick ? ' (skipped in quick mode)' : ''}\n`);
+    io.stderr(`bench ${f.name}${o.quick ? ' (quick)' : ''}…\n`);
+    const r = await runBenchmark(f, { quick: o.quick, root });
+    if (r.rows.length === 0 && !r.error) io.stderr(`  [${f.name}] no rows${o.quick ? ' (skipped in quick mode)' : ''}\n`);
     results.push(r);
   }
   io.stdout(`\n${benchTable(results)}`);
-  const target = args.values.out ?? join(root, 'out', quick ? 'bench-quick.csv' : 'bench.csv');
+  const target = o.out ?? join(root, 'out', o.quick ? 'bench-quick.csv' : 'bench.csv');
   mkdirSync(dirname(target), { recursive: true });
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
   const m = machineInfo(root);
-  writeFileAtomic(target, mergeBenchCsv(previous, selected.map((f) => f.name), benchRecords(results, m, quick)));
+  writeFileAtomic(target, mergeBenchCsv(previous, selected.map((f) => f.name), benchRecords(results, m, o.quick)));
   io.stdout(`\n${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}, ${m.os}, commit ${m.commit || '?'}\nwrote ${displayPath(target)}\n`);
   const failed = results.filter((r) => r.error);
   for (const r of failed) io.stderr(`${formatDiagnostic(benchMessages.failed({}, r.name, r.error!))}\n`);

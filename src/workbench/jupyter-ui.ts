@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../version';
 import { ensureKernel } from './kernel';
 import { JUPYTER } from './notebook-runner';
-import { ensureToolDirs, toolEnv } from './tool-env';
+import { ensureToolDirs, toolEnv, toolPaths } from './tool-env';
 
 /**
  * `npm run notebook`: Debian's classic Jupyter Notebook UI with the project-local tslab kernel, listening on
@@ -19,6 +19,7 @@ kernel and prints the address to open, including the access token. Stop it with 
 The token is random per start unless JUPYTER_TOKEN is set.
 `;
 
+/** How to start the notebook server. */
 export interface NotebookServerOptions {
   readonly port: number;
   readonly root: string;
@@ -36,6 +37,8 @@ export function notebookServerArgs(o: NotebookServerOptions): string[] {
     '--NotebookApp.open_browser=False',
     `--NotebookApp.notebook_dir=${o.root}`,
     '--NotebookApp.default_url=/tree/notebooks',
+    // Checkpoints (the UI's autosave copies) go to the cache instead of .ipynb_checkpoints/ beside notebooks.
+    `--FileCheckpoints.checkpoint_dir=${toolPaths(o.root).checkpoints}`,
     ...(o.allowRoot ? ['--allow-root'] : []),
   ];
 }

@@ -43,4 +43,5 @@ export function ensureKernel(projectRoot: string, nodePath: string = process.exe
   return file;
 }
 
+/** Re-exported: the kernelspec name notebooks use. */
 export { KERNEL_NAME };

@@ -12,6 +12,7 @@
 /** Multi-line text as stored in notebooks: a string or a list of lines. */
 export type MultilineText = string | readonly string[];
 
+/** One cell output (nbformat 4). */
 export interface NotebookOutput {
   readonly output_type: 'stream' | 'display_data' | 'execute_result' | 'error' | 'update_display_data';
   readonly name?: string;
@@ -23,6 +24,7 @@ export interface NotebookOutput {
   readonly traceback?: readonly string[];
 }
 
+/** One cell (nbformat 4). */
 export interface NotebookCell {
   readonly cell_type: 'code' | 'markdown' | 'raw';
   readonly id?: string;
@@ -31,6 +33,7 @@ export interface NotebookCell {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
+/** A notebook document (nbformat 4). */
 export interface Notebook {
   readonly cells: readonly NotebookCell[];
   readonly metadata: Readonly<Record<string, unknown>>;

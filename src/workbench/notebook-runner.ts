@@ -30,6 +30,7 @@ export const HTML_DISPLAY_PRIORITY = [
   'text/html', 'application/pdf', 'text/latex', 'image/png', 'image/jpeg', 'image/svg+xml', 'text/markdown', 'text/plain',
 ] as const;
 
+/** Options of `runNotebook` / `runNotebooks`. */
 export interface NotebookRunOptions {
   readonly projectRoot: string;
   /** Executed copies and HTML exports (default `<root>/out/notebooks`). */
@@ -50,6 +51,7 @@ export interface NotebookRunOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** passed: every cell ran quietly; failed: a cell raised or wrote stderr; error: Jupyter itself failed. */
 export type NotebookStatus = 'passed' | 'failed' | 'error';
 
 /** The outcome of one notebook. */
@@ -110,7 +112,8 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
   ensureKernel(root);
   clearFigures(figuresDir, name);
 
-  const env = { ...toolEnv(root), ...opts.env, GMEMLAB_FIGURES_DIR: figuresDir, GMEMLAB_NOTEBOOK: name, NO_COLOR: '1', FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...toolEnv(root), ...opts.env, GMEMLAB_FIGURES_DIR: figuresDir, GMEMLAB_NOTEBOOK: name, NO_COLOR: '1', FORCE_COLOR: '0' };
+  delete env.GMEMLAB_PROGRESS; // a mode forced for a terminal must not reach the kernel (progress.ts)
   const r = await runProcess(
     jupyter,
     [
@@ -125,7 +128,13 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
     return { ...base, status: 'error', seconds: seconds(), figures: listFigures(figuresDir, name), failures: [], problems: [d], log: tail(r.stderr, 25) };
   }
   const text = r.stdout.toString('utf8');
-  const nb = parseNotebook(text, path);
+  let nb;
+  try {
+    nb = parseNotebook(text, path);
+  } catch (e) {
+    const d = notebookMessages.nbconvertFailed({ file: path }, `its output is not a notebook (${(e as Error).message})`);
+    return { ...base, status: 'error', seconds: seconds(), figures: listFigures(figuresDir, name), failures: [], problems: [d], log: tail(r.stderr, 25) };
+  }
   const executedPath = join(outDir, `${name}.ipynb`);
   writeFileAtomic(executedPath, text);
   const failures = findFailures(nb);
@@ -163,7 +172,7 @@ export function listNotebooks(dir: string): string[] {
 
 /**
  * Pick notebooks by name: each filter selects notebooks whose file name contains it. No filters: all.
- * Throws a `notebook.none-selected` diagnostic (via the returned `error`) when a filter matches nothing.
+ * A filter that matches nothing gives a `notebook.none-selected` diagnostic in `error` (and nothing selected).
  */
 export function selectNotebooks(all: readonly string[], filters: readonly string[]): { selected: string[]; error?: Diagnostic } {
   if (filters.length === 0) return { selected: [...all] };

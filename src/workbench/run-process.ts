@@ -11,6 +11,7 @@ export interface ProcessResult {
   readonly ms: number;
 }
 
+/** Options of `runProcess`. */
 export interface RunProcessOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;

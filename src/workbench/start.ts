@@ -15,11 +15,12 @@ import { listNotebooks, runNotebooks, selectNotebooks, failureReport, type Noteb
  * by the runner.)
  */
 
-export const START_USAGE = `Usage: npm start [-- [<name>|<file.ipynb>]… [--out-dir <dir>] [--no-html]]
+export const START_USAGE = `Usage: npm start [-- [<name>|<file.ipynb>]… [--out-dir <dir>] [--no-html] [--full]]
 
 Executes the notebooks in notebooks/ (all of them, those whose file name contains one of <name>, or the
 given .ipynb files), writing executed copies and HTML exports to <dir>/notebooks/ and figures to
-<dir>/figures/ (<dir> defaults to out).
+<dir>/figures/ (<dir> defaults to out). --full sets GMEMLAB_FULL=1 for the notebooks: full-scale inputs
+instead of the small defaults (see fullScale() in src/analysis/notebook.ts).
 Exit code 0 when every cell ran without error and without stderr output, 1 otherwise, 2 for bad arguments.
 `;
 
@@ -31,6 +32,7 @@ export function summaryTable(runs: readonly NotebookRun[]): string {
   );
 }
 
+/** Output channels of `npm start` (tests capture them). */
 export interface StartIO {
   stdout(s: string): void;
   stderr(s: string): void;
@@ -42,7 +44,7 @@ const processIO: StartIO = { stdout: (s) => void process.stdout.write(s), stderr
 export async function startMain(argv: readonly string[], io: StartIO = processIO, root: string = PROJECT_ROOT): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: [...argv], options: { 'no-html': { type: 'boolean' }, 'out-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    args = parseArgs({ args: [...argv], options: { 'no-html': { type: 'boolean' }, 'out-dir': { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
     io.stderr(`argument: ${(e as Error).message}\n${START_USAGE}`);
     return 2;
@@ -73,7 +75,7 @@ export async function startMain(argv: readonly string[], io: StartIO = processIO
   const outDir = join(outBase, 'notebooks');
   const figuresDir = join(outBase, 'figures');
   io.stderr(`gmemlab: executing ${selected.length} notebook${selected.length === 1 ? '' : 's'} with the tslab kernel\n`);
-  const runs = await runNotebooks(selected, { projectRoot: root, outDir, figuresDir, html: !args.values['no-html'] }, (r) => {
+  const runs = await runNotebooks(selected, { projectRoot: root, outDir, figuresDir, html: !args.values['no-html'], env: { GMEMLAB_FULL: args.values.full ? '1' : '0' } }, (r) => {
     io.stderr(`  ${r.name}.ipynb: ${r.status} in ${r.seconds.toFixed(1)} s\n`);
   });
   io.stdout(`\n${summaryTable(runs)}`);

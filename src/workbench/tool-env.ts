@@ -25,6 +25,8 @@ export interface ToolPaths {
   readonly matplotlib: string;
   /** Chromium's profile (`--user-data-dir`). */
   readonly chromiumProfile: string;
+  /** Jupyter UI checkpoints (instead of `.ipynb_checkpoints/` beside each notebook). */
+  readonly checkpoints: string;
 }
 
 /** Name of the project-local Jupyter kernel (kernelspec folder name, notebooks' `kernelspec.name`). */
@@ -48,6 +50,7 @@ export function toolPaths(projectRoot: string): ToolPaths {
     xdgState: join(cache, 'xdg', 'state'),
     matplotlib: join(cache, 'matplotlib'),
     chromiumProfile: join(cache, 'chromium-profile'),
+    checkpoints: join(cache, 'jupyter', 'checkpoints'),
   };
 }
 

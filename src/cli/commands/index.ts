@@ -7,6 +7,7 @@ import { sweepCommand } from './sweep';
 import { systemsCommand } from './systems';
 import { generateCommand } from './generate';
 import { workloadsCommand } from './workloads';
+import { benchCommand } from './bench';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
@@ -21,4 +22,5 @@ export const commands: readonly Command[] = [
   generateCommand,
   workloadsCommand,
   sweepCommand,
+  benchCommand,
 ];
