@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fail, GmemlabError, type Location } from '../../log/diagnostic';
 import { ioMessages } from '../../log/messages/io';
 import { sweepMessages } from '../../log/messages/sweep';
-import { JsonSyntaxError, parseJsonWithPositions, type JsonPath } from '../../io/json-positions';
+import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from '../../io/json-positions';
 import type { ParamValue } from '../../systems/types';
 import type { Trace } from '../../trace/trace';
 
@@ -80,7 +80,7 @@ export function loadSweepSpec(path: string): SweepSpec {
 
 /** Parse and check sweep JSON text (`file` names it in errors). */
 export function parseSweepSpec(text: string, file = 'sweep.json'): SweepSpec {
-  let parsed;
+  let parsed: PositionedJson;
   try {
     parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
   } catch (e) {
