@@ -103,7 +103,14 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
   const pool = startPool(Math.min(workers, points.length), backend.module, backend.runTask);
   try {
     const label = `sweep ${checked.name ?? (fromFile ? spec : `of ${points.length} points`)}`;
-    return await runPrepared(points, await backend.prepare(points, { signal: opts.signal, workers }), existing, pool, opts, t0, label);
+    let prepared: PreparedRun[];
+    try {
+      prepared = await backend.prepare(points, { signal: opts.signal, workers });
+    } catch (e) {
+      if (opts.signal?.aborted && e === opts.signal.reason) return interruptedBeforeRuns(points, existing, opts, t0);
+      throw e;
+    }
+    return await runPrepared(points, prepared, existing, pool, opts, t0, label);
   } finally {
     await pool.close();
   }
@@ -190,6 +197,24 @@ async function runPrepared(points: readonly SweepPoint[], prepared: readonly Pre
     foreignRows: foreign.length,
     interrupted,
     pending: prepared.filter((p) => !haveHash.has(p.specHash)).map((p) => points[p.index]!),
+    wallMs: Date.now() - t0,
+    ...(opts.output ? { output: opts.output } : {}),
+  };
+}
+
+/** The outcome of a sweep interrupted while its points were being resolved: nothing ran, nothing was written. */
+function interruptedBeforeRuns(points: readonly SweepPoint[], existing: ResultRows, opts: SweepOptions, t0: number): SweepOutcome {
+  return {
+    points,
+    results: [],
+    table: new ResultRows().table(),
+    total: points.length,
+    resumed: 0,
+    simulated: 0,
+    duplicates: 0,
+    foreignRows: existing.size,
+    interrupted: true,
+    pending: points,
     wallMs: Date.now() - t0,
     ...(opts.output ? { output: opts.output } : {}),
   };

@@ -53,7 +53,7 @@ export const simBackend: SweepBackend = {
       const key = sourceKey(p.source, memoryIds);
       let scan = scans.get(key);
       if (!scan) {
-        scan = scanAndShare(p.source);
+        scan = scanAndShare(p.source, TRACE_CACHE_MAX_EVENTS, signal);
         scans.set(key, scan);
       }
       const { scan: s, shared } = await scan;

@@ -21,9 +21,10 @@ export interface ScannedTrace {
 
 /**
  * One pass over a trace: `scanTrace` (footprint, digest, agents) and, while it reads, a copy of the batches
- * into shared memory when the trace stays within `maxEvents` rows.
+ * into shared memory when the trace stays within `maxEvents` rows. With a `signal`, the pass yields to the
+ * event loop every ~50 ms and stops (throwing the signal's reason) once it is aborted.
  */
-export async function scanAndShare(ref: TraceRef, maxEvents = TRACE_CACHE_MAX_EVENTS): Promise<ScannedTrace> {
+export async function scanAndShare(ref: TraceRef, maxEvents = TRACE_CACHE_MAX_EVENTS, signal?: AbortSignal): Promise<ScannedTrace> {
   const source = await openSource(ref);
   let kept: EventBatch[] | undefined = [];
   let rows = 0;
@@ -41,7 +42,14 @@ export async function scanAndShare(ref: TraceRef, maxEvents = TRACE_CACHE_MAX_EV
         strings: r.strings,
         log: r.log,
         async *[Symbol.asyncIterator]() {
+          let yieldAt = Date.now() + 50;
           for await (const b of r) {
+            if (signal && Date.now() >= yieldAt) {
+              // generated traces never leave the microtask queue: let a SIGINT handler run, then stop if asked
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              if (signal.aborted) throw signal.reason;
+              yieldAt = Date.now() + 50;
+            }
             rows += b.length;
             if (kept && rows <= maxEvents) kept.push(b);
             else kept = undefined;

@@ -103,3 +103,20 @@ test('a committed trace file and the generator that wrote it resolve to the same
   assert.equal(out.table.numRows(), 1);
   assert.equal(out.table.get('trace', 0), 'traces/rodinia-bfs.csv.gz');
 });
+
+test('an interruption while the traces are being read stops the sweep before any run and writes nothing', async () => {
+  const dir = tmp();
+  try {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('SIGINT')), 150);
+    const t0 = Date.now();
+    const out = await sweep({ traces: [{ workload: 'synthetic-access', set: { events: 3_000_000 } }], systems: ['gmem-linux'], oversub: [2], profiles: ['a100-pcie4'] }, { signal: ac.signal, output: join(dir, 'r.csv') });
+    assert.equal(out.interrupted, true);
+    assert.equal(out.simulated, 0);
+    assert.equal(out.pending.length, 1);
+    assert.ok(Date.now() - t0 < 2500, `stopped promptly (${Date.now() - t0} ms)`);
+    assert.equal(existsSync(join(dir, 'r.csv')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
