@@ -4,6 +4,7 @@ import { requireColumns, rowsOf, tableFromRows, type FlatRow, type TableInput } 
 /** Statistics `aggregateRuns` can compute. `stdev` is the sample standard deviation (n − 1; null for n < 2). */
 export type Stat = 'count' | 'mean' | 'median' | 'min' | 'max' | 'stdev' | 'sum';
 
+/** Options of `aggregateRuns`. */
 export interface AggregateOptions {
   /** Grouping columns, e.g. `['system', 'oversub']` (groups appear in order of first occurrence). */
   readonly by: readonly string[];

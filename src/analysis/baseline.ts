@@ -14,6 +14,7 @@ type Row = Readonly<Record<string, unknown>>;
  */
 export type BaselineSelector = Readonly<Record<string, Cell>> | ((row: Row) => boolean) | 'lowest-oversub';
 
+/** Options of `ratioToBaseline`. */
 export interface BaselineOptions {
   /** Column compared, e.g. `simTimeNs`, `bytesH2D`. */
   readonly value: string;
@@ -57,6 +58,7 @@ export function ratioToBaseline(input: TableInput, opts: BaselineOptions): Colum
   return tableFromRows(out, names.includes(as) ? names : [...names, as]);
 }
 
+/** Options of `slowdown` (all optional; see the defaults on each field). */
 export interface SlowdownOptions {
   /** Default `'lowest-oversub'`: each run against the least oversubscribed run of its group. */
   readonly baseline?: BaselineSelector;

@@ -9,6 +9,7 @@ export interface ComparisonMetric {
   readonly unit?: QuantityUnit;
 }
 
+/** Options of `comparisonTable` and `comparisonChart`. */
 export interface ComparisonOptions {
   /** The column whose values are the compared items (default `system`); one row per value. */
   readonly by?: string;

@@ -3,6 +3,7 @@ import type { RunResult } from '../sim/run-types';
 import { summaryOf, traceOf, type RunCoordinates } from './flatten';
 import { tableFromRows, type FlatRow } from './table-input';
 
+/** Options of `migrationSizeTable`. */
 export interface MigrationTableOptions {
   /** Which directions (default both). */
   readonly directions?: readonly ('H2D' | 'D2H')[];

@@ -9,6 +9,7 @@ export const SERIES_KEY_COLUMNS = ['run', 'specHash', 'trace', 'system', 'preset
 /** Cumulative counters of a series that get a per-second rate column (`<name>PerS`). */
 export const SERIES_COUNTERS = ['events', 'deviceFaults', 'cpuFaults', 'bytesH2D', 'bytesD2H', 'evictions', 'mapOps', 'unmapOps'] as const;
 
+/** Options of `seriesTable`. */
 export interface SeriesTableOptions {
   /** Further run-row columns to copy onto every sample (e.g. `['params.prefetch', 'set.uvm.eviction']`). */
   readonly columns?: readonly string[];

@@ -30,6 +30,7 @@ export interface SweepProgress {
   readonly elapsedMs: number;
 }
 
+/** Options of `sweep` (all optional). */
 export interface SweepOptions {
   /** Worker threads (default 1: run in this thread). Results do not depend on it. */
   readonly workers?: number;
@@ -52,6 +53,7 @@ export interface SweepOptions {
   readonly backend?: SweepBackend;
 }
 
+/** What `sweep` returns: the expansion, this call's results, one table of every run with a result, and counts. */
 export interface SweepOutcome {
   /** Every point of the expansion, in order. */
   readonly points: readonly SweepPoint[];

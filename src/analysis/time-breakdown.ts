@@ -5,6 +5,7 @@ import { columnsOf, requireColumns, rowsOf, tableFromRows, type FlatRow, type Ta
 /** Result columns of the time breakdown, in cause order (`timeComputeNs` … `timeOtherNs`). */
 export const CAUSE_COLUMNS: readonly string[] = CAUSE_FIELDS;
 
+/** Options of `timeBreakdown`. */
 export interface TimeBreakdownOptions {
   /**
    * Run columns copied to every cause row. Default: the identifying columns present — `trace`, `system`,

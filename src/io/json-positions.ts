@@ -14,6 +14,7 @@ export interface TextPosition {
   readonly col: number;
 }
 
+/** A JSON syntax error with the 1-based line and column of the offending character. */
 export class JsonSyntaxError extends Error {
   constructor(readonly reason: string, readonly line: number, readonly col: number) {
     super(`${reason} at ${line}:${col}`);
@@ -21,12 +22,14 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** A parsed JSON value with the source position of every value in it. */
 export interface PositionedJson {
   readonly value: unknown;
   /** Where the value at `path` starts (for a missing path: its nearest existing ancestor). */
   where(path: JsonPath): TextPosition;
 }
 
+/** Parse strict JSON, recording where each value starts; throws `JsonSyntaxError`. */
 export function parseJsonWithPositions(text: string): PositionedJson {
   const starts = new Map<string, number>();
   let i = 0;

@@ -3,6 +3,7 @@ import type { RunLike } from '../flatten';
 import type { TableInput } from '../table-input';
 import { chartRows, finish, labelOf, type ChartOptions, type Datum, type TopLevelSpec } from './common';
 
+/** Options of `comparisonChart`: those of `comparisonTable` plus title and size. */
 export interface ComparisonChartOptions extends ComparisonOptions, ChartOptions {}
 
 /**

@@ -1,6 +1,7 @@
 import type { ChartOptions, TopLevelSpec } from './common';
 import { seriesRows, timelineSpec, type SeriesInput, type TimelineOptions } from './timeline';
 
+/** Options of `faultTimelineChart`. */
 export interface FaultTimelineOptions extends TimelineOptions, ChartOptions {
   /** Which faults (default both; CPU faults are drawn only when some run has any). */
   readonly kinds?: readonly ('device' | 'cpu')[];

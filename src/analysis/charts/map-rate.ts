@@ -1,6 +1,7 @@
 import type { ChartOptions, TopLevelSpec } from './common';
 import { seriesRows, timelineSpec, type SeriesInput, type TimelineOptions } from './timeline';
 
+/** Options of `mapRateChart`. */
 export interface MapRateOptions extends TimelineOptions, ChartOptions {
   /** Which operations (default map and unmap). */
   readonly ops?: readonly ('map' | 'unmap')[];

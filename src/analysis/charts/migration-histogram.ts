@@ -2,6 +2,7 @@ import { formatBytes } from '../../units';
 import { rowsOf, type TableInput } from '../table-input';
 import { cell, colorScale, fieldRef, finish, labelOf, useLog, type ChartOptions, type Datum, type TopLevelSpec } from './common';
 
+/** Options of `migrationHistogramChart`. */
 export interface MigrationHistogramOptions extends ChartOptions {
   /** Column with the size of one migration (or of a bucket) in bytes (default `sizeBytes`). */
   readonly size?: string;

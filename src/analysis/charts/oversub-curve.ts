@@ -4,6 +4,7 @@ import type { TableInput } from '../table-input';
 import { chartRows, distinct, type ChartOptions, type TopLevelSpec } from './common';
 import { responseCurveChart } from './response-curve';
 
+/** Options of `oversubCurveChart`. */
 export interface OversubCurveOptions extends ChartOptions {
   /** Column plotted (default `slowdown`; computed with `slowdown(table, slowdownOptions)` when absent). */
   readonly y?: string;

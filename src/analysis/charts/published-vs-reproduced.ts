@@ -2,6 +2,7 @@ import { roundSig } from '../format';
 import { rowsOf, type TableInput } from '../table-input';
 import { cell, colorScale, distinct, fieldRef, finish, labelOf, spansDecades, type ChartOptions, type Datum, type TopLevelSpec } from './common';
 
+/** Options of `publishedVsReproducedChart`. */
 export interface PublishedVsReproducedOptions extends ChartOptions {
   /** Column of published values (default `published`). */
   readonly published?: string;

@@ -1,6 +1,7 @@
 import { bytesUnitFor, scaled, type ChartOptions, type TopLevelSpec } from './common';
 import { seriesRows, timelineSpec, type SeriesInput, type TimelineOptions } from './timeline';
 
+/** Options of `residencyTimelineChart`. */
 export interface ResidencyTimelineOptions extends TimelineOptions, ChartOptions {
   /** Draw each run's device capacity as a dashed rule (default true). */
   readonly showCapacity?: boolean;

@@ -2,6 +2,7 @@ import type { RunLike } from '../flatten';
 import type { TableInput } from '../table-input';
 import { cell, chartRows, colorScale, distinct, fieldRef, finish, labelOf, requireUnique, scaled, titled, unitForColumn, useLog, type ChartOptions, type Datum, type TopLevelSpec } from './common';
 
+/** Options of `responseCurveChart` (`x` and `y` are required). */
 export interface ResponseCurveOptions extends ChartOptions {
   /** Column on the x axis, e.g. `oversub` or `scale.link.h2dBytesPerNs`. */
   readonly x: string;

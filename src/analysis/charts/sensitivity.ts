@@ -3,6 +3,7 @@ import type { TableInput } from '../table-input';
 import { chartRows, columnsOfRows, distinct, type ChartOptions, type TopLevelSpec } from './common';
 import { responseCurveChart } from './response-curve';
 
+/** Options of `sensitivityChart`. */
 export interface SensitivityOptions extends ChartOptions {
   /** The swept profile-field multiplier column, e.g. `scale.link.h2dBytesPerNs` (default: the only `scale.*` column). */
   readonly x?: string;

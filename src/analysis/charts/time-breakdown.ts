@@ -16,6 +16,7 @@ export const CAUSE_COLORS: Readonly<Record<string, string>> = {
   other: '#edc948',
 };
 
+/** Options of `timeBreakdownChart`. */
 export interface TimeBreakdownChartOptions extends ChartOptions {
   /** Column of the bars (default `system`). */
   readonly x?: string;

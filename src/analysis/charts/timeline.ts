@@ -20,6 +20,7 @@ export interface TimelineMeasure {
   readonly label: string;
 }
 
+/** Options shared by the timeline charts (fault rate, residency, map rate). */
 export interface TimelineOptions extends ChartOptions {
   /** Line colour column (default `system`). */
   readonly color?: string;

@@ -28,6 +28,7 @@ export interface SweepPoint extends RunCoordinates {
   readonly seed: number;
 }
 
+/** Options of `expandSweep`. */
 export interface ExpandOptions {
   /** Folder relative trace paths are resolved against (the sweep file's folder; default the current folder). */
   readonly baseDir?: string;

@@ -13,6 +13,7 @@ export interface TaskContext {
 /** A task runner: the function a task module exports as `runTask`. Must be deterministic in its task. */
 export type TaskRunner<T, R> = (task: T, ctx: TaskContext) => Promise<R>;
 
+/** Options of `runPool`. */
 export interface PoolOptions<R> {
   /** Worker threads: ≤ 1 runs every task in this thread, one after another. */
   readonly workers: number;
