@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import type { RunResult } from '../sim/run-types';
@@ -98,7 +99,10 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
   const baseDir = opts.baseDir ?? (fromFile ? dirname(resolve(spec)) : process.cwd());
   const points = expandSweep(checked, { baseDir });
   const workers = Math.max(1, Math.floor(opts.workers ?? 1));
-  if (opts.output) resultsFormatOf(opts.output);
+  if (opts.output) {
+    resultsFormatOf(opts.output);
+    mkdirSync(dirname(resolve(opts.output)), { recursive: true }); // `-o out/sweeps/x.csv` in a fresh clone
+  }
   const existing = opts.output ? readResultRows(opts.output) : new ResultRows();
   const backend = opts.backend ?? (await defaultBackend());
   // worker threads boot (≈ 1–2 s each) while this thread resolves the points

@@ -26,6 +26,8 @@ test('a real sweep writes byte-identical CSV and JSON for 1 and 2 worker threads
   const dir = tmp();
   try {
     const a = await sweep(SPEC, { workers: 1, output: join(dir, 'w1.csv') });
+    await sweep({ ...SPEC, oversub: [2] }, { output: join(dir, 'new', 'folder', 'r.csv') });
+    assert.ok(existsSync(join(dir, 'new', 'folder', 'r.csv')), 'missing folders of -o are created');
     const b = await sweep(SPEC, { workers: 2, output: join(dir, 'w2.csv') });
     assert.equal(a.simulated, 4);
     assert.equal(readFileSync(join(dir, 'w2.csv'), 'utf8'), readFileSync(join(dir, 'w1.csv'), 'utf8'));
