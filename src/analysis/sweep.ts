@@ -123,7 +123,6 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
 }
 
 async function runPrepared(points: readonly SweepPoint[], prepared: readonly PreparedRun[], existing: ResultRows, pool: TaskPool, opts: SweepOptions, t0: number, label: string): Promise<SweepOutcome> {
-
   // distinct runs in point order; the first point of each hash represents it
   const firstOf = new Map<string, PreparedRun>();
   for (const p of prepared) if (!firstOf.has(p.specHash)) firstOf.set(p.specHash, p);
