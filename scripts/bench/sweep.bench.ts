@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import type { Benchmark, BenchRow } from '../../src/bench/types';
 import { sweep, type SweepSpec } from '../../src/analysis/sweep';
 
@@ -34,6 +35,30 @@ async function timed(workers: number, quick: boolean): Promise<{ wallS: number; 
   return { wallS, runPhaseS: (lastDoneMs - (firstStartMs ?? 0)) / 1000, table: JSON.stringify(out.table.objects()) };
 }
 
+/** One thread of fixed pure-CPU work (~0.5–1 s on an idle core); resolves with its wall ms. */
+function spin(iterations: number): Promise<number> {
+  const code = `const { parentPort, workerData } = require('node:worker_threads'); let x = 0; const t = Date.now(); for (let i = 0; i < workerData; i++) x = (x * 31 + i) | 0; parentPort.postMessage(Date.now() - t + (x & 0));`;
+  return new Promise((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: iterations });
+    w.once('message', (ms: number) => void w.terminate().then(() => resolve(ms)));
+    w.once('error', reject);
+  });
+}
+
+/**
+ * The parallel headroom of the machine right now: two threads of the same pure-CPU work one after the other
+ * vs at the same time. 2.0 on two idle cores; less when other processes (or scheduler groups) take CPU.
+ */
+async function headroom(iterations: number): Promise<number> {
+  const t0 = Date.now();
+  await spin(iterations);
+  await spin(iterations);
+  const sequential = Date.now() - t0;
+  const t1 = Date.now();
+  await Promise.all([spin(iterations), spin(iterations)]);
+  return sequential / (Date.now() - t1);
+}
+
 const bench: Benchmark = {
   name: 'sweep',
   summary: 'a sweep of 8 simulations on 1 vs 2 worker threads (speed-up; identical results required)',
@@ -41,10 +66,15 @@ const bench: Benchmark = {
     process.env.GMEMLAB_DEBUG = '0';
     ctx.log('warm-up (module compile caches)…');
     await timed(1, true);
+    const iterations = ctx.quick ? 2e7 : 4e8;
+    ctx.log('parallel headroom (two threads of pure CPU work, sequential vs concurrent)…');
+    const before = await headroom(iterations);
     ctx.log('1 worker thread…');
     const one = await timed(1, ctx.quick);
     ctx.log('2 worker threads…');
     const two = await timed(2, ctx.quick);
+    const after = await headroom(iterations);
+    const room = (before + after) / 2;
     if (two.table !== one.table) throw new Error('sweep results differ between 1 and 2 worker threads');
     const rows: BenchRow[] = [
       { group: 'sweep (8 runs)', metric: 'wall, 1 worker', value: one.wallS, unit: 's', note: 'baseline; includes generating the trace once' },
@@ -55,6 +85,13 @@ const bench: Benchmark = {
       {
         group: 'sweep (8 runs)', metric: 'run phase, 2 workers', value: two.runPhaseS, unit: 's', baseline: 'run phase, 1 worker', baselineValue: one.runPhaseS,
         ratio: one.runPhaseS / two.runPhaseS, note: 'first run started → last finished; ratio = speed-up',
+      },
+      {
+        group: 'sweep (8 runs)', metric: 'machine parallel headroom', value: room, unit: '×', baseline: 'ideal (2 idle cores)', baselineValue: 2,
+        ratio: room / 2, note: `two pure-CPU threads, sequential time / concurrent time (before ${before.toFixed(2)}, after ${after.toFixed(2)}); bounds the speed-up`,
+      },
+      {
+        group: 'sweep (8 runs)', metric: 'speed-up / headroom', value: one.wallS / two.wallS / room, unit: '', note: 'parallel efficiency of the sweep given the CPU the machine offered',
       },
     ];
     return rows;
