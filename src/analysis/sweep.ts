@@ -33,7 +33,9 @@ export interface SweepProgress {
 
 /** Options of `sweep` (all optional). */
 export interface SweepOptions {
-  /** Worker threads (default 1: run in this thread). Results do not depend on it. */
+  /**
+   * Runs at a time (default 1): this thread plus `workers − 1` worker threads. Results do not depend on it.
+   */
   readonly workers?: number;
   /**
    * Results file (`.csv` or `.json`). Runs whose `specHash` it already holds are not run again (resume); it
@@ -105,7 +107,7 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
   }
   const existing = opts.output ? readResultRows(opts.output) : new ResultRows();
   const backend = opts.backend ?? (await defaultBackend());
-  // worker threads boot (≈ 1–2 s each) while this thread resolves the points
+  // worker threads boot (≈ 1–2 s each) while this thread resolves the points; this thread then runs too
   const pool = startPool(Math.min(workers, points.length), backend.module, backend.runTask);
   try {
     const label = `sweep ${checked.name ?? (fromFile ? spec : `of ${points.length} points`)}`;

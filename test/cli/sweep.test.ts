@@ -25,7 +25,7 @@ test('sweep -o writes the results file, prints a summary, and a second run resum
     writeFileSync(join(dir, 'sw.json'), JSON.stringify(SMALL));
     const io = capture();
     assert.equal(await main(['sweep', join(dir, 'sw.json'), '-o', join(dir, 'r.csv'), '--workers', '1'], io), 0, io.err);
-    assert.match(io.out, /4 runs: 0 already in the results file, 4 simulated in [\d.]+ s on 1 worker thread\./);
+    assert.match(io.out, /4 runs: 0 already in the results file, 4 simulated in [\d.]+ s with 1 run at a time\./);
     assert.match(io.out, /workload:rodinia-bfs\s+gmem-paper\s+a100-pcie4\s+2\s/);
     assert.equal(readFileSync(join(dir, 'r.csv'), 'utf8').trim().split('\n').length, 5);
     assert.equal((io.err.match(/^\[\d\/4\] #\d/gm) ?? []).length, 4, 'one progress line per finished run');

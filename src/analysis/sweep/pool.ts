@@ -15,7 +15,7 @@ export type TaskRunner<T, R> = (task: T, ctx: TaskContext) => Promise<R>;
 
 /** Options of `runPool`. */
 export interface PoolOptions<R> {
-  /** Worker threads: ≤ 1 runs every task in this thread, one after another. */
+  /** Tasks run at a time (see `startPool`): ≤ 1 runs every task in this thread, one after another. */
   readonly workers: number;
   /** Absolute path of the module exporting `runTask` (a .ts file; worker threads load it through tsx). */
   readonly module: string;
@@ -85,18 +85,27 @@ export interface TaskPool {
 export type RunOptions<R> = Omit<PoolOptions<R>, 'workers' | 'module' | 'runner'>;
 
 /**
- * Start a pool of `workers` threads (≤ 1: tasks run in this thread) loading `module`. Each worker thread
- * registers tsx's CommonJS hook itself (an `eval` bootstrap that `require`s tsx by absolute path), so it
- * works the same under the CLI, `node --test` and a tslab kernel, whatever loader flags the parent had.
+ * Start a pool that runs up to `parallel` tasks at a time. With a `runner` (the task module's `runTask`,
+ * statically imported by the caller) this thread is one of them and `parallel − 1` worker threads are the
+ * others: one thread fewer to boot and warm up, and this thread's compiled code is reused. Without one, all
+ * `parallel` are worker threads (`parallel ≤ 1`: this thread, requiring `module`).
+ *
+ * Worker threads register tsx's CommonJS hook themselves (an `eval` bootstrap that `require`s tsx by
+ * absolute path), so they load TypeScript the same way under the CLI, `node --test` and a tslab kernel,
+ * whatever loader flags the parent had. They boot as soon as the pool is created.
  */
-export function startPool(workers: number, module: string, runner?: TaskRunner<any, any>): TaskPool {
-  return workers <= 1 ? new ThreadPool(module, runner) : new WorkerPool(Math.floor(workers), module);
+export function startPool(parallel: number, module: string, runner?: TaskRunner<any, any>): TaskPool {
+  const n = Math.max(1, Math.floor(parallel));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const main = runner ?? (n <= 1 ? (require(module) as { runTask: TaskRunner<any, any> }).runTask : undefined);
+  return new MixedPool(main ? n - 1 : n, module, main);
 }
 
 /**
- * Run tasks on a pool of worker threads (or in this thread). Tasks are handed out in index order, one at a
- * time per worker; results arrive through `onDone`. The first failing task stops the pool (other workers are
- * terminated) and `runPool` rejects with its error; so does an abort (with the signal's reason).
+ * Run tasks on a pool (see `startPool`). Tasks are handed out in index order, one at a time to whichever
+ * thread is free; results arrive through `onDone` in completion order. The first failing task stops the pool
+ * (worker threads are terminated, a run in this thread stops at its next check) and `runPool` rejects with
+ * its error; so does an abort (with the signal's reason).
  */
 export async function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<R>): Promise<void> {
   const pool = startPool(Math.min(opts.workers, tasks.length), opts.module, opts.runner);
@@ -107,43 +116,18 @@ export async function runPool<T, R>(tasks: readonly T[], opts: PoolOptions<R>): 
   }
 }
 
-class ThreadPool implements TaskPool {
-  constructor(private readonly module: string, private readonly runner?: TaskRunner<any, any>) {}
-
-  async run<T, R>(tasks: readonly T[], opts: RunOptions<R>): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = this.runner ? { runTask: this.runner as TaskRunner<T, R> } : (require(this.module) as { runTask: TaskRunner<T, R> });
-    const ac = new AbortController();
-    const onAbort = (): void => ac.abort(opts.signal!.reason);
-    if (opts.signal?.aborted) throw opts.signal.reason;
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      for (let i = 0; i < tasks.length; i++) {
-        await new Promise<void>((resolve) => setImmediate(resolve)); // let a pending SIGINT handler run
-        if (ac.signal.aborted) throw ac.signal.reason;
-        opts.onStart?.(i);
-        const result = await mod.runTask(tasks[i]!, { signal: ac.signal, onProgress: (n) => opts.onProgress?.(i, n) });
-        if (ac.signal.aborted) throw ac.signal.reason;
-        opts.onDone(i, result);
-      }
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  async close(): Promise<void> {}
-}
-
-class WorkerPool implements TaskPool {
+/** This thread (when it has a runner) plus `workerCount` worker threads, fed from one queue. */
+class MixedPool implements TaskPool {
   private readonly workers: Worker[] = [];
   private closed = false;
-  /** Handler of the current `run` (workers outlive runs). */
+  /** Handlers of the current `run` (workers outlive runs). */
   private onMessage?: (w: Worker, m: WorkerMessage) => void;
   private onFailure?: (e: unknown) => void;
 
-  constructor(n: number, module: string) {
+  constructor(workerCount: number, module: string, private readonly main?: TaskRunner<any, any>) {
+    if (workerCount <= 0) return;
     const tsxApi = require.resolve('tsx/cjs/api');
-    for (let k = 0; k < n; k++) {
+    for (let k = 0; k < workerCount; k++) {
       const w = new Worker(`require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(WORKER_ENTRY)});`, {
         eval: true,
         execArgv: [],
@@ -164,38 +148,72 @@ class WorkerPool implements TaskPool {
       let next = 0;
       let finished = 0;
       let settled = false;
+      const local = new AbortController(); // stops a run in this thread
       const end = (err?: unknown): void => {
         if (settled) return;
         settled = true;
         this.onMessage = undefined;
         this.onFailure = undefined;
         opts.signal?.removeEventListener('abort', onAbort);
+        local.abort(err ?? new Error('pool run ended'));
         if (err === undefined) resolve();
         else void this.close().then(() => reject(err));
       };
       const onAbort = (): void => end(opts.signal!.reason ?? new Error('aborted'));
+      const take = (): number | undefined => (settled || next >= tasks.length ? undefined : next++);
+      const done = (index: number, result: R): void => {
+        try {
+          opts.onDone(index, result);
+        } catch (e) {
+          return end(e);
+        }
+        if (++finished === tasks.length) end();
+      };
       const feed = (w: Worker): void => {
-        if (settled || next >= tasks.length) return;
-        const index = next++;
+        const index = take();
+        if (index === undefined) return;
         opts.onStart?.(index);
         w.postMessage({ type: 'task', index, task: tasks[index] });
       };
       this.onFailure = (e) => end(e);
       this.onMessage = (w, m) => {
+        if (settled) return;
         if (m.type === 'progress') return opts.onProgress?.(m.index, m.eventsDone);
         if (m.type === 'error') return end(fromWire(m.index, m.error));
-        try {
-          opts.onDone(m.index, m.result as R);
-        } catch (e) {
-          return end(e);
-        }
-        if (++finished === tasks.length) end();
-        else feed(w);
+        done(m.index, m.result as R);
+        if (!settled) feed(w);
       };
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       for (const w of this.workers) feed(w);
+      if (this.main) void this.runHere(this.main as TaskRunner<T, R>, tasks, opts, take, done, end, local.signal);
     });
+  }
+
+  /** The loop of this thread: take a task, run it (the engine yields every ~50 ms so messages and signals get through). */
+  private async runHere<T, R>(
+    runner: TaskRunner<T, R>,
+    tasks: readonly T[],
+    opts: RunOptions<R>,
+    take: () => number | undefined,
+    done: (index: number, result: R) => void,
+    end: (err?: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let pending messages and SIGINT handlers run
+      const index = take();
+      if (index === undefined) return;
+      opts.onStart?.(index);
+      let result: R;
+      try {
+        result = await runner(tasks[index]!, { signal, onProgress: (n) => opts.onProgress?.(index, n) });
+      } catch (e) {
+        return end(signal.aborted ? signal.reason : e); // after an abort the pool already ended with its reason
+      }
+      if (signal.aborted) return;
+      done(index, result);
+    }
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,8 @@ const USAGE = `gmemlab sweep <sweep.json> [--workers N] [-o results.csv|results.
 Run every combination of a sweep file: traces × systems × profiles × oversub × grid × scale × seeds
 (format: docs/analysis.md, example: datasets/sweeps/example.json).
 
-  --workers  worker threads (default: CPU cores − 1, at least 1); results do not depend on it
+  --workers  runs at a time: this thread plus N−1 worker threads (default: CPU cores − 1, at least 1);
+             results do not depend on it
   -o         results file, one row per run (.csv or .json). Runs already in it (same specHash) are not run
              again; it is rewritten atomically after every finished run, so Ctrl-C keeps every finished run
              and the same command resumes the rest
@@ -112,7 +113,7 @@ function makeReporter(io: CommandIO, workers: number): Reporter {
   return {
     update(p) {
       if (io.isTTY) {
-        bar ??= progress(p.total - p.resumed, `sweep (${workers} worker${workers > 1 ? 's' : ''})`, { mode: 'tty' });
+        bar ??= progress(p.total - p.resumed, `sweep (${workers} at a time)`, { mode: 'tty' });
         if (p.finished) {
           bar.tick(p.done - shown);
           shown = p.done;
@@ -133,7 +134,7 @@ function makeReporter(io: CommandIO, workers: number): Reporter {
 export function summarize(file: string, out: SweepOutcome, workers: number): string {
   const head: string[] = [];
   const name = `sweep ${file}`;
-  const counts = `${out.total} run${out.total === 1 ? '' : 's'}: ${out.resumed} already in the results file, ${out.simulated} simulated in ${(out.wallMs / 1000).toFixed(1)} s on ${workers} worker thread${workers > 1 ? 's' : ''}`;
+  const counts = `${out.total} run${out.total === 1 ? '' : 's'}: ${out.resumed} already in the results file, ${out.simulated} simulated in ${(out.wallMs / 1000).toFixed(1)} s with ${workers} run${workers > 1 ? 's' : ''} at a time`;
   if (out.interrupted) {
     head.push(`${name}: INTERRUPTED. ${counts}; ${out.pending.length} not finished.`);
     head.push(out.output !== undefined ? `Every finished run is in ${out.output}; run the same command again to finish the other ${out.pending.length}.` : 'Nothing was written (no -o); pass -o results.csv to keep finished runs across interruptions.');
