@@ -22,9 +22,10 @@ function spec(quick: boolean): SweepSpec {
   };
 }
 
-async function timed(workers: number, quick: boolean): Promise<{ wallS: number; runPhaseS: number; prepS: number; table: string }> {
+async function timed(workers: number, quick: boolean): Promise<{ wallS: number; runPhaseS: number; prepS: number; cpuS: number; table: string }> {
   let firstStartMs: number | undefined;
   let lastDoneMs = 0;
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const out = await sweep(spec(quick), {
     workers,
@@ -34,8 +35,10 @@ async function timed(workers: number, quick: boolean): Promise<{ wallS: number; 
     },
   });
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  const cpuS = (c.user + c.system) / 1e6;
   if (out.simulated !== 8) throw new Error(`expected 8 runs, simulated ${out.simulated}`);
-  return { wallS, runPhaseS: (lastDoneMs - (firstStartMs ?? 0)) / 1000, prepS: (firstStartMs ?? 0) / 1000, table: JSON.stringify(out.table.objects()) };
+  return { wallS, runPhaseS: (lastDoneMs - (firstStartMs ?? 0)) / 1000, prepS: (firstStartMs ?? 0) / 1000, cpuS, table: JSON.stringify(out.table.objects()) };
 }
 
 /** One thread of fixed pure-CPU work (~0.5–1 s on an idle core); resolves with its wall ms. */
@@ -88,6 +91,10 @@ const bench: Benchmark = {
       {
         group: 'sweep (8 runs)', metric: 'run phase, 2 at a time', value: two.runPhaseS, unit: 's', baseline: 'run phase, 1 at a time', baselineValue: one.runPhaseS,
         ratio: one.runPhaseS / two.runPhaseS, goal: 'speed-up >= 1.8', note: 'first run started → last finished (includes the worker thread\'s boot); ratio = speed-up',
+      },
+      {
+        group: 'sweep (8 runs)', metric: 'CPU time, 2 at a time', value: two.cpuS, unit: 's', baseline: 'CPU time, 1 at a time', baselineValue: one.cpuS,
+        ratio: two.cpuS / one.cpuS, note: 'whole process (all threads); ratio - 1 = the cost of parallelism (worker boot, JIT warm-up, GC); lower is better',
       },
       {
         group: 'sweep (8 runs)', metric: 'machine parallel headroom', value: room, unit: '×', baseline: 'ideal (2 idle cores)', baselineValue: 2,
