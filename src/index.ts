@@ -38,7 +38,7 @@ export { type RunSpec, type SystemItem, parseSystemItems } from './sim/run-spec'
 export { normalize, type TraceFacts } from './sim/normalize';
 export { run, compare, scanTrace, planRuns, type TraceScan } from './sim/run';
 export { simulate, type SimulateOptions } from './sim/engine';
-export { seriesTable, summaryRows, flattenSummary } from './sim/series-table';
+export { seriesTable as simSeriesTable, summaryRows, flattenSummary } from './sim/series-table';
 export { formatResults, type ResultFormat } from './sim/format-results';
 export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset } from './systems/index';
 export type { SystemDef, SystemModel, SystemEnv, SystemPreset, ParamDoc, ParamValue } from './systems/types';
@@ -62,3 +62,10 @@ export { PREFETCH_POLICIES, PREFETCH_POLICY_IDS, type PrefetchPolicyId } from '.
 export type { BlockFaultView, PrefetchEnv, PrefetchPolicy, PrefetchPolicyDef } from './policies/prefetch/types';
 export type { EvictionPolicy, EvictionPolicyDef, PolicyEnv } from './policies/types';
 export { LinkTimeline } from './model/link-timeline';
+// ---- analysis engineer: result tables, chart builders, sweeps
+export * from './analysis/tables';
+export { sweep, expandSweep, checkSweepSpec, loadSweepSpec, parseSweepSpec, loadResults, readResultRows, ResultRows } from './analysis/sweep';
+export type { SweepSpec, SweepOptions, SweepOutcome, SweepProgress, SweepPoint, SweepRunResult, SweepBackend, TraceSpec } from './analysis/sweep';
+export type { MigrationSizes, MigrationSizeBucket } from './sim/migration-sizes';
+export * from './analysis/charts/index';
+export { formatCount, formatRatio, formatValue, unitOfColumn } from './analysis/format';

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic, GmemlabError } from '../log/diagnostic';
 import { cliMessages } from '../log/messages/cli';
 import { removePendingTemporaries } from '../io/atomic';
+import { dispatchInterrupt } from './interrupt';
 import type { Command, CommandIO } from './command';
 import { commands } from './commands/index';
 import { VERSION } from '../version';
@@ -63,12 +64,13 @@ export async function main(argv: readonly string[], io: CommandIO = processIO, r
 /** Entry point used by bin/gmemlab.js. */
 export function runCli(): void {
   const onSignal = (sig: NodeJS.Signals): void => {
+    if (dispatchInterrupt(sig)) return; // a long command (sweep) stops gracefully and reports what finished
     removePendingTemporaries();
     process.stderr.write(`\ngmemlab: interrupted (${sig}); no partial output was left behind\n`);
     process.exit(130);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -8,6 +8,10 @@ import { ResultEventLog } from './result-events';
 import { Rng } from './rng';
 import type { ResolvedRun, RunResult, RunSummary } from './run-types';
 import { SeriesSampler } from './series';
+import { MigrationSizeRecorder } from './migration-sizes';
+
+/** With a `signal`, the engine yields to the event loop at least this often (wall ms) so an abort can land. */
+const YIELD_EVERY_MS = 50;
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the per-row loop reads local copies.
 const OP_ACCESS = Op.access;
@@ -20,7 +24,11 @@ const C_COMPUTE = Cause.compute;
 export interface SimulateOptions {
   /** Called after every batch with the rows processed so far (progress bars). */
   readonly onProgress?: (eventsDone: number) => void;
-  /** Cooperative cancellation (SIGINT during a sweep): checked between batches. */
+  /**
+   * Cooperative cancellation (SIGINT during a sweep): checked between batches. With a signal the engine also
+   * yields to the event loop every ~50 ms of wall time (a trace read from memory would otherwise never let
+   * the signal's handler run).
+   */
   readonly signal?: AbortSignal;
   /** Sample budget of the time series. */
   readonly maxSamples?: number;
@@ -53,16 +61,23 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   };
   const model = def.create(run.params, env);
   const sampler = new SeriesSampler(opts.maxSamples);
+  const sizes = new MigrationSizeRecorder();
   const reader = trace.read();
   const debug = run.debug && model.checkInvariants !== undefined;
 
   let lastTraceNs = 0;
   let kernelAgent = NONE; // agent of the open kernel that carries dur_ns
   let kernelDurNs = 0;
+  let yieldAt = opts.signal ? Date.now() + YIELD_EVERY_MS : Infinity;
   let nextSampleNs = sampler.nextDueNs;
   const byCause = clock.byCause;
   // hot loop: compute time and counters inline (no per-row calls besides model.step)
   for await (const b of reader) {
+    if (Date.now() >= yieldAt) {
+      // in-memory traces never leave the microtask queue: let signal handlers (SIGINT) run now and then
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yieldAt = Date.now() + YIELD_EVERY_MS;
+    }
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
     const { op, tNs, durNs, agent, count } = b;
     const n = b.length;
@@ -84,6 +99,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
         }
       } else if (o === OP_MARKER && !Number.isNaN(durNs[i]!)) clock.charge(C_COMPUTE, durNs[i]!);
       model.step(b, i);
+      if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
       if (o === OP_KERNEL_END && agent[i] === kernelAgent) {
         clock.charge(C_COMPUTE, kernelDurNs);
         kernelAgent = NONE;
@@ -104,6 +120,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   }
   if (kernelAgent !== NONE) clock.charge(C_COMPUTE, kernelDurNs);
   const extra = model.finish();
+  sizes.observe(counters);
   if (debug) model.checkInvariants!();
   sampler.sample(clock.nowNs, counters, model.residentBytes());
 
@@ -113,6 +130,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     summary,
     run,
     series: sampler.result(),
+    migrationSizes: sizes.result(),
     resultEvents: events.kept,
     resultEventCounts: events.countsByKind(),
     diagnostics: [...reader.log.examples(), ...log.examples()],

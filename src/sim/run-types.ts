@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../log/diagnostic';
 import type { Platform } from '../profiles/types';
 import type { ParamValue } from '../systems/types';
+import type { MigrationSizes } from './migration-sizes';
 import type { ResultEvent } from './result-events';
 
 /**
@@ -97,6 +98,11 @@ export interface RunResult {
   readonly summary: RunSummary;
   readonly run: ResolvedRun;
   readonly series: RunSeries;
+  /**
+   * Migration-size histogram per direction (src/sim/migration-sizes.ts), recorded by the engine for every
+   * run. Optional only so hand-made results in tests may leave it out.
+   */
+  readonly migrationSizes?: MigrationSizes;
   /** The first result events (all are counted in the summary). */
   readonly resultEvents: readonly ResultEvent[];
   readonly resultEventCounts: Readonly<Record<string, number>>;

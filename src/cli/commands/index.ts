@@ -7,6 +7,7 @@ import { importCommand } from './import';
 import { inspectCommand } from './inspect';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
+import { sweepCommand } from './sweep';
 import { systemsCommand } from './systems';
 
 /**
@@ -23,4 +24,5 @@ export const commands: readonly Command[] = [
   runCommand,
   profilesCommand,
   systemsCommand,
+  sweepCommand,
 ];

@@ -10,6 +10,7 @@ import { runMessages } from './run';
 import { systemsMessages } from './systems';
 import { workloadMessages } from './workloads';
 import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
+import { sweepMessages } from './sweep';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -17,14 +18,15 @@ import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages 
  * Adding an area: a file in this folder and one line here.
  */
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
+  bench: benchMessages,
   cli: cliMessages,
   io: ioMessages,
   notebook: notebookMessages,
-  bench: benchMessages,
   profiles: profileMessages,
   run: runMessages,
   systems: systemsMessages,
   workloads: workloadMessages,
+  sweep: sweepMessages,
   csv: csvMessages,
   trace: traceMessages,
   import: importMessages,

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { fail } from '../../log/diagnostic';
+import { runMessages } from '../../log/messages/run';
+import { fieldSpec, fieldValue, isProfileKey, resolvePlatform, type FieldValue } from '../../profiles/resolve';
+import type { RunSpec } from '../../sim/run-spec';
+import { planRuns, type TraceScan } from '../../sim/run';
+import { systemPreset } from '../../systems/index';
+import type { ParamValue } from '../../systems/types';
+import type { Trace } from '../../trace/trace';
+import type { PrepareOptions, PreparedRun, SweepBackend } from './backend';
+import { presetOf, type SweepPoint, type TraceRef } from './expand';
+import { sourceKey } from './open-source';
+import { runTask } from './sim-task';
+import { scanAndShare, TRACE_CACHE_MAX_EVENTS, type ScannedTrace } from './trace-cache';
+import type { SharedTrace } from './shared-trace';
+import { sweepMessages } from '../../log/messages/sweep';
+
+/**
+ * The task of one sweep run, sent to `runTask` (sim-task.ts): the trace reference, the run spec `gmemlab
+ * run` would get for one system item (scaled profile fields already turned into `--set` values), the trace
+ * scan (footprint, digest, agents) so the worker does not read the trace twice, and the expected specHash.
+ */
+export interface SimTask {
+  /** Identifies the trace within this sweep (for per-thread caching). */
+  readonly traceKey: string;
+  /** The trace source (left out for an in-memory trace going to worker threads: it travels as `shared`). */
+  readonly source?: TraceRef;
+  /** The trace in shared memory when it is small enough (`TRACE_CACHE_MAX_EVENTS`). */
+  readonly shared?: SharedTrace;
+  readonly spec: RunSpec;
+  readonly scan: TraceScan;
+  readonly specHash: string;
+}
+
+/**
+ * The simulator behind `sweep()`: gmemlab's run resolution (`planRuns`) and engine. `prepare` reads each
+ * distinct trace once (the footprint/digest scan, keeping traces of up to `TRACE_CACHE_MAX_EVENTS` rows in
+ * shared memory for every thread to replay), resolves every point — unknown systems, profiles, `--set`
+ * keys and values fail here, before any run — and turns `scale` multipliers into `--set` values of the
+ * resolved profile field (after the point's other overrides; sizes and counts rounded to integers).
+ */
+export const simBackend: SweepBackend = {
+  module: join(__dirname, 'sim-task.ts'),
+  runTask,
+  async prepare(points: readonly SweepPoint[], opts: PrepareOptions = {}): Promise<PreparedRun[]> {
+    const signal = opts.signal;
+    const scans = new Map<string, Promise<ScannedTrace>>();
+    const memoryIds = new WeakMap<Trace, number>();
+    const used = new Map<string, boolean>(); // bare --set key → applied to some point
+    const out: PreparedRun[] = [];
+    for (const p of points) {
+      if (signal?.aborted) throw signal.reason;
+      const key = sourceKey(p.source, memoryIds);
+      let scan = scans.get(key);
+      if (!scan) {
+        scan = scanAndShare(p.source, TRACE_CACHE_MAX_EVENTS, signal);
+        scans.set(key, scan);
+      }
+      const { scan: s, shared } = await scan;
+      if (!shared && p.source.kind === 'memory' && (opts.workers ?? 1) > 1) fail(sweepMessages.workersNeedRefs({}, p.trace, TRACE_CACHE_MAX_EVENTS));
+      const spec = runSpecOf(p, used);
+      const [r] = planRuns(spec, s);
+      const cloneable = p.source.kind !== 'memory' || (opts.workers ?? 1) <= 1;
+      const task: SimTask = { traceKey: key, ...(cloneable ? { source: p.source } : {}), ...(shared ? { shared } : {}), spec, scan: s, specHash: r!.specHash };
+      out.push({ index: p.index, specHash: r!.specHash, task });
+    }
+    for (const [k, applied] of used) {
+      if (!applied) {
+        const systems = [...new Set(points.map((p) => p.system))];
+        const valid = [...new Set(systems.flatMap((s) => Object.keys(systemPreset(presetOf(s))?.def.defaults ?? {})))].sort();
+        fail(runMessages.setMatchesNothing({}, k, systems, [...valid, 'device.<path>', 'link.<path>', 'host.<path>', '<preset>.<param>']));
+      }
+    }
+    return out;
+  },
+};
+
+/**
+ * The run spec of one point. Bare `--set` keys (no dot) apply only to systems that have the parameter (a
+ * sweep mixes systems; `gmemlab run` with one system would reject them); `used` records whether each was
+ * applied somewhere, so a key no system has is still an error.
+ */
+export function runSpecOf(p: SweepPoint, used: Map<string, boolean> = new Map()): RunSpec {
+  const preset = systemPreset(presetOf(p.system));
+  const set: Record<string, ParamValue | FieldValue> = {};
+  for (const [k, v] of Object.entries(p.set)) {
+    if (k.includes('.')) {
+      set[k] = v;
+      continue;
+    }
+    const applies = preset !== undefined && k in preset.def.defaults;
+    used.set(k, (used.get(k) ?? false) || applies || preset === undefined);
+    if (applies || preset === undefined) set[k] = v;
+  }
+  const scaleKeys = Object.keys(p.scale);
+  if (scaleKeys.length > 0) {
+    const profileId = p.profile ?? preset?.defaultProfile;
+    if (profileId === undefined) fail(runMessages.noProfile({}, p.system));
+    const base: Record<string, FieldValue> = {};
+    for (const [k, v] of Object.entries(set)) if (isProfileKey(k)) base[k] = v as FieldValue;
+    const platform = resolvePlatform(profileId, base);
+    for (const k of scaleKeys) {
+      const spec = fieldSpec(k);
+      const v = fieldValue(platform, k);
+      if (typeof v !== 'number') fail(runMessages.badNumber({}, `scale ${k}`, 'a numeric profile field', String(v)));
+      const scaled = v * p.scale[k]!;
+      set[k] = spec.kind === 'bytes' || spec.kind === 'count' ? Math.round(scaled) : scaled;
+    }
+  }
+  return {
+    system: p.system,
+    ...(p.profile !== null ? { profile: p.profile } : {}),
+    set,
+    oversub: p.oversub,
+    seed: p.seed,
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * JSON with source positions, for input files whose semantic errors must name `file:line:col` (sweep
+ * specifications): `parseJsonWithPositions(text)` parses strict JSON (RFC 8259) and records where every
+ * value starts, so a checker can report the line of a bad field. Syntax errors throw `JsonSyntaxError`
+ * with the 1-based line and column of the offending character.
+ */
+
+/** A path into a JSON value: object keys and array indices. */
+export type JsonPath = readonly (string | number)[];
+
+/** 1-based line and column. */
+export interface TextPosition {
+  readonly line: number;
+  readonly col: number;
+}
+
+/** A JSON syntax error with the 1-based line and column of the offending character. */
+export class JsonSyntaxError extends Error {
+  constructor(readonly reason: string, readonly line: number, readonly col: number) {
+    super(`${reason} at ${line}:${col}`);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+/** A parsed JSON value with the source position of every value in it. */
+export interface PositionedJson {
+  readonly value: unknown;
+  /** Where the value at `path` starts (for a missing path: its nearest existing ancestor). */
+  where(path: JsonPath): TextPosition;
+}
+
+/** Parse strict JSON, recording where each value starts; throws `JsonSyntaxError`. */
+export function parseJsonWithPositions(text: string): PositionedJson {
+  const starts = new Map<string, number>();
+  let i = 0;
+  const lineStarts = [0];
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) lineStarts.push(k + 1);
+  const posOf = (offset: number): TextPosition => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - lineStarts[lo]! + 1 };
+  };
+  const err = (reason: string, at = i): never => {
+    const p = posOf(Math.min(at, text.length));
+    throw new JsonSyntaxError(reason, p.line, p.col);
+  };
+  const ws = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const describe = (): string => (i >= text.length ? 'end of input' : JSON.stringify(text[i]));
+  const str = (): string => {
+    const start = i;
+    i++; // opening quote
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) err('control character in string');
+      i++;
+    }
+    if (i >= text.length) err('unterminated string', start);
+    i++;
+    try {
+      return JSON.parse(text.slice(start, i)) as string;
+    } catch {
+      return err('bad escape in string', start);
+    }
+  };
+  const value = (path: string): unknown => {
+    ws();
+    starts.set(path, i);
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const o: Record<string, unknown> = {};
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return o;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') err(`expected a quoted key, found ${describe()}`);
+        const k = str();
+        ws();
+        if (text[i] !== ':') err(`expected ':' after key, found ${describe()}`);
+        i++;
+        o[k] = value(`${path}\u0000${k}`);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return o;
+        } else err(`expected ',' or '}', found ${describe()}`);
+      }
+    }
+    if (c === '[') {
+      i++;
+      const a: unknown[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return a;
+      }
+      for (;;) {
+        a.push(value(`${path}\u0000${a.length}`));
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return a;
+        } else err(`expected ',' or ']', found ${describe()}`);
+      }
+    }
+    if (c === '"') return str();
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+    if (!m) return err(`expected a value, found ${describe()}`);
+    i += m[0].length;
+    return JSON.parse(m[0]);
+  };
+  const v = value('');
+  ws();
+  if (i < text.length) err(`unexpected ${describe()} after the end of the value`);
+  return {
+    value: v,
+    where(path: JsonPath): TextPosition {
+      for (let n = path.length; n >= 0; n--) {
+        const key = path.slice(0, n).map((p) => `\u0000${p}`).join('');
+        const at = starts.get(key);
+        if (at !== undefined) return posOf(at);
+      }
+      return { line: 1, col: 1 };
+    },
+  };
+}
