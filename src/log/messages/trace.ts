@@ -193,10 +193,10 @@ export const importMessages = {
     expected: 'a trace',
     found: '0 bytes',
   })),
-  unknownFormat: defineMessage('import.unknown-format', 'error', 'Name the format with --from (gmemlab formats lists them), or convert the file to canonical CSV.', (known: readonly string[]) => ({
+  unknownFormat: defineMessage('import.unknown-format', 'error', 'Name the format with --from (gmemlab formats lists them); a CSV from another tool needs --map (docs/import.md).', (known: readonly string[], found?: string) => ({
     message: `format not recognised; known formats are ${known.join(', ')}`,
     expected: 'a file in a known format',
-    found: 'no importer recognises its first bytes',
+    found: found ?? 'no importer recognises its first bytes',
   })),
   unsupportedFormat: defineMessage('import.unsupported-format', 'error', 'Use one of the listed formats (gmemlab formats).', (name: string, known: readonly string[]) => ({
     message: `no importer for format ${quote(name)} yet; available formats are ${known.join(', ')}`,
