@@ -14,7 +14,8 @@ import { Rng } from '../../src/sim/rng';
 import { ArrowTraceWriter } from '../../src/trace/arrow/write';
 import { BatchBuilder } from '../../src/trace/batch';
 import { readCanonicalCsv } from '../../src/trace/canonical-csv/read';
-import { batchToCsv, HEADER_LINE, metaLines } from '../../src/trace/canonical-csv/write';
+import { RowEncoder } from '../../src/trace/canonical-csv/encode';
+import { HEADER_LINE, metaLines } from '../../src/trace/canonical-csv/write';
 import { Access, Flag, Op } from '../../src/trace/event';
 import { openTrace } from '../../src/trace/open';
 import { StringTable } from '../../src/trace/strings';
@@ -32,6 +33,7 @@ async function generate(path: string, targetBytes: number): Promise<number> {
   bytes += head.length;
   const strings = new StringTable();
   const b = new BatchBuilder(strings, 16384);
+  const enc = new RowEncoder();
   const ALLOC_VA = 0x7f0000000000;
   const RESERVE_VA = 0x100000000;
   const slots = 1024; // 64 KiB slots of the reservation
@@ -75,8 +77,8 @@ async function generate(path: string, targetBytes: number): Promise<number> {
       }
     }
     rows += b.length;
-    const text = batchToCsv(b.take());
-    bytes += Buffer.byteLength(text);
+    const text = Buffer.from(enc.encode(b.take()));
+    bytes += text.length;
     await writeChunk(w.stream, text);
   }
   await w.commit();
