@@ -1,6 +1,8 @@
 import type { Command } from '../command';
 import { importCommand } from './import';
 import { inspectCommand } from './inspect';
+import { generateCommand } from './generate';
+import { workloadsCommand } from './workloads';
 
 /**
  * The command registry (cli.md §1). Adding a command: a file in this folder exporting a `Command`, one line
@@ -9,4 +11,6 @@ import { inspectCommand } from './inspect';
 export const commands: readonly Command[] = [
   importCommand,
   inspectCommand,
+  generateCommand,
+  workloadsCommand,
 ];

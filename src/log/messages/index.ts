@@ -2,6 +2,7 @@ import type { MessageDef } from '../diagnostic';
 import { cliMessages } from './cli';
 import { ioMessages } from './io';
 import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
+import { workloadMessages } from './workloads';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -16,4 +17,5 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   import: importMessages,
   map: mapMessages,
   arrow: arrowMessages,
+  workloads: workloadMessages,
 };

@@ -1,0 +1,95 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatBytes, formatNs } from '../units';
+import { getWorkload, workloadIds } from './index';
+import { formatParamValue, resolveWorkloadParams } from './params';
+import type { WorkloadId } from './types';
+import { writeWorkloadTrace } from './write';
+
+/**
+ * The committed default instances (`traces/`): one file per workload, default parameters, seed 0, written
+ * by the canonical writer, plus the generated "defaults" table of docs/workloads.md (events, footprint,
+ * trace time and op mix of each). `npm run traces` regenerates both; a test checks they are current.
+ */
+
+/** Seed of every committed default trace. */
+export const DEFAULT_SEED = 0;
+
+/** Path of a workload's committed default trace, relative to the project root. */
+export function defaultTracePath(id: WorkloadId): string {
+  return getWorkload(id).write ? `traces/${id}.csv` : `traces/${id}.csv.gz`;
+}
+
+/** Facts about one default instance, as the docs table shows them. */
+export interface DefaultFacts {
+  readonly id: WorkloadId;
+  readonly events: number;
+  /** Access rows weighted by `count`. */
+  readonly accesses: number;
+  readonly footprintBytes: number;
+  readonly lastTNs: number;
+  readonly opCounts: Readonly<Record<string, number>>;
+}
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+/** The markdown table of default instances. */
+export function renderDefaultsTable(facts: readonly DefaultFacts[]): string {
+  const rows = facts.map((f) => {
+    const ops = Object.entries(f.opCounts)
+      .map(([k, v]) => `${k} ${n(v)}`)
+      .join(' · ');
+    return `| \`${f.id}\` | ${n(f.events)} | ${n(f.accesses)} | ${formatBytes(f.footprintBytes)} | ${formatNs(f.lastTNs)} | ${ops} |`;
+  });
+  return ['| Workload | Events | Accesses (× count) | Footprint | Trace time | Op mix (rows) |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
+}
+
+/** The parameter table of one workload: name, default, unit, meaning. */
+export function renderParamsTable(id: WorkloadId): string {
+  const def = getWorkload(id);
+  const rows = Object.keys(def.defaults).map((k) => {
+    const doc = def.params[k]!;
+    const v = def.defaults[k]!;
+    let shown = formatParamValue(v);
+    if (typeof v === 'number' && doc.unit === 'bytes' && v >= 1024) shown += ` (${formatBytes(v)})`;
+    if (typeof v === 'number' && doc.unit === 'ns' && v >= 1000) shown += ` (${formatNs(v)})`;
+    const values = doc.values ? ` One of ${doc.values.map((x) => `\`${x}\``).join(', ')}.` : '';
+    return `| \`${k}\` | ${shown} | ${doc.unit ?? ''} | ${doc.summary.replace(/\|/g, '\\|')}.${values} |`;
+  });
+  return ['| Parameter | Default | Unit | Meaning |', '|---|---|---|---|', ...rows].join('\n') + '\n';
+}
+
+const begin = (name: string): string => `<!-- generated:${name} begin (npm run traces; do not edit) -->`;
+const end = (name: string): string => `<!-- generated:${name} end -->`;
+
+/** `doc` with the generated section `name` replaced by `content` (the markers must exist). */
+export function replaceSection(doc: string, name: string, content: string): string {
+  const a = doc.indexOf(begin(name));
+  const b = doc.indexOf(end(name));
+  if (a < 0 || b < a) throw new Error(`docs/workloads.md lacks the markers of section '${name}'`);
+  return doc.slice(0, a + begin(name).length) + '\n' + content + doc.slice(b);
+}
+
+/**
+ * docs/workloads.md with every generated section current: the defaults table and one parameter table per
+ * registered workload (each workload's section needs its `params:<id>` markers).
+ */
+export function updateWorkloadsDoc(doc: string, facts: readonly DefaultFacts[]): string {
+  let out = replaceSection(doc, 'defaults', renderDefaultsTable(facts));
+  for (const f of facts) out = replaceSection(out, `params:${f.id}`, renderParamsTable(f.id));
+  return out;
+}
+
+/** Regenerate every committed default trace and the docs table. Returns the facts, in registry order. */
+export async function regenerateDefaults(root: string, log: (s: string) => void = () => {}): Promise<DefaultFacts[]> {
+  const facts: DefaultFacts[] = [];
+  for (const id of workloadIds()) {
+    const def = getWorkload(id);
+    const s = await writeWorkloadTrace(id, resolveWorkloadParams(def, {}), DEFAULT_SEED, join(root, defaultTracePath(id)));
+    facts.push({ id, events: s.events, accesses: s.accesses, footprintBytes: s.footprintBytes, lastTNs: s.lastTNs, opCounts: s.opCounts });
+    log(`${defaultTracePath(id)}: ${n(s.events)} events, ${(s.elapsedMs / 1000).toFixed(2)} s`);
+  }
+  const docPath = join(root, 'docs', 'workloads.md');
+  writeFileSync(docPath, updateWorkloadsDoc(readFileSync(docPath, 'utf8'), facts));
+  return facts;
+}

@@ -1,0 +1,185 @@
+import type { EventBatch } from '../../trace/batch';
+import type { Rng } from '../../sim/rng';
+import { intIn } from '../params';
+import type { DeviceRun, RodiniaCommon } from './device-run';
+import { rodiniaWorkload, scaled } from './define';
+
+/**
+ * Rodinia `backprop` (CUDA version): one training step of a 3-layer perceptron with `inputs` input units,
+ * 16 hidden units and 1 output. `bpnn_layerforward_CUDA` (16 × 16 blocks, one block per 16 input rows)
+ * multiplies the input→hidden weight matrix by the input column and tree-reduces each block into
+ * `hidden_partial_sum`; the host finishes the hidden and output layers and the error terms, writes
+ * `hidden_delta`; `bpnn_adjust_weights_cuda` updates every weight and its momentum term. Layer sweeps: the
+ * (inputs+1) × 17 weight and previous-weight matrices are streamed once per kernel.
+ *
+ * As in a managed-memory port, the host works on the managed arrays directly (no explicit copies). Not
+ * reproduced: the original forward kernel's write of its reduced tile back into the weight matrix, which the
+ * original host code immediately overwrites by re-uploading the weights (an artefact of the copy-based code).
+ */
+export type BackpropParams = {
+  steps: number;
+};
+
+/** Hidden units (fixed by the CUDA kernel: one 16-wide block column), learning rate and momentum of Rodinia backprop. */
+export const BP_HIDDEN = 16;
+/** Learning rate (ETA). */
+export const BP_ETA = 0.3;
+/** Momentum (MOMENTUM). */
+export const BP_MOMENTUM = 0.3;
+const WIDTH = 16;
+const HEIGHT = 16;
+
+/** Input units for a scale: 65,536 · scale, rounded to a multiple of 16 (scale 1 = Rodinia's `backprop 65536`). */
+export function backpropInputs(scale: number): number {
+  return scaled(65536, scale, 16);
+}
+
+/** Inputs and outputs of one run, for tests that check the kernels against a reference. */
+export interface BackpropProbe {
+  inputs?: number;
+  input?: Float32Array;
+  w0?: Float32Array;
+  hiddenWeights0?: Float64Array;
+  w?: Float32Array;
+  oldw?: Float32Array;
+}
+
+const squash = (x: number): number => 1.0 / (1.0 + Math.exp(-x));
+
+/** Run Rodinia backprop on `run` (managed arrays, CPU phases, both kernels per step), filling `probe`. */
+export function* backpropProgram(
+  run: DeviceRun, p: Readonly<BackpropParams & RodiniaCommon>, rng: Rng, probe: BackpropProbe = {},
+): Generator<EventBatch, void, undefined> {
+  const nIn = backpropInputs(p.scale);
+  const hid = BP_HIDDEN;
+  const nOut = 1;
+  const numBlocks = nIn / 16;
+  const stride = hid + 1;
+  // bpnn_create + load: random input units and weights, zero momentum terms, target 0.1. Rodinia draws
+  // weights in [0, 1), which saturates every hidden unit (sums ≈ inputs/4) so nothing is learnt; weights in
+  // ±1/√inputs keep the sums O(1) and the update non-trivial. The page stream does not depend on values.
+  const input = new Float32Array(nIn + 1);
+  for (let k = 1; k <= nIn; k++) input[k] = rng.next();
+  const w = new Float32Array((nIn + 1) * stride);
+  const range = 1 / Math.sqrt(nIn);
+  for (let i = 0; i < w.length; i++) w[i] = (2 * rng.next() - 1) * range;
+  const oldw = new Float32Array(w.length);
+  const hw = new Float64Array((hid + 1) * (nOut + 1)); // host-only hidden→output weights
+  for (let i = 0; i < hw.length; i++) hw[i] = rng.next();
+  const hwPrev = new Float64Array(hw.length);
+  const target = 0.1;
+  Object.assign(probe, { inputs: nIn, input: input.slice(), w0: w.slice(), hiddenWeights0: hw.slice() });
+
+  const aIn = run.managed('input_units', nIn + 1, 4);
+  const aW = run.managed('input_weights', w.length, 4);
+  const aSum = run.managed('hidden_partial_sum', numBlocks * WIDTH, 4);
+  const aDelta = run.managed('hidden_delta', hid + 1, 4);
+  const aOld = run.managed('input_prev_weights', oldw.length, 4);
+  run.cpuWrite(aIn);
+  run.cpuWrite(aW);
+  run.cpuWrite(aOld);
+
+  const rec = run.rec;
+  const partial = new Float32Array(numBlocks * WIDTH);
+  const inputNode = new Float32Array(HEIGHT);
+  const wm = new Float32Array(HEIGHT * WIDTH);
+  const hidden = new Float64Array(hid + 1);
+  const delta = new Float32Array(hid + 1);
+  const threads = numBlocks * WIDTH * HEIGHT;
+  for (let step = 0; step < p.steps; step++) {
+    const fwdWork = { flops: threads * 5, bytes: threads * 4 + numBlocks * WIDTH * 8 };
+    yield* run.launch('bpnn_layerforward_CUDA', 1, numBlocks, WIDTH * HEIGHT, fwdWork, (_bx, by) => {
+      for (let ty = 0; ty < HEIGHT; ty++) {
+        const indexIn = HEIGHT * by + ty + 1;
+        rec.r(aIn.id, indexIn); // tx == 0 loads the input node
+        inputNode[ty] = input[indexIn]!;
+      }
+      // __syncthreads()
+      for (let ty = 0; ty < HEIGHT; ty++) {
+        for (let tx = 0; tx < WIDTH; tx++) {
+          const index = stride * HEIGHT * by + stride * ty + tx + 1 + stride;
+          rec.r(aW.id, index);
+          wm[ty * WIDTH + tx] = w[index]!;
+        }
+      }
+      for (let k = 0; k < HEIGHT * WIDTH; k++) wm[k] = wm[k]! * inputNode[Math.floor(k / WIDTH)]!;
+      for (let i = 1; i <= Math.log2(HEIGHT); i++) {
+        const powerTwo = 2 ** i;
+        for (let ty = 0; ty < HEIGHT; ty += powerTwo) {
+          for (let tx = 0; tx < WIDTH; tx++) wm[ty * WIDTH + tx] = wm[ty * WIDTH + tx]! + wm[(ty + powerTwo / 2) * WIDTH + tx]!;
+        }
+      }
+      for (let ty = 0; ty < HEIGHT; ty++) {
+        partial[by * hid + ty] = wm[ty]!; // tx == 0 writes weight_matrix[0][ty]
+        rec.w(aSum.id, by * hid + ty);
+      }
+    });
+    // Host: finish the hidden layer (partial sums + bias weight), output layer, errors, hidden→output update.
+    run.cpuRead(aSum);
+    run.cpuRead(aW, 0, stride); // input_weights[0][*], the bias row
+    hidden[0] = 1.0;
+    for (let j = 1; j <= hid; j++) {
+      let sum = 0.0;
+      for (let k = 0; k < numBlocks; k++) sum += partial[k * hid + j - 1]!;
+      sum += w[j]!;
+      hidden[j] = squash(sum);
+    }
+    let outSum = 0.0;
+    for (let k = 0; k <= hid; k++) outSum += hw[k * (nOut + 1) + 1]! * hidden[k]!;
+    const o = squash(outSum);
+    const outDelta = o * (1.0 - o) * (target - o);
+    for (let j = 1; j <= hid; j++) delta[j] = hidden[j]! * (1.0 - hidden[j]!) * (outDelta * hw[j * (nOut + 1) + 1]!);
+    for (let k = 0; k <= hid; k++) {
+      const dw = BP_ETA * outDelta * hidden[k]! + BP_MOMENTUM * hwPrev[k * (nOut + 1) + 1]!;
+      hw[k * (nOut + 1) + 1] = hw[k * (nOut + 1) + 1]! + dw;
+      hwPrev[k * (nOut + 1) + 1] = dw;
+    }
+    run.cpuWrite(aDelta);
+
+    const adjWork = { flops: threads * 6, bytes: threads * 16 };
+    yield* run.launch('bpnn_adjust_weights_cuda', 1, numBlocks, WIDTH * HEIGHT, adjWork, (_bx, by) => {
+      for (let ty = 0; ty < HEIGHT; ty++) {
+        for (let tx = 0; tx < WIDTH; tx++) {
+          const index = stride * HEIGHT * by + stride * ty + tx + 1 + stride;
+          const iy = HEIGHT * by + ty + 1;
+          const ix = tx + 1;
+          rec.r(aDelta.id, ix);
+          rec.r(aIn.id, iy);
+          rec.r(aOld.id, index);
+          rec.r(aW.id, index);
+          const dw = BP_ETA * delta[ix]! * input[iy]! + BP_MOMENTUM * oldw[index]!;
+          w[index] = w[index]! + dw;
+          rec.w(aW.id, index);
+          oldw[index] = dw;
+          rec.w(aOld.id, index);
+        }
+      }
+      // __syncthreads(); then the bias row, by block 0's first thread row
+      if (by !== 0) return;
+      for (let tx = 0; tx < WIDTH; tx++) {
+        const ix = tx + 1;
+        rec.r(aDelta.id, ix);
+        rec.r(aOld.id, ix);
+        rec.r(aW.id, ix);
+        const dw = BP_ETA * delta[ix]! + BP_MOMENTUM * oldw[ix]!;
+        w[ix] = w[ix]! + dw;
+        rec.w(aW.id, ix);
+        oldw[ix] = dw;
+        rec.w(aOld.id, ix);
+      }
+    });
+  }
+  run.cpuRead(aIn);
+  run.cpuRead(aW);
+  Object.assign(probe, { w: w.slice(), oldw: oldw.slice() });
+}
+
+/** The `rodinia-backprop` workload. */
+export const rodiniaBackprop = rodiniaWorkload<BackpropParams>({
+  name: 'rodinia-backprop',
+  summary: 'Rodinia backprop: 65,536-input perceptron, forward + weight-adjust kernels sweep two 4.25 MiB matrices (footprint 18 MiB)',
+  defaults: { steps: 1 },
+  params: { steps: { summary: 'training steps (Rodinia runs 1); 2 kernel launches each', unit: 'count' } },
+  validate: (p) => ({ steps: intIn(p.steps, 1, 1e6) }),
+  program: (run, p, rng) => backpropProgram(run, p, rng),
+});

@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { batchToCsv, HEADER_LINE, metaLines } from '../../src/trace/canonical-csv/write';
+import { PROJECT_ROOT } from '../../src/version';
+import { formatBytes } from '../../src/units';
+import {
+  DEFAULT_SEED, defaultTracePath, regenerateDefaults, updateWorkloadsDoc, type DefaultFacts,
+} from '../../src/workloads/defaults';
+import { getWorkload, workloadIds } from '../../src/workloads/index';
+import { resolveWorkloadParams } from '../../src/workloads/params';
+import { StreamStats } from '../../src/workloads/write';
+
+/**
+ * The committed default traces (traces/) and the defaults table of docs/workloads.md must equal a fresh
+ * generation. Regenerate with `npm run traces` (or GMEMLAB_UPDATE_GOLDEN=1 npm test -- workloads/defaults).
+ * Gzip files are compared by their decompressed canonical CSV: the CSV bytes are the contract, while the
+ * compressed bytes may differ between zlib builds.
+ */
+const update = process.env.GMEMLAB_UPDATE_GOLDEN === '1';
+const facts: DefaultFacts[] = [];
+
+test('committed default traces equal a fresh generation (byte-identical canonical CSV)', { skip: update ? 'regenerating' : false }, async () => {
+  for (const id of workloadIds()) {
+    const def = getWorkload(id);
+    const p = resolveWorkloadParams(def, {});
+    const stats = new StreamStats();
+    const committedBytes = readFileSync(join(PROJECT_ROOT, defaultTracePath(id)));
+    if (def.write) {
+      // a foreign dialect: compare the workload's own writer output byte for byte
+      const dir = mkdtempSync(join(tmpdir(), 'gmemlab-defaults-'));
+      try {
+        await def.write(p, DEFAULT_SEED, join(dir, 'out'));
+        assert.ok(readFileSync(join(dir, 'out')).equals(committedBytes), `${defaultTracePath(id)} is stale: run \`npm run traces\``);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      for (const b of def.generate(p, DEFAULT_SEED)) stats.add(b);
+    } else {
+      const parts: string[] = [metaLines(def.meta(p, DEFAULT_SEED)), HEADER_LINE];
+      for (const b of stats.tap(def.generate(p, DEFAULT_SEED))) parts.push(batchToCsv(b));
+      const fresh = parts.join('');
+      assert.ok(gunzipSync(committedBytes).toString('utf8') === fresh, `${defaultTracePath(id)} is stale: run \`npm run traces\``);
+    }
+    facts.push({ id, events: stats.events, accesses: stats.accesses, footprintBytes: stats.footprint.peakBytes, lastTNs: stats.lastTNs, opCounts: stats.opCounts() });
+  }
+});
+
+test('docs/workloads.md states each default\'s events, footprint, op mix and parameters as generated', { skip: update ? 'regenerating' : false }, () => {
+  const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'workloads.md'), 'utf8');
+  assert.equal(facts.length, workloadIds().length, 'the previous test generated every default');
+  assert.equal(doc, updateWorkloadsDoc(doc, facts), 'run `npm run traces`');
+});
+
+test('each workload summary states the footprint of its default instance', { skip: update ? 'regenerating' : false }, () => {
+  for (const f of facts) {
+    const m = /\(footprint ([^;)]+)/.exec(getWorkload(f.id).summary);
+    assert.ok(m, `${f.id}: summary has no "(footprint …)"`);
+    assert.equal(m![1], formatBytes(f.footprintBytes), `${f.id}: summary footprint`);
+  }
+});
+
+test('the committed traces stay under 10 MB in total', () => {
+  let total = 0;
+  for (const id of workloadIds()) total += readFileSync(join(PROJECT_ROOT, defaultTracePath(id))).length;
+  assert.ok(total < 10e6, `${total} bytes`);
+});
+
+if (update) {
+  test('regenerate the committed default traces and the docs table (GMEMLAB_UPDATE_GOLDEN=1)', async () => {
+    await regenerateDefaults(PROJECT_ROOT);
+  });
+}
