@@ -140,7 +140,7 @@ export function foreignRow(e: TraceEvent, tid: number): string {
 
 export const foreignCsvWorkload: WorkloadDef<ForeignCsvParams> = {
   name: 'foreign-csv',
-  summary: 'small inference loop written in a foreign CSV dialect (µs, page numbers, unit sizes) for the --map example; default footprint 28 MiB',
+  summary: 'small inference loop written in a foreign CSV dialect (µs, page numbers, unit sizes), the --map example (footprint 28 MiB)',
   defaults,
   params: {
     layers: { summary: 'number of layers (one managed weight buffer each)', unit: 'count' },
