@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Benchmark, BenchContext, BenchRow } from '../../src/bench/types';
 
@@ -11,7 +11,7 @@ import type { Benchmark, BenchContext, BenchRow } from '../../src/bench/types';
  *   - the canonical reader (bytes → validated columnar batches), goal ≥ 0.6 × the limit, RSS < 500 MB;
  *   - a full `openTrace` pass (SHA-256 of the source + parse + semantic checks);
  *   - papaparse's fastest streaming configuration (fields only, no conversion);
- *   - writing the Arrow cache, and loading it (the path every re-run takes).
+ *   - the first `openTrace` pass that writes the Arrow cache, and a re-run served from it.
  * Each figure is the best of `reps` runs (2 cores shared by a team: the best run is the least disturbed).
  */
 const GB = 1e9;
@@ -61,9 +61,11 @@ const bench: Benchmark = {
     const parse = best(ctx, 'parse', csv, reps);
     const open = best(ctx, 'open', csv, reps);
     const papa = best(ctx, 'papaparse', csv, 1);
-    const arrow = join(ctx.tmpDir, 'bench.arrow');
-    const toArrow = best(ctx, 'to-arrow', csv, 1, arrow);
-    const load = best(ctx, 'load-arrow', arrow, reps);
+    const cacheDir = join(ctx.tmpDir, 'cache');
+    rmSync(cacheDir, { recursive: true, force: true });
+    const build = best(ctx, 'cache-build', csv, 1, cacheDir);
+    const load = best(ctx, 'cache-load', csv, reps, cacheDir);
+    const arrowBytes = readdirSync(join(cacheDir, 'traces')).filter((f) => f.endsWith('.arrow')).reduce((n, f) => n + statSync(join(cacheDir, 'traces', f)).size, 0);
     const g = `csv-import ${(size / 1e9).toFixed(2)} GB, ${parse.rows.toLocaleString('en-US')} rows`;
     const limit = 'bare line splitter (hand-written byte loop)';
     const row = (metric: string, value: number, unit: string, more: Partial<BenchRow> = {}): BenchRow => ({ group: g, metric, value, unit, ...more });
@@ -80,10 +82,10 @@ const bench: Benchmark = {
       row('openTrace pass peak RSS', open.maxRssBytes / 1e6, 'MB', { goal: '< 500 MB' }),
       row('papaparse MB/s', mb(papa), 'MB/s', { ...vsLimit(papa), note: 'fastest streaming config (duplex stream, fastMode, arrays, no typing); fields only, no conversion' }),
       row('papaparse peak RSS', papa.maxRssBytes / 1e6, 'MB'),
-      row('CSV → Arrow cache MB/s', mb(toArrow), 'MB/s', { note: 'parse + checks + Arrow write, CSV bytes per second' }),
-      row('Arrow cache load, CSV-equivalent MB/s', size / 1e6 / load.seconds, 'MB/s', {
-        baseline: 'canonical parse', baselineValue: mb(parse), ratio: size / 1e6 / load.seconds / mb(parse),
-        note: `${(load.bytes / 1e6).toFixed(0)} MB Arrow file, every block SHA-256-checked`,
+      row('first openTrace pass writing the cache MB/s', mb(build), 'MB/s', { note: 'SHA-256 + parse + checks + digest + Arrow write' }),
+      row('re-run from the Arrow cache, CSV MB/s', mb(load), 'MB/s', {
+        baseline: 'openTrace pass (no cache)', baselineValue: mb(open), ratio: mb(load) / mb(open),
+        note: `${(arrowBytes / 1e6).toFixed(0)} MB Arrow entry, every block checksummed; source hash memoised`,
       }),
       row('Arrow cache load rows/s', load.rows / load.seconds, 'rows/s'),
       row('Arrow cache load peak RSS', load.maxRssBytes / 1e6, 'MB', { goal: '< 500 MB' }),

@@ -4,14 +4,14 @@
  * Modes: generate (write a synthetic canonical CSV of <output> bytes to <input>), split (hand-written
  * byte-loop line splitter), split-native (Buffer.indexOf line splitter), parse (canonical reader to
  * batches), open (openTrace pass without cache: SHA-256 + parse + semantic checks), papaparse (its fastest
- * streaming configuration, fields only), to-arrow (parse + write Arrow), load-arrow (read an Arrow trace).
+ * streaming configuration, fields only), cache-build (openTrace pass that writes the Arrow import cache
+ * into the folder <output>), cache-load (the re-run: openTrace pass served from that cache).
  */
 import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { openAtomicWriter, writeChunk } from '../../src/io/atomic';
 import { DiagnosticLog } from '../../src/log/collector';
 import { Rng } from '../../src/sim/rng';
-import { ArrowTraceWriter } from '../../src/trace/arrow/write';
 import { BatchBuilder } from '../../src/trace/batch';
 import { readCanonicalCsv } from '../../src/trace/canonical-csv/read';
 import { RowEncoder } from '../../src/trace/canonical-csv/encode';
@@ -138,18 +138,13 @@ async function papaparse(path: string): Promise<number> {
   return rows - 1; // the header row
 }
 
-async function toArrow(path: string, out: string): Promise<number> {
-  const t = await openTrace(path, { cache: false });
-  const r = t.read();
-  const w = ArrowTraceWriter.open(out);
-  for await (const b of r) await w.write(b);
-  await w.finish(r.meta, r.log);
-  return w.rows;
-}
-
-async function loadArrow(path: string): Promise<number> {
+/** A full openTrace pass with the import cache in `dir`; `expectCached` says whether it must be a hit. */
+async function cached(path: string, dir: string, expectCached: boolean): Promise<number> {
+  const t = await openTrace(path, { cache: { dir, minBytes: 0 } });
+  if (t.isCached() !== expectCached) throw new Error(`cache ${expectCached ? 'miss' : 'hit'} where a ${expectCached ? 'hit' : 'miss'} was expected`);
   let rows = 0;
-  for await (const b of (await openTrace(path, { from: 'arrow', cache: false })).read()) rows += b.length;
+  for await (const b of t.read()) rows += b.length;
+  if (!t.isCached()) throw new Error('no cache entry after a full pass');
   return rows;
 }
 
@@ -163,8 +158,8 @@ async function main(): Promise<void> {
     case 'parse': rows = await parse(input); break;
     case 'open': rows = await open(input); break;
     case 'papaparse': rows = await papaparse(input); break;
-    case 'to-arrow': rows = await toArrow(input, output!); break;
-    case 'load-arrow': rows = await loadArrow(input); break;
+    case 'cache-build': rows = await cached(input, output!, false); break;
+    case 'cache-load': rows = await cached(input, output!, true); break;
     default: throw new Error(`unknown mode ${mode}`);
   }
   const seconds = (performance.now() - t0) / 1000;

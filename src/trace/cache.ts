@@ -20,7 +20,7 @@ export interface CacheOptions {
 }
 
 /** Bump when the cache layout or key recipe changes. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
 export const DEFAULT_CACHE_MIN_BYTES = 1 << 20;
 
 /** The cache root folder. */

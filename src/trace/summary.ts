@@ -6,6 +6,7 @@ import { FootprintTracker } from './footprint';
 import type { Trace, TraceMeta, TraceReader } from './trace';
 
 const OP_ACCESS = Op.access;
+const NOT_GIVEN = NO_AGENT; // module-local: imported bindings are getters under tsx
 
 /**
  * What `inspect` and `import` print, and what notebooks get as plain data: one streaming pass over a
@@ -72,7 +73,7 @@ export class TraceSummarizer {
       }
       agentRun++;
       const t = target[i]!;
-      if (t !== NO_AGENT && !this.seenAgents.has(t)) this.seenAgents.add(t);
+      if (t !== NOT_GIVEN && !this.seenAgents.has(t)) this.seenAgents.add(t);
       const v = va[i]!;
       if (v === v) {
         if (v < this.minVa) this.minVa = v;

@@ -14,7 +14,7 @@ import { arrowTypes as t, type Field, type Schema } from './flechette-internal';
  * every message block, so a damaged file is detected before any of its batches is used.
  */
 export const ARROW_FORMAT = 'gmemlab-events-arrow';
-export const ARROW_FORMAT_VERSION = 1;
+export const ARROW_FORMAT_VERSION = 2;
 
 export const Dict = { op: 0, agent: 1, target: 2, access: 3, resource: 4, label: 5 } as const;
 
@@ -66,11 +66,13 @@ export interface ArrowTraceInfo {
   readonly meta: Record<string, string>;
   /** Diagnostics of the import that produced the file: counts by code and the kept examples. */
   readonly log: { readonly counts: Record<string, number>; readonly examples: readonly unknown[] };
-  /** Every message after the schema, in file order, with the SHA-256 of its bytes. */
+  /** Checksum of the blocks (checksum.ts). */
+  readonly checksum: 'crc32' | 'sha256';
+  /** Every message after the schema, in file order, with the checksum of its bytes. */
   readonly blocks: ReadonlyArray<{
     readonly kind: 'dictionary' | 'record';
     readonly offset: number;
     readonly length: number;
-    readonly sha256: string;
+    readonly check: string;
   }>;
 }
