@@ -11,6 +11,7 @@ import type { ParamValue } from '../systems/types';
 import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from './arrow/read';
 import { ArrowTraceWriter } from './arrow/write';
 import type { EventBatch } from './batch';
+import { TraceDigest } from './digest';
 import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, sourceSha256, type CacheOptions } from './cache';
 import { loadMapSpec } from './map/spec';
 import { SemanticChecker } from './semantic-check';
@@ -148,9 +149,15 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
         try {
           const info = readArrowInfo(file);
           Object.assign(meta, info.meta);
+          const digest = cacheOpts?.verifyDigest ? new TraceDigest() : null;
           for await (const b of readArrowBatches(file, info, strings)) {
             rows += b.length;
+            digest?.update(b);
             yield b;
+          }
+          if (digest && digest.digest() !== info.digest) {
+            rmSync(file, { force: true });
+            fail(arrowMessages.corrupt({ file }, 'events do not match the stored trace digest (entry removed; the next read rebuilds it)'));
           }
           restoreLog(info, log);
         } catch (e) {

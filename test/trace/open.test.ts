@@ -82,6 +82,27 @@ test('no cache entry is left by an abandoned pass or a failing strict import', a
   assert.deepEqual(readdirSync(join(cacheDir, 'traces')).filter((f) => f.endsWith('.tmp')), []);
 });
 
+test('with verifyDigest, a cache pass also re-checks the stored trace digest', async () => {
+  const p = bigCsv('verify.csv', 1000);
+  const opts = { cache: { ...cache, verifyDigest: true } };
+  const t = await openTrace(p, opts);
+  const first = await events(t);
+  assert.ok(t.isCached());
+  assert.equal(digestBatches(await events(t)), digestBatches(first));
+  // forge an entry whose blocks are intact but whose stored digest is wrong (metadata checksum redone)
+  const bytes = readFileSync(t.cacheFile!);
+  const info = readArrowInfo(t.cacheFile!);
+  const text = bytes.toString('latin1');
+  const json = JSON.stringify(info);
+  const forged = json.replace(info.digest, '0'.repeat(64));
+  const sha = (x: string) => createHash('sha256').update(x).digest('hex');
+  const out = text.replace(json, forged).replace(sha(json), sha(forged));
+  writeFileSync(t.cacheFile!, Buffer.from(out, 'latin1'));
+  await assert.rejects(events(t), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === arrowMessages.corrupt.code);
+  assert.equal(t.isCached(), false, 'the bad entry is removed');
+  assert.equal(digestBatches(await events(t)), digestBatches(first), 'and rebuilt by the next read');
+});
+
 test('a changed source gets a new cache key; an unchanged one keeps it', async () => {
   const p = bigCsv('change.csv', 100);
   const a = await openTrace(p, { cache });
