@@ -26,6 +26,8 @@ export interface CacheOptions {
 
 /** Bump when the cache layout or key recipe changes. */
 export const CACHE_VERSION = 2;
+
+/** Default `minBytes`: 1 MiB. */
 export const DEFAULT_CACHE_MIN_BYTES = 1 << 20;
 
 /** The cache root folder. */

@@ -19,6 +19,7 @@ export interface BlockChecksum {
   digest(): string;
 }
 
+/** A fresh incremental checksum of the given kind (default: what this process writes). */
 export function blockChecksum(kind: 'crc32' | 'sha256' = CHECKSUM_KIND): BlockChecksum {
   if (kind === 'crc32') {
     if (!crc) throw new Error('this Node.js has no zlib.crc32');

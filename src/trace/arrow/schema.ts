@@ -14,8 +14,10 @@ import { arrowTypes as t, type Field, type Schema } from './flechette-internal';
  * every message block, so a damaged file is detected before any of its batches is used.
  */
 export const ARROW_FORMAT = 'gmemlab-events-arrow';
+/** Version of the layout (2: CRC-32 block checksums); files of another version are not read. */
 export const ARROW_FORMAT_VERSION = 2;
 
+/** Dictionary ids of the dictionary-encoded columns. */
 export const Dict = { op: 0, agent: 1, target: 2, access: 3, resource: 4, label: 5 } as const;
 
 /** Column names in file order. */
@@ -24,10 +26,12 @@ export const ARROW_COLUMNS = [
   'resource', 'label',
 ] as const;
 
-/** Fixed dictionary values of `op` and `access`. */
+/** Fixed dictionary values of `op` (by op code). */
 export const OP_DICTIONARY: readonly string[] = OP_CSV_NAMES;
+/** Fixed dictionary values of `access` (by access code; 0 = none). */
 export const ACCESS_DICTIONARY: readonly string[] = ['', 'r', 'w', 'rw', 'atomic'];
 
+/** The Arrow schema of a gmemlab trace file (column order = `ARROW_COLUMNS`). */
 export function traceSchema(): Schema {
   const f = (name: string, type: Field['type'], nullable = false): Field => t.field(name, type, nullable, null);
   return {

@@ -30,8 +30,10 @@ export interface FastRowHost {
   flush(): void;
 }
 
+/** The compiled loop: returns where it stopped and how many rows it took. */
 export type FastRows = (buf: Buffer, pos: number, lastNl: number, line: number, maxLineBytes: number, host: FastRowHost) => { pos: number; rows: number };
 
+/** Keyword tables and the hex-digit table the compiled code uses. */
 export interface FastRowTables {
   readonly OPS: KeywordTable;
   readonly ACCESS: KeywordTable;

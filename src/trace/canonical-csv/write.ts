@@ -12,7 +12,9 @@ import { RowEncoder } from './encode';
  * "not given", `count` only when ≠ 1, flags in declaration order, RFC 4180 quoting only where needed, LF).
  */
 
+/** The `# format=` value of canonical CSV files. */
 export const FORMAT_ID = 'gmemlab-events';
+/** The canonical CSV format version written in the `# version=` line. */
 export const FORMAT_VERSION = '1';
 
 /** The metadata lines, `format` and `version` first, then `meta` in its own order. */
@@ -25,6 +27,7 @@ export function metaLines(meta: TraceMeta): string {
   return s;
 }
 
+/** The header line the writer emits (all columns, `CSV_COLUMNS` order). */
 export const HEADER_LINE = CSV_COLUMNS.join(',') + '\n';
 
 function num(x: number): string {
