@@ -170,3 +170,12 @@ test('--map implies csv and is refused with another --from', async () => {
   await assert.rejects(openTrace(bigCsv('m.csv', 3), { map: '{"columns":{"t_ns":"t_ns","op":"op"}}', from: 'arrow', cache: false }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === importMessages.mapNeedsCsv.code);
   assert.ok(!existsSync(join(dir, 'nothing')));
 });
+
+test('an unusable cache folder never fails a read (the trace is read without the cache)', async () => {
+  const p = bigCsv('nocache.csv', 100);
+  const notADir = join(dir, 'plain-file');
+  writeFileSync(notADir, 'x');
+  const t = await openTrace(p, { cache: { dir: join(notADir, 'cache'), minBytes: 0 } });
+  assert.equal(t.cacheFile, null);
+  assert.equal((await events(t)).reduce((n, b) => n + b.length, 0), 101);
+});

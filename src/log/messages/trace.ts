@@ -258,6 +258,9 @@ export const arrowMessages = {
     expected: 'content matching its stored SHA-256',
     found: 'different bytes',
   })),
+  cacheUnwritable: defineMessage('arrow.cache-unwritable', 'info', 'The import cache folder (.gmemlab-cache/ in the project, or GMEMLAB_CACHE_DIR) is not writable; imports still work, only without the cache.', (reason: string) => ({
+    message: `could not write the import cache (${reason}); continuing without it`,
+  })),
   cacheRebuilt: defineMessage('arrow.cache-rebuilt', 'info', 'Nothing to do: a damaged cache entry is detected by checksum and rebuilt from the source.', (what: string) => ({
     message: `cached import was damaged (${what}); read the source again and rebuilt the cache`,
   })),
