@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// `npm test`: run every test/**/*.test.ts through Node's test runner (tsx loader) with the gmemlab reporter.
-// Node 20's --test has no glob, so the file list is built here. Usage: npm test [-- <filter substring>...]
+// `npm test`: set up on a fresh clone (bootstrap.mjs: npm ci, Debian packages), then run every
+// test/**/*.test.ts through Node's test runner (tsx loader) with the gmemlab reporter, whose last line is
+// `N passed, N failed`. The type-check and the notebook runs are tests too (test/typecheck.test.ts,
+// test/notebooks/notebooks.test.ts), so a type error or a failing notebook counts as a failed test.
+// Node 20's --test has no glob, so the file list is built here. Usage: npm test [-- <path substring>...]
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { bootstrapOrExit } from './bootstrap.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
+
+bootstrapOrExit({ steps: 'all' });
 
 function walk(dir, out) {
   for (const name of readdirSync(dir).sort()) {
@@ -18,6 +24,10 @@ function walk(dir, out) {
 }
 
 const files = walk(join(root, 'test'), []).filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+if (files.length === 0) {
+  process.stderr.write(`no test file matches ${filters.map((f) => JSON.stringify(f)).join(', ')}\n`);
+  process.exit(2);
+}
 const args = ['--import', 'tsx', '--test', '--test-reporter=./scripts/test-reporter.mjs', '--test-reporter-destination=stdout', ...files];
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, GMEMLAB_DEBUG: process.env.GMEMLAB_DEBUG ?? '1' } });
 process.exit(r.status ?? 1);

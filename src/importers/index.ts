@@ -3,6 +3,15 @@ import { fail } from '../log/diagnostic';
 import { importMessages } from '../log/messages/trace';
 import { arrowImporter } from './arrow/index';
 import { csvImporter } from './canonical-csv/index';
+import { gfxrJsonlImporter } from './gfxr-jsonl/index';
+import { kinetoImporter } from './kineto/index';
+import { nsysSqliteImporter } from './nsys-sqlite/index';
+import { pytorchSnapshotImporter } from './pytorch-snapshot/index';
+import { pytorchTimelineImporter } from './pytorch-timeline/index';
+import { rocprofv3Importer } from './rocprofv3-csv/index';
+import { uvmFaultLogImporter } from './uvm-fault-log/index';
+import { vmaJsonImporter } from './vma-json/index';
+import { vmaRecordingImporter } from './vma-recording/index';
 import type { FormatId, ImporterDef } from './types';
 
 /**
@@ -12,6 +21,15 @@ import type { FormatId, ImporterDef } from './types';
  */
 export const importers = {
   arrow: arrowImporter,
+  'pytorch-snapshot': pytorchSnapshotImporter,
+  kineto: kinetoImporter,
+  'pytorch-timeline': pytorchTimelineImporter,
+  'nsys-sqlite': nsysSqliteImporter,
+  'uvm-fault-log': uvmFaultLogImporter,
+  'rocprofv3-csv': rocprofv3Importer,
+  'gfxr-jsonl': gfxrJsonlImporter,
+  'vma-json': vmaJsonImporter,
+  'vma-recording': vmaRecordingImporter,
   csv: csvImporter,
 } satisfies { readonly [K in FormatId]?: ImporterDef<any> & { readonly name: K } };
 

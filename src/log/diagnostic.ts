@@ -38,14 +38,26 @@ export interface MessageDef<A extends unknown[]> {
   readonly severity: Severity;
   /** What the user should do about it (for docs/errors.md). */
   readonly advice: string;
+  /**
+   * Example arguments, used to print an example message in docs/errors.md. Optional: without them the
+   * generator fills each argument with a `‹name›` placeholder, which suits messages that only interpolate
+   * their arguments as text (src/log/errors-doc.ts).
+   */
+  readonly example?: Readonly<A>;
+  /** The text builder (the generator reads its parameter names for placeholders). */
+  readonly build: (...args: A) => MessageText;
 }
 
-/** Define one message factory. `code` must be unique across the catalogue (checked by a test). */
+/**
+ * Define one message factory. `code` must be unique across the catalogue (checked by a test). `example`
+ * (optional) gives arguments for the example text in docs/errors.md.
+ */
 export function defineMessage<A extends unknown[]>(
   code: string,
   severity: Severity,
   advice: string,
   build: (...args: A) => MessageText,
+  example?: Readonly<A>,
 ): MessageDef<A> {
   const f = (where: Location, ...args: A): Diagnostic => {
     const t = build(...args);
@@ -55,7 +67,7 @@ export function defineMessage<A extends unknown[]>(
     if (t.found !== undefined) d.found = t.found;
     return d as unknown as Diagnostic;
   };
-  return Object.assign(f, { code, severity, advice });
+  return Object.assign(f, example === undefined ? { code, severity, advice, build } : { code, severity, advice, build, example });
 }
 
 /**

@@ -27,7 +27,7 @@ export function workloadTrace(id: WorkloadId | string, params: WorkloadParamInpu
         strings,
         log: new DiagnosticLog(),
         [Symbol.asyncIterator]: async function* (): AsyncGenerator<EventBatch> {
-          yield* def.generate(resolved, s, strings);
+          for (const b of def.generate(resolved, s, strings)) yield b;
         },
       };
     },

@@ -1,8 +1,11 @@
 import type { MessageDef } from '../diagnostic';
+import { benchMessages } from './bench';
 import { cliMessages } from './cli';
+import { importerMessages } from './importers';
 import { ioMessages } from './io';
-import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
+import { notebookMessages } from './notebook';
 import { workloadMessages } from './workloads';
+import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -12,10 +15,13 @@ import { workloadMessages } from './workloads';
 export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageDef<any>>>>> = {
   cli: cliMessages,
   io: ioMessages,
+  notebook: notebookMessages,
+  bench: benchMessages,
+  workloads: workloadMessages,
   csv: csvMessages,
   trace: traceMessages,
   import: importMessages,
   map: mapMessages,
   arrow: arrowMessages,
-  workloads: workloadMessages,
+  importers: importerMessages,
 };

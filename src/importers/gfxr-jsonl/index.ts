@@ -1,0 +1,464 @@
+import { fail, type Location } from '../../log/diagnostic';
+import { cliMessages } from '../../log/messages/cli';
+import { importerMessages } from '../../log/messages/importers';
+import { Access, CPU, Flag, markerKindOf, Op } from '../../trace/event';
+import type { ImporterDef, ImportContext } from '../types';
+import { structural } from '../shared/context';
+import { isRecord, show } from '../shared/fields';
+import { parseJsonAt } from '../shared/json-scan';
+import { readLines } from '../shared/lines';
+import { RowCollector } from '../shared/rows';
+import { baseName, firstLine, headText } from '../shared/sniff';
+import { bytesPerTexelOfName, bytesPerTexel } from '../shared/vk-format';
+import { blocksPerLayer, imageBindRuns, SPARSE_BLOCK_BYTES, type ImageGeometry } from './sparse';
+
+export type GfxrJsonlOptions = {
+  nsPerIndex: number;
+  alignBytes: number;
+  backingBaseVa: number;
+  reserveBaseVa: number;
+  frameMarkers: boolean;
+  mapAsCpuWrite: boolean;
+};
+
+interface Memory {
+  readonly va: number;
+  readonly bytes: number;
+  readonly agent: number;
+  readonly resource: number;
+}
+
+interface Resource {
+  readonly kind: 'buffer' | 'image';
+  readonly createBytes: number;
+  readonly geometry?: ImageGeometry;
+  va: number;
+  bytes: number;
+  /** Bound ranges (offset within the reservation → bytes), for unmap at destroy. */
+  readonly bound: Map<number, number>;
+}
+
+type Args = Record<string, unknown>;
+
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
+/**
+ * GFXReconstruct capture converted to JSON Lines (`gfxrecon-convert --format jsonl`), trace-formats.md H.
+ * Accepts the `vkFunc` key of converters up to 0.9.x and the `function` key of current ones. Memory objects
+ * are `alloc`s of synthetic backing ranges (`resource = mem<handle>`); each buffer/image gets a reserved VA
+ * range once its size is known (memory requirements) and binds `map` it onto the memory (game-style
+ * reserve/map/unmap, sparse binds included, NULL memory = unbind); destroy → `unmap` + `release`. There are
+ * no timestamps: `t_ns = index × nsPerIndex`. Calls whose `return` is not VK_SUCCESS are skipped.
+ */
+export const gfxrJsonlImporter = {
+  name: 'gfxr-jsonl' as const,
+  summary: 'GFXReconstruct JSON Lines (Vulkan): memory objects, binds (incl. sparse), maps → game-style reserve/map/unmap',
+  version: IMPORTER_VERSION,
+  defaults: { nsPerIndex: 1000, alignBytes: 65536, backingBaseVa: 0x100000000, reserveBaseVa: 0x200000000000, frameMarkers: true, mapAsCpuWrite: false },
+  options: {
+    nsPerIndex: { summary: 'synthetic time per call index (the capture has no timestamps)', unit: 'ns' },
+    alignBytes: { summary: 'alignment of synthetic addresses (memory objects and resource reservations)', unit: 'bytes' },
+    backingBaseVa: { summary: 'first synthetic address of memory objects', unit: 'bytes' },
+    reserveBaseVa: { summary: 'first synthetic address of resource reservations', unit: 'bytes' },
+    frameMarkers: { summary: 'emit a marker frame at every successful vkQueuePresentKHR' },
+    mapAsCpuWrite: { summary: 'vkMapMemory also emits a synthetic CPU write of the mapped range' },
+  },
+  sniff(head) {
+    if (headText(head, 4) === 'GFXR') return true; // a binary capture: read() explains how to convert it
+    const l = firstLine(head);
+    return /^\{\s*"header"\s*:/.test(l) && /"(gfxrecon-version|json-version)"/.test(l);
+  },
+  async *read(input, opts, ctx) {
+    const nsPerIndex = Number(opts.nsPerIndex);
+    const align = Number(opts.alignBytes);
+    if (!(nsPerIndex > 0)) fail(cliMessages.badValue({}, 'gfxr-jsonl option nsPerIndex', 'a positive number of ns', String(opts.nsPerIndex)));
+    if (!Number.isInteger(align) || align <= 0) fail(cliMessages.badValue({}, 'gfxr-jsonl option alignBytes', 'a positive integer', String(opts.alignBytes)));
+    if (headText(input.head, 4) === 'GFXR') {
+      fail(importerMessages.needsConversion({ file: ctx.file, offset: 0 }, 'a binary GFXReconstruct capture (.gfxr)', `gfxrecon-convert --format jsonl ${baseName(input.path)}`));
+    }
+    ctx.meta.importer = `gfxr-jsonl@${IMPORTER_VERSION}`;
+    ctx.meta.source = baseName(input.path);
+    ctx.meta.time = `synthetic: t_ns = index x ${nsPerIndex}`;
+    ctx.meta.layout = 'synthetic';
+    ctx.meta.devices = 'dev0';
+    const rows = new RowCollector(ctx.strings);
+    const st = new State(ctx, rows, opts, align);
+    let sawHeader = false;
+    let calls = 0;
+    let failed = 0;
+    let other = 0;
+    for await (const l of readLines(input.chunks(), ctx.file)) {
+      if (l.text.trim() === '') continue;
+      const where: Location = { file: ctx.file, line: l.line };
+      const v = parseJsonAt(l.text, ctx.file, { line: l.line, col: 1, offset: l.offset });
+      if (!isRecord(v)) {
+        structural(ctx, importerMessages.syntax({ ...where, col: 1 }, 'JSON Lines record', 'an object per line', show(v)));
+        continue;
+      }
+      if (!sawHeader) {
+        if (!isRecord(v.header)) fail(importerMessages.notThisFormat({ ...where, col: 1 }, 'GFXReconstruct JSON Lines', 'a first line {"header": {...}}', JSON.stringify(l.text.slice(0, 40))));
+        sawHeader = true;
+        const h = v.header as Record<string, unknown>;
+        if (typeof h['gfxrecon-version'] === 'string') ctx.meta.gfxrecon_version = h['gfxrecon-version'];
+        if (typeof h['json-version'] === 'string') ctx.meta.json_version = h['json-version'];
+        continue;
+      }
+      const call = isRecord(v.function) ? v.function : isRecord(v.vkFunc) ? v.vkFunc : undefined;
+      if (!call) {
+        other++;
+        continue;
+      }
+      const index = v.index;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index * nsPerIndex >= 2 ** 53) {
+        structural(ctx, importerMessages.badField({ ...where, field: 'index' }, 'a call index >= 0', show(index)));
+        continue;
+      }
+      const name = call.name;
+      if (typeof name !== 'string') {
+        structural(ctx, importerMessages.badField({ ...where, field: 'name' }, 'a function name', show(name)));
+        continue;
+      }
+      calls++;
+      const ret = call.return;
+      if (ret !== undefined && ret !== 'VK_SUCCESS' && ret !== 0 && typeof ret !== 'object') {
+        if (name === 'vkAllocateMemory' || name.startsWith('vkBind') || name === 'vkCreateBuffer' || name === 'vkCreateImage' || name === 'vkMapMemory' || name === 'vkQueueBindSparse') failed++;
+        continue;
+      }
+      const args = isRecord(call.args) ? call.args : {};
+      st.call(name, args, Math.round(index * nsPerIndex), where);
+    }
+    if (!sawHeader) fail(importerMessages.unexpectedEnd({ file: ctx.file, line: 1 }, 'a {"header": …} line'));
+    ctx.meta.calls = String(calls);
+    if (failed) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file }, `${failed} memory call(s) whose return was not VK_SUCCESS`));
+    if (other) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file }, `${other} annotation/meta/method block(s)`));
+    yield* rows.sorted();
+  },
+} satisfies ImporterDef<GfxrJsonlOptions>;
+
+const WHOLE = 2 ** 53; // VK_WHOLE_SIZE and other sizes beyond 2^53 read as "the rest"
+
+class State {
+  private readonly memories = new Map<string, Memory>();
+  private readonly resources = new Map<string, Resource>();
+  private memoryTypes: Array<{ deviceLocal: boolean }> = [];
+  private backing: number;
+  private reserve: number;
+
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly rows: RowCollector,
+    private readonly opts: Readonly<GfxrJsonlOptions>,
+    private readonly align: number,
+  ) {
+    this.backing = Number(opts.backingBaseVa);
+    this.reserve = Number(opts.reserveBaseVa);
+  }
+
+  call(name: string, a: Args, t: number, where: Location): void {
+    switch (name) {
+      case 'vkGetPhysicalDeviceMemoryProperties':
+      case 'vkGetPhysicalDeviceMemoryProperties2':
+      case 'vkGetPhysicalDeviceMemoryProperties2KHR':
+        return this.memoryProperties(a);
+      case 'vkAllocateMemory':
+        return this.allocate(a, t, where);
+      case 'vkFreeMemory':
+        return this.freeMemory(a, t);
+      case 'vkCreateBuffer':
+      case 'vkCreateImage':
+        return this.create(name === 'vkCreateBuffer' ? 'buffer' : 'image', a, where);
+      case 'vkGetBufferMemoryRequirements':
+      case 'vkGetImageMemoryRequirements':
+        return this.requirements(handle(a.buffer ?? a.image), rec(a.pMemoryRequirements)?.size, t);
+      case 'vkGetBufferMemoryRequirements2':
+      case 'vkGetBufferMemoryRequirements2KHR':
+      case 'vkGetImageMemoryRequirements2':
+      case 'vkGetImageMemoryRequirements2KHR': {
+        const info = rec(a.pInfo);
+        return this.requirements(handle(info?.buffer ?? info?.image), rec(rec(a.pMemoryRequirements)?.memoryRequirements)?.size, t);
+      }
+      case 'vkBindBufferMemory':
+      case 'vkBindImageMemory':
+        return this.bind(handle(a.buffer ?? a.image), a.memory, a.memoryOffset, t, where);
+      case 'vkBindBufferMemory2':
+      case 'vkBindBufferMemory2KHR':
+      case 'vkBindImageMemory2':
+      case 'vkBindImageMemory2KHR':
+        for (const info of list(a.pBindInfos)) this.bind(handle(info.buffer ?? info.image), info.memory, info.memoryOffset, t, where);
+        return;
+      case 'vkDestroyBuffer':
+      case 'vkDestroyImage':
+        return this.destroy(handle(a.buffer ?? a.image), t);
+      case 'vkMapMemory':
+      case 'vkUnmapMemory':
+        return this.mapMemory(name, a, t);
+      case 'vkQueueBindSparse':
+        return this.bindSparse(a, t, where);
+      case 'vkQueuePresentKHR':
+        if (this.opts.frameMarkers) {
+          const b = this.rows.builder;
+          const i = b.addRow(Op.marker, t, CPU, NaN, NaN);
+          b.cols.code[i] = markerKindOf('frame');
+          b.cols.label[i] = this.ctx.strings.intern('frame');
+          this.rows.flush();
+        }
+        return;
+    }
+  }
+
+  private bump(size: number, which: 'backing' | 'reserve'): number {
+    const step = Math.ceil(size / this.align) * this.align;
+    if (which === 'backing') return (this.backing += step) - step;
+    return (this.reserve += step) - step;
+  }
+
+  private memoryProperties(a: Args): void {
+    const p = rec(a.pMemoryProperties) ?? rec(rec(a.pMemoryProperties)?.memoryProperties);
+    const props = rec(p?.memoryProperties) ?? p;
+    const heaps = list(props?.memoryHeaps);
+    const types = list(props?.memoryTypes);
+    if (!types.length) return;
+    this.memoryTypes = types.map((ty) => {
+      const heap = heaps[Number(ty.heapIndex)];
+      return { deviceLocal: hasBit(heap?.flags, 1, 'DEVICE_LOCAL') };
+    });
+  }
+
+  private allocate(a: Args, t: number, where: Location): void {
+    const info = rec(a.pAllocateInfo);
+    const size = info?.allocationSize;
+    const mem = handle(a.pMemory);
+    if (!isSize(size) || !mem) {
+      structural(this.ctx, importerMessages.badField({ ...where, field: 'pAllocateInfo.allocationSize' }, 'a size > 0 and a pMemory handle', show(size)));
+      return;
+    }
+    const type = this.memoryTypes[Number(info?.memoryTypeIndex)];
+    const device = type ? type.deviceLocal : true;
+    const agent = device ? 1 : CPU;
+    const va = this.bump(size as number, 'backing');
+    const resource = this.ctx.strings.intern(`mem${mem}`);
+    this.memories.set(mem, { va, bytes: size as number, agent, resource });
+    const b = this.rows.builder;
+    const i = b.addRow(Op.alloc, t, agent, va, size as number);
+    b.cols.flags[i] = (device ? Flag.device : Flag.pinned_host) | Flag.synthetic;
+    b.cols.resource[i] = resource;
+    this.rows.flush();
+  }
+
+  private freeMemory(a: Args, t: number): void {
+    const mem = handle(a.memory);
+    const m = mem ? this.memories.get(mem) : undefined;
+    if (!m) return;
+    this.memories.delete(mem!);
+    this.rows.builder.addRow(Op.free, t, m.agent, m.va, m.bytes);
+    this.rows.flush();
+  }
+
+  private create(kind: 'buffer' | 'image', a: Args, where: Location): void {
+    const h = handle(kind === 'buffer' ? a.pBuffer : a.pImage);
+    const ci = rec(a.pCreateInfo);
+    if (!h || !ci) {
+      structural(this.ctx, importerMessages.badField({ ...where, field: kind === 'buffer' ? 'pBuffer' : 'pImage' }, 'a created handle and pCreateInfo', show(h)));
+      return;
+    }
+    let geometry: ImageGeometry | undefined;
+    let createBytes = NaN;
+    if (kind === 'buffer') createBytes = isSize(ci.size) ? (ci.size as number) : NaN;
+    else {
+      const ext = rec(ci.extent);
+      const texel = typeof ci.format === 'string' ? bytesPerTexelOfName(ci.format) : typeof ci.format === 'number' ? bytesPerTexel(ci.format) : undefined;
+      if (ext && texel) {
+        geometry = {
+          width: Number(ext.width) || 1,
+          height: Number(ext.height) || 1,
+          depth: Number(ext.depth) || 1,
+          mipLevels: Number(ci.mipLevels) || 1,
+          arrayLayers: Number(ci.arrayLayers) || 1,
+          texelBytes: texel,
+        };
+      }
+    }
+    this.resources.set(h, { kind, createBytes, geometry, va: NaN, bytes: NaN, bound: new Map() });
+  }
+
+  /** Reserve the resource's VA range (once), `size` bytes. */
+  private reserveFor(h: string, r: Resource, size: number, t: number): void {
+    if (!Number.isNaN(r.va)) return;
+    r.va = this.bump(size, 'reserve');
+    r.bytes = size;
+    const b = this.rows.builder;
+    const i = b.addRow(Op.reserve, t, 1, r.va, size);
+    b.cols.flags[i] = Flag.synthetic;
+    b.cols.label[i] = this.ctx.strings.intern(`${r.kind}${h}`);
+    this.rows.flush();
+  }
+
+  private requirements(h: string | undefined, size: unknown, t: number): void {
+    const r = h ? this.resources.get(h) : undefined;
+    if (!r || !isSize(size)) return;
+    this.reserveFor(h!, r, size as number, t);
+  }
+
+  /** The resource's reservation, creating it from the create-time size when no requirements were queried. */
+  private ensureReserved(h: string, r: Resource, t: number, where: Location): boolean {
+    if (!Number.isNaN(r.va)) return true;
+    const size = r.kind === 'buffer' ? r.createBytes : r.geometry ? blocksPerLayer(r.geometry) * r.geometry.arrayLayers * SPARSE_BLOCK_BYTES : NaN;
+    if (!(size > 0)) {
+      this.ctx.log.add(importerMessages.sizeUnknown(where, `${r.kind} ${h} (no memory requirements recorded)`));
+      return false;
+    }
+    this.reserveFor(h, r, size, t);
+    return true;
+  }
+
+  private bind(h: string | undefined, memory: unknown, offset: unknown, t: number, where: Location): void {
+    const r = h ? this.resources.get(h) : undefined;
+    const mem = handle(memory);
+    const m = mem ? this.memories.get(mem) : undefined;
+    if (!r || !m) {
+      this.ctx.log.add(importerMessages.unknownHandle(where, `bind of ${r ? `memory ${show(memory)}` : `resource ${show(h)}`}`));
+      return;
+    }
+    if (!this.ensureReserved(h!, r, t, where)) return;
+    const off = typeof offset === 'number' && offset >= 0 && offset < WHOLE ? offset : 0;
+    this.mapRange(r, 0, r.bytes, m, off, t, where);
+  }
+
+  private mapRange(r: Resource, at: number, bytes: number, m: Memory, memOffset: number, t: number, where: Location): void {
+    if (memOffset + bytes > m.bytes) this.ctx.log.add(importerMessages.bindOutOfRange(where, `bind of ${bytes} bytes at memory offset ${memOffset}`, m.bytes, memOffset + bytes));
+    const b = this.rows.builder;
+    const i = b.addRow(Op.map, t, 1, r.va + at, bytes);
+    b.cols.resource[i] = m.resource;
+    b.cols.offsetBytes[i] = memOffset;
+    this.rows.flush();
+    r.bound.set(at, bytes);
+  }
+
+  private unmapRange(r: Resource, at: number, bytes: number, t: number): void {
+    this.rows.builder.addRow(Op.unmap, t, 1, r.va + at, bytes);
+    this.rows.flush();
+    r.bound.delete(at);
+  }
+
+  private destroy(h: string | undefined, t: number): void {
+    const r = h ? this.resources.get(h) : undefined;
+    if (!r) return;
+    this.resources.delete(h!);
+    if (Number.isNaN(r.va)) return;
+    for (const [at, bytes] of [...r.bound].sort((x, y) => x[0] - y[0])) this.unmapRange(r, at, bytes, t);
+    this.rows.builder.addRow(Op.release, t, 1, r.va, r.bytes);
+    this.rows.flush();
+  }
+
+  private mapMemory(name: string, a: Args, t: number): void {
+    const mem = handle(a.memory);
+    const m = mem ? this.memories.get(mem) : undefined;
+    if (!m) return;
+    const off = typeof a.offset === 'number' && a.offset < m.bytes ? a.offset : 0;
+    const size = typeof a.size === 'number' && a.size > 0 && a.size < WHOLE ? Math.min(a.size, m.bytes - off) : m.bytes - off;
+    const b = this.rows.builder;
+    const i = b.addRow(Op.marker, t, CPU, name === 'vkMapMemory' ? m.va + off : m.va, name === 'vkMapMemory' ? size : m.bytes);
+    b.cols.label[i] = this.ctx.strings.intern(name);
+    b.cols.resource[i] = m.resource;
+    this.rows.flush();
+    if (name === 'vkMapMemory' && this.opts.mapAsCpuWrite) {
+      const j = b.addRow(Op.access, t, CPU, m.va + off, size);
+      b.cols.access[j] = Access.w;
+      b.cols.flags[j] = Flag.synthetic;
+      this.rows.flush();
+    }
+  }
+
+  private bindSparse(a: Args, t: number, where: Location): void {
+    for (const info of list(a.pBindInfo)) {
+      for (const bb of [...list(info.pBufferBinds), ...list(info.pImageOpaqueBinds)]) {
+        const h = handle(bb.buffer ?? bb.image);
+        const r = h ? this.resources.get(h) : undefined;
+        if (!r) {
+          this.ctx.log.add(importerMessages.unknownHandle(where, `sparse bind of ${show(bb.buffer ?? bb.image)}`));
+          continue;
+        }
+        if (!this.ensureReserved(h!, r, t, where)) continue;
+        for (const bind of list(bb.pBinds)) {
+          const at = Number(bind.resourceOffset);
+          const size = bind.size;
+          if (!(at >= 0) || !isSize(size)) {
+            structural(this.ctx, importerMessages.badField({ ...where, field: 'pBinds.size' }, 'resourceOffset >= 0 and size > 0', `${show(bind.resourceOffset)}, ${show(size)}`));
+            continue;
+          }
+          this.sparseOne(r, at, size as number, bind.memory, bind.memoryOffset, t, where);
+        }
+      }
+      for (const ib of list(info.pImageBinds)) {
+        const h = handle(ib.image);
+        const r = h ? this.resources.get(h) : undefined;
+        if (!r || !r.geometry) {
+          this.ctx.log.add(r ? importerMessages.sizeUnknown(where, `image ${h} format (sparse image bind)`) : importerMessages.unknownHandle(where, `sparse image bind of ${show(ib.image)}`));
+          continue;
+        }
+        if (!this.ensureReserved(h!, r, t, where)) continue;
+        for (const bind of list(ib.pBinds)) {
+          const sub = rec(bind.subresource) ?? {};
+          const o = rec(bind.offset) ?? {};
+          const e = rec(bind.extent) ?? {};
+          const runs = imageBindRuns(
+            r.geometry,
+            { mipLevel: Number(sub.mipLevel) || 0, arrayLayer: Number(sub.arrayLayer) || 0 },
+            { x: Number(o.x) || 0, y: Number(o.y) || 0, z: Number(o.z) || 0 },
+            { width: Number(e.width) || 1, height: Number(e.height) || 1, depth: Number(e.depth) || 1 },
+          );
+          let memOff = typeof bind.memoryOffset === 'number' ? bind.memoryOffset : 0;
+          for (const [at, bytes] of runs) {
+            this.sparseOne(r, at, bytes, bind.memory, memOff, t, where);
+            memOff += bytes;
+          }
+        }
+      }
+    }
+  }
+
+  private sparseOne(r: Resource, at: number, bytes: number, memory: unknown, memOffset: unknown, t: number, where: Location): void {
+    if (at + bytes > r.bytes) this.ctx.log.add(importerMessages.bindOutOfRange(where, `sparse bind at resource offset ${at}`, r.bytes, at + bytes));
+    const mem = handle(memory);
+    if (!mem) {
+      this.unmapRange(r, at, bytes, t); // NULL memory: unbind
+      return;
+    }
+    const m = this.memories.get(mem);
+    if (!m) {
+      this.ctx.log.add(importerMessages.unknownHandle(where, `sparse bind to memory ${mem}`));
+      return;
+    }
+    this.mapRange(r, at, bytes, m, typeof memOffset === 'number' ? memOffset : 0, t, where);
+  }
+}
+
+function rec(v: unknown): Record<string, unknown> | undefined {
+  return isRecord(v) ? v : undefined;
+}
+
+function list(v: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(v) ? v.filter(isRecord) : [];
+}
+
+function isSize(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 2 ** 53;
+}
+
+/** A handle as a string id, or undefined for null handles (0, null, "0x0", VK_NULL_HANDLE). */
+function handle(v: unknown): string | undefined {
+  if (typeof v === 'number') return v === 0 ? undefined : String(v);
+  if (typeof v === 'string') {
+    if (v === '' || v === 'VK_NULL_HANDLE' || /^0x0+$/i.test(v) || v === '0') return undefined;
+    return /^0x[0-9a-f]+$/i.test(v) ? String(BigInt(v)) : v;
+  }
+  return undefined;
+}
+
+/** A flag field given as a number or (with --expand-flags) as `A_BIT | B_BIT` text. */
+function hasBit(v: unknown, bit: number, name: string): boolean {
+  if (typeof v === 'number') return (v & bit) !== 0;
+  if (typeof v === 'string') return v.includes(name);
+  return false;
+}

@@ -1,0 +1,232 @@
+import { fail } from '../../log/diagnostic';
+import { importerMessages } from '../../log/messages/importers';
+import { Access, CPU, Flag, Op } from '../../trace/event';
+import type { ImporterDef, ImportContext } from '../types';
+import { structural } from '../shared/context';
+import { readAllBytes } from '../shared/lines';
+import { RowCollector } from '../shared/rows';
+import { baseName, headText } from '../shared/sniff';
+import { NsysDb } from './db';
+import { CHECKED_SCHEMA_MAJOR, FAULT_ACCESS, MEMCPY_OPER, MEM_KIND, MIGRATION_CAUSE, UM_COPY_KINDS } from './enums';
+
+export type NsysSqliteOptions = { runtimeMarkers: boolean };
+
+/** Largest export read (sql.js holds the database in memory). */
+export const MAX_SQLITE_BYTES = 1536 * 1024 * 1024;
+const PAGE = 4096;
+/** Runtime API calls emitted as markers with `runtimeMarkers` (hints whose arguments nsys does not record). */
+const MARKER_APIS = /^(cudaMemPrefetchAsync|cudaMemAdvise|cudaMallocManaged|cuMemPrefetchAsync|cuMemAdvise|cuMemAllocManaged)/;
+
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
+/**
+ * Nsight Systems SQLite export (`nsys export --type sqlite`), trace-formats.md D, read with sql.js. Unified
+ * Memory CPU faults → `access` (cpu, 4 KiB, `r`, `from_fault`); GPU fault groups → one `access` per row with
+ * `count` = numberOfPageFaults (`from_fault`); memory-usage alloc/free → `alloc`/`free`; memcpy → `copy`,
+ * except UM migrations (copyKind 11–13), which are outcomes and go to observations with their cause.
+ */
+export const nsysSqliteImporter = {
+  name: 'nsys-sqlite' as const,
+  summary: 'Nsight Systems SQLite export: UM CPU/GPU page faults, UM migrations (observations), memory usage alloc/free, memcpy',
+  version: IMPORTER_VERSION,
+  defaults: { runtimeMarkers: true },
+  options: { runtimeMarkers: { summary: 'emit markers for cudaMemPrefetchAsync / cudaMemAdvise / cudaMallocManaged runtime calls (nsys records no arguments)' } },
+  sniff(head, fileName) {
+    // a .nsys-rep/.qdrep report is proprietary: claimed only so that read() can explain the export step
+    return headText(head, 16) === 'SQLite format 3\u0000' || /\.(nsys-rep|qdrep)$/i.test(fileName);
+  },
+  async *read(input, opts, ctx) {
+    if (headText(input.head, 16) !== 'SQLite format 3\u0000' && /\.(nsys-rep|qdrep)$/i.test(input.path)) {
+      fail(importerMessages.needsConversion({ file: ctx.file, offset: 0 }, 'an Nsight Systems report (.nsys-rep)', `nsys export --type sqlite --output report.sqlite ${baseName(input.path)}`));
+    }
+    ctx.meta.importer = `nsys-sqlite@${IMPORTER_VERSION}`;
+    ctx.meta.source = baseName(input.path);
+    const bytes = await readAllBytes(input.chunks(), ctx.file, MAX_SQLITE_BYTES);
+    const db = await NsysDb.open(bytes, ctx.file);
+    try {
+      checkSchema(db, ctx);
+      devices(db, ctx);
+      const rows = new RowCollector(ctx.strings);
+      cpuFaults(db, rows, ctx);
+      gpuFaults(db, rows, ctx);
+      memcpys(db, rows, ctx);
+      memoryUsage(db, rows, ctx);
+      pools(db, ctx);
+      if (opts.runtimeMarkers) runtimeMarkers(db, rows);
+      if (rows.length === 0) ctx.log.add(importerMessages.noMemoryEvents({ file: ctx.file }, 'UM faults, memory usage or memcpy rows (profile with --cuda-um-gpu-page-faults=true --cuda-um-cpu-page-faults=true --cuda-memory-usage=true)'));
+      yield* rows.sorted();
+    } finally {
+      db.close();
+    }
+  },
+} satisfies ImporterDef<NsysSqliteOptions>;
+
+function checkSchema(db: NsysDb, ctx: ImportContext): void {
+  let version = '';
+  const cols = db.columns('META_DATA_EXPORT');
+  if (cols.has('name') && cols.has('value')) {
+    for (const [name, value] of db.query("SELECT name, value FROM META_DATA_EXPORT WHERE name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
+  }
+  if (!db.has('StringIds') && !db.has('META_DATA_EXPORT') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
+    fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT, CUDA_…, CUPTI_…)', 'none of them'));
+  }
+  ctx.meta.nsys_export_schema = version || 'unknown';
+  const major = Number(version.split('.')[0]);
+  if (!CHECKED_SCHEMA_MAJOR.includes(major)) ctx.log.add(importerMessages.schemaVersion({ file: ctx.file, field: 'META_DATA_EXPORT.EXPORT_SCHEMA_VERSION' }, version || 'none', `${CHECKED_SCHEMA_MAJOR.join('/')}.x`));
+}
+
+function devices(db: NsysDb, ctx: ImportContext): void {
+  if (!db.has('TARGET_INFO_GPU')) return;
+  const names: string[] = [];
+  let k = 0;
+  for (const r of db.rows('TARGET_INFO_GPU', ['id', 'name', 'totalMemory'], 'id')) {
+    const idx = typeof r.id === 'number' ? r.id : k;
+    k++;
+    names.push(String(r.name ?? `gpu${idx}`));
+    if (typeof r.totalMemory === 'number') ctx.meta[`capacity_bytes.dev${idx}`] = String(r.totalMemory);
+  }
+  ctx.meta.devices = names.join(',');
+}
+
+/** A time or address column as an exact non-negative integer, or a structural problem. */
+function int(v: unknown, ctx: ImportContext, table: string, field: string): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 53) return v;
+  structural(ctx, importerMessages.badField({ file: ctx.file, field: `${table}.${field}` }, 'an integer >= 0 and < 2^53', String(v)));
+  return undefined;
+}
+
+function agentOf(deviceId: unknown): number {
+  return typeof deviceId === 'number' && Number.isInteger(deviceId) && deviceId >= 0 && deviceId < 65000 ? deviceId + 1 : 1;
+}
+
+function cpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+  const T = 'CUDA_UM_CPU_PAGE_FAULT_EVENTS';
+  const b = rows.builder;
+  for (const r of db.rows(T, ['start', 'address', 'globalPid', 'CpuInstruction', 'module', 'originalFaultPc'])) {
+    const t = int(r.start, ctx, T, 'start');
+    const va = int(r.address, ctx, T, 'address');
+    if (t === undefined || va === undefined) continue;
+    const i = b.addRow(Op.access, t, CPU, Math.floor(va / PAGE) * PAGE, PAGE);
+    b.cols.access[i] = Access.r; // nsys does not record the CPU access type
+    b.cols.flags[i] = Flag.from_fault;
+    rows.flush();
+    ctx.observe('cpu_fault', { tNs: t, address: va, module: db.string(r.module), instruction: db.string(r.CpuInstruction) });
+  }
+}
+
+function gpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+  const T = 'CUDA_UM_GPU_PAGE_FAULT_EVENTS';
+  const access = db.enumNames('ENUM_CUDA_UNIF_MEM_ACCESS_TYPE', FAULT_ACCESS);
+  const b = rows.builder;
+  for (const r of db.rows(T, ['start', 'end', 'deviceId', 'address', 'numberOfPageFaults', 'faultAccessType'])) {
+    const t = int(r.start, ctx, T, 'start');
+    const va = int(r.address, ctx, T, 'address');
+    const n = r.numberOfPageFaults === undefined || r.numberOfPageFaults === null ? 1 : int(r.numberOfPageFaults, ctx, T, 'numberOfPageFaults');
+    if (t === undefined || va === undefined || n === undefined) continue;
+    const code = Number(r.faultAccessType);
+    const kind = FAULT_ACCESS[code] ?? 'unknown';
+    const i = b.addRow(Op.access, t, agentOf(r.deviceId), Math.floor(va / PAGE) * PAGE, PAGE);
+    // by the documented ids (2 write, 3 atomic; read, prefetch and unknown count as reads)
+    b.cols.access[i] = code === 2 ? Access.w : code === 3 ? Access.atomic : Access.r;
+    b.cols.count[i] = Math.max(1, Math.min(n, 0xffffffff));
+    b.cols.flags[i] = Flag.from_fault;
+    rows.flush();
+    const end = typeof r.end === 'number' ? r.end : t;
+    ctx.observe('gpu_fault_group', { tNs: t, durNs: end - t, device: `dev${agentOf(r.deviceId) - 1}`, address: va, faults: n, access: kind, accessName: access[code] ?? '' });
+  }
+}
+
+function memcpys(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+  const T = 'CUPTI_ACTIVITY_KIND_MEMCPY';
+  const kinds = db.enumNames('ENUM_CUDA_MEMCPY_OPER', MEMCPY_OPER);
+  const causes = db.enumNames('ENUM_CUDA_UNIF_MEM_MIGRATION', MIGRATION_CAUSE);
+  const b = rows.builder;
+  for (const r of db.rows(T, ['start', 'end', 'deviceId', 'bytes', 'copyKind', 'srcDeviceId', 'dstDeviceId', 'migrationCause', 'virtualAddress'])) {
+    const t = int(r.start, ctx, T, 'start');
+    const bytes = int(r.bytes, ctx, T, 'bytes');
+    if (t === undefined || bytes === undefined) continue;
+    const kind = Number(r.copyKind);
+    const end = typeof r.end === 'number' ? r.end : t;
+    if (UM_COPY_KINDS.has(kind)) {
+      ctx.observe('um_migration', {
+        tNs: t, durNs: end - t, bytes, kind: MEMCPY_OPER[kind] ?? String(kind), cause: MIGRATION_CAUSE[Number(r.migrationCause)] ?? 'unknown',
+        exportCause: causes[Number(r.migrationCause)] ?? '',
+        address: typeof r.virtualAddress === 'number' ? r.virtualAddress : '', device: `dev${agentOf(r.deviceId) - 1}`,
+      });
+      continue;
+    }
+    const name = MEMCPY_OPER[kind] ?? 'unknown';
+    const dev = agentOf(r.deviceId);
+    const src = name.startsWith('H') ? CPU : name === 'PtoP' ? agentOf(r.srcDeviceId ?? r.deviceId) : dev;
+    const dst = name.endsWith('H') ? CPU : name === 'PtoP' ? agentOf(r.dstDeviceId ?? r.deviceId) : dev;
+    const i = b.addRow(Op.copy, t, src, NaN, bytes > 0 ? bytes : NaN);
+    b.cols.target[i] = dst;
+    if (!(bytes > 0)) b.cols.flags[i] = Flag.size_unknown;
+    rows.flush();
+    ctx.observe('copy', { tNs: t, durNs: end - t, bytes, kind: name, exportKind: kinds[kind] ?? '' });
+  }
+}
+
+function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+  const T = 'CUDA_GPU_MEMORY_USAGE_EVENTS';
+  const live = new Map<number, { agent: number; bytes: number }>();
+  const b = rows.builder;
+  for (const r of db.rows(T, ['start', 'deviceId', 'address', 'bytes', 'memKind', 'memoryOperationType', 'name'])) {
+    const t = int(r.start, ctx, T, 'start');
+    const va = int(r.address, ctx, T, 'address');
+    if (t === undefined || va === undefined) continue;
+    const op = Number(r.memoryOperationType);
+    if (op === 0) {
+      const bytes = int(r.bytes, ctx, T, 'bytes');
+      if (bytes === undefined || bytes === 0) continue;
+      // by the documented ids: 4/6 managed, 1 pinned, 0 pageable, others (device, array, static) device
+      const mk = Number(r.memKind);
+      const kind = mk === 4 || mk === 6 ? Flag.managed : mk === 1 ? Flag.pinned_host : mk === 0 ? Flag.host : Flag.device;
+      const agent = kind === Flag.host || kind === Flag.pinned_host ? CPU : agentOf(r.deviceId);
+      live.set(va, { agent, bytes });
+      const i = b.addRow(Op.alloc, t, agent, va, bytes);
+      b.cols.flags[i] = kind;
+      ctx.observe('memory_usage', { tNs: t, address: va, bytes, memKind: MEM_KIND[mk] ?? String(mk) });
+      const label = typeof r.name === 'number' ? db.string(r.name) : typeof r.name === 'string' ? r.name : '';
+      if (label) b.cols.label[i] = ctx.strings.intern(label);
+    } else if (op === 1) {
+      const a = live.get(va);
+      if (!a) {
+        ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file, field: T }, `free of 0x${va.toString(16)}, which was not allocated in this trace`));
+        continue;
+      }
+      live.delete(va);
+      b.addRow(Op.free, t, a.agent, va, a.bytes);
+    } else continue;
+    rows.flush();
+  }
+}
+
+/** Memory-pool events: their operation enum has not been checked against a real export, so observations only. */
+function pools(db: NsysDb, ctx: ImportContext): void {
+  const T = 'CUDA_GPU_MEMORY_POOL_EVENTS';
+  const cols = [...db.columns(T)];
+  if (!cols.length) return;
+  let n = 0;
+  for (const r of db.rows(T, cols)) {
+    const row: Record<string, number | string> = {};
+    for (const c of cols) row[c] = typeof r[c] === 'number' || typeof r[c] === 'string' ? (r[c] as number | string) : '';
+    ctx.observe('memory_pool', row);
+    n++;
+  }
+  if (n) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file, field: T }, `${n} memory-pool event(s): kept as observations (memory_pool), not events`));
+}
+
+function runtimeMarkers(db: NsysDb, rows: RowCollector): void {
+  const T = 'CUPTI_ACTIVITY_KIND_RUNTIME';
+  if (!db.has(T)) return;
+  const b = rows.builder;
+  for (const r of db.rows(T, ['start', 'nameId'])) {
+    const name = db.string(r.nameId);
+    if (!MARKER_APIS.test(name) || typeof r.start !== 'number') continue;
+    const i = b.addRow(Op.marker, r.start, CPU, NaN, NaN);
+    b.cols.label[i] = b.strings.intern(name.replace(/_v\d+$/, ''));
+    rows.flush();
+  }
+}

@@ -1,0 +1,59 @@
+import { fail } from '../../log/diagnostic';
+import { cliMessages } from '../../log/messages/cli';
+import type { ImporterDef } from '../types';
+import { baseName, firstNonWs, headText } from '../shared/sniff';
+import { decodeSnapshot } from './decode';
+import { mapSnapshot, SYNTHESIS_MODES, type SynthesisMode } from './map';
+
+export type PytorchSnapshotOptions = {
+  synthesis: string;
+  freeAsDontneed: boolean;
+  segmentKind: string;
+};
+
+/** Output version of this importer (bump when the events for the same input change). */
+const IMPORTER_VERSION = 1;
+
+/**
+ * PyTorch CUDA caching-allocator snapshot (`torch.cuda.memory._dump_snapshot` pickle, or the JSON of
+ * `_snapshot()`), trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
+ */
+export const pytorchSnapshotImporter = {
+  name: 'pytorch-snapshot' as const,
+  summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON): segments, block allocs/frees, OOMs; accesses synthesised',
+  version: IMPORTER_VERSION,
+  defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed' },
+  options: {
+    synthesis: {
+      summary: 'how accesses are synthesised (a snapshot has none): none; touch-on-alloc = whole-block device write at alloc; touch-on-alloc-and-free = plus a whole-block read at free_requested',
+      values: SYNTHESIS_MODES,
+    },
+    freeAsDontneed: { summary: 'emit free_completed as advise dontneed on the block' },
+    segmentKind: { summary: 'allocation kind of caching-allocator segments', values: ['managed', 'device'] },
+  },
+  sniff(head) {
+    const t = headText(head, 4096);
+    if (head[0] === 0x80 && head[1] !== undefined && head[1] >= 2 && head[1] <= 5) {
+      return t.includes('segments') || t.includes('device_traces');
+    }
+    return firstNonWs(head) === 0x7b && /"(segments|device_traces)"\s*:/.test(t) && !t.includes('"traceEvents"');
+  },
+  async *read(input, opts, ctx) {
+    const synthesis = opts.synthesis as SynthesisMode;
+    if (!SYNTHESIS_MODES.includes(synthesis)) {
+      fail(cliMessages.badValue({}, 'pytorch-snapshot option synthesis', SYNTHESIS_MODES.join(' | '), opts.synthesis));
+    }
+    if (opts.segmentKind !== 'managed' && opts.segmentKind !== 'device') {
+      fail(cliMessages.badValue({}, 'pytorch-snapshot option segmentKind', 'managed | device', opts.segmentKind));
+    }
+    const raw = await decodeSnapshot(input, ctx.file);
+    ctx.meta.importer = `pytorch-snapshot@${IMPORTER_VERSION}`;
+    ctx.meta.source = baseName(input.path);
+    ctx.meta.synthesis = synthesis;
+    ctx.meta.free_as_dontneed = String(opts.freeAsDontneed);
+    ctx.meta.segment_kind = opts.segmentKind;
+    ctx.meta.snapshot_form = raw.form;
+    ctx.meta.devices = raw.deviceTraces.map((_t, d) => `dev${d}`).join(',');
+    yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind }, ctx);
+  },
+} satisfies ImporterDef<PytorchSnapshotOptions>;

@@ -1,0 +1,88 @@
+import { defineMessage } from '../diagnostic';
+
+/**
+ * Messages of the real-format importers (src/importers/<format>/). Structural problems are errors (thrown
+ * in strict mode, counted and skipped in lenient mode); mapping surprises are warnings; notes about what a
+ * trace does not contain are info.
+ */
+export const importerMessages = {
+  syntax: defineMessage('importer.syntax', 'error', 'The file is damaged or not of the format given with --from; re-export it, or check --from.', (what: string, expected: string, found: string) => ({
+    message: `malformed ${what}`,
+    expected,
+    found,
+  })),
+  unexpectedEnd: defineMessage('importer.unexpected-end', 'error', 'The file is truncated (an interrupted copy or export); re-export or re-copy it.', (expected: string) => ({
+    message: 'unexpected end of input (truncated file?)',
+    expected,
+    found: 'end of file',
+  })),
+  badField: defineMessage('importer.bad-field', 'error', 'The record has a value of the wrong type or range; the file may be damaged.', (expected: string, found: string) => ({
+    message: 'bad field value',
+    expected,
+    found,
+  })),
+  tooLarge: defineMessage('importer.too-large', 'error', 'Addresses, sizes and times must stay below 2^53 to be exact; the file may be damaged.', (what: string, found: string) => ({
+    message: `${what} does not fit below 2^53`,
+    expected: 'a value < 9007199254740992',
+    found,
+  })),
+  notThisFormat: defineMessage('importer.not-this-format', 'error', 'Check --from, or use --from auto to detect the format.', (format: string, expected: string, found: string) => ({
+    message: `the file does not look like a ${format} file`,
+    expected,
+    found,
+  })),
+  forbiddenOpcode: defineMessage('importer.pickle-forbidden-opcode', 'error', 'The pickle imports or calls code; gmemlab reads only plain-data pickles (dicts, lists, numbers, strings) and never executes anything. Re-dump the snapshot with torch.cuda.memory._dump_snapshot, or convert it to JSON.', (opcode: string) => ({
+    message: `pickle opcode ${opcode} would import or call code; refusing (nothing was executed)`,
+    expected: 'a plain-data pickle opcode',
+    found: opcode,
+  })),
+  unknownOpcode: defineMessage('importer.pickle-unknown-opcode', 'error', 'The pickle uses an opcode outside the plain-data subset gmemlab reads; convert the snapshot to JSON.', (opcode: string) => ({
+    message: `unsupported pickle opcode ${opcode}`,
+    expected: 'a plain-data pickle opcode',
+    found: opcode,
+  })),
+  unmatchedFree: defineMessage('importer.unmatched-free', 'warning', 'The trace starts after the allocation (ring buffer or late profiler start); gmemlab adds a pre-existing allocation at t=0 so the free is valid.', (what: string) => ({
+    message: `${what} frees memory allocated before the trace started; added a pre-existing allocation at t=0`,
+  })),
+  preexisting: defineMessage('importer.preexisting', 'info', 'Expected for ring-buffer traces: the state before the first recorded event is reconstructed at t=0 with flags=preexisting.', (count: number, what: string) => ({
+    message: `${count} ${what} existed before the first trace event; emitted at t=0 with flags=preexisting`,
+  })),
+  noMemoryEvents: defineMessage('importer.no-memory-events', 'info', 'Record with memory profiling enabled (e.g. torch.profiler.profile(profile_memory=True)) to get allocations.', (what: string) => ({
+    message: `the trace has no ${what}`,
+  })),
+  ignoredRecord: defineMessage('importer.ignored-record', 'info', 'Nothing to do; listed so that dropped content is visible.', (what: string) => ({
+    message: `ignored: ${what}`,
+  })),
+  bindOutOfRange: defineMessage('importer.bind-out-of-range', 'warning', 'Seen on mock devices and in damaged captures; the event is kept as recorded.', (what: string, limitBytes: number, endBytes: number) => ({
+    message: `${what} extends past the end of its memory object`,
+    expected: `end <= ${limitBytes} bytes`,
+    found: `end ${endBytes} bytes`,
+  })),
+  sizeUnknown: defineMessage('importer.size-unknown', 'warning', 'The capture lacks the call that gives the size; the event is skipped or marked size_unknown.', (what: string) => ({
+    message: `size of ${what} is unknown`,
+  })),
+  unknownHandle: defineMessage('importer.unknown-handle', 'warning', 'The capture refers to an object whose creation it does not contain (trimmed capture); the call is skipped.', (what: string) => ({
+    message: `${what} refers to an object the trace never created`,
+  })),
+  schemaVersion: defineMessage('importer.schema-version', 'warning', 'The export comes from a version gmemlab was not checked against; columns are read by name, so most data still imports. Report problems with the exporter version.', (found: string, checked: string) => ({
+    message: 'unchecked export schema version',
+    expected: checked,
+    found,
+  })),
+  timelineOnly: defineMessage('importer.timeline-only', 'info', "Use the option layout=bump to give tensors synthetic addresses so the trace can drive a simulation.", () => ({
+    message: 'memory timeline has no addresses: no events emitted (bytes-by-category timeline recorded as observations)',
+  })),
+  overlap: defineMessage('importer.overlap', 'warning', 'Two live allocations overlap; the trace is kept as recorded, simulators report alloc-error.', (what: string) => ({
+    message: `${what} overlaps a live allocation`,
+  })),
+  needsConversion: defineMessage('importer.needs-conversion', 'error', 'Convert the file with the tool named in the message, then import its output.', (what: string, command: string) => ({
+    message: `this is ${what}, which gmemlab does not read directly; convert it first: ${command}`,
+    expected: 'the converted file',
+    found: what,
+  })),
+  totalsMismatch: defineMessage('importer.totals-mismatch', 'warning', 'The dump lists fewer or more items than its own totals say: it may be damaged or partial.', (what: string, listed: number, stated: number) => ({
+    message: `${what}: the dump states ${stated} but lists ${listed}`,
+    expected: String(stated),
+    found: String(listed),
+  })),
+} as const;

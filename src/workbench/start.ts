@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ioMessages } from '../log/messages/io';
+import { parseArgs } from 'node:util';
+import { formatTable } from '../cli/text-table';
+import { formatDiagnostic } from '../log/diagnostic';
+import { PROJECT_ROOT } from '../version';
+import { listNotebooks, runNotebooks, selectNotebooks, failureReport, type NotebookRun } from './notebook-runner';
+
+/**
+ * `npm start`: the main job on the bundled default data — execute every notebook in notebooks/ headlessly
+ * (executed copies and HTML in out/notebooks/, figures in out/figures/), print a summary table, and exit 1
+ * when any notebook failed, after printing each failing cell's error text.
+ * (Set-up — npm dependencies, Debian packages — already ran in scripts/start.mjs; the kernel is registered
+ * by the runner.)
+ */
+
+export const START_USAGE = `Usage: npm start [-- [<name>|<file.ipynb>]… [--out-dir <dir>] [--no-html] [--full]]
+
+Executes the notebooks in notebooks/ (all of them, those whose file name contains one of <name>, or the
+given .ipynb files), writing executed copies and HTML exports to <dir>/notebooks/ and figures to
+<dir>/figures/ (<dir> defaults to out). --full sets GMEMLAB_FULL=1 for the notebooks: full-scale inputs
+instead of the small defaults (see fullScale() in src/analysis/notebook.ts).
+Exit code 0 when every cell ran without error and without stderr output, 1 otherwise, 2 for bad arguments.
+`;
+
+/** The summary table: notebook, status, seconds, figures written. */
+export function summaryTable(runs: readonly NotebookRun[]): string {
+  return formatTable(
+    ['notebook', 'status', { header: 'seconds', align: 'right' }, { header: 'figures', align: 'right' }],
+    runs.map((r) => [`${r.name}.ipynb`, r.status === 'passed' ? 'ok' : r.status === 'failed' ? `FAILED (${r.failures.length} cell${r.failures.length === 1 ? '' : 's'})` : 'ERROR', r.seconds.toFixed(1), String(r.figures.length)]),
+  );
+}
+
+/** Output channels of `npm start` (tests capture them). */
+export interface StartIO {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+const processIO: StartIO = { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) };
+
+/** Run `npm start` with its arguments; returns the exit code. */
+export async function startMain(argv: readonly string[], io: StartIO = processIO, root: string = PROJECT_ROOT): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: [...argv], options: { 'no-html': { type: 'boolean' }, 'out-dir': { type: 'string' }, full: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.stderr(`argument: ${(e as Error).message}\n${START_USAGE}`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.stdout(START_USAGE);
+    return 0;
+  }
+  const files = args.positionals.filter((p) => p.endsWith('.ipynb'));
+  const missing = files.filter((f) => !existsSync(resolve(f)));
+  if (missing.length) {
+    io.stderr(`${formatDiagnostic(ioMessages.notFound({ file: missing[0]! }))}\n`);
+    return 2;
+  }
+  const names = args.positionals.filter((p) => !p.endsWith('.ipynb'));
+  const selected: string[] = [];
+  if (names.length > 0 || files.length === 0) {
+    const all = listNotebooks(join(root, 'notebooks')).map((p) => relative(root, p));
+    const picked = selectNotebooks(all, names);
+    if (picked.error) {
+      io.stderr(`${formatDiagnostic(picked.error)}\n`);
+      return 2;
+    }
+    selected.push(...picked.selected);
+  }
+  selected.push(...files.map((f) => shortPath(root, resolve(f))));
+  const outBase = resolve(args.values['out-dir'] ?? join(root, 'out'));
+  const outDir = join(outBase, 'notebooks');
+  const figuresDir = join(outBase, 'figures');
+  io.stderr(`gmemlab: executing ${selected.length} notebook${selected.length === 1 ? '' : 's'} with the tslab kernel\n`);
+  const runs = await runNotebooks(selected, { projectRoot: root, outDir, figuresDir, html: !args.values['no-html'], env: { GMEMLAB_FULL: args.values.full ? '1' : '0' } }, (r) => {
+    io.stderr(`  ${r.name}.ipynb: ${r.status} in ${r.seconds.toFixed(1)} s\n`);
+  });
+  io.stdout(`\n${summaryTable(runs)}`);
+  io.stdout(`executed notebooks and HTML: ${shortPath(root, outDir)}/   figures: ${shortPath(root, figuresDir)}/\n`);
+  const bad = runs.filter((r) => r.status !== 'passed');
+  for (const r of bad) io.stderr(`\n${r.name}.ipynb:\n${failureReport(r)}\n`);
+  return bad.length ? 1 : 0;
+}
+
+function shortPath(root: string, p: string): string {
+  const r = relative(root, p);
+  return r.startsWith('..') || isAbsolute(r) ? p : r;
+}

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../src/cli/main';
+import type { CommandIO } from '../../src/cli/command';
+import { commands } from '../../src/cli/commands/index';
+import { REAL_IMPORTERS } from '../../src/importers/real-formats';
+
+function capture(): CommandIO & { out: string; err: string } {
+  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
+  return io;
+}
+
+test('gmemlab formats lists every real format id of cli.md, one line each', async () => {
+  const io = capture();
+  assert.equal(await main(['formats'], io, commands), 0);
+  const ids = io.out.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]);
+  for (const id of ['csv', 'arrow', 'pytorch-snapshot', 'kineto', 'pytorch-timeline', 'nsys-sqlite', 'uvm-fault-log', 'rocprofv3-csv', 'gfxr-jsonl', 'vma-json', 'vma-recording']) {
+    assert.ok(ids.includes(id), `${id} listed`);
+  }
+  assert.equal(ids.length, new Set(ids).size, 'one line per format');
+  assert.match(io.out, /^pytorch-snapshot\s+PyTorch CUDA memory snapshot/m);
+});
+
+test('gmemlab formats <id> prints the options with defaults; an unknown id exits 2 listing the known ones', async () => {
+  const io = capture();
+  assert.equal(await main(['formats', 'pytorch-snapshot'], io, commands), 0);
+  assert.match(io.out, /synthesis\s+default "touch-on-alloc" \(none \| touch-on-alloc \| touch-on-alloc-and-free\)/);
+  const bad = capture();
+  assert.equal(await main(['formats', 'nope'], bad, commands), 2);
+  assert.match(bad.err, /^argument: bad value for formats <format> \(expected arrow, pytorch-snapshot, kineto, .*, csv, found "nope"\)/);
+  for (const d of REAL_IMPORTERS) assert.ok(Object.keys(d.options).every((k) => k in d.defaults), `${d.name}: every option has a default`);
+});

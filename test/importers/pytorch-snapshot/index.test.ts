@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pytorchSnapshotImporter as def } from '../../../src/importers/pytorch-snapshot/index';
+import { readSafePickle } from '../../../src/importers/pytorch-snapshot/safe-pickle';
+import { GmemlabError } from '../../../src/log/diagnostic';
+import { digestBatches } from '../../../src/trace/digest';
+import { absent, events, importWith, sample } from '../helpers';
+
+const dir = mkdtempSync(join(tmpdir(), 'gmemlab-snap-'));
+const MiB = 1024 * 1024;
+
+/** A hand-made snapshot: a ring-buffer start on dev0, expandable segments on dev1, an OOM and a snapshot. */
+const fixture = {
+  segments: [
+    { device: 0, address: 0x1000000, total_size: 2 * MiB, is_expandable: false, blocks: [{ address: 0x1000000, size: 512, state: 'active_allocated', frames: [{ filename: '/home/me/x.py' }] }] },
+    { device: 0, address: 0x2000000, total_size: 2 * MiB, is_expandable: false, blocks: [] },
+    { device: 1, address: 0x10000000, total_size: 4 * MiB, is_expandable: true, blocks: [] },
+  ],
+  device_traces: [
+    [
+      { action: 'segment_free', addr: 0x3000000, size: 2 * MiB, stream: 0, time_us: 1_000_000 },
+      { action: 'segment_alloc', addr: 0x2000000, size: 2 * MiB, stream: 0, time_us: 1_000_010 },
+      { action: 'alloc', addr: 0x2000000, size: 512, stream: 0, time_us: 1_000_020, frames: [{ filename: '/home/me/secret.py' }] },
+      { action: 'free_requested', addr: 0x2000000, size: 512, stream: 0, time_us: 1_000_030 },
+      { action: 'free_completed', addr: 0x2000000, size: 512, stream: 0, time_us: 1_000_040 },
+      { action: 'oom', addr: 0, size: 4 * MiB, stream: 0, time_us: 1_000_050, device_free: 1024 },
+      { action: 'snapshot', addr: 0, size: 0, stream: 0, time_us: 1_000_060 },
+    ],
+    [
+      { action: 'segment_map', addr: 0x10000000, size: 2 * MiB, stream: 0, time_us: 1_000_005 },
+      { action: 'segment_unmap', addr: 0x10200000, size: 2 * MiB, stream: 0, time_us: 1_000_015 },
+      { action: 'segment_map', addr: 0x10400000, size: 2 * MiB, stream: 0, time_us: 1_000_025 },
+      { action: 'segment_map', addr: 0x50000000, size: 2 * MiB, stream: 0, time_us: 1_000_035 },
+    ],
+  ],
+  allocator_settings: { expandable_segments: true },
+};
+
+test('snapshot mapping: pre-existing segments at t=0, expandable reservations, synthesis, dontneed, OOM marker', async () => {
+  const path = join(dir, 'fixture.json');
+  writeFileSync(path, JSON.stringify(fixture, null, 1));
+  const r = await importWith(def, path, { synthesis: 'touch-on-alloc-and-free', freeAsDontneed: true });
+  const seg = (a: number): string => `seg@0x${a.toString(16)}`;
+  assert.deepEqual(events(r), [
+    // dev0 pre-state: a segment freed before its alloc was recorded, and a dumped segment never allocated in the trace
+    { op: 'alloc', tNs: 0, agent: 'dev0', va: 0x3000000, bytes: 2 * MiB, flags: ['managed', 'preexisting'], resource: seg(0x3000000) },
+    { op: 'alloc', tNs: 0, agent: 'dev0', va: 0x1000000, bytes: 2 * MiB, flags: ['managed', 'preexisting'], resource: seg(0x1000000) },
+    // times are rebased to the first entry (1,000,000 µs) before × 1000
+    { op: 'free', tNs: 0, agent: 'dev0', va: 0x3000000, bytes: 2 * MiB },
+    // dev1: the expandable segment's reservation, widened to its last map (0x10400000 + 2 MiB) = 6 MiB
+    { op: 'reserve', tNs: 0, agent: 'dev1', va: 0x10000000, bytes: 6 * MiB, flags: ['preexisting'], label: seg(0x10000000) },
+    // a map outside every dumped segment gets a synthetic reservation
+    { op: 'reserve', tNs: 0, agent: 'dev1', va: 0x50000000, bytes: 2 * MiB, flags: ['synthetic', 'preexisting'], label: seg(0x50000000) },
+    // an unmap of a range mapped before the trace started: its map is reconstructed at t=0
+    { op: 'map', tNs: 0, agent: 'dev1', va: 0x10200000, bytes: 2 * MiB, flags: ['preexisting'], resource: seg(0x10000000), offsetBytes: 2 * MiB },
+    { op: 'map', tNs: 5000, agent: 'dev1', va: 0x10000000, bytes: 2 * MiB, resource: seg(0x10000000), offsetBytes: 0 },
+    { op: 'alloc', tNs: 10000, agent: 'dev0', va: 0x2000000, bytes: 2 * MiB, flags: ['managed'], resource: seg(0x2000000) },
+    { op: 'unmap', tNs: 15000, agent: 'dev1', va: 0x10200000, bytes: 2 * MiB },
+    { op: 'access', tNs: 20000, agent: 'dev0', va: 0x2000000, bytes: 512, access: 'w', flags: ['synthetic'] },
+    { op: 'map', tNs: 25000, agent: 'dev1', va: 0x10400000, bytes: 2 * MiB, resource: seg(0x10000000), offsetBytes: 4 * MiB },
+    { op: 'access', tNs: 30000, agent: 'dev0', va: 0x2000000, bytes: 512, access: 'r', flags: ['synthetic'] },
+    { op: 'map', tNs: 35000, agent: 'dev1', va: 0x50000000, bytes: 2 * MiB, resource: seg(0x50000000), offsetBytes: 0 },
+    { op: 'advise', tNs: 40000, agent: 'dev0', va: 0x2000000, bytes: 512, advice: 'dontneed' },
+    { op: 'marker', tNs: 50000, agent: 'dev0', bytes: 1024, label: 'oom' },
+    { op: 'marker', tNs: 60000, agent: 'dev0', label: 'snapshot' },
+  ]);
+  assert.equal(r.ctx.meta.origin_unix_ns, '1000000000');
+  assert.equal(r.ctx.meta.synthesis, 'touch-on-alloc-and-free');
+  assert.equal(r.ctx.meta.snapshot_form, 'json');
+  assert.equal(r.ctx.log.count('importer.preexisting'), 1);
+  assert.deepEqual(r.ctx.observations.get('oom'), [{ tNs: 50000, agent: 'dev0', requestedBytes: 4 * MiB, deviceFreeBytes: 1024 }]);
+});
+
+test('synthesis none emits allocator traffic only; segmentKind device changes the kind', async () => {
+  const path = join(dir, 'fixture2.json');
+  writeFileSync(path, JSON.stringify(fixture));
+  const r = await importWith(def, path, { synthesis: 'none', segmentKind: 'device' });
+  assert.equal(r.counts.access, undefined);
+  assert.equal(r.counts.advise, undefined);
+  assert.ok(events(r).filter((e) => e.op === 'alloc').every((e) => e.flags!.includes('device')));
+  await assert.rejects(importWith(def, path, { synthesis: 'sometimes' }), /bad value for pytorch-snapshot option synthesis/);
+});
+
+test('the JSON form of the sample snapshot imports to exactly the events of its pickle', { skip: absent('pytorch-memory-snapshot/memory.pickle') }, async () => {
+  const pkl = sample('pytorch-memory-snapshot/memory.pickle')!;
+  const value = readSafePickle(readFileSync(pkl), pkl);
+  const json = join(dir, 'memory.json');
+  writeFileSync(json, JSON.stringify(value));
+  const a = await importWith(def, pkl);
+  const b = await importWith(def, json);
+  assert.equal(b.ctx.meta.snapshot_form, 'json');
+  assert.equal(digestBatches(a.batches), digestBatches(b.batches));
+  assert.equal(a.rows, 8007);
+});
+
+test('ill-typed entries are located errors (strict) or skipped and counted (lenient)', async () => {
+  const bad = structuredClone(fixture) as typeof fixture & { device_traces: unknown[][] };
+  (bad.device_traces[0]![2] as Record<string, unknown>).size = 'big';
+  const path = join(dir, 'bad.json');
+  writeFileSync(path, JSON.stringify(bad, null, 1));
+  await assert.rejects(importWith(def, path), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.match(e.message, /^.*bad\.json:\d+:\d+: bad field value \(field 'device_traces\[0\]\[2\]\.size', expected an integer >= 0, found "big"\)$/);
+    return true;
+  });
+  const r = await importWith(def, path, {}, false);
+  assert.equal(r.ctx.log.count('importer.bad-field'), 1);
+  assert.equal(r.counts.access, undefined, 'the bad alloc was skipped');
+});

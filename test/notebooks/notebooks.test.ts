@@ -1,0 +1,121 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { VEGALITE_MIME } from '../../src/analysis/render';
+import { elementPixelStats, openChromium, openOffline } from '../../src/workbench/browser';
+import { displayBundles, parseNotebook } from '../../src/workbench/notebook-json';
+import { failureReport, listNotebooks, runNotebooks, type NotebookRun } from '../../src/workbench/notebook-runner';
+import { PROJECT_ROOT } from '../../src/version';
+import { tempDir } from '../helpers/temp-dir';
+
+/**
+ * The notebook test: executes every notebook in notebooks/ exactly as `npm start` does (into out/), then
+ * checks the outputs, opens the HTML exports in headless Chromium, and checks nothing was written outside
+ * the project. The notebooks run once; every test below reads what that run left.
+ */
+
+// Where Jupyter, IPython and Chromium write when nothing redirects them. Checked in the REAL home (tools
+// may ignore $HOME), limited to tool-owned paths so other people's work on a shared machine does not count.
+const realHome = homedir();
+const toolPathsInRealHome = ['.jupyter', '.ipython/profile_default', '.pki', '.config/chromium', '.cache/chromium', '.local/share/jupyter/kernels', '.local/share/jupyter/nbsignatures.db'].map((p) => join(realHome, p));
+
+function snapshot(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string, depth: number): void => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    out.push(`${p} ${st.isDirectory() ? 'dir' : `${st.size}@${st.mtimeMs}`}`);
+    if (st.isDirectory() && depth < 4) for (const n of readdirSync(p).sort()) walk(join(p, n), depth + 1);
+  };
+  for (const p of paths) walk(p, 0);
+  return out;
+}
+
+const fakeHome = tempDir('home');
+const savedHome = process.env.HOME;
+let before_: string[] = [];
+let runs: NotebookRun[] = [];
+
+before(async () => {
+  before_ = snapshot(toolPathsInRealHome);
+  process.env.HOME = fakeHome; // anything that uses $HOME without our tool environment would write here
+  process.env.GMEMLAB_PROGRESS = 'line'; // a terminal progress mode inherited by Jupyter must not reach stderr in cells
+  const notebooks = listNotebooks(join(PROJECT_ROOT, 'notebooks')).map((p) => relative(PROJECT_ROOT, p));
+  runs = await runNotebooks(notebooks, { projectRoot: PROJECT_ROOT });
+});
+
+after(() => {
+  process.env.HOME = savedHome;
+  delete process.env.GMEMLAB_PROGRESS;
+});
+
+test('every notebook in notebooks/ runs headlessly without a cell error or stderr output', () => {
+  assert.ok(runs.length >= 1, 'notebooks/ holds at least the tour');
+  for (const r of runs) assert.equal(r.status, 'passed', `${r.name}.ipynb:\n${failureReport(r)}`);
+});
+
+test('each chart is ONE output with the vega-lite spec, a PNG with its CSS size, and text; its figure files are written', () => {
+  for (const r of runs) {
+    assert.ok(r.executedPath && r.htmlPath, `${r.name}: executed copy and HTML export written`);
+    const nb = parseNotebook(readFileSync(r.executedPath, 'utf8'), r.executedPath);
+    const charts = displayBundles(nb).filter((b) => b.mimeTypes.includes(VEGALITE_MIME));
+    for (const c of charts) {
+      assert.ok(c.mimeTypes.includes('image/png') && c.mimeTypes.includes('text/plain'), `${r.name} cell ${c.cell}: ${c.mimeTypes.join(', ')}`);
+      const size = c.metadata['image/png'] as { width?: number } | undefined;
+      assert.ok(size?.width && size.width > 0, `${r.name} cell ${c.cell}: PNG metadata gives the display width`);
+    }
+    assert.equal(r.figures.length, charts.length, `${r.name}: one PNG figure per chart`);
+    for (const f of r.figures) assert.ok(existsSync(join(PROJECT_ROOT, 'out', 'figures', f.replace(/\.png$/, '.svg'))), `${f} has its SVG`);
+  }
+  const tour = runs.find((r) => r.name === 'tour');
+  assert.ok(tour && tour.figures.length >= 1, 'the tour shows at least one chart');
+});
+
+test('progress lines in notebooks are one output updated in place, left in their final state', () => {
+  let seen = 0;
+  for (const r of runs) {
+    const nb = parseNotebook(readFileSync(r.executedPath!, 'utf8'), r.executedPath!);
+    for (const cell of nb.cells) {
+      for (const o of cell.outputs ?? []) {
+        const html = o.data?.['text/html'];
+        if (!(typeof html === 'string' ? html : (html as string[] | undefined)?.join(''))?.includes('gmemlab-progress')) continue;
+        seen++;
+        const text = o.data?.['text/plain'];
+        assert.match(typeof text === 'string' ? text : (text as string[]).join(''), / done in /, `${r.name}: progress output not finished`);
+      }
+    }
+  }
+  assert.ok(seen >= 1, 'the tour demonstrates progress (keep one progress line in a notebook so this path stays tested)');
+});
+
+test('browser: in the HTML exports every chart is a loaded, non-blank image (headless Chromium, offline)', async () => {
+  const withCharts = runs.filter((r) => r.figures.length > 0 && r.htmlPath);
+  assert.ok(withCharts.length >= 1);
+  const context = await openChromium(PROJECT_ROOT);
+  try {
+    for (const r of withCharts) {
+      const page = await openOffline(context, pathToFileURL(r.htmlPath!).href);
+      const images = await page.$$('img[src^="data:image/png"]');
+      assert.equal(images.length, r.figures.length, `${r.name}: one PNG image per chart in the HTML`);
+      for (const [i, img] of images.entries()) {
+        const natural = await (await img.getProperty('naturalWidth')).jsonValue();
+        assert.ok(Number(natural) > 0, `${r.name} image ${i + 1} decoded`);
+        const s = await elementPixelStats(context, img);
+        assert.ok(s.width > 100 && s.height > 50, `${r.name} image ${i + 1} is ${s.width}×${s.height} on screen`);
+        assert.ok(s.distinctColours >= 16, `${r.name} image ${i + 1}: only ${s.distinctColours} colours (blank?)`);
+        assert.ok(s.inkFraction > 0.01 && s.inkFraction < 0.9, `${r.name} image ${i + 1}: ink ${(s.inkFraction * 100).toFixed(1)}%`);
+      }
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('nothing was written to HOME or to tool folders outside the project', () => {
+  assert.deepEqual(readdirSync(fakeHome), [], 'a process used $HOME instead of .gmemlab-cache');
+  assert.deepEqual(snapshot(toolPathsInRealHome), before_, 'a tool wrote into the real home folder');
+});
