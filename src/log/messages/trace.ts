@@ -132,11 +132,17 @@ export const csvMessages = {
     expected: 'a power of two ≥ 1',
     found: quote(found),
   })),
-  unalignedMap: defineMessage('csv.unaligned-map', 'error', 'A bind maps whole pages: va, bytes and offset must be multiples of page_bytes.', (what: string, value: number, pageBytes: number) => ({
-    message: `map ${what} is not a multiple of its page size`,
-    expected: `a multiple of page_bytes = ${pageBytes}`,
-    found: `${value} (remainder ${value % pageBytes})`,
-  })),
+  unalignedMap: defineMessage(
+    'csv.unaligned-map',
+    'error',
+    'A bind maps whole pages: va, bytes and offset must be multiples of page_bytes.',
+    (what: string, value: number, pageBytes: number) => ({
+      message: `map ${what} is not a multiple of its page size`,
+      expected: `a multiple of page_bytes = ${pageBytes}`,
+      found: `${value} (remainder ${value % pageBytes})`,
+    }),
+    ['va', 69632, 65536],
+  ),
   timeBackwards: defineMessage('csv.time-backwards', 'error', 'Rows must be ordered by t_ns (equal times keep file order). Sort the file by t_ns, or import with the option sort=true.', (previousNs: number, foundNs: number) => ({
     message: 'timestamp goes backwards',
     expected: `t_ns ≥ ${previousNs} (the previous row)`,
