@@ -77,7 +77,7 @@ const bench: Benchmark = {
     const build = best(ctx, 'cache-build', csv, 1, cacheDir);
     const load = best(ctx, 'cache-load', csv, reps, cacheDir);
     const arrowBytes = readdirSync(join(cacheDir, 'traces')).filter((f) => f.endsWith('.arrow')).reduce((n, f) => n + statSync(join(cacheDir, 'traces', f)).size, 0);
-    const g = `csv-import ${(size / 1e9).toFixed(2)} GB, ${parse.rows.toLocaleString('en-US')} rows`;
+    const g = `csv-import ${size >= 1e8 ? `${(size / 1e9).toFixed(2)} GB` : `${(size / 1e6).toFixed(1)} MB`}, ${parse.rows.toLocaleString('en-US')} rows`;
     const limit = 'bare line splitter (hand-written byte loop)';
     const row = (metric: string, value: number, unit: string, more: Partial<BenchRow> = {}): BenchRow => ({ group: g, metric, value, unit, ...more });
     const vsLimit = (r: ChildResult, goal?: string): Partial<BenchRow> => ({
