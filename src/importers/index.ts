@@ -78,5 +78,16 @@ export function detectFormat(input: InputFile): ImporterDef<any> {
     }
     if (ok) return def;
   }
-  return fail(importMessages.unknownFormat({ file: input.path }, knownFormats()));
+  return fail(importMessages.unknownFormat({ file: input.path }, knownFormats(), csvHint(input.head)));
+}
+
+/** For a CSV that is not canonical: name its first columns and point to --map. */
+function csvHint(head: Uint8Array): string | undefined {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\ufeff/, '');
+  const line = text.split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (line === undefined || /[\u0000-\u0008]/.test(line)) return undefined;
+  const cols = line.replace(/\r$/, '').split(/[,;\t|]/);
+  if (cols.length < 2) return undefined;
+  const shown = cols.slice(0, 4).map((c) => c.trim()).join(', ');
+  return `a CSV header (${shown}${cols.length > 4 ? ', …' : ''}) without the canonical t_ns and op columns: translate it with --map`;
 }

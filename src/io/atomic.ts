@@ -1,6 +1,8 @@
 import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { GmemlabError } from '../log/diagnostic';
+import { ioMessages } from '../log/messages/io';
 
 /**
  * Crash-safe outputs: every file gmemlab writes goes to a temporary name beside the target (same filesystem,
@@ -63,11 +65,24 @@ export interface AtomicWriter {
   abort(): Promise<void>;
 }
 
+/** Target of each atomic writer's stream (for messages about write failures). */
+const targets = new WeakMap<WriteStream, string>();
+
+/** A write failure (missing folder, permissions, full disk) as bad input naming the target. */
+function writeError(stream: WriteStream, e?: unknown): GmemlabError {
+  const err = (e ?? stream.errored) as NodeJS.ErrnoException | null;
+  const reason = err?.code ? `${err.code} (${err.syscall ?? 'write'})` : String(err?.message ?? err ?? 'stream closed');
+  return new GmemlabError(ioMessages.cannotWrite({ file: targets.get(stream) ?? String(stream.path) }, reason));
+}
+
 export function openAtomicWriter(target: string): AtomicWriter {
   hookExit();
   const tmp = tempNameFor(target);
   pending.add(tmp);
   const stream = createWriteStream(tmp);
+  targets.set(stream, target);
+  // an open/write failure is kept in `stream.errored` and reported by writeChunk/commit as io.cannot-write
+  stream.on('error', () => {});
   let done = false;
   const close = (): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -80,8 +95,15 @@ export function openAtomicWriter(target: string): AtomicWriter {
     async commit() {
       if (done) return;
       done = true;
-      await close();
-      renameSync(tmp, target);
+      try {
+        await close();
+        if (stream.errored) throw writeError(stream);
+        renameSync(tmp, target);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        pending.delete(tmp);
+        throw e instanceof GmemlabError ? e : writeError(stream, e);
+      }
       pending.delete(tmp);
     },
     async abort() {
@@ -100,6 +122,7 @@ export function openAtomicWriter(target: string): AtomicWriter {
 
 /** Write a chunk and wait for drain when the stream's buffer is full (bounded memory). */
 export function writeChunk(stream: WriteStream, chunk: string | Uint8Array): Promise<void> | undefined {
+  if (stream.errored || stream.destroyed) return Promise.reject(writeError(stream));
   if (stream.write(chunk)) return undefined;
   return new Promise((resolve, reject) => {
     const onDrain = (): void => {
@@ -108,7 +131,7 @@ export function writeChunk(stream: WriteStream, chunk: string | Uint8Array): Pro
     };
     const onError = (e: Error): void => {
       stream.off('drain', onDrain);
-      reject(e);
+      reject(writeError(stream, e));
     };
     stream.once('drain', onDrain);
     stream.once('error', onError);

@@ -17,10 +17,17 @@ export interface CacheOptions {
   readonly dir?: string;
   /** Sources smaller than this are not cached (they parse in milliseconds); default 1 MiB. */
   readonly minBytes?: number;
+  /**
+   * Also recompute the trace digest of every cache pass and compare it with the stored one (default off:
+   * every block is already checksummed before use; this re-checks the decoding, at ~0.1 µs per event).
+   */
+  readonly verifyDigest?: boolean;
 }
 
 /** Bump when the cache layout or key recipe changes. */
-export const CACHE_VERSION = 1;
+export const CACHE_VERSION = 2;
+
+/** Default `minBytes`: 1 MiB. */
 export const DEFAULT_CACHE_MIN_BYTES = 1 << 20;
 
 /** The cache root folder. */

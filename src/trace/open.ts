@@ -5,12 +5,13 @@ import { resolveImporterOptions } from '../importers/options';
 import type { FormatId, ImportContext, ImporterDef } from '../importers/types';
 import { openInput } from '../io/input';
 import { DiagnosticLog } from '../log/collector';
-import { fail } from '../log/diagnostic';
+import { fail, GmemlabError } from '../log/diagnostic';
 import { arrowMessages, importMessages } from '../log/messages/trace';
 import type { ParamValue } from '../systems/types';
 import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from './arrow/read';
 import { ArrowTraceWriter } from './arrow/write';
 import type { EventBatch } from './batch';
+import { TraceDigest } from './digest';
 import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, sourceSha256, type CacheOptions } from './cache';
 import { loadMapSpec } from './map/spec';
 import { SemanticChecker } from './semantic-check';
@@ -89,10 +90,14 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   const root = cacheOpts && def.name !== 'arrow' ? cacheRoot(cacheOpts) : null;
   const sha256 = await sourceSha256(path, root);
   const importer = `${def.name}@${def.version}`;
-  const cacheFile =
-    root !== null && input.sizeBytes >= (cacheOpts!.minBytes ?? DEFAULT_CACHE_MIN_BYTES)
-      ? cacheFileFor(root, importKey({ sourceSha256: sha256, importer, options, strict }))
-      : null;
+  let cacheFile: string | null = null;
+  if (root !== null && input.sizeBytes >= (cacheOpts!.minBytes ?? DEFAULT_CACHE_MIN_BYTES)) {
+    try {
+      cacheFile = cacheFileFor(root, importKey({ sourceSha256: sha256, importer, options, strict }));
+    } catch {
+      cacheFile = null; // an unwritable cache folder: read without the cache
+    }
+  }
   // canonical CSV and Arrow inputs carry their own metadata; other formats get provenance lines
   const passThrough = def.name === 'arrow' || (def.name === 'csv' && !options.map);
   const source: TraceSource = { path, sha256, sizeBytes: input.sizeBytes, gzip: input.gzip };
@@ -121,7 +126,20 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
             (observations[kind] ??= []).push({ ...row });
           },
         };
-        const writer = cacheFile ? ArrowTraceWriter.open(cacheFile) : null;
+        let writer = cacheFile ? ArrowTraceWriter.open(cacheFile) : null;
+        // the cache is opportunistic: a write failure drops it for this pass, never fails the read
+        const toCache = async (op: (w: ArrowTraceWriter) => Promise<unknown>): Promise<void> => {
+          if (!writer) return;
+          try {
+            await op(writer);
+          } catch (e) {
+            const w = writer;
+            writer = null;
+            await w.abort().catch(() => undefined);
+            const reason = e instanceof GmemlabError ? (e.diagnostic.found ?? e.diagnostic.message) : String((e as Error)?.message ?? e);
+            log.add(arrowMessages.cacheUnwritable({ file: cacheFile! }, reason));
+          }
+        };
         // an Arrow trace's saved diagnostics already include the checker's warnings of its import
         const checker = def.name === 'arrow' ? null : new SemanticChecker(path, log);
         let seen = 0;
@@ -129,17 +147,17 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
         try {
           for await (const b of def.read(await openInput(path), options, ctx)) {
             checker?.update(b);
-            if (writer) await writer.write(b);
+            if (writer) await toCache((w) => w.write(b));
             const from = seen;
             seen += b.length;
             if (seen <= skipRows) continue;
             yield from < skipRows ? sliceBatch(b, skipRows - from) : b;
           }
           checker?.finish();
-          if (writer) await writer.finish(meta, log);
           done = true;
+          await toCache((w) => w.finish(meta, log));
         } finally {
-          if (!done) await writer?.abort();
+          if (!done && writer) await writer.abort();
         }
       }
 
@@ -148,9 +166,15 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
         try {
           const info = readArrowInfo(file);
           Object.assign(meta, info.meta);
+          const digest = cacheOpts?.verifyDigest ? new TraceDigest() : null;
           for await (const b of readArrowBatches(file, info, strings)) {
             rows += b.length;
+            digest?.update(b);
             yield b;
+          }
+          if (digest && digest.digest() !== info.digest) {
+            rmSync(file, { force: true });
+            fail(arrowMessages.corrupt({ file }, 'events do not match the stored trace digest (entry removed; the next read rebuilds it)'));
           }
           restoreLog(info, log);
         } catch (e) {

@@ -6,6 +6,7 @@ import { FootprintTracker } from './footprint';
 import type { Trace, TraceMeta, TraceReader } from './trace';
 
 const OP_ACCESS = Op.access;
+const NOT_GIVEN = NO_AGENT; // module-local: imported bindings are getters under tsx
 
 /**
  * What `inspect` and `import` print, and what notebooks get as plain data: one streaming pass over a
@@ -41,7 +42,8 @@ export interface TraceSummary {
 export class TraceSummarizer {
   private readonly byOp = new Float64Array(OP_COUNT);
   private readonly byAgent = new Map<number, number>();
-  private readonly seenAgents = new Set<number>();
+  /** Agents seen as `target`, by code. */
+  private readonly targets = new Uint8Array(65536);
   private readonly footprint = new FootprintTracker();
   private readonly digest = new TraceDigest();
   private events = 0;
@@ -72,7 +74,7 @@ export class TraceSummarizer {
       }
       agentRun++;
       const t = target[i]!;
-      if (t !== NO_AGENT && !this.seenAgents.has(t)) this.seenAgents.add(t);
+      if (t !== NOT_GIVEN) this.targets[t] = 1;
       const v = va[i]!;
       if (v === v) {
         if (v < this.minVa) this.minVa = v;
@@ -90,7 +92,9 @@ export class TraceSummarizer {
   result(name: string, reader: Pick<TraceReader, 'meta' | 'log'>): TraceSummary {
     const eventsByOp: Record<string, number> = {};
     for (let o = 0; o < OP_COUNT; o++) if (this.byOp[o]) eventsByOp[OP_CSV_NAMES[o]!] = this.byOp[o]!;
-    const codes = [...new Set([...this.byAgent.keys(), ...this.seenAgents])].sort((a, b) => a - b);
+    const seen = new Set(this.byAgent.keys());
+    for (let t = 0; t < this.targets.length; t++) if (this.targets[t]) seen.add(t);
+    const codes = [...seen].sort((a, b) => a - b);
     const eventsByAgent: Record<string, number> = {};
     for (const a of [...this.byAgent.keys()].sort((x, y) => x - y)) eventsByAgent[agentName(a)] = this.byAgent.get(a)!;
     return {

@@ -138,9 +138,10 @@ export function foreignRow(e: TraceEvent, tid: number): string {
   return FOREIGN_COLUMNS.map((c) => cells[c]).join(',');
 }
 
+/** The `foreign-csv` workload definition (registered in src/workloads/index.ts). */
 export const foreignCsvWorkload: WorkloadDef<ForeignCsvParams> = {
   name: 'foreign-csv',
-  summary: 'small inference loop written in a foreign CSV dialect (µs, page numbers, unit sizes) for the --map example (footprint 28 MiB)',
+  summary: 'small inference loop written in a foreign CSV dialect (µs, page numbers, unit sizes), the --map example (footprint 28 MiB)',
   defaults,
   params: {
     layers: { summary: 'number of layers (one managed weight buffer each)', unit: 'count' },

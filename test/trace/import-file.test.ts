@@ -144,3 +144,9 @@ test('option sort=true accepts and sorts an unordered file (stable for equal tim
   await importFile(file(text), { options: { sort: 'true' }, cache: false }, out);
   assert.match(readFileSync(out, 'utf8'), /\n1,marker,cpu,,,,,,,,,,,,a\n1,marker,cpu,,,,,,,,,,,,b\n5,marker,cpu,,,,,,,,,,,,c\n5,marker,cpu,,,,,,,,,,,,d\n$/);
 });
+
+test('an output in a missing folder is io.cannot-write naming it, not a crash', async () => {
+  const target = join(dir, 'no', 'such', 'dir', 'out.csv');
+  await assert.rejects(importFile(file(HEADER + ROW), { cache: false }, target), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.cannotWrite.code && e.diagnostic.file === target);
+  await assert.rejects(importFile(file(HEADER + ROW), { cache: false }, target.replace('.csv', '.arrow')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.cannotWrite.code);
+});

@@ -82,6 +82,27 @@ test('no cache entry is left by an abandoned pass or a failing strict import', a
   assert.deepEqual(readdirSync(join(cacheDir, 'traces')).filter((f) => f.endsWith('.tmp')), []);
 });
 
+test('with verifyDigest, a cache pass also re-checks the stored trace digest', async () => {
+  const p = bigCsv('verify.csv', 1000);
+  const opts = { cache: { ...cache, verifyDigest: true } };
+  const t = await openTrace(p, opts);
+  const first = await events(t);
+  assert.ok(t.isCached());
+  assert.equal(digestBatches(await events(t)), digestBatches(first));
+  // forge an entry whose blocks are intact but whose stored digest is wrong (metadata checksum redone)
+  const bytes = readFileSync(t.cacheFile!);
+  const info = readArrowInfo(t.cacheFile!);
+  const text = bytes.toString('latin1');
+  const json = JSON.stringify(info);
+  const forged = json.replace(info.digest, '0'.repeat(64));
+  const sha = (x: string) => createHash('sha256').update(x).digest('hex');
+  const out = text.replace(json, forged).replace(sha(json), sha(forged));
+  writeFileSync(t.cacheFile!, Buffer.from(out, 'latin1'));
+  await assert.rejects(events(t), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === arrowMessages.corrupt.code);
+  assert.equal(t.isCached(), false, 'the bad entry is removed');
+  assert.equal(digestBatches(await events(t)), digestBatches(first), 'and rebuilt by the next read');
+});
+
 test('a changed source gets a new cache key; an unchanged one keeps it', async () => {
   const p = bigCsv('change.csv', 100);
   const a = await openTrace(p, { cache });
@@ -148,4 +169,13 @@ test('an Arrow file written by import is itself an openable trace (auto-detected
 test('--map implies csv and is refused with another --from', async () => {
   await assert.rejects(openTrace(bigCsv('m.csv', 3), { map: '{"columns":{"t_ns":"t_ns","op":"op"}}', from: 'arrow', cache: false }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === importMessages.mapNeedsCsv.code);
   assert.ok(!existsSync(join(dir, 'nothing')));
+});
+
+test('an unusable cache folder never fails a read (the trace is read without the cache)', async () => {
+  const p = bigCsv('nocache.csv', 100);
+  const notADir = join(dir, 'plain-file');
+  writeFileSync(notADir, 'x');
+  const t = await openTrace(p, { cache: { dir: join(notADir, 'cache'), minBytes: 0 } });
+  assert.equal(t.cacheFile, null);
+  assert.equal((await events(t)).reduce((n, b) => n + b.length, 0), 101);
 });

@@ -11,6 +11,11 @@ export const ioMessages = {
   unreadable: defineMessage('io.unreadable', 'error', 'Check the file permissions.', (reason: string) => ({
     message: `cannot read file: ${reason}`,
   })),
+  cannotWrite: defineMessage('io.cannot-write', 'error', 'Check that the output folder exists and is writable, and that the disk is not full.', (reason: string) => ({
+    message: `cannot write output: ${reason}`,
+    expected: 'a writable file in an existing folder',
+    found: reason,
+  })),
   gzipCorrupt: defineMessage('io.gzip-corrupt', 'error', 'The gzip stream is damaged or truncated; re-export or re-download it.', (reason: string) => ({
     message: 'gzip data is corrupt or truncated',
     expected: 'a complete gzip stream',

@@ -132,11 +132,17 @@ export const csvMessages = {
     expected: 'a power of two ≥ 1',
     found: quote(found),
   })),
-  unalignedMap: defineMessage('csv.unaligned-map', 'error', 'A bind maps whole pages: va, bytes and offset must be multiples of page_bytes.', (what: string, value: number, pageBytes: number) => ({
-    message: `map ${what} is not a multiple of its page size`,
-    expected: `a multiple of page_bytes = ${pageBytes}`,
-    found: `${value} (remainder ${value % pageBytes})`,
-  })),
+  unalignedMap: defineMessage(
+    'csv.unaligned-map',
+    'error',
+    'A bind maps whole pages: va, bytes and offset must be multiples of page_bytes.',
+    (what: string, value: number, pageBytes: number) => ({
+      message: `map ${what} is not a multiple of its page size`,
+      expected: `a multiple of page_bytes = ${pageBytes}`,
+      found: `${value} (remainder ${value % pageBytes})`,
+    }),
+    ['va', 69632, 65536],
+  ),
   timeBackwards: defineMessage('csv.time-backwards', 'error', 'Rows must be ordered by t_ns (equal times keep file order). Sort the file by t_ns, or import with the option sort=true.', (previousNs: number, foundNs: number) => ({
     message: 'timestamp goes backwards',
     expected: `t_ns ≥ ${previousNs} (the previous row)`,
@@ -193,10 +199,10 @@ export const importMessages = {
     expected: 'a trace',
     found: '0 bytes',
   })),
-  unknownFormat: defineMessage('import.unknown-format', 'error', 'Name the format with --from (gmemlab formats lists them), or convert the file to canonical CSV.', (known: readonly string[]) => ({
+  unknownFormat: defineMessage('import.unknown-format', 'error', 'Name the format with --from (gmemlab formats lists them); a CSV from another tool needs --map (docs/import.md).', (known: readonly string[], found?: string) => ({
     message: `format not recognised; known formats are ${known.join(', ')}`,
     expected: 'a file in a known format',
-    found: 'no importer recognises its first bytes',
+    found: found ?? 'no importer recognises its first bytes',
   })),
   unsupportedFormat: defineMessage('import.unsupported-format', 'error', 'Use one of the listed formats (gmemlab formats).', (name: string, known: readonly string[]) => ({
     message: `no importer for format ${quote(name)} yet; available formats are ${known.join(', ')}`,
@@ -257,6 +263,9 @@ export const arrowMessages = {
     message: `Arrow trace is corrupt: ${what}`,
     expected: 'content matching its stored SHA-256',
     found: 'different bytes',
+  })),
+  cacheUnwritable: defineMessage('arrow.cache-unwritable', 'info', 'The import cache folder (.gmemlab-cache/ in the project, or GMEMLAB_CACHE_DIR) is not writable; imports still work, only without the cache.', (reason: string) => ({
+    message: `could not write the import cache (${reason}); continuing without it`,
   })),
   cacheRebuilt: defineMessage('arrow.cache-rebuilt', 'info', 'Nothing to do: a damaged cache entry is detected by checksum and rebuilt from the source.', (what: string) => ({
     message: `cached import was damaged (${what}); read the source again and rebuilt the cache`,

@@ -14,12 +14,14 @@ export interface Sink {
   finish(): Uint8Array | null;
 }
 
+/** A message's position in the file (footer block list). */
 export interface Block {
   offset: number;
   metadataLength: number;
   bodyLength: number;
 }
 
+/** An assembled (write) or decoded (read) record batch: field nodes, buffer regions, body bytes. */
 export interface RecordBatchData {
   length?: number;
   nodes: Array<{ length: number; nullCount: number }>;
@@ -30,6 +32,7 @@ export interface RecordBatchData {
   body?: Uint8Array;
 }
 
+/** A dictionary batch: the dictionary id, whether it extends (delta) or replaces, and its one-column data. */
 export interface DictionaryBatchData {
   id: number;
   isDelta: boolean;
@@ -37,6 +40,7 @@ export interface DictionaryBatchData {
   body?: Uint8Array;
 }
 
+/** flechette's flatbuffer builder writing into a `Sink`; `outputBytes` = file offset so far. */
 export interface BuilderT {
   readonly sink: Sink;
   outputBytes: number;
@@ -44,10 +48,12 @@ export interface BuilderT {
   addPadding(byteCount: number): void;
 }
 
+/** An Arrow data type descriptor (flechette's plain objects). */
 export interface DataType {
   readonly typeId: number;
 }
 
+/** A schema field. */
 export interface Field {
   readonly name: string;
   readonly type: DataType;
@@ -55,6 +61,7 @@ export interface Field {
   readonly metadata: Map<string, string> | null;
 }
 
+/** An Arrow schema: fields plus key/value metadata. */
 export interface Schema {
   readonly version?: number;
   readonly endianness?: number;
@@ -102,6 +109,7 @@ const types = require('@uwdata/flechette/src/data-types.js') as {
   dictionary(type: DataType, indexType: DataType, ordered?: boolean, id?: number): DataType;
 };
 
+/** Bindings of the flechette internals listed above (same names as in flechette's sources). */
 export const Builder = builderMod.Builder;
 export const writeMessage = messageMod.writeMessage;
 export const encodeSchema = schemaMod.encodeSchema;

@@ -14,8 +14,10 @@ import { arrowTypes as t, type Field, type Schema } from './flechette-internal';
  * every message block, so a damaged file is detected before any of its batches is used.
  */
 export const ARROW_FORMAT = 'gmemlab-events-arrow';
-export const ARROW_FORMAT_VERSION = 1;
+/** Version of the layout (2: CRC-32 block checksums); files of another version are not read. */
+export const ARROW_FORMAT_VERSION = 2;
 
+/** Dictionary ids of the dictionary-encoded columns. */
 export const Dict = { op: 0, agent: 1, target: 2, access: 3, resource: 4, label: 5 } as const;
 
 /** Column names in file order. */
@@ -24,10 +26,12 @@ export const ARROW_COLUMNS = [
   'resource', 'label',
 ] as const;
 
-/** Fixed dictionary values of `op` and `access`. */
+/** Fixed dictionary values of `op` (by op code). */
 export const OP_DICTIONARY: readonly string[] = OP_CSV_NAMES;
+/** Fixed dictionary values of `access` (by access code; 0 = none). */
 export const ACCESS_DICTIONARY: readonly string[] = ['', 'r', 'w', 'rw', 'atomic'];
 
+/** The Arrow schema of a gmemlab trace file (column order = `ARROW_COLUMNS`). */
 export function traceSchema(): Schema {
   const f = (name: string, type: Field['type'], nullable = false): Field => t.field(name, type, nullable, null);
   return {
@@ -66,11 +70,13 @@ export interface ArrowTraceInfo {
   readonly meta: Record<string, string>;
   /** Diagnostics of the import that produced the file: counts by code and the kept examples. */
   readonly log: { readonly counts: Record<string, number>; readonly examples: readonly unknown[] };
-  /** Every message after the schema, in file order, with the SHA-256 of its bytes. */
+  /** Checksum of the blocks (checksum.ts). */
+  readonly checksum: 'crc32' | 'sha256';
+  /** Every message after the schema, in file order, with the checksum of its bytes. */
   readonly blocks: ReadonlyArray<{
     readonly kind: 'dictionary' | 'record';
     readonly offset: number;
     readonly length: number;
-    readonly sha256: string;
+    readonly check: string;
   }>;
 }

@@ -1,4 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { blockChecksum, CHECKSUM_KIND, type BlockChecksum } from './checksum';
 import { openAtomicWriter, writeChunk, type AtomicWriter } from '../../io/atomic';
 import type { DiagnosticLog } from '../../log/collector';
 import type { EventBatch } from '../batch';
@@ -13,12 +14,13 @@ import {
 import { ACCESS_DICTIONARY, ARROW_FORMAT, ARROW_FORMAT_VERSION, Dict, OP_DICTIONARY, traceSchema, type ArrowTraceInfo } from './schema';
 
 const EMPTY = new Uint8Array(0);
+const NOT_GIVEN = NO_AGENT; // module-local: imported bindings are getters under tsx
 
 /**
  * Streams a trace into an Arrow IPC file (layout in schema.ts), one record batch per `EventBatch`, with
  * bounded memory: each message is written out before the next batch is taken. The file appears under its
  * name only after `finish` (atomic write); `abort` leaves nothing behind. Computes the trace digest on the
- * way and a SHA-256 per message block, both stored in the footer metadata.
+ * way and a checksum per message block, both stored in the footer metadata.
  */
 export class ArrowTraceWriter {
   private readonly sink = new HashingSink();
@@ -26,7 +28,7 @@ export class ArrowTraceWriter {
   private readonly schema = traceSchema();
   private readonly dictBlocks: Block[] = [];
   private readonly recordBlocks: Block[] = [];
-  private readonly blocks: Array<{ kind: 'dictionary' | 'record'; offset: number; length: number; sha256: string }> = [];
+  private readonly blocks: Array<{ kind: 'dictionary' | 'record'; offset: number; length: number; check: string }> = [];
   private readonly digest = new TraceDigest();
   private agentNames = 0;
   private stringCount = 0;
@@ -67,6 +69,7 @@ export class ArrowTraceWriter {
       version: ARROW_FORMAT_VERSION,
       rows: this.rows,
       digest: this.digest.digest(),
+      checksum: CHECKSUM_KIND,
       meta: { ...meta },
       log: { counts: log ? log.countsByCode() : {}, examples: log ? log.examples() : [] },
       blocks: this.blocks,
@@ -107,7 +110,7 @@ export class ArrowTraceWriter {
       const a = b.agent[i]!;
       if (a > max) max = a;
       const t = b.target[i]!;
-      if (t !== NO_AGENT && t > max) max = t;
+      if (t !== NOT_GIVEN && t > max) max = t;
     }
     if (max < this.agentNames) return;
     const names: string[] = [];
@@ -145,7 +148,7 @@ export class ArrowTraceWriter {
         : encodeDictionaryBatch(builder, content as { id: number; isDelta: boolean; data: RecordBatchData }, null);
     writeMessage(builder, type, header, data.byteLength!, kind === 'record' ? this.recordBlocks : this.dictBlocks);
     for (const buf of data.buffers!) builder.addBuffer(buf);
-    this.blocks.push({ kind, offset: start, length: builder.outputBytes - start, sha256: this.sink.endBlock() });
+    this.blocks.push({ kind, offset: start, length: builder.outputBytes - start, check: this.sink.endBlock() });
   }
 
   private async drain(): Promise<void> {
@@ -156,7 +159,7 @@ export class ArrowTraceWriter {
 /** Collects the builder's output and hashes each block as it passes. */
 class HashingSink implements Sink {
   private chunks: Uint8Array[] = [];
-  private hash: Hash | null = null;
+  private hash: BlockChecksum | null = null;
 
   write(bytes: Uint8Array): void {
     this.chunks.push(bytes);
@@ -172,11 +175,11 @@ class HashingSink implements Sink {
   }
 
   startBlock(): void {
-    this.hash = createHash('sha256');
+    this.hash = blockChecksum();
   }
 
   endBlock(): string {
-    const h = this.hash!.digest('hex');
+    const h = this.hash!.digest();
     this.hash = null;
     return h;
   }
@@ -232,7 +235,7 @@ function recordBatch(b: EventBatch): RecordBatchData {
   let nulls = 0;
   for (let i = 0; i < n; i++) {
     const t = b.target[i]!;
-    if (t === NO_AGENT) nulls++;
+    if (t === NOT_GIVEN) nulls++;
     else {
       target[i] = t;
       validity[i >> 3]! |= 1 << (i & 7);

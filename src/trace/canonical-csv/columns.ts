@@ -22,6 +22,7 @@ export const Col = {
   label: 14,
   ignored: 15,
 } as const;
+/** One of the `Col` codes. */
 export type ColKind = (typeof Col)[keyof typeof Col];
 
 /** Canonical column name → kind (the index in `CSV_COLUMNS`). */

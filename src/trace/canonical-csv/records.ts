@@ -35,6 +35,7 @@ const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 
+/** Feed chunks with `push`, then `end`; records go to the sink in order, with their line numbers. */
 export class RecordSplitter {
   private carry: Buffer | null = null;
   private line = 1;

@@ -7,6 +7,7 @@ import {
 } from '../event';
 import { Col, colKindOf, type ColumnLayout } from './columns';
 import * as fields from './fields';
+import { compileFastRows, type FastRowHost, type FastRows } from './fast-rows';
 import { KeywordTable } from './keywords';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS output), which costs ~30% in this hot
@@ -86,131 +87,28 @@ export class RowParser {
     readonly file: string,
     private readonly maxLineBytes: number,
     private readonly delimiter = 44,
-  ) {}
+  ) {
+    this.compiled = compileFastRows(layout.kinds, delimiter, { OPS, ACCESS, ADVICE, FLAG_ONE, HEX });
+    this.host = {
+      builder: target.builder,
+      finish: (i, given, line) => this.finishRow(i, given, line, null),
+      flush: () => target.flush(),
+    };
+  }
 
   /**
-   * Fast path: parse consecutive simple rows of `buf` from `pos` in one loop (no call per row, no search
-   * for the line end: every field scan stops at a delimiter, CR or LF, and `buf[lastNl]` is an LF). It
-   * accepts only well-formed rows without quotes; at anything else (a quote, a bad digit, a non-ASCII or
-   * control byte, a wrong field count, an over-long line, a broken rule, a blank or comment line) it drops
-   * the half-built row and returns that row's start, so the caller hands the record to the general path,
-   * which reports problems precisely. `fastCount` = rows taken.
+   * Fast path: parse consecutive simple rows of `buf` from `pos` in one loop compiled for this header
+   * (fast-rows.ts). It stops, without consuming, at the first record it does not handle; the caller hands
+   * that record to `parseLine`/`parseFields`, which report problems precisely. `fastCount` = rows taken.
    */
   fastRows(buf: Buffer, pos: number, lastNl: number, line: number): number {
-    const kinds = this.layout.kinds;
-    const nk = kinds.length;
-    const d = this.delimiter;
-    const max = this.maxLineBytes;
-    const b = this.target.builder;
-    let rows = 0;
-    while (pos <= lastNl) {
-      const c = b.cols;
-      const i = b.addRow(OP_MARKER, 0, AGENT_CPU, NaN, NaN);
-      let given = 0;
-      let p = pos;
-      let f = 0;
-      let ok = true;
-      let ch = 0;
-      for (;;) {
-        if (f === nk) {
-          ok = false;
-          break;
-        }
-        const kind = kinds[f]!;
-        const fs = p;
-        ch = buf[p]!;
-        if (ch !== d && ch !== 10 && ch !== 13) {
-          given |= 1 << kind;
-          if (kind <= K_BYTES || kind === K_COUNT || kind === K_PAGE || kind === K_DUR || kind === K_OFFSET) {
-            if (kind === K_OP || kind === K_AGENT) {
-              while (ch !== d && ch !== 10 && ch !== 13) ch = buf[++p]!;
-              if (kind === K_OP) {
-                const op = OPS.match(buf, fs, p);
-                if (op < 0) ok = false;
-                else c.op[i] = op;
-              } else {
-                const a = parseAgent(buf, fs, p);
-                if (a < 0) ok = false;
-                else c.agent[i] = a;
-              }
-            } else {
-              // a number: decimal, or hex after 0x for va and offset
-              let v = 0;
-              if (ch === 48 && (buf[p + 1] === 120 || buf[p + 1] === 88) && (kind === K_VA || kind === K_OFFSET)) {
-                p += 2;
-                let h = HEX[buf[p]!]!;
-                if (h < 0) ok = false;
-                while (h >= 0) {
-                  v = v * 16 + h;
-                  h = HEX[buf[++p]!]!;
-                }
-              } else {
-                while (ch >= 48 && ch <= 57) {
-                  v = v * 10 + (ch - 48);
-                  ch = buf[++p]!;
-                }
-              }
-              ch = buf[p]!;
-              if (p === fs || (ch !== d && ch !== 10 && ch !== 13) || v >= LIMIT) ok = false;
-              else if (kind === K_TNS) c.tNs[i] = v;
-              else if (kind === K_VA) c.va[i] = v;
-              else if (kind === K_BYTES) c.bytes[i] = v;
-              else if (kind === K_OFFSET) c.offsetBytes[i] = v;
-              else if (kind === K_COUNT) {
-                if (v < 1 || v > U32_MAX) ok = false;
-                else c.count[i] = v;
-              } else if (kind === K_PAGE) {
-                if (v === 0 || 2 ** Math.round(Math.log2(v)) !== v) ok = false;
-                else c.pageBytes[i] = v;
-              } else c.durNs[i] = v;
-            }
-          } else {
-            // enum and text fields: find the field end, noting non-ASCII, control bytes and quotes
-            let odd = 0;
-            while (ch !== d && ch !== 10 && ch !== 13) {
-              if (ch < 32 || ch > 126 || ch === 34) odd = 1;
-              ch = buf[++p]!;
-            }
-            if (odd) ok = false;
-            else if (kind === K_RESOURCE) c.resource[i] = b.strings.intern(decodeAscii(buf, fs, p));
-            else if (kind === K_LABEL) c.label[i] = b.strings.intern(decodeAscii(buf, fs, p));
-            else if (kind === K_ACCESS) {
-              const v = ACCESS.match(buf, fs, p);
-              if (v < 0) ok = false;
-              else c.access[i] = v;
-            } else if (kind === K_ADVICE) {
-              const v = ADVICE.match(buf, fs, p);
-              if (v < 0) ok = false;
-              else c.code[i] = v;
-            } else if (kind === K_TARGET) {
-              const v = parseAgent(buf, fs, p);
-              if (v < 0) ok = false;
-              else c.target[i] = v;
-            } else if (kind === K_FLAGS) {
-              const v = FLAG_ONE.match(buf, fs, p);
-              if (v >= 0) c.flags[i] = v;
-              else ok = false; // several tokens, x_ tokens or unknown: general path
-            }
-            // x_ columns: skipped
-          }
-        }
-        f++;
-        if (!ok || ch !== d) break;
-        p++;
-      }
-      // the row must end exactly at a line end (LF or CRLF) after the last field
-      if (ok && f === nk && (ch === 10 || (ch === 13 && buf[p + 1] === 10)) && p - pos <= max && this.finishRow(i, given, line + rows, null)) {
-        rows++;
-        pos = ch === 10 ? p + 1 : p + 2;
-        if (b.full) this.target.flush();
-        continue;
-      }
-      b.length--;
-      break;
-    }
-    this.fastCount = rows;
-    return pos;
+    const r = this.compiled(buf, pos, lastNl, line, this.maxLineBytes, this.host);
+    this.fastCount = r.rows;
+    return r.pos;
   }
+
+  private readonly compiled: FastRows;
+  private readonly host: FastRowHost;
 
   /** Rows taken by the last `fastRows` call. */
   fastCount = 0;

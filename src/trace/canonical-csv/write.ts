@@ -4,6 +4,7 @@ import {
   ACCESS_NAMES, ADVICE_NAMES, agentName, CSV_COLUMNS, flagsToTokens, NO_AGENT, Op, OP_CSV_NAMES,
 } from '../event';
 import type { TraceMeta } from '../trace';
+import { RowEncoder } from './encode';
 
 /**
  * Canonical CSV writer (`gmemlab-events` v1). The output is canonical: the same events and metadata always
@@ -11,7 +12,9 @@ import type { TraceMeta } from '../trace';
  * "not given", `count` only when ≠ 1, flags in declaration order, RFC 4180 quoting only where needed, LF).
  */
 
+/** The `# format=` value of canonical CSV files. */
 export const FORMAT_ID = 'gmemlab-events';
+/** The canonical CSV format version written in the `# version=` line. */
 export const FORMAT_VERSION = '1';
 
 /** The metadata lines, `format` and `version` first, then `meta` in its own order. */
@@ -24,6 +27,7 @@ export function metaLines(meta: TraceMeta): string {
   return s;
 }
 
+/** The header line the writer emits (all columns, `CSV_COLUMNS` order). */
 export const HEADER_LINE = CSV_COLUMNS.join(',') + '\n';
 
 function num(x: number): string {
@@ -34,7 +38,10 @@ function text(s: string): string {
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Rows of one batch as CSV text (no header). */
+/**
+ * Rows of one batch as CSV text (no header). The readable reference implementation; the writer uses the
+ * byte-level `RowEncoder` (encode.ts), which produces the same bytes without per-row garbage.
+ */
 export function batchToCsv(b: EventBatch): string {
   const parts: string[] = new Array(b.length);
   for (let i = 0; i < b.length; i++) {
@@ -66,6 +73,7 @@ export async function writeCanonicalCsv(
   target: string,
 ): Promise<number> {
   const w = openAtomicWriter(target);
+  const enc = new RowEncoder();
   let rows = 0;
   let headerDone = false;
   try {
@@ -74,7 +82,8 @@ export async function writeCanonicalCsv(
         headerDone = true;
         await writeChunk(w.stream, metaLines(typeof meta === 'function' ? meta() : meta) + HEADER_LINE);
       }
-      if (b.length) await writeChunk(w.stream, batchToCsv(b));
+      // a copy: the encoder reuses its buffer while the stream may still hold this chunk
+      if (b.length) await writeChunk(w.stream, Buffer.from(enc.encode(b)));
       rows += b.length;
     }
     if (!headerDone) await writeChunk(w.stream, metaLines(typeof meta === 'function' ? meta() : meta) + HEADER_LINE);

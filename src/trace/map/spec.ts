@@ -28,8 +28,9 @@ export interface MapSpec {
   readonly ignore?: readonly string[];
 }
 
-/** Time units (→ ns), size units (→ bytes), `page` (× `pageBytes`) and `auto` (suffix in the value). */
+/** Time units → ns per unit (`unit` of time columns; also `auto`: suffix in the value). */
 export const TIME_UNITS: Readonly<Record<string, bigint>> = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1000_000n, s: 1000_000_000n };
+/** Size units → bytes per unit (`unit` of size/address columns; also `page` and `auto`). */
 export const SIZE_UNITS: Readonly<Record<string, bigint>> = {
   B: 1n, KiB: 1024n, MiB: 1024n ** 2n, GiB: 1024n ** 3n, TiB: 1024n ** 4n, KB: 1000n, MB: 1000n ** 2n, GB: 1000n ** 3n, TB: 1000n ** 4n,
 };
@@ -59,6 +60,7 @@ export interface ColumnRule {
 /** What each canonical column holds, for conversions. */
 export type ColumnClass = 'time' | 'address' | 'size' | 'integer' | 'text';
 
+/** The class of every canonical column. */
 export const COLUMN_CLASS: Readonly<Record<CsvColumn, ColumnClass>> = {
   t_ns: 'time', dur_ns: 'time', va: 'address', offset: 'address', bytes: 'size', page_bytes: 'size', count: 'integer',
   op: 'text', agent: 'text', access: 'text', advice: 'text', target: 'text', flags: 'text', resource: 'text', label: 'text',
