@@ -45,6 +45,8 @@ const NUMBERS = [
   '9'.repeat(20), '9'.repeat(400), '18446744073709551616', '9007199254740992', '9007199254740993', '-1', '-0', '0', '00000000',
   '1e308', '1e999', '-1e999', '1.5', '0.000001', 'NaN', 'Infinity', '-Infinity', '4294967296', '4294967295', '2147483648',
   '0x' + 'f'.repeat(16), '0x' + 'f'.repeat(30), '0x', '1_000', '+5', ' 5', '5 ', '１２',
+  // large but valid (< 2^53): they pass validation and reach the simulators (huge allocations, far addresses)
+  '9007199254740991', '4503599627370496', '281474976710656', '1099511627776', '0x1fffffffffffff', '0x7ffffffff000', '4294967295',
 ];
 
 /** Extreme binary integers written by `huge-number` over 1, 2, 4 or 8 bytes (both byte orders). */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readSafePickle } from '../importers/pytorch-snapshot/safe-pickle';
 import { GmemlabError, type Diagnostic } from '../log/diagnostic';
+import { compare } from '../sim/run';
 import { openTrace } from '../trace/open';
 import type { FuzzJob } from './targets';
 
@@ -13,7 +14,8 @@ import type { FuzzJob } from './targets';
  */
 export type FuzzOutcome =
   | { readonly status: 'ok'; readonly rows: number; readonly warnings: Readonly<Record<string, number>> }
-  | { readonly status: 'rejected'; readonly diagnostic: Diagnostic }
+  /** `phase`: `simulate` when the trace imported but the run refused it (e.g. an agent the platform lacks). */
+  | { readonly status: 'rejected'; readonly diagnostic: Diagnostic; readonly phase?: 'import' | 'simulate' }
   | { readonly status: 'crash'; readonly name: string; readonly message: string; readonly stack?: string };
 
 /** Run `job` on the input file at `path`. Never throws. */
@@ -33,6 +35,14 @@ export async function runFuzzJob(job: FuzzJob, path: string): Promise<FuzzOutcom
     const reader = trace.read();
     let rows = 0;
     for await (const b of reader) rows += b.length;
+    if (job.kind === 'simulate') {
+      try {
+        await compare(trace, { system: job.system!, ...(job.profile ? { profile: job.profile } : {}), oversub: job.oversub ?? null, debug: true, set: ['host.devices=2'] });
+      } catch (e) {
+        if (e instanceof GmemlabError) return { status: 'rejected', diagnostic: { ...e.diagnostic }, phase: 'simulate' };
+        throw e;
+      }
+    }
     return { status: 'ok', rows, warnings: reader.log.countsByCode() };
   } catch (e) {
     if (e instanceof GmemlabError) return { status: 'rejected', diagnostic: { ...e.diagnostic } };

@@ -9,7 +9,7 @@ import { cacheRoot } from '../trace/cache';
 import { PROJECT_ROOT } from '../version';
 import { mutate } from './mutate';
 import { FUZZ_TARGETS, type CorpusEntry, type FuzzJob, type FuzzTarget } from './targets';
-import { JobThread, type WatchedOutcome } from './watchdog';
+import { JobThread, type LateCrash, type WatchedOutcome } from './watchdog';
 
 /**
  * The fuzz runner (`npm run fuzz`): for each target (src/fuzz/targets.ts), mutate its corpus files
@@ -138,6 +138,17 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const splicePool = [...all.values()].flat().map((e) => e.bytes);
     const active = selected.filter((t) => all.get(t.name)!.length > 0);
     const perTargetMs = ((o.seconds ?? 60) * 1000) / Math.max(1, active.length);
+    /** The input before the current one: asynchronous exceptions found later are its crashes. */
+    let prev: Input | undefined;
+    const record = (input: Input, kind: FuzzFinding['kind'], summary: string, outcome: WatchedOutcome): void => {
+      const saved = save(outDir, { seed: o.seed, target: input.target, index: input.index, job: input.job, entry: input.entry, mutation: input.mutation, outcome, bytes: input.bytes, path: input.path });
+      findings.push({ target: input.target, index: input.index, kind, summary, saved });
+      log(`${input.target} #${input.index}: ${kind.toUpperCase()} ${summary} (${input.mutation} of ${input.entry}; saved ${saved})`);
+    };
+    const lateCrash = (input: Input, c: LateCrash): void => {
+      input.report.crashes++;
+      record(input, 'crash', `${c.name}: ${c.message.split('\n')[0]} (raised asynchronously after the import returned)`, c);
+    };
     for (const t of selected) {
       const corpus = all.get(t.name)!;
       const rep: TargetReport = {
@@ -163,16 +174,17 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         const path = join(scratch, inputName(t.name, i, entry));
         writeFileAtomic(path, m.bytes);
         const timeout = o.timeoutMs ?? 20_000 + 2 * Math.ceil(m.bytes.length / 1e6) * 1000;
-        const outcome = await thread.run(job, path, timeout);
+        const { outcome, previous } = await thread.run(job, path, timeout);
+        if (prev) for (const late of previous) lateCrash(prev, late);
         rep.inputs++;
+        const input: Input = { target: t.name, index: i, job, entry: entry.name, mutation: m.detail, bytes: m.bytes, path, report: rep };
         const finding = classify(rep, outcome, path);
-        if (finding) {
-          const saved = save(outDir, { seed: o.seed, target: t.name, index: i, job, entry: entry.name, mutation: m.detail, outcome, bytes: m.bytes, path });
-          findings.push({ target: t.name, index: i, kind: finding.kind, summary: finding.summary, saved });
-          log(`${t.name} #${i}: ${finding.kind.toUpperCase()} ${finding.summary} (${m.detail} of ${entry.name}; saved ${saved})`);
-        }
+        if (finding) record(input, finding.kind, finding.summary, outcome);
         rmSync(path, { force: true });
+        prev = input;
       }
+      if (prev) for (const late of await thread.flush()) lateCrash(prev, late);
+      prev = undefined;
       rep.seconds = (Date.now() - start) / 1000;
       log(`${t.name}: ${rep.inputs} inputs, ${rep.ok} ok, ${rep.rejected} rejected (${Object.keys(rep.codes).length} codes), ${rep.crashes} crashes, ${rep.hangs} hangs, ${rep.unlocated} unlocated, ${rep.seconds.toFixed(1)} s`);
     }
@@ -182,6 +194,18 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
   }
   const codes = new Set(reports.flatMap((r) => Object.keys(r.codes)));
   return { seed: o.seed, targets: reports, findings, inputs: reports.reduce((n, r) => n + r.inputs, 0), distinctCodes: codes.size, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** A mutated input, kept until the next one has run (late crashes are attributed to it). */
+interface Input {
+  readonly target: string;
+  readonly index: number;
+  readonly job: FuzzJob;
+  readonly entry: string;
+  readonly mutation: string;
+  readonly bytes: Uint8Array;
+  readonly path: string;
+  readonly report: TargetReport;
 }
 
 /** Count an outcome; returns the finding it is, if any. */
@@ -203,7 +227,9 @@ function classify(rep: TargetReport, outcome: WatchedOutcome, path: string): { k
       if (d.line !== undefined) rep.positions.line++;
       else if (d.offset !== undefined) rep.positions.offset++;
       else if (d.field !== undefined) rep.positions.field++;
-      const missing = missingFields(d, path);
+      // a run refusing an imported trace (agents beyond the platform, no footprint to oversubscribe) is about
+      // the whole trace and its settings, not a place in the file
+      const missing = outcome.phase === 'simulate' ? [] : missingFields(d, path);
       if (missing.length === 0) return undefined;
       rep.unlocated++;
       return { kind: 'unlocated', summary: `${d.code} lacks ${missing.join(', ')}: ${d.message}` };

@@ -37,8 +37,15 @@ export interface CorpusEntry {
 /** How a worker runs one input. */
 export interface FuzzJob {
   readonly target: string;
-  /** `import`: `openTrace` + a full pass; `pickle`: `readSafePickle` on the raw bytes. */
-  readonly kind: 'import' | 'pickle';
+  /**
+   * `import`: `openTrace` + a full pass; `pickle`: `readSafePickle` on the raw bytes; `simulate`: an import
+   * that succeeds is then run through `system` (debug invariants on).
+   */
+  readonly kind: 'import' | 'pickle' | 'simulate';
+  /** For `simulate`: the `--system` item, platform and oversubscription. */
+  readonly system?: string;
+  readonly profile?: string;
+  readonly oversub?: number | null;
   readonly from?: FormatId | 'auto';
   readonly map?: string;
   readonly strict: boolean;
@@ -194,6 +201,10 @@ function importerTarget(format: FormatId, summary: string, corpus: (env: CorpusE
   };
 }
 
+/** Systems and platforms the `simulate` target draws from. */
+const SIMULATED = ['gmem-linux', 'gmem-paper', 'gmem-linux:mode=share', 'uvm', 'uvm:prefetch=none:eviction=lru-4k', 'hmm-svm', 'explicit-copy', 'gpuvm-sparse', 'iommu-dma'];
+const PROFILES = ['a100-pcie4', 'gh200-c2c', 'rtx4090'];
+
 /** Every fuzz target, in the order a run visits them. */
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   importerTarget('csv', 'canonical CSV reader (fast and general paths, validation, semantic checks)', committedCsv),
@@ -237,6 +248,16 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     summary: 'safe pickle reader alone (data opcodes only; memo, marks, frames, LONG1)',
     corpus: async (env) => samples(env, 'pytorch-memory-snapshot/memory.pickle'),
     job: () => ({ target: 'pickle', kind: 'pickle', strict: true }),
+  },
+  {
+    name: 'simulate',
+    summary: 'mutated canonical traces that import cleanly, simulated by a random system (debug invariants on)',
+    corpus: async (env) => committedCsv(env).map((e) => ({ ...e, bytes: cutAtLine(e.bytes, 24 * 1024) })),
+    job: (_e, rng) => {
+      const system = SIMULATED[rng.int(SIMULATED.length)]!;
+      const profile = system === 'gmem-paper' ? 'x97-sim' : system === 'iommu-dma' ? 'nic-iommu' : PROFILES[rng.int(PROFILES.length)]!;
+      return { target: 'simulate', kind: 'simulate', from: 'csv', strict: rng.next() >= 0.5, system, profile, oversub: [null, 1.5, 4][rng.int(3)]! };
+    },
   },
   importerTarget('pytorch-snapshot', 'PyTorch memory snapshot, pickle and JSON forms', (env) => {
     const out = samples(env, 'pytorch-memory-snapshot/memory.pickle');

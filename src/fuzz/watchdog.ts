@@ -6,6 +6,26 @@ import type { FuzzJob } from './targets';
 /** What one input did, as seen from outside its thread: the job's own outcome, or a hang. */
 export type WatchedOutcome = FuzzOutcome | { readonly status: 'hang'; readonly ms: number };
 
+/** A crash that was not the answer of a job: an asynchronous exception, or the death of an idle thread. */
+export type LateCrash = Extract<FuzzOutcome, { status: 'crash' }>;
+
+/** A job's outcome plus the late crashes of the job before it (found when this one started). */
+export interface JobResult {
+  readonly outcome: WatchedOutcome;
+  /** Crashes raised after the previous job answered: they belong to the previous input. */
+  readonly previous: readonly LateCrash[];
+}
+
+interface Late {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+function crashOf(l: Late): LateCrash {
+  return { status: 'crash', name: l.name, message: l.message, ...(l.stack ? { stack: l.stack } : {}) };
+}
+
 /** Options of a `JobThread`. */
 export interface JobThreadOptions {
   /** Module exporting `runFuzzJob(job, path)` (absolute path; default src/fuzz/run-job.ts). */
@@ -28,7 +48,9 @@ export class JobThread {
   private worker?: Worker;
   private ready?: Promise<void>;
   private nextId = 0;
-  private pending?: { id: number; resolve: (o: WatchedOutcome) => void };
+  private pending?: { id: number; resolve: (r: JobResult) => void };
+  /** The thread died while idle: a crash of the previous job, reported with the next result. */
+  private idleDeath: LateCrash[] = [];
 
   constructor(private readonly opts: JobThreadOptions = {}) {}
 
@@ -48,21 +70,26 @@ export class JobThread {
     w.stderr.resume();
     this.worker = w;
     this.ready = new Promise<void>((resolve, reject) => {
-      const onMessage = (m: { ready?: boolean; id?: number; outcome?: FuzzOutcome }): void => {
+      const onMessage = (m: { ready?: boolean; id?: number; outcome?: FuzzOutcome | null; lateBefore?: Late[]; lateDuring?: Late[] }): void => {
         if (m.ready) return resolve();
         if (this.pending && m.id === this.pending.id) {
           const p = this.pending;
           this.pending = undefined;
-          p.resolve(m.outcome!);
+          const during = (m.lateDuring ?? []).map(crashOf);
+          // an exception that escaped the job asynchronously is a crash of that job, whatever it answered
+          const outcome: WatchedOutcome = m.outcome === null ? { status: 'ok', rows: 0, warnings: {} } : during.length && m.outcome!.status !== 'crash' ? during[0]! : m.outcome!;
+          p.resolve({ outcome, previous: (m.lateBefore ?? []).map(crashOf) });
         }
       };
       const onDeath = (e: unknown): void => {
         const err = e instanceof Error ? e : new Error(`worker thread exited with code ${String(e)}`);
         this.discard();
         reject(err);
+        const crash: LateCrash = { status: 'crash', name: (err as NodeJS.ErrnoException).code ?? err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
         const p = this.pending;
         this.pending = undefined;
-        p?.resolve({ status: 'crash', name: (err as NodeJS.ErrnoException).code ?? err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) });
+        if (p) p.resolve({ outcome: crash, previous: [] });
+        else this.idleDeath.push(crash);
       };
       w.on('message', onMessage);
       w.on('error', onDeath);
@@ -82,29 +109,44 @@ export class JobThread {
     return w;
   }
 
-  /** Run one job; resolves with its outcome, a crash of the thread, or a hang after `timeoutMs`. */
-  async run(job: FuzzJob, path: string, timeoutMs: number): Promise<WatchedOutcome> {
+  /** Run one job; resolves with its outcome (a crash of the thread, or a hang after `timeoutMs`). */
+  async run(job: FuzzJob, path: string, timeoutMs: number): Promise<JobResult> {
+    return this.send({ job, path }, timeoutMs);
+  }
+
+  /** Collect late crashes of the last job (asynchronous exceptions, an idle thread's death). */
+  async flush(): Promise<readonly LateCrash[]> {
+    if (!this.worker && this.idleDeath.length === 0) return [];
+    const r = await this.send({ flush: true }, 30_000);
+    return [...r.previous, ...(r.outcome.status === 'crash' ? [r.outcome] : [])];
+  }
+
+  private async send(msg: { job?: FuzzJob; path?: string; flush?: boolean }, timeoutMs: number): Promise<JobResult> {
+    const died = this.idleDeath;
+    this.idleDeath = [];
+    if (msg.flush && !this.worker) return { outcome: { status: 'ok', rows: 0, warnings: {} }, previous: died };
     await this.boot();
     const w = this.worker!;
     const id = this.nextId++;
     const started = Date.now();
-    return new Promise<WatchedOutcome>((resolve) => {
+    const r = await new Promise<JobResult>((resolve) => {
       const timer = setTimeout(() => {
         if (this.pending?.id !== id) return;
         this.pending = undefined;
         const dead = this.discard();
         void dead?.terminate();
-        resolve({ status: 'hang', ms: Date.now() - started });
+        resolve({ outcome: { status: 'hang', ms: Date.now() - started }, previous: [] });
       }, timeoutMs);
       this.pending = {
         id,
-        resolve: (o) => {
+        resolve: (res) => {
           clearTimeout(timer);
-          resolve(o);
+          resolve(res);
         },
       };
-      w.postMessage({ id, job, path });
+      w.postMessage({ id, ...msg });
     });
+    return died.length ? { outcome: r.outcome, previous: [...died, ...r.previous] } : r;
   }
 
   /** Stop the thread. */
