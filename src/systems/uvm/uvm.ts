@@ -499,7 +499,9 @@ export class UvmModel implements SystemModel {
     }
     if (this.p.faultCost === 'batch') env.clock.charge(Cause.fault, dev.fault.perPageNs * n);
     else {
-      const groups = this.p.prefetch === 'none' || this.p.prefetch === 'random-4k' ? faulted : 1;
+      // one group per faulted page when nothing prefetches: on-demand, random-4K, or a prefetcher switched off
+      // after the first eviction (prefetchOnOversub=false; UVMSmart then runs with hardware_prefetch disabled)
+      const groups = !this.prefetchOn || this.p.prefetch === 'none' || this.p.prefetch === 'random-4k' ? faulted : 1;
       env.clock.charge(Cause.fault, dev.fault.serviceNs * groups);
     }
     return this.migrateIn(slot, want, out, bl.pendWrite, o, env.clock.nowNs - this.throttleWaitNs, false);
