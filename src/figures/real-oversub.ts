@@ -20,7 +20,7 @@ const LEVELS = [1.25, 1.5] as const;
 const SCALE: Readonly<Record<'quick' | 'default' | 'full', Readonly<Record<(typeof APPS)[number], number>>>> = {
   quick: { bfs: 0.25, nw: 0.5, hotspot: 0.5, fdtd: 0.5, backprop: 0.25 },
   default: { bfs: 1, nw: 1, hotspot: 1, fdtd: 1, backprop: 1 },
-  full: { bfs: 4, nw: 2, hotspot: 2, fdtd: 2, backprop: 4 },
+  full: { bfs: 16, nw: 4, hotspot: 4, fdtd: 4, backprop: 3 },
 };
 
 /**
