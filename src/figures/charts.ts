@@ -15,9 +15,10 @@ export interface BarsOptions extends ChartOptions {
 }
 
 /**
- * Published vs reproduced as bars side by side: one pair per compared number (x = series, facet = group),
- * the published bar grey, the reproduced bar blue when within its tolerance and orange when it misses; the
- * ratio and tolerance in the tooltip. Series keep the order of the rows.
+ * Published vs reproduced as a dumbbell plot: per compared number (x = series, one panel per group) a grey
+ * dot at the published value, a dot at the reproduced value (blue within tolerance, orange for a miss) and a
+ * rule between them, so the distance reads as the error on a log axis. Ratio and tolerance in the tooltip.
+ * Series keep the order of the rows.
  */
 export function publishedVsReproducedBars(rows: readonly ComparedRow[], opts: BarsOptions = {}): TopLevelSpec {
   const values: Datum[] = [];
@@ -25,8 +26,8 @@ export function publishedVsReproducedBars(rows: readonly ComparedRow[], opts: Ba
   for (const r of rows) {
     if (!series.includes(r.series)) series.push(r.series);
     const common = { group: r.group, series: r.series, ratio: r.ratio, published: r.published, reproduced: r.reproduced, tolerance: r.tolerance };
-    values.push({ ...common, source: 'published', bar: 'published', value: r.published });
-    values.push({ ...common, source: 'reproduced', bar: r.pass ? 'reproduced, within tolerance' : 'reproduced, miss', value: r.reproduced });
+    values.push({ ...common, kind: 'published', value: r.published });
+    values.push({ ...common, kind: r.pass ? 'reproduced, within tolerance' : 'reproduced, miss', value: r.reproduced });
   }
   const groups = [...new Set(rows.map((r) => r.group))];
   const all = values.map((v) => v.value as number);
@@ -34,38 +35,49 @@ export function publishedVsReproducedBars(rows: readonly ComparedRow[], opts: Ba
   const unit = rows[0]?.unit ? ` (${rows[0].unit})` : '';
   const yTitle = opts.yTitle ?? `${rows[0]?.metric ?? 'value'}${unit}`;
   const facet = opts.facet ?? groups.length > 1;
-  const encoding: Record<string, unknown> = {
-    x: { field: 'series', type: 'nominal', title: null, sort: series, axis: { labelAngle: -35, labelLimit: 200 } },
-    xOffset: { field: 'source', type: 'nominal', sort: ['published', 'reproduced'] },
-    y: { field: 'value', type: 'quantitative', title: yTitle, scale: log ? { type: 'log' } : { zero: true } },
-    color: {
-      field: 'bar',
-      type: 'nominal',
-      title: null,
-      scale: { domain: ['published', 'reproduced, within tolerance', 'reproduced, miss'], range: [BAR_COLORS.published, BAR_COLORS.within, BAR_COLORS.miss] },
-    },
-    tooltip: [
-      { field: 'group', type: 'nominal' },
-      { field: 'series', type: 'nominal' },
-      { field: 'published', type: 'quantitative', format: ',.4~g' },
-      { field: 'reproduced', type: 'quantitative', format: ',.4~g' },
-      { field: 'ratio', type: 'quantitative', title: 'reproduced / published', format: '.3~f' },
-      { field: 'tolerance', type: 'quantitative', format: '.3~f' },
+  const x = { field: 'series', type: 'nominal', title: null, sort: series, axis: { labelAngle: -35, labelLimit: 220 } };
+  const yScale = log ? { type: 'log' } : { zero: false };
+  const tooltip = [
+    { field: 'group', type: 'nominal' },
+    { field: 'series', type: 'nominal' },
+    { field: 'published', type: 'quantitative', format: ',.4~g' },
+    { field: 'reproduced', type: 'quantitative', format: ',.4~g' },
+    { field: 'ratio', type: 'quantitative', title: 'reproduced / published', format: '.3~f' },
+    { field: 'tolerance', type: 'quantitative', format: '.3~f' },
+  ];
+  const inner = {
+    width: opts.width ?? Math.max(110, series.length * 30),
+    height: opts.height ?? 220,
+    layer: [
+      {
+        transform: [{ filter: "datum.kind === 'published'" }],
+        mark: { type: 'rule', color: '#bbbbbb', strokeWidth: 2 },
+        encoding: { x, y: { field: 'published', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'reproduced' } },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 70, opacity: 1 },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale },
+          color: {
+            field: 'kind',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['published', 'reproduced, within tolerance', 'reproduced, miss'], range: [BAR_COLORS.published, BAR_COLORS.within, BAR_COLORS.miss] },
+          },
+          tooltip,
+        },
+      },
     ],
   };
-  if (facet) encoding.column = { field: 'group', type: 'nominal', title: null, sort: groups };
-  return finish(
-    {
-      data: { values },
-      mark: { type: 'bar' },
-      width: opts.width ?? Math.max(120, series.length * 36),
-      height: opts.height ?? 220,
-      encoding,
-      ...(facet ? { resolve: { scale: { x: 'independent' } } } : {}),
-    },
-    'Published vs reproduced',
-    opts,
-  );
+  if (facet) {
+    return finish(
+      { data: { values }, facet: { column: { field: 'group', type: 'nominal', title: null, sort: groups } }, spec: inner, resolve: { scale: { x: 'independent' } } },
+      'Published vs reproduced',
+      opts,
+    );
+  }
+  return finish({ data: { values }, ...inner }, 'Published vs reproduced', opts);
 }
 
 /** Options of `groupedBars`. */
@@ -81,7 +93,8 @@ export interface GroupedBarsOptions extends ChartOptions {
 
 /**
  * Plain grouped bars of reproduced data (figures without published numbers, e.g. the x97 fault counts):
- * x = `x`, bars side by side per `color`, optional facet `column`.
+ * x = `x`, bars side by side per `color` (one bar per x when `color` is `x`), optional facet `column` with
+ * its own y scale per panel.
  */
 export function groupedBars(rows: readonly Readonly<Record<string, unknown>>[], opts: GroupedBarsOptions): TopLevelSpec {
   const values: Datum[] = rows.map((r) => {
@@ -92,10 +105,12 @@ export function groupedBars(rows: readonly Readonly<Record<string, unknown>>[], 
   const all = values.map((v) => v.y as number);
   const log = (opts.log === undefined || opts.log === 'auto' ? spansDecades(all) : opts.log) && all.every((v) => v > 0);
   const colors = colorScale(values.map((v) => v.color as string));
+  const base = log ? 10 ** Math.floor(Math.log10(Math.min(...all))) : 0;
   const encoding: Record<string, unknown> = {
     x: { field: 'x', type: 'nominal', title: opts.xTitle ?? opts.x, sort: [...new Set(values.map((v) => v.x as string))] },
-    xOffset: { field: 'color', type: 'nominal', sort: colors.domain },
-    y: { field: 'y', type: 'quantitative', title: opts.yTitle ?? opts.y, scale: log ? { type: 'log' } : { zero: true } },
+    ...(opts.color === opts.x ? {} : { xOffset: { field: 'color', type: 'nominal', sort: colors.domain } }),
+    y: { field: 'y', type: 'quantitative', title: opts.yTitle ?? opts.y, scale: log ? { type: 'log', domainMin: base } : { zero: true } },
+    ...(log ? { y2: { datum: base } } : {}),
     color: { field: 'color', type: 'nominal', title: opts.color, scale: colors, sort: colors.domain },
     tooltip: [
       { field: 'x', type: 'nominal', title: opts.x },
@@ -105,7 +120,7 @@ export function groupedBars(rows: readonly Readonly<Record<string, unknown>>[], 
   };
   if (opts.column) encoding.column = { field: 'column', type: 'nominal', title: null };
   return finish(
-    { data: { values }, mark: { type: 'bar' }, width: opts.width ?? 220, height: opts.height ?? 220, encoding, ...(opts.column ? { resolve: { scale: { x: 'independent' } } } : {}) },
+    { data: { values }, mark: { type: 'bar' }, width: opts.width ?? 220, height: opts.height ?? 220, encoding, ...(opts.column ? { resolve: { scale: { x: 'independent', xOffset: 'independent', y: 'independent' } } } : {}) },
     opts.title ?? '',
     opts,
   );

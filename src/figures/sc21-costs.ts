@@ -104,4 +104,23 @@ export const sc21UvmCosts: FigureDef = {
   },
 };
 
-const SC21_GAPS: ReadonlyArray<readonly [(m: readonly ComparedRow[]) => boolean, string]> = [];
+const SC21_GAPS: ReadonlyArray<readonly [(m: readonly ComparedRow[]) => boolean, string]> = [
+  [
+    (m) => m.some((r) => r.group === 'per-page-cost-no-prefetch'),
+    'Per-page cost too high: titanv\'s perPageNs (5 µs) is this figure\'s whole batch time per page, transfer included, and the model adds the ' +
+      '4 KiB transfer, the batch fixed cost and the CPU TLB shootdown on top (docs/systems.md: "per-page costs are conservative"). Calibrating ' +
+      'perPageNs with the link subtracted would close it.',
+  ],
+  [
+    (m) => m.some((r) => r.group === 'prefetch-batch-rate'),
+    'Prefetching batches too slow: the model charges perPageNs for every page a batch makes resident, prefetched or faulted, so a batch never ' +
+      'moves faster than 4 KiB per 5 µs (0.8 GB/s). With prefetching the driver migrates 64 KiB–2 MiB regions per copy; SC\'21 measured ~8 MB ' +
+      'batches in ~1.1 ms, i.e. ~0.6 µs per 4 KiB. A per-region rather than per-page service cost is missing from the uvm model; this gap also ' +
+      'inflates uvm in the openEuler and real-oversubscription figures.',
+  ],
+  [
+    (m) => m.some((r) => r.group === 'first-touch-floor'),
+    'First-touch floor too low: SC\'21 sees ~0.6–0.7 ms for any buffer up to 256 KB, a fixed cost per first touch (VA block and GPU chunk ' +
+      'allocation, page-table creation, launch and sync with UVM). The model has only device.fault.batchFixedNs = 10 µs, a placeholder (P).',
+  ],
+];
