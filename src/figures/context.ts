@@ -31,6 +31,8 @@ export interface FigureOptions {
 
 /** A workload trace held in memory, with the facts the figures need. */
 export interface FigureTrace {
+  /** Unique key of this trace in its context (workload, parameters and seed; or the custom key). */
+  readonly key: string;
   readonly trace: Trace;
   /** Workload id and resolved-as-given parameters (what the figure's tables show). */
   readonly workload: string;
@@ -88,7 +90,7 @@ export class FigureContext {
         const { batches, reader } = await collectBatches(gen);
         const fp = new FootprintTracker(4 * KiB);
         for (const b of batches) fp.update(b);
-        return { trace: memoryTrace(gen.name, batches, reader.meta), workload: id, params: { ...params }, pageFootprintBytes: fp.peakBytes };
+        return { key, trace: memoryTrace(gen.name, batches, reader.meta), workload: id, params: { ...params }, pageFootprintBytes: fp.peakBytes };
       })();
       this.traces.set(key, t);
     }
@@ -96,11 +98,11 @@ export class FigureContext {
   }
 
   /** Register a trace built by a figure (not a workload generator) under `key`. */
-  custom(key: string, build: () => Promise<FigureTrace>): Promise<FigureTrace> {
+  custom(key: string, build: () => Promise<Omit<FigureTrace, 'key'>>): Promise<FigureTrace> {
     const k = `custom|${key}`;
     let t = this.traces.get(k);
     if (!t) {
-      t = build();
+      t = build().then((x) => ({ ...x, key: k }));
       this.traces.set(k, t);
     }
     return t;
@@ -108,7 +110,7 @@ export class FigureContext {
 
   /** One run of one system item on `ft` (cached by trace and spec). */
   run(ft: FigureTrace, spec: RunSpec): Promise<RunResult> {
-    const key = `${ft.trace.name}|${stableStringify(ft.params)}|${hashOf(spec)}`;
+    const key = `${ft.key}|${hashOf(spec)}`;
     let r = this.runs.get(key);
     if (!r) {
       r = (async () => {

@@ -20,7 +20,7 @@ const STREAM_BYTES: Readonly<Record<'quick' | 'default' | 'full', number>> = { q
  * A first-touch micro-benchmark like SC'21's overhead figure: one managed buffer of `bytes` written by the CPU,
  * then read once by the device in one kernel (regular access, every page touched).
  */
-export function firstTouchTrace(bytes: number): FigureTrace {
+export function firstTouchTrace(bytes: number): Omit<FigureTrace, 'key'> {
   const va = 0x7f0000000000;
   const ev: TraceEvent[] = [
     { op: 'alloc', tNs: 0, va, bytes, flags: ['managed'], label: 'buf' },
