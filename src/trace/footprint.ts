@@ -9,11 +9,15 @@ export const FOOTPRINT_GRANULE_BYTES = 2 * MiB;
  * Trace footprint (cli.md §3): the peak over time of live bytes in device-accessible allocations
  * (`managed`, `peer_shared`, `device`), each rounded up to 2 MiB. Feed every batch in order, then read
  * `peakBytes`. A `free` of an address that is not live is ignored here (the importer warns about it).
+ * `granuleBytes` (default 2 MiB, the cli.md definition) rounds each allocation to another granule, e.g.
+ * 4 KiB for the page footprint the ISCA'19 oversubscription levels are relative to (src/figures/).
  */
 export class FootprintTracker {
   private readonly live = new Map<number, number>();
   liveBytes = 0;
   peakBytes = 0;
+
+  constructor(private readonly granuleBytes: number = FOOTPRINT_GRANULE_BYTES) {}
 
   update(b: EventBatch): void {
     const { op, flags, va, bytes } = b;
@@ -21,7 +25,7 @@ export class FootprintTracker {
       const o = op[i];
       if (o === Op.alloc) {
         if ((flags[i]! & DEVICE_ACCESSIBLE_MASK) === 0) continue;
-        const size = roundUp(bytes[i]!, FOOTPRINT_GRANULE_BYTES);
+        const size = roundUp(bytes[i]!, this.granuleBytes);
         const prev = this.live.get(va[i]!);
         if (prev !== undefined) this.liveBytes -= prev;
         this.live.set(va[i]!, size);
