@@ -82,3 +82,11 @@ export type { SweepSpec, SweepOptions, SweepOutcome, SweepProgress, SweepPoint, 
 export type { MigrationSizes, MigrationSizeBucket } from './sim/migration-sizes';
 export * from './analysis/charts/index';
 export { formatCount, formatRatio, formatValue, unitOfColumn } from './analysis/format';
+// ---- notebooks engineer: helpers of the study notebooks
+export { falloffTable, type FalloffOptions } from './analysis/falloff';
+export { bindingCostTable, type BindingCostOptions } from './analysis/binding-cost';
+export { counterFamilyTable, type CounterFamilyOptions } from './analysis/counter-family';
+export { footprintTimeline, type FootprintTimeline, type FootprintTimelineOptions, type FootprintPoint } from './analysis/footprint-timeline';
+export { tlbReachTable, type TlbReachOptions } from './analysis/tlb-reach';
+export { withMapPageBytes, type MapPageBytesOptions } from './trace/page-size-rewrite';
+export { TRACE_SAMPLES, TRACE_SAMPLES_ENV, traceSamplesRoot, locateTraceSamples, type TraceSampleInfo, type LocatedSample } from './importers/sample-catalogue';
