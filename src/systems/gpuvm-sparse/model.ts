@@ -1,6 +1,7 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
+import { grown } from '../../model/typed-arrays';
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
 import * as clockMod from '../../sim/clock';
@@ -408,15 +409,9 @@ export class GpuvmSparseModel implements SystemModel {
 
   private growBinds(): void {
     const n = this.bResource.length * 2;
-    const r = new Uint32Array(n);
-    r.set(this.bResource);
-    this.bResource = r;
-    const f = new Uint32Array(n);
-    f.set(this.bFlags);
-    this.bFlags = f;
-    const p = new Float64Array(n);
-    p.set(this.bPage);
-    this.bPage = p;
+    this.bResource = grown(this.bResource, n);
+    this.bFlags = grown(this.bFlags, n);
+    this.bPage = grown(this.bPage, n);
     this.bindIds.ensure(n);
   }
 }

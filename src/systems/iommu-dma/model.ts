@@ -1,6 +1,7 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
+import { grown } from '../../model/typed-arrays';
 import { DeferredUnmapQueue, planInvalidation } from '../../model/tlb';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
@@ -329,12 +330,8 @@ export class IommuDmaModel implements SystemModel {
 
   private growMaps(): void {
     const n = this.mPages.length * 2;
-    const p = new Int32Array(n);
-    p.set(this.mPages);
-    this.mPages = p;
-    const k = new Uint8Array(n);
-    k.set(this.mPacket);
-    this.mPacket = k;
+    this.mPages = grown(this.mPages, n);
+    this.mPacket = grown(this.mPacket, n);
     this.mapIds.ensure(n);
   }
 }

@@ -1,5 +1,6 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
+import { grown } from '../../model/typed-arrays';
 
 /**
  * Live allocations of a trace (`alloc`/`free` rows) as the comparison systems see them: address range,
@@ -53,20 +54,10 @@ export class Allocations {
   }
 
   private grow(n: number): void {
-    const f = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const u = (a: Uint32Array): Uint32Array => {
-      const b = new Uint32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.start = f(this.start);
-    this.bytes = f(this.bytes);
-    this.flags = u(this.flags);
-    this.resource = u(this.resource);
+    this.start = grown(this.start, n);
+    this.bytes = grown(this.bytes, n);
+    this.flags = grown(this.flags, n);
+    this.resource = grown(this.resource, n);
     this.ids.ensure(n);
   }
 }

@@ -1,5 +1,6 @@
 import { LinkTimeline } from '../../model/link-timeline';
 import * as pageMask from '../../model/page-mask';
+import { grown } from '../../model/typed-arrays';
 import { PREFETCH_POLICIES, type BlockFaultView, type PrefetchPolicy } from '../../policies/prefetch/index';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
@@ -396,11 +397,7 @@ export class UvmModel implements SystemModel {
     if (this.batchN === 0) this.batchOpenNs = tNs;
     if (bl.inBatch[slot] === 0) {
       bl.inBatch[slot] = 1;
-      if (this.batchN === this.batchSlots.length) {
-        const g = new Int32Array(this.batchSlots.length * 2);
-        g.set(this.batchSlots);
-        this.batchSlots = g;
-      }
+      if (this.batchN === this.batchSlots.length) this.batchSlots = grown(this.batchSlots, this.batchSlots.length * 2);
       this.batchSlots[this.batchN++] = slot;
     }
     maskSet(bl.pend, o, p);
