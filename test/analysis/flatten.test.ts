@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flattenRun, orderColumns, runRowsCsv } from '../../src/analysis/flatten';
+import type { FlatRow } from '../../src/analysis/table-input';
 import { oversubSweep } from './fixtures';
 
 test('runRowsCsv: header in run-row order, missing cells empty (warnings 0), text quoted only when it must be', () => {
-  const rows = [
+  const rows: FlatRow[] = [
     { system: 'uvm', 'warnings.w': 2, 'extra.x': 1.5, trace: 'a,b' },
     { system: 'say "hi"', 'params.on': true, trace: ' t' },
   ];
