@@ -121,8 +121,8 @@ export class ExplicitCopyModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     this.ensureBuffers(id + 1);
     this.onDevice[id] = 0;
     this.devValid[id] = 0;

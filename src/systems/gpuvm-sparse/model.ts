@@ -194,8 +194,8 @@ export class GpuvmSparseModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     if (b.resource[i]! !== 0) this.resourceAlloc.set(b.resource[i]!, id);
     if (!(flags & BO_KINDS)) return;
     const need = Math.ceil(bytes / MiB2) * MiB2;

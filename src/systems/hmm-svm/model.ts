@@ -172,8 +172,8 @@ export class HmmSvmModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     if (!(flags & MANAGED)) return;
     // split into SVM ranges of at most maxRange, cut at maxRange-aligned boundaries; one interval notifier each
     const end = va + bytes;

@@ -308,7 +308,7 @@ export class IommuDmaModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    if (this.allocs.add(va, bytes, flags, b.resource[i]!) < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    if (this.allocs.addRow(b, i, this.rep) < 0) return;
     if (flags & COHERENT && this.mapRange(va, bytes) < 0) this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
   }
 

@@ -1,6 +1,8 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { grown } from '../../model/typed-arrays';
+import type { EventBatch } from '../../trace/batch';
+import type { Reporter } from './reporter';
 
 /**
  * Live allocations of a trace (`alloc`/`free` rows) as the comparison systems see them: address range,
@@ -32,6 +34,17 @@ export class Allocations {
     this.bytes[id] = bytes;
     this.flags[id] = flags;
     this.resource[id] = resource;
+    return id;
+  }
+
+  /**
+   * `add` for the `alloc` row `i` of `b` (its va, bytes, flags and resource). An overlap with a live
+   * allocation, or no size, is reported through `rep` (an `alloc-error` event, `errorEvents`, a warning) and
+   * gives -1.
+   */
+  addRow(b: EventBatch, i: number, rep: Reporter): number {
+    const id = this.add(b.va[i]!, b.bytes[i]!, b.flags[i]!, b.resource[i]!);
+    if (id < 0) rep.allocError(b.tNs[i]!, b.agent[i]!, b.va[i]!, b.bytes[i]!);
     return id;
   }
 

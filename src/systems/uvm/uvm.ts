@@ -189,8 +189,8 @@ export class UvmModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     this.lastAllocVa = NaN;
     if (flags & Flag.device) {
       const need = Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
