@@ -95,3 +95,11 @@ export { writeFigures, summaryCsv, orderingsCsv, passRateText, findingsMarkdown,
 export { debateVerdicts, DEBATE_CLAIMS, type DebateOptions, type DebateOutcome, type ClaimDef, type ClaimResult, type DebateRow, type Verdict } from './figures/debate/index';
 export { comparedTableHtml, debateTableHtml, esc as escapeHtml, figureHtml, findingsHtml, orderingsHtml, rowsTableHtml } from './figures/html';
 export { publishedVsReproducedBars, groupedBars } from './figures/charts';
+// ---- notebooks engineer: helpers of the study notebooks
+export { falloffTable, type FalloffOptions } from './analysis/falloff';
+export { bindingCostTable, type BindingCostOptions } from './analysis/binding-cost';
+export { counterFamilyTable, type CounterFamilyOptions } from './analysis/counter-family';
+export { footprintTimeline, type FootprintTimeline, type FootprintTimelineOptions, type FootprintPoint } from './analysis/footprint-timeline';
+export { tlbReachTable, type TlbReachOptions } from './analysis/tlb-reach';
+export { withMapPageBytes, type MapPageBytesOptions } from './trace/page-size-rewrite';
+export { TRACE_SAMPLES, TRACE_SAMPLES_ENV, traceSamplesRoot, locateTraceSamples, type TraceSampleInfo, type LocatedSample } from './importers/sample-catalogue';
