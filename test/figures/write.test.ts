@@ -46,3 +46,11 @@ test('writeFigures writes each figure\'s charts (PNG + SVG), data and compared C
   assert.match(readFileSync(join(dir, 'reproduction-summary.md'), 'utf8'), new RegExp(`^# Reproduced figures \\(scale: quick\\)\\n\\n${passRateText(out).replace(/[()%]/g, '.')}`));
   assert.ok(!w.files.some((f) => f.includes('.tmp')), 'no temporary files left');
 });
+
+test('the summary scatter says points are judged by their own criterion when rows mix criteria', async () => {
+  const { publishedVsReproducedChart } = await import('../../src/analysis/charts/published-vs-reproduced');
+  const rows = [comparedRow({ ...base, series: 'a', published: 2, reproduced: 2.5, tolerance: 0.25 }), comparedRow({ ...base, series: 'b', published: 4, reproduced: 7, tolerance: 1, criterion: 'factor' })];
+  const title = (spec: unknown): string => JSON.stringify(spec).match(/"shape":\{"field":"result","type":"nominal","title":"([^"]*)"/)![1]!;
+  assert.equal(title(publishedVsReproducedChart(rows as never)), 'band ±25 %; points: own criterion');
+  assert.equal(title(publishedVsReproducedChart([rows[0]!] as never)), '±25 %');
+});
