@@ -126,7 +126,12 @@ export class FigureContext {
   }
 }
 
-/** Capacity in bytes that puts `footprintBytes` at `level` × capacity, rounded down to whole 4 KiB pages. */
+/**
+ * Capacity in bytes that puts `footprintBytes` at `level` × capacity, rounded down to whole 4 KiB pages. A
+ * relative 1e-9 slack keeps exact quotients exact (110 pages / 1.1 is 99.999… in binary floating point, and
+ * must give 100 pages, not 99).
+ */
 export function capacityForLevel(footprintBytes: number, level: number): number {
-  return Math.floor(footprintBytes / level / (4 * KiB)) * 4 * KiB;
+  const pages = footprintBytes / level / (4 * KiB);
+  return Math.floor(pages * (1 + 1e-9)) * 4 * KiB;
 }

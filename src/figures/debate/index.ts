@@ -54,7 +54,7 @@ export async function debateVerdicts(opts: DebateOptions = {}): Promise<DebateOu
   const t0 = Date.now();
   const ctx = opts.context ?? new FigureContext(opts);
   const claims = ctx.reference('rfc-thread-claims').rows;
-  const defs = opts.only && opts.only.length ? opts.only.map((id) => DEBATE_CLAIMS.find((c) => c.id === id) ?? fail(figureMessages.unknownFigure({}, id, DEBATE_CLAIMS.map((c) => c.id)))) : DEBATE_CLAIMS;
+  const defs = opts.only && opts.only.length ? opts.only.map((id) => DEBATE_CLAIMS.find((c) => c.id === id) ?? fail(figureMessages.unknownClaim({}, id, DEBATE_CLAIMS.map((c) => c.id)))) : DEBATE_CLAIMS;
   const results: ClaimResult[] = [];
   for (const def of defs) {
     const claim = claims.find((c) => c.claim === def.id);

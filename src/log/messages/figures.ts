@@ -41,4 +41,11 @@ export const figureMessages = {
     (name: string, known: readonly string[]) => ({ message: `unknown figure '${name}'`, expected: `one of ${known.join(', ')}`, found: JSON.stringify(name) }),
     ['isca', ['isca19-prefetchers', 'gtx1080ti-transfer']],
   ),
+  unknownClaim: defineMessage(
+    'figures.unknown-claim',
+    'error',
+    'The claim ids are the `claim` column of datasets/reference/rfc-thread-claims.csv that has an experiment in src/figures/debate/.',
+    (name: string, known: readonly string[]) => ({ message: `unknown debate claim '${name}'`, expected: `one of ${known.join(', ')}`, found: JSON.stringify(name) }),
+    ['cow', ['cow-round-trip', 'huge-pages-must']],
+  ),
 } as const;
