@@ -13,11 +13,15 @@ const OP_FREE = Op.free;
  * Trace footprint (cli.md §3): the peak over time of live bytes in device-accessible allocations
  * (`managed`, `peer_shared`, `device`), each rounded up to 2 MiB. Feed every batch in order, then read
  * `peakBytes`. A `free` of an address that is not live is ignored here (the importer warns about it).
+ * `granuleBytes` (default 2 MiB, the cli.md definition) rounds each allocation to another granule, e.g.
+ * 4 KiB for the page footprint the ISCA'19 oversubscription levels are relative to (src/figures/).
  */
 export class FootprintTracker {
   private readonly live = new Map<number, number>();
   liveBytes = 0;
   peakBytes = 0;
+
+  constructor(private readonly granuleBytes: number = FOOTPRINT_GRANULE_BYTES) {}
 
   update(b: EventBatch): void {
     const { op } = b;
@@ -36,7 +40,7 @@ export class FootprintTracker {
     if (o === OP_ALLOC) {
       if ((b.flags[i]! & DEVICE_ACCESSIBLE_MASK) === 0) return false;
       const va = b.va[i]!;
-      const size = roundUp(b.bytes[i]!, FOOTPRINT_GRANULE_BYTES);
+      const size = roundUp(b.bytes[i]!, this.granuleBytes);
       const prev = this.live.get(va);
       if (prev !== undefined) this.liveBytes -= prev;
       this.live.set(va, size);

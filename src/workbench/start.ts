@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { oneLineArgError } from '../cli/arg-error';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ioMessages } from '../log/messages/io';
 import { parseArgs } from 'node:util';
@@ -54,7 +55,7 @@ export async function startMain(argv: readonly string[], io: StartIO = processIO
   try {
     args = parseArgs({ args: [...argv], options: { 'no-html': { type: 'boolean' }, 'out-dir': { type: 'string' }, full: { type: 'boolean' }, jobs: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
-    io.stderr(`argument: ${(e as Error).message}\n${START_USAGE}`);
+    io.stderr(`argument: ${oneLineArgError(e)}\n${START_USAGE}`);
     return 2;
   }
   if (args.values.help) {

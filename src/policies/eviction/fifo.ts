@@ -1,27 +1,16 @@
-import type { EvictionPolicy, EvictionPolicyDef, PolicyEnv } from '../types';
-import { IntrusiveList } from './intrusive-list';
+import type { EvictionPolicyDef } from '../types';
+import { ListOrderPolicy } from './list-order';
 
 /**
  * First in, first out by insertion (gmem-paper: the X97 active list is never reordered, despite its "LRU"
- * comments; `pm_cdev.c`). Touches are ignored; `victim()` returns the oldest evictable slot.
+ * comments; `pm_cdev.c`). Touches are ignored, and so is a repeated insert of a member; `victim()` returns
+ * the oldest evictable slot.
  */
-class Fifo implements EvictionPolicy {
-  private readonly list: IntrusiveList;
-  constructor(private readonly env: PolicyEnv) {
-    this.list = new IntrusiveList(env.slots);
-  }
+class Fifo extends ListOrderPolicy {
   onInsert(slot: number): void {
     if (!this.list.member[slot]) this.list.pushHead(slot);
   }
   onTouch(): void {}
-  onRemove(slot: number): void {
-    this.list.remove(slot);
-  }
-  victim(): number {
-    const prev = this.list.prev;
-    for (let s = this.list.tail; s !== -1; s = prev[s]!) if (this.env.isEvictable(s)) return s;
-    return -1;
-  }
 }
 
 export const fifo: EvictionPolicyDef<Record<string, never>> = {
