@@ -82,3 +82,25 @@ export type { SweepSpec, SweepOptions, SweepOutcome, SweepProgress, SweepPoint, 
 export type { MigrationSizes, MigrationSizeBucket } from './sim/migration-sizes';
 export * from './analysis/charts/index';
 export { formatCount, formatRatio, formatValue, unitOfColumn } from './analysis/format';
+// ---- figures engineer: published reference tables, reproduced figures, the RFC-debate experiments
+export {
+  loadReference, parseReference, referenceTable, REFERENCE_DIR, REFERENCE_NAMES, REFERENCE_SCHEMAS,
+  type ReferenceName, type ReferenceRow, type ReferenceTable, type Isca19Row, type TransferTimeRow, type RealOversubRow, type Sc21Reading, type GmemClaim, type CodeSizeRow, type RfcClaim,
+} from './analysis/reference';
+export {
+  computeFigures, figureDef, FIGURES, FIGURE_IDS, FigureContext, capacityForLevel, comparedRow, meets, orderingCheck, standardFindings, toleranceText,
+  type ComputeFiguresOptions, type FiguresOutcome, type FigureOptions, type FigureScale, type FigureTrace, type ComparedRow, type Criterion, type FigureChart, type FigureDef, type FigureResult, type OrderingCheck,
+} from './figures/index';
+export { writeFigures, summaryCsv, orderingsCsv, passRateText, findingsMarkdown, SUMMARY_COLUMNS, type WrittenFigures } from './figures/write';
+export { debateVerdicts, DEBATE_CLAIMS, type DebateOptions, type DebateOutcome, type ClaimDef, type ClaimResult, type DebateRow, type Verdict } from './figures/debate/index';
+export { comparedTableHtml, debateTableHtml, esc as escapeHtml, figureHtml, findingsHtml, orderingsHtml, rowsTableHtml } from './figures/html';
+export { publishedVsReproducedBars, groupedBars } from './figures/charts';
+// ---- notebooks engineer: helpers of the study notebooks
+export { falloffTable, type FalloffOptions } from './analysis/falloff';
+export { bindingCostTable, type BindingCostOptions } from './analysis/binding-cost';
+export { counterFamilyTable, type CounterFamilyOptions } from './analysis/counter-family';
+export { footprintTimeline, type FootprintTimeline, type FootprintTimelineOptions, type FootprintPoint } from './analysis/footprint-timeline';
+export { tlbReachTable, type TlbReachOptions } from './analysis/tlb-reach';
+export { withMapPageBytes, type MapPageBytesOptions } from './trace/page-size-rewrite';
+export { TRACE_SAMPLES, TRACE_SAMPLES_ENV, traceSamplesRoot, locateTraceSamples, type TraceSampleInfo, type LocatedSample } from './importers/sample-catalogue';
+export { profileFieldsTable } from './analysis/profile-fields';

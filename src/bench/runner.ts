@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
+import { oneLineArgError } from '../cli/arg-error';
 import { formatTable } from '../cli/text-table';
 import { writeFileAtomic } from '../io/atomic';
 import { formatDiagnostic } from '../log/diagnostic';
@@ -167,7 +168,7 @@ function parseBenchArgs(argv: readonly string[]) {
       strict: true,
     });
   } catch (e) {
-    return (e as Error).message;
+    return oneLineArgError(e);
   }
 }
 

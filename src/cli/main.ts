@@ -3,6 +3,7 @@ import { formatDiagnostic, GmemlabError } from '../log/diagnostic';
 import { cliMessages } from '../log/messages/cli';
 import { removePendingTemporaries } from '../io/atomic';
 import { dispatchInterrupt } from './interrupt';
+import { oneLineArgError } from './arg-error';
 import type { Command, CommandIO } from './command';
 import { commands } from './commands/index';
 import { VERSION } from '../version';
@@ -47,7 +48,7 @@ export async function main(argv: readonly string[], io: CommandIO = processIO, r
     try {
       parsed = parseArgs({ args: [...rest], options: cmd.options, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new GmemlabError(cliMessages.badArguments({}, cmd.name, (e as Error).message));
+      throw new GmemlabError(cliMessages.badArguments({}, cmd.name, oneLineArgError(e)));
     }
     return await cmd.run({ positionals: parsed.positionals, values: parsed.values as never }, io);
   } catch (e) {

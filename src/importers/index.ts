@@ -67,7 +67,7 @@ export function registerImporter(def: ImporterDef<any>, opts: { override?: boole
  * `import.unknown-format` listing the known formats.
  */
 export function detectFormat(input: InputFile): ImporterDef<any> {
-  if (input.head.length === 0) fail(importMessages.emptyFile({ file: input.path }));
+  if (input.head.length === 0) fail(importMessages.emptyFile({ file: input.path, offset: 0 }));
   const name = input.path.split(/[\\/]/).pop() ?? input.path;
   for (const def of importerList()) {
     let ok = false;
@@ -78,7 +78,18 @@ export function detectFormat(input: InputFile): ImporterDef<any> {
     }
     if (ok) return def;
   }
-  return fail(importMessages.unknownFormat({ file: input.path }, knownFormats(), csvHint(input.head)));
+  return fail(importMessages.unknownFormat({ file: input.path, offset: 0 }, knownFormats(), csvHint(input.head) ?? firstBytes(input.head)));
+}
+
+/** What the file starts with, for the unknown-format message: its first 16 bytes, escaped. */
+function firstBytes(head: Uint8Array): string {
+  const n = Math.min(16, head.length);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const c = head[i]!;
+    s += c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return `first bytes "${s}${head.length > n ? '…' : ''}", which no importer recognises`;
 }
 
 /** For a CSV that is not canonical: name its first columns and point to --map. */

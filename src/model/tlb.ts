@@ -1,4 +1,5 @@
 import type { DeviceProfile } from '../profiles/types';
+import { nextTick } from './tick';
 
 /**
  * Device TLB / IOTLB invalidation planning (gmem-model.md §6). Pure helpers; the caller charges the clock and
@@ -66,7 +67,7 @@ export class DeferredUnmapQueue {
     const r = { entries: this.entries, pages: this.pages };
     this.entries = 0;
     this.pages = 0;
-    while (this.nextDrainNs <= nowNs) this.nextDrainNs += this.periodNs;
+    this.nextDrainNs = nextTick(this.nextDrainNs, this.periodNs, nowNs);
     return r;
   }
 }

@@ -1,3 +1,4 @@
+import { nextTick } from '../model/tick';
 import type { Counters } from './counters';
 import type { RunSeries } from './run-types';
 
@@ -43,7 +44,7 @@ export class SeriesSampler {
     s.mapOps.push(c.mapOps);
     s.unmapOps.push(c.unmapOps);
     s.residentBytes.push(residentBytes);
-    while (nowNs >= this.nextNs) this.nextNs += this.intervalNs;
+    this.nextNs = nextTick(this.nextNs, this.intervalNs, nowNs);
     if (s.tNs.length >= this.maxSamples) this.decimate();
   }
 
@@ -63,3 +64,4 @@ export class SeriesSampler {
     return this.s;
   }
 }
+

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { oneLineArgError } from '../cli/arg-error';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../version';
@@ -54,7 +55,7 @@ export async function notebookMain(argv: readonly string[], root: string = PROJE
   try {
     args = parseArgs({ args: [...argv], options: { port: { type: 'string', default: '8888' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   } catch (e) {
-    process.stderr.write(`argument: ${(e as Error).message}\n${NOTEBOOK_USAGE}`);
+    process.stderr.write(`argument: ${oneLineArgError(e)}\n${NOTEBOOK_USAGE}`);
     return 2;
   }
   if (args.values.help) {

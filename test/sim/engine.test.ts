@@ -97,3 +97,16 @@ test('warnings of the reader and of the system merge into one count per code', a
   const merged = await simulate(run, probe, trace);
   assert.deepEqual(merged.summary.warnings, { 'test.warn': 2 });
 });
+
+test('a clock jump to 2^53 − 1 ns (a damaged or 100-day timestamp) simulates at once in every system (found by fuzzing)', async () => {
+  const { compare } = await import('../../src/sim/run');
+  const events: TraceEvent[] = [
+    { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x7f0000000000, bytes: 8 << 20, flags: ['managed'] },
+    { op: 'access', tNs: 10, agent: 'dev0', va: 0x7f0000000000, bytes: 4096, access: 'w' },
+    { op: 'access', tNs: 2 ** 53 - 1, agent: 'dev0', va: 0x7f0000100000, bytes: 4096, access: 'r' },
+  ] as TraceEvent[];
+  const t0 = Date.now();
+  const rs = await compare(memoryTrace('jump', eventsToBatches(events)), { systems: ['gmem-linux', 'uvm', 'hmm-svm', 'explicit-copy'], profile: 'a100-pcie4' });
+  assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
+  for (const r of rs) assert.ok(r.summary.simTimeNs >= 2 ** 53 - 1, r.summary.system);
+});

@@ -37,6 +37,8 @@ export function publishedVsReproducedChart(input: TableInput, opts: PublishedVsR
   const color = opts.color ?? (rows.some((r) => r.figure !== undefined) ? 'figure' : undefined);
   const label = opts.label ?? (rows.some((r) => r.series !== undefined) ? 'series' : undefined);
   const tol = opts.tolerance ?? 0.25;
+  // rows that carry their own criterion (gmemlab figures' summary: within / factor / direction) are judged by it, not by the band
+  const mixed = rows.some((r) => typeof r.criterion === 'string' && r.criterion !== 'within');
   const values: Datum[] = [];
   for (const r of rows) {
     const p = r[pub];
@@ -60,7 +62,7 @@ export function publishedVsReproducedChart(input: TableInput, opts: PublishedVsR
   const pointEnc: Record<string, unknown> = {
     x: { field: 'published', type: 'quantitative', title: `published${unit}`, scale: { ...scale, domain: [x0, x1] } },
     y: { field: 'reproduced', type: 'quantitative', title: `reproduced${unit}`, scale: { ...scale, domain: [x0, x1] } },
-    shape: { field: 'result', type: 'nominal', title: `±${Math.round(tol * 100)} %`, scale: { domain: ['within tolerance', 'outside tolerance'], range: ['circle', 'cross'] } },
+    shape: { field: 'result', type: 'nominal', title: mixed ? `band ±${Math.round(tol * 100)} %; points: own criterion` : `±${Math.round(tol * 100)} %`, scale: { domain: ['within tolerance', 'outside tolerance'], range: ['circle', 'cross'] } },
     tooltip: [
       ...(color ? [{ field: fieldRef(color), type: 'nominal', title: labelOf(color) }] : []),
       ...(label ? [{ field: fieldRef(label), type: 'nominal', title: labelOf(label) }] : []),

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { benchCommand } from './bench';
+import { figuresCommand } from './figures';
 import { generateCommand } from './generate';
 import { workloadsCommand } from './workloads';
 import { formatsCommand } from './formats';
@@ -25,4 +26,5 @@ export const commands: readonly Command[] = [
   profilesCommand,
   systemsCommand,
   sweepCommand,
+  figuresCommand,
 ];

@@ -16,7 +16,7 @@ export const arrowImporter = {
   options: {},
   sniff: (head) => isArrowFile(head),
   async *read(input, _opts, ctx) {
-    if (input.gzip) fail(arrowMessages.notGmemlab({ file: ctx.file }, 'a gzip-compressed file (decompress Arrow traces first)'));
+    if (input.gzip) fail(arrowMessages.notGmemlab({ file: ctx.file, offset: 0 }, 'a gzip-compressed file (decompress Arrow traces first)'));
     const info = readArrowInfo(input.path);
     Object.assign(ctx.meta, info.meta);
     yield* readArrowBatches(input.path, info, ctx.strings);

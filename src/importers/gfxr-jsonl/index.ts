@@ -10,7 +10,7 @@ import { readLines } from '../shared/lines';
 import { RowCollector } from '../shared/rows';
 import { baseName, firstLine, headText } from '../shared/sniff';
 import { bytesPerTexelOfName, bytesPerTexel } from '../shared/vk-format';
-import { blocksPerLayer, imageBindRuns, SPARSE_BLOCK_BYTES, type ImageGeometry } from './sparse';
+import { blocksPerLayer, geometryProblem, imageBindProblem, imageBindRuns, SPARSE_BLOCK_BYTES, type ImageGeometry } from './sparse';
 
 export type GfxrJsonlOptions = {
   nsPerIndex: number;
@@ -170,13 +170,13 @@ class State {
         return this.create(name === 'vkCreateBuffer' ? 'buffer' : 'image', a, where);
       case 'vkGetBufferMemoryRequirements':
       case 'vkGetImageMemoryRequirements':
-        return this.requirements(handle(a.buffer ?? a.image), rec(a.pMemoryRequirements)?.size, t);
+        return this.requirements(handle(a.buffer ?? a.image), rec(a.pMemoryRequirements)?.size, t, where);
       case 'vkGetBufferMemoryRequirements2':
       case 'vkGetBufferMemoryRequirements2KHR':
       case 'vkGetImageMemoryRequirements2':
       case 'vkGetImageMemoryRequirements2KHR': {
         const info = rec(a.pInfo);
-        return this.requirements(handle(info?.buffer ?? info?.image), rec(rec(a.pMemoryRequirements)?.memoryRequirements)?.size, t);
+        return this.requirements(handle(info?.buffer ?? info?.image), rec(rec(a.pMemoryRequirements)?.memoryRequirements)?.size, t, where);
       }
       case 'vkBindBufferMemory':
       case 'vkBindImageMemory':
@@ -207,10 +207,20 @@ class State {
     }
   }
 
-  private bump(size: number, which: 'backing' | 'reserve'): number {
+  /**
+   * Next synthetic address for `size` bytes, or NaN (after a structural `importer.too-large`) when the range
+   * would end beyond 2^53: damaged sizes must not produce addresses the canonical format cannot hold.
+   */
+  private bump(size: number, which: 'backing' | 'reserve', where: Location): number {
     const step = Math.ceil(size / this.align) * this.align;
-    if (which === 'backing') return (this.backing += step) - step;
-    return (this.reserve += step) - step;
+    const base = which === 'backing' ? this.backing : this.reserve;
+    if (!(base + step <= 2 ** 53)) {
+      structural(this.ctx, importerMessages.tooLarge({ ...where }, `the synthetic ${which} address range for ${size} bytes`, `${base} + ${step}`));
+      return NaN;
+    }
+    if (which === 'backing') this.backing += step;
+    else this.reserve += step;
+    return base;
   }
 
   private memoryProperties(a: Args): void {
@@ -236,7 +246,8 @@ class State {
     const type = this.memoryTypes[Number(info?.memoryTypeIndex)];
     const device = type ? type.deviceLocal : true;
     const agent = device ? 1 : CPU;
-    const va = this.bump(size as number, 'backing');
+    const va = this.bump(size as number, 'backing', where);
+    if (Number.isNaN(va)) return;
     const resource = this.ctx.strings.intern(`mem${mem}`);
     this.memories.set(mem, { va, bytes: size as number, agent, resource });
     const b = this.rows.builder;
@@ -277,27 +288,35 @@ class State {
           arrayLayers: Number(ci.arrayLayers) || 1,
           texelBytes: texel,
         };
+        const problem = geometryProblem(geometry);
+        if (problem) {
+          structural(this.ctx, importerMessages.badField({ ...where, field: 'pCreateInfo.extent' }, 'an image within Vulkan\'s limits', problem));
+          geometry = undefined;
+        }
       }
     }
     this.resources.set(h, { kind, createBytes, geometry, va: NaN, bytes: NaN, bound: new Map() });
   }
 
   /** Reserve the resource's VA range (once), `size` bytes. */
-  private reserveFor(h: string, r: Resource, size: number, t: number): void {
-    if (!Number.isNaN(r.va)) return;
-    r.va = this.bump(size, 'reserve');
+  private reserveFor(h: string, r: Resource, size: number, t: number, where: Location): boolean {
+    if (!Number.isNaN(r.va)) return true;
+    const va = this.bump(size, 'reserve', where);
+    if (Number.isNaN(va)) return false;
+    r.va = va;
     r.bytes = size;
     const b = this.rows.builder;
     const i = b.addRow(Op.reserve, t, 1, r.va, size);
     b.cols.flags[i] = Flag.synthetic;
     b.cols.label[i] = this.ctx.strings.intern(`${r.kind}${h}`);
     this.rows.flush();
+    return true;
   }
 
-  private requirements(h: string | undefined, size: unknown, t: number): void {
+  private requirements(h: string | undefined, size: unknown, t: number, where: Location): void {
     const r = h ? this.resources.get(h) : undefined;
     if (!r || !isSize(size)) return;
-    this.reserveFor(h!, r, size as number, t);
+    this.reserveFor(h!, r, size as number, t, where);
   }
 
   /** The resource's reservation, creating it from the create-time size when no requirements were queried. */
@@ -308,8 +327,7 @@ class State {
       this.ctx.log.add(importerMessages.sizeUnknown(where, `${r.kind} ${h} (no memory requirements recorded)`));
       return false;
     }
-    this.reserveFor(h, r, size, t);
-    return true;
+    return this.reserveFor(h, r, size, t, where);
   }
 
   private bind(h: string | undefined, memory: unknown, offset: unknown, t: number, where: Location): void {
@@ -402,12 +420,15 @@ class State {
           const sub = rec(bind.subresource) ?? {};
           const o = rec(bind.offset) ?? {};
           const e = rec(bind.extent) ?? {};
-          const runs = imageBindRuns(
-            r.geometry,
-            { mipLevel: Number(sub.mipLevel) || 0, arrayLayer: Number(sub.arrayLayer) || 0 },
-            { x: Number(o.x) || 0, y: Number(o.y) || 0, z: Number(o.z) || 0 },
-            { width: Number(e.width) || 1, height: Number(e.height) || 1, depth: Number(e.depth) || 1 },
-          );
+          const subres = { mipLevel: Number(sub.mipLevel) || 0, arrayLayer: Number(sub.arrayLayer) || 0 };
+          const offset = { x: Number(o.x) || 0, y: Number(o.y) || 0, z: Number(o.z) || 0 };
+          const extent = { width: Number(e.width) || 1, height: Number(e.height) || 1, depth: Number(e.depth) || 1 };
+          const problem = imageBindProblem(r.geometry, subres, offset, extent);
+          if (problem) {
+            structural(this.ctx, importerMessages.badField({ ...where, field: 'pImageBinds.pBinds' }, 'a region inside the image (Vulkan VkSparseImageMemoryBind rules)', problem));
+            continue;
+          }
+          const runs = imageBindRuns(r.geometry, subres, offset, extent);
           let memOff = typeof bind.memoryOffset === 'number' ? bind.memoryOffset : 0;
           for (const [at, bytes] of runs) {
             this.sparseOne(r, at, bytes, bind.memory, memOff, t, where);

@@ -33,10 +33,56 @@ function blocksOfLevel(g: ImageGeometry, level: number): { x: number; y: number;
   };
 }
 
+/** Largest image dimension, mip level count and array layer count accepted (beyond Vulkan's limits). */
+const MAX_DIMENSION = 2 ** 31 - 1;
+const MAX_MIP_LEVELS = 32;
+const MAX_ARRAY_LAYERS = 2 ** 31 - 1;
+/** Block rows one image bind may cover: a guard against a damaged extent turning one bind into billions of runs. */
+export const MAX_RUNS_PER_BIND = 1 << 20;
+
+const intIn = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
+
+/** Why an image geometry is beyond Vulkan's limits (dimensions, mip levels, layers), or undefined. */
+export function geometryProblem(g: ImageGeometry): string | undefined {
+  if (!intIn(g.width, 1, MAX_DIMENSION) || !intIn(g.height, 1, MAX_DIMENSION) || !intIn(g.depth, 1, MAX_DIMENSION)) {
+    return `image extent ${g.width}×${g.height}×${g.depth} (each 1 … 2^31-1)`;
+  }
+  if (!intIn(g.mipLevels, 1, MAX_MIP_LEVELS) || !intIn(g.arrayLayers, 1, MAX_ARRAY_LAYERS)) return `image with ${g.mipLevels} mip levels and ${g.arrayLayers} layers`;
+  return undefined;
+}
+
+/**
+ * Why an image bind cannot be turned into byte runs, or undefined when it can: a geometry beyond Vulkan's
+ * limits, a subresource the image does not have, a region outside its mip level (the Vulkan valid-usage
+ * rules for VkSparseImageMemoryBind), or more than `MAX_RUNS_PER_BIND` block rows. Checked before
+ * `imageBindRuns`, whose loops are bounded by what passes here.
+ */
+export function imageBindProblem(
+  g: ImageGeometry,
+  sub: { mipLevel: number; arrayLayer: number },
+  offset: { x: number; y: number; z: number },
+  extent: { width: number; height: number; depth: number },
+): string | undefined {
+  const bad = geometryProblem(g);
+  if (bad) return bad;
+  if (!intIn(sub.mipLevel, 0, g.mipLevels - 1) || !intIn(sub.arrayLayer, 0, g.arrayLayers - 1)) {
+    return `subresource mip ${sub.mipLevel} layer ${sub.arrayLayer} of an image with ${g.mipLevels} levels and ${g.arrayLayers} layers`;
+  }
+  const o = [offset.x, offset.y, offset.z];
+  const e = [extent.width, extent.height, extent.depth];
+  if (!o.every((v) => intIn(v, 0, MAX_DIMENSION)) || !e.every((v) => intIn(v, 1, MAX_DIMENSION))) return `offset (${o.join(', ')}) extent (${e.join(', ')})`;
+  const level = [Math.max(1, g.width >> sub.mipLevel), Math.max(1, g.height >> sub.mipLevel), Math.max(1, g.depth >> sub.mipLevel)];
+  if (o.some((v, i) => v + e[i]! > level[i]!)) return `region (${o.join(', ')}) + (${e.join(', ')}) outside mip level ${sub.mipLevel} (${level.join('×')} texels)`;
+  const s = blockShape(g.texelBytes);
+  const rows = (Math.ceil((o[1]! + e[1]!) / s.h) - Math.floor(o[1]! / s.h)) * (Math.ceil((o[2]! + e[2]!) / s.d) - Math.floor(o[2]! / s.d));
+  if (rows > MAX_RUNS_PER_BIND) return `${rows} block rows in one bind`;
+  return undefined;
+}
+
 /** Blocks in one array layer (all mip levels). */
 export function blocksPerLayer(g: ImageGeometry): number {
   let n = 0;
-  for (let l = 0; l < Math.max(1, g.mipLevels); l++) {
+  for (let l = 0; l < Math.min(Math.max(1, g.mipLevels), MAX_MIP_LEVELS); l++) {
     const b = blocksOfLevel(g, l);
     n += b.x * b.y * b.z;
   }
@@ -45,7 +91,7 @@ export function blocksPerLayer(g: ImageGeometry): number {
 
 /**
  * Byte runs `[offsetBytes, bytes]` (relative to the image's reservation) covered by one image bind:
- * one run per row of blocks.
+ * one run per row of blocks. Check the bind with `imageBindProblem` first (this trusts its arguments).
  */
 export function imageBindRuns(
   g: ImageGeometry,

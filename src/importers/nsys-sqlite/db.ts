@@ -34,11 +34,25 @@ export class NsysDb {
     return new NsysDb(db, file);
   }
 
-  /** Column names of `table`, or an empty set when the table does not exist. */
+  /**
+   * Column names of `table`, or an empty set when the table does not exist. Only ordinary tables are read:
+   * a view (or a virtual table) under a name gmemlab queries would run SQL stored in the input file (a view
+   * can hold an endless recursive query), so it is an error rather than something to execute. Generated
+   * columns are not listed by `table_info`, so their expressions are never evaluated either.
+   */
   columns(table: string): Set<string> {
     let c = this.cols.get(table);
     if (!c) {
-      c = new Set(this.query(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).map((r) => String(r[1])));
+      const quoted = table.replace(/'/g, "''");
+      const kind = this.query(`SELECT type, sql FROM sqlite_master WHERE name = '${quoted}' COLLATE NOCASE`, table);
+      if (kind.length === 0) c = new Set();
+      else {
+        const [type, sql] = kind[0]!;
+        if (type !== 'table' || /^\s*CREATE\s+VIRTUAL\b/i.test(String(sql ?? ''))) {
+          fail(importerMessages.syntax({ file: this.file, field: table }, `SQLite database (${table})`, 'an ordinary table (gmemlab never runs SQL stored in an input file)', `a ${type === 'table' ? 'virtual table' : String(type)}`));
+        }
+        c = new Set(this.query(`PRAGMA table_info("${table.replace(/"/g, '""')}")`, table).map((r) => String(r[1])));
+      }
       this.cols.set(table, c);
     }
     return c;
@@ -48,13 +62,16 @@ export class NsysDb {
     return this.columns(table).size > 0;
   }
 
-  /** All rows of a query as arrays (malformed pages surface here as an error naming the file). */
-  query(sql: string): unknown[][] {
+  /**
+   * All rows of a query as arrays (malformed pages surface here as an error naming the file and, as its
+   * field, the table read).
+   */
+  query(sql: string, table: string): unknown[][] {
     try {
       const res = this.db.exec(sql);
       return res.length ? (res[0]!.values as unknown[][]) : [];
     } catch (e) {
-      return fail(importerMessages.syntax({ file: this.file }, 'SQLite database', 'readable tables', JSON.stringify(String((e as Error).message ?? e))));
+      return fail(importerMessages.syntax({ file: this.file, field: table }, `SQLite database (${table})`, 'readable tables', JSON.stringify(String((e as Error).message ?? e))));
     }
   }
 
@@ -68,7 +85,7 @@ export class NsysDb {
     try {
       stmt = this.db.prepare(sql);
     } catch (e) {
-      fail(importerMessages.syntax({ file: this.file }, `table ${table}`, 'a readable table', JSON.stringify(String((e as Error).message ?? e))));
+      fail(importerMessages.syntax({ file: this.file, field: table }, `table ${table}`, 'a readable table', JSON.stringify(String((e as Error).message ?? e))));
     }
     try {
       for (;;) {
@@ -76,7 +93,7 @@ export class NsysDb {
         try {
           more = stmt.step();
         } catch (e) {
-          fail(importerMessages.syntax({ file: this.file }, `table ${table}`, 'intact rows', JSON.stringify(String((e as Error).message ?? e))));
+          fail(importerMessages.syntax({ file: this.file, field: table }, `table ${table}`, 'intact rows', JSON.stringify(String((e as Error).message ?? e))));
         }
         if (!more) break;
         const v = stmt.get();
@@ -93,7 +110,7 @@ export class NsysDb {
   string(id: unknown): string {
     if (!this.strings) {
       this.strings = new Map();
-      if (this.has('StringIds')) for (const [i, v] of this.query('SELECT id, value FROM StringIds')) this.strings.set(Number(i), String(v));
+      if (this.has('StringIds')) for (const [i, v] of this.query('SELECT id, value FROM StringIds', 'StringIds')) this.strings.set(Number(i), String(v));
     }
     return typeof id === 'number' ? (this.strings.get(id) ?? '') : '';
   }
@@ -103,7 +120,7 @@ export class NsysDb {
     const cols = this.columns(table);
     if (!cols.has('id') || !cols.has('name')) return { ...fallback };
     const out: Record<number, string> = {};
-    for (const [id, name] of this.query(`SELECT id, name FROM "${table}"`)) out[Number(id)] = String(name);
+    for (const [id, name] of this.query(`SELECT id, name FROM "${table}"`, table)) out[Number(id)] = String(name);
     return out;
   }
 

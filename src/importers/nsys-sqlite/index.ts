@@ -66,7 +66,7 @@ function checkSchema(db: NsysDb, ctx: ImportContext): void {
   let version = '';
   const cols = db.columns('META_DATA_EXPORT');
   if (cols.has('name') && cols.has('value')) {
-    for (const [name, value] of db.query("SELECT name, value FROM META_DATA_EXPORT WHERE name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
+    for (const [name, value] of db.query("SELECT name, value FROM META_DATA_EXPORT WHERE name = 'EXPORT_SCHEMA_VERSION'", 'META_DATA_EXPORT')) if (name) version = String(value);
   }
   if (!db.has('StringIds') && !db.has('META_DATA_EXPORT') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
     fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT, CUDA_…, CUPTI_…)', 'none of them'));

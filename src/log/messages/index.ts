@@ -11,6 +11,7 @@ import { systemsMessages } from './systems';
 import { workloadMessages } from './workloads';
 import { arrowMessages, csvMessages, importMessages, mapMessages, traceMessages } from './trace';
 import { sweepMessages } from './sweep';
+import { figureMessages } from './figures';
 
 /**
  * Every message factory, by area. docs/errors.md is generated from this catalogue
@@ -34,4 +35,5 @@ export const catalogue: Readonly<Record<string, Readonly<Record<string, MessageD
   arrow: arrowMessages,
   importers: importerMessages,
   gmem: gmemMessages,
+  figures: figureMessages,
 };

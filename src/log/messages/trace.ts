@@ -259,11 +259,11 @@ export const arrowMessages = {
     expected: 'an Arrow IPC file with gmemlab trace metadata',
     found,
   })),
-  corrupt: defineMessage('arrow.corrupt', 'error', 'The Arrow file is damaged (checksum mismatch); import the source again.', (what: string) => ({
-    message: `Arrow trace is corrupt: ${what}`,
-    expected: 'content matching its stored SHA-256',
-    found: 'different bytes',
-  })),
+  corrupt: defineMessage('arrow.corrupt', 'error', 'The Arrow file was damaged after gmemlab wrote it (a truncated copy, a disk error, an edit); import its source again. A damaged cache entry is rebuilt automatically.', (what: string) => ({
+    message: 'Arrow trace is damaged',
+    expected: 'the blocks, checksums and footer gmemlab wrote',
+    found: what,
+  }), ['block at byte 1048576 does not match its checksum']),
   cacheUnwritable: defineMessage('arrow.cache-unwritable', 'info', 'The import cache folder (.gmemlab-cache/ in the project, or GMEMLAB_CACHE_DIR) is not writable; imports still work, only without the cache.', (reason: string) => ({
     message: `could not write the import cache (${reason}); continuing without it`,
   })),

@@ -79,6 +79,8 @@ export class HmmSvmModel implements SystemModel {
   private queuesEvictedUntilNs = 0;
   // extra
   private notifierCallbacks = 0;
+  /** scope=mm: callbacks of the mm-wide notifier for invalidations outside every SVM range. */
+  private mmCallbacks = 0;
   private notifiersRegistered = 0;
   private rangesPeak = 0;
   private droppedFaults = 0;
@@ -152,6 +154,7 @@ export class HmmSvmModel implements SystemModel {
   finish(): Readonly<Record<string, number>> {
     return {
       notifierCallbacks: this.notifierCallbacks,
+      mmCallbacks: this.mmCallbacks,
       notifiersRegistered: this.notifiersRegistered,
       svmRangesPeak: this.rangesPeak,
       droppedFaults: this.droppedFaults,
@@ -245,7 +248,10 @@ export class HmmSvmModel implements SystemModel {
     const va = b.va[i]!;
     const id = this.allocs.removeAt(va);
     if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
-    if (!(this.allocs.flags[id]! & MANAGED)) return;
+    if (!(this.allocs.flags[id]! & MANAGED)) {
+      this.mmInvalidate(va, va + this.allocs.bytes[id]!);
+      return;
+    }
     const end = va + this.allocs.bytes[id]!;
     // munmap: one notifier callback per overlapping range (unmap from the GPU), then the ranges go away
     this.invalidate(va, end);
@@ -318,6 +324,24 @@ export class HmmSvmModel implements SystemModel {
         if (until > this.queuesEvictedUntilNs) this.queuesEvictedUntilNs = until;
       }
     }
+  }
+
+  /**
+   * scope=mm (SVA): a CPU-side invalidation of `[start, end)` that no SVM range covers still reaches the
+   * device through the mm-wide notifier: one callback and one device TLB invalidation (the device may cache
+   * any translation of the process). Ranges are called back by `invalidate` as before.
+   */
+  private mmInvalidate(start: number, end: number): void {
+    if (this.p.scope !== 'mm') return;
+    if (this.ranges.overlapping(start, end).length > 0) return;
+    this.mmCallback();
+  }
+
+  private mmCallback(): void {
+    this.mmCallbacks++;
+    this.notifierCallbacks++;
+    this.env.clock.charge(Cause.invalidate, this.notifierNs + this.c.invalidateNs);
+    this.env.counters.tlbInvalidations++;
   }
 
   private mapOp(): void {
@@ -589,6 +613,7 @@ export class HmmSvmModel implements SystemModel {
     const end = va + b.bytes[i]!;
     this.env.clock.charge(Cause.other, this.c.mprotectNs);
     this.invalidate(va, end);
+    this.mmInvalidate(va, end);
     const ro = (b.flags[i]! & Flag.readonly) !== 0 ? 1 : 0;
     const k0 = Math.floor(va / this.gran);
     const k1 = Math.floor((end - 1) / this.gran);
@@ -600,6 +625,8 @@ export class HmmSvmModel implements SystemModel {
 
   /** fork: every private page becomes copy-on-write; write-protecting them fires the notifier on every range. */
   private fork(): void {
+    // scope=mm: write-protecting the process's other private pages reaches the device through the mm notifier
+    if (this.p.scope === 'mm') this.mmCallback();
     for (const it of this.ranges.list()) {
       this.invalidate(it.start, it.end);
       this.forUnits(it.start, it.end, (u) => {

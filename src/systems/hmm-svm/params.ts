@@ -9,6 +9,7 @@ export interface HmmSvmParams extends Record<string, number | boolean | string> 
   restoreDelayNs: number;
   maxRangeBytes: number;
   victim: string;
+  scope: 'ranges' | 'mm';
 }
 
 export const HMM_SVM_DEFAULTS: HmmSvmParams = {
@@ -18,6 +19,7 @@ export const HMM_SVM_DEFAULTS: HmmSvmParams = {
   restoreDelayNs: 1_000_000,
   maxRangeBytes: 0,
   victim: 'lru',
+  scope: 'ranges',
 };
 
 export const HMM_SVM_PARAM_DOCS: Readonly<Record<keyof HmmSvmParams & string, ParamDoc>> = {
@@ -32,6 +34,13 @@ export const HMM_SVM_PARAM_DOCS: Readonly<Record<keyof HmmSvmParams & string, Pa
     unit: 'bytes',
   },
   victim: { summary: 'eviction order of VRAM units (a victim evicts its whole range, as TTM evicts the SVM BO)', values: ['lru', 'fifo', 'random'] },
+  scope: {
+    summary:
+      'what the device is bound to: ranges = the managed allocations only (SVM ranges, one interval notifier each); mm = the whole process ' +
+      'address space (SVA/PASID: one mm-wide notifier, as iommu_sva\'s arch_invalidate_secondary_tlbs): every CPU-side invalidation of memory ' +
+      'outside the ranges (munmap of any allocation, mprotect, fork) also calls back once and invalidates the device TLB',
+    values: ['ranges', 'mm'],
+  },
 };
 
 export function validateHmmSvmParams(p: Readonly<HmmSvmParams>): string | undefined {

@@ -16,6 +16,7 @@ export interface UvmParams extends Record<string, number | boolean | string> {
   reservedFraction: number;
   preEvictAt: number;
   prefetchOnOversub: boolean;
+  oversubPrefetch: 'same' | UvmPrefetch;
   prefetchThreshold: number;
   prefetchAsync: boolean;
   vaBlockBytes: number;
@@ -37,6 +38,7 @@ export const UVM_DEFAULTS: UvmParams = {
   reservedFraction: 0,
   preEvictAt: 1,
   prefetchOnOversub: true,
+  oversubPrefetch: 'same',
   prefetchThreshold: 51,
   prefetchAsync: true,
   vaBlockBytes: 2 * MiB,
@@ -70,6 +72,12 @@ export const UVM_PARAM_DOCS: Readonly<Record<keyof UvmParams & string, ParamDoc>
     unit: 'fraction',
   },
   prefetchOnOversub: { summary: 'keep the prefetcher on after the first eviction (false = UVMSmart hwprefetch_oversub=0, the "LRU_OD" runs)' },
+  oversubPrefetch: {
+    summary:
+      'prefetcher after the first eviction: same = keep `prefetch`; none / random-4k / sl-64k / tbn = switch to it (UVMSmart hwprefetch_oversub, ' +
+      'e.g. the ISCA\'19 "Random + Random" and "SL + SL" runs start with TBN); prefetchOnOversub=false must not be combined with it',
+    values: ['same', 'tbn', 'none', 'random-4k', 'sl-64k'],
+  },
   prefetchThreshold: { summary: 'density-tree threshold in percent (uvm_perf_prefetch_threshold, default 51)', unit: 'count' },
   prefetchAsync: { summary: 'prefetch rows (cudaMemPrefetchAsync) overlap compute: the link is busy, the clock only waits where a later access needs the data' },
   vaBlockBytes: { summary: 'VA block size (UVM_VA_BLOCK_SIZE, 2 MiB): prefetch tree and chunk granule', unit: 'bytes' },
@@ -106,6 +114,9 @@ export function validateUvmParams(p: Readonly<UvmParams>): string | undefined {
   }
   if (p.reservedFraction > 0 && !['reserved-lru', 'sl-64k', 'tbn-pre'].includes(p.eviction)) {
     return `reservedFraction applies to eviction=reserved-lru, sl-64k or tbn-pre, not ${p.eviction}`;
+  }
+  if (p.oversubPrefetch !== 'same' && !p.prefetchOnOversub) {
+    return `oversubPrefetch=${p.oversubPrefetch} switches the prefetcher after the first eviction; prefetchOnOversub=false switches it off (use oversubPrefetch=none instead)`;
   }
   if (!(p.preEvictAt > 0 && p.preEvictAt <= 1)) return `preEvictAt must be in (0, 1], got ${p.preEvictAt}`;
   if (!(p.prefetchThreshold >= 1 && p.prefetchThreshold <= 100)) return `prefetchThreshold must be in [1, 100], got ${p.prefetchThreshold}`;

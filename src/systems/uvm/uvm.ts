@@ -14,7 +14,7 @@ import type { SystemEnv, SystemModel } from '../types';
 import { VaBlocks } from './blocks';
 import { DeviceMemory, PAGE_BYTES } from './device-memory';
 import { UVM_EVICTIONS } from './evictions';
-import type { UvmParams } from './params';
+import type { UvmParams, UvmPrefetch } from './params';
 import { ThrashHint, ThrashingState } from './thrashing';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
@@ -43,7 +43,9 @@ export class UvmModel implements SystemModel {
   private readonly costs: UnitCosts;
   private readonly rep: Reporter;
   private readonly thr: ThrashingState | null;
-  private readonly prefetcher: PrefetchPolicy;
+  private prefetcher: PrefetchPolicy;
+  /** The prefetcher in use (`prefetch`, or `oversubPrefetch` after the first eviction). */
+  private prefetchKind: UvmPrefetch;
   private readonly cpuPrefetcher: PrefetchPolicy | null;
   private readonly view: BlockFaultView;
   private readonly out: Uint32Array;
@@ -106,6 +108,7 @@ export class UvmModel implements SystemModel {
     const pdef = PREFETCH_POLICIES[p.prefetch];
     const pparams = p.prefetch === 'tbn' ? { thresholdPercent: p.prefetchThreshold } : {};
     this.prefetcher = pdef.create(pparams as never, { rng: env.rng.fork() });
+    this.prefetchKind = p.prefetch;
     this.cpuPrefetcher = p.prefetch === 'tbn' ? PREFETCH_POLICIES.tbn.create({ thresholdPercent: p.prefetchThreshold }, { rng: env.rng.fork() }) : null;
     const w = this.words;
     this.view = {
@@ -496,7 +499,9 @@ export class UvmModel implements SystemModel {
     }
     if (this.p.faultCost === 'batch') env.clock.charge(Cause.fault, dev.fault.perPageNs * n);
     else {
-      const groups = this.p.prefetch === 'none' || this.p.prefetch === 'random-4k' ? faulted : 1;
+      // one group per faulted page when nothing prefetches: on-demand, random-4K, or a prefetcher switched off
+      // after the first eviction (prefetchOnOversub=false; UVMSmart then runs with hardware_prefetch disabled)
+      const groups = !this.prefetchOn || this.prefetchKind === 'none' || this.prefetchKind === 'random-4k' ? faulted : 1;
       env.clock.charge(Cause.fault, dev.fault.serviceNs * groups);
     }
     return this.migrateIn(slot, want, out, bl.pendWrite, o, env.clock.nowNs - this.throttleWaitNs, false);
@@ -733,8 +738,17 @@ export class UvmModel implements SystemModel {
       this.evictPages(slot, mem.victimMask, sync, true);
       if (!sync) this.backgroundEvictions++;
       if (!this.p.prefetchOnOversub) this.prefetchOn = false;
+      else if (this.p.oversubPrefetch !== 'same' && this.prefetchKind !== this.p.oversubPrefetch) this.switchPrefetcher(this.p.oversubPrefetch);
     }
     return true;
+  }
+
+  /** Switch the device-fault prefetcher after the first eviction (`oversubPrefetch`, UVMSmart `hwprefetch_oversub`). */
+  private switchPrefetcher(kind: UvmPrefetch): void {
+    const def = PREFETCH_POLICIES[kind];
+    const params = kind === 'tbn' ? { thresholdPercent: this.p.prefetchThreshold } : {};
+    this.prefetcher = def.create(params as never, { rng: this.env.rng.fork() });
+    this.prefetchKind = kind;
   }
 
   /**

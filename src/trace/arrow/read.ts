@@ -35,28 +35,39 @@ export function readArrowInfo(path: string): ArrowTraceInfo {
   try {
     const size = fstatSync(fd).size;
     const tail = Buffer.alloc(10);
-    if (size < 24) throw notGmemlab(path, 'a file too small to be Arrow');
+    if (size < 24) throw notGmemlab(path, 'a file too small to be Arrow', 0);
     readSync(fd, tail, 0, 10, size - 10);
-    for (let i = 0; i < 6; i++) if (tail[4 + i] !== MAGIC[i]) throw corrupt(path, 'the file does not end with the Arrow magic (truncated?)', 0);
+    for (let i = 0; i < 6; i++) if (tail[4 + i] !== MAGIC[i]) throw corrupt(path, 'the file does not end with the Arrow magic (truncated?)', 0, size - 6);
     const footerLength = tail.readInt32LE(0);
-    if (footerLength <= 0 || footerLength > size - 18) throw corrupt(path, 'bad footer length', 0);
+    if (footerLength <= 0 || footerLength > size - 18) throw corrupt(path, 'bad footer length', 0, size - 10);
+    const footerAt = size - 10 - footerLength;
     const footer = new Uint8Array(footerLength);
-    readSync(fd, footer, 0, footerLength, size - 10 - footerLength);
+    readSync(fd, footer, 0, footerLength, footerAt);
     let metadata: Map<string, string> | null;
     try {
       metadata = readObject(footer, 0)(12, decodeMetadata, null);
     } catch {
-      throw corrupt(path, 'unreadable footer', 0);
+      throw corrupt(path, 'unreadable footer', 0, footerAt);
     }
     const json = metadata?.get('gmemlab.trace');
-    if (json === undefined) throw notGmemlab(path, 'an Arrow file without gmemlab trace metadata');
-    if (createHash('sha256').update(json).digest('hex') !== metadata!.get('gmemlab.trace_sha256')) throw corrupt(path, 'footer metadata checksum mismatch', 0);
-    const info = JSON.parse(json) as ArrowTraceInfo;
-    if (info.format !== ARROW_FORMAT || info.version !== ARROW_FORMAT_VERSION) {
-      throw notGmemlab(path, `format ${JSON.stringify(info.format)} version ${info.version}`);
+    if (json === undefined) throw notGmemlab(path, 'an Arrow file without gmemlab trace metadata', footerAt);
+    if (createHash('sha256').update(json).digest('hex') !== metadata!.get('gmemlab.trace_sha256')) throw corrupt(path, 'footer metadata checksum mismatch', 0, footerAt);
+    let info: ArrowTraceInfo;
+    try {
+      info = JSON.parse(json) as ArrowTraceInfo;
+    } catch {
+      throw corrupt(path, 'unreadable footer metadata', 0, footerAt);
     }
-    if (info.checksum !== 'crc32' && info.checksum !== 'sha256') throw notGmemlab(path, `checksum kind ${JSON.stringify(info.checksum)}`);
-    for (const b of info.blocks) if (b.offset + b.length > size) throw corrupt(path, 'a block lies beyond the end of the file', 0);
+    if (info?.format !== ARROW_FORMAT || info.version !== ARROW_FORMAT_VERSION) {
+      throw notGmemlab(path, `format ${JSON.stringify(info?.format)} version ${info?.version}`, footerAt);
+    }
+    if (info.checksum !== 'crc32' && info.checksum !== 'sha256') throw notGmemlab(path, `checksum kind ${JSON.stringify(info.checksum)}`, footerAt);
+    if (!Array.isArray(info.blocks)) throw corrupt(path, 'no block list in the footer metadata', 0, footerAt);
+    for (const b of info.blocks) {
+      if (!(Number.isSafeInteger(b?.offset) && Number.isSafeInteger(b.length) && b.offset >= 0 && b.length > 0 && b.offset + b.length <= size)) {
+        throw corrupt(path, 'a block lies beyond the end of the file', 0, footerAt);
+      }
+    }
     return info;
   } finally {
     closeSync(fd);
@@ -88,27 +99,35 @@ export async function* readArrowBatches(path: string, info: ArrowTraceInfo, stri
       const buf = new Uint8Array(block.length);
       const bytesRead = readSync(fd, buf, 0, block.length, block.offset);
       if (bytesRead !== block.length || checksumOf(info.checksum, buf) !== block.check) {
-        throw corrupt(path, `block at byte ${block.offset} does not match its checksum`, rows);
+        throw corrupt(path, `block at byte ${block.offset} does not match its checksum`, rows, block.offset);
       }
-      const m = decodeMessage(buf, 0);
-      if (!m) throw corrupt(path, `no message at byte ${block.offset}`, rows);
-      if (m.type === MessageHeader.DictionaryBatch) {
-        const d = m.content as DictionaryBatchData;
-        if (d.id === Dict.resource) internDictionary(d, strings, path, rows);
-        continue;
+      // a block that passes its checksum was written by gmemlab; decoding is still guarded, so a crafted file
+      // (valid checksums around nonsense) is a located error rather than a RangeError from a typed-array view
+      let batch: EventBatch;
+      try {
+        const m = decodeMessage(buf, 0);
+        if (!m) throw corrupt(path, `no message at byte ${block.offset}`, rows, block.offset);
+        if (m.type === MessageHeader.DictionaryBatch) {
+          const d = m.content as DictionaryBatchData;
+          if (d.id === Dict.resource) internDictionary(d, strings, path, rows, block.offset);
+          continue;
+        }
+        if (m.type !== MessageHeader.RecordBatch) throw corrupt(path, `unexpected message type ${m.type}`, rows, block.offset);
+        batch = toBatch(m.content as RecordBatchData, strings);
+      } catch (e) {
+        if (e instanceof ArrowTraceError) throw e;
+        throw corrupt(path, `undecodable block at byte ${block.offset} (${(e as Error)?.message ?? String(e)})`, rows, block.offset);
       }
-      if (m.type !== MessageHeader.RecordBatch) throw corrupt(path, `unexpected message type ${m.type}`, rows);
-      const batch = toBatch(m.content as RecordBatchData, strings);
       rows += batch.length;
       yield batch;
     }
-    if (rows !== info.rows) throw corrupt(path, `${rows} rows read, ${info.rows} expected`, rows);
+    if (rows !== info.rows) throw corrupt(path, `${rows} rows read, ${info.rows} expected`, rows, info.blocks.length ? info.blocks[info.blocks.length - 1]!.offset : 0);
   } finally {
     closeSync(fd);
   }
 }
 
-function internDictionary(d: DictionaryBatchData, strings: StringTable, path: string, rows: number): void {
+function internDictionary(d: DictionaryBatchData, strings: StringTable, path: string, rows: number, at: number): void {
   const body = d.body!;
   const [, offRegion, dataRegion] = d.data.regions;
   const n = d.data.nodes[0]!.length;
@@ -118,7 +137,7 @@ function internDictionary(d: DictionaryBatchData, strings: StringTable, path: st
   for (let i = 0; i < n; i++, id++) {
     const s = data.toString('utf8', offsets[i], offsets[i + 1]);
     // id 0 is the empty string of every StringTable; the others must come back with their original ids
-    if (id === 0 ? s !== '' : strings.intern(s) !== id) throw corrupt(path, 'string dictionary out of order', rows);
+    if (id === 0 ? s !== '' : strings.intern(s) !== id) throw corrupt(path, 'string dictionary out of order', rows, at);
   }
 }
 
@@ -157,10 +176,11 @@ function toBatch(r: RecordBatchData, strings: StringTable): EventBatch {
   };
 }
 
-function corrupt(path: string, what: string, rowsBefore: number): ArrowTraceError {
-  return new ArrowTraceError(arrowMessages.corrupt({ file: path }, what), rowsBefore);
+/** `arrow.corrupt` at byte `offset` of the file (the damaged block, the footer or the trailing magic). */
+function corrupt(path: string, what: string, rowsBefore: number, offset: number): ArrowTraceError {
+  return new ArrowTraceError(arrowMessages.corrupt({ file: path, offset }, what), rowsBefore);
 }
 
-function notGmemlab(path: string, found: string): ArrowTraceError {
-  return new ArrowTraceError(arrowMessages.notGmemlab({ file: path }, found), 0);
+function notGmemlab(path: string, found: string, offset: number): ArrowTraceError {
+  return new ArrowTraceError(arrowMessages.notGmemlab({ file: path, offset }, found), 0);
 }

@@ -63,3 +63,36 @@ test('a binary .gfxr capture is recognised and explained (convert with gfxrecon-
   assert.deepEqual(sniffRealFormat(readFileSync(path).subarray(0, 64), path).map((d) => d.name), ['gfxr-jsonl']);
   await assert.rejects(importWith(def, path), /multisample-depth\.gfxr:@0: this is a binary GFXReconstruct capture \(\.gfxr\), which gmemlab does not read directly; convert it first: gfxrecon-convert --format jsonl multisample-depth\.gfxr/);
 });
+
+// Found by the fuzz runner (issue 9): a damaged image-bind extent (depth 2^53) turned one bind into an endless
+// loop of block rows, and a huge mipLevels into an endless blocksPerLayer. Regions are now checked against
+// the image (Vulkan VkSparseImageMemoryBind rules) and geometries against Vulkan's limits.
+test('image binds outside the image and images beyond Vulkan limits are located errors, not endless loops', async () => {
+  const fixture = readFileSync(join(FIXTURES, 'gfxr-jsonl', 'function-key-sparse.jsonl'), 'utf8');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-gfxr-'));
+  const damaged: Array<[string, string, RegExp]> = [
+    // the last extent in the file is an image bind's (the first is the image's own)
+    ['deep.jsonl', fixture.replace(/"depth":1\}(?![\s\S]*"depth":1\})/, '"depth":9007199254740992}'), /^pImageBinds\.pBinds$/],
+    ['mips.jsonl', fixture.replace(/"mipLevels":\d+/, '"mipLevels":4294967295'), /^pCreateInfo\.extent$/],
+  ];
+  for (const [name, text, field] of damaged) {
+    assert.notEqual(text, fixture, `${name}: the fixture has the value to damage`);
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    const t0 = Date.now();
+    await assert.rejects(importWith(def, p), (e: unknown) => {
+      const d = (e as { diagnostic?: { file?: string; line?: number; field?: string; expected?: string; found?: string } }).diagnostic;
+      return d !== undefined && d.file === p && d.line !== undefined && field.test(String(d.field)) && d.expected !== undefined && d.found !== undefined;
+    });
+    assert.ok(Date.now() - t0 < 5000, `${name} is rejected at once`);
+    const lenient = await importWith(def, p, {}, false);
+    assert.ok(lenient.ctx.log.count('importer.bad-field') >= 1, `${name}: lenient mode skips the bind and counts it`);
+  }
+  const { imageBindProblem } = await import('../../../src/importers/gfxr-jsonl/sparse');
+  const g = { width: 512, height: 512, depth: 1, mipLevels: 2, arrayLayers: 1, texelBytes: 4 };
+  assert.equal(imageBindProblem(g, { mipLevel: 0, arrayLayer: 0 }, { x: 0, y: 0, z: 0 }, { width: 512, height: 512, depth: 1 }), undefined);
+  assert.match(imageBindProblem(g, { mipLevel: 1, arrayLayer: 0 }, { x: 0, y: 0, z: 0 }, { width: 512, height: 256, depth: 1 }) ?? '', /outside mip level 1 \(256×256×1 texels\)/);
+  assert.match(imageBindProblem(g, { mipLevel: 2, arrayLayer: 0 }, { x: 0, y: 0, z: 0 }, { width: 1, height: 1, depth: 1 }) ?? '', /subresource mip 2/);
+});
