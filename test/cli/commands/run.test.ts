@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -115,6 +115,22 @@ test('run -o without --format takes the format from the extension (.json, .csv, 
       assert.equal(await main([...base, ...extra, '-o', join(dir, name)], io, cmds), 0, io.err);
       check(readFileSync(join(dir, name), 'utf8'));
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run -o into an impossible folder fails before simulating with one io.cannot-write line, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-run-o-'));
+  try {
+    writeFileSync(join(dir, 'file.txt'), 'x');
+    let opened = false;
+    const io = capture();
+    const code = await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '-o', join(dir, 'file.txt', 'r.json')], io, [makeRunCommand(async () => ((opened = true), trace))]);
+    assert.equal(code, 2);
+    assert.match(io.err, /r\.json: cannot write output: (ENOTDIR|EEXIST)/);
+    assert.equal(io.err.trim().split('\n').length, 1, io.err);
+    assert.equal(opened, false, 'the trace was not even opened');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
