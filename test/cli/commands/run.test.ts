@@ -135,3 +135,15 @@ test('run -o into an impossible folder fails before simulating with one io.canno
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('run --seed -1, --seed=-1 and a seed beyond 2^32-1 are one argument: line each, exit 2 (seeds are 0 … 2^32-1)', async () => {
+  for (const [args, re] of [
+    [['--seed', '-1'], /^argument: run: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>\n$/],
+    [['--seed=-1'], /^argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "-1"\)\n$/],
+    [['--seed', '4294967296'], /^argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "4294967296"\)\n$/],
+  ] as [string[], RegExp][]) {
+    const io = capture();
+    assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', ...args], io, cmds), 2, args.join(' '));
+    assert.match(io.err, re);
+  }
+});
