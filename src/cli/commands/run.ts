@@ -77,7 +77,6 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       const seed = num('--seed', str(args.values.seed), true) ?? 0;
       // before the (possibly long) simulation: create missing folders of -o and check it can be written there
       if (out !== undefined) ensureWritableFolder(out);
-      const trace = await open(tracePath, traceOpenOptions('run', args.values));
       // Ctrl-C: stop at the next batch (the engine yields every ~50 ms when given a signal), write nothing
       const ac = new AbortController();
       const off = onInterrupt((sig) => {
@@ -87,6 +86,8 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       });
       let results;
       try {
+        // opened under the handler too: a Ctrl-C while the source is hashed stops before the first pass
+        const trace = await open(tracePath, traceOpenOptions('run', args.values));
         results = await compare(trace, { systems, ...(profile !== undefined ? { profile } : {}), set: list(args.values.set), oversub, seed }, { signal: ac.signal });
       } catch (e) {
         if (!(e instanceof Interrupted)) throw e;
