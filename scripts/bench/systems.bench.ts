@@ -2,10 +2,10 @@
  * Comparison-system throughput (issue 5): access events per second of `uvm` (driver defaults: density
  * prefetcher, root-chunk eviction) and of its ISCA'19 variant `uvm:prefetch=none:eviction=lru-4k` on a
  * streamed ≥ 2e7-event trace, each reported as a ratio to the bare typed-array LRU loop over the same pages
- * measured in the same run (src/bench/lru-baseline.ts, shared with the GMEM benchmark), plus `hmm-svm` for
- * scale. The device holds 96 MiB of the trace's 128 MiB, so the runs evict.
+ * measured in the same run (src/bench/lru-baseline.ts, shared with the GMEM benchmark) and to the naive
+ * Map-based LRU, plus `hmm-svm` for scale. The device holds 96 MiB of the trace's 128 MiB, so the runs evict.
  */
-import { bareLru, FOOTPRINT, PAGE, pageSequence, streamedTrace } from '../../src/bench/lru-baseline';
+import { bareLru, FOOTPRINT, mapLru, PAGE, pageSequence, streamedTrace } from '../../src/bench/lru-baseline';
 import type { Benchmark, BenchRow } from '../../src/bench/types';
 import { simulate } from '../../src/sim/engine';
 import { planRuns, type TraceScan } from '../../src/sim/run';
@@ -66,6 +66,9 @@ const bench: Benchmark = {
         faults.set(it, s.out);
       }
     }
+    ctx.log('Map-based LRU');
+    const naive = await timeIt(() => mapLru(trace, frames));
+    const naiveRate = rate(naive.ns);
     const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1]!;
     rows.push({ group, metric: 'bare typed-array LRU (limit)', value: bestBare, unit: 'events/s', note: `${bareMisses} misses of ${n} with ${frames} frames; best of ${reps * items.length}` });
     for (const it of items) {
@@ -75,6 +78,10 @@ const bench: Benchmark = {
         goal: it === 'uvm' ? 'ratio >= 0.3' : undefined,
         note: `${faults.get(it)} device faults (${(faults.get(it)! / Math.max(1, bareMisses)).toFixed(1)}× the limit's misses); ratio = median of ${reps} back-to-back pairs (${r.map((x) => x.toFixed(2)).join(', ')})`,
       });
+    }
+    rows.push({ group, metric: 'Map-based LRU (naive)', value: naiveRate, unit: 'events/s', baseline: 'bare typed-array LRU', baselineValue: bestBare, ratio: naiveRate / bestBare, note: `${naive.out} misses` });
+    for (const it of items) {
+      rows.push({ group, metric: `${it} vs naive`, value: best.get(it)!, unit: 'events/s', baseline: 'Map-based LRU', baselineValue: naiveRate, ratio: best.get(it)! / naiveRate, note: 'best rate' });
     }
     rows.push({ group: 'systems', metric: 'peak RSS', value: process.resourceUsage().maxRSS / 1024, unit: 'MiB' });
     return rows;

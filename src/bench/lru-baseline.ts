@@ -2,7 +2,7 @@
  * The baseline every simulation benchmark measures itself against (scripts/bench/sim.bench.ts for GMEM,
  * scripts/bench/systems.bench.ts for the comparison systems), shared so both report ratios to the same loop:
  * a streamed trace of device accesses over a fixed page sequence, and the limit a simulator can reach on it —
- * a bare typed-array LRU over dense page ids.
+ * a bare typed-array LRU over dense page ids — and the naive one, a Map-based LRU.
  *
  * The trace: one peer_shared allocation of 128 MiB (32,768 pages) and device accesses of 64 bytes whose page
  * comes from a precomputed 2^20-entry sequence (95 % from a 20,000-page hot set, 5 % uniform), cycled; it is
@@ -127,6 +127,31 @@ export async function bareLru(trace: Trace, frames: number): Promise<number> {
       next[s] = head;
       prev[head] = s;
       head = s;
+    }
+  }
+  return misses;
+}
+
+/**
+ * What a naive simulator does: a JS Map as an insertion-ordered LRU keyed by page number (delete + set on a
+ * hit moves the page to the back). Same frames and page sequence as `bareLru`, so the miss counts agree.
+ * Returns misses.
+ */
+export async function mapLru(trace: Trace, frames: number): Promise<number> {
+  const m = new Map<number, true>();
+  let misses = 0;
+  for await (const b of trace.read()) {
+    for (let i = 0; i < b.length; i++) {
+      if (b.op[i] !== Op.access) continue;
+      const p = Math.floor(b.va[i]! / PAGE);
+      if (m.has(p)) {
+        m.delete(p);
+        m.set(p, true);
+        continue;
+      }
+      misses++;
+      if (m.size >= frames) m.delete(m.keys().next().value as number);
+      m.set(p, true);
     }
   }
   return misses;

@@ -14,6 +14,11 @@ export interface MachineInfo {
   readonly commit: string;
   /** ISO 8601 time of the run (UTC). */
   readonly date: string;
+  /**
+   * 1-minute load average when the run started (0 where the OS has none): on a shared machine a load above
+   * the core count means other processes held the cores, so wall-time figures (and parallel speed-ups) suffer.
+   */
+  readonly load1: number;
 }
 
 function osName(): string {
@@ -43,5 +48,6 @@ export function machineInfo(root: string, now: Date = new Date()): MachineInfo {
     os: osName(),
     commit: gitCommit(root),
     date: now.toISOString(),
+    load1: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }

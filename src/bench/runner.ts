@@ -116,7 +116,7 @@ export function benchTable(results: readonly BenchResult[]): string {
 /** CSV columns of out/bench.csv. */
 export const BENCH_CSV_COLUMNS = [
   'benchmark', 'group', 'metric', 'value', 'unit', 'baseline', 'baseline_value', 'ratio', 'goal', 'note', 'quick',
-  'cpu', 'cores', 'ram_gib', 'node', 'os', 'commit', 'date',
+  'cpu', 'cores', 'ram_gib', 'node', 'os', 'commit', 'date', 'load1',
 ] as const;
 
 type CsvRecord = Record<(typeof BENCH_CSV_COLUMNS)[number], string>;
@@ -134,7 +134,7 @@ export function benchRecords(results: readonly BenchResult[], m: MachineInfo, qu
         benchmark: r.name, group: row.group, metric: row.metric, value: csvNumber(row.value), unit: row.unit,
         baseline: row.baseline ?? '', baseline_value: csvNumber(row.baselineValue), ratio: csvNumber(row.ratio),
         goal: row.goal ?? '', note: row.note ?? '', quick: quick ? 'true' : 'false',
-        cpu: m.cpu, cores: String(m.cores), ram_gib: String(m.ramGiB), node: m.node, os: m.os, commit: m.commit, date: m.date,
+        cpu: m.cpu, cores: String(m.cores), ram_gib: String(m.ramGiB), node: m.node, os: m.os, commit: m.commit, date: m.date, load1: String(m.load1),
       });
     }
   }
@@ -211,6 +211,7 @@ export async function runBenchSuite(o: BenchSuiteOptions, io: BenchIO = processI
     return 2;
   }
   const selected = o.names.length ? all.filter((f) => o.names.includes(f.name)) : all;
+  const m = machineInfo(root); // at the start: the commit measured and the load the run began under
   const results: BenchResult[] = [];
   for (const f of selected) {
     io.stderr(`bench ${f.name}${o.quick ? ' (quick)' : ''}…\n`);
@@ -222,9 +223,8 @@ export async function runBenchSuite(o: BenchSuiteOptions, io: BenchIO = processI
   const target = o.out ?? join(root, 'out', o.quick ? 'bench-quick.csv' : 'bench.csv');
   mkdirSync(dirname(target), { recursive: true });
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : undefined;
-  const m = machineInfo(root);
   writeFileAtomic(target, mergeBenchCsv(previous, selected.map((f) => f.name), benchRecords(results, m, o.quick)));
-  io.stdout(`\n${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}, ${m.os}, commit ${m.commit || '?'}\nwrote ${displayPath(target)}\n`);
+  io.stdout(`\n${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}, ${m.os}, commit ${m.commit || '?'}, load average ${m.load1} at the start\nwrote ${displayPath(target)}\n`);
   const failed = results.filter((r) => r.error);
   for (const r of failed) io.stderr(`${formatDiagnostic(benchMessages.failed({}, r.name, r.error!))}\n`);
   return failed.length ? 1 : 0;

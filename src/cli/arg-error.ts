@@ -10,7 +10,7 @@ export function oneLineArgError(e: unknown): string {
   let m = /Option '([^']+?)(?: <value>)?' argument is ambiguous/.exec(msg);
   if (m) {
     const long = m[1]!.split(', ').pop()!;
-    return `option ${m[1]} needs a value; to give one starting with '-', write ${long}=<value> (e.g. ${long}=-1)`;
+    return `option ${m[1]} needs a value; a value starting with '-' must be attached: ${long}=<value>`;
   }
   m = /Option '([^']+?)(?: <value>)?' argument missing/.exec(msg);
   if (m) return `option ${m[1]} needs a value`;

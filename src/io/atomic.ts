@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import { accessSync, closeSync, constants, createWriteStream, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GmemlabError } from '../log/diagnostic';
@@ -22,7 +22,7 @@ function hookExit(): void {
 
 /** Remove every temporary not yet committed (called on exit; call it from signal handlers too). */
 export function removePendingTemporaries(): void {
-  for (const p of pending) rmSync(p, { force: true });
+  for (const p of pending) removeQuietly(p);
   pending.clear();
 }
 
@@ -31,11 +31,23 @@ export function pendingTemporaryCount(): number {
   return pending.size;
 }
 
+/** Remove a temporary; its folder may itself be missing or not a folder (ENOTDIR), which is no error. */
+function removeQuietly(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // nothing was created there
+  }
+}
+
 function tempNameFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Write `data` to `target` atomically. */
+/**
+ * Write `data` to `target` atomically. A failure (missing folder, permissions, full disk, a folder in the
+ * way) is bad input: `GmemlabError` io.cannot-write naming the target, never a raw errno stack.
+ */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   hookExit();
   const tmp = tempNameFor(target);
@@ -49,9 +61,26 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
       closeSync(fd);
     }
     renameSync(tmp, target);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new GmemlabError(ioMessages.cannotWrite({ file: target }, err?.code ? `${err.code} (${err.syscall ?? 'write'})` : String(err?.message ?? err)));
   } finally {
     pending.delete(tmp);
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
+  }
+}
+
+/**
+ * Create the missing folders of `target` and check its folder is writable (io.cannot-write otherwise): a
+ * command about to compute for minutes calls this first, so a bad `-o` fails before the work, not after.
+ */
+export function ensureWritableFolder(target: string): void {
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    accessSync(dirname(target), constants.W_OK);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new GmemlabError(ioMessages.cannotWrite({ file: target }, err?.code ? `${err.code} (${err.syscall ?? 'mkdir'})` : String(err?.message ?? err)));
   }
 }
 
@@ -79,7 +108,16 @@ export function openAtomicWriter(target: string): AtomicWriter {
   hookExit();
   const tmp = tempNameFor(target);
   pending.add(tmp);
-  const stream = createWriteStream(tmp);
+  // open synchronously: with an asynchronous open, an exit (SIGINT) between removing the pending temporaries
+  // and the open completing in libuv's thread pool would leave the temporary behind. A failed open is
+  // deferred to the stream (reported by writeChunk/commit), so opening never throws.
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch {
+    fd = undefined;
+  }
+  const stream = fd !== undefined ? createWriteStream(tmp, { fd }) : createWriteStream(tmp);
   targets.set(stream, target);
   // an open/write failure is kept in `stream.errored` and reported by writeChunk/commit as io.cannot-write
   stream.on('error', () => {});
@@ -100,7 +138,7 @@ export function openAtomicWriter(target: string): AtomicWriter {
         if (stream.errored) throw writeError(stream);
         renameSync(tmp, target);
       } catch (e) {
-        rmSync(tmp, { force: true });
+        removeQuietly(tmp);
         pending.delete(tmp);
         throw e instanceof GmemlabError ? e : writeError(stream, e);
       }
@@ -114,7 +152,7 @@ export function openAtomicWriter(target: string): AtomicWriter {
       } catch {
         // the temporary is removed below either way
       }
-      rmSync(tmp, { force: true });
+      removeQuietly(tmp);
       pending.delete(tmp);
     },
   };

@@ -25,9 +25,9 @@ export interface SimulateOptions {
   /** Called after every batch with the rows processed so far (progress bars). */
   readonly onProgress?: (eventsDone: number) => void;
   /**
-   * Cooperative cancellation (SIGINT during a sweep): checked between batches. With a signal the engine also
-   * yields to the event loop every ~50 ms of wall time (a trace read from memory would otherwise never let
-   * the signal's handler run).
+   * Cooperative cancellation (SIGINT during a sweep or run): checked between batches and every 256 rows
+   * within one. With a signal the engine also yields to the event loop every ~50 ms of wall time (a trace
+   * read from memory, or one long batch, would otherwise never let the signal's handler run).
    */
   readonly signal?: AbortSignal;
   /** Sample budget of the time series. */
@@ -68,7 +68,8 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   let lastTraceNs = 0;
   let kernelAgent = NONE; // agent of the open kernel that carries dur_ns
   let kernelDurNs = 0;
-  let yieldAt = opts.signal ? Date.now() + YIELD_EVERY_MS : Infinity;
+  const signal = opts.signal;
+  let yieldAt = signal ? Date.now() + YIELD_EVERY_MS : Infinity;
   let nextSampleNs = sampler.nextDueNs;
   const byCause = clock.byCause;
   // hot loop: compute time and counters inline (no per-row calls besides model.step)
@@ -105,6 +106,16 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
         kernelAgent = NONE;
       }
       if (debug) model.checkInvariants!();
+      // within a batch too (one batch can take seconds: debug invariants, 2 MiB accesses of 4 KiB pages):
+      // every 256 rows, stop once aborted, and let signal handlers run every ~50 ms
+      if ((i & 255) === 255 && signal !== undefined) {
+        if (signal.aborted) throw signal.reason ?? new Error('aborted');
+        if (Date.now() >= yieldAt) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          yieldAt = Date.now() + YIELD_EVERY_MS;
+          if (signal.aborted) throw signal.reason ?? new Error('aborted');
+        }
+      }
       if (clock.nowNs >= nextSampleNs) {
         counters.events += i + 1;
         counters.accesses += accesses;

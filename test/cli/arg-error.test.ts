@@ -13,7 +13,7 @@ function errorOf(args: string[]): unknown {
 }
 
 for (const [args, expected] of [
-  [['--seed', '-1'], "option --seed needs a value; to give one starting with '-', write --seed=<value> (e.g. --seed=-1)"],
+  [['--seed', '-1'], "option --seed needs a value; a value starting with '-' must be attached: --seed=<value>"],
   [['--seed'], 'option --seed needs a value'],
   [['--bogus'], "unknown option '--bogus'"],
   [['stray'], "unexpected argument 'stray'"],

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAtomicWriter, pendingTemporaryCount, writeFileAtomic } from '../../src/io/atomic';
+import { ensureWritableFolder, openAtomicWriter, pendingTemporaryCount, writeFileAtomic } from '../../src/io/atomic';
+import { GmemlabError } from '../../src/log/diagnostic';
+import { existsSync } from 'node:fs';
 
 test('writeFileAtomic replaces the target and leaves no temporary', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gmemlab-a-'));
@@ -36,4 +38,17 @@ test('a committed streaming write appears only at commit', async () => {
   await w.commit();
   assert.equal(readFileSync(p, 'utf8'), 'data');
   assert.deepEqual(readdirSync(dir), ['y.txt']);
+});
+
+test('a failed atomic write is io.cannot-write naming the target (no errno stack), and leaves nothing behind', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-atomic-fail-'));
+  writeFileSync(join(dir, 'file.txt'), 'x');
+  const target = join(dir, 'file.txt', 'r.json'); // a file where a folder should be
+  const isCannotWrite = (e: unknown): boolean => e instanceof GmemlabError && e.diagnostic.code === 'io.cannot-write' && e.diagnostic.file === target;
+  assert.throws(() => writeFileAtomic(target, 'data'), isCannotWrite);
+  assert.throws(() => ensureWritableFolder(target), isCannotWrite);
+  assert.equal(pendingTemporaryCount(), 0);
+  assert.deepEqual(readdirSync(dir), ['file.txt']);
+  ensureWritableFolder(join(dir, 'new', 'deeper', 'r.json'));
+  assert.ok(existsSync(join(dir, 'new', 'deeper')), 'missing folders are created');
 });

@@ -110,3 +110,29 @@ test('a clock jump to 2^53 − 1 ns (a damaged or 100-day timestamp) simulates a
   assert.ok(Date.now() - t0 < 10_000, `${Date.now() - t0} ms`);
   for (const r of rs) assert.ok(r.summary.simTimeNs >= 2 ** 53 - 1, r.summary.system);
 });
+
+test('an abort stops the simulation within 256 rows, even inside one batch, with the signal\'s reason', async () => {
+  const ac = new AbortController();
+  let steps = 0;
+  const aborting: SystemDef<{ x: number }> = {
+    ...probe,
+    create: () => ({
+      step() {
+        if (++steps === 1000) ac.abort(new Error('stop here'));
+      },
+      residentBytes: () => 0,
+      finish: () => ({}),
+    }),
+  };
+  const ev: TraceEvent[] = [];
+  for (let i = 0; i < 10_000; i++) ev.push({ op: 'access', tNs: i, agent: 'dev0', va: 0, bytes: 1, access: 'r' });
+  const batches = eventsToBatches(ev);
+  assert.equal(batches.length, 1, 'one batch');
+  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', debug: false }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
+  await assert.rejects(simulate(run, aborting, memoryTrace('t', batches), { signal: ac.signal }), /stop here/);
+  assert.ok(steps >= 1000 && steps < 1000 + 256, `${steps} rows stepped`);
+  // without a signal nothing changes: every row is stepped
+  steps = -1e9;
+  await simulate(run, aborting, memoryTrace('t', batches));
+  assert.equal(steps, -1e9 + 10_000);
+});

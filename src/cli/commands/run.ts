@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../../io/atomic';
+import { ensureWritableFolder, writeFileAtomic } from '../../io/atomic';
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
 import { formatResults, type ResultFormat } from '../../sim/format-results';
@@ -75,7 +75,8 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       const profile = str(args.values.profile);
       const oversub = num('--oversub', str(args.values.oversub), false) ?? null;
       const seed = num('--seed', str(args.values.seed), true) ?? 0;
-      const trace = await open(tracePath, traceOpenOptions('run', args.values));
+      // before the (possibly long) simulation: create missing folders of -o and check it can be written there
+      if (out !== undefined) ensureWritableFolder(out);
       // Ctrl-C: stop at the next batch (the engine yields every ~50 ms when given a signal), write nothing
       const ac = new AbortController();
       const off = onInterrupt((sig) => {
@@ -85,6 +86,8 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       });
       let results;
       try {
+        // opened under the handler too: a Ctrl-C while the source is hashed stops before the first pass
+        const trace = await open(tracePath, traceOpenOptions('run', args.values));
         results = await compare(trace, { systems, ...(profile !== undefined ? { profile } : {}), set: list(args.values.set), oversub, seed }, { signal: ac.signal });
       } catch (e) {
         if (!(e instanceof Interrupted)) throw e;

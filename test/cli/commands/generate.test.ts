@@ -38,7 +38,7 @@ for (const [args, pattern] of [
   [['generate', 'nic-rx', '--set', 'arrival=bursty', '-o', 'x.csv'], /expected one of uniform, poisson, found "bursty"/],
   [['generate', 'nic-rx', '--seed', '1.5', '-o', 'x.csv'], /^argument: bad seed \(expected an integer in \[0, 2\^32\), found "1.5"\)/],
   [['generate', 'nic-rx', '--seed=-1', '-o', 'x.csv'], /^argument: bad seed/],
-  [['generate', 'x97-bp', '--seed', '-1', '-o', 'x.csv'], /^argument: generate: option --seed needs a value; to give one starting with '-', write --seed=<value>/],
+  [['generate', 'x97-bp', '--seed', '-1', '-o', 'x.csv'], /^argument: generate: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>/],
   [['generate', 'nic-rx', '--bogus', '-o', 'x.csv'], /^argument: generate: unknown option '--bogus'$/m],
   [['generate', 'nic-rx', '-o'], /^argument: generate: option -o, --output needs a value$/m],
   [['generate', 'nic-rx'], /^argument: generate: missing the output file \(-o <file>\)/],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -117,5 +117,33 @@ test('run -o without --format takes the format from the extension (.json, .csv, 
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run -o into an impossible folder fails before simulating with one io.cannot-write line, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-run-o-'));
+  try {
+    writeFileSync(join(dir, 'file.txt'), 'x');
+    let opened = false;
+    const io = capture();
+    const code = await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '-o', join(dir, 'file.txt', 'r.json')], io, [makeRunCommand(async () => ((opened = true), trace))]);
+    assert.equal(code, 2);
+    assert.match(io.err, /r\.json: cannot write output: (ENOTDIR|EEXIST)/);
+    assert.equal(io.err.trim().split('\n').length, 1, io.err);
+    assert.equal(opened, false, 'the trace was not even opened');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('run --seed -1, --seed=-1 and a seed beyond 2^32-1 are one argument: line each, exit 2 (seeds are 0 … 2^32-1)', async () => {
+  for (const [args, re] of [
+    [['--seed', '-1'], /^argument: run: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>\n$/],
+    [['--seed=-1'], /^argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "-1"\)\n$/],
+    [['--seed', '4294967296'], /^argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "4294967296"\)\n$/],
+  ] as [string[], RegExp][]) {
+    const io = capture();
+    assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', ...args], io, cmds), 2, args.join(' '));
+    assert.match(io.err, re);
   }
 });
