@@ -103,3 +103,4 @@ export { footprintTimeline, type FootprintTimeline, type FootprintTimelineOption
 export { tlbReachTable, type TlbReachOptions } from './analysis/tlb-reach';
 export { withMapPageBytes, type MapPageBytesOptions } from './trace/page-size-rewrite';
 export { TRACE_SAMPLES, TRACE_SAMPLES_ENV, traceSamplesRoot, locateTraceSamples, type TraceSampleInfo, type LocatedSample } from './importers/sample-catalogue';
+export { profileFieldsTable } from './analysis/profile-fields';

@@ -8,6 +8,12 @@ export interface BindingCostOptions {
    * time over which the trace issued its mapping operations. A number for every row, or per `trace` label.
    */
   readonly durationNs: number | Readonly<Record<string, number>>;
+  /**
+   * Mapping calls the program made: the trace's `map` + `unmap` rows (`summarizeTrace(trace).eventsByOp`).
+   * Systems count their own operations differently (gmem counts units it peer-unmaps, gpuvm splits partial
+   * unbinds), so rates the program asks for are per trace row. A number, or per `trace` label.
+   */
+  readonly traceOps: number | Readonly<Record<string, number>>;
   /** Run columns copied to the output (default: those of `trace`, `system`, `profile`, `oversub` present). */
   readonly keep?: readonly string[];
 }
@@ -16,13 +22,17 @@ export interface BindingCostOptions {
  * The cost of mapping operations per run, for binding-heavy traces (game-style sparse binds; docs/systems.md
  * "Comparability with gmem-* on binding traces"). One row per run with the `keep` columns and:
  *
- * - `mapOps`, `unmapOps`, `ops` (= map + unmap), `timeMapNs` (the run's time charged to mapping);
- * - `nsPerOp` = timeMapNs / ops (the per-operation cost both gmem and gpuvm-sparse define this way; null
- *   without operations);
- * - `offeredOpsPerS` = ops / duration: the rate the program asked for;
- * - `sustainableOpsPerS` = 1e9 / nsPerOp: the rate one thread doing nothing but mapping could sustain;
- * - `mapTimeShare` = timeMapNs / duration: the share of the program's wall time spent in mapping calls
- *   (above 1, the mapping path cannot keep up in real time);
+ * - `mapOps`, `unmapOps`, `systemOps` (= map + unmap operations as the system counts them) and
+ *   `nsPerSystemOp` = timeMapNs / systemOps: the per-operation cost as both gmem and gpuvm-sparse define it
+ *   (null without operations);
+ * - `timeMapNs`: all time the run charged to mapping (for gmem this includes the peer_map of device faults);
+ * - `traceOps` (the program's map + unmap calls), `nsPerTraceOp` = timeMapNs / traceOps: what one mapping
+ *   call of the program costs, all in — comparable across systems on the same trace;
+ * - `offeredOpsPerS` = traceOps / duration: the call rate the program asked for;
+ * - `sustainableOpsPerS` = 1e9 / nsPerTraceOp: the call rate one thread doing nothing but mapping could
+ *   sustain at that cost;
+ * - `mapTimeShare` = timeMapNs / duration: the share of the program's wall time spent mapping (above 1 the
+ *   mapping path cannot keep up in real time);
  * - `mappingsPeak`: the peak count of mappings the system keeps — gmem's VMAs (`extra.vmaCount`) or
  *   gpuvm's live binds (`extra.gpuvaPeak`); null when the system reports neither;
  * - `flaggedBinds`: binds with attributes an mmap interface cannot express — gmem's
@@ -36,32 +46,42 @@ export function bindingCostTable(input: TableInput, opts: BindingCostOptions): C
   const present = new Set(rows.flatMap((r) => Object.keys(r)));
   const keep = opts.keep ?? ['trace', 'system', 'profile', 'oversub'].filter((c) => present.has(c));
   const out: FlatRow[] = rows.map((r) => {
-    const duration = typeof opts.durationNs === 'number' ? opts.durationNs : opts.durationNs[String(r.trace)];
-    if (!(typeof duration === 'number' && duration > 0)) {
-      throw new Error(`bindingCostTable: no positive durationNs for trace ${JSON.stringify(r.trace)} (give a number or a record by trace label)`);
-    }
+    const duration = perTrace(opts.durationNs, r.trace, 'durationNs');
+    const traceOps = perTrace(opts.traceOps, r.trace, 'traceOps', true);
     const mapOps = num(r.mapOps);
     const unmapOps = num(r.unmapOps);
     const timeMapNs = num(r.timeMapNs);
-    const ops = mapOps + unmapOps;
-    const nsPerOp = ops > 0 ? timeMapNs / ops : null;
+    const systemOps = mapOps + unmapOps;
+    const nsPerTraceOp = traceOps > 0 ? timeMapNs / traceOps : null;
     const row: FlatRow = {};
     for (const c of keep) row[c] = (r[c] ?? null) as Cell;
     return {
       ...row,
       mapOps,
       unmapOps,
-      ops,
+      systemOps,
+      nsPerSystemOp: systemOps > 0 ? timeMapNs / systemOps : null,
       timeMapNs,
-      nsPerOp,
-      offeredOpsPerS: (ops * 1e9) / duration,
-      sustainableOpsPerS: nsPerOp ? 1e9 / nsPerOp : null,
+      traceOps,
+      nsPerTraceOp,
+      offeredOpsPerS: (traceOps * 1e9) / duration,
+      sustainableOpsPerS: nsPerTraceOp ? 1e9 / nsPerTraceOp : null,
       mapTimeShare: timeMapNs / duration,
       mappingsPeak: firstNum(r['extra.vmaCount'], r['extra.gpuvaPeak']),
       flaggedBinds: firstNum(r['extra.inexpressibleBinds'], r['extra.flaggedBinds']),
     };
   });
-  return tableFromRows(out, [...keep, 'mapOps', 'unmapOps', 'ops', 'timeMapNs', 'nsPerOp', 'offeredOpsPerS', 'sustainableOpsPerS', 'mapTimeShare', 'mappingsPeak', 'flaggedBinds']);
+  return tableFromRows(out, [
+    ...keep, 'mapOps', 'unmapOps', 'systemOps', 'nsPerSystemOp', 'timeMapNs', 'traceOps', 'nsPerTraceOp', 'offeredOpsPerS', 'sustainableOpsPerS', 'mapTimeShare', 'mappingsPeak', 'flaggedBinds',
+  ]);
+}
+
+function perTrace(v: number | Readonly<Record<string, number>>, trace: unknown, what: string, zeroOk = false): number {
+  const x = typeof v === 'number' ? v : v[String(trace)];
+  if (!(typeof x === 'number' && Number.isFinite(x) && (x > 0 || (zeroOk && x === 0)))) {
+    throw new Error(`bindingCostTable: no ${zeroOk ? 'non-negative' : 'positive'} ${what} for trace ${JSON.stringify(trace)} (give a number or a record by trace label)`);
+  }
+  return x;
 }
 
 function num(v: unknown): number {

@@ -105,3 +105,22 @@ export function orderColumns(names: Iterable<string>): string[] {
 export function missingCell(name: string): Cell {
   return name.startsWith('warnings.') ? 0 : null;
 }
+
+/**
+ * Run rows as CSV text, the one writer of the run-row layout (`gmemlab run --format csv` and sweep result
+ * files): a header of `columns` (default: `orderColumns` over the union of the rows' keys), then one line per
+ * row; a cell a row lacks is `missingCell` (empty, or 0 for `warnings.*`). Cells: numbers as JavaScript prints
+ * them (shortest round-trip form), `true`/`false`, text quoted (RFC 4180) when it holds a comma, quote or line
+ * break or has surrounding spaces. Ends with a newline.
+ */
+export function runRowsCsv(rows: readonly FlatRow[], columns: readonly string[] = orderColumns(rows.flatMap((r) => Object.keys(r)))): string {
+  const lines = [columns.map(csvCell).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => csvCell(r[c] === undefined ? missingCell(c) : r[c]!)).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+function csvCell(v: Cell): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}

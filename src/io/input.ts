@@ -2,6 +2,7 @@ import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:
 import { createGunzip } from 'node:zlib';
 import { fail, GmemlabError } from '../log/diagnostic';
 import { ioMessages } from '../log/messages/io';
+import { parseQuantity } from '../units';
 
 /**
  * Input files: regular files, optionally gzip-compressed (detected by the magic bytes 1f 8b, whatever the
@@ -9,10 +10,14 @@ import { ioMessages } from '../log/messages/io';
  * instead of filling memory or disk. Nothing is ever loaded whole; `head` is only the first bytes.
  */
 
-/** Default cap on decompressed bytes: 200 × the compressed size plus 256 MiB, at most 64 GiB. */
+/**
+ * Default cap on decompressed bytes: 200 × the compressed size plus 256 MiB, at most 64 GiB. Real traces
+ * compress 5–30×; a zip bomb expands ~1000×, so it is stopped after at most ~256 MiB + 200× its size.
+ * `GMEMLAB_MAX_GUNZIP_BYTES` (bytes, unit suffixes allowed: `64GiB`) replaces the cap.
+ */
 export function defaultGunzipLimit(compressedBytes: number): number {
-  const env = Number(process.env.GMEMLAB_MAX_GUNZIP_BYTES);
-  if (Number.isFinite(env) && env > 0) return env;
+  const env = process.env.GMEMLAB_MAX_GUNZIP_BYTES === undefined ? undefined : parseQuantity(process.env.GMEMLAB_MAX_GUNZIP_BYTES, 'bytes');
+  if (env !== undefined && Number.isFinite(env) && env > 0) return env;
   return Math.min(200 * compressedBytes + 256 * 1024 * 1024, 64 * 1024 ** 3);
 }
 
@@ -100,7 +105,7 @@ async function* gunzipChunks(path: string, compressed: number, limit: number, hw
   try {
     for await (const c of gz) {
       total += (c as Buffer).length;
-      if (total > limit) fail(ioMessages.gzipBomb({ file: path }, limit, compressed));
+      if (total > limit) fail(ioMessages.gzipBomb({ file: path, offset: limit }, limit, compressed));
       yield c as Buffer;
     }
   } catch (e) {

@@ -1,3 +1,4 @@
+import { grown } from './typed-arrays';
 import { createUnitIndex, type UnitIndex } from './unit-index';
 
 /**
@@ -95,29 +96,19 @@ export class LogicalTable {
     this.index.delete(this.key[s]!);
     this.key[s] = -1;
     this.frame[s] = -1;
-    if (this.freeCount === this.freeList.length) {
-      const f = new Int32Array(this.freeList.length * 2);
-      f.set(this.freeList);
-      this.freeList = f;
-    }
+    if (this.freeCount === this.freeList.length) this.freeList = grown(this.freeList, this.freeList.length * 2);
     this.freeList[this.freeCount++] = s;
     this.size--;
   }
 
   private grow(): void {
     const n = this.key.length * 2;
-    const g = <T extends Float64Array | Uint8Array | Uint16Array | Int32Array>(a: T, fill?: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      if (fill !== undefined) b.fill(fill);
-      b.set(a as never);
-      return b;
-    };
-    this.key = g(this.key, -1);
-    this.state = g(this.state);
-    this.owner = g(this.owner);
-    this.bits = g(this.bits);
-    this.frame = g(this.frame, -1);
-    this.refs = g(this.refs);
-    this.kind = g(this.kind);
+    this.key = grown(this.key, n, -1);
+    this.state = grown(this.state, n);
+    this.owner = grown(this.owner, n);
+    this.bits = grown(this.bits, n);
+    this.frame = grown(this.frame, n, -1);
+    this.refs = grown(this.refs, n);
+    this.kind = grown(this.kind, n);
   }
 }

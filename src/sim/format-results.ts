@@ -1,15 +1,16 @@
+import { flattenRun, runRowsCsv } from '../analysis/flatten';
 import { placeholderFields } from '../profiles/resolve';
 import { formatBytes, formatNs } from '../units';
 import { COUNTER_FIELDS } from './counters';
 import { CAUSE_FIELDS } from './clock';
-import { flattenSummary } from './series-table';
 import type { RunResult } from './run-types';
 
 /**
  * Output formats of `gmemlab run` (cli.md §1, §4):
  * - `json`: an array, one object per system item, every cli.md §4 field (nested `params`, `extra`, `warnings`).
- * - `csv`: one row per system; nested objects flattened to `params.<k>`, `extra.<k>`, `warnings.<k>` columns
- *   (union of keys over all rows, first-seen order; missing cells empty); RFC 4180 quoting.
+ * - `csv`: one row per system in the run-row layout of sweep result files and `runsTable` (`flattenRun`,
+ *   src/analysis/flatten.ts: `trace`, identity, `params.*`, capacity, counters, times, `extra.*`, provenance,
+ *   `warnings.*`; keys sorted inside each group; a missing cell empty, a missing warning count 0).
  * - `table`: human-readable, one column per system, one row per field, sizes and times in human units,
  *   followed by the placeholder (P) profile fields the numbers depend on and any warnings.
  */
@@ -21,20 +22,9 @@ export function formatResults(results: readonly RunResult[], format: ResultForma
   return resultsTable(results);
 }
 
-function csvCell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
+/** `gmemlab run --format csv`: one `flattenRun` row per result, written like a sweep result file. */
 export function resultsCsv(results: readonly RunResult[]): string {
-  const rows = results.map((r) => flattenSummary(r.summary as unknown as Record<string, unknown>));
-  const cols: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) for (const k of Object.keys(row)) if (!seen.has(k)) (seen.add(k), cols.push(k));
-  const lines = [cols.join(',')];
-  for (const row of rows) lines.push(cols.map((c) => csvCell(row[c])).join(','));
-  return `${lines.join('\n')}\n`;
+  return runRowsCsv(results.map(flattenRun));
 }
 
 const BYTE_FIELDS = new Set(['capacityBytes', 'footprintBytes', 'bytesH2D', 'bytesD2H', 'prefetchedBytes']);

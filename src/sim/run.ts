@@ -18,13 +18,17 @@ export interface TraceScan extends TraceFacts {
   readonly maxAgent: number;
 }
 
-/** One pass: footprint (cli.md §3), canonical digest and the highest device agent, together. */
-export async function scanTrace(trace: Trace): Promise<TraceScan> {
+/**
+ * One pass: footprint (cli.md §3), canonical digest and the highest device agent, together. With a `signal`
+ * the pass stops (throwing its reason) at the first batch after an abort.
+ */
+export async function scanTrace(trace: Trace, signal?: AbortSignal): Promise<TraceScan> {
   const fp = new FootprintTracker();
   const dg = new TraceDigest();
   let events = 0;
   let maxAgent = CPU;
   for await (const b of trace.read()) {
+    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
     fp.update(b);
     dg.update(b);
     events += b.length;
@@ -55,7 +59,7 @@ export function planRuns(spec: RunSpec, scan: TraceScan): ResolvedRun[] {
  * resolved run (`result.run`: params, platform with sources, capacity, specHash).
  */
 export async function compare(trace: Trace, spec: RunSpec, opts: SimulateOptions = {}): Promise<RunResult[]> {
-  const scan = await scanTrace(trace);
+  const scan = await scanTrace(trace, opts.signal);
   const runs = planRuns(spec, scan);
   const out: RunResult[] = [];
   for (const r of runs) out.push(await simulate(r, systemPreset(r.preset)!.def, trace, opts));

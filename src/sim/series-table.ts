@@ -1,4 +1,5 @@
 import * as aq from 'arquero';
+import { flattenRun } from '../analysis/flatten';
 import type { RunResult } from './run-types';
 
 /**
@@ -35,12 +36,19 @@ export function seriesTable(results: readonly RunResult[]): aq.ColumnTable {
   return aq.table(cols);
 }
 
-/** One row per run: the cli.md §4 summary with `extra.*` and `params.*` flattened (for arquero / CSV). */
+/**
+ * One row per run: the cli.md §4 summary with `params.*`, `extra.*` and `warnings.*` flattened (for arquero /
+ * CSV), in the run-row layout of `flattenRun` (src/analysis/flatten.ts; adds the `trace` column).
+ */
 export function summaryRows(results: readonly RunResult[]): Record<string, unknown>[] {
-  return results.map((r) => flattenSummary(r.summary as unknown as Record<string, unknown>));
+  return results.map(flattenRun);
 }
 
-/** Flatten nested objects of a summary as `extra.x`, `params.x`, `warnings.x`. */
+/**
+ * Flatten the nested objects of any record one level deep as `<key>.<inner key>`, keys in their own order.
+ * For a run result prefer `flattenRun` (src/analysis/flatten.ts): the contract layout shared by
+ * `gmemlab run --format csv`, `runsTable` and sweep result files.
+ */
 export function flattenSummary(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { openInput } from '../../src/io/input';
+import { defaultGunzipLimit, openInput } from '../../src/io/input';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { ioMessages } from '../../src/log/messages/io';
 
@@ -42,4 +42,20 @@ test('a truncated gzip stream is an io.gzip-corrupt error, not a crash', async (
   const gz = gzipSync('x'.repeat(100000));
   writeFileSync(join(dir, 'cut.gz'), gz.subarray(0, gz.length - 20));
   await assert.rejects(readAll(join(dir, 'cut.gz')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.gzipCorrupt.code);
+});
+
+test('the gunzip limit is 200 x compressed + 256 MiB, capped at 64 GiB; GMEMLAB_MAX_GUNZIP_BYTES replaces it and takes unit suffixes', () => {
+  const saved = process.env.GMEMLAB_MAX_GUNZIP_BYTES;
+  try {
+    delete process.env.GMEMLAB_MAX_GUNZIP_BYTES;
+    assert.equal(defaultGunzipLimit(1000), 200_000 + 256 * 1024 * 1024);
+    assert.equal(defaultGunzipLimit(1e12), 64 * 1024 ** 3);
+    process.env.GMEMLAB_MAX_GUNZIP_BYTES = '1KiB';
+    assert.equal(defaultGunzipLimit(1000), 1024);
+    process.env.GMEMLAB_MAX_GUNZIP_BYTES = '5000';
+    assert.equal(defaultGunzipLimit(1000), 5000);
+  } finally {
+    if (saved === undefined) delete process.env.GMEMLAB_MAX_GUNZIP_BYTES;
+    else process.env.GMEMLAB_MAX_GUNZIP_BYTES = saved;
+  }
 });

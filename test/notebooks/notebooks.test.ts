@@ -8,13 +8,14 @@ import { VEGALITE_MIME } from '../../src/analysis/render';
 import { elementPixelStats, openChromium, openOffline } from '../../src/workbench/browser';
 import { displayBundles, parseNotebook } from '../../src/workbench/notebook-json';
 import { failureReport, listNotebooks, runNotebooks, type NotebookRun } from '../../src/workbench/notebook-runner';
+import { DEFAULT_JOBS } from '../../src/workbench/start';
 import { PROJECT_ROOT } from '../../src/version';
 import { tempDir } from '../helpers/temp-dir';
 
 /**
- * The notebook test: executes every notebook in notebooks/ exactly as `npm start` does (into out/), then
- * checks the outputs, opens the HTML exports in headless Chromium, and checks nothing was written outside
- * the project. The notebooks run once; every test below reads what that run left.
+ * The notebook test: executes every notebook in notebooks/ exactly as `npm start` does (into out/, two at a
+ * time), then checks the outputs, opens the HTML exports in headless Chromium, and checks nothing was
+ * written outside the project. The notebooks run once; every test below reads what that run left.
  */
 
 // Where Jupyter, IPython and Chromium write when nothing redirects them. Checked in the REAL home (tools
@@ -44,7 +45,9 @@ before(async () => {
   process.env.HOME = fakeHome; // anything that uses $HOME without our tool environment would write here
   process.env.GMEMLAB_PROGRESS = 'line'; // a terminal progress mode inherited by Jupyter must not reach stderr in cells
   const notebooks = listNotebooks(join(PROJECT_ROOT, 'notebooks')).map((p) => relative(PROJECT_ROOT, p));
-  runs = await runNotebooks(notebooks, { projectRoot: PROJECT_ROOT });
+  // Two at a time, as `npm start` does (DEFAULT_JOBS): one notebook's single-threaded waits (Jupyter and
+  // kernel start, HTML export) overlap the other's work on this 2-core machine.
+  runs = await runNotebooks(notebooks, { projectRoot: PROJECT_ROOT, concurrency: DEFAULT_JOBS });
 });
 
 after(() => {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { selectNotebooks } from '../../src/workbench/notebook-runner';
+import { runNotebooks, selectNotebooks } from '../../src/workbench/notebook-runner';
 import { findFailures, parseNotebook } from '../../src/workbench/notebook-json';
 import { summaryTable } from '../../src/workbench/start';
 import { PROJECT_ROOT } from '../../src/version';
@@ -55,4 +55,39 @@ test('a deliberately failing notebook makes the runner exit 1 and print each fai
   const executed = join(out, 'notebooks', 'failing.ipynb');
   assert.ok(existsSync(join(out, 'notebooks', 'failing.html')));
   assert.deepEqual(findFailures(parseNotebook(readFileSync(executed, 'utf8'), executed)).map((f) => f.cell), [3, 4]);
+  // the index page lists both, marked as failed
+  const index = readFileSync(join(out, 'index.html'), 'utf8');
+  assert.match(index, /<tr class="bad"><td><a href="notebooks\/failing\.html">failing<\/a><\/td><td>FAILED/);
+  assert.match(index, /<tr class="bad"><td><a href="notebooks\/type-error\.html">type-error<\/a><\/td><td>FAILED/);
+});
+
+test('runNotebooks runs at most `concurrency` notebooks at a time and returns results in input order', async () => {
+  // A stand-in for jupyter that logs when each execution starts and ends (sleeping between), prints the
+  // notebook it was given as the executed copy, and a stub page for the HTML export.
+  const root = tempDir('nbpar');
+  const log = join(root, 'log.txt');
+  const fake = join(root, 'fake-jupyter');
+  writeFileSync(fake, `#!/bin/sh\nfor a; do nb="$a"; done\ncase "$*" in *--execute*) echo "start $(basename "$nb")" >> '${log}'; sleep 0.4; echo "end $(basename "$nb")" >> '${log}'; cat "$nb";; *) echo '<html></html>';; esac\n`);
+  chmodSync(fake, 0o755);
+  mkdirSync(join(root, 'nb'));
+  const nb = JSON.stringify({ cells: [{ cell_type: 'code', id: 'c1', metadata: {}, source: ['1'], execution_count: 1, outputs: [] }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+  const paths = ['d', 'a', 'c', 'b', 'e'].map((n) => join('nb', `${n}.ipynb`));
+  for (const p of paths) writeFileSync(join(root, p), nb);
+  const done: string[] = [];
+  const runs = await runNotebooks(paths, { projectRoot: root, jupyter: fake, python: '/bin/true', concurrency: 2 }, (r) => done.push(r.name));
+  assert.deepEqual(runs.map((r) => [r.name, r.status]), ['d', 'a', 'c', 'b', 'e'].map((n) => [n, 'passed']));
+  assert.deepEqual([...done].sort(), ['a', 'b', 'c', 'd', 'e'], 'onDone once per notebook');
+  let running = 0;
+  let peak = 0;
+  for (const line of readFileSync(log, 'utf8').trim().split('\n')) {
+    running += line.startsWith('start') ? 1 : -1;
+    peak = Math.max(peak, running);
+  }
+  assert.equal(peak, 2, 'two lanes overlap, never three');
+});
+
+test('npm start rejects a --jobs value that is not a whole number from 1 to 8', () => {
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'start.mjs'), '--jobs', '0'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--jobs must be a whole number from 1 to 8 \(found "0"\)/);
 });

@@ -4,7 +4,7 @@ import type { ColumnTable } from 'arquero';
 import { writeFileAtomic } from '../../io/atomic';
 import { fail, GmemlabError } from '../../log/diagnostic';
 import { sweepMessages } from '../../log/messages/sweep';
-import { missingCell, orderColumns, TEXT_COLUMNS } from '../flatten';
+import { missingCell, orderColumns, runRowsCsv, TEXT_COLUMNS } from '../flatten';
 import { tableFromRows, type Cell, type FlatRow } from '../table-input';
 
 /** Result file formats, chosen by the extension of `-o`. */
@@ -72,23 +72,17 @@ export class ResultRows {
   /** The file text in `format`. */
   text(format: ResultsFormat): string {
     const cols = this.columns();
-    const full = this.rows.map((r) => cols.map((c) => (r[c] === undefined ? missingCell(c) : r[c]!)));
     if (format === 'json') {
+      const full = this.rows.map((r) => cols.map((c) => (r[c] === undefined ? missingCell(c) : r[c]!)));
       return `[${full.map((cells) => `\n  {${cells.map((v, i) => `${JSON.stringify(cols[i])}: ${JSON.stringify(v)}`).join(', ')}}`).join(',')}${full.length ? '\n' : ''}]\n`;
     }
-    return [cols.map(csvCell).join(','), ...full.map((cells) => cells.map(csvCell).join(','))].join('\n') + '\n';
+    return runRowsCsv(this.rows, cols);
   }
 
   /** Write atomically (temporary name, then rename: an interruption never leaves a partial file). */
   write(path: string, format: ResultsFormat = resultsFormatOf(path)): void {
     writeFileAtomic(path, this.text(format));
   }
-}
-
-function csvCell(v: Cell): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Type a CSV cell by its column: text columns stay text, `params.*`/`set.*` are inferred, all others are numbers. */

@@ -20,10 +20,15 @@ export interface SharedTrace {
   readonly strings: readonly string[];
   readonly batchLengths: readonly number[];
   readonly columns: { readonly [K in ColumnName]: EventBatch[K] };
+  /**
+   * Warning counts by code of the pass that read the trace (lenient-import skips, semantic-check warnings):
+   * every replay's reader log starts with them, so results record them as a streamed read would.
+   */
+  readonly warnings?: Readonly<Record<string, number>>;
 }
 
-/** Copy batches (sharing one string table) into shared memory. */
-export function shareBatches(name: string, batches: readonly EventBatch[], meta: TraceMeta, strings: StringTable): SharedTrace {
+/** Copy batches (sharing one string table) into shared memory; `warnings` = the reading pass's counts by code. */
+export function shareBatches(name: string, batches: readonly EventBatch[], meta: TraceMeta, strings: StringTable, warnings: Readonly<Record<string, number>> = {}): SharedTrace {
   const total = batches.reduce((n, b) => n + b.length, 0);
   const columns = {} as Record<ColumnName, TypedColumn>;
   for (const c of COLUMNS) {
@@ -39,7 +44,7 @@ export function shareBatches(name: string, batches: readonly EventBatch[], meta:
   }
   const list: string[] = [];
   for (let i = 0; i < strings.size; i++) list.push(strings.get(i));
-  return { name, meta, strings: list, batchLengths: batches.map((b) => b.length), columns: columns as SharedTrace['columns'] };
+  return { name, meta, strings: list, batchLengths: batches.map((b) => b.length), columns: columns as SharedTrace['columns'], warnings: { ...warnings } };
 }
 
 /** A re-readable trace over shared columns (no copy): batches are views with the original boundaries. */
@@ -54,5 +59,14 @@ export function sharedToTrace(s: SharedTrace): Trace {
     batches.push(b as unknown as EventBatch);
     at += n;
   }
-  return memoryTrace(s.name, batches, s.meta);
+  const base = memoryTrace(s.name, batches, s.meta);
+  const warnings = Object.entries(s.warnings ?? {});
+  return {
+    name: base.name,
+    read() {
+      const r = base.read();
+      for (const [code, n] of warnings) r.log.addCount(code, n);
+      return r;
+    },
+  };
 }

@@ -62,7 +62,7 @@ export async function scanAndShare(ref: TraceRef, maxEvents = TRACE_CACHE_MAX_EV
   };
   const scan = await scanTrace(tee);
   if (!kept || !reader) return { scan };
-  return { scan, shared: shareBatches(source.name, kept, meta, reader.strings) };
+  return { scan, shared: shareBatches(source.name, kept, meta, reader.strings, reader.log.countsByCode()) };
 }
 
 const streamed = new Map<string, Promise<Trace>>();

@@ -5,6 +5,7 @@ import { formatResults, type ResultFormat } from '../../sim/format-results';
 import { compare } from '../../sim/run';
 import type { Trace } from '../../trace/trace';
 import type { Command, OptionValues } from '../command';
+import { Interrupted, onInterrupt } from '../interrupt';
 import { openTrace, type OpenTraceOptions } from '../../trace/open';
 import { TRACE_INPUT_FLAGS, TRACE_INPUT_USAGE, traceOpenOptions } from '../trace-options';
 
@@ -17,7 +18,8 @@ Simulate a trace through one or more systems; one result row per --system item.
   --set      device.<path>=v | link.<path>=v | host.<path>=v | <preset>.<param>=v | <param>=v (repeatable)
   --oversub  device capacity = floor(footprint / X), rounded down to 2 MiB
   --seed     seed of every random choice (default 0)
-  --format   table (default), json (array, one object per system) or csv (extra.* and params.* flattened)
+  --format   table (default), json (array, one object per system) or csv (extra.* and params.* flattened);
+             with -o and no --format, the file's extension decides (.json, .csv, anything else: table)
   -o         write the output to a file (atomically) instead of stdout
 
 Reading the trace (any importable file):
@@ -37,6 +39,11 @@ function num(flag: string, v: string | undefined, integer: boolean): number | un
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) fail(cliMessages.badValue({}, flag, integer ? 'an integer' : 'a number', v));
   return n;
+}
+
+/** The output format a file name implies: `.json` → json, `.csv` → csv, anything else → table. */
+export function formatOfFile(path: string): ResultFormat {
+  return /\.json$/i.test(path) ? 'json' : /\.csv$/i.test(path) ? 'csv' : 'table';
 }
 
 /** Build the `run` command; `open` resolves the trace argument (tests inject in-memory traces). */
@@ -61,19 +68,32 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       if (rest.length > 0) fail(cliMessages.badArguments({}, 'run', `unexpected argument '${rest[0]}'`));
       const systems = list(args.values.system);
       if (systems.length === 0) fail(cliMessages.missingArgument({}, 'run', '--system'));
-      const format = (str(args.values.format) ?? 'table') as ResultFormat;
+      const out = str(args.values.o);
+      // without --format, `-o x.json` / `-o x.csv` write that format (a table in a .json file helps nobody)
+      const format = (str(args.values.format) ?? (out !== undefined ? formatOfFile(out) : 'table')) as ResultFormat;
       if (!['table', 'json', 'csv'].includes(format)) fail(cliMessages.badValue({}, '--format', 'table, json or csv', format));
       const profile = str(args.values.profile);
+      const oversub = num('--oversub', str(args.values.oversub), false) ?? null;
+      const seed = num('--seed', str(args.values.seed), true) ?? 0;
       const trace = await open(tracePath, traceOpenOptions('run', args.values));
-      const results = await compare(trace, {
-        systems,
-        ...(profile !== undefined ? { profile } : {}),
-        set: list(args.values.set),
-        oversub: num('--oversub', str(args.values.oversub), false) ?? null,
-        seed: num('--seed', str(args.values.seed), true) ?? 0,
+      // Ctrl-C: stop at the next batch (the engine yields every ~50 ms when given a signal), write nothing
+      const ac = new AbortController();
+      const off = onInterrupt((sig) => {
+        if (ac.signal.aborted) return false; // a second signal: exit at once
+        ac.abort(new Interrupted(sig));
+        return true;
       });
+      let results;
+      try {
+        results = await compare(trace, { systems, ...(profile !== undefined ? { profile } : {}), set: list(args.values.set), oversub, seed }, { signal: ac.signal });
+      } catch (e) {
+        if (!(e instanceof Interrupted)) throw e;
+        io.stderr(`\ngmemlab run: interrupted (${e.signal}); stopped before the end of the trace, nothing was written\n`);
+        return 130;
+      } finally {
+        off();
+      }
       const text = formatResults(results, format);
-      const out = str(args.values.o);
       if (out !== undefined) writeFileAtomic(out, text);
       else io.stdout(text);
       return 0;

@@ -16,7 +16,7 @@ export const ioMessages = {
     expected: 'a writable file in an existing folder',
     found: reason,
   })),
-  gzipCorrupt: defineMessage('io.gzip-corrupt', 'error', 'The gzip stream is damaged or truncated; re-export or re-download it.', (reason: string) => ({
+  gzipCorrupt: defineMessage('io.gzip-corrupt', 'error', 'The gzip stream is damaged or truncated (the offset is in the decompressed content); re-export or re-download it, and check it with `gzip -t`.', (reason: string) => ({
     message: 'gzip data is corrupt or truncated',
     expected: 'a complete gzip stream',
     found: reason,
@@ -24,11 +24,12 @@ export const ioMessages = {
   gzipBomb: defineMessage(
     'io.gzip-bomb',
     'error',
-    'The file expands far more than any real trace does. If it is genuine, raise the limit with GMEMLAB_MAX_GUNZIP_BYTES (bytes).',
+    'The file expands far more than real traces do (the limit is 200 × its compressed size + 256 MiB), as a zip bomb would; nothing was written. If the file is genuine, raise the limit for one command (`GMEMLAB_MAX_GUNZIP_BYTES=64GiB gmemlab import …`) or decompress it yourself first.',
     (limitBytes: number, compressedBytes: number) => ({
-      message: 'gzip input expands beyond the decompression limit; refusing to continue',
+      message: 'gzip input expands beyond the decompression limit (offset in the decompressed content); refusing to continue',
       expected: `at most ${limitBytes} decompressed bytes`,
-      found: `more, from ${compressedBytes} compressed bytes`,
+      found: `more than that from ${compressedBytes} compressed bytes (over ${Math.floor(limitBytes / Math.max(1, compressedBytes))}:1)`,
     }),
+    [268435456, 65536],
   ),
 } as const;

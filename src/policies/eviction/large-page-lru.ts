@@ -1,3 +1,4 @@
+import { grown } from '../../model/typed-arrays';
 import type { EvictionPolicy, EvictionPolicyDef, PolicyEnv } from '../types';
 
 export interface LargePageLruParams extends Record<string, number> {
@@ -42,16 +43,11 @@ export const largePageLruEviction: EvictionPolicyDef<LargePageLruParams> = {
       let len = gHead.length;
       if (g < len) return;
       while (len <= g) len *= 2;
-      const ext = (a: Int32Array, fill: number): Int32Array => {
-        const b = new Int32Array(len).fill(fill);
-        b.set(a);
-        return b;
-      };
-      gHead = ext(gHead, -1);
-      gTail = ext(gTail, -1);
-      gSize = ext(gSize, 0);
-      gPrev = ext(gPrev, -1);
-      gNext = ext(gNext, -1);
+      gHead = grown(gHead, len, -1);
+      gTail = grown(gTail, len, -1);
+      gSize = grown(gSize, len);
+      gPrev = grown(gPrev, len, -1);
+      gNext = grown(gNext, len, -1);
     };
     const unlinkGroup = (g: number): void => {
       const p = gPrev[g]!;

@@ -1,6 +1,7 @@
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
 import { LinkTimeline } from '../../model/link-timeline';
+import { grown } from '../../model/typed-arrays';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
@@ -120,8 +121,8 @@ export class ExplicitCopyModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     this.ensureBuffers(id + 1);
     this.onDevice[id] = 0;
     this.devValid[id] = 0;
@@ -368,31 +369,16 @@ export class ExplicitCopyModel implements SystemModel {
     if (n <= this.onDevice.length) return;
     let len = this.onDevice.length;
     while (len < n) len *= 2;
-    const u8 = (a: Uint8Array): Uint8Array => {
-      const x = new Uint8Array(len);
-      x.set(a);
-      return x;
-    };
-    const f64 = (a: Float64Array): Float64Array => {
-      const x = new Float64Array(len);
-      x.set(a);
-      return x;
-    };
-    const i32 = (a: Int32Array): Int32Array => {
-      const x = new Int32Array(len);
-      x.set(a);
-      return x;
-    };
-    this.onDevice = u8(this.onDevice);
-    this.devValid = u8(this.devValid);
-    this.hostValid = u8(this.hostValid);
-    this.oomAtAlloc = u8(this.oomAtAlloc);
-    this.devBytes = f64(this.devBytes);
-    this.hostReadyNs = f64(this.hostReadyNs);
-    this.devArrivalNs = f64(this.devArrivalNs);
-    this.hostArrivalNs = f64(this.hostArrivalNs);
-    this.lastUseNs = f64(this.lastUseNs);
-    this.kernelMark = i32(this.kernelMark);
-    this.wroteMark = i32(this.wroteMark);
+    this.onDevice = grown(this.onDevice, len);
+    this.devValid = grown(this.devValid, len);
+    this.hostValid = grown(this.hostValid, len);
+    this.oomAtAlloc = grown(this.oomAtAlloc, len);
+    this.devBytes = grown(this.devBytes, len);
+    this.hostReadyNs = grown(this.hostReadyNs, len);
+    this.devArrivalNs = grown(this.devArrivalNs, len);
+    this.hostArrivalNs = grown(this.hostArrivalNs, len);
+    this.lastUseNs = grown(this.lastUseNs, len);
+    this.kernelMark = grown(this.kernelMark, len);
+    this.wroteMark = grown(this.wroteMark, len);
   }
 }

@@ -336,16 +336,7 @@ export class GmemModel implements SystemModel {
     } else if (st === NOMAP) {
       // row 5: host zero-fill
       this.cn.cpuFaults++;
-      if (!this.hostReserve()) {
-        this.oom('host', CPU, u, 'no host memory for a CPU zero-fill');
-        return;
-      }
-      this.charge(C_FAULT, this.c.cpuFaultNs + this.c.hostZeroFillNs);
-      this.cn.zeroFills++;
-      this.dataUnits++;
-      t.state[s] = ST_CPU;
-      t.bits[s]! |= PTE;
-      if (this.mode === MODE_REPLICATE) this.replicaInstall();
+      if (!this.hostZeroFill(s, CPU, u, this.c.cpuFaultNs, 'no host memory for a CPU zero-fill')) return;
       faulted = true;
     } else {
       // row 7: migrate back from the device
@@ -409,16 +400,7 @@ export class GmemModel implements SystemModel {
     if (st === NOMAP) {
       // the device touch is resolved by the CPU fault path (row 5) first
       this.cn.deviceFaults++;
-      if (!this.hostReserve()) {
-        this.oom('host', dv + 1, u, 'no host memory for a zero-fill');
-        return;
-      }
-      this.charge(C_FAULT, this.c.faultServiceNs + this.c.hostZeroFillNs);
-      this.cn.zeroFills++;
-      this.dataUnits++;
-      t.state[s] = ST_CPU;
-      t.bits[s]! |= PTE;
-      if (this.mode === MODE_REPLICATE) this.replicaInstall();
+      if (!this.hostZeroFill(s, dv + 1, u, this.c.faultServiceNs, 'no host memory for a zero-fill')) return;
     } else if (st === ST_CPU && (t.bits[s]! & PTE) === 0) {
       this.cn.deviceFaults++;
       this.charge(C_FAULT, this.c.faultServiceNs);
@@ -430,6 +412,25 @@ export class GmemModel implements SystemModel {
     }
     if (write) t.bits[s]! |= DIRTY;
     this.remote(count, portion, write);
+  }
+
+  /**
+   * Row 5, NOMAP → CPU: reserve a host unit, charge `faultNs` (the faulting side's fault service) plus the
+   * host zero-fill, install the CPU PTE. Returns false, after reporting an OOM for `agent` with `reason`,
+   * when host memory is exhausted (the unit stays NOMAP).
+   */
+  private hostZeroFill(s: number, agent: number, u: number, faultNs: number, reason: string): boolean {
+    if (!this.hostReserve()) {
+      this.oom('host', agent, u, reason);
+      return false;
+    }
+    this.charge(C_FAULT, faultNs + this.c.hostZeroFillNs);
+    this.cn.zeroFills++;
+    this.dataUnits++;
+    this.t.state[s] = ST_CPU;
+    this.t.bits[s]! |= PTE;
+    if (this.mode === MODE_REPLICATE) this.replicaInstall();
+    return true;
   }
 
   private remote(count: number, portion: number, write: boolean): void {

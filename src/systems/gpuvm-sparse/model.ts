@@ -1,6 +1,7 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
+import { grown } from '../../model/typed-arrays';
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
 import * as clockMod from '../../sim/clock';
@@ -193,8 +194,8 @@ export class GpuvmSparseModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     if (b.resource[i]! !== 0) this.resourceAlloc.set(b.resource[i]!, id);
     if (!(flags & BO_KINDS)) return;
     const need = Math.ceil(bytes / MiB2) * MiB2;
@@ -408,15 +409,9 @@ export class GpuvmSparseModel implements SystemModel {
 
   private growBinds(): void {
     const n = this.bResource.length * 2;
-    const r = new Uint32Array(n);
-    r.set(this.bResource);
-    this.bResource = r;
-    const f = new Uint32Array(n);
-    f.set(this.bFlags);
-    this.bFlags = f;
-    const p = new Float64Array(n);
-    p.set(this.bPage);
-    this.bPage = p;
+    this.bResource = grown(this.bResource, n);
+    this.bFlags = grown(this.bFlags, n);
+    this.bPage = grown(this.bPage, n);
     this.bindIds.ensure(n);
   }
 }

@@ -1,3 +1,4 @@
+import { grown } from '../../model/typed-arrays';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 
 /**
@@ -38,20 +39,16 @@ export class RadixPageTable {
    * entries written to create missing tables (the leaf entries themselves are the caller's count).
    */
   add(va: number, pageBytes: number, pages: number): number {
-    const L = this.leafLevel(pageBytes);
-    let writes = 0;
-    const span = this.span[L]!;
-    const end = va + pages * pageBytes;
-    for (let t = Math.floor(va / span); t * span < end; t++) {
-      const a = Math.max(va, t * span);
-      const e = Math.min(end, (t + 1) * span);
-      writes += this.ref(L, t, Math.ceil((e - a) / pageBytes));
-    }
-    return writes;
+    return this.update(va, pageBytes, pages, true);
   }
 
   /** Remove entries as `add` added them: returns directory entries cleared for tables that became empty. */
   remove(va: number, pageBytes: number, pages: number): number {
+    return this.update(va, pageBytes, pages, false);
+  }
+
+  /** `add` (`adding`) or `remove`: (un)reference each table of the leaf level the range touches. */
+  private update(va: number, pageBytes: number, pages: number, adding: boolean): number {
     const L = this.leafLevel(pageBytes);
     let writes = 0;
     const span = this.span[L]!;
@@ -59,7 +56,8 @@ export class RadixPageTable {
     for (let t = Math.floor(va / span); t * span < end; t++) {
       const a = Math.max(va, t * span);
       const e = Math.min(end, (t + 1) * span);
-      writes += this.unref(L, t, Math.ceil((e - a) / pageBytes));
+      const n = Math.ceil((e - a) / pageBytes);
+      writes += adding ? this.ref(L, t, n) : this.unref(L, t, n);
     }
     return writes;
   }
@@ -72,11 +70,7 @@ export class RadixPageTable {
     let writes = 0;
     if (s < 0) {
       s = this.free[l]!.pop() ?? idx.size;
-      if (s >= this.refs[l]!.length) {
-        const g = new Int32Array(this.refs[l]!.length * 2);
-        g.set(this.refs[l]!);
-        this.refs[l] = g;
-      }
+      if (s >= this.refs[l]!.length) this.refs[l] = grown(this.refs[l]!, this.refs[l]!.length * 2);
       idx.set(t, s);
       this.refs[l]![s] = 0;
       this.created++;

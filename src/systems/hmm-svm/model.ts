@@ -4,6 +4,7 @@ import { FramePool } from '../../model/frame-pool';
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
+import { grown } from '../../model/typed-arrays';
 import * as pageMask from '../../model/page-mask';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 import { evictionPolicy } from '../../policies/index';
@@ -174,8 +175,8 @@ export class HmmSvmModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     if (!(flags & MANAGED)) return;
     // split into SVM ranges of at most maxRange, cut at maxRange-aligned boundaries; one interval notifier each
     const end = va + bytes;
@@ -720,46 +721,26 @@ export class HmmSvmModel implements SystemModel {
 
   private growRanges(): void {
     const n = this.rStart.length * 2;
-    this.rStart = growF64(this.rStart, n);
-    this.rEnd = growF64(this.rEnd, n);
-    this.rValidNs = growF64(this.rValidNs, n);
-    this.rPref = growU8(this.rPref, n);
-    this.rInPlace = growU8(this.rInPlace, n);
-    this.rMapped = growI32(this.rMapped, n, 0);
+    this.rStart = grown(this.rStart, n);
+    this.rEnd = grown(this.rEnd, n);
+    this.rValidNs = grown(this.rValidNs, n);
+    this.rPref = grown(this.rPref, n);
+    this.rInPlace = grown(this.rInPlace, n);
+    this.rMapped = grown(this.rMapped, n);
     this.rangeIds.ensure(n);
   }
 
   private growUnits(): void {
     const n = this.uKey.length * 2;
-    const k = new Float64Array(n).fill(-1);
-    k.set(this.uKey);
-    this.uKey = k;
-    this.uLoc = growU8(this.uLoc, n);
-    this.uMapped = growU8(this.uMapped, n);
-    this.uFrame = growI32(this.uFrame, n, -1);
-    this.uRange = growI32(this.uRange, n, -1);
-    this.uRefs = growI32(this.uRefs, n, 0);
-    this.uReadonly = growU8(this.uReadonly, n);
-    this.uCowAny = growU8(this.uCowAny, n);
-    const cow = new Uint32Array(n * this.words);
-    cow.set(this.uCow);
-    this.uCow = cow;
+    this.uKey = grown(this.uKey, n, -1);
+    this.uLoc = grown(this.uLoc, n);
+    this.uMapped = grown(this.uMapped, n);
+    this.uFrame = grown(this.uFrame, n, -1);
+    this.uRange = grown(this.uRange, n, -1);
+    this.uRefs = grown(this.uRefs, n);
+    this.uReadonly = grown(this.uReadonly, n);
+    this.uCowAny = grown(this.uCowAny, n);
+    this.uCow = grown(this.uCow, n * this.words);
     this.unitIds.ensure(n);
   }
-}
-
-function growF64(a: Float64Array, n: number): Float64Array {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-}
-function growU8(a: Uint8Array, n: number): Uint8Array {
-  const b = new Uint8Array(n);
-  b.set(a);
-  return b;
-}
-function growI32(a: Int32Array, n: number, fill: number): Int32Array {
-  const b = new Int32Array(n).fill(fill);
-  b.set(a);
-  return b;
 }

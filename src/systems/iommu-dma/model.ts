@@ -1,6 +1,7 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LinkTimeline } from '../../model/link-timeline';
+import { grown } from '../../model/typed-arrays';
 import { DeferredUnmapQueue, planInvalidation } from '../../model/tlb';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
@@ -307,7 +308,7 @@ export class IommuDmaModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    if (this.allocs.add(va, bytes, flags, b.resource[i]!) < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    if (this.allocs.addRow(b, i, this.rep) < 0) return;
     if (flags & COHERENT && this.mapRange(va, bytes) < 0) this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
   }
 
@@ -329,12 +330,8 @@ export class IommuDmaModel implements SystemModel {
 
   private growMaps(): void {
     const n = this.mPages.length * 2;
-    const p = new Int32Array(n);
-    p.set(this.mPages);
-    this.mPages = p;
-    const k = new Uint8Array(n);
-    k.set(this.mPacket);
-    this.mPacket = k;
+    this.mPages = grown(this.mPages, n);
+    this.mPacket = grown(this.mPacket, n);
     this.mapIds.ensure(n);
   }
 }

@@ -1,5 +1,8 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
+import { grown } from '../../model/typed-arrays';
+import type { EventBatch } from '../../trace/batch';
+import type { Reporter } from './reporter';
 
 /**
  * Live allocations of a trace (`alloc`/`free` rows) as the comparison systems see them: address range,
@@ -34,6 +37,17 @@ export class Allocations {
     return id;
   }
 
+  /**
+   * `add` for the `alloc` row `i` of `b` (its va, bytes, flags and resource). An overlap with a live
+   * allocation, or no size, is reported through `rep` (an `alloc-error` event, `errorEvents`, a warning) and
+   * gives -1.
+   */
+  addRow(b: EventBatch, i: number, rep: Reporter): number {
+    const id = this.add(b.va[i]!, b.bytes[i]!, b.flags[i]!, b.resource[i]!);
+    if (id < 0) rep.allocError(b.tNs[i]!, b.agent[i]!, b.va[i]!, b.bytes[i]!);
+    return id;
+  }
+
   /** Remove the allocation starting at `va`; returns its id (fields still readable) or -1. */
   removeAt(va: number): number {
     const it = this.ranges.remove(va);
@@ -53,20 +67,10 @@ export class Allocations {
   }
 
   private grow(n: number): void {
-    const f = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const u = (a: Uint32Array): Uint32Array => {
-      const b = new Uint32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.start = f(this.start);
-    this.bytes = f(this.bytes);
-    this.flags = u(this.flags);
-    this.resource = u(this.resource);
+    this.start = grown(this.start, n);
+    this.bytes = grown(this.bytes, n);
+    this.flags = grown(this.flags, n);
+    this.resource = grown(this.resource, n);
     this.ids.ensure(n);
   }
 }

@@ -1,6 +1,7 @@
 import { IdPool } from '../../model/id-pool';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 import { maskWords } from '../../model/page-mask';
+import { grown } from '../../model/typed-arrays';
 
 /**
  * The VA block table of the UVM model: one slot per live 2 MiB-aligned window (`floor(va / vaBlockBytes)`)
@@ -130,48 +131,28 @@ export class VaBlocks {
   }
 
   private grow(slots: number): void {
-    const w = this.words;
-    const ppb = this.pagesPerBlock;
-    const u32 = (a: Uint32Array): Uint32Array => {
-      const b = new Uint32Array(slots * w);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array, n: number, fill: number): Int32Array => {
-      const b = new Int32Array(n).fill(fill);
-      b.set(a);
-      return b;
-    };
-    const f64 = (a: Float64Array, fill: number): Float64Array => {
-      const b = new Float64Array(slots).fill(fill);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array, n: number): Uint8Array => {
-      const b = new Uint8Array(n);
-      b.set(a);
-      return b;
-    };
-    this.key = f64(this.key, -1);
-    this.exists = u32(this.exists);
-    this.dev = u32(this.dev);
-    this.cpu = u32(this.cpu);
-    this.readMostly = u32(this.readMostly);
-    this.accessedBy = u32(this.accessedBy);
-    this.pinned = u32(this.pinned);
-    this.pend = u32(this.pend);
-    this.pendWrite = u32(this.pendWrite);
-    this.devPages = i32(this.devPages, slots, 0);
-    this.chunk = i32(this.chunk, slots, -1);
-    this.chunkBytes = f64(this.chunkBytes, 0);
-    this.arrivalNs = f64(this.arrivalNs, 0);
-    this.inBatch = u8(this.inBatch, slots);
-    this.busy = u8(this.busy, slots);
-    this.pinnedCount = i32(this.pinnedCount, slots, 0);
-    this.prefLoc = u8(this.prefLoc, slots * ppb);
-    if (this.withFrames) this.frame = i32(this.frame, slots * ppb, -1);
+    const masks = slots * this.words;
+    const pages = slots * this.pagesPerBlock;
+    this.key = grown(this.key, slots, -1);
+    this.exists = grown(this.exists, masks);
+    this.dev = grown(this.dev, masks);
+    this.cpu = grown(this.cpu, masks);
+    this.readMostly = grown(this.readMostly, masks);
+    this.accessedBy = grown(this.accessedBy, masks);
+    this.pinned = grown(this.pinned, masks);
+    this.pend = grown(this.pend, masks);
+    this.pendWrite = grown(this.pendWrite, masks);
+    this.devPages = grown(this.devPages, slots);
+    this.chunk = grown(this.chunk, slots, -1);
+    this.chunkBytes = grown(this.chunkBytes, slots);
+    this.arrivalNs = grown(this.arrivalNs, slots);
+    this.inBatch = grown(this.inBatch, slots);
+    this.busy = grown(this.busy, slots);
+    this.pinnedCount = grown(this.pinnedCount, slots);
+    this.prefLoc = grown(this.prefLoc, pages);
+    if (this.withFrames) this.frame = grown(this.frame, pages, -1);
     this.capacity = slots;
     this.ids.ensure(slots);
-    this.onGrow?.(slots * ppb);
+    this.onGrow?.(pages);
   }
 }

@@ -1,3 +1,5 @@
+import { grown } from '../../model/typed-arrays';
+
 /**
  * UVM thrashing detection and mitigation (`uvm_perf_thrashing.c`), for one page at a time, single timeline.
  *
@@ -55,23 +57,11 @@ export class ThrashingState {
   /** Make room for `pages` page ids (keeps state). */
   grow(pages: number): void {
     if (pages <= this.lastNs.length) return;
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(pages);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array): Uint8Array => {
-      const b = new Uint8Array(pages);
-      b.set(a);
-      return b;
-    };
-    this.lastNs = f64(this.lastNs);
-    this.pinUntilNs = f64(this.pinUntilNs);
-    const d = new Int16Array(pages).fill(-1);
-    d.set(this.lastDest);
-    this.lastDest = d;
-    this.events = u8(this.events);
-    this.throttles = u8(this.throttles);
+    this.lastNs = grown(this.lastNs, pages);
+    this.pinUntilNs = grown(this.pinUntilNs, pages);
+    this.lastDest = grown(this.lastDest, pages, -1);
+    this.events = grown(this.events, pages);
+    this.throttles = grown(this.throttles, pages);
   }
 
   /** Forget everything about a page (freed, unpinned, read-duplicated). */

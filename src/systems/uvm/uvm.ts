@@ -1,5 +1,6 @@
 import { LinkTimeline } from '../../model/link-timeline';
 import * as pageMask from '../../model/page-mask';
+import { grown } from '../../model/typed-arrays';
 import { PREFETCH_POLICIES, type BlockFaultView, type PrefetchPolicy } from '../../policies/prefetch/index';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
@@ -191,8 +192,8 @@ export class UvmModel implements SystemModel {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
-    const id = this.allocs.add(va, bytes, flags, b.resource[i]!);
-    if (id < 0) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
+    const id = this.allocs.addRow(b, i, this.rep);
+    if (id < 0) return;
     this.lastAllocVa = NaN;
     if (flags & Flag.device) {
       const need = Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
@@ -399,11 +400,7 @@ export class UvmModel implements SystemModel {
     if (this.batchN === 0) this.batchOpenNs = tNs;
     if (bl.inBatch[slot] === 0) {
       bl.inBatch[slot] = 1;
-      if (this.batchN === this.batchSlots.length) {
-        const g = new Int32Array(this.batchSlots.length * 2);
-        g.set(this.batchSlots);
-        this.batchSlots = g;
-      }
+      if (this.batchN === this.batchSlots.length) this.batchSlots = grown(this.batchSlots, this.batchSlots.length * 2);
       this.batchSlots[this.batchN++] = slot;
     }
     maskSet(bl.pend, o, p);

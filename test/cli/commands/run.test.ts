@@ -100,3 +100,22 @@ test('profiles and systems list one line each', async () => {
   assert.match(io2.out, /^gmem-linux\s+GMEM, Linux RFC/m);
   assert.match(io2.out, /^gmem-paper\s+/m);
 });
+
+test('run -o without --format takes the format from the extension (.json, .csv, otherwise a table); --format wins', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-run-ext-'));
+  try {
+    const base = ['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4'];
+    for (const [name, extra, check] of [
+      ['r.json', [], (s: string) => assert.equal((JSON.parse(s) as unknown[]).length, 1)],
+      ['R.CSV', [], (s: string) => assert.match(s, /^system,/)],
+      ['r.txt', [], (s: string) => assert.match(s, /deviceFaults\s+/)],
+      ['forced.json', ['--format', 'csv'], (s: string) => assert.match(s, /^system,/)],
+    ] as [string, string[], (s: string) => void][]) {
+      const io = capture();
+      assert.equal(await main([...base, ...extra, '-o', join(dir, name)], io, cmds), 0, io.err);
+      check(readFileSync(join(dir, name), 'utf8'));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
