@@ -20,7 +20,7 @@ export function runsTable(results: readonly RunLike[]): ColumnTable {
   return tableFromRows(rows, names, missingCell);
 }
 
-export { flattenRun, orderColumns, summaryOf, traceOf } from './flatten';
+export { flattenRun, orderColumns, runRowsCsv, summaryOf, traceOf } from './flatten';
 export type { RunCoordinates, RunLike } from './flatten';
 export type { Cell, FlatRow, TableInput } from './table-input';
 export { seriesTable, SERIES_KEY_COLUMNS, SERIES_COUNTERS } from './series-table';

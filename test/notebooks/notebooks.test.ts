@@ -8,6 +8,7 @@ import { VEGALITE_MIME } from '../../src/analysis/render';
 import { elementPixelStats, openChromium, openOffline } from '../../src/workbench/browser';
 import { displayBundles, parseNotebook } from '../../src/workbench/notebook-json';
 import { failureReport, listNotebooks, runNotebooks, type NotebookRun } from '../../src/workbench/notebook-runner';
+import { writeIndexPage } from '../../src/workbench/index-page';
 import { DEFAULT_JOBS } from '../../src/workbench/start';
 import { PROJECT_ROOT } from '../../src/version';
 import { tempDir } from '../helpers/temp-dir';
@@ -39,6 +40,7 @@ const fakeHome = tempDir('home');
 const savedHome = process.env.HOME;
 let before_: string[] = [];
 let runs: NotebookRun[] = [];
+let indexPath = '';
 
 before(async () => {
   before_ = snapshot(toolPathsInRealHome);
@@ -48,6 +50,7 @@ before(async () => {
   // Two at a time, as `npm start` does (DEFAULT_JOBS): one notebook's single-threaded waits (Jupyter and
   // kernel start, HTML export) overlap the other's work on this 2-core machine.
   runs = await runNotebooks(notebooks, { projectRoot: PROJECT_ROOT, concurrency: DEFAULT_JOBS });
+  indexPath = writeIndexPage(join(PROJECT_ROOT, 'out'), runs); // as npm start does after the runs
 });
 
 after(() => {
@@ -113,6 +116,24 @@ test('browser: in the HTML exports every chart is a loaded, non-blank image (hea
       }
       await page.close();
     }
+  } finally {
+    await context.close();
+  }
+});
+
+test('browser: out/index.html links every notebook\'s HTML export and shows every figure it wrote', async () => {
+  const context = await openChromium(PROJECT_ROOT);
+  try {
+    const page = await openOffline(context, pathToFileURL(indexPath).href);
+    const links = await page.$$eval('a[href$=".html"]', (as) => as.map((a) => (a as unknown as { href: string }).href));
+    for (const r of runs) assert.ok(links.includes(pathToFileURL(r.htmlPath!).href), `${r.name}: its HTML export is linked`);
+    const imgs = await page.$$eval('img', (els) => els.map((e) => ({ src: (e as unknown as { src: string }).src })));
+    for (const f of runs.flatMap((r) => r.figures)) {
+      const img = imgs.find((i) => i.src.endsWith(`/figures/${f}`));
+      assert.ok(img, `${f} is shown`);
+      assert.ok(existsSync(new URL(img.src)), `${f}: the image the page shows exists`);
+    }
+    await page.close();
   } finally {
     await context.close();
   }

@@ -232,8 +232,13 @@ export class UvmModel implements SystemModel {
       const slot = bl.find(k);
       if (slot < 0) continue;
       const base = k * this.blockBytes;
-      const p0 = k === k0 ? Math.floor((va - base) / PAGE_BYTES) : 0;
-      const p1 = k === k1 ? Math.ceil((end - base) / PAGE_BYTES) : this.ppb;
+      let p0 = k === k0 ? Math.floor((va - base) / PAGE_BYTES) : 0;
+      let p1 = k === k1 ? Math.ceil((end - base) / PAGE_BYTES) : this.ppb;
+      // A page the freed range covers only partly stays while another managed allocation still uses it
+      // (sub-page allocations, e.g. a caching allocator's 512-byte blocks, share pages).
+      if (k === k0 && p0 < p1 && this.managedOn(base + p0 * PAGE_BYTES)) p0++;
+      if (k === k1 && p0 < p1 && this.managedOn(base + (p1 - 1) * PAGE_BYTES)) p1--;
+      if (p0 >= p1) continue;
       const o = slot * w;
       for (let p = maskNextSet(bl.exists, o, p0, p1); p >= 0; p = maskNextSet(bl.exists, o, p + 1, p1)) this.dropPage(slot, p);
       maskClearRange(bl.exists, o, p0, p1);
@@ -242,6 +247,12 @@ export class UvmModel implements SystemModel {
         bl.release(slot);
       } else if (bl.devPages[slot] === 0) this.mem.removeBlock(slot);
     }
+  }
+
+  /** True when a live managed allocation overlaps the page starting at `pageVa`. */
+  private managedOn(pageVa: number): boolean {
+    for (const it of this.allocs.ranges.overlapping(pageVa, pageVa + PAGE_BYTES)) if (this.allocs.flags[it.value]! & MANAGED) return true;
+    return false;
   }
 
   /** Forget page `p` of `slot` entirely (free / discard): no data movement. */

@@ -107,9 +107,9 @@ test('run -o without --format takes the format from the extension (.json, .csv, 
     const base = ['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4'];
     for (const [name, extra, check] of [
       ['r.json', [], (s: string) => assert.equal((JSON.parse(s) as unknown[]).length, 1)],
-      ['R.CSV', [], (s: string) => assert.match(s, /^system,/)],
+      ['R.CSV', [], (s: string) => assert.match(s, /^trace,system,/)],
       ['r.txt', [], (s: string) => assert.match(s, /deviceFaults\s+/)],
-      ['forced.json', ['--format', 'csv'], (s: string) => assert.match(s, /^system,/)],
+      ['forced.json', ['--format', 'csv'], (s: string) => assert.match(s, /^trace,system,/)],
     ] as [string, string[], (s: string) => void][]) {
       const io = capture();
       assert.equal(await main([...base, ...extra, '-o', join(dir, name)], io, cmds), 0, io.err);
