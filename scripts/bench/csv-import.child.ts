@@ -17,7 +17,7 @@ import { readCanonicalCsv } from '../../src/trace/canonical-csv/read';
 import { RowEncoder } from '../../src/trace/canonical-csv/encode';
 import { HEADER_LINE, metaLines } from '../../src/trace/canonical-csv/write';
 import { Access, Flag, Op } from '../../src/trace/event';
-import { openTrace } from '../../src/trace/open';
+import { openTrace } from '../../src/importers/open';
 import { StringTable } from '../../src/trace/strings';
 
 const [mode, input, report, output] = process.argv.slice(2) as [string, string, string, string | undefined];

@@ -8,8 +8,8 @@
 import { bareLru, FOOTPRINT, mapLru, PAGE, pageSequence, streamedTrace } from '../../src/bench/lru-baseline';
 import type { Benchmark, BenchRow } from '../../src/bench/types';
 import { simulate } from '../../src/sim/engine';
-import { planRuns, type TraceScan } from '../../src/sim/run';
-import type { RunSpec } from '../../src/sim/run-spec';
+import { planRuns, type TraceScan } from '../../src/run/run';
+import type { RunSpec } from '../../src/run/run-spec';
 import { systemPreset } from '../../src/systems/index';
 import type { Trace } from '../../src/trace/trace';
 import { MiB } from '../../src/units';

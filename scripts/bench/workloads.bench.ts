@@ -4,7 +4,7 @@ import type { Benchmark, BenchRow } from '../../src/bench/types';
 import type { Platform } from '../../src/profiles/types';
 import { simulate } from '../../src/sim/engine';
 import type { ResolvedRun } from '../../src/sim/run-types';
-import type { SystemDef } from '../../src/systems/types';
+import type { SystemDef } from '../../src/sim/system';
 import { BATCH_ROWS, type EventBatch } from '../../src/trace/batch';
 import { Op } from '../../src/trace/event';
 import { getWorkload, workloadIds } from '../../src/workloads/index';

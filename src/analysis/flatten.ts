@@ -1,7 +1,7 @@
 import { CAUSE_FIELDS } from '../sim/clock';
 import { COUNTER_FIELDS } from '../sim/counters';
 import type { RunResult, RunSummary } from '../sim/run-types';
-import type { ParamValue } from '../systems/types';
+import type { ParamValue } from '../params';
 import type { Cell, FlatRow } from './table-input';
 
 /**

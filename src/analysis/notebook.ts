@@ -1,7 +1,7 @@
 import { basename, extname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { PROJECT_ROOT } from '../version';
-import { kernelDisplayWriter } from '../workbench/kernel-display';
+import { kernelDisplayWriter } from '../display/kernel-display';
 import { chartBundle, checkFigureName, DEFAULT_MAX_SVG_BYTES, renderChart, saveChart } from './render';
 
 /**

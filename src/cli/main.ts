@@ -3,7 +3,7 @@ import { formatDiagnostic, GmemlabError } from '../log/diagnostic';
 import { cliMessages } from '../log/messages/cli';
 import { removePendingTemporaries } from '../io/atomic';
 import { dispatchInterrupt } from './interrupt';
-import { oneLineArgError } from './arg-error';
+import { oneLineArgError } from '../log/arg-error';
 import type { Command, CommandIO } from './command';
 import { commands } from './commands/index';
 import { VERSION } from '../version';

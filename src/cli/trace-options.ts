@@ -3,7 +3,7 @@ import { parseOptionPairs } from '../importers/options';
 import type { FormatId } from '../importers/types';
 import { fail } from '../log/diagnostic';
 import { cliMessages } from '../log/messages/cli';
-import type { OpenTraceOptions } from '../trace/open';
+import type { OpenTraceOptions } from '../importers/open';
 import type { OptionValues } from './command';
 
 /** Flags shared by the commands that read a trace file (`import`, `inspect`). */

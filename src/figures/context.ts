@@ -1,7 +1,7 @@
 import { loadReference, REFERENCE_DIR, type ReferenceName, type ReferenceTable } from '../analysis/reference';
-import { hashOf, stableStringify } from '../sim/hash';
-import { run } from '../sim/run';
-import type { RunSpec } from '../sim/run-spec';
+import { hashOf, stableStringify } from '../io/hash';
+import { run } from '../run/run';
+import type { RunSpec } from '../run/run-spec';
 import type { RunResult } from '../sim/run-types';
 import { FootprintTracker } from '../trace/footprint';
 import { collectBatches, memoryTrace, type Trace } from '../trace/trace';

@@ -2,7 +2,7 @@ import { responseCurveChart } from '../analysis/charts/response-curve';
 import type { Cell } from '../analysis/table-input';
 import { transferNs } from '../model/link';
 import { resolvePlatform } from '../profiles/resolve';
-import { hashOf } from '../sim/hash';
+import { hashOf } from '../io/hash';
 import { comparedRow, standardFindings } from './compare';
 import type { ComparedRow, FigureDef, FigureResult } from './types';
 

@@ -1,5 +1,5 @@
 import type { Cell } from '../analysis/table-input';
-import { x97Case, X97_MODES } from '../systems/gmem/x97-case';
+import { x97Case, X97_MODES } from './x97-case';
 import { groupedBars } from './charts';
 import type { FigureDef, FigureResult } from './types';
 

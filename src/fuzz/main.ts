@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatTable } from '../cli/text-table';
-import { oneLineArgError } from '../cli/arg-error';
+import { formatTable } from '../display/text-table';
+import { oneLineArgError } from '../log/arg-error';
 import { writeFileAtomic } from '../io/atomic';
 import { formatDiagnostic } from '../log/diagnostic';
 import { PROJECT_ROOT } from '../version';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { readSafePickle } from '../importers/pytorch-snapshot/safe-pickle';
 import { GmemlabError, type Diagnostic } from '../log/diagnostic';
-import { compare } from '../sim/run';
-import { openTrace } from '../trace/open';
+import { compare } from '../run/run';
+import { openTrace } from '../importers/open';
 import type { FuzzJob } from './targets';
 
 /**

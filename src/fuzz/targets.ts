@@ -5,7 +5,7 @@ import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { importers } from '../importers/index';
 import { writeNsysFixture } from '../importers/nsys-sqlite/fixture';
 import type { FormatId, ImporterDef } from '../importers/types';
-import type { ParamValue } from '../systems/types';
+import type { ParamValue } from '../params';
 import { writeFileAtomic } from '../io/atomic';
 import { readSafePickle } from '../importers/pytorch-snapshot/safe-pickle';
 import { importFile } from '../trace/import-file';

@@ -1,6 +1,6 @@
 import { fail } from '../log/diagnostic';
 import { importMessages } from '../log/messages/trace';
-import type { ParamValue } from '../systems/types';
+import type { ParamValue } from '../params';
 import { parseQuantity } from '../units';
 import type { ImporterDef } from './types';
 

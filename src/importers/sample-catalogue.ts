@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { ParamValue } from '../systems/types';
+import type { ParamValue } from '../params';
 import { PROJECT_ROOT } from '../version';
 
 /**

@@ -2,7 +2,7 @@ import type { DiagnosticLog } from '../log/collector';
 import type { InputFile } from '../io/input';
 import type { EventBatch } from '../trace/batch';
 import type { StringTable } from '../trace/strings';
-import type { ParamDoc, ParamValue } from '../systems/types';
+import type { ParamDoc, ParamValue } from '../params';
 
 /**
  * Input format ids (`--from`, cli.md §1). `arrow` (added by trace-io) is gmemlab's own Arrow IPC trace

@@ -1,5 +1,5 @@
 import type { Rng } from '../sim/rng';
-import type { ParamDoc, ParamValue } from '../systems/types';
+import type { ParamDoc, ParamValue } from '../params';
 
 /**
  * Eviction policies own ORDERING METADATA ONLY (architecture.md §5, libCacheSim style): the system owns the

@@ -1,12 +1,15 @@
 import { DiagnosticLog } from '../log/collector';
-import type { SystemDef, SystemEnv } from '../systems/types';
-import { NO_AGENT, Op } from '../trace/event';
+import { LinkTimeline } from '../model/link-timeline';
+import { CPU, NO_AGENT, Op, OP_COUNT } from '../trace/event';
 import type { Trace } from '../trace/trace';
 import { CAUSE_FIELDS, Cause, SimClock } from './clock';
+import { replayCopy } from './copy-replay';
 import { COUNTER_FIELDS, Counters } from './counters';
+import { Reporter } from './reporter';
 import { ResultEventLog } from './result-events';
 import { Rng } from './rng';
 import type { ResolvedRun, RunResult, RunSummary } from './run-types';
+import type { RowHook, SystemDef, SystemEnv, SystemModel } from './system';
 import { SeriesSampler } from './series';
 import { MigrationSizeRecorder } from './migration-sizes';
 
@@ -19,6 +22,8 @@ const OP_KERNEL_BEGIN = Op.kernelBegin;
 const OP_KERNEL_END = Op.kernelEnd;
 const OP_MARKER = Op.marker;
 const NONE = NO_AGENT;
+const AGENT_CPU = CPU;
+const DEV0 = 1;
 const C_COMPUTE = Cause.compute;
 
 export interface SimulateOptions {
@@ -49,17 +54,24 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   const counters = new Counters();
   const events = new ResultEventLog();
   const log = new DiagnosticLog();
+  const report = new Reporter({ counters, events, log, traceName: run.traceName }, def.name);
   const env: SystemEnv = {
     platform: run.platform,
     clock,
     counters,
     events,
     log,
+    report,
+    link: new LinkTimeline(run.platform.link),
     rng: new Rng(run.seed),
     debug: run.debug,
     traceName: run.traceName,
   };
   const model = def.create(run.params, env);
+  const route = routeRows(model, env);
+  const { hooks, cpuAccess, deviceAccess } = route;
+  const beforeRow = model.beforeRow === undefined ? undefined : model.beforeRow.bind(model);
+  const allDevices = model.allDevices === true;
   const sampler = new SeriesSampler(opts.maxSamples);
   const sizes = new MigrationSizeRecorder();
   const reader = trace.read();
@@ -99,7 +111,13 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
           kernelDurNs = durNs[i]!;
         }
       } else if (o === OP_MARKER && !Number.isNaN(durNs[i]!)) clock.charge(C_COMPUTE, durNs[i]!);
-      model.step(b, i);
+      if (beforeRow !== undefined) beforeRow(b, i);
+      if (o === OP_ACCESS) {
+        const a = agent[i]!;
+        if (a === AGENT_CPU) cpuAccess(b, i);
+        else if (a === DEV0 || allDevices) deviceAccess(b, i);
+        else report.singleDevice(t, a, b.va[i]!);
+      } else hooks[o]!(b, i);
       if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
       if (o === OP_KERNEL_END && agent[i] === kernelAgent) {
         clock.charge(C_COMPUTE, kernelDurNs);
@@ -130,7 +148,8 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     opts.onProgress?.(counters.events);
   }
   if (kernelAgent !== NONE) clock.charge(C_COMPUTE, kernelDurNs);
-  const extra = model.finish();
+  const finished = model.finish();
+  const extra = route.anyUnsupported ? { ...finished, unsupportedOps: report.unsupportedOps } : finished;
   sizes.observe(counters);
   if (debug) model.checkInvariants!();
   sampler.sample(clock.nowNs, counters, model.residentBytes());
@@ -159,6 +178,66 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
       },
     },
   };
+}
+
+/** The per-op dispatch of one model: its hooks, or the engine's default for each op family it leaves out. */
+interface RowRoute {
+  /** Indexed by op code (`access` is routed by agent instead). */
+  readonly hooks: readonly RowHook[];
+  readonly cpuAccess: RowHook;
+  readonly deviceAccess: RowHook;
+  /** Some op family falls back to "unsupported" (→ `extra.unsupportedOps`). */
+  readonly anyUnsupported: boolean;
+}
+
+/** Hook name per op code (null: `access`, routed by agent). */
+const HOOK_OF_OP: readonly (keyof SystemModel | null)[] = (() => {
+  const names: (keyof SystemModel | null)[] = new Array<keyof SystemModel | null>(OP_COUNT).fill(null);
+  names[Op.reserve] = 'reserve';
+  names[Op.release] = 'release';
+  names[Op.alloc] = 'alloc';
+  names[Op.free] = 'free';
+  names[Op.map] = 'map';
+  names[Op.unmap] = 'unmap';
+  names[Op.prefetch] = 'prefetch';
+  names[Op.advise] = 'advise';
+  names[Op.copy] = 'copy';
+  names[Op.kernelBegin] = 'kernelBegin';
+  names[Op.kernelEnd] = 'kernelEnd';
+  names[Op.marker] = 'marker';
+  names[Op.protect] = 'protect';
+  names[Op.fork] = 'fork';
+  return names;
+})();
+
+/** Ops whose rows only carry compute time (the engine's): no hook means nothing to do. */
+const TIME_ONLY_OPS: ReadonlySet<number> = new Set([Op.kernelBegin, Op.kernelEnd, Op.marker]);
+
+/**
+ * Bind `model`'s hooks once per run, with the engine's defaults where it has none: copies replayed on the link,
+ * kernel/marker rows ignored, anything else reported as unsupported (docs/architecture.md §4).
+ */
+function routeRows(model: SystemModel, env: SystemEnv): RowRoute {
+  let anyUnsupported = false;
+  const unsupported = (op: number): RowHook => {
+    anyUnsupported = true;
+    return () => env.report.unsupported(op);
+  };
+  const bound = (name: keyof SystemModel): RowHook | undefined => {
+    const f = model[name];
+    return typeof f === 'function' ? (f as RowHook).bind(model) : undefined;
+  };
+  const nothing: RowHook = () => {};
+  const hooks: RowHook[] = HOOK_OF_OP.map((name, op) => {
+    if (name === null) return nothing;
+    const own = bound(name);
+    if (own !== undefined) return own;
+    if (op === Op.copy) return (b, i) => replayCopy(env, env.link, b, i, env.report);
+    return TIME_ONLY_OPS.has(op) ? nothing : unsupported(op);
+  });
+  const cpuAccess = bound('cpuAccess') ?? unsupported(Op.access);
+  const deviceAccess = bound('deviceAccess') ?? unsupported(Op.access);
+  return { hooks, cpuAccess, deviceAccess, anyUnsupported };
 }
 
 function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {

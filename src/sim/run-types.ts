@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../log/diagnostic';
 import type { Platform } from '../profiles/types';
-import type { ParamValue } from '../systems/types';
+import type { ParamValue } from '../params';
 import type { MigrationSizes } from './migration-sizes';
 import type { ResultEvent } from './result-events';
 

@@ -1,5 +1,5 @@
 import { gmemLinux, gmemPaper } from './gmem/index';
-import type { SystemPreset } from './types';
+import type { SystemPreset } from '../sim/system';
 import { explicitCopyPreset } from './explicit-copy/index';
 import { gpuvmSparsePreset } from './gpuvm-sparse/index';
 import { hmmSvmPreset } from './hmm-svm/index';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
-import { hashOf } from '../sim/hash';
+import { hashOf } from '../io/hash';
 import { PROJECT_ROOT } from '../version';
 
 /**

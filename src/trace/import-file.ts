@@ -3,7 +3,7 @@ import { importMessages } from '../log/messages/trace';
 import { ArrowTraceWriter } from './arrow/write';
 import type { EventBatch } from './batch';
 import { writeCanonicalCsv } from './canonical-csv/write';
-import { openTrace, type OpenedTrace, type OpenTraceOptions } from './open';
+import { openTrace, type OpenedTrace, type OpenTraceOptions } from '../importers/open';
 import { TraceSummarizer, type TraceSummary } from './summary';
 
 /** Output kinds of `import -o`, by file extension. */

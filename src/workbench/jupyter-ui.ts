@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { oneLineArgError } from '../cli/arg-error';
+import { oneLineArgError } from '../log/arg-error';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../version';

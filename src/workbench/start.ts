@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { oneLineArgError } from '../cli/arg-error';
+import { oneLineArgError } from '../log/arg-error';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ioMessages } from '../log/messages/io';
 import { parseArgs } from 'node:util';
-import { formatTable } from '../cli/text-table';
+import { formatTable } from '../display/text-table';
 import { formatDiagnostic } from '../log/diagnostic';
 import { PROJECT_ROOT } from '../version';
 import { listNotebooks, runNotebooks, selectNotebooks, failureReport, type NotebookRun } from './notebook-runner';

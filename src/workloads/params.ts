@@ -1,6 +1,6 @@
 import { fail } from '../log/diagnostic';
 import { workloadMessages } from '../log/messages/workloads';
-import type { ParamDoc, ParamValue } from '../systems/types';
+import type { ParamDoc, ParamValue } from '../params';
 import type { TraceMeta } from '../trace/trace';
 import { parseQuantity } from '../units';
 import type { WorkloadDef } from './types';

@@ -1,7 +1,7 @@
 import type { EventBatch } from '../trace/batch';
 import type { StringTable } from '../trace/strings';
 import type { TraceMeta } from '../trace/trace';
-import type { ParamDoc, ParamValue } from '../systems/types';
+import type { ParamDoc, ParamValue } from '../params';
 
 /**
  * Workload ids of `gmemlab generate` (cli.md §7), plus `synthetic-access` (an extension: the fast

@@ -4,9 +4,9 @@
  */
 import { CAUSE_FIELDS, CAUSE_NAMES, type CauseName } from '../../src/sim/clock';
 import { COUNTER_FIELDS } from '../../src/sim/counters';
-import { hashOf } from '../../src/sim/hash';
+import { hashOf } from '../../src/io/hash';
 import type { ResolvedRun, RunResult, RunSeries, RunSummary } from '../../src/sim/run-types';
-import type { ParamValue } from '../../src/systems/types';
+import type { ParamValue } from '../../src/params';
 
 export const MS = 1e6;
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { fullScale, show } from '../../src/analysis/notebook';
 import { VEGALITE_MIME } from '../../src/analysis/render';
-import type { DisplayContent } from '../../src/workbench/kernel-display';
+import type { DisplayContent } from '../../src/display/kernel-display';
 import { PROJECT_ROOT } from '../../src/version';
 import { tempDir } from '../helpers/temp-dir';
 

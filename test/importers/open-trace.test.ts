@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main';
 import { commands } from '../../src/cli/commands/index';
 import type { CommandIO } from '../../src/cli/command';
 import { REAL_IMPORTERS } from '../../src/importers/real-formats';
-import { openTrace } from '../../src/trace/open';
+import { openTrace } from '../../src/importers/open';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { absent, sample } from './helpers';
 import { CASES } from './sample-cases';

@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CommandIO } from '../../src/cli/command';
 import { sweep } from '../../src/analysis/sweep';
-import { openTrace } from '../../src/trace/open';
+import { openTrace } from '../../src/importers/open';
 import { digestBatches } from '../../src/trace/digest';
 import { collectBatches } from '../../src/trace/trace';
-import { hashOf } from '../../src/sim/hash';
-import { compare } from '../../src/sim/run';
+import { hashOf } from '../../src/io/hash';
+import { compare } from '../../src/run/run';
 import { VERSION } from '../../src/version';
 
 function capture(): CommandIO & { out: string; err: string } {

@@ -2,16 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simulate } from '../../src/sim/engine';
 import { Cause } from '../../src/sim/clock';
-import { normalize } from '../../src/sim/normalize';
-import type { SystemDef } from '../../src/systems/types';
-import { eventsToBatches } from '../../src/trace/batch';
+import { normalize } from '../../src/run/normalize';
+import type { SystemDef } from '../../src/sim/system';
+import { eventsToBatches, type EventBatch } from '../../src/trace/batch';
 import type { TraceEvent } from '../../src/trace/event';
 import { memoryTrace } from '../../src/trace/trace';
 import { defineMessage } from '../../src/log/diagnostic';
 
 const warn = defineMessage('test.warn', 'warning', 'none', () => ({ message: 'w' }));
 
-/** A probe system: charges `bytes` ns of "other" time per access, warns on markers, counts steps. */
+/** A probe system: charges `bytes` ns of "other" time per access, warns on markers; every other op is unsupported. */
 const probe: SystemDef<{ x: number }> = {
   name: 'probe',
   summary: 'test',
@@ -19,14 +19,14 @@ const probe: SystemDef<{ x: number }> = {
   params: { x: { summary: 'unused' } },
   create: (_p, env) => {
     let resident = 0;
+    const access = (b: EventBatch, i: number): void => {
+      env.clock.charge(Cause.other, b.bytes[i]!);
+      resident += b.bytes[i]!;
+    };
     return {
-      step(b, i) {
-        if (b.op[i] === 6) {
-          env.clock.charge(Cause.other, b.bytes[i]!);
-          resident += b.bytes[i]!;
-        }
-        if (b.op[i] === 12) env.log.add(warn({}));
-      },
+      deviceAccess: access,
+      cpuAccess: access,
+      marker: () => env.log.add(warn({})),
       residentBytes: () => resident,
       finish: () => ({ steps: 1 }),
     };
@@ -46,7 +46,7 @@ test('compute time: gaps between trace timestamps are compute; system costs dela
   assert.equal(r.summary.timeComputeNs, 250);
   assert.equal(r.summary.timeOtherNs, 12);
   assert.equal(r.summary.simTimeNs, 262);
-  assert.deepEqual(r.summary.extra, { steps: 1 });
+  assert.deepEqual(r.summary.extra, { steps: 1, unsupportedOps: 0 });
 });
 
 test('kernel dur_ns replaces the gaps inside the kernel and is charged at kernel_end; phase markers charge dur_ns', async () => {
@@ -99,7 +99,7 @@ test('warnings of the reader and of the system merge into one count per code', a
 });
 
 test('a clock jump to 2^53 − 1 ns (a damaged or 100-day timestamp) simulates at once in every system (found by fuzzing)', async () => {
-  const { compare } = await import('../../src/sim/run');
+  const { compare } = await import('../../src/run/run');
   const events: TraceEvent[] = [
     { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x7f0000000000, bytes: 8 << 20, flags: ['managed'] },
     { op: 'access', tNs: 10, agent: 'dev0', va: 0x7f0000000000, bytes: 4096, access: 'w' },
@@ -117,7 +117,7 @@ test('an abort stops the simulation within 256 rows, even inside one batch, with
   const aborting: SystemDef<{ x: number }> = {
     ...probe,
     create: () => ({
-      step() {
+      deviceAccess() {
         if (++steps === 1000) ac.abort(new Error('stop here'));
       },
       residentBytes: () => 0,

@@ -32,7 +32,7 @@ test('each new migration is counted at its size; several in one row at their ave
 });
 
 test('a real run records every migration: gmem-linux moves 2 MiB units, gmem-paper 4 KiB pages', async () => {
-  const { compare } = await import('../../src/sim/run');
+  const { compare } = await import('../../src/run/run');
   const { workloadTrace } = await import('../../src/workloads/trace');
   const [linux, paper] = await compare(workloadTrace('rodinia-bfs'), { systems: ['gmem-linux', 'gmem-paper'], profile: 'a100-pcie4', oversub: 2, debug: false });
   for (const [r, unit] of [[linux!, 2 ** 21], [paper!, 4096]] as const) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compare } from '../../src/sim/run';
-import { formatResults } from '../../src/sim/format-results';
+import { compare } from '../../src/run/run';
+import { formatResults } from '../../src/analysis/format-results';
 import { flattenSummary, seriesTable, summaryRows } from '../../src/sim/series-table';
 import { eventsToBatches } from '../../src/trace/batch';
 import type { TraceEvent } from '../../src/trace/event';

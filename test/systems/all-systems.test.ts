@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compare } from '../../src/sim/run';
+import { compare } from '../../src/run/run';
 import { COUNTER_FIELDS } from '../../src/sim/counters';
 import { CAUSE_FIELDS } from '../../src/sim/clock';
 import { SYSTEM_PRESETS } from '../../src/systems/index';

@@ -6,9 +6,9 @@
  */
 import { resolvePlatform, type FieldValue } from '../../src/profiles/resolve';
 import type { Platform } from '../../src/profiles/types';
-import { compare } from '../../src/sim/run';
+import { compare } from '../../src/run/run';
 import type { RunResult } from '../../src/sim/run-types';
-import type { ParamValue } from '../../src/systems/types';
+import type { ParamValue } from '../../src/params';
 import { eventsToBatches } from '../../src/trace/batch';
 import type { TraceEvent } from '../../src/trace/event';
 import { memoryTrace } from '../../src/trace/trace';

@@ -11,7 +11,7 @@ import { writeCanonicalCsv } from '../../src/trace/canonical-csv/write';
 import { digestBatches } from '../../src/trace/digest';
 import { ADVICE_NAMES, FLAG_NAMES, type FlagName, type TraceEvent } from '../../src/trace/event';
 import { importFile } from '../../src/trace/import-file';
-import { openTrace } from '../../src/trace/open';
+import { openTrace } from '../../src/importers/open';
 import { StringTable } from '../../src/trace/strings';
 import { collectBatches } from '../../src/trace/trace';
 import { foreignCsvWorkload } from '../../src/workloads/foreign-csv';

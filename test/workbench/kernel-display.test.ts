@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inKernel, kernelDisplayWriter, type DisplayContent } from '../../src/workbench/kernel-display';
+import { inKernel, kernelDisplayWriter, type DisplayContent } from '../../src/display/kernel-display';
 import { PROJECT_ROOT } from '../../src/version';
 
 type Spy = Array<[DisplayContent, boolean]>;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchesToEvents } from '../../src/trace/batch';
 import { digestBatches } from '../../src/trace/digest';
-import { openTrace } from '../../src/trace/open';
+import { openTrace } from '../../src/importers/open';
 import { summarizeTrace } from '../../src/trace/summary';
 import { collectBatches, memoryTrace } from '../../src/trace/trace';
 import { MiB } from '../../src/units';

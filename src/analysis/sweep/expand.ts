@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fail } from '../../log/diagnostic';
 import { sweepMessages } from '../../log/messages/sweep';
-import { stableStringify } from '../../sim/hash';
-import type { ParamValue } from '../../systems/types';
+import { stableStringify } from '../../io/hash';
+import type { ParamValue } from '../../params';
 import type { Trace } from '../../trace/trace';
 import type { RunCoordinates } from '../flatten';
 import { isTrace, type SweepSpec, type TraceSpec } from './spec';

@@ -1,4 +1,4 @@
-import { openTrace, type OpenTraceOptions } from '../../trace/open';
+import { openTrace, type OpenTraceOptions } from '../../importers/open';
 import type { Trace } from '../../trace/trace';
 import { workloadTrace } from '../../workloads/trace';
 import type { TraceRef } from './expand';

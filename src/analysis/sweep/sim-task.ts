@@ -1,5 +1,5 @@
 import { simulate } from '../../sim/engine';
-import { planRuns } from '../../sim/run';
+import { planRuns } from '../../run/run';
 import type { RunResult } from '../../sim/run-types';
 import { systemPreset } from '../../systems/index';
 import type { SimTask } from './sim-backend';

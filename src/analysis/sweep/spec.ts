@@ -3,7 +3,7 @@ import { fail, GmemlabError, type Location } from '../../log/diagnostic';
 import { ioMessages } from '../../log/messages/io';
 import { sweepMessages } from '../../log/messages/sweep';
 import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from '../../io/json-positions';
-import type { ParamValue } from '../../systems/types';
+import type { ParamValue } from '../../params';
 import type { Trace } from '../../trace/trace';
 
 /** A trace file: a path (relative paths are resolved against the sweep file's folder) with import options. */

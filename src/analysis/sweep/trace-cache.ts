@@ -1,6 +1,6 @@
 import type { EventBatch } from '../../trace/batch';
 import type { Trace, TraceMeta, TraceReader } from '../../trace/trace';
-import { scanTrace, type TraceScan } from '../../sim/run';
+import { scanTrace, type TraceScan } from '../../run/run';
 import type { TraceRef } from './expand';
 import { openSource } from './open-source';
 import { shareBatches, sharedToTrace, type SharedTrace } from './shared-trace';

@@ -6,7 +6,7 @@ import type { FigureScale } from '../../figures/context';
 import { passRateText, writeFigures } from '../../figures/write';
 import { PROJECT_ROOT } from '../../version';
 import type { Command } from '../command';
-import { formatTable } from '../text-table';
+import { formatTable } from '../../display/text-table';
 
 const USAGE = `gmemlab figures [-o <dir>] [--full | --quick] [--only <id>[,<id>…]] [--list]
 

@@ -1,6 +1,6 @@
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
-import { openTrace } from '../../trace/open';
+import { openTrace } from '../../importers/open';
 import { summarizeTrace } from '../../trace/summary';
 import type { Command } from '../command';
 import { formatDiagnostics, formatSummary } from '../format-summary';

@@ -1,12 +1,12 @@
 import { ensureWritableFolder, writeFileAtomic } from '../../io/atomic';
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
-import { formatResults, type ResultFormat } from '../../sim/format-results';
-import { compare } from '../../sim/run';
+import { formatResults, type ResultFormat } from '../../analysis/format-results';
+import { compare } from '../../run/run';
 import type { Trace } from '../../trace/trace';
 import type { Command, OptionValues } from '../command';
 import { Interrupted, onInterrupt } from '../interrupt';
-import { openTrace, type OpenTraceOptions } from '../../trace/open';
+import { openTrace, type OpenTraceOptions } from '../../importers/open';
 import { TRACE_INPUT_FLAGS, TRACE_INPUT_USAGE, traceOpenOptions } from '../trace-options';
 
 const USAGE = `gmemlab run <trace> --system <items> [--profile <platform>] [--set k=v …] [--oversub X] [--seed N] [--from <format>] [--format table|json|csv] [-o file]

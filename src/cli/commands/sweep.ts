@@ -7,11 +7,11 @@ import { simBackend } from '../../analysis/sweep/sim-backend';
 import { formatCount, formatValue } from '../../analysis/format';
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
-import { progress, type Progress } from '../../progress';
+import { progress, type Progress } from '../../display/progress';
 import { formatBytes, formatNs } from '../../units';
 import type { Command, CommandIO } from '../command';
 import { Interrupted, onInterrupt } from '../interrupt';
-import { formatTable } from '../text-table';
+import { formatTable } from '../../display/text-table';
 import { dirname, resolve } from 'node:path';
 
 const USAGE = `gmemlab sweep <sweep.json> [--workers N] [-o results.csv|results.json] [--dry-run]

@@ -1,10 +1,10 @@
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
-import type { ParamValue } from '../../systems/types';
+import type { ParamValue } from '../../params';
 import { formatBytes, formatNs } from '../../units';
 import { getWorkload, workloadIds } from '../../workloads/index';
 import { formatParamValue } from '../../workloads/params';
-import type { ParamDoc } from '../../systems/types';
+import type { ParamDoc } from '../../params';
 import type { Command } from '../command';
 
 /** A default as shown in listings: sizes and durations also in human units. */

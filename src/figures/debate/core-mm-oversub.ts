@@ -1,6 +1,6 @@
 import { responseCurveChart } from '../../analysis/charts/response-curve';
 import type { Cell } from '../../analysis/table-input';
-import type { RunSpec } from '../../sim/run-spec';
+import type { RunSpec } from '../../run/run-spec';
 import type { RunSummary } from '../../sim/run-types';
 import { capacityForLevel, type FigureContext, type FigureTrace } from '../context';
 import { iscaTrace } from '../isca19';

@@ -1,5 +1,5 @@
 import type { Rng } from '../../sim/rng';
-import type { ParamDoc, ParamValue } from '../../systems/types';
+import type { ParamDoc, ParamValue } from '../../params';
 
 /**
  * Prefetch policies (the UVMSmart family: on-demand, random-4k, sl-64k, tbn; gmem-model.md §9) decide, for one

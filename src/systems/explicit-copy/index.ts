@@ -1,4 +1,4 @@
-import type { SystemDef, SystemPreset } from '../types';
+import type { SystemDef, SystemPreset } from '../../sim/system';
 import { EXPLICIT_COPY_DEFAULTS, EXPLICIT_COPY_PARAM_DOCS, validateExplicitCopyParams, type ExplicitCopyParams } from './params';
 import { ExplicitCopyModel } from './model';
 

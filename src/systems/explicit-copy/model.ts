@@ -1,6 +1,6 @@
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
-import { LinkTimeline } from '../../model/link-timeline';
+import type { LinkTimeline } from '../../model/link-timeline';
 import { grown } from '../../model/typed-arrays';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
@@ -8,9 +8,9 @@ import * as ev from '../../trace/event';
 import { FOOTPRINT_GRANULE_BYTES } from '../../trace/footprint';
 import { roundUp } from '../../units';
 import { Allocations } from '../shared/allocations';
-import { replayCopy } from '../shared/copy';
-import { Reporter } from '../shared/reporter';
-import type { SystemEnv, SystemModel } from '../types';
+import { replayCopy } from '../../sim/copy-replay';
+import type { Reporter } from '../../sim/reporter';
+import type { SystemEnv, SystemModel } from '../../sim/system';
 import type { ExplicitCopyParams } from './params';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
@@ -64,37 +64,14 @@ export class ExplicitCopyModel implements SystemModel {
   private staleAccesses = 0;
 
   constructor(private readonly p: ExplicitCopyParams, private readonly env: SystemEnv) {
-    this.link = new LinkTimeline(env.platform.link);
-    this.rep = new Reporter(env, 'explicit-copy');
+    this.link = env.link;
+    this.rep = env.report;
     this.c = unitCosts(env.platform, FOOTPRINT_GRANULE_BYTES);
     this.capacity = env.platform.device.memory.capacityBytes;
   }
 
-  step(b: EventBatch, i: number): void {
-    switch (b.op[i]!) {
-      case Op.access:
-        if (b.agent[i] === CPU) return this.cpuAccess(b, i);
-        if (b.agent[i] !== DEV) return this.rep.singleDevice(b.tNs[i]!, b.agent[i]!, b.va[i]!);
-        return this.devAccess(b, i);
-      case Op.kernelBegin:
-        return this.kernelBegin();
-      case Op.kernelEnd:
-        return this.kernelEnd();
-      case Op.alloc:
-        return this.alloc(b, i);
-      case Op.free:
-        return this.free(b, i);
-      case Op.copy:
-        return this.copy(b, i);
-      case Op.prefetch:
-        return this.prefetch(b, i);
-      case Op.marker:
-      case Op.advise:
-        return;
-      default:
-        this.rep.unsupported(b.op[i]!);
-    }
-  }
+  /** Advice has no meaning for explicit buffers: ignored (not reported as unsupported). */
+  advise(): void {}
 
   residentBytes(): number {
     return this.usedBytes;
@@ -111,13 +88,12 @@ export class ExplicitCopyModel implements SystemModel {
       linkBusyD2HNs: this.link.d2hBusyNs,
       deviceBytesPeak: this.deviceBytesPeak,
       staleAccesses: this.staleAccesses,
-      unsupportedOps: this.rep.unsupportedOps,
     };
   }
 
   // ---- buffers ---------------------------------------------------------------------------------------------
 
-  private alloc(b: EventBatch, i: number): void {
+  alloc(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
@@ -151,7 +127,7 @@ export class ExplicitCopyModel implements SystemModel {
     }
   }
 
-  private free(b: EventBatch, i: number): void {
+  free(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const id = this.allocs.removeAt(va);
     if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
@@ -223,7 +199,7 @@ export class ExplicitCopyModel implements SystemModel {
   }
 
   /** Trace `copy` rows are the program's own copies: they move data and make the destination valid. */
-  private copy(b: EventBatch, i: number): void {
+  copy(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const id = Number.isNaN(va) ? -1 : this.allocs.find(va);
     const target = b.target[i] === NO_AGENT ? b.agent[i]! : b.target[i]!;
@@ -239,7 +215,7 @@ export class ExplicitCopyModel implements SystemModel {
   }
 
   /** A `prefetch` row to the device in this system is an early copy of the buffer (cudaMemcpyAsync ahead of use). */
-  private prefetch(b: EventBatch, i: number): void {
+  prefetch(b: EventBatch, i: number): void {
     const id = this.allocs.find(b.va[i]!);
     if (id < 0 || b.target[i] !== DEV) return;
     if (!this.devValid[id] && this.ensureDeviceMemory(id, b.tNs[i]!)) {
@@ -263,7 +239,7 @@ export class ExplicitCopyModel implements SystemModel {
 
   // ---- kernels and accesses -------------------------------------------------------------------------------
 
-  private kernelBegin(): void {
+  kernelBegin(): void {
     if (this.kernelOpen) this.kernelEnd();
     this.kernelOpen = true;
     this.kernelSeq++;
@@ -272,7 +248,7 @@ export class ExplicitCopyModel implements SystemModel {
   }
 
   /** End of a kernel: written buffers now have their only valid copy on the device (copied back eagerly or later). */
-  private kernelEnd(): void {
+  kernelEnd(): void {
     if (!this.kernelOpen) return;
     this.kernelOpen = false;
     for (const id of this.kernelBuffers) {
@@ -282,7 +258,7 @@ export class ExplicitCopyModel implements SystemModel {
     this.kernelSeq++; // buffers of the closed kernel become evictable
   }
 
-  private devAccess(b: EventBatch, i: number): void {
+  deviceAccess(b: EventBatch, i: number): void {
     const tNs = b.tNs[i]!;
     let va = b.va[i]!;
     const end = va + b.bytes[i]!;
@@ -328,7 +304,7 @@ export class ExplicitCopyModel implements SystemModel {
     }
   }
 
-  private cpuAccess(b: EventBatch, i: number): void {
+  cpuAccess(b: EventBatch, i: number): void {
     const clock = this.env.clock;
     const tNs = b.tNs[i]!;
     let va = b.va[i]!;

@@ -1,4 +1,4 @@
-import type { ParamDoc } from '../types';
+import type { ParamDoc } from '../../params';
 
 /** `explicit-copy` parameters (gmem-model.md §8 "Explicit copy / TTM", §12). */
 export interface ExplicitCopyParams extends Record<string, number | boolean | string> {

@@ -1,5 +1,5 @@
 import { KiB, MiB } from '../../units';
-import type { SystemDef, SystemPreset } from '../types';
+import type { SystemDef, SystemPreset } from '../../sim/system';
 import { GmemModel } from './model';
 import { GMEM_DEFAULTS, GMEM_PARAM_DOCS, validateGmemParams, type GmemParams } from './params';
 

@@ -8,9 +8,9 @@ import { evictionPolicy } from '../../policies/index';
 import { TouchReason, type EvictionPolicy } from '../../policies/types';
 import { Cause, type CauseCode } from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { Access, ADVICE_NAMES, Advice, agentName, CPU, Flag, NO_AGENT, Op } from '../../trace/event';
+import { Access, ADVICE_NAMES, Advice, agentName, CPU, Flag, NO_AGENT } from '../../trace/event';
 import { roundDown, roundUp } from '../../units';
-import type { SystemEnv, SystemModel } from '../types';
+import type { SystemEnv, SystemModel } from '../../sim/system';
 import { GmemExtra } from './extra';
 import { PageTableCharge } from './page-tables';
 import type { GmemParams } from './params';
@@ -42,7 +42,6 @@ const C_EVICT = Cause.evict;
 const C_INVALIDATE = Cause.invalidate;
 const C_MAP = Cause.map;
 const C_REMOTE = Cause.remote;
-const OP_ACCESS = Op.access;
 const AGENT_CPU = CPU;
 const ACC_WRITE = Access.w | Access.atomic;
 const TOUCH_ACCESS = TouchReason.access;
@@ -156,52 +155,59 @@ export class GmemModel implements SystemModel {
 
   // ---- engine interface -------------------------------------------------------------------------------
 
-  step(b: EventBatch, i: number): void {
-    const o = b.op[i]!;
-    if (o === OP_ACCESS) {
-      this.accessRow(b, i);
-      return;
-    }
-    switch (o) {
-      case Op.alloc:
-        this.alloc(b.va[i]!, b.bytes[i]!, b.flags[i]!, b.agent[i]!);
-        break;
-      case Op.free:
-        this.free(b.va[i]!);
-        break;
-      case Op.prefetch:
-        this.prefetch(b.va[i]!, b.bytes[i]!, b.target[i]!);
-        break;
-      case Op.advise:
-        this.advise(b.va[i]!, b.bytes[i]!, b.code[i]!, b.target[i]!);
-        break;
-      case Op.reserve:
-        this.reserve(b.va[i]!, b.bytes[i]!);
-        break;
-      case Op.release:
-        this.release(b.va[i]!);
-        break;
-      case Op.map:
-        this.map(b.va[i]!, b.bytes[i]!, b.resource[i]!, b.flags[i]!, b.pageBytes[i]!);
-        break;
-      case Op.unmap:
-        this.unmap(b.va[i]!, b.bytes[i]!);
-        break;
-      case Op.copy:
-        if (Number.isNaN(b.va[i]!) || Number.isNaN(b.bytes[i]!) || b.target[i] === NO_AGENT) {
-          this.x.copiesIgnored++;
-          this.env.log.add(gmemMessages.copyIgnored(this.where));
-        } else this.access(b.target[i]!, b.va[i]!, b.bytes[i]!, 2, 1);
-        break;
-      case Op.protect:
-        this.protect(b.va[i]!, b.bytes[i]!, b.flags[i]!);
-        break;
-      case Op.fork:
-        this.fork();
-        break;
-      default:
-        break; // kernel_begin/kernel_end/marker: compute time is the engine's
-    }
+  /** GMEM serves every device (one `gm_dev` per agent). */
+  readonly allDevices = true;
+
+  deviceAccess(b: EventBatch, i: number): void {
+    this.accessRow(b, i);
+  }
+
+  cpuAccess(b: EventBatch, i: number): void {
+    this.accessRow(b, i);
+  }
+
+  alloc(b: EventBatch, i: number): void {
+    this.allocRange(b.va[i]!, b.bytes[i]!, b.flags[i]!, b.agent[i]!);
+  }
+
+  free(b: EventBatch, i: number): void {
+    this.freeRange(b.va[i]!);
+  }
+
+  prefetch(b: EventBatch, i: number): void {
+    this.prefetchRange(b.va[i]!, b.bytes[i]!, b.target[i]!);
+  }
+
+  advise(b: EventBatch, i: number): void {
+    this.hmadvise(b.va[i]!, b.bytes[i]!, b.code[i]!, b.target[i]!);
+  }
+
+  reserve(b: EventBatch, i: number): void {
+    this.reserveRange(b.va[i]!, b.bytes[i]!);
+  }
+
+  release(b: EventBatch, i: number): void {
+    this.releaseRange(b.va[i]!);
+  }
+
+  map(b: EventBatch, i: number): void {
+    this.mapRange(b.va[i]!, b.bytes[i]!, b.resource[i]!, b.flags[i]!, b.pageBytes[i]!);
+  }
+
+  unmap(b: EventBatch, i: number): void {
+    this.unmapRange(b.va[i]!, b.bytes[i]!);
+  }
+
+  /** A copy with a destination is a write of its bytes by the target agent; one without is ignored (warning). */
+  copy(b: EventBatch, i: number): void {
+    if (Number.isNaN(b.va[i]!) || Number.isNaN(b.bytes[i]!) || b.target[i] === NO_AGENT) {
+      this.x.copiesIgnored++;
+      this.env.log.add(gmemMessages.copyIgnored(this.where));
+    } else this.access(b.target[i]!, b.va[i]!, b.bytes[i]!, 2, 1);
+  }
+
+  protect(b: EventBatch, i: number): void {
+    this.protectRange(b.va[i]!, b.bytes[i]!, b.flags[i]!);
   }
 
   residentBytes(): number {
@@ -795,7 +801,7 @@ export class GmemModel implements SystemModel {
 
   // ---- alloc / free -----------------------------------------------------------------------------------
 
-  private alloc(va: number, bytes: number, flags: number, agent: number): void {
+  private allocRange(va: number, bytes: number, flags: number, agent: number): void {
     if (Number.isNaN(va) || !(bytes > 0)) {
       this.allocError('alloc', va, 'no address or size');
       return;
@@ -873,7 +879,7 @@ export class GmemModel implements SystemModel {
     return true;
   }
 
-  private free(va: number): void {
+  private freeRange(va: number): void {
     const it = this.allocs.at(va);
     if (it === undefined || it.value.mapping) {
       this.allocError('free', va, 'not the start of a live allocation');
@@ -917,7 +923,7 @@ export class GmemModel implements SystemModel {
 
   // ---- hmadvise ---------------------------------------------------------------------------------------
 
-  private advise(va: number, bytes: number, code: number, target: number): void {
+  private hmadvise(va: number, bytes: number, code: number, target: number): void {
     if (code === Advice.dontneed) {
       this.dontneed(va, bytes, target);
       return;
@@ -979,7 +985,7 @@ export class GmemModel implements SystemModel {
    * Synchronous: elapsed = max(link busy time, slowest item's software time), charged by cause of whichever
    * bounds it.
    */
-  private prefetch(va: number, bytes: number, target: number): void {
+  private prefetchRange(va: number, bytes: number, target: number): void {
     if (target === NO_AGENT || target === CPU || target - 1 >= this.nDev) {
       this.hmadviseError('PREFETCH', va, `hnid ${target === NO_AGENT ? '-1' : agentName(target)} is not an attached device`);
       return;
@@ -1071,7 +1077,7 @@ export class GmemModel implements SystemModel {
 
   // ---- game-style binding traces (§11) ----------------------------------------------------------------
 
-  private reserve(va: number, bytes: number): void {
+  private reserveRange(va: number, bytes: number): void {
     if (Number.isNaN(va) || !(bytes > 0) || !this.reservations.insert(va, va + bytes, 0)) {
       this.allocError('reserve', va, 'overlaps a live reservation or has no size');
       return;
@@ -1080,7 +1086,7 @@ export class GmemModel implements SystemModel {
     this.charge(C_MAP, this.c.mmapNs + (ch.splits + ch.merges) * this.c.vmaSplitNs);
   }
 
-  private release(va: number): void {
+  private releaseRange(va: number): void {
     const r = this.reservations.remove(va);
     if (r === undefined) {
       this.allocError('release', va, 'not the start of a live reservation');
@@ -1091,7 +1097,7 @@ export class GmemModel implements SystemModel {
     this.charge(C_MAP, this.c.munmapNs + ch.splits * this.c.vmaSplitNs);
   }
 
-  private map(va: number, bytes: number, resource: number, flags: number, pageBytes: number): void {
+  private mapRange(va: number, bytes: number, resource: number, flags: number, pageBytes: number): void {
     if (Number.isNaN(va) || !(bytes > 0)) {
       this.allocError('map', va, 'no address or size');
       return;
@@ -1127,7 +1133,7 @@ export class GmemModel implements SystemModel {
   /** Splits + merges of the VMA change the last `addRange` made. */
   private vmaSplitsPending = 0;
 
-  private unmap(va: number, bytes: number): void {
+  private unmapRange(va: number, bytes: number): void {
     if (Number.isNaN(va) || !(bytes > 0)) {
       this.allocError('unmap', va, 'no address or size');
       return;
@@ -1164,7 +1170,7 @@ export class GmemModel implements SystemModel {
 
   // ---- mprotect / fork --------------------------------------------------------------------------------
 
-  private protect(va: number, bytes: number, flags: number): void {
+  private protectRange(va: number, bytes: number, flags: number): void {
     const ro = (flags & Flag.readonly) !== 0;
     this.charge(C_MAP, this.c.mprotectNs);
     this.x.protectOps++;
@@ -1207,7 +1213,7 @@ export class GmemModel implements SystemModel {
   }
 
   /** fork: every unit with data in host memory becomes copy-on-write shared with the (idle) child. */
-  private fork(): void {
+  fork(): void {
     this.x.forks++;
     const t = this.t;
     let ptes = 0;

@@ -1,6 +1,6 @@
 import { EVICTION_POLICY_NAMES } from '../../policies/index';
 import { GiB, KiB } from '../../units';
-import type { ParamDoc } from '../types';
+import type { ParamDoc } from '../../params';
 
 /**
  * GMEM model parameters: policy decisions, never hardware costs (cli.md §2). One model, two presets

@@ -1,4 +1,4 @@
-import type { SystemDef, SystemPreset } from '../types';
+import type { SystemDef, SystemPreset } from '../../sim/system';
 import { GPUVM_SPARSE_DEFAULTS, GPUVM_SPARSE_PARAM_DOCS, validateGpuvmSparseParams, type GpuvmSparseParams } from './params';
 import { GpuvmSparseModel } from './model';
 

@@ -1,6 +1,5 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
-import { LinkTimeline } from '../../model/link-timeline';
 import { grown } from '../../model/typed-arrays';
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
@@ -8,18 +7,19 @@ import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
-import { replayCopy } from '../shared/copy';
-import { Reporter } from '../shared/reporter';
-import type { SystemEnv, SystemModel } from '../types';
+import type { Reporter } from '../../sim/reporter';
+import type { SystemEnv, SystemModel } from '../../sim/system';
 import { RadixPageTable } from './page-tables';
 import type { GpuvmSparseParams } from './params';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { remoteAccessNs, unitCosts } = costMod;
 const { Cause } = clockMod;
-const { CPU, Flag, isWrite, Op } = ev;
+const { Flag, isWrite, Op } = ev;
 
 const DEV = 1;
+const OP_MAP = Op.map;
+const OP_UNMAP = Op.unmap;
 const BO_KINDS = Flag.managed | Flag.peer_shared | Flag.device;
 const HOSTKIND = Flag.host | Flag.pinned_host;
 const MiB2 = 2 * 1024 * 1024;
@@ -44,7 +44,6 @@ export class GpuvmSparseModel implements SystemModel {
   private bFlags: Uint32Array = new Uint32Array(64);
   private bPage: Float64Array = new Float64Array(64);
   private readonly pt: RadixPageTable;
-  private readonly link: LinkTimeline;
   private readonly rep: Reporter;
   private readonly c: UnitCosts;
   private readonly pageSizes: readonly number[];
@@ -77,52 +76,27 @@ export class GpuvmSparseModel implements SystemModel {
   constructor(private readonly p: GpuvmSparseParams, private readonly env: SystemEnv) {
     const d = env.platform.device;
     this.pt = new RadixPageTable(d.ptLevels, p.leafTableBytes, p.tableEntries);
-    this.link = new LinkTimeline(env.platform.link);
-    this.rep = new Reporter(env, 'gpuvm-sparse');
+    this.rep = env.report;
     this.c = unitCosts(env.platform, 4096);
     this.pageSizes = d.pageSizesBytes.length > 0 ? d.pageSizesBytes : [4096];
   }
 
-  step(b: EventBatch, i: number): void {
+  /**
+   * A bind submission groups the map/unmap rows of one ioctl: it ends at any other row, at a row with another
+   * time stamp, or after every row with `submission=per-op`.
+   */
+  beforeRow(b: EventBatch, i: number): void {
+    if (!this.subOpen) return;
     const o = b.op[i]!;
-    if (o === Op.map || o === Op.unmap) {
-      const t = b.tNs[i]!;
-      if (this.subOpen && (this.p.submission === 'per-op' || t !== this.subTNs)) this.endSubmission();
-      if (!this.subOpen) {
-        this.subOpen = true;
-        this.subTNs = t;
-        this.subUnbinds = 0;
-      }
-      if (o === Op.map) this.map(b, i);
-      else this.unmap(b, i);
-      return;
-    }
-    if (this.subOpen) this.endSubmission();
-    switch (o) {
-      case Op.access:
-        if (b.agent[i] === CPU) return; // the CPU does not use the GPU VA
-        if (b.agent[i] !== DEV) return this.rep.singleDevice(b.tNs[i]!, b.agent[i]!, b.va[i]!);
-        return this.devAccess(b, i);
-      case Op.reserve:
-        return this.reserve(b, i);
-      case Op.release:
-        return this.release(b, i);
-      case Op.alloc:
-        return this.alloc(b, i);
-      case Op.free:
-        return this.free(b, i);
-      case Op.copy:
-        return replayCopy(this.env, this.link, b, i, this.rep);
-      case Op.kernelBegin:
-      case Op.kernelEnd:
-      case Op.marker:
-      case Op.advise:
-      case Op.prefetch:
-        return;
-      default:
-        this.rep.unsupported(o);
-    }
+    if ((o !== OP_MAP && o !== OP_UNMAP) || this.p.submission === 'per-op' || b.tNs[i] !== this.subTNs) this.endSubmission();
   }
+
+  /** The CPU does not use the GPU VA: its accesses are ignored. */
+  cpuAccess(): void {}
+
+  /** Advice and prefetch hints have no meaning for explicit bindings: ignored. */
+  advise(): void {}
+  prefetch(): void {}
 
   residentBytes(): number {
     return this.deviceBytes;
@@ -148,13 +122,20 @@ export class GpuvmSparseModel implements SystemModel {
       honouredPageSize: this.honouredPageSize,
       pageSizeFallbacks: this.pageSizeFallbacks,
       readonlyViolations: this.readonlyViolations,
-      unsupportedOps: this.rep.unsupportedOps,
     };
   }
 
   // ---- submissions ---------------------------------------------------------------------------------------
 
   /** One bind submission ends: its sync cost, and one TLB invalidation if it unbound anything. */
+  /** Open a submission at trace time `tNs` unless one is open (`beforeRow` closed it when this row starts another). */
+  private joinSubmission(tNs: number): void {
+    if (this.subOpen) return;
+    this.subOpen = true;
+    this.subTNs = tNs;
+    this.subUnbinds = 0;
+  }
+
   private endSubmission(): void {
     this.subOpen = false;
     this.submissions++;
@@ -168,14 +149,14 @@ export class GpuvmSparseModel implements SystemModel {
 
   // ---- VA reservations, allocations ----------------------------------------------------------------------
 
-  private reserve(b: EventBatch, i: number): void {
+  reserve(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     if (!(bytes > 0) || !this.reservations.insert(va, va + bytes, 0)) return this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
     if (this.reservations.size > this.reservationsPeak) this.reservationsPeak = this.reservations.size;
   }
 
-  private release(b: EventBatch, i: number): void {
+  release(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const r = this.reservations.remove(va);
     if (r === undefined) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.release, va);
@@ -190,7 +171,7 @@ export class GpuvmSparseModel implements SystemModel {
   }
 
   /** A buffer object: device memory (device kinds) plus one bind of the whole allocation into the VM. */
-  private alloc(b: EventBatch, i: number): void {
+  alloc(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
@@ -211,7 +192,7 @@ export class GpuvmSparseModel implements SystemModel {
     this.endSubmission();
   }
 
-  private free(b: EventBatch, i: number): void {
+  free(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const id = this.allocs.removeAt(va);
     if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
@@ -230,7 +211,8 @@ export class GpuvmSparseModel implements SystemModel {
 
   // ---- bind / unbind -----------------------------------------------------------------------------------
 
-  private map(b: EventBatch, i: number): void {
+  map(b: EventBatch, i: number): void {
+    this.joinSubmission(b.tNs[i]!);
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     if (Number.isNaN(va) || !(bytes > 0)) return this.rep.faultError(b.tNs[i]!, b.agent[i]!, va, 'map without address or size');
@@ -297,7 +279,8 @@ export class GpuvmSparseModel implements SystemModel {
     return sizes[0]!;
   }
 
-  private unmap(b: EventBatch, i: number): void {
+  unmap(b: EventBatch, i: number): void {
+    this.joinSubmission(b.tNs[i]!);
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     if (Number.isNaN(va) || !(bytes > 0)) return this.rep.faultError(b.tNs[i]!, b.agent[i]!, va, 'unmap without address or size');
@@ -349,7 +332,7 @@ export class GpuvmSparseModel implements SystemModel {
 
   // ---- accesses --------------------------------------------------------------------------------------------
 
-  private devAccess(b: EventBatch, i: number): void {
+  deviceAccess(b: EventBatch, i: number): void {
     const tNs = b.tNs[i]!;
     let va = b.va[i]!;
     const end = va + b.bytes[i]!;

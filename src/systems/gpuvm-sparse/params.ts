@@ -1,5 +1,5 @@
 import { MiB } from '../../units';
-import type { ParamDoc } from '../types';
+import type { ParamDoc } from '../../params';
 
 /** `gpuvm-sparse` parameters (gmem-model.md §8 GPUVM / VM_BIND, §11). */
 export interface GpuvmSparseParams extends Record<string, number | boolean | string> {

@@ -1,4 +1,4 @@
-import type { SystemDef, SystemPreset } from '../types';
+import type { SystemDef, SystemPreset } from '../../sim/system';
 import { HMM_SVM_DEFAULTS, HMM_SVM_PARAM_DOCS, validateHmmSvmParams, type HmmSvmParams } from './params';
 import { HmmSvmModel } from './model';
 

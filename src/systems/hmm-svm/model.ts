@@ -3,7 +3,7 @@ import type { UnitCosts } from '../../model/cost';
 import { FramePool } from '../../model/frame-pool';
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
-import { LinkTimeline } from '../../model/link-timeline';
+import type { LinkTimeline } from '../../model/link-timeline';
 import { grown } from '../../model/typed-arrays';
 import * as pageMask from '../../model/page-mask';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
@@ -13,9 +13,8 @@ import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
-import { replayCopy } from '../shared/copy';
-import { Reporter } from '../shared/reporter';
-import type { SystemEnv, SystemModel } from '../types';
+import type { Reporter } from '../../sim/reporter';
+import type { SystemEnv, SystemModel } from '../../sim/system';
 import { driverMaxRangeBytes, type HmmSvmParams } from './params';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
@@ -99,8 +98,8 @@ export class HmmSvmModel implements SystemModel {
     this.maxRange = p.maxRangeBytes === 0 ? Math.max(driverMaxRangeBytes(plat.device.memory.capacityBytes), this.gran) : p.maxRangeBytes;
     this.c = unitCosts(plat, this.gran);
     this.notifierNs = plat.host.notifierNs;
-    this.link = new LinkTimeline(plat.link);
-    this.rep = new Reporter(env, 'hmm-svm');
+    this.link = env.link;
+    this.rep = env.report;
     this.frames = new FramePool(Math.floor(plat.device.memory.capacityBytes / this.gran));
     const def = evictionPolicy(p.victim);
     if (!def) throw new Error(`hmm-svm: unknown victim policy ${p.victim}`);
@@ -115,37 +114,6 @@ export class HmmSvmModel implements SystemModel {
   }
 
   // ---- dispatch -----------------------------------------------------------------------------------------
-
-  step(b: EventBatch, i: number): void {
-    switch (b.op[i]!) {
-      case Op.access: {
-        const agent = b.agent[i]!;
-        if (agent === CPU) return this.cpuAccess(b, i);
-        if (agent !== DEV) return this.rep.singleDevice(b.tNs[i]!, agent, b.va[i]!);
-        return this.devAccess(b, i);
-      }
-      case Op.alloc:
-        return this.alloc(b, i);
-      case Op.free:
-        return this.free(b, i);
-      case Op.protect:
-        return this.protect(b, i);
-      case Op.fork:
-        return this.fork();
-      case Op.prefetch:
-        return this.prefetch(b, i);
-      case Op.advise:
-        return this.advise(b, i);
-      case Op.copy:
-        return replayCopy(this.env, this.link, b, i, this.rep);
-      case Op.kernelBegin:
-      case Op.kernelEnd:
-      case Op.marker:
-        return;
-      default:
-        this.rep.unsupported(b.op[i]!);
-    }
-  }
 
   residentBytes(): number {
     return (this.frames.used) * this.gran;
@@ -165,13 +133,12 @@ export class HmmSvmModel implements SystemModel {
       evictedUnits: this.evictedUnits,
       hostMetadataBytes: (this.env.platform.device.memory.capacityBytes / PAGE) * 64,
       ignoredAdvice: this.ignoredAdvice,
-      unsupportedOps: this.rep.unsupportedOps,
     };
   }
 
   // ---- allocations and SVM ranges -----------------------------------------------------------------------
 
-  private alloc(b: EventBatch, i: number): void {
+  alloc(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
@@ -244,7 +211,7 @@ export class HmmSvmModel implements SystemModel {
     }
   }
 
-  private free(b: EventBatch, i: number): void {
+  free(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const id = this.allocs.removeAt(va);
     if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
@@ -351,7 +318,7 @@ export class HmmSvmModel implements SystemModel {
 
   // ---- device accesses ---------------------------------------------------------------------------------
 
-  private devAccess(b: EventBatch, i: number): void {
+  deviceAccess(b: EventBatch, i: number): void {
     const tNs = b.tNs[i]!;
     const clock = this.env.clock;
     if (clock.nowNs < this.queuesEvictedUntilNs) this.queueStallNs += clock.waitUntil(this.queuesEvictedUntilNs, Cause.invalidate);
@@ -547,7 +514,7 @@ export class HmmSvmModel implements SystemModel {
 
   // ---- CPU accesses ------------------------------------------------------------------------------------
 
-  private cpuAccess(b: EventBatch, i: number): void {
+  cpuAccess(b: EventBatch, i: number): void {
     const tNs = b.tNs[i]!;
     let va = b.va[i]!;
     const end = va + b.bytes[i]!;
@@ -608,7 +575,7 @@ export class HmmSvmModel implements SystemModel {
   // ---- protect / fork / prefetch / advice ----------------------------------------------------------------
 
   /** mprotect: the syscall (`host.mprotectNs`), then the notifier for every overlapping range. */
-  private protect(b: EventBatch, i: number): void {
+  protect(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const end = va + b.bytes[i]!;
     this.env.clock.charge(Cause.other, this.c.mprotectNs);
@@ -624,7 +591,7 @@ export class HmmSvmModel implements SystemModel {
   }
 
   /** fork: every private page becomes copy-on-write; write-protecting them fires the notifier on every range. */
-  private fork(): void {
+  fork(): void {
     // scope=mm: write-protecting the process's other private pages reaches the device through the mm notifier
     if (this.p.scope === 'mm') this.mmCallback();
     for (const it of this.ranges.list()) {
@@ -641,7 +608,7 @@ export class HmmSvmModel implements SystemModel {
   }
 
   /** `prefetch` (KFD set-attribute prefetch location): migrate the range synchronously and map it. */
-  private prefetch(b: EventBatch, i: number): void {
+  prefetch(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const end = va + b.bytes[i]!;
     const target = b.target[i]!;
@@ -674,7 +641,7 @@ export class HmmSvmModel implements SystemModel {
     }
   }
 
-  private advise(b: EventBatch, i: number): void {
+  advise(b: EventBatch, i: number): void {
     const code = b.code[i]!;
     const va = b.va[i]!;
     const end = va + b.bytes[i]!;

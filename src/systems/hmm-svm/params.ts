@@ -1,5 +1,5 @@
 import { MiB } from '../../units';
-import type { ParamDoc } from '../types';
+import type { ParamDoc } from '../../params';
 
 /** `hmm-svm` parameters: AMD KFD SVM policy constants (Linux `drivers/gpu/drm/amd/amdkfd/kfd_svm.c`). */
 export interface HmmSvmParams extends Record<string, number | boolean | string> {

@@ -1,4 +1,4 @@
-import type { SystemDef, SystemPreset } from '../types';
+import type { SystemDef, SystemPreset } from '../../sim/system';
 import { IOMMU_DMA_DEFAULTS, IOMMU_DMA_PARAM_DOCS, validateIommuDmaParams, type IommuDmaParams } from './params';
 import { IommuDmaModel } from './model';
 

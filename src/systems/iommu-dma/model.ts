@@ -1,20 +1,18 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
-import { LinkTimeline } from '../../model/link-timeline';
 import { grown } from '../../model/typed-arrays';
 import { DeferredUnmapQueue, planInvalidation } from '../../model/tlb';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
-import { replayCopy } from '../shared/copy';
-import { Reporter } from '../shared/reporter';
-import type { SystemEnv, SystemModel } from '../types';
+import type { Reporter } from '../../sim/reporter';
+import type { SystemEnv, SystemModel } from '../../sim/system';
 import type { IommuDmaParams } from './params';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
-const { CPU, Flag, MarkerKind, Op } = ev;
+const { Flag, MarkerKind, Op } = ev;
 
 const PAGE = 4096;
 const DEV = 1;
@@ -45,7 +43,6 @@ export class IommuDmaModel implements SystemModel {
   private mPages: Int32Array = new Int32Array(256);
   /** A packet (a device write larger than a descriptor) landed in this mapping since it was mapped. */
   private mPacket: Uint8Array = new Uint8Array(256);
-  private readonly link: LinkTimeline;
   private readonly rep: Reporter;
   private readonly queue: DeferredUnmapQueue;
   /** Queued entries that came from packet completions (to attribute drain costs). */
@@ -76,45 +73,30 @@ export class IommuDmaModel implements SystemModel {
     const d = env.platform.device;
     this.pteNs = d.map.pteNs;
     this.iovaNs = d.map.iovaAllocNs;
-    this.link = new LinkTimeline(env.platform.link);
-    this.rep = new Reporter(env, 'iommu-dma');
+    this.rep = env.report;
     const period = p.mode === 'gmem-async' ? p.asyncPeriodNs : p.flushQueueTimeoutNs;
     const threshold = p.mode === 'gmem-async' ? p.asyncUnmapPages : Infinity;
     this.queue = new DeferredUnmapQueue(threshold, period, 0);
   }
 
-  step(b: EventBatch, i: number): void {
-    const o = b.op[i]!;
+  /** The deferred-unmap queue drains when its timer or threshold comes due, checked before every row. */
+  beforeRow(): void {
     if (this.queue.entries > 0 && this.queue.dueAt(this.env.clock.nowNs)) this.drain();
-    switch (o) {
-      case Op.map:
-        return this.map(b, i);
-      case Op.unmap:
-        return this.unmap(b, i);
-      case Op.access:
-        if (b.agent[i] === CPU) return;
-        if (b.agent[i] !== DEV) return this.rep.singleDevice(b.tNs[i]!, b.agent[i]!, b.va[i]!);
-        return this.dma(b, i);
-      case Op.marker:
-        if (b.code[i] === MarkerKind.other && b.strings.get(b.label[i]!) === 'rx_drop') this.onArrival(b.tNs[i]!, true);
-        return;
-      case Op.alloc:
-        return this.alloc(b, i);
-      case Op.free:
-        return this.free(b, i);
-      case Op.copy:
-        return replayCopy(this.env, this.link, b, i, this.rep);
-      case Op.reserve:
-      case Op.release:
-      case Op.kernelBegin:
-      case Op.kernelEnd:
-      case Op.advise:
-      case Op.prefetch:
-        return;
-      default:
-        this.rep.unsupported(o);
-    }
   }
+
+  /** A `marker rx_drop` is a packet that arrived and was dropped. */
+  marker(b: EventBatch, i: number): void {
+    if (b.code[i] === MarkerKind.other && b.strings.get(b.label[i]!) === 'rx_drop') this.onArrival(b.tNs[i]!, true);
+  }
+
+  /** The CPU's accesses do not go through the IOMMU: ignored. */
+  cpuAccess(): void {}
+
+  /** VA reservations, advice and prefetch hints have no IOMMU meaning: ignored. */
+  reserve(): void {}
+  release(): void {}
+  advise(): void {}
+  prefetch(): void {}
 
   residentBytes(): number {
     return 0; // a NIC holds no data: DMA lands in host memory
@@ -148,13 +130,12 @@ export class IommuDmaModel implements SystemModel {
       entryInvalidations: this.entryInvalidations,
       drains: this.drains,
       dmaFaults: this.dmaFaults,
-      unsupportedOps: this.rep.unsupportedOps,
     };
   }
 
   // ---- mappings --------------------------------------------------------------------------------------------
 
-  private map(b: EventBatch, i: number): void {
+  map(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     if (Number.isNaN(va) || !(bytes > 0)) return this.rep.faultError(b.tNs[i]!, b.agent[i]!, va, 'map without address or size');
@@ -191,7 +172,7 @@ export class IommuDmaModel implements SystemModel {
     return ns;
   }
 
-  private unmap(b: EventBatch, i: number): void {
+  unmap(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const it = this.maps.find(va);
     if (it === undefined || it.start !== va) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.unmap, va);
@@ -280,7 +261,7 @@ export class IommuDmaModel implements SystemModel {
   // ---- DMA and allocations ------------------------------------------------------------------------------
 
   /** A device DMA transaction: must hit a live IOVA mapping; packets are writes larger than a descriptor. */
-  private dma(b: EventBatch, i: number): void {
+  deviceAccess(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     this.env.counters.remoteAccesses += b.count[i]!;
@@ -304,7 +285,7 @@ export class IommuDmaModel implements SystemModel {
   }
 
   /** Device-accessible allocations are DMA buffers mapped coherently for their lifetime (dma_alloc_coherent). */
-  private alloc(b: EventBatch, i: number): void {
+  alloc(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
@@ -312,7 +293,7 @@ export class IommuDmaModel implements SystemModel {
     if (flags & COHERENT && this.mapRange(va, bytes) < 0) this.rep.allocError(b.tNs[i]!, b.agent[i]!, va, bytes);
   }
 
-  private free(b: EventBatch, i: number): void {
+  free(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const id = this.allocs.removeAt(va);
     if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);

@@ -1,4 +1,4 @@
-import type { ParamDoc } from '../types';
+import type { ParamDoc } from '../../params';
 
 /** `iommu-dma` parameters (gmem-model.md §6 and §8 IOMMU DMA-API). */
 export interface IommuDmaParams extends Record<string, number | boolean | string> {

@@ -2,7 +2,7 @@ import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { grown } from '../../model/typed-arrays';
 import type { EventBatch } from '../../trace/batch';
-import type { Reporter } from './reporter';
+import type { Reporter } from '../../sim/reporter';
 
 /**
  * Live allocations of a trace (`alloc`/`free` rows) as the comparison systems see them: address range,

@@ -1,4 +1,4 @@
-import type { SystemDef, SystemPreset } from '../types';
+import type { SystemDef, SystemPreset } from '../../sim/system';
 import { UVM_DEFAULTS, UVM_PARAM_DOCS, validateUvmParams, type UvmParams } from './params';
 import { UvmModel } from './uvm';
 

@@ -1,5 +1,5 @@
 import { KiB, MiB } from '../../units';
-import type { ParamDoc } from '../types';
+import type { ParamDoc } from '../../params';
 
 /** Prefetcher ids (`prefetch=`), see src/policies/prefetch/. */
 export type UvmPrefetch = 'tbn' | 'none' | 'random-4k' | 'sl-64k';

@@ -1,4 +1,4 @@
-import { LinkTimeline } from '../../model/link-timeline';
+import type { LinkTimeline } from '../../model/link-timeline';
 import * as pageMask from '../../model/page-mask';
 import { grown } from '../../model/typed-arrays';
 import { PREFETCH_POLICIES, type BlockFaultView, type PrefetchPolicy } from '../../policies/prefetch/index';
@@ -6,11 +6,10 @@ import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
-import { replayCopy } from '../shared/copy';
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
-import { Reporter } from '../shared/reporter';
-import type { SystemEnv, SystemModel } from '../types';
+import type { Reporter } from '../../sim/reporter';
+import type { SystemEnv, SystemModel } from '../../sim/system';
 import { VaBlocks } from './blocks';
 import { DeviceMemory, PAGE_BYTES } from './device-memory';
 import { UVM_EVICTIONS } from './evictions';
@@ -26,6 +25,7 @@ const { Advice, ADVICE_NAMES, CPU, Flag, isWrite, NO_AGENT, Op } = ev;
 const { remoteAccessNs, unitCosts } = costMod;
 
 const DEV = 1; // agent code of dev0: the only device this model serves
+const OP_ACCESS = Op.access;
 const MANAGED = Flag.managed | Flag.peer_shared;
 const HOSTKIND = Flag.host | Flag.pinned_host;
 
@@ -95,9 +95,9 @@ export class UvmModel implements SystemModel {
     this.words = this.blocks.words;
     this.touch = variant.touch;
     this.mem = new DeviceMemory(this.blocks, variant, plat.device.memory.capacityBytes, p.reservedFraction, env.rng.fork(), this.bigPagePages);
-    this.link = new LinkTimeline(plat.link);
+    this.link = env.link;
     this.costs = unitCosts(plat, PAGE_BYTES);
-    this.rep = new Reporter(env, 'uvm');
+    this.rep = env.report;
     this.thr = p.thrashing
       ? new ThrashingState(
           { threshold: p.thrashingThreshold, lapseNs: p.thrashingLapseNs, throttleNs: p.throttleNs, pinThreshold: p.pinThreshold, pinNs: p.pinNs },
@@ -124,37 +124,12 @@ export class UvmModel implements SystemModel {
 
   // ---- dispatch -----------------------------------------------------------------------------------------
 
-  step(b: EventBatch, i: number): void {
-    const o = b.op[i]!;
-    if (o === Op.access) {
-      const agent = b.agent[i]!;
-      if (agent === CPU) {
-        this.flushBatch();
-        this.cpuAccess(b, i);
-      } else if (agent === DEV) this.devAccess(b, i);
-      else this.rep.singleDevice(b.tNs[i]!, agent, b.va[i]!);
-      return;
-    }
-    this.flushBatch();
-    switch (o) {
-      case Op.alloc:
-        return this.alloc(b, i);
-      case Op.free:
-        return this.free(b, i);
-      case Op.prefetch:
-        return this.prefetchOp(b, i);
-      case Op.advise:
-        return this.advise(b, i);
-      case Op.copy:
-        return replayCopy(this.env, this.link, b, i, this.rep);
-      case Op.kernelBegin:
-      case Op.kernelEnd:
-        return;
-      case Op.marker:
-        return; // every non-access row already closed the batch (incl. fault_batch_end markers)
-      default:
-        this.rep.unsupported(o);
-    }
+  /**
+   * The open fault batch is serviced before any row other than a device access (a CPU access, an allocation,
+   * advice, a copy, a kernel boundary or marker — incl. `fault_batch_end` — all close it).
+   */
+  beforeRow(b: EventBatch, i: number): void {
+    if (this.batchN > 0 && (b.op[i] !== OP_ACCESS || b.agent[i] === CPU)) this.flushBatch();
   }
 
   residentBytes(): number {
@@ -182,13 +157,12 @@ export class UvmModel implements SystemModel {
       linkBusyH2DNs: this.link.h2dBusyNs,
       linkBusyD2HNs: this.link.d2hBusyNs,
       ignoredAdvice: this.ignoredAdvice,
-      unsupportedOps: this.rep.unsupportedOps,
     };
   }
 
   // ---- allocations --------------------------------------------------------------------------------------
 
-  private alloc(b: EventBatch, i: number): void {
+  alloc(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     const flags = b.flags[i]!;
@@ -211,7 +185,7 @@ export class UvmModel implements SystemModel {
     });
   }
 
-  private free(b: EventBatch, i: number): void {
+  free(b: EventBatch, i: number): void {
     const va = b.va[i]!;
     const id = this.allocs.removeAt(va);
     if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
@@ -304,7 +278,7 @@ export class UvmModel implements SystemModel {
 
   // ---- device accesses and fault batches ----------------------------------------------------------------
 
-  private devAccess(b: EventBatch, i: number): void {
+  deviceAccess(b: EventBatch, i: number): void {
     const tNs = b.tNs[i]!;
     if (this.batchN > 0 && tNs - this.batchOpenNs > this.p.batchWindowNs) this.flushBatch();
     let va = b.va[i]!;
@@ -818,7 +792,7 @@ export class UvmModel implements SystemModel {
 
   // ---- CPU accesses -------------------------------------------------------------------------------------
 
-  private cpuAccess(b: EventBatch, i: number): void {
+  cpuAccess(b: EventBatch, i: number): void {
     const tNs = b.tNs[i]!;
     let va = b.va[i]!;
     const end = va + b.bytes[i]!;
@@ -952,7 +926,7 @@ export class UvmModel implements SystemModel {
    * `prefetch` rows (cudaMemPrefetchAsync): migrate the range to the target. With `prefetchAsync` the
    * transfers only occupy the link; a later device access to a block still in flight waits for it.
    */
-  private prefetchOp(b: EventBatch, i: number): void {
+  prefetch(b: EventBatch, i: number): void {
     const target = b.target[i]!;
     const va = b.va[i]!;
     const end = va + b.bytes[i]!;
@@ -1006,7 +980,7 @@ export class UvmModel implements SystemModel {
     this.evictPages(slot, pages, !async, false);
   }
 
-  private advise(b: EventBatch, i: number): void {
+  advise(b: EventBatch, i: number): void {
     const code = b.code[i]!;
     const va = b.va[i]!;
     const end = va + b.bytes[i]!;

@@ -1,4 +1,4 @@
-import type { ParamDoc, ParamValue } from '../../systems/types';
+import type { ParamDoc, ParamValue } from '../../params';
 import type { EventBatch } from '../../trace/batch';
 import type { StringTable } from '../../trace/strings';
 import { Rng } from '../../sim/rng';

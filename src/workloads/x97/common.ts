@@ -1,4 +1,4 @@
-import type { ParamDoc } from '../../systems/types';
+import type { ParamDoc } from '../../params';
 
 /** Agent code of `dev0`, the simulated x97 device. */
 export const X97_DEV = 1;

@@ -4,7 +4,7 @@
  * Real-simulation sweep tests live in sweep-sim.test.ts.
  */
 import { join } from 'node:path';
-import { hashOf } from '../../../src/sim/hash';
+import { hashOf } from '../../../src/io/hash';
 import type { RunResult } from '../../../src/sim/run-types';
 import type { PreparedRun, SweepBackend } from '../../../src/analysis/sweep/backend';
 import type { SweepPoint } from '../../../src/analysis/sweep/expand';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runSpecOf } from '../../../src/analysis/sweep/sim-backend';
 import { expandSweep } from '../../../src/analysis/sweep/expand';
 import { registerSystemPreset, systemPreset } from '../../../src/systems/index';
-import type { SystemPreset } from '../../../src/systems/types';
+import type { SystemPreset } from '../../../src/sim/system';
 import { resolvePlatform } from '../../../src/profiles/resolve';
 
 // A preset with a parameter no GMEM preset has (parameters only: these tests never simulate it).

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sweep, type SweepSpec } from '../../../src/analysis/sweep';
 import { flattenRun } from '../../../src/analysis/flatten';
 import { resolvePlatform } from '../../../src/profiles/resolve';
-import { compare } from '../../../src/sim/run';
+import { compare } from '../../../src/run/run';
 import { collectBatches, memoryTrace } from '../../../src/trace/trace';
 import { workloadTrace } from '../../../src/workloads/trace';
 import { formatDiagnostic, GmemlabError } from '../../../src/log/diagnostic';

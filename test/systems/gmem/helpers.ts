@@ -1,6 +1,6 @@
 import { unitCosts, type UnitCosts } from '../../../src/model/cost';
-import { compare } from '../../../src/sim/run';
-import type { RunSpec } from '../../../src/sim/run-spec';
+import { compare } from '../../../src/run/run';
+import type { RunSpec } from '../../../src/run/run-spec';
 import type { RunResult } from '../../../src/sim/run-types';
 import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';

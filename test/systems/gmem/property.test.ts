@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compare } from '../../../src/sim/run';
+import { compare } from '../../../src/run/run';
 import { Rng } from '../../../src/sim/rng';
 import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolvePlatform } from '../../../src/profiles/resolve';
-import { compare } from '../../../src/sim/run';
+import { compare } from '../../../src/run/run';
 import type { RunResult } from '../../../src/sim/run-types';
 import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';

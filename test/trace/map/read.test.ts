@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import { csvMessages, mapMessages } from '../../../src/log/messages/trace';
 import { batchesToEvents } from '../../../src/trace/batch';
-import { openTrace } from '../../../src/trace/open';
+import { openTrace } from '../../../src/importers/open';
 import { collectBatches } from '../../../src/trace/trace';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-mapread-'));

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { flattenRun } from '../../src/analysis/flatten';
 import { ResultRows } from '../../src/analysis/sweep/results-file';
-import { formatResults } from '../../src/sim/format-results';
-import { oversubSweep } from '../analysis/fixtures';
+import { formatResults } from '../../src/analysis/format-results';
+import { oversubSweep } from './fixtures';
 
 test('run --format csv writes the same text as a sweep result file holding the same runs (one row layout)', () => {
   const results = oversubSweep();

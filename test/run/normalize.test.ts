@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GmemlabError } from '../../src/log/diagnostic';
-import { normalize } from '../../src/sim/normalize';
-import { parseSystemItems } from '../../src/sim/run-spec';
+import { normalize } from '../../src/run/normalize';
+import { parseSystemItems } from '../../src/run/run-spec';
 import { KiB, MiB } from '../../src/units';
 
 const facts = { name: 't', digest: 'd', footprintBytes: 100 * MiB };

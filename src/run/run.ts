@@ -5,10 +5,10 @@ import { TraceDigest } from '../trace/digest';
 import { CPU, NO_AGENT, agentName } from '../trace/event';
 import { FootprintTracker } from '../trace/footprint';
 import type { Trace } from '../trace/trace';
-import { simulate, type SimulateOptions } from './engine';
+import { simulate, type SimulateOptions } from '../sim/engine';
 import { normalize, type TraceFacts } from './normalize';
 import type { RunSpec } from './run-spec';
-import type { ResolvedRun, RunResult } from './run-types';
+import type { ResolvedRun, RunResult } from '../sim/run-types';
 
 /** What one pass over a trace establishes before simulating (shared by all systems of a run). */
 export interface TraceScan extends TraceFacts {

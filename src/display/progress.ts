@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { kernelDisplayWriter, type DisplayWriter } from './workbench/kernel-display';
+import { kernelDisplayWriter, type DisplayWriter } from './kernel-display';
 
 /**
  * Progress reporting for long work (imports, sweeps, benchmarks). One API for every context:

@@ -1,9 +1,9 @@
-import { flattenRun, runRowsCsv } from '../analysis/flatten';
+import { flattenRun, runRowsCsv } from './flatten';
 import { placeholderFields } from '../profiles/resolve';
 import { formatBytes, formatNs } from '../units';
-import { COUNTER_FIELDS } from './counters';
-import { CAUSE_FIELDS } from './clock';
-import type { RunResult } from './run-types';
+import { COUNTER_FIELDS } from '../sim/counters';
+import { CAUSE_FIELDS } from '../sim/clock';
+import type { RunResult } from '../sim/run-types';
 
 /**
  * Output formats of `gmemlab run` (cli.md §1, §4):

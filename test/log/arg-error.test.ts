@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
-import { oneLineArgError } from '../../src/cli/arg-error';
+import { oneLineArgError } from '../../src/log/arg-error';
 
 function errorOf(args: string[]): unknown {
   try {

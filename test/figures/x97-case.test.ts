@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { x97Case } from '../../../src/systems/gmem/x97-case';
+import { x97Case } from '../../src/figures/x97-case';
 
 const GOLDEN = join(__dirname, '__golden__', 'x97.json');
 const CHANGED = join(__dirname, '__golden__', 'x97-changed.json');

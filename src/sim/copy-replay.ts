@@ -1,8 +1,8 @@
-import type { LinkTimeline } from '../../model/link-timeline';
-import { Cause } from '../../sim/clock';
-import type { EventBatch } from '../../trace/batch';
-import { CPU, Flag, NO_AGENT } from '../../trace/event';
-import type { SystemEnv } from '../types';
+import type { LinkTimeline } from '../model/link-timeline';
+import { Cause } from './clock';
+import type { EventBatch } from '../trace/batch';
+import { CPU, Flag, NO_AGENT } from '../trace/event';
+import type { SystemEnv } from './system';
 import type { Reporter } from './reporter';
 
 /**

@@ -1,15 +1,27 @@
-import { systemsMessages as msg } from '../../log/messages/systems';
-import { agentName, OP_CSV_NAMES } from '../../trace/event';
-import type { SystemEnv } from '../types';
+import { systemsMessages as msg } from '../log/messages/systems';
+import { agentName, OP_CSV_NAMES } from '../trace/event';
+import type { DiagnosticLog } from '../log/collector';
+import type { Counters } from './counters';
+import type { ResultEventLog } from './result-events';
+
+/** What a reporter writes to: the run's counters, result events and warnings. */
+interface ReportSinks {
+  readonly counters: Counters;
+  readonly events: ResultEventLog;
+  readonly log: DiagnosticLog;
+  readonly traceName: string;
+}
 
 /**
- * Reports modelled failures the same way in every comparison system: a result event, the matching counter
+ * Reports modelled failures the same way in every system: a result event, the matching counter
  * (`errorEvents`, `oomEvents`) and a warning from src/log/messages/systems.ts. Never throws (decision E).
+ * The engine owns one per run (`env.report`) and reports unsupported ops and accesses by devices a system
+ * does not serve itself.
  */
 export class Reporter {
   /** Rows of ops the system does not model, by op code (→ `extra.unsupportedOps`). */
   unsupportedOps = 0;
-  constructor(private readonly env: SystemEnv, readonly system: string) {}
+  constructor(private readonly env: ReportSinks, readonly system: string) {}
 
   private where(): { file: string } {
     return { file: this.env.traceName };

@@ -2,13 +2,14 @@ import { fail } from '../log/diagnostic';
 import { runMessages } from '../log/messages/run';
 import { isProfileKey, resolvePlatform, type FieldValue } from '../profiles/resolve';
 import { listSystemPresets, systemPreset } from '../systems/index';
-import type { ParamDoc, ParamValue, SystemPreset } from '../systems/types';
+import type { SystemPreset } from '../sim/system';
+import type { ParamDoc, ParamValue } from '../params';
 import { FOOTPRINT_GRANULE_BYTES } from '../trace/footprint';
 import { parseQuantity, roundDown } from '../units';
 import { VERSION } from '../version';
-import { hashOf } from './hash';
+import { hashOf } from '../io/hash';
 import { parseSystemItems, setEntries, type RunSpec, type SystemItem } from './run-spec';
-import type { ResolvedRun } from './run-types';
+import type { ResolvedRun } from '../sim/run-types';
 
 /** What normalize needs to know about the trace (from the footprint/digest pass). */
 export interface TraceFacts {

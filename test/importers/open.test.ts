@@ -9,9 +9,9 @@ import { arrowMessages, csvMessages, importMessages } from '../../src/log/messag
 import { batchesToEvents, type EventBatch } from '../../src/trace/batch';
 import { readArrowInfo } from '../../src/trace/arrow/read';
 import { digestBatches } from '../../src/trace/digest';
-import { openTrace } from '../../src/trace/open';
+import { openTrace } from '../../src/importers/open';
 import { collectBatches } from '../../src/trace/trace';
-import { HEADER } from './canonical-csv/helpers';
+import { HEADER } from '../trace/canonical-csv/helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-open-'));
 const cacheDir = join(dir, 'cache');

@@ -1,7 +1,7 @@
-import { compare } from '../../sim/run';
-import type { RunResult } from '../../sim/run-types';
-import type { Trace } from '../../trace/trace';
-import { workloadTrace } from '../../workloads/trace';
+import { compare } from '../run/run';
+import type { RunResult } from '../sim/run-types';
+import type { Trace } from '../trace/trace';
+import { workloadTrace } from '../workloads/trace';
 
 /** One row of the x97 case: a workload under one MMU mode on the paper-era device. */
 export interface X97CaseRow {

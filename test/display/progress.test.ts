@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import {
   etaMs, formatElapsed, lineSink, notebookSink, progress, progressBar, progressBundle, progressLine, progressMode, ttySink,
   type ProgressSink, type ProgressState,
-} from '../src/progress';
-import type { DisplayContent } from '../src/workbench/kernel-display';
+} from '../../src/display/progress';
+import type { DisplayContent } from '../../src/display/kernel-display';
 
 function recorder(intervalMs: number): ProgressSink & { calls: Array<{ count: number; final: boolean }> } {
   const calls: Array<{ count: number; final: boolean }> = [];

@@ -1,22 +1,22 @@
 import { existsSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
-import { getImporter, detectFormat } from '../importers/index';
-import { resolveImporterOptions } from '../importers/options';
-import type { FormatId, ImportContext, ImporterDef } from '../importers/types';
+import { getImporter, detectFormat } from './index';
+import { resolveImporterOptions } from './options';
+import type { FormatId, ImportContext, ImporterDef } from './types';
 import { openInput } from '../io/input';
 import { DiagnosticLog } from '../log/collector';
 import { fail, GmemlabError } from '../log/diagnostic';
 import { arrowMessages, importMessages } from '../log/messages/trace';
-import type { ParamValue } from '../systems/types';
-import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from './arrow/read';
-import { ArrowTraceWriter } from './arrow/write';
-import type { EventBatch } from './batch';
-import { TraceDigest } from './digest';
-import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, sourceSha256, type CacheOptions } from './cache';
-import { loadMapSpec } from './map/spec';
-import { SemanticChecker } from './semantic-check';
-import { StringTable } from './strings';
-import type { Trace, TraceReader } from './trace';
+import type { ParamValue } from '../params';
+import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from '../trace/arrow/read';
+import { ArrowTraceWriter } from '../trace/arrow/write';
+import type { EventBatch } from '../trace/batch';
+import { TraceDigest } from '../trace/digest';
+import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, sourceSha256, type CacheOptions } from '../trace/cache';
+import { loadMapSpec } from '../trace/map/spec';
+import { SemanticChecker } from '../trace/semantic-check';
+import { StringTable } from '../trace/strings';
+import type { Trace, TraceReader } from '../trace/trace';
 
 /** How to open a trace file. */
 export interface OpenTraceOptions {

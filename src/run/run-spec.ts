@@ -1,7 +1,7 @@
 import { fail } from '../log/diagnostic';
 import { runMessages } from '../log/messages/run';
 import type { FieldValue } from '../profiles/resolve';
-import type { ParamValue } from '../systems/types';
+import type { ParamValue } from '../params';
 
 /**
  * The run specification as users write it (cli.md §2–§3), before resolution (normalize.ts):

@@ -1,0 +1,113 @@
+import type { DiagnosticLog } from '../log/collector';
+import type { LinkTimeline } from '../model/link-timeline';
+import type { ParamDoc, ParamValue } from '../params';
+import type { Platform } from '../profiles/types';
+import type { EventBatch } from '../trace/batch';
+import type { SimClock } from './clock';
+import type { Counters } from './counters';
+import type { Reporter } from './reporter';
+import type { ResultEventLog } from './result-events';
+import type { Rng } from './rng';
+
+/** One row of a batch handed to a system hook. Hot path: a hook allocates nothing per call. */
+export type RowHook = (b: EventBatch, i: number) => void;
+
+/**
+ * The hooks a memory-management system model implements, one per operation family (docs/architecture.md §4).
+ *
+ * The engine (src/sim/engine.ts) owns the loop: it charges compute time from the trace, routes each row by op
+ * and agent to the hook below, and does everything common once — copy replay, unsupported-op and
+ * single-device reporting, the `events`/`accesses` counters, the residency series and the debug invariant
+ * checks. A system holds only its own semantics.
+ *
+ * Routing rules (per row, in trace order):
+ * - `beforeRow` (when present) runs first, for every row: close an open batch that this row ends, or settle
+ *   work whose time has come (uvm's fault batch, gpuvm's bind submission, iommu's flush queue).
+ * - `access` by the CPU → `cpuAccess`; by `dev0` (or by any device when `allDevices`) → `deviceAccess`; by
+ *   another device → a single-device error reported by the engine (`sim/reporter.ts`).
+ * - `copy` without a `copy` hook → replayed by the engine as a link transfer on `env.link` (sim/copy-replay.ts).
+ * - `kernel_begin`, `kernel_end`, `marker` without a hook → nothing (their compute time is the engine's).
+ * - every other op without a hook → counted in `extra.unsupportedOps` with one warning (the key is added to
+ *   `finish()`'s record, last, whenever some op family has no hook).
+ * Trace content must never make a hook throw (decision E): modelled failures go to `env.report`.
+ */
+export interface SystemModel {
+  /** Serve every device agent (`dev0`, `dev1`, …) instead of `dev0` only. */
+  readonly allDevices?: boolean;
+  /** Called before every row is routed. */
+  beforeRow?(b: EventBatch, i: number): void;
+  deviceAccess?(b: EventBatch, i: number): void;
+  cpuAccess?(b: EventBatch, i: number): void;
+  alloc?(b: EventBatch, i: number): void;
+  free?(b: EventBatch, i: number): void;
+  reserve?(b: EventBatch, i: number): void;
+  release?(b: EventBatch, i: number): void;
+  map?(b: EventBatch, i: number): void;
+  unmap?(b: EventBatch, i: number): void;
+  prefetch?(b: EventBatch, i: number): void;
+  advise?(b: EventBatch, i: number): void;
+  protect?(b: EventBatch, i: number): void;
+  fork?(b: EventBatch, i: number): void;
+  copy?(b: EventBatch, i: number): void;
+  kernelBegin?(b: EventBatch, i: number): void;
+  kernelEnd?(b: EventBatch, i: number): void;
+  marker?(b: EventBatch, i: number): void;
+  /** Device-resident bytes right now, summed over devices (for the residency series). */
+  residentBytes(): number;
+  /**
+   * Debug mode only (tests): throw if an invariant is broken (frames in use ≤ capacity, each unit in exactly
+   * one state, bytes conserved, pinned never evicted, …). Called after every event when `env.debug`.
+   */
+  checkInvariants?(): void;
+  /** End of trace: settle outstanding work and return the system's `extra` counters (deterministic key order). */
+  finish(): Readonly<Record<string, number>>;
+}
+
+/** Services and resolved inputs a system gets at creation (all owned by the engine, one set per run). */
+export interface SystemEnv {
+  /** The resolved platform; `platform.device.memory.capacityBytes` is the capacity to use (after `--oversub`). */
+  readonly platform: Platform;
+  readonly clock: SimClock;
+  readonly counters: Counters;
+  readonly events: ResultEventLog;
+  readonly log: DiagnosticLog;
+  /** Reports modelled failures (unmapped access, OOM, bad free, …) the same way for every system. */
+  readonly report: Reporter;
+  /** The host–device link in simulated time: the system's migrations and the engine's copy replay share it. */
+  readonly link: LinkTimeline;
+  /** Seeded from the run's seed; the only source of randomness. */
+  readonly rng: Rng;
+  /** Check invariants after every event. */
+  readonly debug: boolean;
+  /** Trace name for messages. */
+  readonly traceName: string;
+}
+
+/**
+ * A system model definition. `P` is a flat record of parameters (policy decisions: unit size, batch size,
+ * thresholds, victim order, prefetch choice); hardware costs are never parameters (they are profile fields).
+ */
+export interface SystemDef<P extends Record<string, ParamValue> = Record<string, ParamValue>> {
+  /** Model id, e.g. `gmem`, `uvm` (also the name in the model's warnings). */
+  readonly name: string;
+  readonly summary: string;
+  readonly defaults: Readonly<P>;
+  readonly params: Readonly<Record<keyof P & string, ParamDoc>>;
+  /** Optional cross-parameter validation of a resolved parameter set: return a problem text, or undefined. */
+  validate?(params: Readonly<P>): string | undefined;
+  create(params: Readonly<P>, env: SystemEnv): SystemModel;
+}
+
+/**
+ * A named preset: what `--system` items name (`gmem-linux`, `gmem-paper`, `uvm`, …). Several presets may
+ * share one model with different parameters ("parameters, not forks").
+ */
+export interface SystemPreset {
+  readonly name: string;
+  readonly summary: string;
+  readonly def: SystemDef<any>;
+  /** Overrides of `def.defaults` for this preset. */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  /** Platform used when no `--profile` is given (e.g. `x97-sim` for gmem-paper). */
+  readonly defaultProfile?: string;
+}
