@@ -12,7 +12,7 @@ export * from './trace/footprint';
 export { writeCanonicalCsv } from './trace/canonical-csv/write';
 export { readCanonicalCsv, type CanonicalCsvReadOptions } from './trace/canonical-csv/read';
 export { openTrace, sliceBatch, type OpenTraceOptions, type OpenedTrace, type ImportReader, type TraceSource } from './importers/open';
-export { importFile, outputKindOf, type ImportOutputKind } from './trace/import-file';
+export { importFile, outputKindOf, type ImportOutputKind } from './importers/import-file';
 export { summarizeTrace, TraceSummarizer, type TraceSummary } from './trace/summary';
 export { SemanticChecker } from './trace/semantic-check';
 export { sourceLineOf, setSourceLines } from './trace/source-lines';
@@ -51,7 +51,7 @@ export { type RunSpec, type SystemItem, parseSystemItems } from './run/run-spec'
 export { normalize, type TraceFacts } from './run/normalize';
 export { run, compare, scanTrace, planRuns, type TraceScan } from './run/run';
 export { simulate, type SimulateOptions } from './sim/engine';
-export { seriesTable as simSeriesTable, summaryRows, flattenSummary } from './sim/series-table';
+export { simSeriesTable, summaryRows, flattenSummary } from './analysis/series-table';
 export { formatResults, type ResultFormat } from './analysis/format-results';
 export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset } from './systems/index';
 export type { SystemDef, SystemModel, SystemEnv, SystemPreset, RowHook } from './sim/system';

@@ -1,5 +1,5 @@
 /**
- * Logical-table lookup structures (architecture.md §8 rule 4): the open-addressing hash vs the two-level
+ * Logical-table lookup structures (docs/architecture.md §8 rule 4): the open-addressing hash vs the two-level
  * radix index, on the lookups the simulator does (unit numbers of 4 KiB pages in a few large allocations far
  * apart in the address space): a local pattern (95 % from a hot set, as in sim.bench.ts) and a scattered
  * one (uniform over 8 allocations 1 TiB apart). Baseline: a JS Map.

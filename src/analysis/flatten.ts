@@ -18,12 +18,12 @@ export interface RunCoordinates {
 
 /**
  * Anything the analysis layer accepts as "one run": a `RunResult` (from `run()`/`compare()`), a bare
- * `RunSummary` (a cli.md §4 row, e.g. parsed from `gmemlab run --format json`), or a sweep result (a
+ * `RunSummary` (a docs/cli.md §4 row, e.g. parsed from `gmemlab run --format json`), or a sweep result (a
  * `RunResult` plus its sweep `point`).
  */
 export type RunLike = RunSummary | RunResult | (RunResult & { readonly point: RunCoordinates });
 
-/** The cli.md §4 summary of a run-like value. */
+/** The docs/cli.md §4 summary of a run-like value. */
 export function summaryOf(x: RunLike): RunSummary {
   return 'summary' in x ? x.summary : x;
 }
@@ -35,7 +35,7 @@ export function traceOf(x: RunLike): string | null {
   return null;
 }
 
-/** Summary fields of cli.md §4 in contract order, without the nested records (params, extra, warnings). */
+/** Summary fields of docs/cli.md §4 in contract order, without the nested records (params, extra, warnings). */
 export const SCALAR_SUMMARY_FIELDS: readonly string[] = [
   'system', 'preset', 'profile', 'capacityBytes', 'footprintBytes', 'oversub',
   ...COUNTER_FIELDS, 'simTimeNs', ...CAUSE_FIELDS, 'specHash', 'traceDigest', 'seed', 'version',

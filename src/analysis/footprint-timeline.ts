@@ -15,7 +15,7 @@ export interface FootprintTimelineOptions {
 export interface FootprintPoint {
   readonly tNs: number;
   /**
-   * Live device-accessible bytes (each allocation rounded up to 2 MiB, the footprint definition of cli.md §3).
+   * Live device-accessible bytes (each allocation rounded up to 2 MiB, the footprint definition of docs/cli.md §3).
    * In a reduced timeline: the maximum over the bucket starting at `tNs`.
    */
   readonly liveBytes: number;
@@ -40,7 +40,7 @@ export interface FootprintTimeline {
 
 /**
  * Live device-accessible memory over time, from one streaming pass over a trace (a `Trace` or batches):
- * the series whose peak is the trace footprint (cli.md §3; `FootprintTracker` rules: `managed`,
+ * the series whose peak is the trace footprint (docs/cli.md §3; `FootprintTracker` rules: `managed`,
  * `peer_shared` and `device` allocations, each rounded up to 2 MiB). It starts with 0 at the first event,
  * has one point per change of live bytes (several changes at the same time each give a point, last one
  * wins in a step chart), and ends at the last event time with the final value. When that is more than

@@ -6,8 +6,8 @@ import { CAUSE_FIELDS } from '../sim/clock';
 import type { RunResult } from '../sim/run-types';
 
 /**
- * Output formats of `gmemlab run` (cli.md §1, §4):
- * - `json`: an array, one object per system item, every cli.md §4 field (nested `params`, `extra`, `warnings`).
+ * Output formats of `gmemlab run` (docs/cli.md §1, §4):
+ * - `json`: an array, one object per system item, every docs/cli.md §4 field (nested `params`, `extra`, `warnings`).
  * - `csv`: one row per system in the run-row layout of sweep result files and `runsTable` (`flattenRun`,
  *   src/analysis/flatten.ts: `trace`, identity, `params.*`, capacity, counters, times, `extra.*`, provenance,
  *   `warnings.*`; keys sorted inside each group; a missing cell empty, a missing warning count 0).

@@ -8,7 +8,7 @@ import { figureMessages } from '../log/messages/figures';
 import { PROJECT_ROOT } from '../version';
 
 /**
- * The published reference numbers (datasets/reference/*.csv, transcribed from ../shared/docs/reference-results.md
+ * The published reference numbers (datasets/reference/*.csv, transcribed from docs/reference-results.md
  * with a source column) as typed rows and arquero tables. Figures and notebooks read published numbers only
  * through this module: never type them into code.
  *

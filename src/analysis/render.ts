@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 
 /**
- * Offline chart rendering (phase 7 of architecture.md): vega-lite spec → vega spec (vega-lite `compile`) →
+ * Offline chart rendering (phase 7 of docs/architecture.md): vega-lite spec → vega spec (vega-lite `compile`) →
  * SVG (a headless vega `View`, `toSVG()`) → PNG (resvg). No browser, no network, no canvas package.
  *
  * Determinism: text is drawn with the DejaVu fonts of Debian's `fonts-dejavu-core` only (system fonts are

@@ -48,7 +48,7 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: SweepProgress) => void;
   /**
-   * Show a progress bar (src/progress.ts: updated in place in a notebook, on stderr in a terminal). Default:
+   * Show a progress bar (src/display/progress.ts: updated in place in a notebook, on stderr in a terminal). Default:
    * on inside a notebook kernel, off elsewhere (the CLI draws its own).
    */
   readonly progress?: boolean;

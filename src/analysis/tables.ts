@@ -3,11 +3,11 @@ import { flattenRun, missingCell, orderColumns, type RunLike } from './flatten';
 import { tableFromRows } from './table-input';
 
 /**
- * Phase 5 (architecture.md §2): results of one or many runs → one tidy arquero table, one row per run.
+ * Phase 5 (docs/architecture.md §2): results of one or many runs → one tidy arquero table, one row per run.
  *
  * Columns (see docs/analysis.md): `trace`, `system`, `preset`, `profile`, sweep coordinates `set.*` and
  * `scale.*`, resolved system parameters `params.*`, `capacityBytes`, `footprintBytes`, `oversub`, every
- * cli.md §4 counter, `simTimeNs` and its breakdown `time*Ns`, system-specific counters `extra.*`,
+ * docs/cli.md §4 counter, `simTimeNs` and its breakdown `time*Ns`, system-specific counters `extra.*`,
  * provenance (`specHash`, `traceDigest`, `seed`, `version`) and warning counts `warnings.*`.
  *
  * Runs of different systems have different `params.*`/`extra.*` keys: the table holds the union, with

@@ -18,7 +18,7 @@ export interface TimeBreakdownOptions {
 }
 
 /**
- * Time breakdown in long form: one row per run per cause (cli.md §4/§5: the `time*Ns` fields sum to
+ * Time breakdown in long form: one row per run per cause (docs/cli.md §4/§5: the `time*Ns` fields sum to
  * `simTimeNs`). Columns: the kept run columns, `cause` (`compute`, `fault`, `transfer`, `evict`,
  * `invalidate`, `map`, `remote`, `other`), `causeIndex` (that order, for stacking), `ns`, and `share` =
  * ns / simTimeNs (0 when simTimeNs is 0). Pure.

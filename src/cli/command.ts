@@ -16,7 +16,7 @@ export interface ParsedArgs {
 }
 
 /**
- * One `gmemlab` sub-command (cli.md §1). `run` returns the exit code: 0 ok, 2 bad input/arguments (throw a
+ * One `gmemlab` sub-command (docs/cli.md §1). `run` returns the exit code: 0 ok, 2 bad input/arguments (throw a
  * `GmemlabError` and main prints it), 1 internal error (anything else thrown).
  */
 export interface Command {

@@ -22,7 +22,7 @@ function overview(registry: readonly Command[]): string {
 }
 
 /**
- * Run the CLI with `argv` (without node and script). Returns the exit code (cli.md §1): 0 ok; 2 bad input or
+ * Run the CLI with `argv` (without node and script). Returns the exit code (docs/cli.md §1): 0 ok; 2 bad input or
  * arguments (first stderr line `file:line:col: message` or `argument: message`, never a stack trace);
  * 1 internal error (stack trace and a request to report it).
  */

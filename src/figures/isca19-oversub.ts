@@ -1,8 +1,8 @@
-import { responseCurveChart } from '../analysis/charts/response-curve';
 import type { Cell } from '../analysis/table-input';
 import { publishedVsReproducedBars } from './charts';
 import { comparedRow, orderingCheck, standardFindings } from './compare';
 import type { FigureContext } from './context';
+import { OversubAssembly } from './oversub-assembly';
 import { ISCA_BENCHMARKS, ISCA_CONFIGS, ISCA_PROFILE, ISCA_SCALE, ISCA_SOURCE, iscaRun, publishedRows, UVMSMART_PARAMS } from './isca19';
 import type { ComparedRow, FigureDef, FigureResult, OrderingCheck } from './types';
 
@@ -61,65 +61,47 @@ export const isca19Oversub: FigureDef = {
     const id = this.id;
     const configs = OVERSUB_POLICIES.flatMap((p) => ISCA_LEVELS.map((l) => `${p.prefix}-${pct(l)}`));
     const published = publishedRows(ctx, configs);
-    const rows: ComparedRow[] = [];
-    const orderings: OrderingCheck[] = [];
-    const data: Record<string, Cell>[] = [];
-    const curve: Record<string, Cell>[] = [];
+    const fig = new OversubAssembly(id);
     for (const bench of ISCA_BENCHMARKS) {
       const byLevelPub = new Map<number, Map<string, number>>();
       const byLevelRep = new Map<number, Map<string, number>>();
       for (const p of OVERSUB_POLICIES) {
-        const trendPub = new Map<string, number>();
-        const trendRep = new Map<string, number>();
+        const trend = { pub: new Map<string, number>(), rep: new Map<string, number>() };
         for (const level of ISCA_LEVELS) {
           const config = `${p.prefix}-${pct(level)}`;
           const r = await slowdownOf(ctx, bench, config);
           const pub = published.find((x) => x.config === config && x.benchmark === bench);
-          data.push({
+          fig.data.push({
             benchmark: bench, policy: p.label, level, config, system: r.s.system, capacityBytes: r.s.capacityBytes, slowdown: r.slowdown,
             deviceFaults: r.s.deviceFaults, evictions: r.s.evictions, bytesH2D: r.s.bytesH2D, bytesD2H: r.s.bytesD2H, simTimeNs: r.s.simTimeNs,
             publishedSlowdown: pub?.slowdown ?? null, specHash: r.specHash, baselineSpecHash: r.baseHash,
           });
-          curve.push({ benchmark: bench, policy: p.label, source: 'reproduced (dashed)', level, slowdown: r.slowdown });
-          trendRep.set(`${pct(level)} %`, r.slowdown);
           if (!byLevelRep.has(level)) byLevelRep.set(level, new Map());
           byLevelRep.get(level)!.set(p.label, r.slowdown);
-          if (!pub) continue;
-          curve.push({ benchmark: bench, policy: p.label, source: 'published (solid)', level, slowdown: pub.slowdown });
-          trendPub.set(`${pct(level)} %`, pub.slowdown);
+          const compared = fig.level({ benchmark: bench, policy: p.label }, level, r.slowdown, pub, trend, {
+            group: bench, series: `${p.label} @ ${pct(level)} %`, metric: 'slowdown vs no-oversubscription TBN', unit: '×',
+            tolerance: ISCA_OVERSUB_TOLERANCE, specHash: r.specHash, baselineSpecHash: r.baseHash, source: ISCA_SOURCE,
+          });
+          if (!compared) continue;
           if (!byLevelPub.has(level)) byLevelPub.set(level, new Map());
-          byLevelPub.get(level)!.set(p.label, pub.slowdown);
-          rows.push(comparedRow({
-            figure: id, group: bench, series: `${p.label} @ ${pct(level)} %`, metric: 'slowdown vs no-oversubscription TBN', unit: '×',
-            published: pub.slowdown, reproduced: r.slowdown, tolerance: ISCA_OVERSUB_TOLERANCE,
-            specHash: r.specHash, baselineSpecHash: r.baseHash, kind: pub.kind, source: ISCA_SOURCE,
-          }));
+          byLevelPub.get(level)!.set(p.label, pub!.slowdown);
         }
-        if (trendPub.size >= 2) orderings.push(orderingCheck(id, bench, `${p.label}: slowdown by level`, trendPub, trendRep));
+        if (trend.pub.size >= 2) fig.orderings.push(orderingCheck(id, bench, `${p.label}: slowdown by level`, trend.pub, trend.rep));
       }
       for (const [level, pubMap] of byLevelPub) {
-        if (pubMap.size >= 2) orderings.push(orderingCheck(id, bench, `policies at ${pct(level)} %`, pubMap, byLevelRep.get(level)!));
+        if (pubMap.size >= 2) fig.orderings.push(orderingCheck(id, bench, `policies at ${pct(level)} %`, pubMap, byLevelRep.get(level)!));
       }
     }
-    return {
-      id,
-      title: this.title,
-      rows,
-      orderings,
-      charts: [
-        {
-          name: 'curves',
-          spec: responseCurveChart(curve, {
-            x: 'level', y: 'slowdown', color: 'policy', strokeDash: 'source', column: 'benchmark', xPercent: true, logY: true, yRule: 1,
-            title: "ISCA'19 runtime vs oversubscription", xTitle: 'level (%)', yTitle: 'slowdown vs no-oversubscription TBN (×)', width: 170, height: 200,
-          }),
-        },
-        { name: 'bars', spec: publishedVsReproducedBars(rows, { title: "ISCA'19 oversubscription: published vs reproduced slowdown", log: true }) },
-      ],
-      data,
-      findings: standardFindings(rows, orderings, oversubGaps(ctx)),
-      method: method(ctx, 'Runtime vs oversubscription.'),
-    };
+    return fig.result(
+      this.title,
+      {
+        x: 'level', y: 'slowdown', color: 'policy', strokeDash: 'source', column: 'benchmark', xPercent: true, logY: true, yRule: 1,
+        title: "ISCA'19 runtime vs oversubscription", xTitle: 'level (%)', yTitle: 'slowdown vs no-oversubscription TBN (×)', width: 170, height: 200,
+      },
+      "ISCA'19 oversubscription: published vs reproduced slowdown",
+      oversubGaps(ctx),
+      method(ctx, 'Runtime vs oversubscription.'),
+    );
   },
 };
 

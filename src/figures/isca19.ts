@@ -43,7 +43,7 @@ export interface IscaConfig {
 
 /**
  * Every configuration of the published table, mapped to `uvm` item syntax (docs/systems.md, "Reproducing
- * reference-results.md §1 rows"). Levels marked "inferred" in the table are taken as 110 %. The "X eviction,
+ * docs/reference-results.md §1 rows"). Levels marked "inferred" in the table are taken as 110 %. The "X eviction,
  * on-demand paging" rows run TBN until the first eviction and on demand after it (`prefetchOnOversub=false`,
  * UVMSmart `hwprefetch_oversub=0`): their backprop runtime equals the LRU_OD run to the microsecond, and
  * on-demand paging from the start could not be faster than the no-oversubscription on-demand run (317 ms vs
@@ -104,7 +104,7 @@ export function iscaItem(cfg: IscaConfig): string {
 /**
  * Run one configuration on one benchmark. Oversubscription: the device capacity is the benchmark's data
  * footprint (live managed bytes, 4 KiB pages) divided by the level, rounded down to whole pages — the
- * per-page granularity UVMSmart simulates. (`--oversub` would divide the 2 MiB-rounded cli.md footprint,
+ * per-page granularity UVMSmart simulates. (`--oversub` would divide the 2 MiB-rounded docs/cli.md footprint,
  * which for these few-MiB programs is mostly rounding.) No oversubscription = the profile's 10.9 GiB.
  */
 export async function iscaRun(ctx: FigureContext, bench: string, cfg: IscaConfig): Promise<{ result: RunResult; trace: FigureTrace }> {

@@ -1,10 +1,9 @@
-import { responseCurveChart } from '../analysis/charts/response-curve';
 import type { RealOversubRow } from '../analysis/reference';
 import type { Cell } from '../analysis/table-input';
-import { publishedVsReproducedBars } from './charts';
-import { comparedRow, orderingCheck, standardFindings } from './compare';
+import { orderingCheck } from './compare';
 import { capacityForLevel } from './context';
-import type { ComparedRow, FigureDef, FigureResult, OrderingCheck } from './types';
+import { OversubAssembly } from './oversub-assembly';
+import type { ComparedRow, FigureDef, FigureResult } from './types';
 
 /**
  * "Direction and magnitude": the real runs label their levels 100/125/150 without showing how memory was
@@ -36,61 +35,41 @@ export const gtx1080tiRealOversub: FigureDef = {
   async compute(ctx): Promise<FigureResult> {
     const id = this.id;
     const ref = ctx.reference('gtx1080ti-real-oversub').rows;
-    const rows: ComparedRow[] = [];
-    const orderings: OrderingCheck[] = [];
-    const data: Record<string, Cell>[] = [];
-    const curve: Record<string, Cell>[] = [];
+    const fig = new OversubAssembly(id);
     const scale = ctx.pick(SCALE);
     for (const app of APPS) {
       const trace = await ctx.workload(`rodinia-${app}`, { scale: scale[app] }, 0);
       const base = await ctx.run(trace, { system: SYSTEM, profile: PROFILE });
-      const pubMap = new Map<string, number>([['100 %', 1]]);
-      const repMap = new Map<string, number>([['100 %', 1]]);
-      curve.push({ app, source: 'published (solid)', level: 1, slowdown: 1 }, { app, source: 'reproduced (dashed)', level: 1, slowdown: 1 });
-      data.push(dataRow(app, 1, base.summary, 1, 1));
+      const trend = { pub: new Map<string, number>([['100 %', 1]]), rep: new Map<string, number>([['100 %', 1]]) };
+      fig.curve.push({ app, source: 'published (solid)', level: 1, slowdown: 1 }, { app, source: 'reproduced (dashed)', level: 1, slowdown: 1 });
+      fig.data.push(dataRow(app, 1, base.summary, 1, 1));
       for (const level of LEVELS) {
         const r = await ctx.run(trace, { system: SYSTEM, profile: PROFILE, set: { 'device.memory.capacityBytes': capacityForLevel(trace.pageFootprintBytes, level) } });
         const slowdown = r.summary.simTimeNs / base.summary.simTimeNs;
         const pub = ref.find((x) => x.app === app && x.oversub_pct === Math.round(level * 100));
-        data.push(dataRow(app, level, r.summary, slowdown, pub?.slowdown ?? null, base.summary.specHash));
-        curve.push({ app, source: 'reproduced (dashed)', level, slowdown });
-        repMap.set(`${Math.round(level * 100)} %`, slowdown);
-        if (!pub) continue;
-        curve.push({ app, source: 'published (solid)', level, slowdown: pub.slowdown });
-        pubMap.set(`${Math.round(level * 100)} %`, pub.slowdown);
-        rows.push(comparedRow({
-          figure: id, group: app, series: `${Math.round(level * 100)} %`, metric: 'main-kernel time vs the 100 % run', unit: '×',
-          published: pub.slowdown, reproduced: slowdown, tolerance: REAL_OVERSUB_TOLERANCE, criterion: 'factor',
-          specHash: r.summary.specHash, baselineSpecHash: base.summary.specHash, kind: pub.kind,
+        fig.data.push(dataRow(app, level, r.summary, slowdown, pub?.slowdown ?? null, base.summary.specHash));
+        fig.level({ app }, level, slowdown, pub, trend, {
+          group: app, series: `${Math.round(level * 100)} %`, metric: 'main-kernel time vs the 100 % run', unit: '×',
+          tolerance: REAL_OVERSUB_TOLERANCE, criterion: 'factor', specHash: r.summary.specHash, baselineSpecHash: base.summary.specHash,
           source: 'Ganguly et al. artifact, RealOversubOverhead nvprof logs (GTX 1080 Ti)',
-        }));
+        });
       }
-      orderings.push(orderingCheck(id, app, 'slowdown by level', pubMap, repMap, 0.05));
+      fig.orderings.push(orderingCheck(id, app, 'slowdown by level', trend.pub, trend.rep, 0.05));
     }
-    return {
-      id,
-      title: this.title,
-      rows,
-      orderings,
-      charts: [
-        {
-          name: 'curves',
-          spec: responseCurveChart(curve, {
-            x: 'level', y: 'slowdown', color: 'app', strokeDash: 'source', xPercent: true, logY: true, yRule: 1,
-            title: 'Real GTX 1080 Ti oversubscription vs the driver UVM model', xTitle: 'authors\' level label (%)', yTitle: 'slowdown vs 100 % (×)', width: 380, height: 260,
-          }),
-        },
-        { name: 'bars', spec: publishedVsReproducedBars(rows, { title: 'Real GTX 1080 Ti oversubscription: measured vs reproduced slowdown', log: true }) },
-      ],
-      data,
-      findings: standardFindings(rows, orderings, realGaps(data, ref)),
-      method:
-        `Each app's generated Rodinia trace (scale ${JSON.stringify(scale)}) runs under uvm with the driver defaults (chunk-age eviction of ` +
+    return fig.result(
+      this.title,
+      {
+        x: 'level', y: 'slowdown', color: 'app', strokeDash: 'source', xPercent: true, logY: true, yRule: 1,
+        title: 'Real GTX 1080 Ti oversubscription vs the driver UVM model', xTitle: 'authors\' level label (%)', yTitle: 'slowdown vs 100 % (×)', width: 380, height: 260,
+      },
+      'Real GTX 1080 Ti oversubscription: measured vs reproduced slowdown',
+      realGaps(fig.data, ref),
+      `Each app's generated Rodinia trace (scale ${JSON.stringify(scale)}) runs under uvm with the driver defaults (chunk-age eviction of ` +
         `2 MiB root chunks, the TBN density prefetcher, batch fault costs) on ${PROFILE} (affine link: real hardware). 100 % = the profile's ` +
         `capacity; 125/150 % = data footprint (4 KiB pages) / 1.25 and / 1.5. Reproduced = sim time / the 100 % sim time; measured = main-kernel ` +
         `GPU time ratio (fdtd: first kernel only). Tolerance: within a factor of 2 (the capping method and inputs are not comparable beyond ` +
         `magnitude), and the slowdown must grow with the level.`,
-    };
+    );
   },
 };
 

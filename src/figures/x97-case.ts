@@ -23,7 +23,7 @@ export const X97_MODES = ['share', 'exclusive', 'replicate'] as const;
 export const X97_WORKLOADS = ['x97-vecadd', 'x97-bp'] as const;
 
 /**
- * The x97 case (reference-results.md §5, issue 4 acceptance): `gmem-paper` on `x97-sim` (26,214 frames of
+ * The x97 case (docs/reference-results.md §5, issue 4 acceptance): `gmem-paper` on `x97-sim` (26,214 frames of
  * 4 KiB, FIFO, page tables wired) running the generated `x97-vecadd` and `x97-bp` traces in the three MMU
  * modes. Returns one row per (workload, mode) with the counts X97 reports (device faults) plus remote
  * accesses and replica installs, and the full results. Deterministic for given traces and seed.

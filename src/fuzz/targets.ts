@@ -8,7 +8,7 @@ import type { FormatId, ImporterDef } from '../importers/types';
 import type { ParamValue } from '../params';
 import { writeFileAtomic } from '../io/atomic';
 import { readSafePickle } from '../importers/pytorch-snapshot/safe-pickle';
-import { importFile } from '../trace/import-file';
+import { importFile } from '../importers/import-file';
 import type { Rng } from '../sim/rng';
 import { VERSION } from '../version';
 

@@ -15,9 +15,10 @@ import { vmaRecordingImporter } from './vma-recording/index';
 import type { FormatId, ImporterDef } from './types';
 
 /**
- * The importer registry: one entry per input format, keyed by its `FormatId` (the compiler checks that
- * each key matches its importer's `name`). Adding a format is one line here (plus its folder). Order is
- * the sniffing order of `--from auto`: specific signatures first, the canonical CSV (a loose check) last.
+ * The importer registry: one entry per input format, keyed by its `FormatId` (the compiler checks that every
+ * `FormatId` has an entry and that each key matches its importer's `name`). Adding a format is one line here
+ * (plus its folder). Order is the sniffing order of `--from auto`: specific signatures first, the canonical
+ * CSV (a loose check) last.
  */
 export const importers = {
   arrow: arrowImporter,
@@ -31,7 +32,7 @@ export const importers = {
   'vma-json': vmaJsonImporter,
   'vma-recording': vmaRecordingImporter,
   csv: csvImporter,
-} satisfies { readonly [K in FormatId]?: ImporterDef<any> & { readonly name: K } };
+} satisfies { readonly [K in FormatId]: ImporterDef<any> & { readonly name: K } };
 
 const extra = new Map<FormatId, ImporterDef<any>>();
 

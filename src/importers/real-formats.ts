@@ -10,7 +10,7 @@ import { vmaJsonImporter } from './vma-json/index';
 import { vmaRecordingImporter } from './vma-recording/index';
 
 /**
- * The real-format importers (issue 6), in cli.md `--from` order. The registry (`./index.ts`) lists each of
+ * The real-format importers (issue 6), in docs/cli.md `--from` order. The registry (`./index.ts`) lists each of
  * them; this array lets tests, the `formats` command and notebooks iterate over exactly the real formats.
  */
 export const REAL_IMPORTERS: readonly ImporterDef<any>[] = [

@@ -5,7 +5,7 @@ import type { StringTable } from '../trace/strings';
 import type { ParamDoc, ParamValue } from '../params';
 
 /**
- * Input format ids (`--from`, cli.md §1). `arrow` (added by trace-io) is gmemlab's own Arrow IPC trace
+ * Input format ids (`--from`, docs/cli.md §1). `arrow` (added by trace-io) is gmemlab's own Arrow IPC trace
  * file (`import -o out.arrow`, and the import cache).
  */
 export type FormatId =

@@ -1,6 +1,6 @@
 /**
  * One line for a `node:util` `parseArgs` error. Node's messages span several lines for some cases (a value
- * starting with `-` is "ambiguous", with two lines of hints), but gmemlab's contract (cli.md §1) is ONE
+ * starting with `-` is "ambiguous", with two lines of hints), but gmemlab's contract (docs/cli.md §1) is ONE
  * stderr line `argument: …` for bad arguments. Known cases get a short message of their own; anything
  * else keeps its first line.
  */

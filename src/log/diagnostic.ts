@@ -92,7 +92,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 /**
  * Thrown for bad input or bad arguments (CLI exit code 2). Everything else that escapes is an internal error
- * (exit code 1). Never thrown from inside a simulation for trace content (decision E in gmem-model.md).
+ * (exit code 1). Never thrown from inside a simulation for trace content (decision E in docs/gmem-model.md).
  */
 export class GmemlabError extends Error {
   readonly diagnostic: Diagnostic;

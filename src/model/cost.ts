@@ -2,7 +2,7 @@ import type { Platform } from '../profiles/types';
 import { transferNs } from './link';
 
 /**
- * Cost terms of the GMEM callbacks (gmem-model.md §1 callback table, §3), precomputed once per run for one
+ * Cost terms of the GMEM callbacks (docs/gmem-model.md §1 callback table, §3), precomputed once per run for one
  * migration unit size. Every number comes from the resolved platform (decision C): model code adds these
  * terms and never contains a cost literal. Other systems may use the same helpers.
  */

@@ -1,5 +1,5 @@
 /**
- * A device's registered memory as a pool of equal frames (gmem-model.md §1: `gm_dev_register_physmem`
+ * A device's registered memory as a pool of equal frames (docs/gmem-model.md §1: `gm_dev_register_physmem`
  * creates one record per device page, all free; the model keeps `capacityBytes / unitBytes` frames).
  * Allocation is a LIFO free stack (order-0, deterministic). Each frame records what occupies it: a
  * logical-table slot (≥ 0), `FREE` or `WIRED` (page-table pages and other kernel-owned memory, never evicted).

@@ -2,7 +2,7 @@ import type { LinkProfile } from '../profiles/types';
 import { transferNs, type Direction } from './link';
 
 /**
- * The host–device link as a resource in simulated time (cli.md §5: asynchronous work is charged only where it
+ * The host–device link as a resource in simulated time (docs/cli.md §5: asynchronous work is charged only where it
  * delays something). Each direction (H2D, D2H; PCIe is full duplex) is busy until `busyUntilNs`; a transfer
  * issued at `nowNs` starts at max(now, busyUntil) and ends after `transferNs(link, bytes, dir)`. Synchronous
  * users wait for the end on the clock; asynchronous users (prefetch, background write-back) just record it.

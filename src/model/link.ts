@@ -4,7 +4,7 @@ import { KiB } from '../units';
 export type Direction = 'h2d' | 'd2h';
 
 /**
- * Time to move `bytes` over the link in one contiguous transfer (hardware-profiles.md §3).
+ * Time to move `bytes` over the link in one contiguous transfer (docs/hardware-profiles.md §3).
  * - `affine`: `latencyNs + bytes / rate`, rate = `h2dBytesPerNs` or `d2hBytesPerNs`.
  * - `atan` (UVMSmart `gpu-sim.cc`): speed in GB/s (= bytes/ns) is `(2a/π)·atan(b·size_KB)` with size_KB =
  *   bytes / 1024; time = bytes / speed. Latency is implicit in the curve (small transfers are slow).

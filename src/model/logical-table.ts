@@ -1,8 +1,8 @@
-import { grown } from './typed-arrays';
+import { grown } from '../io/typed-arrays';
 import { createUnitIndex, type UnitIndex } from './unit-index';
 
 /**
- * Per-unit logical page table (gmem-model.md §2) as structure-of-arrays: one slot per migration unit that
+ * Per-unit logical page table (docs/gmem-model.md §2) as structure-of-arrays: one slot per migration unit that
  * exists (created lazily, removed when the last allocation overlapping it is freed), found by unit number
  * through a `UnitIndex`. Systems interpret `state`, `owner` and `bits`; the table only stores them.
  *

@@ -2,7 +2,7 @@ import type { DeviceProfile } from '../profiles/types';
 import { nextTick } from './tick';
 
 /**
- * Device TLB / IOTLB invalidation planning (gmem-model.md §6). Pure helpers; the caller charges the clock and
+ * Device TLB / IOTLB invalidation planning (docs/gmem-model.md §6). Pure helpers; the caller charges the clock and
  * counts `tlbInvalidations`.
  */
 

@@ -2,7 +2,7 @@
  * Maps a unit number (an integer key < 2^53, e.g. `floor(va / unitBytes)`) to a slot (int ≥ 0) of a
  * logical table. Hot path: `get` is called once per access row and per unit touched; no allocation.
  *
- * Two implementations (architecture.md §8 rule 4), benchmarked in scripts/bench/unit-index.bench.ts:
+ * Two implementations (docs/architecture.md §8 rule 4), benchmarked in scripts/bench/unit-index.bench.ts:
  * - `HashUnitIndex`: open addressing with linear probing over a `Float64Array` of keys, backward-shift
  *   deletion (no tombstones), load ≤ 1/2.
  * - `RadixUnitIndex`: two levels: a `Map` from `floor(key / 4096)` to a 4096-entry `Int32Array` leaf, with a

@@ -1,7 +1,7 @@
 import { IntervalSet } from './interval-set';
 
 /**
- * The process's VMAs as Linux keeps them, for replaying reserve/map/unmap under GMEM (gmem-model.md §11):
+ * The process's VMAs as Linux keeps them, for replaying reserve/map/unmap under GMEM (docs/gmem-model.md §11):
  * `mmap(MAP_FIXED)` over a range splits the VMAs its boundaries fall inside, replaces what it covers, and
  * merges with neighbours that touch it and carry the same tag (Linux merges adjacent anonymous VMAs with
  * equal flags); `munmap` splits and removes. Each split or merge is one `host.vmaSplitNs` for the caller.

@@ -2,7 +2,7 @@ import type { Rng } from '../sim/rng';
 import type { ParamDoc, ParamValue } from '../params';
 
 /**
- * Eviction policies own ORDERING METADATA ONLY (architecture.md §5, libCacheSim style): the system owns the
+ * Eviction policies own ORDERING METADATA ONLY (docs/architecture.md §5, libCacheSim style): the system owns the
  * fault/evict/insert loop and residency state; the policy only answers "which slot next". Slots are the
  * system's eviction granules (a 4 KiB frame, a 2 MiB root chunk, a whole buffer), numbered 0..slots-1.
  */

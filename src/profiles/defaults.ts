@@ -3,10 +3,10 @@ import type { PresetData } from './preset-types';
 import type { DeviceProfile, HostProfile, LinkProfile } from './types';
 
 /**
- * Shared defaults (hardware-profiles.md §2): apply to every preset that does not state a value. Derived
+ * Shared defaults (docs/hardware-profiles.md §2): apply to every preset that does not state a value. Derived
  * fields (`fields.ts`) are not listed: they are computed from their base fields after overrides.
  */
-const HWP = 'hardware-profiles.md §2';
+const HWP = 'docs/hardware-profiles.md §2';
 
 export const DEVICE_DEFAULTS: PresetData<DeviceProfile> = {
   id: 'defaults',
@@ -41,11 +41,11 @@ export const DEVICE_DEFAULTS: PresetData<DeviceProfile> = {
     'map.bindNs': { status: 'M', ref: 'github.com/AsahiLinux/linux/pull/495: 0.744 µs per bind after optimisation (Apple GPU)' },
     'map.unbindNs': { status: 'M', ref: 'github.com/AsahiLinux/linux/pull/495: unbind ~0.5 µs (Apple GPU)' },
     'map.pteNs': { status: 'P', ref: `${HWP}: assumption` },
-    'map.submitNs': { status: 'P', ref: 'gmem-model.md §8: per-submission sync "tens of µs" (assumed)' },
+    'map.submitNs': { status: 'P', ref: 'docs/gmem-model.md §8: per-submission sync "tens of µs" (assumed)' },
     'map.pmapCreateNs': { status: 'P', ref: `${HWP}: assumption (device-OS round trip)` },
     'map.peerVaAllocNs': { status: 'P', ref: `${HWP}: assumption (device-OS round trip)` },
     'map.peerVaFreeNs': { status: 'P', ref: `${HWP}: assumption (device-OS round trip)` },
-    'map.iovaAllocNs': { status: 'P', ref: 'hardware-profiles.md §4 nic-intel-iommu: IOVA allocation 200 ns (assumption)' },
+    'map.iovaAllocNs': { status: 'P', ref: 'docs/hardware-profiles.md §4 nic-intel-iommu: IOVA allocation 200 ns (assumption)' },
   },
 };
 
@@ -54,7 +54,7 @@ export const LINK_DEFAULTS: PresetData<LinkProfile> = {
   summary: 'shared link defaults',
   values: { model: 'affine', atanA: 12, atanB: 0.07292 },
   sources: {
-    model: { status: 'D', ref: 'hardware-profiles.md §3: use affine for modern profiles' },
+    model: { status: 'D', ref: 'docs/hardware-profiles.md §3: use affine for modern profiles' },
     atanA: { status: 'D', ref: 'UVMSmart gpu-sim.cc: a = 12 (PCIe 3)' },
     atanB: { status: 'D', ref: 'UVMSmart gpu-sim.cc: b = 0.07292' },
   },
@@ -79,16 +79,16 @@ export const HOST_DEFAULTS: PresetData<HostProfile> = {
   },
   sources: {
     dramBytes: { status: 'P', ref: `${HWP}: 128 GB, set per experiment` },
-    devices: { status: 'D', ref: 'cli.md §3: one device unless host.devices=N' },
+    devices: { status: 'D', ref: 'docs/cli.md §3: one device unless host.devices=N' },
     cores: { status: 'P', ref: `${HWP}: 16, set per experiment` },
     cpuFaultNs: { status: 'P', ref: `${HWP}: assumption; THP faults are dominated by zero-fill` },
     zeroFillBytesPerNs: { status: 'P', ref: `${HWP}: assumption (single-core memset)` },
     dmaMapNs: { status: 'P', ref: `${HWP}: assumption` },
     dmaUnmapNs: { status: 'P', ref: `${HWP}: assumption` },
     notifierNs: { status: 'P', ref: `${HWP}: assumption; no public measurement` },
-    mmapNs: { status: 'P', ref: 'gmem-model.md §11: placeholder until measured' },
-    munmapNs: { status: 'P', ref: 'gmem-model.md §11: placeholder until measured' },
-    vmaSplitNs: { status: 'P', ref: 'gmem-model.md §11: placeholder until measured' },
+    mmapNs: { status: 'P', ref: 'docs/gmem-model.md §11: placeholder until measured' },
+    munmapNs: { status: 'P', ref: 'docs/gmem-model.md §11: placeholder until measured' },
+    vmaSplitNs: { status: 'P', ref: 'docs/gmem-model.md §11: placeholder until measured' },
     mprotectNs: { status: 'P', ref: 'project assumption: one syscall with a VMA walk, like mmap without allocation' },
   },
 };

@@ -1,5 +1,5 @@
 /**
- * The schema of every overridable profile field (hardware-profiles.md §1): its key path, value kind (which
+ * The schema of every overridable profile field (docs/hardware-profiles.md §1): its key path, value kind (which
  * drives parsing of `--set` values and unit suffixes), and, for derived fields, the rule computing its
  * default from other fields. `resolve.ts` uses this table to validate overrides and compute derived
  * defaults AFTER overrides, and docs/profiles.md lists it.

@@ -1,5 +1,5 @@
 /**
- * Hardware profiles (hardware-profiles.md). A platform pairs one device, one link and one host. Every
+ * Hardware profiles (docs/hardware-profiles.md). A platform pairs one device, one link and one host. Every
  * number has a source (status code + reference); placeholders are status 'P' and runs using them say so.
  * Units: bytes, ns, bytes/ns (1 byte/ns = 1 GB/s decimal).
  *

@@ -90,7 +90,7 @@ function resolveParams(item: SystemItem, preset: SystemPreset, c: Classified): R
 }
 
 /**
- * Phase 3 (architecture.md §2): a run spec plus trace facts → one `ResolvedRun` per `--system` item, every
+ * Phase 3 (docs/architecture.md §2): a run spec plus trace facts → one `ResolvedRun` per `--system` item, every
  * default filled and validated. Parameter precedence, lowest first: model defaults, preset parameters, bare
  * `--set k=v`, `--set <preset>.k=v`, item parameters (`preset:k=v`). The platform is `--profile`, else the
  * preset's default platform; `--set device./link./host.` paths override it (derived fields after), and

@@ -4,7 +4,7 @@ import type { FieldValue } from '../profiles/resolve';
 import type { ParamValue } from '../params';
 
 /**
- * The run specification as users write it (cli.md §2–§3), before resolution (normalize.ts):
+ * The run specification as users write it (docs/cli.md §2–§3), before resolution (normalize.ts):
  * `--system` items, `--set` entries, `--profile`, `--oversub`, `--seed`. The same shape serves the API:
  *
  * ```ts
@@ -21,7 +21,7 @@ export interface RunSpec {
   readonly profile?: string;
   /** `--set` entries: a record, or CLI texts `key=value` in order (later wins). */
   readonly set?: Readonly<Record<string, ParamValue | FieldValue>> | readonly string[];
-  /** Device capacity = floor(footprint / oversub), rounded down to 2 MiB (cli.md §3). */
+  /** Device capacity = floor(footprint / oversub), rounded down to 2 MiB (docs/cli.md §3). */
   readonly oversub?: number | null;
   readonly seed?: number;
   /** Check invariants after every event (default: environment `GMEMLAB_DEBUG=1`, set by `npm test`). */

@@ -19,7 +19,7 @@ export interface TraceScan extends TraceFacts {
 }
 
 /**
- * One pass: footprint (cli.md §3), canonical digest and the highest device agent, together. With a `signal`
+ * One pass: footprint (docs/cli.md §3), canonical digest and the highest device agent, together. With a `signal`
  * the pass stops (throwing its reason) at the first batch after an abort.
  */
 export async function scanTrace(trace: Trace, signal?: AbortSignal): Promise<TraceScan> {

@@ -1,5 +1,5 @@
 /**
- * The one simulated clock (cli.md §5). Systems charge every cost on the critical path with `charge`; the
+ * The one simulated clock (docs/cli.md §5). Systems charge every cost on the critical path with `charge`; the
  * engine charges compute time from the trace. The breakdown by cause always sums to `nowNs`.
  */
 

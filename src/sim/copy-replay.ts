@@ -8,7 +8,7 @@ import type { Reporter } from './reporter';
 /**
  * Replay an explicit `copy` row as a link transfer (cudaMemcpy-style), for systems where a copy has no
  * residency meaning (uvm, hmm-svm, gpuvm-sparse): host→device books the H2D link and counts a migration
- * (cli.md §4: "a migration is one contiguous transfer, bytes exact"), device→host the D2H link,
+ * (docs/cli.md §4: "a migration is one contiguous transfer, bytes exact"), device→host the D2H link,
  * device→device a copy at device memory bandwidth. `flags=async` copies only occupy the link; others block
  * until done. A copy without a byte count is skipped with a warning.
  */

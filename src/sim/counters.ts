@@ -1,5 +1,5 @@
 /**
- * The counters every system reports (cli.md §4, gmem-model.md §10). A counter that cannot occur in a system
+ * The counters every system reports (docs/cli.md §4, docs/gmem-model.md §10). A counter that cannot occur in a system
  * stays 0. System-specific counters go to `extra` (returned by `SystemModel.finish`).
  */
 export class Counters {

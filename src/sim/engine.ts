@@ -40,10 +40,10 @@ export interface SimulateOptions {
 }
 
 /**
- * Phase 4: replay a trace through one system (architecture.md §2). Pure apart from reading the trace:
+ * Phase 4: replay a trace through one system (docs/architecture.md §2). Pure apart from reading the trace:
  * the same resolved run and trace give the same result.
  *
- * Time (cli.md §5): before each row the gap since the previous row's trace time is charged as compute,
+ * Time (docs/cli.md §5): before each row the gap since the previous row's trace time is charged as compute,
  * except inside a kernel whose `kernel_begin` carries `dur_ns`: there the gaps are ignored and `dur_ns` is
  * charged as compute at the matching `kernel_end` (or at the end of the trace). A `marker phase:*` with
  * `dur_ns` charges that duration as compute at the marker. Everything else on the clock is charged by the
@@ -84,7 +84,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   let yieldAt = signal ? Date.now() + YIELD_EVERY_MS : Infinity;
   let nextSampleNs = sampler.nextDueNs;
   const byCause = clock.byCause;
-  // hot loop: compute time and counters inline (no per-row calls besides model.step)
+  // hot loop: compute time and counters inline; one call per row into the model (its hook, or beforeRow + hook)
   for await (const b of reader) {
     if (Date.now() >= yieldAt) {
       // in-memory traces never leave the microtask queue: let signal handlers (SIGINT) run now and then

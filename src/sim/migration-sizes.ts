@@ -14,7 +14,7 @@ export interface MigrationSizes {
 }
 
 /**
- * Records the size of every migration (one contiguous transfer, cli.md §4) without any help from the system
+ * Records the size of every migration (one contiguous transfer, docs/cli.md §4) without any help from the system
  * models: after each trace row the engine compares the migration counters with their previous values; the
  * new migrations of that row are counted in the power-of-two bucket of their size. When one row causes
  * several migrations (a fault batch, a prefetch of several ranges) only their total bytes are known, so each

@@ -1,5 +1,5 @@
 /**
- * Modelled outcomes worth listing individually (architecture.md §6): each with time, agent, address and
+ * Modelled outcomes worth listing individually (docs/architecture.md §6): each with time, agent, address and
  * reason. Counted in full; the first `keep` are kept as objects.
  */
 export type ResultEventKind = 'oom' | 'fault-error' | 'cross-device' | 'data-loss' | 'hmadvise-error' | 'alloc-error';

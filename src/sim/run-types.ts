@@ -32,7 +32,7 @@ export interface ResolvedRun {
   readonly specHash: string;
 }
 
-/** One result row: exactly the fields of cli.md §4 (names are a contract). */
+/** One result row: exactly the fields of docs/cli.md §4 (names are a contract). */
 export interface RunSummary {
   readonly system: string;
   readonly preset: string;

@@ -7,7 +7,7 @@ import { iommuDmaPreset } from './iommu-dma/index';
 import { uvmPreset } from './uvm/index';
 
 /**
- * The system preset registry (what `--system` items name; cli.md §2). Compiler-checked, key = preset name.
+ * The system preset registry (what `--system` items name; docs/cli.md §2). Compiler-checked, key = preset name.
  * Adding a system: a folder under `src/systems/`, its presets here (one line each), contract tests.
  */
 export const SYSTEM_PRESETS = {

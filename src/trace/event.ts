@@ -1,5 +1,5 @@
 /**
- * The canonical event vocabulary (trace-formats.md part 1, `gmemlab-events` version 1).
+ * The canonical event vocabulary (docs/trace-formats.md part 1, `gmemlab-events` version 1).
  *
  * Two representations with a hard boundary: `TraceEvent` (plain objects with names, for authoring, tests,
  * notebooks) and `EventBatch` (columnar typed arrays with integer codes, for transport and simulation; see
@@ -123,7 +123,7 @@ export const Flag = {
 export type FlagName = keyof typeof Flag;
 export const FLAG_NAMES: readonly FlagName[] = Object.keys(Flag) as FlagName[];
 export const KIND_MASK = Flag.host | Flag.device | Flag.managed | Flag.peer_shared | Flag.pinned_host;
-/** Kinds whose bytes count toward the trace footprint (cli.md §3). */
+/** Kinds whose bytes count toward the trace footprint (docs/cli.md §3). */
 export const DEVICE_ACCESSIBLE_MASK = Flag.managed | Flag.peer_shared | Flag.device;
 
 /** `a|b|c` → bits; returns the first unknown token instead when there is one. */

@@ -2,7 +2,7 @@ import { MiB, roundUp } from '../units';
 import type { EventBatch } from './batch';
 import { DEVICE_ACCESSIBLE_MASK, Op } from './event';
 
-/** Granule every device-accessible allocation is rounded up to for the footprint (cli.md §3). */
+/** Granule every device-accessible allocation is rounded up to for the footprint (docs/cli.md §3). */
 export const FOOTPRINT_GRANULE_BYTES = 2 * MiB;
 
 // module-local copies: imported bindings are getters under tsx (docs/decisions.md)
@@ -10,10 +10,10 @@ const OP_ALLOC = Op.alloc;
 const OP_FREE = Op.free;
 
 /**
- * Trace footprint (cli.md §3): the peak over time of live bytes in device-accessible allocations
+ * Trace footprint (docs/cli.md §3): the peak over time of live bytes in device-accessible allocations
  * (`managed`, `peer_shared`, `device`), each rounded up to 2 MiB. Feed every batch in order, then read
  * `peakBytes`. A `free` of an address that is not live is ignored here (the importer warns about it).
- * `granuleBytes` (default 2 MiB, the cli.md definition) rounds each allocation to another granule, e.g.
+ * `granuleBytes` (default 2 MiB, the docs/cli.md definition) rounds each allocation to another granule, e.g.
  * 4 KiB for the page footprint the ISCA'19 oversubscription levels are relative to (src/figures/).
  */
 export class FootprintTracker {

@@ -3,14 +3,14 @@ import { fail, type Location } from '../log/diagnostic';
 import { traceMessages } from '../log/messages/trace';
 import type { EventBatch } from './batch';
 import { Op } from './event';
-import { IntervalSet } from './interval-set';
+import { ByteRangeSet } from './byte-range-set';
 import { sourceLineOf } from './source-lines';
 
 const OP_ALLOC = Op.alloc, OP_FREE = Op.free, OP_RESERVE = Op.reserve, OP_RELEASE = Op.release;
 const OP_MAP = Op.map, OP_UNMAP = Op.unmap;
 
 /**
- * Streaming semantic checks (trace-formats.md part 1, "Validation"), applied by `openTrace` to the output of
+ * Streaming semantic checks (docs/trace-formats.md part 1, "Validation"), applied by `openTrace` to the output of
  * every importer: `free`/`release` of something not live (and size mismatches), `unmap` of a range not
  * mapped, `map` outside any live reservation or allocation, overlapping maps, overlapping live allocations
  * or reservations. These are warnings: the trace stays usable and simulations report the same situations
@@ -21,10 +21,10 @@ const OP_MAP = Op.map, OP_UNMAP = Op.unmap;
  */
 export class SemanticChecker {
   private readonly allocs = new Map<number, number>();
-  private readonly allocSet = new IntervalSet();
+  private readonly allocSet = new ByteRangeSet();
   private readonly reservations = new Map<number, number>();
-  private readonly reservedSet = new IntervalSet();
-  private readonly mapped = new IntervalSet();
+  private readonly reservedSet = new ByteRangeSet();
+  private readonly mapped = new ByteRangeSet();
   private lastTNs = 0;
   /** Rows checked so far (the next row's 0-based sequence number). */
   events = 0;

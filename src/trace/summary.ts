@@ -27,7 +27,7 @@ export interface TraceSummary {
   readonly vaSpan: { readonly minVa: number; readonly endVa: number; readonly bytes: number } | null;
   /** First and last `t_ns`; null for an empty trace. */
   readonly timeSpan: { readonly firstNs: number; readonly lastNs: number; readonly durationNs: number } | null;
-  /** Trace footprint (cli.md §3): peak live device-accessible bytes, each allocation rounded up to 2 MiB. */
+  /** Trace footprint (docs/cli.md §3): peak live device-accessible bytes, each allocation rounded up to 2 MiB. */
   readonly footprintBytes: number;
   /** `TraceDigest` of the events (the `traceDigest` of results). */
   readonly digest: string;

@@ -17,7 +17,7 @@ import { x97Bp } from './x97/bp';
 import { x97VecAdd } from './x97/vecadd';
 
 /**
- * The workload registry (cli.md §7): every generator by id, compiler-checked (a missing or misspelt entry
+ * The workload registry (docs/cli.md §7): every generator by id, compiler-checked (a missing or misspelt entry
  * fails typecheck). Adding a workload: its folder or file in src/workloads/, one line here, its section in
  * docs/workloads.md and its committed default trace (`npm run traces`).
  */

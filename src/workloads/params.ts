@@ -8,7 +8,7 @@ import type { WorkloadDef } from './types';
 /** Parameters as a caller gives them: typed values, or text as on the command line (`64KiB`, `true`). */
 export type WorkloadParamInput = Readonly<Record<string, ParamValue>>;
 
-/** Seeds are unsigned 32-bit integers (the `Rng` seed space); `--seed` defaults to 0 (cli.md §1). */
+/** Seeds are unsigned 32-bit integers (the `Rng` seed space); `--seed` defaults to 0 (docs/cli.md §1). */
 export function checkSeed(seed: number | string): number {
   const n = typeof seed === 'number' ? seed : /^\s*\d+\s*$/.test(seed) ? Number(seed) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) fail(workloadMessages.badSeed({}, String(seed)));

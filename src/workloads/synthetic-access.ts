@@ -12,7 +12,7 @@ import type { WorkloadDef } from './types';
 
 /**
  * `synthetic-access`: the fast access-stream generator for benchmarks and scaling studies (an extension of
- * cli.md §7). `allocations` equal managed (or peer-shared) allocations totalling `footprintBytes`, then
+ * docs/cli.md §7). `allocations` equal managed (or peer-shared) allocations totalling `footprintBytes`, then
  * `events` device accesses of `accessBytes` each following `pattern`, then the frees. Access batches are
  * filled column by column (no per-row calls), so generation runs at tens of millions of events per second
  * and a 1e8-event trace streams in bounded memory; `syntheticAccessTrace(…, { reuseBatches: true })` also

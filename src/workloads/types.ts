@@ -4,7 +4,7 @@ import type { TraceMeta } from '../trace/trace';
 import type { ParamDoc, ParamValue } from '../params';
 
 /**
- * Workload ids of `gmemlab generate` (cli.md §7), plus `synthetic-access` (an extension: the fast
+ * Workload ids of `gmemlab generate` (docs/cli.md §7), plus `synthetic-access` (an extension: the fast
  * access-stream generator used by benchmarks, docs/workloads.md).
  */
 export type WorkloadId =

@@ -24,7 +24,7 @@ export interface GenerateSummary {
   readonly accesses: number;
   /** Rows per op (canonical CSV names), ops that occur only, in op-code order. */
   readonly opCounts: Readonly<Record<string, number>>;
-  /** cli.md §3 footprint of the generated trace. */
+  /** docs/cli.md §3 footprint of the generated trace. */
   readonly footprintBytes: number;
   /** `t_ns` of the last row. */
   readonly lastTNs: number;
@@ -36,7 +36,7 @@ export class StreamStats {
   readonly ops = new Float64Array(OP_COUNT);
   readonly footprint = new FootprintTracker();
   events = 0;
-  /** Access rows weighted by `count` (cli.md §4 `accesses`). */
+  /** Access rows weighted by `count` (docs/cli.md §4 `accesses`). */
   accesses = 0;
   lastTNs = 0;
 

@@ -25,7 +25,7 @@ export interface RunSketch {
   readonly footprintBytes?: number;
 }
 
-/** A cli.md §4 summary from a sketch (every counter not given is 0). */
+/** A docs/cli.md §4 summary from a sketch (every counter not given is 0). */
 export function summary(s: RunSketch): RunSummary {
   const footprintBytes = s.footprintBytes ?? 8 * 2 ** 30;
   const oversub = s.oversub === undefined ? null : s.oversub;

@@ -7,11 +7,7 @@ import { benchMain, BENCH_CSV_COLUMNS, discoverBenchmarks, formatValue, mergeBen
 import { benchmarkProblem } from '../../src/bench/child';
 import { main } from '../../src/cli/main';
 import { tempDir } from '../helpers/temp-dir';
-
-function capture() {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
+import { capture } from '../helpers/cli';
 
 test('benchmarks are discovered from scripts/bench/*.bench.ts by name', () => {
   const names = discoverBenchmarks().map((b) => b.name);

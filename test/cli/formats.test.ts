@@ -1,16 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/main';
-import type { CommandIO } from '../../src/cli/command';
 import { commands } from '../../src/cli/commands/index';
 import { REAL_IMPORTERS } from '../../src/importers/real-formats';
+import { capture } from '../helpers/cli';
 
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
-
-test('gmemlab formats lists every real format id of cli.md, one line each', async () => {
+test('gmemlab formats lists every real format id of docs/cli.md, one line each', async () => {
   const io = capture();
   assert.equal(await main(['formats'], io, commands), 0);
   const ids = io.out.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]);

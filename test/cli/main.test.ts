@@ -1,14 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/main';
-import type { Command, CommandIO } from '../../src/cli/command';
+import type { Command } from '../../src/cli/command';
 import { fail } from '../../src/log/diagnostic';
 import { ioMessages } from '../../src/log/messages/io';
-
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
+import { capture } from '../helpers/cli';
 
 const cmds: Command[] = [
   { name: 'ok', summary: 'succeeds', usage: 'gmemlab ok\n', options: { n: { type: 'string' } }, run: async () => 0 },

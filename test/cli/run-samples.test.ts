@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/main';
-import type { CommandIO } from '../../src/cli/command';
 import { commands } from '../../src/cli/commands/index';
 import { locateTraceSamples } from '../../src/importers/sample-catalogue';
+import { capture } from '../helpers/cli';
 
 /**
  * Issue 6 acceptance: every real sample imports with `--from auto` and runs through gmem-linux and uvm on a
@@ -13,10 +13,6 @@ import { locateTraceSamples } from '../../src/importers/sample-catalogue';
  * invariants are O(units) per event and are tested on hand-made traces in test/systems/).
  */
 const DEBUG_LIMIT_BYTES = 1_000_000;
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
 
 for (const s of locateTraceSamples()) {
   const skip = s.file === null ? `sample ${s.path} absent (../shared/trace-samples not present)` : false;

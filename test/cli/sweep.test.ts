@@ -5,13 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import type { CommandIO } from '../../src/cli/command';
 import { PROJECT_ROOT } from '../../src/version';
-
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
+import { capture } from '../helpers/cli';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'gmemlab-cli-sweep-'));

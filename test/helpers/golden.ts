@@ -1,5 +1,5 @@
 /**
- * Golden-file assertions (architecture.md §7): `assertGolden(dir, name, value)` compares the stable JSON of
+ * Golden-file assertions (docs/architecture.md §7): `assertGolden(dir, name, value)` compares the stable JSON of
  * `value` with `<dir>/__golden__/<name>.json`. `GMEMLAB_UPDATE_GOLDEN=1` rewrites the golden instead; a
  * mismatch writes `<name>-changed.json` beside it (review with a diff, then regenerate) and fails.
  */

@@ -4,7 +4,7 @@ import { Flag, kindCount, NO_AGENT, Op, OP_NAMES } from '../../src/trace/event';
 const EXACT = 2 ** 53;
 
 /**
- * Structural validity of imported rows against trace-formats.md part 1 (the rules a canonical CSV reader
+ * Structural validity of imported rows against docs/trace-formats.md part 1 (the rules a canonical CSV reader
  * enforces): times are integers in [0, 2^53) and non-decreasing; each op has its required fields; sizes are
  * > 0 (a `copy` may instead say size_unknown, a marker may carry 0); ranges end below 2^53; an alloc has
  * exactly one kind; count >= 1. Returns the first problems found (empty = valid).

@@ -5,18 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { commands } from '../../src/cli/commands/index';
-import type { CommandIO } from '../../src/cli/command';
 import { REAL_IMPORTERS } from '../../src/importers/real-formats';
 import { openTrace } from '../../src/importers/open';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { absent, sample } from './helpers';
 import { CASES } from './sample-cases';
+import { capture } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-open-'));
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
 
 // Through openTrace (what `import`, `inspect` and `run` use): every pass also runs trace-io's semantic
 // checker. The shared samples must produce no semantic warning (trace.*) at all, so they simulate cleanly.

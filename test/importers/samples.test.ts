@@ -11,7 +11,7 @@ import { canonicalProblems } from './canonical';
  * Acceptance (issue 6): every trace file under ../shared/trace-samples is recognised by sniffing (`--from
  * auto`: exactly one importer claims it) and imports to EXACT event counts per op, derived by hand from the
  * file (the derivations are written beside each case in sample-cases.ts) and the mapping rules of
- * docs/importers.md, and the rows are valid canonical events (structural rules of trace-formats.md part 1).
+ * docs/importers.md, and the rows are valid canonical events (structural rules of docs/trace-formats.md part 1).
  */
 for (const c of CASES) {
   const label = `${c.rel}${c.opts ? ` ${JSON.stringify(c.opts)}` : ''}`;

@@ -1,5 +1,5 @@
 /**
- * The contract every eviction and prefetch policy must meet (architecture.md §7 "contract suites"). Every
+ * The contract every eviction and prefetch policy must meet (docs/architecture.md §7 "contract suites"). Every
  * registered policy is run through the same checks on seeded random operation sequences against a plain
  * reference set; a new policy is covered by adding it to its registry.
  */

@@ -5,16 +5,7 @@ import { FIELDS } from '../../src/profiles/fields';
 import { BUILTIN_DEVICES, BUILTIN_HOSTS, BUILTIN_LINKS, BUILTIN_PLATFORMS, listPlatforms } from '../../src/profiles/index';
 import { fieldValue, parseFieldValue, placeholderFields, resolvePlatform } from '../../src/profiles/resolve';
 import { GB, KiB, MiB } from '../../src/units';
-
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GmemlabError) return e.diagnostic.code;
-    throw e;
-  }
-  return 'no error';
-}
+import { code } from '../helpers/cli';
 
 test('every registry key equals its preset id, and the required platforms exist', () => {
   for (const reg of [BUILTIN_DEVICES, BUILTIN_LINKS, BUILTIN_HOSTS, BUILTIN_PLATFORMS]) {

@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GmemlabError } from '../../src/log/diagnostic';
 import { normalize } from '../../src/run/normalize';
 import { parseSystemItems } from '../../src/run/run-spec';
 import { KiB, MiB } from '../../src/units';
+import { code } from '../helpers/cli';
 
 const facts = { name: 't', digest: 'd', footprintBytes: 100 * MiB };
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GmemlabError) return e.diagnostic.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 test('system items are preset[:key=value…] in a comma list', () => {
   assert.deepEqual(parseSystemItems('gmem-linux,gmem-paper:mode=share:victim=lru'), [

@@ -11,7 +11,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import type { CommandIO } from '../../src/cli/command';
 import { sweep } from '../../src/analysis/sweep';
 import { openTrace } from '../../src/importers/open';
 import { digestBatches } from '../../src/trace/digest';
@@ -19,11 +18,7 @@ import { collectBatches } from '../../src/trace/trace';
 import { hashOf } from '../../src/io/hash';
 import { compare } from '../../src/run/run';
 import { VERSION } from '../../src/version';
-
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
+import { capture } from '../helpers/cli';
 
 const PAGE = 64 * 1024;
 const BASE = 0x100000000;

@@ -136,3 +136,92 @@ test('an abort stops the simulation within 256 rows, even inside one batch, with
   await simulate(run, aborting, memoryTrace('t', batches));
   assert.equal(steps, -1e9 + 10_000);
 });
+
+// ---- routing: the engine owns dispatch (docs/architecture.md §4) --------------------------------------------
+
+/** A system that records which hook saw which row (`op@agent`), with only the hooks given in `hooks`. */
+function recorder(hooks: readonly string[], opts: { allDevices?: boolean; beforeRow?: boolean } = {}) {
+  const seen: string[] = [];
+  const def: SystemDef<{ x: number }> = {
+    ...probe,
+    create: () => {
+      const model: Record<string, unknown> = { residentBytes: () => 0, finish: () => ({ own: 1 }) };
+      for (const h of hooks) model[h] = (b: EventBatch, i: number) => seen.push(`${h}:${b.op[i]}@${b.agent[i]}`);
+      if (opts.beforeRow) model.beforeRow = (b: EventBatch, i: number) => seen.push(`before:${b.op[i]}`);
+      if (opts.allDevices) model.allDevices = true;
+      return model as never;
+    },
+  };
+  return { def, seen };
+}
+
+async function routed(def: SystemDef<{ x: number }>, events: TraceEvent[]) {
+  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', debug: false }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
+  return simulate(run, def, memoryTrace('t', eventsToBatches(events)));
+}
+
+test('access rows are routed by agent: cpu → cpuAccess, dev0 → deviceAccess, another device → a single-device error', async () => {
+  const { def, seen } = recorder(['cpuAccess', 'deviceAccess']);
+  const r = await routed(def, [
+    { op: 'access', tNs: 0, agent: 'cpu', va: 0, bytes: 1, access: 'r' },
+    { op: 'access', tNs: 1, agent: 'dev0', va: 0, bytes: 1, access: 'r' },
+    { op: 'access', tNs: 2, agent: 'dev1', va: 4096, bytes: 1, access: 'r' },
+  ]);
+  // op 6 = access; agent codes: cpu 0, dev0 1
+  assert.deepEqual(seen, ['cpuAccess:6@0', 'deviceAccess:6@1']);
+  assert.equal(r.summary.errorEvents, 1);
+  assert.deepEqual(r.resultEvents.map((e) => [e.kind, e.agent, e.va]), [['fault-error', 2, 4096]]); // agent code 2 = dev1
+  // every op family has a hook or an engine default here except the ones left out → unsupportedOps reported
+  assert.deepEqual(r.summary.extra, { own: 1, unsupportedOps: 0 });
+});
+
+test('allDevices routes every device agent to deviceAccess', async () => {
+  const { def, seen } = recorder(['cpuAccess', 'deviceAccess'], { allDevices: true });
+  const r = await routed(def, [
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0, bytes: 1, access: 'r' },
+    { op: 'access', tNs: 1, agent: 'dev1', va: 0, bytes: 1, access: 'r' },
+  ]);
+  assert.deepEqual(seen, ['deviceAccess:6@1', 'deviceAccess:6@2']);
+  assert.equal(r.summary.errorEvents, 0);
+});
+
+test('ops without a hook: copy replayed on the link, kernel and marker rows ignored, the rest counted as unsupported', async () => {
+  const { def, seen } = recorder(['deviceAccess']);
+  const r = await routed(def, [
+    { op: 'alloc', tNs: 0, va: 0, bytes: 4096, flags: ['managed'] },
+    { op: 'copy', tNs: 1, agent: 'cpu', target: 'dev0', va: 0, bytes: 1 << 20 },
+    { op: 'kernelBegin', tNs: 2, agent: 'dev0' },
+    { op: 'kernelEnd', tNs: 3, agent: 'dev0' },
+    { op: 'marker', tNs: 4, label: 'x' },
+    { op: 'free', tNs: 5, va: 0 },
+    { op: 'free', tNs: 6, va: 0 },
+  ]);
+  assert.deepEqual(seen, []);
+  // the copy: one H2D migration of its bytes, waited for (not async)
+  assert.equal(r.summary.migrationsH2D, 1);
+  assert.equal(r.summary.bytesH2D, 1 << 20);
+  assert.ok(r.summary.timeTransferNs > 0);
+  // alloc + 2 frees unsupported (3 rows); the warning is counted per row under one code
+  assert.deepEqual(r.summary.extra, { own: 1, unsupportedOps: 3 });
+  assert.equal(Object.values(r.summary.warnings).reduce((a, b) => a + b, 0), 3);
+});
+
+test('a model with a hook for every op family reports no unsupportedOps; its own copy hook replaces the replay', async () => {
+  const all = ['cpuAccess', 'deviceAccess', 'alloc', 'free', 'reserve', 'release', 'map', 'unmap', 'prefetch', 'advise', 'protect', 'fork', 'copy'];
+  const { def, seen } = recorder(all);
+  const r = await routed(def, [{ op: 'copy', tNs: 1, agent: 'cpu', target: 'dev0', va: 0, bytes: 4096 }]);
+  assert.deepEqual(seen, ['copy:9@0']);
+  assert.equal(r.summary.migrationsH2D, 0);
+  assert.deepEqual(r.summary.extra, { own: 1 });
+});
+
+test('beforeRow runs before every row is routed, single-device errors included', async () => {
+  const { def, seen } = recorder(['deviceAccess', 'alloc'], { beforeRow: true });
+  await routed(def, [
+    { op: 'alloc', tNs: 0, va: 0, bytes: 4096, flags: ['managed'] },
+    { op: 'access', tNs: 1, agent: 'dev0', va: 0, bytes: 1, access: 'r' },
+    { op: 'access', tNs: 2, agent: 'dev1', va: 0, bytes: 1, access: 'r' },
+    { op: 'marker', tNs: 3, label: 'm' },
+  ]);
+  assert.deepEqual(seen, ['before:2', 'alloc:2@0', 'before:6', 'deviceAccess:6@1', 'before:6', 'before:12']);
+});

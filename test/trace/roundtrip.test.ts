@@ -10,7 +10,7 @@ import { batchesToEvents, eventsToBatches, type EventBatch } from '../../src/tra
 import { writeCanonicalCsv } from '../../src/trace/canonical-csv/write';
 import { digestBatches } from '../../src/trace/digest';
 import { ADVICE_NAMES, FLAG_NAMES, type FlagName, type TraceEvent } from '../../src/trace/event';
-import { importFile } from '../../src/trace/import-file';
+import { importFile } from '../../src/importers/import-file';
 import { openTrace } from '../../src/importers/open';
 import { StringTable } from '../../src/trace/strings';
 import { collectBatches } from '../../src/trace/trace';

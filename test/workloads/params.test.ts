@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GmemlabError } from '../../src/log/diagnostic';
 import { workloadMessages } from '../../src/log/messages/workloads';
 import { checkSeed, parseSetArgs, resolveWorkloadParams, workloadMeta } from '../../src/workloads/params';
 import type { WorkloadDef } from '../../src/workloads/types';
+import { code } from '../helpers/cli';
 
 type P = { size: number; delay: number; count: number; on: boolean; mode: string };
 const def: WorkloadDef<P> = {
@@ -21,16 +21,6 @@ const def: WorkloadDef<P> = {
   generate: () => [],
   meta: () => ({}),
 };
-
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GmemlabError) return e.diagnostic.code;
-    throw e;
-  }
-  return 'none';
-}
 
 test('parameters take unit suffixes for sizes and durations, plain numbers for counts', () => {
   const p = resolveWorkloadParams(def, { size: '64KiB', delay: '1.5us', count: '12', on: 'true', mode: 'b' });

@@ -1,5 +1,5 @@
 /**
- * Chart builders (phase 6, architecture.md §2): result tables → vega-lite v5 specs as plain JSON. They never
+ * Chart builders (phase 6, docs/architecture.md §2): result tables → vega-lite v5 specs as plain JSON. They never
  * render; `show()` (src/analysis/notebook.ts) does. One builder per file; docs/analysis.md has an example
  * of each.
  */

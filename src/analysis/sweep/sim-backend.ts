@@ -3,34 +3,16 @@ import { fail } from '../../log/diagnostic';
 import { runMessages } from '../../log/messages/run';
 import { fieldSpec, fieldValue, isProfileKey, resolvePlatform, type FieldValue } from '../../profiles/resolve';
 import type { RunSpec } from '../../run/run-spec';
-import { planRuns, type TraceScan } from '../../run/run';
+import { planRuns } from '../../run/run';
 import { systemPreset } from '../../systems/index';
 import type { ParamValue } from '../../params';
 import type { Trace } from '../../trace/trace';
 import type { PrepareOptions, PreparedRun, SweepBackend } from './backend';
-import { presetOf, type SweepPoint, type TraceRef } from './expand';
+import { presetOf, type SweepPoint } from './expand';
 import { sourceKey } from './open-source';
-import { runTask } from './sim-task';
+import { runTask, type SimTask } from './sim-task';
 import { scanAndShare, TRACE_CACHE_MAX_EVENTS, type ScannedTrace } from './trace-cache';
-import type { SharedTrace } from './shared-trace';
 import { sweepMessages } from '../../log/messages/sweep';
-
-/**
- * The task of one sweep run, sent to `runTask` (sim-task.ts): the trace reference, the run spec `gmemlab
- * run` would get for one system item (scaled profile fields already turned into `--set` values), the trace
- * scan (footprint, digest, agents) so the worker does not read the trace twice, and the expected specHash.
- */
-export interface SimTask {
-  /** Identifies the trace within this sweep (for per-thread caching). */
-  readonly traceKey: string;
-  /** The trace source (left out for an in-memory trace going to worker threads: it travels as `shared`). */
-  readonly source?: TraceRef;
-  /** The trace in shared memory when it is small enough (`TRACE_CACHE_MAX_EVENTS`). */
-  readonly shared?: SharedTrace;
-  readonly spec: RunSpec;
-  readonly scan: TraceScan;
-  readonly specHash: string;
-}
 
 /**
  * The simulator behind `sweep()`: gmemlab's run resolution (`planRuns`) and engine. `prepare` reads each

@@ -1,10 +1,29 @@
 import { simulate } from '../../sim/engine';
-import { planRuns } from '../../run/run';
+import { planRuns, type TraceScan } from '../../run/run';
 import type { RunResult } from '../../sim/run-types';
+import type { RunSpec } from '../../run/run-spec';
 import { systemPreset } from '../../systems/index';
-import type { SimTask } from './sim-backend';
 import { taskTrace } from './trace-cache';
 import type { TaskContext } from './pool';
+import type { TraceRef } from './expand';
+import type { SharedTrace } from './shared-trace';
+
+/**
+ * The task of one sweep run, prepared by `simBackend` (sim-backend.ts) and run by `runTask`: the trace reference, the run spec `gmemlab
+ * run` would get for one system item (scaled profile fields already turned into `--set` values), the trace
+ * scan (footprint, digest, agents) so the worker does not read the trace twice, and the expected specHash.
+ */
+export interface SimTask {
+  /** Identifies the trace within this sweep (for per-thread caching). */
+  readonly traceKey: string;
+  /** The trace source (left out for an in-memory trace going to worker threads: it travels as `shared`). */
+  readonly source?: TraceRef;
+  /** The trace in shared memory when it is small enough (`TRACE_CACHE_MAX_EVENTS`). */
+  readonly shared?: SharedTrace;
+  readonly spec: RunSpec;
+  readonly scan: TraceScan;
+  readonly specHash: string;
+}
 
 /**
  * Run one sweep task (in the main thread or a worker thread): resolve the spec against the prepared scan and

@@ -1,7 +1,7 @@
 import { runBenchSuite } from '../../bench/runner';
 import type { Command } from '../command';
 
-/** `gmemlab bench` (cli.md §1): the benchmark suite, same as `npm run bench`. */
+/** `gmemlab bench` (docs/cli.md §1): the benchmark suite, same as `npm run bench`. */
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'run the benchmark suite; writes out/bench.csv',

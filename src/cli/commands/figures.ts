@@ -29,7 +29,7 @@ Options:
   --list             list the figures and exit
 `;
 
-/** `gmemlab figures` (cli.md §1; docs/figures.md). */
+/** `gmemlab figures` (docs/cli.md §1; docs/figures.md). */
 export const figuresCommand: Command = {
   name: 'figures',
   summary: 'regenerate the reproduced paper figures and reproduction-summary.csv',

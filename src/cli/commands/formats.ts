@@ -30,7 +30,7 @@ export function optionLines(def: ImporterDef<any>): string {
   return s;
 }
 
-/** `gmemlab formats [<format>]`: the input formats (cli.md §1), one line each; with a name, its options. */
+/** `gmemlab formats [<format>]`: the input formats (docs/cli.md §1), one line each; with a name, its options. */
 export const formatsCommand: Command = {
   name: 'formats',
   summary: 'list the input formats (--from ids), one line each; `formats <id>` shows its options',

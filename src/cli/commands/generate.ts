@@ -20,7 +20,7 @@ export function generateReport(s: GenerateSummary): string {
   );
 }
 
-/** `gmemlab generate <workload> [--seed N] [--set key=value …] -o <file>` (cli.md §1, §7). */
+/** `gmemlab generate <workload> [--seed N] [--set key=value …] -o <file>` (docs/cli.md §1, §7). */
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'generate a seeded workload trace (canonical CSV; .gz compresses)',

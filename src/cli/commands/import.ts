@@ -1,12 +1,12 @@
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
-import { importFile, outputKindOf } from '../../trace/import-file';
+import { importFile, outputKindOf } from '../../importers/import-file';
 import type { Command } from '../command';
 import { formatDiagnostics, formatSummary } from '../format-summary';
 import { TRACE_INPUT_FLAGS, TRACE_INPUT_USAGE, traceOpenOptions } from '../trace-options';
 
 /**
- * `gmemlab import <file> [--from …] [--map …] [--strict|--lenient] [-o out.csv|out.arrow]` (cli.md §1):
+ * `gmemlab import <file> [--from …] [--map …] [--strict|--lenient] [-o out.csv|out.arrow]` (docs/cli.md §1):
  * read any supported format, validate it, optionally write canonical events (CSV or Arrow, atomically:
  * in strict mode a bad input leaves no output file), and print the summary. Kept diagnostics go to stderr.
  */

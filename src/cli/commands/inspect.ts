@@ -6,7 +6,7 @@ import type { Command } from '../command';
 import { formatDiagnostics, formatSummary } from '../format-summary';
 import { TRACE_INPUT_FLAGS, TRACE_INPUT_USAGE, traceOpenOptions } from '../trace-options';
 
-/** `gmemlab inspect <trace> [--from …]` (cli.md §1): footprint, op mix, agents, VA span, time span, warnings. */
+/** `gmemlab inspect <trace> [--from …]` (docs/cli.md §1): footprint, op mix, agents, VA span, time span, warnings. */
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'summarise a trace: footprint, op mix, agents, VA span, time span, warnings',

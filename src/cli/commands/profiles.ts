@@ -3,7 +3,7 @@ import { placeholderFields, resolvePlatform } from '../../profiles/resolve';
 import { formatBytes } from '../../units';
 import type { Command } from '../command';
 
-/** `gmemlab profiles`: one line per platform preset (cli.md §1). */
+/** `gmemlab profiles`: one line per platform preset (docs/cli.md §1). */
 export const profilesCommand: Command = {
   name: 'profiles',
   summary: 'list the hardware platform presets',

@@ -52,7 +52,7 @@ export function describePoint(p: SweepPoint): string {
   return parts.join(' ');
 }
 
-/** `gmemlab sweep` (cli.md §1; docs/analysis.md §3). */
+/** `gmemlab sweep` (docs/cli.md §1; docs/analysis.md §3). */
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'run traces × systems × profiles × parameter grids; resumable results file',

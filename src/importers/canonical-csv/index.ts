@@ -15,7 +15,7 @@ export interface CsvImportOptions extends Record<string, number | boolean | stri
 }
 
 /**
- * `csv`: gmemlab's canonical CSV (`gmemlab-events` v1, trace-formats.md part 1), read by the streaming
+ * `csv`: gmemlab's canonical CSV (`gmemlab-events` v1, docs/trace-formats.md part 1), read by the streaming
  * fast reader; with `map`, any CSV whose columns a map spec translates (`--map`, docs/import.md), read
  * with papaparse. A canonical file's metadata lines pass through unchanged (so import → write CSV
  * reproduces it byte for byte); a mapped file gets `source`, `importer` and `map` metadata.

@@ -22,7 +22,7 @@ export type KinetoOptions = {
 const IMPORTER_VERSION = 1;
 
 /**
- * PyTorch profiler (Kineto) Chrome trace, `.json` or `.json.gz` (trace-formats.md B). `[memory]` instant
+ * PyTorch profiler (Kineto) Chrome trace, `.json` or `.json.gz` (docs/trace-formats.md B). `[memory]` instant
  * events are caching-allocator block allocations and frees; `gpu_memcpy` → `copy`, `gpu_memset` → `marker`,
  * `kernel` → `kernel_begin`/`kernel_end`. Events are not time-ordered in the file: they are sorted stably.
  */

@@ -1,5 +1,5 @@
 /**
- * Nsight Systems export enumerations (nsys 2024.2, trace-formats.md D). The export's own `ENUM_*` tables
+ * Nsight Systems export enumerations (nsys 2024.2, docs/trace-formats.md D). The export's own `ENUM_*` tables
  * are preferred when present; these are the fallback and the documentation.
  */
 export const MEMCPY_OPER: Readonly<Record<number, string>> = {

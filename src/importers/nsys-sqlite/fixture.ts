@@ -3,7 +3,7 @@ import { loadSqlJs } from './db';
 
 /**
  * Builds, at test time (and for the fuzz runner), a small Nsight Systems SQLite export with the tables, columns and enum values of
- * trace-formats.md D (no public nsys export has a usable licence): one CPU fault, two GPU fault groups, one
+ * docs/trace-formats.md D (no public nsys export has a usable licence): one CPU fault, two GPU fault groups, one
  * UM migration per copyKind 11/12, an HtoD memcpy, one managed alloc/free pair, a prefetch runtime call.
  */
 export async function writeNsysFixture(path: string, opts: { schema?: string; omit?: readonly string[] } = {}): Promise<void> {

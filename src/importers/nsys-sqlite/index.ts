@@ -21,7 +21,7 @@ const MARKER_APIS = /^(cudaMemPrefetchAsync|cudaMemAdvise|cudaMallocManaged|cuMe
 const IMPORTER_VERSION = 1;
 
 /**
- * Nsight Systems SQLite export (`nsys export --type sqlite`), trace-formats.md D, read with sql.js. Unified
+ * Nsight Systems SQLite export (`nsys export --type sqlite`), docs/trace-formats.md D, read with sql.js. Unified
  * Memory CPU faults → `access` (cpu, 4 KiB, `r`, `from_fault`); GPU fault groups → one `access` per row with
  * `count` = numberOfPageFaults (`from_fault`); memory-usage alloc/free → `alloc`/`free`; memcpy → `copy`,
  * except UM migrations (copyKind 11–13), which are outcomes and go to observations with their cause.

@@ -98,7 +98,7 @@ async function decodeJson(input: InputFile, file: string): Promise<RawSnapshot> 
   };
 }
 
-/** Stack frames are large and may hold local paths: never kept (trace-formats.md A). */
+/** Stack frames are large and may hold local paths: never kept (docs/trace-formats.md A). */
 function dropFrames(v: unknown): unknown {
   if (isRecord(v)) {
     delete v.frames;

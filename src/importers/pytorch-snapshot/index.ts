@@ -16,7 +16,7 @@ const IMPORTER_VERSION = 1;
 
 /**
  * PyTorch CUDA caching-allocator snapshot (`torch.cuda.memory._dump_snapshot` pickle, or the JSON of
- * `_snapshot()`), trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
+ * `_snapshot()`), docs/trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
  */
 export const pytorchSnapshotImporter = {
   name: 'pytorch-snapshot' as const,

@@ -32,7 +32,7 @@ export function segmentResource(addr: number): string {
 }
 
 /**
- * Map a decoded snapshot to canonical events (trace-formats.md A):
+ * Map a decoded snapshot to canonical events (docs/trace-formats.md A):
  * - `segment_alloc`/`segment_free` → `alloc`/`free` (kind `managed` or `device`, `resource` = segment);
  * - segments alive before the first recorded event (in the dump without a `segment_alloc`, or freed without
  *   one: the trace is a ring buffer) → `alloc` at t=0 with `flags=preexisting`;

@@ -2,7 +2,7 @@ import { fail } from '../../log/diagnostic';
 import { importerMessages } from '../../log/messages/importers';
 
 /**
- * A whitelist pickle reader for plain data (trace-formats.md A). It understands only the opcodes that build
+ * A whitelist pickle reader for plain data (docs/trace-formats.md A). It understands only the opcodes that build
  * dicts, lists, tuples, ints, floats, strings, booleans and None, plus framing and memo bookkeeping. Any
  * opcode that would import a name, call, build or persist an object (GLOBAL, STACK_GLOBAL, REDUCE, BUILD,
  * INST, OBJ, NEWOBJ, NEWOBJ_EX, EXT1/2/4, PERSID, BINPERSID) stops the read with an error naming the

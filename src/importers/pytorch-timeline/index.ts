@@ -27,7 +27,7 @@ const IMPORTER_VERSION = 1;
 
 /**
  * PyTorch `profile.export_memory_timeline("*.raw.json.gz")` raw tuples `[timestamp_ns, action, numbytes,
- * category]` (trace-formats.md C). There are no addresses: by default no events, only a bytes-by-category
+ * category]` (docs/trace-formats.md C). There are no addresses: by default no events, only a bytes-by-category
  * timeline (observations `memory_timeline`). `layout=bump` gives every tensor a synthetic address (a bump
  * allocator that never reuses addresses) so the trace can drive a simulation. Timestamps (~1.7e18 ns) are
  * read exactly from the text (BigInt) and rebased.

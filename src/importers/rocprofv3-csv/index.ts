@@ -30,7 +30,7 @@ interface Row {
 const IMPORTER_VERSION = 1;
 
 /**
- * rocprofv3 `--memory-allocation-trace` and `--memory-copy-trace` CSV files (trace-formats.md G); the kind of
+ * rocprofv3 `--memory-allocation-trace` and `--memory-copy-trace` CSV files (docs/trace-formats.md G); the kind of
  * file is read from its header. ALLOCATE → `alloc` (agent and kind from `agentMap`), FREE → `free` of the
  * allocation at that address (size from its ALLOCATE), copies → `copy` with `flags=size_unknown` (the file
  * has no byte count) plus a duration observation. Timestamps are absolute ns, rebased to the first row.

@@ -32,7 +32,7 @@ interface Rec {
 const IMPORTER_VERSION = 1;
 
 /**
- * Kernel-log fault records of the instrumented nvidia-uvm driver of Allen & Ge (SC'21), trace-formats.md F:
+ * Kernel-log fault records of the instrumented nvidia-uvm driver of Allen & Ge (SC'21), docs/trace-formats.md F:
  * `prio,seq,usec,-;PAYLOAD` with `s,`/`b,` batch markers, `f,`/`p,`/`e,` fault records and `uvm range
  * destroy` lines. `f` → `access` (dev0, one 4 KiB page, `count` = num_instances, `from_fault`); `s`/`b` →
  * `marker fault_batch_begin/end`; the managed ranges touched by faults → `alloc managed` at t=0

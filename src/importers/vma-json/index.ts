@@ -14,7 +14,7 @@ export type VmaJsonOptions = { alignBytes: number; backingBaseVa: number; reserv
 const IMPORTER_VERSION = 1;
 
 /**
- * VMA / D3D12MA JSON statistics dump (`vmaBuildStatsString(..., detailedMap=VK_TRUE)`), trace-formats.md I:
+ * VMA / D3D12MA JSON statistics dump (`vmaBuildStatsString(..., detailedMap=VK_TRUE)`), docs/trace-formats.md I:
  * the allocator state at one instant. Everything is emitted at t=0 with `flags=preexisting`: each memory
  * block → `alloc` (`resource` = the block) at a synthetic backing address; each non-FREE suballocation →
  * `reserve` of its own synthetic VA range + `map` of that range to the block at `Offset`; each dedicated

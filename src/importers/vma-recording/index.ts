@@ -40,7 +40,7 @@ function kindOf(usage: number, required: number, preferred: number): number {
 const IMPORTER_VERSION = 1;
 
 /**
- * VMA 2.x "calls recording" CSV (trace-formats.md J). Allocation calls → `alloc` at a synthetic address (a
+ * VMA 2.x "calls recording" CSV (docs/trace-formats.md J). Allocation calls → `alloc` at a synthetic address (a
  * bump allocator; VMA records no addresses), kind from the memory-usage code; destroy/free calls → `free`
  * of the allocation the handle names at that moment (handles are reused); map/unmap → `marker`. Images have
  * no recorded size: it is estimated from extent, format, mips, layers and samples (`imageSize=estimate`,

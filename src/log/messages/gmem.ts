@@ -4,7 +4,7 @@ const hex = (va: number): string => `0x${va.toString(16)}`;
 
 /**
  * Warnings the GMEM model reports while replaying a trace (each also becomes a result event where
- * gmem-model.md names one). Trace content never makes the simulator throw (decision E).
+ * docs/gmem-model.md names one). Trace content never makes the simulator throw (decision E).
  */
 export const gmemMessages = {
   faultError: defineMessage('gmem.fault-error', 'warning', 'The trace touches memory outside every live allocation (or writes read-only memory); check the importer mapping or the trace.', (agent: string, va: number, reason: string) => ({

@@ -3,7 +3,7 @@ import { formatBytes } from '../../units';
 
 /**
  * Warnings the comparison systems (uvm, hmm-svm, explicit-copy, gpuvm-sparse, iommu-dma) report while
- * replaying a trace. Trace content never makes a system throw (gmem-model.md decision E): each problem is a
+ * replaying a trace. Trace content never makes a system throw (docs/gmem-model.md decision E): each problem is a
  * result event (when it is a modelled outcome) plus one of these warnings, counted per code.
  */
 export const systemsMessages = {

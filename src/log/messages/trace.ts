@@ -17,7 +17,7 @@ export const csvMessages = {
     expected: 'at least one event row after the header',
     found: 'end of file',
   })),
-  unknownColumn: defineMessage('csv.unknown-column', 'error', 'Rename the column to a canonical name (trace-formats.md part 1), prefix it with x_ to carry it through unused, or import with --map.', (name: string, known: readonly string[]) => ({
+  unknownColumn: defineMessage('csv.unknown-column', 'error', 'Rename the column to a canonical name (docs/trace-formats.md part 1), prefix it with x_ to carry it through unused, or import with --map.', (name: string, known: readonly string[]) => ({
     message: `unknown column ${quote(name)}`,
     expected: `one of ${known.join(', ')}, or a name starting with x_`,
     found: quote(name),
@@ -32,7 +32,7 @@ export const csvMessages = {
     expected: `a ${quote(column)} column`,
     found: 'no such column',
   })),
-  missingField: defineMessage('csv.missing-field', 'error', 'Fill in the field; trace-formats.md part 1 lists the fields each op requires.', (op: string, why?: string) => ({
+  missingField: defineMessage('csv.missing-field', 'error', 'Fill in the field; docs/trace-formats.md part 1 lists the fields each op requires.', (op: string, why?: string) => ({
     message: `empty field required by op ${quote(op)}${why ? ` (${why})` : ''}`,
     expected: 'a value',
     found: 'an empty cell',
@@ -72,7 +72,7 @@ export const csvMessages = {
     expected: 'UTF-8 text',
     found: 'bytes that are not valid UTF-8',
   })),
-  unknownOp: defineMessage('csv.unknown-op', 'error', 'Use a canonical op name (trace-formats.md part 1), or map foreign op names with --map.', (found: string, known: readonly string[]) => ({
+  unknownOp: defineMessage('csv.unknown-op', 'error', 'Use a canonical op name (docs/trace-formats.md part 1), or map foreign op names with --map.', (found: string, known: readonly string[]) => ({
     message: 'unknown op',
     expected: `one of ${known.join(', ')}`,
     found: quote(found),
@@ -107,7 +107,7 @@ export const csvMessages = {
     expected: 'cpu, host or dev<N>',
     found: quote(found),
   })),
-  badEnum: defineMessage('csv.bad-value', 'error', 'Use one of the listed values (trace-formats.md part 1).', (found: string, allowed: readonly string[]) => ({
+  badEnum: defineMessage('csv.bad-value', 'error', 'Use one of the listed values (docs/trace-formats.md part 1).', (found: string, allowed: readonly string[]) => ({
     message: 'value not allowed here',
     expected: `one of ${allowed.join(', ')}`,
     found: quote(found),

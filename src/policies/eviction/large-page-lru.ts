@@ -1,4 +1,4 @@
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 import type { EvictionPolicy, EvictionPolicyDef, PolicyEnv } from '../types';
 
 export interface LargePageLruParams extends Record<string, number> {

@@ -2,7 +2,7 @@ import type { EvictionPolicyDef, TouchReasonCode } from '../types';
 import { ListOrderPolicy } from './list-order';
 
 /**
- * Least recently used with refresh (gmem-linux, gmem-model.md §7): a slot moves to the most-recent end on
+ * Least recently used with refresh (gmem-linux, docs/gmem-model.md §7): a slot moves to the most-recent end on
  * insertion and on every `onTouch` (the system calls it for MARK_HOT, WILLNEED and prefetch, and for plain
  * accesses only when it models access bits). `victim()` returns the least recent evictable slot.
  */

@@ -6,7 +6,7 @@ import type { PrefetchPolicyDef } from './types';
 
 /**
  * Prefetch policy registry (compiler-checked: adding one = a file + a line here + the contract suite picks it
- * up). Ids are the `prefetch=` values of cli.md §2.
+ * up). Ids are the `prefetch=` values of docs/cli.md §2.
  */
 export const PREFETCH_POLICIES = {
   none: onDemandPrefetch,

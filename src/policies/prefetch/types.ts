@@ -2,7 +2,7 @@ import type { Rng } from '../../sim/rng';
 import type { ParamDoc, ParamValue } from '../../params';
 
 /**
- * Prefetch policies (the UVMSmart family: on-demand, random-4k, sl-64k, tbn; gmem-model.md §9) decide, for one
+ * Prefetch policies (the UVMSmart family: on-demand, random-4k, sl-64k, tbn; docs/gmem-model.md §9) decide, for one
  * fault batch, which extra 4 KiB pages of a VA block (a 2 MiB "large page") to migrate together with the
  * faulted ones. Like eviction policies they own no residency state: the system describes the block in a
  * reused `BlockFaultView` and the policy writes its choice into a page mask (src/model/page-mask.ts layout:

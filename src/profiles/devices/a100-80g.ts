@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** NVIDIA A100 80 GB (hardware-profiles.md §4). */
+/** NVIDIA A100 80 GB (docs/hardware-profiles.md §4). */
 export const a10080g: DevicePreset = {
   id: 'a100-80g',
   summary: 'NVIDIA A100 80 GB (Ampere, HBM2e)',

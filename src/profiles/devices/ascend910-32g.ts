@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** Huawei Ascend 910 (32 GB), the device of the openEuler "Ascend 910 vs A100" claim (hardware-profiles.md §4). */
+/** Huawei Ascend 910 (32 GB), the device of the openEuler "Ascend 910 vs A100" claim (docs/hardware-profiles.md §4). */
 export const ascend91032g: DevicePreset = {
   id: 'ascend910-32g',
   summary: 'Huawei Ascend 910 NPU (32 GB HBM2, PEER)',

@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** Huawei Ascend 910B, GMEM's target device class (PEER capability; hardware-profiles.md §4). */
+/** Huawei Ascend 910B, GMEM's target device class (PEER capability; docs/hardware-profiles.md §4). */
 export const ascend910b64g: DevicePreset = {
   id: 'ascend910b-64g',
   summary: 'Huawei Ascend 910B NPU (64 GB HBM2e, PEER: device OS manages VA/PA)',

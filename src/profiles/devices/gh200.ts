@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** NVIDIA GH200 Grace Hopper, GPU side (hardware-profiles.md §4). */
+/** NVIDIA GH200 Grace Hopper, GPU side (docs/hardware-profiles.md §4). */
 export const gh200: DevicePreset = {
   id: 'gh200',
   summary: 'NVIDIA GH200 Hopper GPU (96 GB HBM3, cache-coherent NVLink-C2C to Grace)',

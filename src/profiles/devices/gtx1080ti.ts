@@ -1,7 +1,7 @@
 import { KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** NVIDIA GTX 1080 Ti, calibrated to the ISCA 2019 UVMSmart artifact (hardware-profiles.md §4). */
+/** NVIDIA GTX 1080 Ti, calibrated to the ISCA 2019 UVMSmart artifact (docs/hardware-profiles.md §4). */
 export const gtx1080ti: DevicePreset = {
   id: 'gtx1080ti',
   summary: 'NVIDIA GTX 1080 Ti (Pascal, 10.9 GiB GDDR5X), UVMSmart calibration device',

@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** NVIDIA H100 80 GB (hardware-profiles.md §4). */
+/** NVIDIA H100 80 GB (docs/hardware-profiles.md §4). */
 export const h10080g: DevicePreset = {
   id: 'h100-80g',
   summary: 'NVIDIA H100 80 GB (Hopper, HBM3)',

@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** A NIC doing DMA through Intel VT-d: the GMEM IOMMU case study (hardware-profiles.md §4). No device memory. */
+/** A NIC doing DMA through Intel VT-d: the GMEM IOMMU case study (docs/hardware-profiles.md §4). No device memory. */
 export const nicIntelIommu: DevicePreset = {
   id: 'nic-intel-iommu',
   summary: 'NIC DMA through Intel VT-d IOMMU (no device memory; IOTLB without range invalidation)',

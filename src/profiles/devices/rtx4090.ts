@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** NVIDIA RTX 4090 (hardware-profiles.md §4). */
+/** NVIDIA RTX 4090 (docs/hardware-profiles.md §4). */
 export const rtx4090: DevicePreset = {
   id: 'rtx4090',
   summary: 'NVIDIA GeForce RTX 4090 (Ada, 24 GB GDDR6X)',

@@ -1,7 +1,7 @@
 import { GiB, KiB, MiB } from '../../units';
 import type { DevicePreset } from '../preset-types';
 
-/** NVIDIA Titan V, the calibration device of the SC'21 UVM study (hardware-profiles.md §4). */
+/** NVIDIA Titan V, the calibration device of the SC'21 UVM study (docs/hardware-profiles.md §4). */
 export const titanv: DevicePreset = {
   id: 'titanv',
   summary: 'NVIDIA Titan V (Volta, 12 GB HBM2), SC21 uvm-eval calibration device',

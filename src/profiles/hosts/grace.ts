@@ -1,7 +1,7 @@
 import { GB } from '../../units';
 import type { HostPreset } from '../preset-types';
 
-/** NVIDIA Grace CPU of GH200 (hardware-profiles.md §4 gh200). */
+/** NVIDIA Grace CPU of GH200 (docs/hardware-profiles.md §4 gh200). */
 export const grace: HostPreset = {
   id: 'grace',
   summary: 'NVIDIA Grace (72 cores, 480 GB LPDDR5X)',

@@ -1,6 +1,6 @@
 import type { LinkPreset } from '../preset-types';
 
-/** NVLink-C2C between Grace and Hopper on GH200 (hardware-profiles.md §3). */
+/** NVLink-C2C between Grace and Hopper on GH200 (docs/hardware-profiles.md §3). */
 export const nvlinkC2c: LinkPreset = {
   id: 'nvlink-c2c',
   summary: 'NVLink-C2C, cache-coherent (375 GB/s H2D, 297 GB/s D2H achieved)',
@@ -9,6 +9,6 @@ export const nvlinkC2c: LinkPreset = {
     peakBytesPerNs: { status: '2', ref: '450 GB/s per direction (900 total)' },
     h2dBytesPerNs: { status: '2', ref: 'GH200 measurements by Schieffer et al. 2024, as reported' },
     d2hBytesPerNs: { status: '2', ref: 'GH200 measurements by Schieffer et al. 2024, as reported' },
-    latencyNs: { status: 'P', ref: 'hardware-profiles.md §3: assumed' },
+    latencyNs: { status: 'P', ref: 'docs/hardware-profiles.md §3: assumed' },
   },
 };

@@ -1,6 +1,6 @@
 import type { LinkPreset } from '../preset-types';
 
-/** PCIe 3.0 x16, measured on a GTX 1080 Ti (hardware-profiles.md §3). */
+/** PCIe 3.0 x16, measured on a GTX 1080 Ti (docs/hardware-profiles.md §3). */
 export const pcie3x16: LinkPreset = {
   id: 'pcie3-x16',
   summary: 'PCIe 3.0 x16 (12.2 GB/s H2D achieved, 1.35 µs per transfer)',

@@ -1,7 +1,7 @@
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
 import type { LinkTimeline } from '../../model/link-timeline';
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
@@ -23,7 +23,7 @@ const BUFFER = Flag.managed | Flag.peer_shared;
 const HOSTKIND = Flag.host | Flag.pinned_host;
 
 /**
- * Explicit buffers with copies (TTM / cudaMemcpy style; gmem-model.md §8 and §12). No demand paging: the
+ * Explicit buffers with copies (TTM / cudaMemcpy style; docs/gmem-model.md §8 and §12). No demand paging: the
  * unit is the whole allocation ("buffer"). A kernel's buffers are the allocations its accesses touch between
  * `kernel_begin` and `kernel_end`; each is copied in whole (H2D) before the kernel uses it if its device copy
  * is stale; buffers the kernel wrote are copied back whole before the next CPU access (or eagerly at

@@ -1,6 +1,6 @@
 import type { ParamDoc } from '../../params';
 
-/** `explicit-copy` parameters (gmem-model.md §8 "Explicit copy / TTM", §12). */
+/** `explicit-copy` parameters (docs/gmem-model.md §8 "Explicit copy / TTM", §12). */
 export interface ExplicitCopyParams extends Record<string, number | boolean | string> {
   swap: 'none' | 'lru-buffer';
   inferCopies: boolean;

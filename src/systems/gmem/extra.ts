@@ -1,5 +1,5 @@
 /**
- * GMEM's `extra` counters (cli.md §4 `extra`), in result order. All are always reported (0 when they did not
+ * GMEM's `extra` counters (docs/cli.md §4 `extra`), in result order. All are always reported (0 when they did not
  * occur) so tables over many runs have one schema.
  */
 export class GmemExtra {

@@ -13,7 +13,7 @@ export const gmem: SystemDef<GmemParams> = {
   create: (params, env) => new GmemModel(params, env),
 };
 
-/** `gmem-linux`: Linux RFC semantics (gmem-model.md §7 decision A). */
+/** `gmem-linux`: Linux RFC semantics (docs/gmem-model.md §7 decision A). */
 export const gmemLinux: SystemPreset = {
   name: 'gmem-linux',
   summary: 'GMEM, Linux RFC semantics (2 MiB unit, exclusive, LRU with MARK_HOT/WILLNEED refresh)',

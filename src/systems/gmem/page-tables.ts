@@ -2,7 +2,7 @@ import { HashUnitIndex } from '../../model/unit-index';
 import { GiB, KiB, MiB } from '../../units';
 
 /**
- * X97 page-table charge (gmem-model.md §5, `chargePageTables`): the 3-level device table takes its 512-page
+ * X97 page-table charge (docs/gmem-model.md §5, `chargePageTables`): the 3-level device table takes its 512-page
  * (2 MiB) root and one 4 KiB table per 2 MiB region with a mapped unit (last level) and per 1 GiB region
  * (middle level) from device memory, wired. Structure constants from device_simulation_freebsd
  * `mad_cdev/vm_cdev.h` (18 + 9 + 9 bits, 12-bit offset); sizes, not costs.

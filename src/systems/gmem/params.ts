@@ -3,11 +3,11 @@ import { GiB, KiB } from '../../units';
 import type { ParamDoc } from '../../params';
 
 /**
- * GMEM model parameters: policy decisions, never hardware costs (cli.md §2). One model, two presets
+ * GMEM model parameters: policy decisions, never hardware costs (docs/cli.md §2). One model, two presets
  * (`presets.ts`): "parameters, not forks".
  */
 export type GmemParams = {
-  /** Migration unit (gmem-model.md §2, decision F): logical-table keys are `floor(va / unitBytes)`. */
+  /** Migration unit (docs/gmem-model.md §2, decision F): logical-table keys are `floor(va / unitBytes)`. */
   unitBytes: number;
   /** Victim policy by name (`lru`, `fifo`, or any registered eviction policy). */
   victim: string;

@@ -6,7 +6,7 @@ export const PREFETCH_GRANULE_BYTES = 2 * MiB;
 export const PREFETCH_SPLIT_MIN_BYTES = 8 * MiB;
 
 /**
- * Split a 2 MiB-aligned prefetch range of `sizeBytes` into work items (RFC 4/6, gmem-model.md §4):
+ * Split a 2 MiB-aligned prefetch range of `sizeBytes` into work items (RFC 4/6, docs/gmem-model.md §4):
  * `per = floor(size / workers)` rounded down to a 2 MiB multiple; the first `workers - 1` items take `per`
  * each, the last takes the remainder; below 8 MiB (or when `per` is 0) one item covers everything.
  * Returns item sizes in bytes, in order.

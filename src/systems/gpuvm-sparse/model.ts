@@ -1,6 +1,6 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 import * as costMod from '../../model/cost';
 import type { UnitCosts } from '../../model/cost';
 import * as clockMod from '../../sim/clock';
@@ -25,7 +25,7 @@ const HOSTKIND = Flag.host | Flag.pinned_host;
 const MiB2 = 2 * 1024 * 1024;
 
 /**
- * Driver-managed device VA with explicit binding (drm_gpuvm / VM_BIND / Vulkan sparse; gmem-model.md §8,
+ * Driver-managed device VA with explicit binding (drm_gpuvm / VM_BIND / Vulkan sparse; docs/gmem-model.md §8,
  * §11). `reserve` takes VA, `map` binds a backing object (or NULL) at a page size, `unmap` unbinds; there are
  * no device faults: an access to an unbound or NULL page reads zero (`extra.nullAccesses`). A bind costs
  * `device.map.bindNs` + `device.map.pteNs` per entry written (one per page at the bind's page size, plus one

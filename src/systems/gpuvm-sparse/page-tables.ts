@@ -1,4 +1,4 @@
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 
 /**

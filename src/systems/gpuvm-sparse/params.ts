@@ -1,7 +1,7 @@
 import { MiB } from '../../units';
 import type { ParamDoc } from '../../params';
 
-/** `gpuvm-sparse` parameters (gmem-model.md §8 GPUVM / VM_BIND, §11). */
+/** `gpuvm-sparse` parameters (docs/gmem-model.md §8 GPUVM / VM_BIND, §11). */
 export interface GpuvmSparseParams extends Record<string, number | boolean | string> {
   leafTableBytes: number;
   tableEntries: number;

@@ -1,6 +1,6 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 import { DeferredUnmapQueue, planInvalidation } from '../../model/tlb';
 import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
@@ -20,7 +20,7 @@ const DEV = 1;
 const COHERENT = Flag.managed | Flag.peer_shared | Flag.device;
 
 /**
- * The IOMMU DMA API for a NIC (gmem-model.md §6, §8; docs/workloads.md "nic-rx" is the trace contract).
+ * The IOMMU DMA API for a NIC (docs/gmem-model.md §6, §8; docs/workloads.md "nic-rx" is the trace contract).
  * `map dev0` rows are `dma_map_single`: IOVA allocation (`device.map.iovaAllocNs`) + one PTE per 4 KiB page
  * (`device.map.pteNs`); `unmap dev0` rows release them with an IOTLB invalidation whose timing depends on
  * `mode`:

@@ -1,6 +1,6 @@
 import type { ParamDoc } from '../../params';
 
-/** `iommu-dma` parameters (gmem-model.md §6 and §8 IOMMU DMA-API). */
+/** `iommu-dma` parameters (docs/gmem-model.md §6 and §8 IOMMU DMA-API). */
 export interface IommuDmaParams extends Record<string, number | boolean | string> {
   mode: 'strict' | 'deferred' | 'gmem-async';
   flushQueueEntries: number;

@@ -1,6 +1,6 @@
 import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 import type { EventBatch } from '../../trace/batch';
 import type { Reporter } from '../../sim/reporter';
 

@@ -1,7 +1,7 @@
 import { IdPool } from '../../model/id-pool';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 import { maskWords } from '../../model/page-mask';
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 
 /**
  * The VA block table of the UVM model: one slot per live 2 MiB-aligned window (`floor(va / vaBlockBytes)`)

@@ -8,7 +8,7 @@ export type UvmEviction = 'chunk-age' | 'lru-4k' | 'random-4k' | 'sl-64k' | 'tbn
 
 /**
  * `uvm` system parameters: policy decisions of NVIDIA UVM (driver 595.45.04 defaults) and the ISCA'19 policy
- * family. Hardware costs are profile fields (cli.md §2 rule), never parameters.
+ * family. Hardware costs are profile fields (docs/cli.md §2 rule), never parameters.
  */
 export interface UvmParams extends Record<string, number | boolean | string> {
   prefetch: UvmPrefetch;

@@ -1,4 +1,4 @@
-import { grown } from '../../model/typed-arrays';
+import { grown } from '../../io/typed-arrays';
 
 /**
  * UVM thrashing detection and mitigation (`uvm_perf_thrashing.c`), for one page at a time, single timeline.

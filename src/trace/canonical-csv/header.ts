@@ -4,7 +4,7 @@ import { CSV_COLUMNS } from '../event';
 import { Col, colKindOf, makeLayout, type ColKind, type ColumnLayout } from './columns';
 
 /**
- * Parse the header row of a canonical CSV: every name must be a canonical column (trace-formats.md part 1)
+ * Parse the header row of a canonical CSV: every name must be a canonical column (docs/trace-formats.md part 1)
  * or start with `x_` (carried, ignored); no duplicates; `t_ns` and `op` present. Column order is free.
  * Header problems are fatal in both strict and lenient mode (no row can be read without the header).
  * Names are trimmed of surrounding spaces.

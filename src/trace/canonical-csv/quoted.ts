@@ -1,3 +1,5 @@
+import { grown } from '../../io/typed-arrays';
+
 /**
  * RFC 4180 field splitting for records that contain double quotes (the slow path of the canonical reader,
  * and every record of a `--map` input is re-encoded through the same ranges). Unescaped field bytes are
@@ -74,13 +76,8 @@ export class QuotedFields {
 
   private grow(): void {
     const n = this.starts.length * 2;
-    const g = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.starts = g(this.starts);
-    this.ends = g(this.ends);
-    this.cols = g(this.cols);
+    this.starts = grown(this.starts, n);
+    this.ends = grown(this.ends, n);
+    this.cols = grown(this.cols, n);
   }
 }

@@ -1,3 +1,4 @@
+import { grown } from '../../io/typed-arrays';
 import type { Diagnostic, Location } from '../../log/diagnostic';
 import { csvMessages } from '../../log/messages/trace';
 import type { BatchBuilder } from '../batch';
@@ -63,7 +64,7 @@ export interface RowTarget {
 
 /**
  * Turns the fields of one canonical CSV row into one builder row, checking every structural rule of
- * trace-formats.md part 1: field syntax, enums, ranges (< 2^53), per-op required fields (OP_REQUIRED),
+ * docs/trace-formats.md part 1: field syntax, enums, ranges (< 2^53), per-op required fields (OP_REQUIRED),
  * allocation kinds, zero sizes, map alignment to `page_bytes`, and non-decreasing `t_ns`. A row with a
  * problem is reported once (its first problem) and dropped.
  *
@@ -138,14 +139,9 @@ export class RowParser {
 
   private grow(): void {
     const n = this.starts.length * 2;
-    const g = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.starts = g(this.starts);
-    this.ends = g(this.ends);
-    this.cols = g(this.cols);
+    this.starts = grown(this.starts, n);
+    this.ends = grown(this.ends, n);
+    this.cols = grown(this.cols, n);
   }
 
   /**

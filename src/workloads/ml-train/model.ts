@@ -39,7 +39,7 @@ export function tensorBytes(s: Readonly<TransformerShape>) {
 }
 
 /**
- * Footprint (cli.md §3: every allocation rounded up to 2 MiB, all live at once):
+ * Footprint (docs/cli.md §3: every allocation rounded up to 2 MiB, all live at once):
  * `layers · (r(4P) + r(4P) + r(8P) + r(A)) + 3 · r(4·B·S·d)`, P = 12d² + 13d, A = 4·B·S·(16d + 2·h·S).
  */
 export function mlTrainFootprint(s: Readonly<TransformerShape>): number {

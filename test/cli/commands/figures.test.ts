@@ -3,14 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CommandIO } from '../../../src/cli/command';
 import { FIGURE_IDS } from '../../../src/figures/index';
 import { tempDir } from '../../helpers/temp-dir';
-
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
+import { capture } from '../../helpers/cli';
 
 test('figures --list prints every figure id with what it compares', async () => {
   const io = capture();

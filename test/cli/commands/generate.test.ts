@@ -5,12 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
-import type { CommandIO } from '../../../src/cli/command';
-
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
+import { capture } from '../../helpers/cli';
 
 test('generate writes canonical CSV with the parameters in the metadata and reports the trace', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gmemlab-gen-'));

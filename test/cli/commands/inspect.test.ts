@@ -4,15 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CommandIO } from '../../../src/cli/command';
 import { HEADER } from '../../trace/canonical-csv/helpers';
+import { capture } from '../../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-cli-inspect-'));
-
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
 
 test('inspect prints footprint, op mix, agents, spans and warnings; --json gives the same data', async () => {
   const src = join(dir, 't.csv');

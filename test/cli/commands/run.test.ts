@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CommandIO } from '../../../src/cli/command';
 import { makeRunCommand } from '../../../src/cli/commands/run';
 import { profilesCommand } from '../../../src/cli/commands/profiles';
 import { systemsCommand } from '../../../src/cli/commands/systems';
@@ -13,11 +12,8 @@ import { CAUSE_FIELDS } from '../../../src/sim/clock';
 import { eventsToBatches } from '../../../src/trace/batch';
 import { memoryTrace } from '../../../src/trace/trace';
 import { MiB } from '../../../src/units';
+import { capture } from '../../helpers/cli';
 
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
 const trace = memoryTrace(
   'mem.csv',
   eventsToBatches([
@@ -28,7 +24,7 @@ const trace = memoryTrace(
 );
 const cmds = [makeRunCommand(async () => trace), profilesCommand, systemsCommand];
 
-test('run --format json prints an array, one object per system, with every cli.md §4 field', async () => {
+test('run --format json prints an array, one object per system, with every docs/cli.md §4 field', async () => {
   const io = capture();
   const code = await main(['run', 'mem.csv', '--system', 'gmem-linux,gmem-paper:mode=share', '--profile', 'a100-pcie4', '--format', 'json', '--oversub', '2'], io, cmds);
   assert.equal(code, 0, io.err);

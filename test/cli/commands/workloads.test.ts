@@ -1,13 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../src/cli/main';
-import type { CommandIO } from '../../../src/cli/command';
 import { workloadIds } from '../../../src/workloads/index';
-
-function capture(): CommandIO & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) };
-  return io;
-}
+import { capture } from '../../helpers/cli';
 
 test('workloads lists every id with a one-line summary stating its default footprint', async () => {
   const io = capture();

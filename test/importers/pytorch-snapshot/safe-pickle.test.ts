@@ -44,7 +44,7 @@ test('LONG1 is little-endian two\'s complement at every width (numbers up to 2^5
   assert.equal(long1(0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20), 2n ** 53n);
 });
 
-test('the whitelist is exactly the data opcodes of trace-formats.md A and no forbidden opcode is allowed', () => {
+test('the whitelist is exactly the data opcodes of docs/trace-formats.md A and no forbidden opcode is allowed', () => {
   const names = Object.values(ALLOWED_OPCODES).sort();
   assert.deepEqual(names, [
     'APPEND', 'APPENDS', 'BINFLOAT', 'BINGET', 'BININT', 'BININT1', 'BININT2', 'BINPUT', 'BINUNICODE', 'EMPTY_DICT', 'EMPTY_LIST',

@@ -4,8 +4,14 @@
  * reservations and mappings. Operations are O(log n) to find the position plus O(k) for the k ranges
  * touched (array splice), which is fast for the live-set sizes of real traces (≤ 10^5 ranges).
  * Addresses are exact integers < 2^53.
+ *
+ * Not `IntervalSet<T>` (src/model/interval-set.ts), which is a different structure: that one keeps distinct
+ * intervals each carrying a payload (allocations, VMAs), refuses overlapping inserts and answers "which
+ * interval holds x". This one has no payload and no identity per range: adding coalesces overlapping and
+ * adjacent ranges, removing splits them, and the questions are about bytes covered (`covers`,
+ * `overlapBytes`, `coveredBytes`). Hence the name: a set of bytes stored as ranges.
  */
-export class IntervalSet {
+export class ByteRangeSet {
   private starts: number[] = [];
   private ends: number[] = [];
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IntervalSet } from '../../src/trace/interval-set';
+import { ByteRangeSet } from '../../src/trace/byte-range-set';
 import { Rng } from '../../src/sim/rng';
 
 test('add merges overlapping and adjacent ranges; remove splits', () => {
-  const s = new IntervalSet();
+  const s = new ByteRangeSet();
   s.add(10, 20);
   s.add(30, 40);
   s.add(20, 25); // adjacent to the first
@@ -22,7 +22,7 @@ test('add merges overlapping and adjacent ranges; remove splits', () => {
 
 test('matches a byte-set reference model on random operations', () => {
   const rng = new Rng(7);
-  const s = new IntervalSet();
+  const s = new ByteRangeSet();
   const ref = new Uint8Array(1024);
   for (let k = 0; k < 3000; k++) {
     const a = rng.int(500);

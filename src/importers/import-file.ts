@@ -1,10 +1,10 @@
 import { fail } from '../log/diagnostic';
 import { importMessages } from '../log/messages/trace';
-import { ArrowTraceWriter } from './arrow/write';
-import type { EventBatch } from './batch';
-import { writeCanonicalCsv } from './canonical-csv/write';
-import { openTrace, type OpenedTrace, type OpenTraceOptions } from '../importers/open';
-import { TraceSummarizer, type TraceSummary } from './summary';
+import { ArrowTraceWriter } from '../trace/arrow/write';
+import type { EventBatch } from '../trace/batch';
+import { writeCanonicalCsv } from '../trace/canonical-csv/write';
+import { openTrace, type OpenedTrace, type OpenTraceOptions } from './open';
+import { TraceSummarizer, type TraceSummary } from '../trace/summary';
 
 /** Output kinds of `import -o`, by file extension. */
 export type ImportOutputKind = 'csv' | 'arrow';

@@ -7,8 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { csvMessages, importMessages, traceMessages } from '../../src/log/messages/trace';
 import { ioMessages } from '../../src/log/messages/io';
-import { importFile } from '../../src/trace/import-file';
-import { HEADER } from './canonical-csv/helpers';
+import { importFile } from '../../src/importers/import-file';
+import { HEADER } from '../trace/canonical-csv/helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-import-'));
 let n = 0;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grown } from '../../src/model/typed-arrays';
+import { grown } from '../../src/io/typed-arrays';
 
 test('grown keeps the kind and the old elements, and fills the new tail (0 by default)', () => {
   const a = Int32Array.from([5, -6, 7]);

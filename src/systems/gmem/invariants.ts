@@ -1,0 +1,43 @@
+import { UnitState } from '../../model/logical-table';
+import type { GmemState } from './state';
+
+const { NOMAP, CPU: ST_CPU, DEVICE } = UnitState;
+
+/** Debug mode (tests): throw if an invariant is broken — frames, states, page-table frames, host units, bytes conserved. */
+export function checkInvariants(g: GmemState): void {
+  const t = g.t;
+  const perDev = new Int32Array(g.nDev);
+  let cpu = 0;
+  let live = 0;
+  for (let s = 0; s < t.highWater; s++) {
+    if (t.key[s]! < 0) continue;
+    live++;
+    const st = t.state[s]!;
+    if (st === DEVICE) {
+      const dv = t.owner[s]!;
+      if (dv >= g.nDev) throw new Error(`invariant: unit ${t.key[s]} owned by missing device ${dv}`);
+      if (g.pools[dv]!.holder[t.frame[s]!] !== s) throw new Error(`invariant: unit ${t.key[s]} frame ${t.frame[s]} not held by it`);
+      perDev[dv]!++;
+    } else {
+      if (st !== ST_CPU && st !== NOMAP) throw new Error(`invariant: unit ${t.key[s]} in no state (${st})`);
+      if (t.frame[s] !== -1) throw new Error(`invariant: non-device unit ${t.key[s]} holds frame ${t.frame[s]}`);
+      if (st === ST_CPU) cpu++;
+    }
+    if (t.refs[s] === 0) throw new Error(`invariant: unit ${t.key[s]} outlived its allocations`);
+    if (t.find(t.key[s]!) !== s) throw new Error(`invariant: unit ${t.key[s]} not indexed to its slot`);
+  }
+  if (live !== t.size) throw new Error(`invariant: ${live} live slots, table says ${t.size}`);
+  let res = 0;
+  for (let d = 0; d < g.nDev; d++) {
+    const pool = g.pools[d]!;
+    if (perDev[d] !== g.resident[d]) throw new Error(`invariant: dev${d} resident ${g.resident[d]} != units ${perDev[d]}`);
+    if (pool.used > pool.frames) throw new Error(`invariant: dev${d} frames in use ${pool.used} > capacity ${pool.frames}`);
+    if (pool.used !== perDev[d]! + pool.wired) throw new Error(`invariant: dev${d} frames in use ${pool.used} != data ${perDev[d]} + wired ${pool.wired}`);
+    if (pool.wired !== g.pts[d]!.framesHeld) throw new Error(`invariant: dev${d} wired ${pool.wired} != page-table frames ${g.pts[d]!.framesHeld}`);
+    res += perDev[d]!;
+  }
+  if (g.hostUnits !== cpu + g.childUnits) throw new Error(`invariant: host units ${g.hostUnits} != CPU units ${cpu} + child pages ${g.childUnits}`);
+  if (g.hostUnits > g.hostCap) throw new Error(`invariant: host units ${g.hostUnits} > capacity ${g.hostCap}`);
+  if (g.dataUnits !== cpu + res) throw new Error(`invariant: data units ${g.dataUnits} != CPU ${cpu} + device ${res} (bytes not conserved)`);
+  if (g.devIn - g.devOut !== res) throw new Error(`invariant: device in ${g.devIn} - out ${g.devOut} != resident ${res}`);
+}

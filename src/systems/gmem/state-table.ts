@@ -1,0 +1,348 @@
+import { gmemMessages } from '../../log/messages/gmem';
+import { remoteAccessNs } from '../../model/cost';
+import type { Interval } from '../../model/interval-set';
+import { UnitBit, UnitState } from '../../model/logical-table';
+import { TouchReason } from '../../policies/types';
+import { Cause } from '../../sim/clock';
+import type { EventBatch } from '../../trace/batch';
+import { Access, CPU, NO_AGENT } from '../../trace/event';
+import * as outcomes from './outcomes';
+import * as residency from './residency';
+import * as state from './state';
+import type { AllocInfo, GmemState } from './state';
+
+/*
+ * Faults: the COHERENT_EXCLUSIVE state table (docs/gmem-model.md §3; rows 1–7, 10, 13 here, row 8 in residency.ts),
+ * device and CPU touches, the SHARE / REPLICATE remote path (decision D) and cross-device faults (decision B).
+ */
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths read local copies.
+const { charge, KIND_GMEM, KIND_DEVICE, KIND_HOST, MODE_EXCLUSIVE, MODE_REPLICATE } = state;
+const { faultError, oom } = outcomes;
+const { frameFor, install, peerUnmapCopy, hostReserve, hostRelease, replicaInstall } = residency;
+const C_FAULT = Cause.fault;
+const C_TRANSFER = Cause.transfer;
+const C_INVALIDATE = Cause.invalidate;
+const C_MAP = Cause.map;
+const C_REMOTE = Cause.remote;
+const AGENT_CPU = CPU;
+const ACC_WRITE = Access.w | Access.atomic;
+const TOUCH_ACCESS = TouchReason.access;
+const { NOMAP, CPU: ST_CPU, DEVICE } = UnitState;
+const { PTE, WILLNEED, DIRTY, COW, READONLY, MIGRATING } = UnitBit;
+
+// ---- accesses ---------------------------------------------------------------------------------------
+
+/** An access row (hot path): columns are read here so no float crosses a call boundary (no boxing). */
+export function accessRow(g: GmemState, b: EventBatch, i: number): void {
+  const agent = b.agent[i]!;
+  const va = b.va[i]!;
+  const bytes = b.bytes[i]!;
+  const end = va + bytes;
+  const a = g.allocs.find(va);
+  if (a !== undefined && bytes > 0 && end <= a.end && g.mode === MODE_EXCLUSIVE && agent !== AGENT_CPU) {
+    const dv = agent - 1;
+    const t = g.t;
+    const u0 = Math.floor(va * g.invU);
+    if (dv < g.nDev && u0 === Math.floor((end - 1) * g.invU)) {
+      // one unit, device agent, exclusive mode: the row-3 hit path inline
+      const s = t.find(u0);
+      if (s >= 0 && t.state[s] === DEVICE && t.owner[s] === dv && t.kind[s] === KIND_GMEM) {
+        const bits = t.bits[s]!;
+        const write = (b.access[i]! & ACC_WRITE) !== 0;
+        if (!write || (bits & READONLY) === 0) {
+          if (write) t.bits[s] = bits | DIRTY;
+          if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+          return;
+        }
+      }
+    }
+  }
+  access(g, agent, va, bytes, b.access[i]!, b.count[i]!);
+}
+
+/** A copy with a destination is a write of its bytes by the target agent; one without is ignored (warning). */
+export function copyRow(g: GmemState, b: EventBatch, i: number): void {
+  if (Number.isNaN(b.va[i]!) || Number.isNaN(b.bytes[i]!) || b.target[i] === NO_AGENT) {
+    g.x.copiesIgnored++;
+    g.env.log.add(gmemMessages.copyIgnored(g.where));
+  } else access(g, b.target[i]!, b.va[i]!, b.bytes[i]!, 2, 1);
+}
+
+function access(g: GmemState, agent: number, va: number, bytes: number, acc: number, count: number): void {
+  const end = va + bytes;
+  const a = g.allocs.find(va);
+  if (a === undefined || !(bytes > 0) || (end > a.end && !g.allocs.covers(va, end))) {
+    faultError(g, agent, va, 'outside every live allocation (unmapped or freed)');
+    return;
+  }
+  const dv = agent - 1;
+  if (agent !== AGENT_CPU && dv >= g.nDev) {
+    faultError(g, agent, va, `no such device on platform '${g.env.platform.id}'`);
+    return;
+  }
+  const U = g.U;
+  const write = (acc & ACC_WRITE) !== 0;
+  const u1 = Math.floor((end - 1) * g.invU);
+  const t = g.t;
+  const fast = g.mode === MODE_EXCLUSIVE && agent !== AGENT_CPU;
+  for (let u = Math.floor(va * g.invU); u <= u1; u++) {
+    let s = t.find(u);
+    if (s < 0) s = newUnit(g, u, a);
+    if (fast && t.state[s] === DEVICE && t.owner[s] === dv && t.kind[s] === KIND_GMEM) {
+      // row 3 fast path: a hit by the owning device (same as devTouch)
+      const bits = t.bits[s]!;
+      if (!write) {
+        if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+        continue;
+      }
+      if ((bits & READONLY) === 0) {
+        t.bits[s] = bits | DIRTY;
+        if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+        continue;
+      }
+    }
+    if (write && (t.bits[s]! & READONLY) !== 0) {
+      faultError(g, agent, Math.max(va, u * U), 'write to read-only memory (mprotect)');
+      continue;
+    }
+    if (agent === AGENT_CPU) cpuTouch(g, s, write, u);
+    else {
+      const portion = Math.min(end, (u + 1) * U) - Math.max(va, u * U);
+      devTouch(g, s, dv, write, portion, count, u);
+    }
+  }
+}
+
+/** Create the slot of unit `u` (first touch). `a` is an allocation known to contain part of the access. */
+export function newUnit(g: GmemState, u: number, a: Interval<AllocInfo>): number {
+  const lo = u * g.U;
+  const hi = lo + g.U;
+  const t = g.t;
+  const s = t.create(u);
+  if (a.start <= lo && hi <= a.end) {
+    t.refs[s] = 1;
+    t.kind[s] = a.value.kind;
+  } else {
+    const ov = g.allocs.overlapping(lo, hi);
+    t.refs[s] = ov.length;
+    t.kind[s] = ov.length > 0 ? ov[0]!.value.kind : a.value.kind;
+  }
+  return s;
+}
+
+function cpuTouch(g: GmemState, s: number, write: boolean, u: number): void {
+  const t = g.t;
+  if (t.kind[s] === KIND_DEVICE) {
+    faultError(g, CPU, u * g.U, 'CPU access to device-only memory');
+    return;
+  }
+  const st = t.state[s]!;
+  let faulted = false;
+  if (st === ST_CPU) {
+    if ((t.bits[s]! & PTE) === 0) {
+      // row 6: evicted data is still in host memory; re-install the PTE
+      g.cn.cpuFaults++;
+      charge(g, C_FAULT, g.c.cpuFaultNs);
+      t.bits[s]! |= PTE;
+      if (g.mode === MODE_REPLICATE) replicaInstall(g);
+      faulted = true;
+    }
+  } else if (st === NOMAP) {
+    // row 5: host zero-fill
+    g.cn.cpuFaults++;
+    if (!hostZeroFill(g, s, CPU, u, g.c.cpuFaultNs, 'no host memory for a CPU zero-fill')) return;
+    faulted = true;
+  } else {
+    // row 7: migrate back from the device
+    g.cn.cpuFaults++;
+    if (!hostReserve(g)) {
+      oom(g, 'host', CPU, u, 'no host memory to migrate a device unit back');
+      return;
+    }
+    charge(g, C_FAULT, g.c.cpuFaultNs);
+    peerUnmapCopy(g, s, C_MAP);
+    t.state[s] = ST_CPU;
+    t.bits[s] = (t.bits[s]! | PTE) & ~MIGRATING;
+    faulted = true;
+  }
+  if (write) {
+    if ((t.bits[s]! & COW) !== 0) {
+      // copy-on-write break: the child keeps the old page, the parent gets a private copy
+      if (!hostReserve(g)) {
+        oom(g, 'host', CPU, u, 'no host memory for a copy-on-write copy');
+        return;
+      }
+      g.childUnits++;
+      g.x.cowFaults++;
+      charge(g, C_FAULT, (faulted ? 0 : g.c.cpuFaultNs) + g.c.hostZeroFillNs);
+      t.bits[s]! &= ~COW;
+    }
+    t.bits[s]! |= DIRTY;
+  }
+}
+
+function devTouch(g: GmemState, s: number, dv: number, write: boolean, portion: number, count: number, u: number): void {
+  const t = g.t;
+  const kind = t.kind[s]!;
+  if (kind === KIND_DEVICE) {
+    if (t.state[s] === DEVICE && t.owner[s] !== dv) remote(g, count, portion, write); // peer access
+    return;
+  }
+  if (kind === KIND_HOST || g.mode !== MODE_EXCLUSIVE) {
+    sharedTouch(g, s, dv, write, portion, count, u);
+    return;
+  }
+  const st = t.state[s]!;
+  if (st === DEVICE && t.owner[s] === dv) {
+    // row 3: a hit
+    if (write) t.bits[s]! |= DIRTY;
+    if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+    return;
+  }
+  g.cn.deviceFaults++;
+  let ok: boolean;
+  if (st === DEVICE) ok = crossDevice(g, s, dv, u, false);
+  else if (st === ST_CPU) ok = toDeviceFromCpu(g, s, dv, u, false);
+  else ok = toDeviceFromNomap(g, s, dv, u, false);
+  if (ok && write) t.bits[s]! |= DIRTY;
+}
+
+/** SHARE / REPLICATE contexts and host allocations (decision D): data stays in host memory. */
+function sharedTouch(g: GmemState, s: number, dv: number, write: boolean, portion: number, count: number, u: number): void {
+  const t = g.t;
+  const st = t.state[s]!;
+  if (st === NOMAP) {
+    // the device touch is resolved by the CPU fault path (row 5) first
+    g.cn.deviceFaults++;
+    if (!hostZeroFill(g, s, dv + 1, u, g.c.faultServiceNs, 'no host memory for a zero-fill')) return;
+  } else if (st === ST_CPU && (t.bits[s]! & PTE) === 0) {
+    g.cn.deviceFaults++;
+    charge(g, C_FAULT, g.c.faultServiceNs);
+    t.bits[s]! |= PTE;
+    if (g.mode === MODE_REPLICATE) replicaInstall(g);
+  } else if (st === DEVICE && t.owner[s] === dv) return;
+  if (write && (t.bits[s]! & COW) !== 0) {
+    if (!cowRoundTrip(g, s, dv, u)) return;
+  }
+  if (write) t.bits[s]! |= DIRTY;
+  remote(g, count, portion, write);
+}
+
+/**
+ * Row 5, NOMAP → CPU: reserve a host unit, charge `faultNs` (the faulting side's fault service) plus the
+ * host zero-fill, install the CPU PTE. Returns false, after reporting an OOM for `agent` with `reason`,
+ * when host memory is exhausted (the unit stays NOMAP).
+ */
+function hostZeroFill(g: GmemState, s: number, agent: number, u: number, faultNs: number, reason: string): boolean {
+  if (!hostReserve(g)) {
+    oom(g, 'host', agent, u, reason);
+    return false;
+  }
+  charge(g, C_FAULT, faultNs + g.c.hostZeroFillNs);
+  g.cn.zeroFills++;
+  g.dataUnits++;
+  g.t.state[s] = ST_CPU;
+  g.t.bits[s]! |= PTE;
+  if (g.mode === MODE_REPLICATE) replicaInstall(g);
+  return true;
+}
+
+function remote(g: GmemState, count: number, portion: number, write: boolean): void {
+  g.cn.remoteAccesses += count;
+  charge(g, C_REMOTE, count * remoteAccessNs(g.c, portion, write));
+}
+
+/** A device access to a copy-on-write unit: a CPU fault breaks the sharing first (the CPU round trip). */
+function cowRoundTrip(g: GmemState, s: number, dv: number, u: number): boolean {
+  if (!hostReserve(g)) {
+    oom(g, 'host', dv + 1, u, 'no host memory for a copy-on-write copy');
+    return false;
+  }
+  g.childUnits++;
+  g.x.cowDeviceRoundTrips++;
+  charge(g, C_FAULT, g.c.cpuFaultNs + g.c.hostZeroFillNs);
+  g.t.bits[s]! &= ~COW;
+  return true;
+}
+
+// ---- state-table rows (device side) -----------------------------------------------------------------
+
+/** Row 1: NOMAP → DEVICE(dv), device zero-fill. */
+export function toDeviceFromNomap(g: GmemState, s: number, dv: number, u: number, prefetch: boolean): boolean {
+  const f = frameFor(g, dv, s, u);
+  if (f < 0) return false;
+  if (!prefetch) charge(g, C_FAULT, g.c.faultServiceNs);
+  charge(g, C_MAP, g.c.peerMapNs);
+  charge(g, C_FAULT, g.c.deviceZeroFillNs);
+  g.cn.zeroFills++;
+  g.cn.mapOps++;
+  g.dataUnits++;
+  install(g, s, dv, f, u);
+  return true;
+}
+
+/** Row 2 (and the second leg of row 4, and row 10's retry): CPU → DEVICE(dv), H2D one unit. */
+export function toDeviceFromCpu(g: GmemState, s: number, dv: number, u: number, prefetch: boolean): boolean {
+  const t = g.t;
+  const c = g.c;
+  if ((t.bits[s]! & MIGRATING) !== 0) {
+    // row 10: the unit's eviction write-back is in flight (GM_RET_MIGRATING): set WILLNEED, wait, retry
+    t.bits[s]! |= WILLNEED;
+    g.x.migratingRetries++;
+  }
+  if ((t.bits[s]! & COW) !== 0 && !cowRoundTrip(g, s, dv, u)) return false;
+  const f = frameFor(g, dv, s, u);
+  if (f < 0) return false;
+  if (!prefetch) charge(g, C_FAULT, c.faultServiceNs);
+  if ((t.bits[s]! & PTE) !== 0) {
+    charge(g, C_INVALIDATE, c.tlbShootdownNs);
+    g.x.cpuShootdowns++;
+  }
+  charge(g, C_MAP, c.dmaMapNs + c.peerMapNs + c.dmaUnmapNs);
+  charge(g, C_TRANSFER, c.h2dNs, true);
+  if (g.p.peerMapFailRate > 0 && g.env.rng.next() < g.p.peerMapFailRate) {
+    // row 13: peer_map failed after the CPU PTE was zapped: the data is lost
+    g.pools[dv]!.release(f);
+    t.state[s] = NOMAP;
+    t.bits[s]! &= READONLY;
+    hostRelease(g, s);
+    g.dataUnits--;
+    g.x.dataLoss++;
+    g.cn.errorEvents++;
+    g.env.events.add('data-loss', g.clock.nowNs, dv + 1, u * g.U, 'peer_map failed after the CPU PTE was zapped');
+    g.env.log.add(gmemMessages.dataLoss(g.where, u * g.U));
+    return false;
+  }
+  hostRelease(g, s);
+  const cn = g.cn;
+  cn.migrationsH2D++;
+  cn.bytesH2D += g.U;
+  cn.mapOps++;
+  if (prefetch) cn.prefetchedBytes += g.U;
+  t.bits[s]! &= ~(PTE | MIGRATING);
+  install(g, s, dv, f, u);
+  return true;
+}
+
+/** Row 4: a device fault on a unit owned by another device (decision B). */
+export function crossDevice(g: GmemState, s: number, dv: number, u: number, prefetch: boolean): boolean {
+  const t = g.t;
+  if (g.p.crossDevice === 'rfc-noop') {
+    // RFC: gm_dev_fault returns success and maps nothing; the access is not served
+    g.x.crossDeviceNoop++;
+    if (!prefetch) charge(g, C_FAULT, g.c.faultServiceNs);
+    g.env.events.add('cross-device', g.clock.nowNs, dv + 1, u * g.U, `rfc-noop: owned by dev${t.owner[s]}`);
+    return false;
+  }
+  if (!hostReserve(g)) {
+    oom(g, 'host', dv + 1, u, 'no host memory to stage a cross-device migration');
+    return false;
+  }
+  peerUnmapCopy(g, s, C_MAP);
+  t.state[s] = ST_CPU;
+  t.bits[s]! &= ~PTE;
+  g.x.crossDeviceMigrations++;
+  g.env.events.add('cross-device', g.clock.nowNs, dv + 1, u * g.U, 'migrated via host');
+  return toDeviceFromCpu(g, s, dv, u, prefetch);
+}

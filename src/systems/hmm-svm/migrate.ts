@@ -1,0 +1,139 @@
+import * as clockMod from '../../sim/clock';
+import type { EventBatch } from '../../trace/batch';
+import * as ev from '../../trace/event';
+import * as notifierMod from './notifier';
+import * as stateMod from './state';
+import type { SvmState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { CPU, Flag, isWrite } = ev;
+const { breakCow, invalidate } = notifierMod;
+const { DEV, HOST, MANAGED, NONE, VRAM } = stateMod;
+
+// ---- migration between host memory and VRAM (kfd_migrate.c) --------------------------------------------
+
+/** Move unit `u` to VRAM (zero-fill if it has no data), evicting whole ranges if needed. */
+export function toVram(st: SvmState, u: number, r: number): boolean {
+  const env = st.env;
+  const clock = env.clock;
+  const cn = env.counters;
+  st.busyRange = r;
+  let f = st.frames.alloc(u);
+  while (f < 0) {
+    const v = st.policy.victim(clock.nowNs);
+    if (v < 0) break;
+    evictRange(st, st.uRange[st.frames.holder[v]!]!);
+    f = st.frames.alloc(u);
+  }
+  st.busyRange = -1;
+  if (f < 0) {
+    st.rep.oom(clock.nowNs, DEV, st.uKey[u]! * st.gran, 'device', st.gran);
+    return false;
+  }
+  const bytes = st.unitBytes(u);
+  if (st.uLoc[u] === HOST) {
+    clock.charge(Cause.transfer, st.c.dmaMapNs);
+    clock.waitUntil(st.link.book(clock.nowNs, bytes, 'h2d'), Cause.transfer);
+    clock.charge(Cause.transfer, st.c.dmaUnmapNs);
+    cn.migrationsH2D++;
+    cn.bytesH2D += bytes;
+    st.hostBytes -= bytes;
+  } else {
+    cn.zeroFills++;
+    clock.charge(Cause.fault, bytes / env.platform.device.zeroFillBytesPerNs);
+  }
+  st.uLoc[u] = VRAM;
+  st.uFrame[u] = f;
+  st.policy.onInsert(f, clock.nowNs);
+  return true;
+}
+
+export function releaseFrame(st: SvmState, u: number): void {
+  const f = st.uFrame[u]!;
+  st.policy.onRemove(f);
+  st.frames.release(f);
+  st.uFrame[u] = -1;
+}
+
+/** TTM evicts the range's VRAM (the SVM BO) to system memory: D2H per unit, one notifier callback. */
+export function evictRange(st: SvmState, r: number): void {
+  st.env.counters.evictions++;
+  const gran = st.gran;
+  const k1 = Math.floor((st.rEnd[r]! - 1) / gran);
+  for (let k = Math.floor(st.rStart[r]! / gran); k <= k1; k++) {
+    const u = st.unitIndex.get(k);
+    if (u < 0 || st.uLoc[u] !== VRAM || st.uRange[u] !== r) continue;
+    migrateToHost(st, u, Cause.evict);
+    st.evictedUnits++;
+  }
+  invalidate(st, st.rStart[r]!, st.rEnd[r]!);
+}
+
+/** Copy unit `u` from VRAM to host memory (DMA map, D2H, DMA unmap) and free its frame. */
+export function migrateToHost(st: SvmState, u: number, cause: typeof Cause.evict | typeof Cause.transfer): void {
+  const env = st.env;
+  const clock = env.clock;
+  const cn = env.counters;
+  const bytes = st.unitBytes(u);
+  clock.charge(cause, st.c.dmaMapNs);
+  clock.waitUntil(st.link.book(clock.nowNs, bytes, 'd2h'), cause);
+  clock.charge(cause, st.c.dmaUnmapNs);
+  cn.migrationsD2H++;
+  cn.bytesD2H += bytes;
+  releaseFrame(st, u);
+  st.uLoc[u] = HOST;
+  st.hostBytes += bytes;
+}
+
+export function populateHost(st: SvmState, u: number): void {
+  const bytes = st.unitBytes(u);
+  st.env.counters.zeroFills++;
+  st.env.clock.charge(Cause.fault, bytes / st.env.platform.host.zeroFillBytesPerNs);
+  st.uLoc[u] = HOST;
+  st.hostBytes += bytes;
+}
+
+// ---- CPU accesses ------------------------------------------------------------------------------------
+// A CPU fault on a VRAM unit is the device-private page's `migrate_to_ram` (svm_migrate_to_ram); the
+// migration's PTE change invalidates the GPU mapping through the notifier.
+
+export function cpuAccess(st: SvmState, b: EventBatch, i: number): void {
+  const tNs = b.tNs[i]!;
+  let va = b.va[i]!;
+  const end = va + b.bytes[i]!;
+  const write = isWrite(b.access[i]!);
+  while (va < end) {
+    const a = st.allocs.find(va);
+    if (a < 0) return st.rep.unmapped(tNs, CPU, va);
+    const aEnd = Math.min(end, st.allocs.end(a));
+    if (st.allocs.flags[a]! & MANAGED) {
+      const k0 = Math.floor(va / st.gran);
+      const k1 = Math.floor((aEnd - 1) / st.gran);
+      for (let k = k0; k <= k1; k++) {
+        const u = st.unitIndex.get(k);
+        cpuUnit(st, u, Math.max(va, k * st.gran), Math.min(aEnd, (k + 1) * st.gran), write);
+      }
+    } else if (st.allocs.flags[a]! & Flag.device) st.rep.faultError(tNs, CPU, va, 'CPU access to device memory');
+    va = aEnd;
+  }
+}
+
+function cpuUnit(st: SvmState, u: number, s: number, e: number, write: boolean): void {
+  const clock = st.env.clock;
+  const cn = st.env.counters;
+  const loc = st.uLoc[u]!;
+  if (loc === VRAM) {
+    // migrate_to_ram: the whole unit comes back; the migration invalidates the GPU mapping
+    cn.cpuFaults++;
+    clock.charge(Cause.fault, st.c.cpuFaultNs);
+    migrateToHost(st, u, Cause.transfer);
+    const a = st.uKey[u]! * st.gran;
+    invalidate(st, a, a + st.gran);
+  } else if (loc === NONE) {
+    cn.cpuFaults++;
+    clock.charge(Cause.fault, st.c.cpuFaultNs);
+    populateHost(st, u);
+  }
+  if (write && st.uCowAny[u]) breakCow(st, u, s, e, false);
+}

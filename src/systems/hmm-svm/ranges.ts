@@ -1,0 +1,208 @@
+import * as clockMod from '../../sim/clock';
+import type { EventBatch } from '../../trace/batch';
+import * as ev from '../../trace/event';
+import * as migrateMod from './migrate';
+import * as notifierMod from './notifier';
+import * as stateMod from './state';
+import type { SvmState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { Advice, ADVICE_NAMES, CPU, NO_AGENT, Op } = ev;
+const { migrateToHost, populateHost, releaseFrame, toVram } = migrateMod;
+const { invalidate, mmInvalidate } = notifierMod;
+const { DEV, HOST, MANAGED, NONE, VRAM } = stateMod;
+
+// ---- allocations and SVM ranges (`svm_range_*` in kfd_svm.c) ------------------------------------------
+
+export function allocRanges(st: SvmState, b: EventBatch, i: number): void {
+  const va = b.va[i]!;
+  const bytes = b.bytes[i]!;
+  const flags = b.flags[i]!;
+  const id = st.allocs.addRow(b, i, st.rep);
+  if (id < 0) return;
+  if (!(flags & MANAGED)) return;
+  // split into SVM ranges of at most maxRange, cut at maxRange-aligned boundaries; one interval notifier each
+  const end = va + bytes;
+  for (let s = va; s < end; ) {
+    const e = Math.min(end, (Math.floor(s / st.maxRange) + 1) * st.maxRange);
+    addRange(st, s, e);
+    s = e;
+  }
+  if (!st.p.retryFaults) mapUpFront(st, va, end);
+}
+
+function addRange(st: SvmState, start: number, end: number): void {
+  let r = st.rangeIds.take();
+  if (r < 0) {
+    st.growRanges();
+    r = st.rangeIds.take();
+  }
+  st.ranges.insert(start, end, r);
+  st.rStart[r] = start;
+  st.rEnd[r] = end;
+  st.rValidNs[r] = -Infinity;
+  st.rPref[r] = 0;
+  st.rInPlace[r] = 0;
+  st.rMapped[r] = 0;
+  st.notifiersRegistered++;
+  if (st.ranges.size > st.rangesPeak) st.rangesPeak = st.ranges.size;
+  const k0 = Math.floor(start / st.gran);
+  const k1 = Math.floor((end - 1) / st.gran);
+  for (let k = k0; k <= k1; k++) {
+    let u = st.unitIndex.get(k);
+    if (u < 0) {
+      u = st.unitIds.take();
+      if (u < 0) {
+        st.growUnits();
+        u = st.unitIds.take();
+      }
+      st.unitIndex.set(k, u);
+      st.uKey[u] = k;
+      st.uLoc[u] = NONE;
+      st.uMapped[u] = 0;
+      st.uFrame[u] = -1;
+      st.uRefs[u] = 0;
+      st.uReadonly[u] = 0;
+      st.uCowAny[u] = 0;
+      st.uCow.fill(0, u * st.words, (u + 1) * st.words);
+    }
+    st.uRange[u] = r;
+    st.uRefs[u]!++;
+  }
+}
+
+/** Retry faults off: ranges are validated and mapped on the GPU where they are (host pages populated). */
+function mapUpFront(st: SvmState, start: number, end: number): void {
+  const gran = st.gran;
+  for (const it of st.ranges.overlapping(start, end)) {
+    const r = it.value;
+    const k1 = Math.floor((st.rEnd[r]! - 1) / gran);
+    for (let k = Math.floor(st.rStart[r]! / gran); k <= k1; k++) {
+      const u = st.unitIndex.get(k);
+      if (u < 0) continue;
+      if (st.uLoc[u] === NONE) populateHost(st, u);
+      if (!st.uMapped[u]) {
+        st.uMapped[u] = 1;
+        st.rMapped[r]!++;
+      }
+    }
+    st.mapOp();
+    st.rValidNs[r] = st.env.clock.nowNs;
+  }
+}
+
+export function freeRanges(st: SvmState, b: EventBatch, i: number): void {
+  const va = b.va[i]!;
+  const id = st.allocs.removeAt(va);
+  if (id < 0) return st.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+  if (!(st.allocs.flags[id]! & MANAGED)) {
+    mmInvalidate(st, va, va + st.allocs.bytes[id]!);
+    return;
+  }
+  const end = va + st.allocs.bytes[id]!;
+  // munmap: one notifier callback per overlapping range (unmap from the GPU), then the ranges go away
+  invalidate(st, va, end);
+  const gran = st.gran;
+  for (const it of st.ranges.overlapping(va, end)) {
+    const r = it.value;
+    const k1 = Math.floor((it.end - 1) / gran);
+    for (let k = Math.floor(it.start / gran); k <= k1; k++) {
+      const u = st.unitIndex.get(k);
+      if (u >= 0) dropUnit(st, u);
+    }
+    st.ranges.remove(it.start);
+    st.rangeIds.give(r);
+  }
+}
+
+function dropUnit(st: SvmState, u: number): void {
+  if (--st.uRefs[u]! > 0) return;
+  if (st.uLoc[u] === VRAM) releaseFrame(st, u);
+  if (st.uLoc[u] === HOST) st.hostBytes -= st.unitBytes(u);
+  st.unitIndex.delete(st.uKey[u]!);
+  st.uKey[u] = -1;
+  st.unitIds.give(u);
+}
+
+// ---- range attributes: prefetch location and advice (`svm_range_set_attr`) --------------------------------
+
+/** `prefetch` (KFD set-attribute prefetch location): migrate the range synchronously and map it. */
+export function prefetchRanges(st: SvmState, b: EventBatch, i: number): void {
+  const va = b.va[i]!;
+  const end = va + b.bytes[i]!;
+  const target = b.target[i]!;
+  const cn = st.env.counters;
+  const gran = st.gran;
+  for (const it of st.ranges.overlapping(va, end)) {
+    const r = it.value;
+    let mapped = false;
+    const k1 = Math.floor((Math.min(end, it.end) - 1) / gran);
+    for (let k = Math.floor(Math.max(va, it.start) / gran); k <= k1; k++) {
+      const u = st.unitIndex.get(k);
+      if (u < 0 || st.uRange[u] !== r) continue;
+      if (target === DEV && st.uLoc[u] !== VRAM) {
+        const wasHost = st.uLoc[u] === HOST;
+        const bytes = st.unitBytes(u);
+        if (!toVram(st, u, r)) continue;
+        if (wasHost) cn.prefetchedBytes += bytes;
+        if (!st.uMapped[u]) {
+          st.uMapped[u] = 1;
+          st.rMapped[r]!++;
+        }
+        mapped = true;
+      } else if (target === CPU && st.uLoc[u] === VRAM) {
+        migrateToHost(st, u, Cause.transfer);
+        const a = st.uKey[u]! * gran;
+        invalidate(st, a, a + gran);
+      }
+    }
+    if (mapped) {
+      st.mapOp();
+      st.rValidNs[r] = st.env.clock.nowNs;
+    }
+  }
+}
+
+export function adviseRanges(st: SvmState, b: EventBatch, i: number): void {
+  const code = b.code[i]!;
+  const va = b.va[i]!;
+  const end = va + b.bytes[i]!;
+  const target = b.target[i]!;
+  const known = code === Advice.preferred_location || code === Advice.unset_preferred_location || code === Advice.accessed_by
+    || code === Advice.unset_accessed_by;
+  if (!known) {
+    st.ignoredAdvice++;
+    st.rep.ignoredAdvice(ADVICE_NAMES[code] ?? String(code));
+    return;
+  }
+  for (const it of st.ranges.overlapping(va, end)) {
+    const r = it.value;
+    if (code === Advice.preferred_location) st.rPref[r] = target === NO_AGENT ? 0 : target + 1;
+    else if (code === Advice.unset_preferred_location) st.rPref[r] = 0;
+    else if (code === Advice.accessed_by) st.rInPlace[r] = 1;
+    else st.rInPlace[r] = 0;
+  }
+}
+
+// ---- invariants ---------------------------------------------------------------------------------------
+
+export function checkRangeInvariants(st: SvmState): void {
+  let vram = 0;
+  const mapped = new Map<number, number>();
+  for (let u = 0; u < st.uKey.length; u++) {
+    if (st.uKey[u] === -1 || st.uRefs[u] === 0) continue;
+    const loc = st.uLoc[u]!;
+    if (loc === VRAM) {
+      vram++;
+      const f = st.uFrame[u]!;
+      if (f < 0 || st.frames.holder[f] !== u) throw new Error(`hmm-svm: unit ${u} in VRAM without its frame`);
+    } else if (st.uFrame[u] !== -1) throw new Error(`hmm-svm: unit ${u} holds a frame but is not in VRAM`);
+    if (st.uMapped[u]) mapped.set(st.uRange[u]!, (mapped.get(st.uRange[u]!) ?? 0) + 1);
+  }
+  if (vram !== st.frames.used) throw new Error(`hmm-svm: ${vram} VRAM units but ${st.frames.used} frames used`);
+  for (const it of st.ranges.list()) {
+    const r = it.value;
+    if ((mapped.get(r) ?? 0) !== st.rMapped[r]) throw new Error(`hmm-svm: range ${r} mapped count ${st.rMapped[r]} ≠ ${mapped.get(r) ?? 0}`);
+  }
+}

@@ -1,0 +1,128 @@
+import * as pageMask from '../../model/page-mask';
+import * as clockMod from '../../sim/clock';
+import type { EventBatch } from '../../trace/batch';
+import * as ev from '../../trace/event';
+import * as deviceMemory from './device-memory';
+import * as evictMod from './evict';
+import * as migrateMod from './migrate';
+import * as stateMod from './state';
+import type { UvmState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { maskClear, maskSet, maskTest, maskWeight, maskZero } = pageMask;
+const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
+const { PAGE_BYTES } = deviceMemory;
+const { DEV, MANAGED } = stateMod;
+const { evictFor, evictPages } = evictMod;
+const { collapseToHost, migrateIn } = migrateMod;
+
+// Hints: cudaMemPrefetchAsync (the driver's `uvm_migrate.c`, `uvm_api_migrate`) and cudaMemAdvise
+// (`uvm_policy.c`: read-mostly, preferred location, accessed-by).
+
+/**
+ * `prefetch` rows (cudaMemPrefetchAsync): migrate the range to the target. With `prefetchAsync` the
+ * transfers only occupy the link; a later device access to a block still in flight waits for it.
+ */
+export function prefetch(s: UvmState, b: EventBatch, i: number): void {
+  const target = b.target[i]!;
+  const va = b.va[i]!;
+  const end = va + b.bytes[i]!;
+  const async = s.p.prefetchAsync;
+  if (target !== CPU && target !== DEV) return s.rep.singleDevice(b.tNs[i]!, target, va);
+  const a = s.allocAt(va);
+  if (a < 0) return s.rep.unmapped(b.tNs[i]!, b.agent[i]!, va);
+  if (!(s.allocs.flags[a]! & MANAGED)) return;
+  const bl = s.blocks;
+  const w = s.words;
+  const aEnd = Math.min(end, s.allocs.end(a));
+  let waitEnd = s.env.clock.nowNs;
+  const r = s.opWalk;
+  r.start(va, aEnd);
+  while (r.next()) {
+    const slot = r.slot;
+    if (slot < 0) continue;
+    const p0 = r.firstPage;
+    const p1 = r.endPage;
+    const o = slot * w;
+    const want = s.scratch;
+    maskZero(want, 0, w);
+    for (let p = p0; p < p1; p++) {
+      if (!maskTest(bl.exists, o, p) || maskTest(bl.pinned, o, p)) continue;
+      if (target === DEV ? !maskTest(bl.dev, o, p) : maskTest(bl.dev, o, p) && !maskTest(bl.cpu, o, p)) maskSet(want, 0, p);
+    }
+    const n = maskWeight(want, 0, w);
+    if (n === 0) continue;
+    if (target === DEV) {
+      const need = s.mem.bytesFor(slot, n);
+      bl.busy[slot] = 1;
+      const ok = s.mem.headroom(s.p.preEvictAt) >= need || evictFor(s, need, s.p.preEvictAt);
+      bl.busy[slot] = 0;
+      if (!ok) {
+        s.rep.oom(s.env.clock.nowNs, DEV, r.base + p0 * PAGE_BYTES, 'device', need);
+        continue;
+      }
+      if (!async) s.env.clock.charge(Cause.fault, s.env.platform.device.fault.perPageNs * n);
+      migrateIn(s, slot, want, want, s.out.fill(0), 0, s.env.clock.nowNs - s.throttleWaitNs, async);
+      if (!async && s.lastTransferEnd > waitEnd) waitEnd = s.lastTransferEnd;
+    } else {
+      evictPagesAsPrefetch(s, slot, want, async);
+    }
+  }
+  if (!async) s.env.clock.waitUntil(waitEnd, Cause.transfer);
+}
+
+/** Prefetch to the host: like an eviction of the range, not counted as one. */
+function evictPagesAsPrefetch(s: UvmState, slot: number, pages: Uint32Array, async: boolean): void {
+  evictPages(s, slot, pages, !async, false);
+}
+
+export function advise(s: UvmState, b: EventBatch, i: number): void {
+  const code = b.code[i]!;
+  const va = b.va[i]!;
+  const end = va + b.bytes[i]!;
+  const target = b.target[i]!;
+  const bl = s.blocks;
+  const w = s.words;
+  const ok = code === Advice.read_mostly || code === Advice.unset_read_mostly || code === Advice.preferred_location
+    || code === Advice.unset_preferred_location || code === Advice.accessed_by || code === Advice.unset_accessed_by;
+  if (!ok) {
+    s.ignoredAdvice++;
+    s.rep.ignoredAdvice(ADVICE_NAMES[code] ?? String(code));
+    return;
+  }
+  const r = s.opWalk;
+  r.start(va, end);
+  while (r.next()) {
+    const slot = r.slot;
+    if (slot < 0) continue;
+    const p0 = r.firstPage;
+    const p1 = r.endPage;
+    const o = slot * w;
+    for (let p = p0; p < p1; p++) {
+      if (!maskTest(bl.exists, o, p)) continue;
+      switch (code) {
+        case Advice.read_mostly:
+          maskSet(bl.readMostly, o, p);
+          break;
+        case Advice.unset_read_mostly:
+          maskClear(bl.readMostly, o, p);
+          if (maskTest(bl.dev, o, p) && maskTest(bl.cpu, o, p)) collapseToHost(s, slot, p);
+          break;
+        case Advice.preferred_location:
+          bl.prefLoc[slot * s.ppb + p] = target === NO_AGENT ? 0 : target + 1;
+          if (target === CPU) s.anyHostPref = true;
+          break;
+        case Advice.unset_preferred_location:
+          bl.prefLoc[slot * s.ppb + p] = 0;
+          break;
+        case Advice.accessed_by:
+          maskSet(bl.accessedBy, o, p);
+          break;
+        case Advice.unset_accessed_by:
+          maskClear(bl.accessedBy, o, p);
+          break;
+      }
+    }
+  }
+}

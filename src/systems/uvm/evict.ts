@@ -1,0 +1,96 @@
+import * as pageMask from '../../model/page-mask';
+import { PREFETCH_POLICIES } from '../../policies/prefetch/index';
+import * as clockMod from '../../sim/clock';
+import * as deviceMemory from './device-memory';
+import type { UvmPrefetch } from './params';
+import type { UvmState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { PAGE_BYTES } = deviceMemory;
+const { popcount32 } = pageMask;
+
+// Eviction when device memory is needed (the driver's `uvm_pmm_gpu.c`: `pick_and_evict_root_chunk` evicts the
+// root chunk at the head of `va_block_used`; the ISCA'19 variants evict pages). The victim order is the
+// eviction variant's (evictions.ts, device-memory.ts); this file moves the victims' pages to the host.
+
+/**
+ * Evict until `need` bytes fit under `fraction × capacity`. Eviction needed to fit the full capacity is
+ * synchronous (the clock waits for the write-back); eviction beyond it (pre-eviction, `preEvictAt` < 1) only
+ * occupies the D2H link. Returns false when nothing more can be evicted.
+ */
+export function evictFor(s: UvmState, need: number, fraction: number): boolean {
+  const mem = s.mem;
+  while (mem.headroom(fraction) < need) {
+    const sync = mem.headroom(1) < need;
+    const slot = mem.victimPages(s.env.clock.nowNs);
+    if (slot < 0) return mem.headroom(1) >= need;
+    evictPages(s, slot, mem.victimMask, sync, true);
+    if (!sync) s.backgroundEvictions++;
+    if (!s.p.prefetchOnOversub) s.prefetchOn = false;
+    else if (s.p.oversubPrefetch !== 'same' && s.prefetchKind !== s.p.oversubPrefetch) switchPrefetcher(s, s.p.oversubPrefetch);
+  }
+  return true;
+}
+
+/** Switch the device-fault prefetcher after the first eviction (`oversubPrefetch`, UVMSmart `hwprefetch_oversub`). */
+function switchPrefetcher(s: UvmState, kind: UvmPrefetch): void {
+  const def = PREFETCH_POLICIES[kind];
+  const params = kind === 'tbn' ? { thresholdPercent: s.p.prefetchThreshold } : {};
+  s.prefetcher = def.create(params as never, { rng: s.env.rng.fork() });
+  s.prefetchKind = kind;
+}
+
+/**
+ * Move `pages` (a block-local mask) of `slot` from the device to the host: write-back of every page that
+ * has no host copy, in contiguous runs; one device TLB invalidation; frames/chunk released.
+ */
+export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: boolean, countEviction: boolean): void {
+  const env = s.env;
+  const c = env.counters;
+  const bl = s.blocks;
+  const words = s.words;
+  const o = slot * words;
+  const nowNs = env.clock.nowNs;
+  const wb = s.runMask;
+  let moved = 0;
+  for (let k = 0; k < words; k++) {
+    const ev = (pages[k]! & bl.dev[o + k]!) >>> 0;
+    if (ev === 0) {
+      wb[k] = 0;
+      continue;
+    }
+    const w = (ev & ~bl.cpu[o + k]!) >>> 0; // pages without a valid host copy are written back
+    wb[k] = w;
+    bl.cpu[o + k] = (bl.cpu[o + k]! | w) >>> 0;
+    s.hostBytes += popcount32(w) * PAGE_BYTES;
+    bl.dev[o + k] = (bl.dev[o + k]! & ~ev) >>> 0;
+    moved += popcount32(ev);
+    if (s.mem.mode === 'page') {
+      let x = ev;
+      while (x !== 0) {
+        const bit = x & -x;
+        x ^= bit;
+        s.mem.removePage(slot, k * 32 + (31 - Math.clz32(bit)));
+      }
+    }
+  }
+  bl.devPages[slot]! -= moved;
+  let end = nowNs;
+  const runs = s.runs;
+  runs.reset(wb, 0, words);
+  for (let r = runs.next(); r >= 0; r = runs.next()) {
+    const bytes = (runs.end - r) * PAGE_BYTES;
+    const e = s.link.book(nowNs, bytes, 'd2h');
+    if (e > end) end = e;
+    c.migrationsD2H++;
+    c.bytesD2H += bytes;
+  }
+  if (bl.devPages[slot] === 0 && s.mem.mode === 'chunk') s.mem.removeBlock(slot);
+  if (countEviction) {
+    c.evictions++;
+    s.evictedPages += moved;
+  }
+  s.invalidateDeviceTlb();
+  if (sync) env.clock.waitUntil(end, Cause.evict);
+}

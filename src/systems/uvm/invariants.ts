@@ -1,0 +1,48 @@
+import * as pageMask from '../../model/page-mask';
+import * as deviceMemory from './device-memory';
+import type { UvmState } from './state';
+
+const { maskTest, maskWeight } = pageMask;
+const { PAGE_BYTES } = deviceMemory;
+
+/**
+ * Debug mode only (`SystemModel.checkInvariants`): residency masks agree with the per-block counts, frames and
+ * chunks; no residency on pages that do not exist; duplicates only when read-mostly; pinned pages never on the
+ * device; no pending faults outside a batch; device memory within capacity; host bytes conserved.
+ */
+export function checkInvariants(s: UvmState): void {
+  const bl = s.blocks;
+  const w = s.words;
+  const mem = s.mem;
+  let pages = 0;
+  let chunkBytes = 0;
+  let host = 0;
+  bl.forEachSlot((slot) => {
+    const o = slot * w;
+    const d = maskWeight(bl.dev, o, w);
+    if (d !== bl.devPages[slot]) throw new Error(`uvm: block ${slot} devPages ${bl.devPages[slot]} ≠ mask ${d}`);
+    pages += d;
+    host += maskWeight(bl.cpu, o, w) * PAGE_BYTES;
+    for (let k = 0; k < w; k++) {
+      const x = o + k;
+      if ((bl.dev[x]! | bl.cpu[x]! | bl.pinned[x]!) & ~bl.exists[x]!) throw new Error(`uvm: block ${slot} has residency on pages that do not exist`);
+      if (bl.dev[x]! & bl.cpu[x]! & ~bl.readMostly[x]!) throw new Error(`uvm: block ${slot} duplicated pages without read-mostly`);
+      if (bl.dev[x]! & bl.pinned[x]!) throw new Error(`uvm: block ${slot} pinned page resident on the device`);
+      if (s.batchN === 0 && bl.pend[x]) throw new Error(`uvm: pending faults outside a batch`);
+    }
+    if (mem.mode === 'chunk') {
+      if ((d > 0) !== (bl.chunk[slot]! >= 0)) throw new Error(`uvm: block ${slot} has ${d} device pages and chunk ${bl.chunk[slot]}`);
+      chunkBytes += bl.chunkBytes[slot]!;
+    } else {
+      for (let p = 0; p < s.ppb; p++) {
+        const f = bl.frame[slot * s.ppb + p]!;
+        if (maskTest(bl.dev, o, p) !== f >= 0) throw new Error(`uvm: block ${slot} page ${p} frame ${f} vs residency`);
+        if (f >= 0 && mem.owner[f] !== slot * s.ppb + p) throw new Error(`uvm: frame ${f} owner mismatch`);
+      }
+    }
+  });
+  const used = mem.mode === 'page' ? pages * PAGE_BYTES : chunkBytes;
+  if (used !== mem.usedBytes) throw new Error(`uvm: usedBytes ${mem.usedBytes} ≠ ${used}`);
+  if (mem.usedBytes + mem.deviceAllocBytes > mem.capacityBytes) throw new Error(`uvm: ${mem.usedBytes + mem.deviceAllocBytes} B resident > capacity`);
+  if (host !== s.hostBytes) throw new Error(`uvm: hostBytes ${s.hostBytes} ≠ ${host}`);
+}

@@ -1,0 +1,183 @@
+import * as pageMask from '../../model/page-mask';
+import * as clockMod from '../../sim/clock';
+import * as ev from '../../trace/event';
+import * as deviceMemory from './device-memory';
+import * as evictMod from './evict';
+import * as stateMod from './state';
+import type { UvmState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { maskClear, maskCountRange, maskSet, maskTest, maskZero, popcount32 } = pageMask;
+const { CPU } = ev;
+const { PAGE_BYTES } = deviceMemory;
+const { DEV } = stateMod;
+const { evictPages } = evictMod;
+
+// Migration of pages between host and device (the driver's `uvm_va_block.c` copy paths, driven by
+// `uvm_migrate.c` and the fault handlers): device population with zero-fill and H2D runs, host population,
+// read-duplicate collapse, and thrashing mitigation's pinning to host (`uvm_perf_thrashing.c`).
+
+/**
+ * Make `want` pages of `slot` device resident: host copies move over the link in contiguous runs (one
+ * migration each), unpopulated pages are zero-filled on the device. Pages in `prefetched` count as
+ * prefetch. Read faults on read-mostly pages keep the host copy (duplication); others drop it (one CPU
+ * TLB shootdown per block). `writes@writesOff` marks write faults. `async`: transfers only occupy the
+ * link (the block's arrival time is recorded); otherwise `lastTransferEnd` tells the caller when to resume.
+ */
+export function migrateIn(
+  s: UvmState, slot: number, want: Uint32Array, prefetched: Uint32Array, writes: Uint32Array, writesOff: number, thrNow: number, async: boolean,
+): number {
+  const env = s.env;
+  const c = env.counters;
+  const bl = s.blocks;
+  const o = slot * s.words;
+  if (s.mem.mode === 'chunk' && bl.chunk[slot]! < 0 && !s.mem.insertBlock(slot, env.clock.nowNs)) return 0;
+  // before the copy: tear down the host copies' CPU mappings (one TLB shootdown per block) and zero-fill
+  // the pages that have no data anywhere
+  let zero = 0;
+  let dropsHostCopy = false;
+  for (let k = 0; k < s.words; k++) {
+    const wk = want[k]!;
+    if (wk === 0) continue;
+    const host = bl.cpu[o + k]!;
+    zero += popcount32((wk & ~host) >>> 0);
+    const keep = bl.readMostly[o + k]! & ~writes[writesOff + k]!;
+    if ((wk & host & ~keep) !== 0) dropsHostCopy = true;
+  }
+  // (asynchronous prefetch: this work is done by the driver off the critical path and only delays the copy)
+  let startNs = env.clock.nowNs;
+  if (dropsHostCopy) {
+    s.cpuShootdowns++;
+    if (async) startNs += env.platform.host.tlbShootdownNs;
+    else env.clock.charge(Cause.invalidate, env.platform.host.tlbShootdownNs);
+  }
+  if (zero > 0) {
+    const z = (zero * PAGE_BYTES) / env.platform.device.zeroFillBytesPerNs;
+    if (async) startNs += z;
+    else env.clock.charge(Cause.fault, z);
+  }
+  const nowNs = async ? startNs : env.clock.nowNs;
+  const words = s.words;
+  // page frames first (page-granular memory): a page without a frame is an OOM and stays out
+  if (s.mem.mode === 'page') {
+    for (let k = 0; k < words; k++) {
+      let x = want[k]!;
+      while (x !== 0) {
+        const bit = x & -x;
+        x ^= bit;
+        const p = k * 32 + (31 - Math.clz32(bit));
+        if (!s.mem.insertPage(slot, p, nowNs)) {
+          want[k] = (want[k]! & ~bit) >>> 0;
+          s.rep.oom(nowNs, DEV, bl.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'device', PAGE_BYTES);
+        }
+      }
+    }
+  }
+  // word by word: residency, counters, host copies dropped (kept for read duplication)
+  const fromHost = s.runMask;
+  let n = 0;
+  for (let k = 0; k < words; k++) {
+    const wk = want[k]!;
+    if (wk === 0) {
+      fromHost[k] = 0;
+      continue;
+    }
+    const host = bl.cpu[o + k]!;
+    const fh = (wk & host) >>> 0;
+    fromHost[k] = fh;
+    const cnt = popcount32(wk);
+    n += cnt;
+    bl.dev[o + k] = (bl.dev[o + k]! | wk) >>> 0;
+    s.prefetchedPages += popcount32((wk & prefetched[k]!) >>> 0);
+    c.zeroFills += cnt - popcount32(fh);
+    const keep = (fh & bl.readMostly[o + k]! & ~writes[writesOff + k]!) >>> 0;
+    s.readDuplicates += popcount32(keep);
+    const drop = (fh & ~keep) >>> 0;
+    bl.cpu[o + k] = (host & ~drop) >>> 0;
+    s.hostBytes -= popcount32(drop) * PAGE_BYTES;
+    if (s.thr) {
+      let x = (wk & ~prefetched[k]! & ~bl.readMostly[o + k]!) >>> 0;
+      while (x !== 0) {
+        const bit = x & -x;
+        x ^= bit;
+        s.thr.onMigration(slot * s.ppb + k * 32 + (31 - Math.clz32(bit)), DEV, thrNow);
+      }
+    }
+  }
+  bl.devPages[slot]! += n;
+  // host copies travel in contiguous runs, one migration each
+  let end = nowNs;
+  const runs = s.runs;
+  runs.reset(fromHost, 0, words);
+  for (let r = runs.next(); r >= 0; r = runs.next()) {
+    const bytes = (runs.end - r) * PAGE_BYTES;
+    const e = s.link.book(nowNs, bytes, 'h2d');
+    if (e > end) end = e;
+    c.migrationsH2D++;
+    c.bytesH2D += bytes;
+    c.prefetchedBytes += maskCountRange(prefetched, 0, r, runs.end) * PAGE_BYTES;
+  }
+  if (async) {
+    if (end > bl.arrivalNs[slot]!) bl.arrivalNs[slot] = end;
+    s.lastTransferEnd = env.clock.nowNs;
+  } else s.lastTransferEnd = end;
+  return n;
+}
+
+export function populateHost(s: UvmState, slot: number, p: number): void {
+  const env = s.env;
+  if (s.hostBytes + PAGE_BYTES > env.platform.host.dramBytes) {
+    s.rep.oom(env.clock.nowNs, CPU, s.blocks.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'host', PAGE_BYTES);
+    return;
+  }
+  maskSet(s.blocks.cpu, slot * s.words, p);
+  s.hostBytes += PAGE_BYTES;
+  env.counters.zeroFills++;
+  env.clock.charge(Cause.fault, PAGE_BYTES / env.platform.host.zeroFillBytesPerNs);
+}
+
+/** A device write to a read-duplicated page: the host copy is invalidated (CPU TLB shootdown). */
+export function collapseToDevice(s: UvmState, slot: number, p: number): void {
+  maskClear(s.blocks.cpu, slot * s.words, p);
+  s.hostBytes -= PAGE_BYTES;
+  s.cpuShootdowns++;
+  s.env.clock.charge(Cause.invalidate, s.env.platform.host.tlbShootdownNs);
+}
+
+/** A CPU write to a read-duplicated page: the device copy is dropped (device TLB invalidation). */
+export function collapseToHost(s: UvmState, slot: number, p: number): void {
+  const bl = s.blocks;
+  s.env.counters.cpuFaults++; // write to a read-only duplicate faults
+  maskClear(bl.dev, slot * s.words, p);
+  bl.devPages[slot]!--;
+  if (s.mem.mode === 'page') s.mem.removePage(slot, p);
+  else if (bl.devPages[slot] === 0) s.mem.removeBlock(slot);
+  s.invalidateDeviceTlb();
+}
+
+/** Thrashing mitigation: pin page `p` to host memory (migrate it there if needed); the device maps it remotely. */
+export function pinToHost(s: UvmState, slot: number, p: number): void {
+  const bl = s.blocks;
+  const o = slot * s.words;
+  if (maskTest(bl.dev, o, p)) evictPages(s, slot, singlePage(s.scratch, s.words, p), true, false);
+  if (!maskTest(bl.cpu, o, p)) populateHost(s, slot, p);
+  maskSet(bl.pinned, o, p);
+  bl.pinnedCount[slot]!++;
+  s.remoteMaps++;
+}
+
+export function unpin(s: UvmState, slot: number, p: number): void {
+  const bl = s.blocks;
+  maskClear(bl.pinned, slot * s.words, p);
+  bl.pinnedCount[slot]!--;
+  s.thr!.unpin(slot * s.ppb + p);
+  // remote mapping removed: one device TLB invalidation
+  s.invalidateDeviceTlb();
+}
+
+function singlePage(m: Uint32Array, words: number, p: number): Uint32Array {
+  maskZero(m, 0, words);
+  maskSet(m, 0, p);
+  return m;
+}

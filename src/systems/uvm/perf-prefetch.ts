@@ -1,0 +1,83 @@
+import * as pageMask from '../../model/page-mask';
+import type { PrefetchPolicy } from '../../policies/prefetch/index';
+import * as ev from '../../trace/event';
+import type { UvmState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { maskNextSet, maskRangeEmpty, popcount32 } = pageMask;
+const { CPU } = ev;
+
+// The prefetch region of a faulting block (the driver's `uvm_perf_prefetch.c`: the density tree over the
+// block's pages; the policies themselves are src/policies/prefetch), sanitised against the block's state.
+
+/**
+ * Run `policy` for block `slot` toward processor `dest` (`resident` = dest's residency masks, faulted =
+ * `pend`) into `out`, then sanitise: only pages that exist and are not faulted, resident, pinned or
+ * thrashing; toward the device, never pages whose preferred location is the host.
+ */
+export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy, resident: Uint32Array, out: Uint32Array, dest: number): number {
+  const bl = s.blocks;
+  const w = s.words;
+  const o = slot * w;
+  const v = s.view;
+  let first = -1;
+  let last = -1;
+  let hasThr = false;
+  for (let k = 0; k < w; k++) {
+    v.resident[k] = resident[o + k]!;
+    v.faulted[k] = bl.pend[o + k]!;
+    const t = (bl.pinned[o + k]! | thrashingWord(s, slot, k)) >>> 0;
+    v.thrashing[k] = t;
+    if (t) hasThr = true;
+    const e = bl.exists[o + k]!;
+    if (e !== 0) {
+      if (first < 0) first = k * 32 + (31 - Math.clz32(e & -e));
+      last = k * 32 + (31 - Math.clz32(e));
+    }
+  }
+  if (first < 0) return 0;
+  v.firstPage = first;
+  v.endPage = last + 1;
+  v.hasThrashing = hasThr;
+  // first touch of a block whose preferred location is `dest`: populate the whole block
+  const firstFault = maskNextSet(bl.pend, o, 0, s.ppb);
+  const pref = firstFault >= 0 ? bl.prefLoc[slot * s.ppb + firstFault]! : 0;
+  if (pref === dest + 1 && bl.devPages[slot] === 0 && maskRangeEmpty(bl.cpu, o, 0, s.ppb)) {
+    for (let k = 0; k < w; k++) out[k] = bl.exists[o + k]!;
+  } else policy.choose(v, out);
+  const hostPref = dest !== CPU && blockHasHostPref(s, slot);
+  let n = 0;
+  for (let k = 0; k < w; k++) {
+    let x = (out[k]! & bl.exists[o + k]! & ~v.faulted[k]! & ~v.resident[k]! & ~v.thrashing[k]!) >>> 0;
+    if (x !== 0 && hostPref) x = dropHostPreferred(s, slot, k, x);
+    out[k] = x;
+    n += popcount32(x);
+  }
+  return n;
+}
+
+function thrashingWord(s: UvmState, slot: number, k: number): number {
+  const t = s.thr;
+  if (!t || t.detections === 0) return 0; // no page ever reached the threshold
+  let x = 0;
+  const base = slot * s.ppb + k * 32;
+  const lim = Math.min(32, s.ppb - k * 32);
+  const ev = t.events;
+  const th = t.cfg.threshold;
+  for (let j = 0; j < lim; j++) if (ev[base + j]! >= th) x |= 1 << j;
+  return x >>> 0;
+}
+
+function blockHasHostPref(s: UvmState, slot: number): boolean {
+  if (!s.anyHostPref) return false;
+  const base = slot * s.ppb;
+  const pl = s.blocks.prefLoc;
+  for (let p = 0; p < s.ppb; p++) if (pl[base + p] === CPU + 1) return true;
+  return false;
+}
+
+function dropHostPreferred(s: UvmState, slot: number, k: number, x: number): number {
+  const base = slot * s.ppb + k * 32;
+  for (let j = 0; j < 32; j++) if (x & (1 << j) && s.blocks.prefLoc[base + j] === CPU + 1) x &= ~(1 << j);
+  return x >>> 0;
+}

@@ -1,0 +1,151 @@
+import type { LinkTimeline } from '../../model/link-timeline';
+import * as pageMask from '../../model/page-mask';
+import { PREFETCH_POLICIES, type BlockFaultView, type PrefetchPolicy } from '../../policies/prefetch/index';
+import * as clockMod from '../../sim/clock';
+import * as ev from '../../trace/event';
+import { Allocations } from '../shared/allocations';
+import * as costMod from '../../model/cost';
+import type { UnitCosts } from '../../model/cost';
+import type { Reporter } from '../../sim/reporter';
+import type { SystemEnv } from '../../sim/system';
+import { BlockRange } from './block-range';
+import { VaBlocks } from './blocks';
+import * as deviceMemory from './device-memory';
+import { DeviceMemory } from './device-memory';
+import { UVM_EVICTIONS } from './evictions';
+import type { UvmParams, UvmPrefetch } from './params';
+import { ThrashingState } from './thrashing';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { Cause } = clockMod;
+const { PAGE_BYTES } = deviceMemory;
+const { unitCosts } = costMod;
+
+/** Agent code of dev0: the only device this model serves. */
+export const DEV = 1;
+/** Allocation flags of managed memory (cudaMallocManaged; peer-shared managed memory is managed too). */
+export const MANAGED = ev.Flag.managed | ev.Flag.peer_shared;
+/** Allocation flags of host memory a device access reaches remotely. */
+export const HOSTKIND = ev.Flag.host | ev.Flag.pinned_host;
+
+/**
+ * The state of one UVM model run (docs/gmem-model.md §8, docs/systems.md), shared by the mechanism files: the VA
+ * block table and device memory (`uvm_va_block.c`, `uvm_pmm_gpu.c`), the allocations, costs, prefetchers
+ * (`uvm_perf_prefetch.c`), thrashing detection (`uvm_perf_thrashing.c`), the open replayable fault batch
+ * (`uvm_gpu_replayable_faults.c`), per-block scratch masks and the `extra` counters. Everything is created
+ * once per run; the hot path allocates nothing.
+ */
+export class UvmState {
+  readonly blocks: VaBlocks;
+  readonly mem: DeviceMemory;
+  readonly allocs = new Allocations();
+  readonly link: LinkTimeline;
+  readonly costs: UnitCosts;
+  readonly rep: Reporter;
+  readonly thr: ThrashingState | null;
+  prefetcher: PrefetchPolicy;
+  /** The prefetcher in use (`prefetch`, or `oversubPrefetch` after the first eviction). */
+  prefetchKind: UvmPrefetch;
+  readonly cpuPrefetcher: PrefetchPolicy | null;
+  readonly view: BlockFaultView;
+  readonly out: Uint32Array;
+  readonly scratch: Uint32Array;
+  readonly want: Uint32Array;
+  readonly runMask: Uint32Array;
+  readonly runs = new pageMask.MaskRuns();
+  readonly ppb: number;
+  readonly words: number;
+  readonly blockBytes: number;
+  readonly bigPagePages: number;
+  readonly touch: boolean;
+  prefetchOn = true;
+  /** Open fault batch: blocks with pending faults (in order), distinct pages, trace time of the first. */
+  batchSlots: Int32Array;
+  batchN = 0;
+  batchPages = 0;
+  batchOpenNs = -1;
+  /** Simulated time spent throttled (the thrash clock = now − this). */
+  throttleWaitNs = 0;
+  hostBytes = 0;
+  // extra counters
+  faultBatches = 0;
+  duplicateFaults = 0;
+  evictedPages = 0;
+  prefetchedPages = 0;
+  readDuplicates = 0;
+  cpuShootdowns = 0;
+  prefetchWaitNs = 0;
+  backgroundEvictions = 0;
+  ignoredAdvice = 0;
+  remoteMaps = 0;
+  lastAllocVa = NaN;
+  /** Set once any range got preferred_location=cpu (skips per-page scans until then). */
+  anyHostPref = false;
+  /** `device` allocations that failed with OOM (they hold no memory). */
+  readonly failedDeviceAllocs = new Set<number>();
+  lastAlloc = -1;
+  /** End of the transfers booked by the last `migrateIn` (or the clock, when none / asynchronous). */
+  lastTransferEnd = 0;
+  /** Block walks (block-range.ts), one per caller family so that none is re-entered by another. */
+  readonly devWalk: BlockRange;
+  readonly cpuWalk: BlockRange;
+  readonly opWalk: BlockRange;
+
+  constructor(readonly p: UvmParams, readonly env: SystemEnv) {
+    const plat = env.platform;
+    this.blockBytes = p.vaBlockBytes;
+    this.ppb = p.vaBlockBytes / PAGE_BYTES;
+    this.bigPagePages = p.bigPageBytes / PAGE_BYTES;
+    const variant = UVM_EVICTIONS[p.eviction];
+    this.blocks = new VaBlocks(this.ppb, variant.granule === 'page');
+    this.words = this.blocks.words;
+    this.touch = variant.touch;
+    this.mem = new DeviceMemory(this.blocks, variant, plat.device.memory.capacityBytes, p.reservedFraction, env.rng.fork(), this.bigPagePages);
+    this.link = env.link;
+    this.costs = unitCosts(plat, PAGE_BYTES);
+    this.rep = env.report;
+    this.thr = p.thrashing
+      ? new ThrashingState(
+          { threshold: p.thrashingThreshold, lapseNs: p.thrashingLapseNs, throttleNs: p.throttleNs, pinThreshold: p.pinThreshold, pinNs: p.pinNs },
+          this.blocks.capacity * this.ppb,
+        )
+      : null;
+    if (this.thr) this.blocks.onGrow = (pages) => this.thr!.grow(pages);
+    const pdef = PREFETCH_POLICIES[p.prefetch];
+    const pparams = p.prefetch === 'tbn' ? { thresholdPercent: p.prefetchThreshold } : {};
+    this.prefetcher = pdef.create(pparams as never, { rng: env.rng.fork() });
+    this.prefetchKind = p.prefetch;
+    this.cpuPrefetcher = p.prefetch === 'tbn' ? PREFETCH_POLICIES.tbn.create({ thresholdPercent: p.prefetchThreshold }, { rng: env.rng.fork() }) : null;
+    const w = this.words;
+    this.view = {
+      pagesPerBlock: this.ppb, words: w, bigPagePages: this.bigPagePages, firstPage: 0, endPage: this.ppb,
+      resident: new Uint32Array(w), faulted: new Uint32Array(w), thrashing: new Uint32Array(w), hasThrashing: false,
+    };
+    this.out = new Uint32Array(w);
+    this.scratch = new Uint32Array(w);
+    this.want = new Uint32Array(w);
+    this.runMask = new Uint32Array(w);
+    this.batchSlots = new Int32Array(Math.max(16, p.batchMax));
+    this.devWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb);
+    this.cpuWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb);
+    this.opWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb);
+  }
+
+  /** Allocation containing `va` (one-entry cache), or -1. */
+  allocAt(va: number): number {
+    const a = this.lastAlloc;
+    if (a >= 0 && va >= this.lastAllocVa && va < this.allocs.end(a)) return a;
+    const id = this.allocs.find(va);
+    if (id >= 0) {
+      this.lastAlloc = id;
+      this.lastAllocVa = this.allocs.start[id]!;
+    }
+    return id;
+  }
+
+  /** A device mapping changed: one device TLB invalidation. */
+  invalidateDeviceTlb(): void {
+    this.env.counters.tlbInvalidations++;
+    this.env.clock.charge(Cause.invalidate, this.env.platform.device.tlb.invalidateNs);
+  }
+}

@@ -1,0 +1,106 @@
+import * as pageMask from '../../model/page-mask';
+import type { EventBatch } from '../../trace/batch';
+import * as ev from '../../trace/event';
+import * as deviceMemory from './device-memory';
+import * as evictMod from './evict';
+import * as stateMod from './state';
+import type { UvmState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
+const { maskClear, maskClearRange, maskFillRange, maskNextSet, maskRangeEmpty, maskTest } = pageMask;
+const { Flag, Op } = ev;
+const { PAGE_BYTES } = deviceMemory;
+const { MANAGED } = stateMod;
+const { evictFor } = evictMod;
+
+// Allocations (the driver's `uvm_va_range.c`: a managed range creates its VA blocks; `cudaMalloc` memory is
+// device memory from the start) and their free, which forgets the range's pages.
+
+export function alloc(s: UvmState, b: EventBatch, i: number): void {
+  const va = b.va[i]!;
+  const bytes = b.bytes[i]!;
+  const flags = b.flags[i]!;
+  const id = s.allocs.addRow(b, i, s.rep);
+  if (id < 0) return;
+  s.lastAllocVa = NaN;
+  if (flags & Flag.device) {
+    const need = Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
+    if (s.mem.headroom(1) < need && !evictFor(s, need, 1)) {
+      s.rep.oom(b.tNs[i]!, b.agent[i]!, va, 'device', need);
+      s.failedDeviceAllocs.add(id); // cudaMalloc fails: no memory is taken
+      return;
+    }
+    s.mem.deviceAllocBytes += need; // cudaMalloc memory: resident from alloc, never evicted
+    return;
+  }
+  if (!(flags & MANAGED)) return;
+  const r = s.opWalk;
+  r.start(va, va + bytes, true);
+  while (r.next()) maskFillRange(s.blocks.exists, r.slot * s.words, r.firstPage, r.endPage);
+}
+
+export function free(s: UvmState, b: EventBatch, i: number): void {
+  const va = b.va[i]!;
+  const id = s.allocs.removeAt(va);
+  if (id < 0) return s.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+  s.lastAllocVa = NaN;
+  const flags = s.allocs.flags[id]!;
+  const bytes = s.allocs.bytes[id]!;
+  if (flags & Flag.device) {
+    if (!s.failedDeviceAllocs.delete(id)) s.mem.deviceAllocBytes -= Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
+    return;
+  }
+  if (!(flags & MANAGED)) return;
+  const bl = s.blocks;
+  const w = s.words;
+  const r = s.opWalk;
+  r.start(va, va + bytes);
+  while (r.next()) {
+    const slot = r.slot;
+    if (slot < 0) continue;
+    const base = r.base;
+    let p0 = r.firstPage;
+    let p1 = r.endPage;
+    // A page the freed range covers only partly stays while another managed allocation still uses it
+    // (sub-page allocations, e.g. a caching allocator's 512-byte blocks, share pages).
+    if (r.isFirst && p0 < p1 && managedOn(s, base + p0 * PAGE_BYTES)) p0++;
+    if (r.isLast && p0 < p1 && managedOn(s, base + (p1 - 1) * PAGE_BYTES)) p1--;
+    if (p0 >= p1) continue;
+    const o = slot * w;
+    for (let p = maskNextSet(bl.exists, o, p0, p1); p >= 0; p = maskNextSet(bl.exists, o, p + 1, p1)) dropPage(s, slot, p);
+    maskClearRange(bl.exists, o, p0, p1);
+    if (maskRangeEmpty(bl.exists, o, 0, s.ppb)) {
+      s.mem.removeBlock(slot);
+      bl.release(slot);
+    } else if (bl.devPages[slot] === 0) s.mem.removeBlock(slot);
+  }
+}
+
+/** True when a live managed allocation overlaps the page starting at `pageVa`. */
+function managedOn(s: UvmState, pageVa: number): boolean {
+  for (const it of s.allocs.ranges.overlapping(pageVa, pageVa + PAGE_BYTES)) if (s.allocs.flags[it.value]! & MANAGED) return true;
+  return false;
+}
+
+/** Forget page `p` of `slot` entirely (free / discard): no data movement. */
+function dropPage(s: UvmState, slot: number, p: number): void {
+  const bl = s.blocks;
+  const o = slot * s.words;
+  if (maskTest(bl.dev, o, p)) {
+    maskClear(bl.dev, o, p);
+    bl.devPages[slot]!--;
+    if (s.mem.mode === 'page') s.mem.removePage(slot, p);
+  }
+  if (maskTest(bl.cpu, o, p)) {
+    maskClear(bl.cpu, o, p);
+    s.hostBytes -= PAGE_BYTES;
+  }
+  if (maskTest(bl.pinned, o, p)) {
+    maskClear(bl.pinned, o, p);
+    bl.pinnedCount[slot]!--;
+  }
+  maskClear(bl.readMostly, o, p);
+  maskClear(bl.accessedBy, o, p);
+  bl.prefLoc[slot * s.ppb + p] = 0;
+  if (s.thr) s.thr.reset(slot * s.ppb + p);
+}
