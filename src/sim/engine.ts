@@ -70,7 +70,10 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   const model = def.create(run.params, env);
   const route = routeRows(model, env);
   const { hooks, cpuAccess, deviceAccess } = route;
-  const beforeRow = model.beforeRow === undefined ? undefined : model.beforeRow.bind(model);
+  // the per-access path calls the model's own methods (monomorphic, inlinable); bound hooks serve the rest
+  const ownCpu = typeof model.cpuAccess === 'function';
+  const ownDevice = typeof model.deviceAccess === 'function';
+  const hasBeforeRow = typeof model.beforeRow === 'function';
   const allDevices = model.allDevices === true;
   const sampler = new SeriesSampler(opts.maxSamples);
   const sizes = new MigrationSizeRecorder();
@@ -84,7 +87,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   let yieldAt = signal ? Date.now() + YIELD_EVERY_MS : Infinity;
   let nextSampleNs = sampler.nextDueNs;
   const byCause = clock.byCause;
-  // hot loop: compute time and counters inline; one call per row into the model (its hook, or beforeRow + hook)
+  // hot loop: compute time and counters inline; per row one call into the model's hook (plus beforeRow if it has one)
   for await (const b of reader) {
     if (Date.now() >= yieldAt) {
       // in-memory traces never leave the microtask queue: let signal handlers (SIGINT) run now and then
@@ -111,11 +114,16 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
           kernelDurNs = durNs[i]!;
         }
       } else if (o === OP_MARKER && !Number.isNaN(durNs[i]!)) clock.charge(C_COMPUTE, durNs[i]!);
-      if (beforeRow !== undefined) beforeRow(b, i);
+      if (hasBeforeRow) model.beforeRow!(b, i);
       if (o === OP_ACCESS) {
         const a = agent[i]!;
-        if (a === AGENT_CPU) cpuAccess(b, i);
-        else if (a === DEV0 || allDevices) deviceAccess(b, i);
+        if (a === AGENT_CPU) {
+          if (ownCpu) model.cpuAccess!(b, i);
+          else cpuAccess(b, i);
+        } else if (a === DEV0 || allDevices) {
+          if (ownDevice) model.deviceAccess!(b, i);
+          else deviceAccess(b, i);
+        }
         else report.singleDevice(t, a, b.va[i]!);
       } else hooks[o]!(b, i);
       if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
