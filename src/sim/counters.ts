@@ -16,6 +16,12 @@ export class Counters {
   bytesD2H = 0;
   /** Bytes moved by prefetch (hints or prefetcher); included in `bytesH2D`. */
   prefetchedBytes = 0;
+  /**
+   * The application's explicit copies (`copy` rows without a destination address, e.g. cudaMemcpy in an Nsight,
+   * Kineto or rocprof trace): replayed identically by every system, NOT included in `migrations*`/`bytes*`.
+   */
+  explicitCopies = 0;
+  explicitCopyBytes = 0;
   evictions = 0;
   tlbInvalidations = 0;
   mapOps = 0;

@@ -3,7 +3,7 @@ import { LinkTimeline } from '../model/link-timeline';
 import { CPU, NO_AGENT, Op, OP_COUNT } from '../trace/event';
 import type { Trace } from '../trace/trace';
 import { CAUSE_FIELDS, Cause, SimClock } from './clock';
-import { replayCopy } from './copy-replay';
+import { replayCopy, replayExplicitCopy } from './copy-replay';
 import { COUNTER_FIELDS, Counters } from './counters';
 import { Reporter } from './reporter';
 import { ResultEventLog } from './result-events';
@@ -21,6 +21,7 @@ const OP_ACCESS = Op.access;
 const OP_KERNEL_BEGIN = Op.kernelBegin;
 const OP_KERNEL_END = Op.kernelEnd;
 const OP_MARKER = Op.marker;
+const OP_COPY = Op.copy;
 const NONE = NO_AGENT;
 const AGENT_CPU = CPU;
 const DEV0 = 1;
@@ -125,7 +126,8 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
           else deviceAccess(b, i);
         }
         else report.singleDevice(t, a, b.va[i]!);
-      } else hooks[o]!(b, i);
+      } else if (o === OP_COPY && Number.isNaN(b.va[i]!)) replayExplicitCopy(env, b, i);
+      else hooks[o]!(b, i);
       if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
       if (o === OP_KERNEL_END && agent[i] === kernelAgent) {
         clock.charge(C_COMPUTE, kernelDurNs);

@@ -25,6 +25,9 @@ export type RowHook = (b: EventBatch, i: number) => void;
  *   work whose time has come (uvm's fault batch, gpuvm's bind submission, iommu's flush queue).
  * - `access` by the CPU → `cpuAccess`; by `dev0` (or by any device when `allDevices`) → `deviceAccess`; by
  *   another device → a single-device error reported by the engine (`sim/reporter.ts`).
+ * - `copy` without a destination address (the application's own cudaMemcpy as Nsight/Kineto/rocprof record it)
+ *   → replayed by the engine for every system alike and counted in `explicitCopies`/`explicitCopyBytes`
+ *   (`replayExplicitCopy`); the `copy` hook only sees copies that have a destination address.
  * - `copy` without a `copy` hook → replayed by the engine as a link transfer on `env.link` (sim/copy-replay.ts).
  * - `kernel_begin`, `kernel_end`, `marker` without a hook → nothing (their compute time is the engine's).
  * - every other op without a hook → counted in `extra.unsupportedOps` with one warning (the key is added to

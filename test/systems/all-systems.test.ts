@@ -7,6 +7,7 @@ import { SYSTEM_PRESETS } from '../../src/systems/index';
 import { eventsToBatches } from '../../src/trace/batch';
 import type { TraceEvent } from '../../src/trace/event';
 import { memoryTrace } from '../../src/trace/trace';
+import { transferNs } from '../../src/model/link';
 import { MiB } from '../../src/units';
 
 const A = 0x4000_0000;
@@ -60,4 +61,30 @@ test('compare(): one call runs the same trace through every registered system; o
   assert.equal(byName['explicit-copy']!.deviceFaults, 0, 'explicit copies never fault');
   assert.ok(byName.uvm!.deviceFaults > 0 || byName.uvm!.prefetchedBytes > 0);
   assert.ok(byName['hmm-svm']!.extra.notifierCallbacks! > 0, 'the frees reach hmm-svm as notifier callbacks');
+});
+
+test('a copy without a destination address (cudaMemcpy as Nsight/Kineto/rocprof record it) costs the same in every system and is counted apart from migrations', async () => {
+  const names = [...Object.keys(SYSTEM_PRESETS), 'uvm:prefetch=none:eviction=lru-4k'];
+  const trace: TraceEvent[] = [
+    { op: 'copy', tNs: 0, agent: 'cpu', target: 'dev0', bytes: 4 * MiB },
+    { op: 'copy', tNs: 10, agent: 'dev0', target: 'cpu', bytes: 2 * MiB },
+    { op: 'copy', tNs: 20, agent: 'cpu', target: 'dev0', bytes: 1 * MiB, flags: ['async'] },
+    { op: 'marker', tNs: 30, label: 'end' },
+  ];
+  const results = await compare(memoryTrace('copies', eventsToBatches(trace)), { systems: names, profile: 'a100-pcie4', debug: true });
+  const link = results[0]!.run.platform.link;
+  // hand-computed: the H2D copy waits its own transfer, then the D2H copy (the other direction, idle) waits its
+  // transfer; the async copy only books the H2D link; compute fills the trace gaps up to t = 30 ns
+  const h2d = transferNs(link, 4 * MiB, 'h2d');
+  const d2h = transferNs(link, 2 * MiB, 'd2h');
+  for (const r of results) {
+    const s = r.summary;
+    assert.equal(s.explicitCopies, 3, s.system);
+    assert.equal(s.explicitCopyBytes, 7 * MiB, s.system);
+    assert.equal(s.migrationsH2D + s.migrationsD2H, 0, `${s.system}: not migrations`);
+    assert.equal(s.bytesH2D + s.bytesD2H, 0, s.system);
+    assert.equal(s.timeTransferNs, h2d + d2h, s.system);
+    assert.equal(s.timeComputeNs, 30, s.system);
+    assert.equal(r.summary.warnings['gmem.copy-ignored'] ?? 0, 0, s.system);
+  }
 });

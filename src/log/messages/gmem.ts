@@ -28,7 +28,7 @@ export const gmemMessages = {
   prefetchIgnored: defineMessage('gmem.prefetch-ignored', 'warning', 'In SHARE and REPLICATE modes data stays in host memory; PREFETCH has nothing to migrate.', (mode: string) => ({
     message: `hmadvise(PREFETCH) ignored in ${mode} mode (device memory is not used)`,
   })),
-  copyIgnored: defineMessage('gmem.copy-ignored', 'warning', 'Give copy rows a destination `va` so GMEM can replay them as accesses.', () => ({
-    message: 'copy without a destination address has no GMEM equivalent; ignored',
+  copyIgnored: defineMessage('gmem.copy-ignored', 'warning', 'Give copy rows with a destination `va` a byte count so GMEM can replay them as writes by the target.', () => ({
+    message: 'copy to an address without a byte count has no GMEM equivalent; ignored',
   })),
 } as const;

@@ -47,7 +47,7 @@ export class GmemExtra {
   cowDeviceRoundTrips = 0;
   /** `protect` (mprotect) ops. */
   protectOps = 0;
-  /** Advice with no GMEM equivalent; copies without an address. */
+  /** Advice with no GMEM equivalent; copies to an address without a byte count. */
   adviceIgnored = 0;
   copiesIgnored = 0;
   /** Row 13 (fault injection only). */
