@@ -51,6 +51,9 @@ export interface RunSummary {
   readonly bytesH2D: number;
   readonly bytesD2H: number;
   readonly prefetchedBytes: number;
+  /** The application's explicit copies (`copy` rows without a destination address), apart from migrations. */
+  readonly explicitCopies: number;
+  readonly explicitCopyBytes: number;
   readonly evictions: number;
   readonly tlbInvalidations: number;
   readonly mapOps: number;
