@@ -80,6 +80,8 @@ export { LinkTimeline } from './model/link-timeline';
 export * from './analysis/tables';
 export { sweep, expandSweep, checkSweepSpec, loadSweepSpec, parseSweepSpec, loadResults, readResultRows, ResultRows } from './analysis/sweep';
 export type { SweepSpec, SweepOptions, SweepOutcome, SweepProgress, SweepPoint, SweepRunResult, SweepBackend, TraceSpec } from './analysis/sweep';
+export { slurmSweep, prepareSlurmSweep, type SlurmSweepOptions, type SlurmSweepOutcome } from './analysis/sweep/slurm/submit';
+export { sweepStatus as slurmSweepStatus, collect as collectSlurmSweep, formatStatus as formatSlurmStatus, type SlurmStatus } from './analysis/sweep/slurm/status';
 export type { MigrationSizes, MigrationSizeBucket } from './sim/migration-sizes';
 export * from './analysis/charts/index';
 export { formatCount, formatRatio, formatValue, unitOfColumn } from './analysis/format';

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import type { RunResult } from '../sim/run-types';
@@ -11,6 +10,10 @@ import { inKernel } from '../display/kernel-display';
 import { clearTraceCache } from './sweep/trace-cache';
 import { readResultRows, resultsFormatOf, ResultRows } from './sweep/results-file';
 import { checkSweepSpec, loadSweepSpec, type SweepSpec } from './sweep/spec';
+import { lockResults } from './sweep/results-lock';
+import { prepareOutputFile } from '../io/atomic';
+import { formatDiagnostic, type Diagnostic } from '../log/diagnostic';
+import type { HeldLock } from '../io/lock';
 
 /** Progress of a sweep, reported on every start, finish and progress tick of a run. */
 export interface SweepProgress {
@@ -54,6 +57,10 @@ export interface SweepOptions {
   readonly progress?: boolean;
   /** The simulator behind the sweep (default: gmemlab's `run()`); tests and notebooks may pass their own. */
   readonly backend?: SweepBackend;
+  /** Warnings (a stale results lock taken over: `sweep.lock-taken-over`); default: printed on stderr. */
+  readonly onWarning?: (d: Diagnostic) => void;
+  /** The command line recorded in the results file's lock (default: this process's argv). */
+  readonly command?: string;
 }
 
 /** What `sweep` returns: the expansion, this call's results, one table of every run with a result, and counts. */
@@ -101,26 +108,37 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
   const baseDir = opts.baseDir ?? (fromFile ? dirname(resolve(spec)) : process.cwd());
   const points = expandSweep(checked, { baseDir });
   const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+  let lock: HeldLock | undefined;
   if (opts.output) {
     resultsFormatOf(opts.output);
-    mkdirSync(dirname(resolve(opts.output)), { recursive: true }); // `-o out/sweeps/x.csv` in a fresh clone
+    // before anything is read or run: -o must be a regular file or absent (never a FIFO or device), its
+    // folder is created (`-o out/sweeps/x.csv` in a fresh clone), and no other sweep may be writing it
+    prepareOutputFile(opts.output);
+    const warn = opts.onWarning ?? ((d: Diagnostic) => void process.stderr.write(`${formatDiagnostic(d)}\n`));
+    lock = lockResults(opts.output, opts.command ?? process.argv.slice(1).join(' '), warn);
   }
-  const existing = opts.output ? readResultRows(opts.output) : new ResultRows();
-  const backend = opts.backend ?? (await defaultBackend());
-  // worker threads boot (≈ 1–2 s each) while this thread resolves the points; this thread then runs too
-  const pool = startPool(Math.min(workers, points.length), backend.module, backend.runTask);
   try {
-    const label = `sweep ${checked.name ?? (fromFile ? spec : `of ${points.length} points`)}`;
-    let prepared: PreparedRun[];
+    const existing = opts.output ? readResultRows(opts.output) : new ResultRows();
+    const backend = opts.backend ?? (await defaultBackend());
+    // worker threads boot (≈ 1–2 s each) while this thread resolves the points; this thread then runs too
+    const pool = startPool(Math.min(workers, points.length), backend.module, backend.runTask);
     try {
-      prepared = await backend.prepare(points, { signal: opts.signal, workers });
-    } catch (e) {
-      if (opts.signal?.aborted && e === opts.signal.reason) return interruptedBeforeRuns(points, existing, opts, t0);
-      throw e;
+      const label = `sweep ${checked.name ?? (fromFile ? spec : `of ${points.length} points`)}`;
+      let prepared: PreparedRun[];
+      try {
+        prepared = await backend.prepare(points, { signal: opts.signal, workers });
+      } catch (e) {
+        if (opts.signal?.aborted && e === opts.signal.reason) return interruptedBeforeRuns(points, existing, opts, t0);
+        throw e;
+      }
+      return await runPrepared(points, prepared, existing, pool, opts, t0, label);
+    } finally {
+      await pool.close();
     }
-    return await runPrepared(points, prepared, existing, pool, opts, t0, label);
   } finally {
-    await pool.close();
+    // released on return, on error and after an interruption (the CLI's SIGINT/SIGTERM handler aborts the
+    // sweep, which returns here); a forced exit (second signal) releases it in src/io/lock.ts's exit hook
+    lock?.release();
   }
 }
 

@@ -2,7 +2,13 @@ import type { ParseArgsConfig } from 'node:util';
 
 /** Output channels of a command (tests capture them; the CLI binds them to the process). */
 export interface CommandIO {
+  /** Results. The process binding escapes control characters when stdout is a terminal (main.ts). */
   stdout(text: string): void;
+  /**
+   * Messages and summaries. The process binding escapes every control character but LF and tab (user text
+   * such as file names and labels must not drive the terminal), so terminal controls of gmemlab's own
+   * (a progress bar's CR and erase-line) are drawn on `process.stderr` directly (display/progress.ts).
+   */
   stderr(text: string): void;
   /** True when stderr is a terminal (progress bars draw only then). */
   readonly isTTY: boolean;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, GmemlabError } from '../log/diagnostic';
+import { escapeControl, formatDiagnostic, GmemlabError } from '../log/diagnostic';
 import { cliMessages } from '../log/messages/cli';
 import { removePendingTemporaries } from '../io/atomic';
 import { dispatchInterrupt } from './interrupt';
@@ -8,10 +8,14 @@ import type { Command, CommandIO } from './command';
 import { commands } from './commands/index';
 import { VERSION } from '../version';
 
-/** The process-bound IO. */
+/**
+ * The process-bound IO. Everything a command prints to a terminal passes `escapeControl` (line breaks kept):
+ * stderr always (messages, summaries, file names, labels), stdout when it is a terminal (when it is a pipe
+ * or a file it carries data, e.g. `--format csv`, byte for byte).
+ */
 export const processIO: CommandIO = {
-  stdout: (s) => void process.stdout.write(s),
-  stderr: (s) => void process.stderr.write(s),
+  stdout: (s) => void process.stdout.write(process.stdout.isTTY ? escapeControl(s, true) : s),
+  stderr: (s) => void process.stderr.write(escapeControl(s, true)),
   isTTY: Boolean(process.stderr.isTTY),
 };
 

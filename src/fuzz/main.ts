@@ -16,7 +16,8 @@ export const FUZZ_USAGE = `Usage: npm run fuzz -- [--seconds N] [--seed S] [--ta
        npm run fuzz -- --list
 
 Mutates the committed traces and the shared trace samples (byte flips, truncations, insertions, deletions,
-splices, repeated chunks, huge numbers, gzip-wrapped and damaged gzip) and imports each mutated input in a
+splices, repeated chunks, huge numbers, gzip-wrapped and damaged gzip; and, per format, pickles with shared
+references and cyclic or deep keys, huge strings, CSVs with up to 100 k columns) and imports each mutated input in a
 worker thread under a watchdog. Fails (exit 1) on any crash (an exception other than a gmemlab error), hang
 (no answer within the time bound) or rejection without file, position, expected and found. Problem inputs
 are saved under out/fuzz/ with a note to --replay.

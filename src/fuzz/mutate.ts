@@ -180,3 +180,260 @@ export function mutate(input: Uint8Array, others: readonly Uint8Array[], rng: Rn
   }
   return { bytes, detail: details.join(','), kinds };
 }
+
+/*
+ * Structural mutations (issue 18): inputs shaped like the hostile cases an adversarial run found, which
+ * byte-level operators almost never produce. Each target names the ones that fit its format (targets.ts):
+ * - `shared-refs`: a pickle whose memo makes one object reachable many times — nested tuples that each hold
+ *   the previous one twice (2^depth paths from 1 KB), or a snapshot whose devices all share one trace list;
+ * - `cyclic-key`: a pickle dict key that contains itself (a tuple holding a list holding the tuple, or a list
+ *   holding itself), or a tuple/list key nested tens of thousands deep;
+ * - `huge-string`: one string of up to several MiB — a JSON string literal or a CSV field of the input made
+ *   huge (plain, escaped or multi-byte), or a pickle holding one huge string;
+ * - `wide-csv`: the input's header (and some rows) widened to hundreds … 100 k columns.
+ */
+export type StructuralKind = 'shared-refs' | 'cyclic-key' | 'huge-string' | 'wide-csv';
+
+export const STRUCTURAL_KINDS: readonly StructuralKind[] = ['shared-refs', 'cyclic-key', 'huge-string', 'wide-csv'];
+
+/** Pickle opcodes used by the builders (protocol 2 and 4 subsets the safe reader accepts). */
+const P = {
+  PROTO: 0x80, STOP: 0x2e, MARK: 0x28, POP: 0x30, EMPTY_TUPLE: 0x29, TUPLE1: 0x85, TUPLE2: 0x86, EMPTY_LIST: 0x5d, APPEND: 0x61,
+  EMPTY_DICT: 0x7d, SETITEM: 0x73, SETITEMS: 0x75, BININT: 0x4a, BININT1: 0x4b, BINUNICODE: 0x58, BINPUT: 0x71, LONG_BINPUT: 0x72,
+  BINGET: 0x68, LONG_BINGET: 0x6a,
+} as const;
+
+/** A tiny pickle writer: appends opcodes; `bytes()` closes the stream with STOP. */
+export class PickleWriter {
+  private readonly chunks: Buffer[] = [];
+  private cur: number[] = [];
+  constructor(protocol = 2) {
+    this.cur.push(P.PROTO, protocol);
+  }
+  private flushCur(): void {
+    if (this.cur.length) this.chunks.push(Buffer.from(this.cur));
+    this.cur = [];
+  }
+  op(...codes: number[]): this {
+    for (const c of codes) this.cur.push(c);
+    if (this.cur.length > 65536) this.flushCur();
+    return this;
+  }
+  /** The same opcode `n` times (deep nesting without a per-byte call). */
+  repeat(code: number, n: number): this {
+    this.flushCur();
+    this.chunks.push(Buffer.alloc(n, code));
+    return this;
+  }
+  int(n: number): this {
+    if (n >= 0 && n < 256) return this.op(P.BININT1, n);
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(n | 0);
+    return this.op(P.BININT, ...b);
+  }
+  str(s: string | Buffer): this {
+    const b = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(b.length);
+    this.op(P.BINUNICODE, ...len);
+    this.flushCur();
+    this.chunks.push(b);
+    return this;
+  }
+  put(i: number): this {
+    if (i < 256) return this.op(P.BINPUT, i);
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(i);
+    return this.op(P.LONG_BINPUT, ...b);
+  }
+  get(i: number): this {
+    if (i < 256) return this.op(P.BINGET, i);
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(i);
+    return this.op(P.LONG_BINGET, ...b);
+  }
+  bytes(): Uint8Array {
+    this.op(P.STOP);
+    this.flushCur();
+    return Buffer.concat(this.chunks);
+  }
+}
+
+/** `{x_depth: 1}` (or `{'k': x_depth}`) where x_0 = () and x_i = (x_{i−1}, x_{i−1}) through the memo: 2^depth paths. */
+export function sharedTuplePickle(depth: number, asKey = true): Uint8Array {
+  const w = new PickleWriter(2).op(P.EMPTY_DICT);
+  if (!asKey) w.str('k');
+  // as Python's pickler writes it: x_{i−1} is on the stack, its second occurrence a memo reference
+  w.op(P.EMPTY_TUPLE).put(0);
+  for (let i = 1; i <= depth; i++) w.get(i - 1).op(P.TUPLE2).put(i);
+  if (asKey) w.int(1);
+  return w.op(P.SETITEM).bytes();
+}
+
+/**
+ * A PyTorch memory snapshot (`{'segments': [], 'device_traces': [...]}`) whose `devices` devices all share one
+ * list of `entries` alloc/free_completed entries (memo references, as `pickle` writes a list referenced twice).
+ * With `devices` = 1 it is an ordinary small snapshot.
+ */
+export function sharedListSnapshotPickle(devices: number, entries: number): Uint8Array {
+  const w = new PickleWriter(2).op(P.EMPTY_DICT).str('segments').op(P.EMPTY_LIST, P.SETITEM).str('device_traces').op(P.EMPTY_LIST);
+  // the keys and action names are written once (memoised on first use) and referenced by every entry
+  const memo = new Map<string, number>();
+  w.op(P.EMPTY_LIST).put(0); // the shared list
+  let next = 1;
+  const s = (t: string): void => {
+    const m = memo.get(t);
+    if (m !== undefined) w.get(m);
+    else {
+      w.str(t).put(next);
+      memo.set(t, next++);
+    }
+  };
+  for (let i = 0; i < entries; i++) {
+    const free = i % 2 === 1;
+    w.op(P.EMPTY_DICT, P.MARK);
+    s('action');
+    s(free ? 'free_completed' : 'alloc');
+    s('addr');
+    w.int(0x100000 + (i >> 1) * 512);
+    s('size');
+    w.int(512);
+    s('stream');
+    w.int(0);
+    s('time_us');
+    w.int(i);
+    w.op(P.SETITEMS, P.APPEND);
+  }
+  w.op(P.APPEND); // device 0's list into device_traces
+  for (let d = 1; d < devices; d++) w.get(0).op(P.APPEND);
+  return w.op(P.SETITEM).bytes();
+}
+
+/** A dict whose key contains itself: `cycle-tuple` {t: L} with t = (L,), L = [t]; `cycle-list` {L: 1} with L = [L]. */
+export function cyclicKeyPickle(variant: 'cycle-tuple' | 'cycle-list'): Uint8Array {
+  const w = new PickleWriter(2).op(P.EMPTY_DICT);
+  if (variant === 'cycle-list') return w.op(P.EMPTY_LIST).put(0).get(0).op(P.APPEND).int(1).op(P.SETITEM).bytes();
+  // stack: D, t=(L,) | L, t → APPEND → D, t, L → SETITEM
+  return w.op(P.EMPTY_LIST).put(0).op(P.TUPLE1).put(1).get(0).get(1).op(P.APPEND, P.SETITEM).bytes();
+}
+
+/** A dict key nested `depth` deep: `((((),),),)…` or `[[[[…]]]]`. */
+export function deepKeyPickle(depth: number, kind: 'tuple' | 'list'): Uint8Array {
+  const w = new PickleWriter(2).op(P.EMPTY_DICT);
+  if (kind === 'tuple') w.op(P.EMPTY_TUPLE).repeat(P.TUPLE1, depth);
+  else w.repeat(P.EMPTY_LIST, depth).repeat(P.APPEND, depth - 1);
+  return w.int(1).op(P.SETITEM).bytes();
+}
+
+/** `{'segments': <one string of `bytes` bytes>}`. */
+export function hugeStringPickle(bytes: number): Uint8Array {
+  return new PickleWriter(2).op(P.EMPTY_DICT).str('segments').str(Buffer.alloc(bytes, 0x61)).op(P.SETITEM).bytes();
+}
+
+function isPickle(b: Uint8Array): boolean {
+  return b.length >= 2 && b[0] === P.PROTO && b[1]! <= 5;
+}
+
+/** Lines of a text input (without their line ends) and the line end it uses. */
+function lines(b: Uint8Array): { rows: string[]; eol: string } {
+  const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1'); // byte-preserving
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const rows = text.split(eol);
+  if (rows.length > 1 && rows[rows.length - 1] === '') rows.pop();
+  return { rows, eol };
+}
+
+function fromLatin1(s: string): Uint8Array {
+  return Buffer.from(s, 'latin1');
+}
+
+/** Content of a huge string of `n` bytes: plain, JSON escapes, or multi-byte UTF-8. */
+function hugeFill(rng: Rng, n: number, json: boolean): { fill: Buffer; how: string } {
+  const r = rng.int(json ? 3 : 2);
+  if (r === 0) return { fill: Buffer.alloc(n, 0x61), how: 'plain' };
+  if (r === 1) return { fill: Buffer.alloc(n - (n % 2), Buffer.from('é', 'utf8')), how: 'utf8' };
+  return { fill: Buffer.alloc(n - (n % 6), '\\u0041'), how: 'escaped' };
+}
+
+function structural(kind: StructuralKind, input: Uint8Array, rng: Rng, cap: number): { bytes: Uint8Array; detail: string } {
+  const n = input.length;
+  switch (kind) {
+    case 'shared-refs': {
+      if (rng.next() < 0.5) {
+        const depth = 16 + rng.int(49); // 16..64: 2^64 paths in < 1 KB
+        const asKey = rng.next() < 0.7;
+        return { bytes: sharedTuplePickle(depth, asKey), detail: `shared-refs(tuple depth ${depth}${asKey ? ' key' : ' value'})` };
+      }
+      const devices = 2 + rng.int(63);
+      const entries = 1 + rng.int(2000);
+      return { bytes: sharedListSnapshotPickle(devices, entries), detail: `shared-refs(${devices} devices share ${entries} entries)` };
+    }
+    case 'cyclic-key': {
+      const r = rng.int(4);
+      if (r < 2) {
+        const v = r === 0 ? 'cycle-tuple' : 'cycle-list';
+        return { bytes: cyclicKeyPickle(v), detail: `cyclic-key(${v})` };
+      }
+      const depth = pick(rng, [1000, 50_000, 200_000, Math.max(1000, Math.min(1_000_000, cap - 64))]);
+      const k = r === 2 ? 'tuple' : 'list';
+      return { bytes: deepKeyPickle(Math.min(depth, Math.floor((cap - 64) / 2)), k), detail: `cyclic-key(${k} ${depth} deep)` };
+    }
+    case 'huge-string': {
+      const size = Math.max(16, Math.min(pick(rng, [64 << 10, 1 << 20, 6 << 20]), cap - n - 16));
+      if (isPickle(input)) return { bytes: hugeStringPickle(size), detail: `huge-string(pickle ${size})` };
+      const b = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+      const from = position(rng, n);
+      const open = n ? b.indexOf(0x22, from) >= 0 ? b.indexOf(0x22, from) : b.indexOf(0x22) : -1;
+      if (open >= 0) {
+        let close = open + 1;
+        while (close < n && b[close] !== 0x22) close += b[close] === 0x5c ? 2 : 1;
+        const { fill, how } = hugeFill(rng, size, true);
+        return { bytes: concat(b.subarray(0, open + 1), fill, b.subarray(Math.min(close, n))), detail: `huge-string(${how} ${fill.length}@${open})` };
+      }
+      // no string literal: a CSV field (or a whole line) of some row becomes huge
+      const { rows, eol } = lines(input);
+      const row = rows.length > 1 ? 1 + rng.int(rows.length - 1) : 0;
+      const cells = (rows[row] ?? '').split(',');
+      const col = rng.int(cells.length);
+      const { fill, how } = hugeFill(rng, size, false);
+      cells[col] = fill.toString('latin1');
+      rows[row] = cells.join(',');
+      return { bytes: fromLatin1(rows.join(eol) + eol), detail: `huge-string(${how} ${fill.length} in line ${row + 1} field ${col + 1})` };
+    }
+    case 'wide-csv': {
+      const { rows, eol } = lines(input);
+      let h = rows.findIndex((r) => !r.startsWith('#'));
+      if (h < 0) h = 0;
+      const cols = pick(rng, [256, 10_000, 100_000]);
+      const extraHeader = Array.from({ length: cols }, (_, k) => `c${k}`).join(',');
+      const mode = rng.int(3); // 0: header and rows, 1: header only, 2: one row only
+      const budget = cap - n;
+      const widened = rows.slice();
+      if (mode !== 2) widened[h] = `${widened[h] ?? ''},${extraHeader}`;
+      let used = mode !== 2 ? extraHeader.length + 1 : 0;
+      const empties = ','.repeat(cols);
+      for (let r = h + 1; r < widened.length && mode !== 1; r++) {
+        if (used + cols > budget) {
+          widened.length = r; // keep what fits
+          break;
+        }
+        widened[r] = widened[r] + empties;
+        used += cols;
+        if (mode === 2) break;
+      }
+      return { bytes: fromLatin1(widened.join(eol) + eol), detail: `wide-csv(${cols} columns, ${['header and rows', 'header only', 'one row'][mode]})` };
+    }
+  }
+}
+
+/**
+ * One structural mutation of `input` (a kind from `kinds`), capped at `maxBytes` (default 8 MiB or 4× the
+ * input). Pure in (input, kinds, rng), like `mutate`.
+ */
+export function mutateStructural(input: Uint8Array, kinds: readonly StructuralKind[], rng: Rng, maxBytes?: number): { bytes: Uint8Array; detail: string; kinds: readonly StructuralKind[] } {
+  const cap = maxBytes ?? Math.max(8 << 20, input.length * 4);
+  const kind = pick(rng, kinds);
+  const m = structural(kind, input, rng, cap);
+  const bytes = m.bytes.length > cap ? m.bytes.subarray(0, cap) : m.bytes;
+  return { bytes, detail: m.bytes.length > cap ? `${m.detail}(capped)` : m.detail, kinds: [kind] };
+}

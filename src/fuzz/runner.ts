@@ -7,7 +7,7 @@ import type { Diagnostic } from '../log/diagnostic';
 import { Rng } from '../sim/rng';
 import { cacheRoot } from '../trace/cache';
 import { PROJECT_ROOT } from '../version';
-import { mutate } from './mutate';
+import { mutate, mutateStructural } from './mutate';
 import { FUZZ_TARGETS, type CorpusEntry, type FuzzJob, type FuzzTarget } from './targets';
 import { JobThread, type LateCrash, type WatchedOutcome } from './watchdog';
 
@@ -100,6 +100,9 @@ export function missingFields(d: Diagnostic, file: string): string[] {
   return out;
 }
 
+/** Share of a target's inputs mutated structurally when it names structural mutations (targets.ts). */
+export const STRUCTURAL_SHARE = 0.25;
+
 /** Seed of input `index` of `target` in a run seeded `seed`. */
 export function inputSeed(seed: number, target: string, index: number): number {
   return createHash('sha256').update(`${seed}\0${target}\0${index}`).digest().readUInt32LE(0);
@@ -170,7 +173,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
         const rng = new Rng(inputSeed(o.seed, t.name, i));
         const entry = corpus[rng.int(corpus.length)]!;
         const job = t.job(entry, rng);
-        const m = mutate(entry.bytes, splicePool, rng);
+        // a share of the inputs get a structural mutation that fits the format (issue 18), the rest byte-level ones
+        const m = t.structural?.length && rng.next() < STRUCTURAL_SHARE ? mutateStructural(entry.bytes, t.structural, rng) : mutate(entry.bytes, splicePool, rng);
         const path = join(scratch, inputName(t.name, i, entry));
         writeFileAtomic(path, m.bytes);
         const timeout = o.timeoutMs ?? 20_000 + 2 * Math.ceil(m.bytes.length / 1e6) * 1000;

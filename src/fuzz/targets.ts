@@ -11,6 +11,8 @@ import { readSafePickle } from '../importers/pytorch-snapshot/safe-pickle';
 import { importFile } from '../importers/import-file';
 import type { Rng } from '../sim/rng';
 import { VERSION } from '../version';
+import { sharedListSnapshotPickle, type StructuralKind } from './mutate';
+import { loadSqlJs } from '../importers/nsys-sqlite/db';
 
 /**
  * What the fuzz runner mutates and how it feeds each mutated input to gmemlab. A target is one reader:
@@ -60,6 +62,8 @@ export interface FuzzTarget {
   corpus(env: CorpusEnv): Promise<CorpusEntry[]>;
   /** The job for one mutated input of `entry` (random choices: auto-detection, lenient mode, options). */
   job(entry: CorpusEntry, rng: Rng): FuzzJob;
+  /** Structural mutations that fit the format (mutate.ts), tried for a share of the inputs besides byte-level ones. */
+  readonly structural?: readonly StructuralKind[];
 }
 
 /** Where corpus files come from. */
@@ -185,11 +189,12 @@ function randomOptions(def: ImporterDef<any>, rng: Rng): Record<string, ParamVal
 }
 
 /** An importer target: 75 % `--from <format>`, 25 % `--from auto`; 30 % lenient; random enumerated options. */
-function importerTarget(format: FormatId, summary: string, corpus: (env: CorpusEnv) => Promise<CorpusEntry[]> | CorpusEntry[]): FuzzTarget {
+function importerTarget(format: FormatId, summary: string, corpus: (env: CorpusEnv) => Promise<CorpusEntry[]> | CorpusEntry[], structural: readonly StructuralKind[] = []): FuzzTarget {
   const def = importers[format] as ImporterDef<any>;
   return {
     name: format,
     summary,
+    structural,
     corpus: async (env) => corpus(env),
     job: (_entry, rng) => ({
       target: format,
@@ -201,13 +206,33 @@ function importerTarget(format: FormatId, summary: string, corpus: (env: CorpusE
   };
 }
 
+/** Structural mutations of the pickle readers (issue 18: memo sharing, cyclic and deep keys, huge strings). */
+const PICKLE_STRUCTURAL: readonly StructuralKind[] = ['shared-refs', 'cyclic-key', 'huge-string'];
+
+/** A small generated snapshot pickle, so the pickle targets run (and mutate) without the shared samples too. */
+function generatedSnapshot(): CorpusEntry {
+  return { name: 'generated snapshot.pickle (1 device, 40 entries)', bytes: sharedListSnapshotPickle(1, 40) };
+}
+
+/** An SQLite database with `StringIds` row 1 (the runtime call name the importer looks up) replaced by a string of `bytes` bytes. */
+async function withHugeString(db: Uint8Array, bytes: number): Promise<Uint8Array> {
+  const SQL = await loadSqlJs();
+  const d = new SQL.Database(db);
+  try {
+    d.run('UPDATE StringIds SET value = ? WHERE id = 1', ['w'.repeat(bytes)]);
+    return d.export();
+  } finally {
+    d.close();
+  }
+}
+
 /** Systems and platforms the `simulate` target draws from. */
 const SIMULATED = ['gmem-linux', 'gmem-paper', 'gmem-linux:mode=share', 'uvm', 'uvm:prefetch=none:eviction=lru-4k', 'hmm-svm', 'explicit-copy', 'gpuvm-sparse', 'iommu-dma'];
 const PROFILES = ['a100-pcie4', 'gh200-c2c', 'rtx4090'];
 
 /** Every fuzz target, in the order a run visits them. */
 export const FUZZ_TARGETS: readonly FuzzTarget[] = [
-  importerTarget('csv', 'canonical CSV reader (fast and general paths, validation, semantic checks)', committedCsv),
+  importerTarget('csv', 'canonical CSV reader (fast and general paths, validation, semantic checks)', committedCsv, ['wide-csv', 'huge-string']),
   {
     name: 'csv-map',
     summary: 'foreign CSV through --map (papaparse fields, unit conversion, canonical row checks)',
@@ -225,6 +250,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
       return out;
     },
     job: (entry, rng) => ({ target: 'csv-map', kind: 'import', from: 'csv', map: entry.map, strict: rng.next() >= 0.3 }),
+    structural: ['wide-csv', 'huge-string'],
   },
   {
     name: 'arrow',
@@ -246,8 +272,9 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
   {
     name: 'pickle',
     summary: 'safe pickle reader alone (data opcodes only; memo, marks, frames, LONG1)',
-    corpus: async (env) => samples(env, 'pytorch-memory-snapshot/memory.pickle'),
+    corpus: async (env) => [...samples(env, 'pytorch-memory-snapshot/memory.pickle'), generatedSnapshot()],
     job: () => ({ target: 'pickle', kind: 'pickle', strict: true }),
+    structural: PICKLE_STRUCTURAL,
   },
   {
     name: 'simulate',
@@ -263,34 +290,55 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     const out = samples(env, 'pytorch-memory-snapshot/memory.pickle');
     const pickle = out[0]?.bytes;
     if (pickle) out.push({ name: 'samples/pytorch-memory-snapshot/memory.pickle as JSON', bytes: derived(env, pickle, 'snapshot-json', () => snapshotJson(pickle)) });
+    out.push(generatedSnapshot());
     return out;
-  }),
+  }, PICKLE_STRUCTURAL),
   importerTarget('kineto', 'Kineto / PyTorch profiler Chrome trace JSON', (env) => {
     const out = samples(env, 'kineto-chrome-trace/mi250_minitoy_train_ROCm6_2_kineto.json.gz');
     const big = reducedKineto(env, 'kineto-chrome-trace/df_index_resolver.json.gz');
     if (big) out.push(big);
+    // hand-written fixtures of both eras: PyTorch ≤ 1.9 ([memory] without Addr, Kernel/Memcpy/Memset) and current
+    for (const f of ['legacy-pytorch-1.9.json', 'current-pytorch-2.json']) {
+      const fx = read(join(env.projectRoot, 'test', 'fixtures', 'kineto', f));
+      if (fx) out.push({ name: `test/fixtures/kineto/${f}`, bytes: fx });
+    }
     return out;
-  }),
-  importerTarget('pytorch-timeline', 'PyTorch export_memory_timeline raw tuples', (env) => samples(env, 'pytorch-memory-timeline-raw/memory_timeline.raw.gz')),
+  }, ['huge-string']),
+  importerTarget('pytorch-timeline', 'PyTorch export_memory_timeline raw tuples', (env) => samples(env, 'pytorch-memory-timeline-raw/memory_timeline.raw.gz'), ['huge-string']),
   importerTarget('nsys-sqlite', 'Nsight Systems SQLite export (built fixture)', async (env) => {
     const p = join(env.scratch, 'nsys-fixture.sqlite');
     await writeNsysFixture(p);
-    return [{ name: 'nsys fixture (src/importers/nsys-sqlite/fixture.ts)', bytes: readFileSync(p) }];
+    const fixture = readFileSync(p);
+    // the same export with one 2 MiB string in StringIds (a runtime call's name): long strings in SQLite values
+    return [{ name: 'nsys fixture (src/importers/nsys-sqlite/fixture.ts)', bytes: fixture }, { name: 'nsys fixture with a 2 MiB string', bytes: await withHugeString(fixture, 2 << 20) }];
   }),
   importerTarget('uvm-fault-log', 'UVM fault/batch kernel log (SC\'21 instrumented driver)', (env) =>
-    samples(env, 'uvm-eval-fault-log/abc/short_log_32_ts/abc_1', 'uvm-eval-fault-log/abc/short_log_32_ts/abc_3'),
+    samples(env, 'uvm-eval-fault-log/abc/short_log_32_ts/abc_1', 'uvm-eval-fault-log/abc/short_log_32_ts/abc_3'), ['huge-string'],
   ),
   importerTarget('rocprofv3-csv', 'rocprofv3 memory allocation / copy CSV', (env) =>
-    samples(env, 'rocprofv3-csv/memory_allocation_trace.csv', 'rocprofv3-csv/memory_copy_trace.csv'),
+    samples(env, 'rocprofv3-csv/memory_allocation_trace.csv', 'rocprofv3-csv/memory_copy_trace.csv'), ['wide-csv', 'huge-string'],
   ),
+  importerTarget('rocprofv3-scratch', 'rocprofv3 scratch-memory trace CSV (hand-written fixtures, with and without sizes)', (env) => {
+    const out: CorpusEntry[] = [];
+    for (const f of ['scratch_memory_trace.csv', 'scratch_memory_trace_nosize.csv']) {
+      const fx = read(join(env.projectRoot, 'test', 'fixtures', 'rocprofv3-scratch', f));
+      if (fx) out.push({ name: `test/fixtures/rocprofv3-scratch/${f}`, bytes: fx });
+    }
+    return out;
+  }, ['wide-csv', 'huge-string']),
   importerTarget('gfxr-jsonl', 'GFXReconstruct JSON Lines (vkFunc and function keys)', (env) => {
     const out = samples(env, 'gfxreconstruct/external-memory-fd-import.jsonl', 'gfxreconstruct/multisample-depth.jsonl');
     const fx = read(join(env.projectRoot, 'test', 'fixtures', 'gfxr-jsonl', 'function-key-sparse.jsonl'));
     if (fx) out.push({ name: 'test/fixtures/gfxr-jsonl/function-key-sparse.jsonl', bytes: fx });
     return out;
-  }),
-  importerTarget('vma-json', 'VMA / D3D12MA JSON statistics dump', (env) => samples(env, 'vma-json-dump/Sample.json')),
-  importerTarget('vma-recording', 'VMA 2.x calls-recording CSV', (env) => samples(env, 'vma-recording-csv/vma_replay.csv')),
+  }, ['huge-string']),
+  importerTarget('vma-json', 'VMA / D3D12MA JSON statistics dump (3.x sample, hand-written 2.x fixture)', (env) => {
+    const out = samples(env, 'vma-json-dump/Sample.json');
+    const fx = read(join(env.projectRoot, 'test', 'fixtures', 'vma-json', 'vma2-detailed-map.json'));
+    if (fx) out.push({ name: 'test/fixtures/vma-json/vma2-detailed-map.json', bytes: fx });
+    return out;
+  }, ['huge-string']),
+  importerTarget('vma-recording', 'VMA 2.x calls-recording CSV', (env) => samples(env, 'vma-recording-csv/vma_replay.csv'), ['wide-csv', 'huge-string']),
 ];
 
 /** Target names, for argument checks and `--help`. */

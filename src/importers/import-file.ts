@@ -1,10 +1,13 @@
 import { fail } from '../log/diagnostic';
+import { importerMessages } from '../log/messages/importers';
 import { importMessages } from '../log/messages/trace';
+import { Op, OP_COUNT, OP_CSV_NAMES } from '../trace/event';
 import { ArrowTraceWriter } from '../trace/arrow/write';
 import type { EventBatch } from '../trace/batch';
 import { writeCanonicalCsv } from '../trace/canonical-csv/write';
 import { openTrace, type OpenedTrace, type OpenTraceOptions } from './open';
 import { TraceSummarizer, type TraceSummary } from '../trace/summary';
+import type { FormatId } from './types';
 
 /** Output kinds of `import -o`, by file extension. */
 export type ImportOutputKind = 'csv' | 'arrow';
@@ -17,10 +20,69 @@ export function outputKindOf(target: string): ImportOutputKind {
 }
 
 /**
+ * How to record, per format, a trace holding what gmemlab simulates (shown by `importer.nothing-to-simulate`).
+ * Formats without an entry get `GENERIC_RECORD_HINT`.
+ */
+export const RECORD_HINTS: Readonly<Partial<Record<FormatId, string>>> = {
+  kineto: "profile with memory events: torch.profiler.profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA], profile_memory=True), then prof.export_chrome_trace('trace.json')",
+  'pytorch-snapshot': "torch.cuda.memory._record_memory_history(max_entries=100000) before the workload, then torch.cuda.memory._dump_snapshot('memory.pickle')",
+  'pytorch-timeline': 'the timeline has no addresses: import it with --opt layout=bump (profiled with profile_memory=True, record_shapes=True, with_stack=True)',
+  'nsys-sqlite': 'nsys profile --cuda-memory-usage=true --cuda-um-cpu-page-faults=true --cuda-um-gpu-page-faults=true -o report <app>, then nsys export --type sqlite report.nsys-rep',
+  'uvm-fault-log': "log faults with the instrumented nvidia-uvm driver (Allen & Ge, SC'21) and keep the kernel log lines of the run",
+  'rocprofv3-csv': 'rocprofv3 --memory-allocation-trace --output-format csv -- <app> (the memory_allocation_trace.csv, with Allocation_Size)',
+  'rocprofv3-scratch': 'rocprofv3 --scratch-memory-trace --output-format csv -- <app>, with a rocprofiler-sdk whose scratch_memory_trace.csv has the Allocation_Size column (without sizes there is nothing to place)',
+  'gfxr-jsonl': 'capture with the GFXReconstruct layer (VK_INSTANCE_LAYERS=VK_LAYER_LUNARG_gfxreconstruct) while the application allocates and binds memory, then gfxrecon-convert --format jsonl capture.gfxr',
+  'vma-json': 'save vmaBuildStatsString(allocator, &json, VK_TRUE) while allocations are live',
+  'vma-recording': 'build VMA with VMA_RECORDING_ENABLED=1 and set VmaAllocatorCreateInfo.pRecordSettings (flags, pFilePath)',
+  csv: 'add alloc/free/access/map… rows (docs/import.md); kernel and marker rows only carry time',
+  arrow: 'import the original trace again (the Arrow file holds no memory events)',
+};
+
+/** Hint for formats without a `RECORD_HINTS` entry (e.g. importers registered from a notebook). */
+export const GENERIC_RECORD_HINT = 'record allocations, frees, accesses or mappings (see docs/importers.md for the format)';
+
+/**
+ * Rows a memory-management system acts on: every op except `kernel_begin`, `kernel_end` and `marker` (their time
+ * is the engine's), and except copies without an address (the application's explicit copies: a link transfer,
+ * the same under every system). A trace without one has nothing to compare.
+ */
+export class SimulatableCounter {
+  readonly byOp = new Float64Array(OP_COUNT);
+  addresslessCopies = 0;
+  simulatable = 0;
+
+  update(b: EventBatch): void {
+    const { op, va } = b;
+    for (let i = 0; i < b.length; i++) {
+      const o = op[i]!;
+      this.byOp[o]!++;
+      if (o === Op.kernelBegin || o === Op.kernelEnd || o === Op.marker) continue;
+      if (o === Op.copy && Number.isNaN(va[i]!)) this.addresslessCopies++;
+      else this.simulatable++;
+    }
+  }
+
+  /** What the rows are, for the message: `30 events (kernel_begin 14, kernel_end 14, copy 2 without an address)`. */
+  holds(): string {
+    const parts: string[] = [];
+    let total = 0;
+    for (let o = 0; o < OP_COUNT; o++) {
+      const n = this.byOp[o]!;
+      if (!n) continue;
+      total += n;
+      parts.push(`${OP_CSV_NAMES[o]} ${n}${o === Op.copy && this.addresslessCopies === n ? ' without an address' : ''}`);
+    }
+    return total === 0 ? 'no events' : `${total} event${total === 1 ? '' : 's'} (${parts.join(', ')}), none a memory event`;
+  }
+}
+
+/**
  * The `import` command as a function: open `file` (format detection, validation, semantic checks),
  * stream it once, optionally writing canonical events to `output` (CSV or Arrow, atomically: when the
  * read fails, e.g. at the first structural error in strict mode, no output file exists afterwards), and
- * return the summary of that same pass.
+ * return the summary of that same pass. An import without a simulatable row (`SimulatableCounter`) fails with
+ * `importer.nothing-to-simulate` (exit 2, no output), saying what the file holds and how to record what is
+ * needed (`RECORD_HINTS`).
  */
 export async function importFile(
   file: string,
@@ -31,11 +93,15 @@ export async function importFile(
   const trace = await openTrace(file, opts);
   const reader = trace.read();
   const summarizer = new TraceSummarizer();
+  const sim = new SimulatableCounter();
   async function* tapped(): AsyncGenerator<EventBatch> {
     for await (const b of reader) {
       summarizer.update(b);
+      sim.update(b);
       yield b;
     }
+    // before the writer finishes: the output must not appear
+    if (sim.simulatable === 0) fail(importerMessages.nothingToSimulate({ file }, sim.holds(), RECORD_HINTS[trace.format] ?? GENERIC_RECORD_HINT));
   }
   if (kind === 'csv') await writeCanonicalCsv(tapped(), () => reader.meta, output!);
   else if (kind === 'arrow') {

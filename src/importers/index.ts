@@ -9,6 +9,7 @@ import { nsysSqliteImporter } from './nsys-sqlite/index';
 import { pytorchSnapshotImporter } from './pytorch-snapshot/index';
 import { pytorchTimelineImporter } from './pytorch-timeline/index';
 import { rocprofv3Importer } from './rocprofv3-csv/index';
+import { rocprofv3ScratchImporter } from './rocprofv3-scratch/index';
 import { uvmFaultLogImporter } from './uvm-fault-log/index';
 import { vmaJsonImporter } from './vma-json/index';
 import { vmaRecordingImporter } from './vma-recording/index';
@@ -28,6 +29,7 @@ export const importers = {
   'nsys-sqlite': nsysSqliteImporter,
   'uvm-fault-log': uvmFaultLogImporter,
   'rocprofv3-csv': rocprofv3Importer,
+  'rocprofv3-scratch': rocprofv3ScratchImporter,
   'gfxr-jsonl': gfxrJsonlImporter,
   'vma-json': vmaJsonImporter,
   'vma-recording': vmaRecordingImporter,
@@ -48,7 +50,8 @@ export function knownFormats(): FormatId[] {
 
 /** The importer for `id`; `import.unsupported-format` when none is registered. */
 export function getImporter(id: string): ImporterDef<any> {
-  const def = extra.get(id as FormatId) ?? (importers as Partial<Record<string, ImporterDef<any>>>)[id];
+  // own properties only: `--from constructor` / `__proto__` name no format
+  const def = extra.get(id as FormatId) ?? (Object.hasOwn(importers, id) ? (importers as Partial<Record<string, ImporterDef<any>>>)[id] : undefined);
   if (!def) fail(importMessages.unsupportedFormat({}, id, knownFormats()));
   return def;
 }
@@ -58,7 +61,7 @@ export function getImporter(id: string): ImporterDef<any> {
  * format unless `override` is set.
  */
 export function registerImporter(def: ImporterDef<any>, opts: { override?: boolean } = {}): void {
-  const exists = extra.has(def.name) || def.name in importers;
+  const exists = extra.has(def.name) || Object.hasOwn(importers, def.name);
   if (exists && !opts.override) throw new Error(`importer ${def.name} is already registered (pass { override: true } to replace it)`);
   extra.set(def.name, def);
 }

@@ -3,7 +3,9 @@ import { basename } from 'node:path';
 import { getImporter, detectFormat } from './index';
 import { resolveImporterOptions } from './options';
 import type { FormatId, ImportContext, ImporterDef } from './types';
-import { openInput } from '../io/input';
+import { openInput, type InputFile } from '../io/input';
+import { headPastPreamble } from './shared/sniff';
+import { DEFAULT_MAX_LINE_BYTES } from '../trace/canonical-csv/records';
 import { DiagnosticLog } from '../log/collector';
 import { fail, GmemlabError } from '../log/diagnostic';
 import { arrowMessages, importMessages } from '../log/messages/trace';
@@ -30,6 +32,8 @@ export interface OpenTraceOptions {
   readonly options?: Readonly<Record<string, ParamValue>>;
   /** The Arrow import cache: on by default (`false` turns it off; an object sets its folder/threshold). */
   readonly cache?: boolean | CacheOptions;
+  /** Interrupts every read of the trace (given to importers as `ImportContext.signal`). */
+  readonly signal?: AbortSignal;
 }
 
 /** Where a trace came from. */
@@ -81,7 +85,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   if (opts.map !== undefined) {
     if (from !== 'auto' && from !== 'csv') fail(importMessages.mapNeedsCsv({}, from));
     def = getImporter('csv');
-  } else def = from === 'auto' ? detectFormat(input) : getImporter(from);
+  } else def = from === 'auto' ? await detectPastPreamble(input) : getImporter(from);
   const given: Record<string, ParamValue> = { ...(opts.options ?? {}) };
   if (opts.map !== undefined) given.map = loadMapSpec(opts.map).text;
   const options = resolveImporterOptions(def, given) as Record<string, ParamValue>;
@@ -122,6 +126,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
         if (!passThrough) Object.assign(meta, { source: basename(path), source_sha256: sha256, importer });
         const ctx: ImportContext = {
           file: path, strict, log, strings, meta,
+          ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
           observe(kind, row) {
             (observations[kind] ??= []).push({ ...row });
           },
@@ -196,6 +201,22 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
     },
   };
   return trace;
+}
+
+/**
+ * `detectFormat`, and when nothing recognises the head because it is all `#` comment lines (a metadata
+ * preamble longer than the head), once more on the head past the preamble (`headPastPreamble`: streamed,
+ * bounded by the canonical reader's line limit; the file is not read whole).
+ */
+async function detectPastPreamble(input: InputFile): Promise<ImporterDef<any>> {
+  try {
+    return detectFormat(input);
+  } catch (e) {
+    if (!(e instanceof GmemlabError) || e.diagnostic.code !== importMessages.unknownFormat.code) throw e;
+    const head = await headPastPreamble(input.head, () => input.chunks(), DEFAULT_MAX_LINE_BYTES);
+    if (head === undefined) throw e;
+    return detectFormat({ ...input, head, chunks: () => input.chunks() });
+  }
 }
 
 /** Rows `from…` of a batch (views, no copy). */

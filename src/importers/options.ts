@@ -16,7 +16,8 @@ export function resolveImporterOptions<O extends Record<string, ParamValue>>(
   const out: Record<string, ParamValue> = { ...def.defaults };
   const known = Object.keys(def.defaults);
   for (const [key, raw] of Object.entries(given)) {
-    if (!(key in def.defaults)) fail(importMessages.unknownOption({}, def.name, key, known));
+    // own properties only: `constructor`, `__proto__` … are no importer's options
+    if (!Object.hasOwn(def.defaults, key)) fail(importMessages.unknownOption({}, def.name, key, known));
     const dflt = def.defaults[key]!;
     const doc = def.options[key as keyof O & string];
     const text = String(raw);
@@ -38,7 +39,8 @@ export function resolveImporterOptions<O extends Record<string, ParamValue>>(
 
 /** Parse `key=value` strings (CLI `--opt`). */
 export function parseOptionPairs(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  // a null-prototype record: `--opt __proto__=1` is an own key (then rejected as unknown), not a prototype change
+  const out: Record<string, string> = Object.create(null);
   for (const p of pairs) {
     const eq = p.indexOf('=');
     if (eq <= 0) fail(importMessages.badOption({}, 'importer', p, 'key=value', p));

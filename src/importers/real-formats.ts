@@ -5,6 +5,7 @@ import { nsysSqliteImporter } from './nsys-sqlite/index';
 import { pytorchSnapshotImporter } from './pytorch-snapshot/index';
 import { pytorchTimelineImporter } from './pytorch-timeline/index';
 import { rocprofv3Importer } from './rocprofv3-csv/index';
+import { rocprofv3ScratchImporter } from './rocprofv3-scratch/index';
 import { uvmFaultLogImporter } from './uvm-fault-log/index';
 import { vmaJsonImporter } from './vma-json/index';
 import { vmaRecordingImporter } from './vma-recording/index';
@@ -20,6 +21,7 @@ export const REAL_IMPORTERS: readonly ImporterDef<any>[] = [
   nsysSqliteImporter,
   uvmFaultLogImporter,
   rocprofv3Importer,
+  rocprofv3ScratchImporter,
   gfxrJsonlImporter,
   vmaJsonImporter,
   vmaRecordingImporter,

@@ -17,6 +17,7 @@ export type FormatId =
   | 'nsys-sqlite'
   | 'uvm-fault-log'
   | 'rocprofv3-csv'
+  | 'rocprofv3-scratch'
   | 'gfxr-jsonl'
   | 'vma-json'
   | 'vma-recording';
@@ -38,6 +39,11 @@ export interface ImportContext {
   readonly meta: Record<string, string>;
   /** Observation rows: `kind` plus numeric/string columns (one table per kind when exported). */
   observe(kind: string, row: Readonly<Record<string, number | string>>): void;
+  /**
+   * Aborted when the user interrupts (SIGINT/SIGTERM in the CLI): importers with long loops that do no I/O
+   * check it every few thousand steps and yield to the event loop (src/importers/shared/checkpoint.ts).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

@@ -88,7 +88,8 @@ export function parseJsonWithPositions(text: string): PositionedJson {
         ws();
         if (text[i] !== ':') err(`expected ':' after key, found ${describe()}`);
         i++;
-        o[k] = value(`${path}\u0000${k}`);
+        // as JSON.parse: a "__proto__" key is an own property, never the object's prototype
+        Object.defineProperty(o, k, { value: value(`${path}\u0000${k}`), enumerable: true, writable: true, configurable: true });
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === '}') {

@@ -70,11 +70,35 @@ export function defineMessage<A extends unknown[]>(
   return Object.assign(f, example === undefined ? { code, severity, advice, build } : { code, severity, advice, build, example });
 }
 
+/** Control characters a terminal acts on: C0 (except tab), DEL and C1. `keepNewlines` spares LF as well. */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const CONTROL_BUT_LF = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text safe to print on a terminal: every control character except tab — C0 (including ESC, so no escape
+ * sequence survives, and CR), DEL and C1 — becomes `\xHH` (ESC [2J → `\x1b[2J`). With `keepNewlines`, LF
+ * stays a line break (whole outputs); without it the result is one line (a diagnostic). User-provided text
+ * (file names, headers, labels, cell values) reaches the terminal only through this.
+ */
+export function escapeControl(text: string, keepNewlines = false): string {
+  const re = keepNewlines ? CONTROL_BUT_LF : CONTROL;
+  re.lastIndex = 0;
+  if (!re.test(text)) return text;
+  re.lastIndex = 0;
+  return text.replace(re, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /**
  * One-line rendering: `file:line:col: message (field 'x': expected …, found …)`.
  * Binary inputs use `file:@offset`. Arguments problems (no file) start with `argument:`.
+ * Control characters from any part (a file name, a header, a cell) are escaped (`escapeControl`), so the
+ * line is one terminal line and carries no escape sequence.
  */
 export function formatDiagnostic(d: Diagnostic): string {
+  return escapeControl(formatRaw(d));
+}
+
+function formatRaw(d: Diagnostic): string {
   let where: string;
   if (d.file !== undefined) {
     where = d.file;

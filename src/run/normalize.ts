@@ -46,7 +46,7 @@ interface Classified {
 }
 
 function classify(spec: RunSpec, items: readonly SystemItem[]): Classified {
-  const profile: Record<string, FieldValue> = {};
+  const profile: Record<string, FieldValue> = Object.create(null);
   const bare: Array<[string, ParamValue | FieldValue]> = [];
   const scoped = new Map<string, Array<[string, ParamValue | FieldValue]>>();
   const selected = new Set(items.map((i) => i.preset));
@@ -63,7 +63,8 @@ function classify(spec: RunSpec, items: readonly SystemItem[]): Classified {
       scoped.get(preset)!.push([key.slice(dot + 1), value]);
       continue;
     }
-    const has = items.some((i) => key in systemPreset(i.preset)!.def.defaults);
+    // own properties only: `constructor`, `toString`, `__proto__` … are nobody's parameters
+    const has = items.some((i) => Object.hasOwn(systemPreset(i.preset)!.def.defaults, key));
     if (!has) {
       const valid = [...new Set(items.flatMap((i) => Object.keys(systemPreset(i.preset)!.def.defaults)))].sort();
       fail(runMessages.setMatchesNothing({}, key, items.map((i) => i.text), [...valid, 'device.<path>', 'link.<path>', 'host.<path>', '<preset>.<param>']));
@@ -78,10 +79,10 @@ function resolveParams(item: SystemItem, preset: SystemPreset, c: Classified): R
   const out: Record<string, ParamValue> = { ...def.defaults, ...preset.params };
   const owner = `system '${item.preset}'`;
   const apply = (key: string, value: ParamValue | FieldValue): void => {
-    if (!(key in def.defaults)) fail(runMessages.unknownParam({}, owner, key, Object.keys(def.defaults).sort()));
+    if (!Object.hasOwn(def.defaults, key)) fail(runMessages.unknownParam({}, owner, key, Object.keys(def.defaults).sort()));
     out[key] = parseParamValue(owner, key, def.params[key]!, def.defaults[key]!, value);
   };
-  for (const [k, v] of c.bare) if (k in def.defaults) apply(k, v);
+  for (const [k, v] of c.bare) if (Object.hasOwn(def.defaults, k)) apply(k, v);
   for (const [k, v] of c.scoped.get(item.preset) ?? []) apply(k, v);
   for (const [k, v] of item.params) apply(k, v);
   const problem = def.validate?.(out);
@@ -113,7 +114,7 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
   const overrides: Record<string, FieldValue> = { ...c.profile };
   if (oversub !== null) {
     if (!(Number.isFinite(oversub) && oversub > 0)) fail(runMessages.badNumber({}, '--oversub', 'a ratio > 0 such as 1.25', String(oversub)));
-    if ('device.memory.capacityBytes' in c.profile) fail(runMessages.oversubWithCapacity({}));
+    if (Object.hasOwn(c.profile, 'device.memory.capacityBytes')) fail(runMessages.oversubWithCapacity({}));
     if (!(trace.footprintBytes > 0)) fail(runMessages.oversubNoFootprint({}, trace.name));
     overrides['device.memory.capacityBytes'] = roundDown(Math.floor(trace.footprintBytes / oversub), FOOTPRINT_GRANULE_BYTES);
   }

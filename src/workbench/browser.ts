@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type BrowserContext, type ElementHandle, type Page } from 'playwright-core';
-import { ensureToolDirs, toolEnv, toolPaths } from './tool-env';
+import { ensureToolDirs, toolEnv, toolPaths, type ToolHomeOptions } from './tool-env';
 
 /**
  * Headless Chromium for checks that charts really render (the browser test opens nbconvert's HTML export).
@@ -17,13 +17,16 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
 
-/** Start Chromium with the project profile. Close the returned context when done. */
-export async function openChromium(projectRoot: string): Promise<BrowserContext> {
-  ensureToolDirs(projectRoot);
-  const profile = toolPaths(projectRoot).chromiumProfile;
+/**
+ * Start Chromium with the project profile (`--user-data-dir`), or with a profile, HOME and XDG folders inside
+ * `opts.home` (the notebook test's private home). Close the returned context when done.
+ */
+export async function openChromium(projectRoot: string, opts: ToolHomeOptions = {}): Promise<BrowserContext> {
+  ensureToolDirs(projectRoot, opts);
+  const profile = toolPaths(projectRoot, opts).chromiumProfile;
   mkdirSync(profile, { recursive: true });
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(toolEnv(projectRoot))) if (v !== undefined) env[k] = v;
+  for (const [k, v] of Object.entries(toolEnv(projectRoot, process.env, opts))) if (v !== undefined) env[k] = v;
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../version';
 import { ensureKernel } from './kernel';
 import { JUPYTER } from './notebook-runner';
-import { ensureToolDirs, toolEnv, toolPaths } from './tool-env';
+import { ensureToolDirs, protectRuntimeFiles, TOOL_UMASK, toolEnv, toolPaths } from './tool-env';
 
 /**
  * `npm run notebook`: Debian's classic Jupyter Notebook UI with the project-local tslab kernel, listening on
@@ -49,6 +49,20 @@ export function notebookUrl(port: number, token: string): string {
   return `http://127.0.0.1:${port}/tree/notebooks?token=${token}`;
 }
 
+/**
+ * Start a child process with `mask` as its umask (a child inherits its parent's), restoring this process's
+ * umask right after the (synchronous) spawn. Jupyter writes its token files and kernel connection files
+ * with the umask, so under 0o077 they are 0600 and never readable by other local users.
+ */
+export function spawnWithUmask<T>(mask: number, start: () => T): T {
+  const saved = process.umask(mask);
+  try {
+    return start();
+  } finally {
+    process.umask(saved);
+  }
+}
+
 /** Run the notebook server in the foreground until it exits; returns its exit code. */
 export async function notebookMain(argv: readonly string[], root: string = PROJECT_ROOT): Promise<number> {
   let args;
@@ -72,12 +86,13 @@ export async function notebookMain(argv: readonly string[], root: string = PROJE
   const token = process.env.JUPYTER_TOKEN || randomBytes(24).toString('hex');
   const env = { ...toolEnv(root), JUPYTER_TOKEN: token };
   const allowRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const child = spawn(JUPYTER, notebookServerArgs({ port, root, allowRoot }), { cwd: root, env, stdio: ['inherit', 'inherit', 'pipe'] });
+  const child = spawnWithUmask(TOOL_UMASK, () => spawn(JUPYTER, notebookServerArgs({ port, root, allowRoot }), { cwd: root, env, stdio: ['inherit', 'inherit', 'pipe'] }));
   let announced = false;
   child.stderr.on('data', (b: Buffer) => {
     process.stderr.write(b);
     if (!announced && /is running at|Jupyter Notebook .* running/.test(b.toString())) {
       announced = true;
+      protectRuntimeFiles(root); // the server's files exist now; 0600 already under the umask, made sure here
       process.stdout.write(`\ngmemlab: Jupyter is ready. Open this address in a browser (kernel "TypeScript (gmemlab)"):\n\n    ${notebookUrl(port, token)}\n\n`);
     }
   });

@@ -6,7 +6,7 @@ import { notebookMessages } from '../log/messages/notebook';
 import { ensureKernel, KERNEL_NAME } from './kernel';
 import { findFailures, parseNotebook, type CellFailure } from './notebook-json';
 import { runProcess } from './run-process';
-import { ensureToolDirs, toolEnv } from './tool-env';
+import { ensureToolDirs, toolEnv, type ToolHomeOptions } from './tool-env';
 
 /**
  * Headless notebook execution (`npm start`, the notebook test): each notebook runs with Debian's
@@ -49,6 +49,11 @@ export interface NotebookRunOptions {
   readonly html?: boolean;
   /** Extra environment for the kernel (e.g. `GMEMLAB_FULL=1`). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * HOME (with the XDG, IPython and matplotlib folders) of the Jupyter processes; default inside
+   * `.gmemlab-cache/` (tool-env.ts). The notebook test gives them a private temporary home.
+   */
+  readonly toolHome?: string;
   /**
    * `runNotebooks` only: notebooks executed at a time (default 1). Each runs in its own kernel and Jupyter
    * process; results keep the input order whatever the completion order.
@@ -113,11 +118,12 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
   }
   mkdirSync(outDir, { recursive: true });
   mkdirSync(figuresDir, { recursive: true });
-  ensureToolDirs(root);
+  const home: ToolHomeOptions = opts.toolHome !== undefined ? { home: opts.toolHome } : {};
+  ensureToolDirs(root, home);
   ensureKernel(root);
   clearFigures(figuresDir, name);
 
-  const env: NodeJS.ProcessEnv = { ...toolEnv(root), ...opts.env, GMEMLAB_FIGURES_DIR: figuresDir, GMEMLAB_NOTEBOOK: name, NO_COLOR: '1', FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...toolEnv(root, process.env, home), ...opts.env, GMEMLAB_FIGURES_DIR: figuresDir, GMEMLAB_NOTEBOOK: name, NO_COLOR: '1', FORCE_COLOR: '0' };
   delete env.GMEMLAB_PROGRESS; // a mode forced for a terminal must not reach the kernel (progress.ts)
   const r = await runProcess(
     jupyter,
@@ -146,14 +152,14 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
   const problems: Diagnostic[] = [];
   // Sign the executed copy (signature store: .gmemlab-cache/jupyter/data) so `npm run notebook` shows its
   // SVG and HTML outputs as they are instead of sanitising them away as untrusted.
-  const trust = await runProcess(opts.python ?? SYSTEM_PYTHON, ['-m', 'nbformat.sign', executedPath], { cwd: root, env: toolEnv(root) });
+  const trust = await runProcess(opts.python ?? SYSTEM_PYTHON, ['-m', 'nbformat.sign', executedPath], { cwd: root, env: toolEnv(root, process.env, home) });
   if (trust.code !== 0) problems.push(notebookMessages.nbconvertFailed({ file: executedPath }, `signing failed (exit code ${trust.code}): ${tail(trust.stderr, 1)}`));
 
   let htmlPath: string | undefined;
   let log: string | undefined;
   if (opts.html ?? true) {
     const priority = `--NbConvertBase.display_data_priority=${JSON.stringify(HTML_DISPLAY_PRIORITY)}`;
-    const h = await runProcess(jupyter, ['nbconvert', '--to', 'html', '--stdout', priority, executedPath], { cwd: root, env: toolEnv(root) });
+    const h = await runProcess(jupyter, ['nbconvert', '--to', 'html', '--stdout', priority, executedPath], { cwd: root, env: toolEnv(root, process.env, home) });
     if (h.code === 0 && h.stdout.length > 0) {
       htmlPath = join(outDir, `${name}.html`);
       writeFileAtomic(htmlPath, h.stdout);

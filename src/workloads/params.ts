@@ -69,7 +69,8 @@ export function resolveWorkloadParams<P extends Record<string, ParamValue>>(def:
 
 /** `--set` texts (`key=value`) → a parameter record (later keys win). Returns the bad text instead, if any. */
 export function parseSetArgs(sets: readonly string[]): Record<string, string> | { bad: string } {
-  const out: Record<string, string> = {};
+  // null prototype: `--set __proto__=1` stays an own key (then rejected as unknown), never a prototype change
+  const out: Record<string, string> = Object.create(null);
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) return { bad: s };

@@ -31,6 +31,7 @@ interface Target {
 const TARGETS: Target[] = [
   { format: 'pytorch-snapshot', rel: 'pytorch-memory-snapshot/memory.pickle', variants: 2 },
   { format: 'kineto', rel: 'kineto-chrome-trace/mi250_minitoy_train_ROCm6_2_kineto.json.gz', variants: 16 },
+  { format: 'kineto', fixture: 'kineto/legacy-pytorch-1.9.json', variants: 16 },
   { format: 'pytorch-timeline', rel: 'pytorch-memory-timeline-raw/memory_timeline.raw.gz', variants: 3, opts: { layout: 'bump' } },
   { format: 'uvm-fault-log', rel: 'uvm-eval-fault-log/abc/short_log_32_ts/abc_1', variants: 16 },
   { format: 'rocprofv3-csv', rel: 'rocprofv3-csv/memory_allocation_trace.csv', variants: 16 },
@@ -38,6 +39,8 @@ const TARGETS: Target[] = [
   { format: 'gfxr-jsonl', rel: 'gfxreconstruct/external-memory-fd-import.jsonl', variants: 16 },
   { format: 'gfxr-jsonl', fixture: 'gfxr-jsonl/function-key-sparse.jsonl', variants: 16 },
   { format: 'vma-json', rel: 'vma-json-dump/Sample.json', variants: 16 },
+  { format: 'vma-json', fixture: 'vma-json/vma2-detailed-map.json', variants: 16 },
+  { format: 'rocprofv3-scratch', fixture: 'rocprofv3-scratch/scratch_memory_trace.csv', variants: 16 },
   { format: 'vma-recording', rel: 'vma-recording-csv/vma_replay.csv', variants: 16 },
   { format: 'nsys-sqlite', variants: 12 },
 ];

@@ -139,7 +139,8 @@ test('unknown formats, missing files and bad output names are clear errors', asy
 });
 
 test('option sort=true accepts and sorts an unordered file (stable for equal times)', async () => {
-  const text = 't_ns,op,label\n5,marker,c\n1,marker,a\n5,marker,d\n1,marker,b\n';
+  // (the alloc makes it a trace with something to simulate: markers alone are importer.nothing-to-simulate)
+  const text = 't_ns,op,label,va,bytes,flags\n5,marker,c,,,\n1,marker,a,,,\n5,marker,d,,,\n1,marker,b,,,\n0,alloc,,4096,4096,managed\n';
   const out = join(dir, 'sorted.csv');
   await importFile(file(text), { options: { sort: 'true' }, cache: false }, out);
   assert.match(readFileSync(out, 'utf8'), /\n1,marker,cpu,,,,,,,,,,,,a\n1,marker,cpu,,,,,,,,,,,,b\n5,marker,cpu,,,,,,,,,,,,c\n5,marker,cpu,,,,,,,,,,,,d\n$/);

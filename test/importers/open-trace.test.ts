@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main';
 import { commands } from '../../src/cli/commands/index';
 import { REAL_IMPORTERS } from '../../src/importers/real-formats';
 import { openTrace } from '../../src/importers/open';
+import { getImporter } from '../../src/importers/index';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { absent, sample } from './helpers';
 import { CASES } from './sample-cases';
@@ -28,7 +29,7 @@ for (const c of CASES.filter((x) => !x.rel.includes('df_index_resolver') && !(x.
     assert.equal(rows, Object.values(c.counts).reduce((a, b) => a + b, 0));
     const semantic = Object.keys(reader.log.countsByCode()).filter((k) => k.startsWith('trace.'));
     assert.deepEqual(semantic, rows === 0 ? ['trace.no-events'] : [], 'only an empty trace warns (the timeline without layout=bump)');
-    assert.equal(reader.meta.importer, `${c.format}@1`);
+    assert.equal(reader.meta.importer, `${c.format}@${getImporter(c.format).version}`);
   });
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineMessage, formatDiagnostic, GmemlabError, quote } from '../../src/log/diagnostic';
+import { defineMessage, escapeControl, formatDiagnostic, GmemlabError, quote } from '../../src/log/diagnostic';
 import { DiagnosticLog } from '../../src/log/collector';
 
 const demo = defineMessage('demo.bad-size', 'error', 'fix it', (found: string) => ({ message: 'size is not a number', expected: 'a decimal integer', found }));
@@ -34,4 +34,18 @@ test('DiagnosticLog counts every diagnostic but keeps only the first few per cod
   assert.equal(log.total, 5);
   assert.deepEqual(log.examples().map((d) => d.line), [1, 2]);
   assert.deepEqual(log.countsByCode(), { 'demo.bad-size': 5 });
+});
+
+test('escapeControl: C0 (except tab), DEL and C1 become \\xHH, so no escape sequence reaches a terminal', () => {
+  assert.equal(escapeControl('a\u001b[2Jb'), 'a\\x1b[2Jb');
+  assert.equal(escapeControl('cr\rlf\nnul\u0000del\u007fc1\u009bbell\u0007'), 'cr\\x0dlf\\x0anul\\x00del\\x7fc1\\x9bbell\\x07');
+  assert.equal(escapeControl('tab\tand ünïcödé…'), 'tab\tand ünïcödé…');
+  assert.equal(escapeControl('line 1\nline\u001b 2\n', true), 'line 1\nline\\x1b 2\n');
+});
+
+test('formatDiagnostic escapes control characters in every part: one terminal line, no escape sequence', () => {
+  const d = demo({ file: 'evil\u001b]0;title\u0007.csv', line: 2, field: 'x\u009b' }, '"\u001b[2J\r\nfake: ok"');
+  const s = formatDiagnostic(d);
+  assert.equal(s, `evil\\x1b]0;title\\x07.csv:2: size is not a number (field 'x\\x9b', expected a decimal integer, found "\\x1b[2J\\x0d\\x0afake: ok")`);
+  assert.doesNotMatch(s, /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
 });

@@ -18,10 +18,30 @@ test('nextTick equals stepping one interval at a time (the reference), for short
   }
 });
 
-test('a clock jump of 2^53 ns costs one step, not billions (found by the fuzz runner: a damaged t_ns hung every run)', () => {
-  const t0 = Date.now();
-  const t = nextTick(1000, 1000, 2 ** 53 - 1);
+/**
+ * An interval that counts how often nextTick uses it (every step adds it once) and gives up after `budget`
+ * uses: the work of one call is bounded in steps, not in elapsed time.
+ */
+function countingInterval(value: number, budget: number): { interval: number; uses: () => number } {
+  let uses = 0;
+  const interval = {
+    valueOf(): number {
+      if (++uses > budget) throw new Error(`nextTick took more than ${budget} steps`);
+      return value;
+    },
+  };
+  return { interval: interval as unknown as number, uses: () => uses };
+}
+
+test('a clock jump of 2^53 ns costs a few steps, not billions (found by the fuzz runner: a damaged t_ns hung every run)', () => {
+  const c = countingInterval(1000, 1000);
+  const t = nextTick(1000, c.interval, 2 ** 53 - 1);
   assert.ok(t > 2 ** 53 - 1 && t - 1000 <= 2 ** 53 - 1 + 1000, String(t));
-  assert.ok(Date.now() - t0 < 100);
+  // one division, one multiplication, at most a few rounding steps (stepping would need 9·10^12)
+  assert.ok(c.uses() <= 6, `${c.uses()} steps`);
+  // the reference loop needs one step per interval: a gap of 50 intervals takes 50 steps (the counter counts)
+  const short = countingInterval(1000, 1000);
+  assert.equal(nextTick(1000, short.interval, 50_999), 51_000);
+  assert.ok(short.uses() >= 50, `${short.uses()} steps for 50 intervals`);
   assert.equal(nextTick(5000, 1000, 4999), 5000, 'not yet due: unchanged');
 });

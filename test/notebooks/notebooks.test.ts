@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VEGALITE_MIME } from '../../src/analysis/render';
@@ -11,50 +10,43 @@ import { failureReport, listNotebooks, runNotebooks, type NotebookRun } from '..
 import { writeIndexPage } from '../../src/workbench/index-page';
 import { DEFAULT_JOBS } from '../../src/workbench/start';
 import { PROJECT_ROOT } from '../../src/version';
+import { toolPaths } from '../../src/workbench/tool-env';
 import { tempDir } from '../helpers/temp-dir';
 
 /**
  * The notebook test: executes every notebook in notebooks/ exactly as `npm start` does (into out/, two at a
  * time), then checks the outputs, opens the HTML exports in headless Chromium, and checks nothing was
- * written outside the project. The notebooks run once; every test below reads what that run left.
+ * written to HOME (a private one: see below). The notebooks run once; every test below reads what that run left.
  */
 
-// Where Jupyter, IPython and Chromium write when nothing redirects them. Checked in the REAL home (tools
-// may ignore $HOME), limited to tool-owned paths so other people's work on a shared machine does not count.
-const realHome = homedir();
-const toolPathsInRealHome = ['.jupyter', '.ipython/profile_default', '.pki', '.config/chromium', '.cache/chromium', '.local/share/jupyter/kernels', '.local/share/jupyter/nbsignatures.db'].map((p) => join(realHome, p));
-
-function snapshot(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string, depth: number): void => {
-    if (!existsSync(p)) return;
-    const st = statSync(p);
-    out.push(`${p} ${st.isDirectory() ? 'dir' : `${st.size}@${st.mtimeMs}`}`);
-    if (st.isDirectory() && depth < 4) for (const n of readdirSync(p).sort()) walk(join(p, n), depth + 1);
-  };
-  for (const p of paths) walk(p, 0);
-  return out;
-}
-
-const fakeHome = tempDir('home');
-const savedHome = process.env.HOME;
-let before_: string[] = [];
+// Homes of our own, so that no other program on the machine can change what this test sees (issue 18: a
+// Chromium elsewhere touching ~/.config/chromium failed the run). `privateHome` is this process's HOME and
+// XDG folders: anything started without gmemlab's tool environment would write there. `toolHome` is the
+// HOME, XDG folders and Chromium profile (--user-data-dir) gmemlab gives Jupyter and Chromium here.
+const privateHome = tempDir('home');
+const toolHome = tempDir('tool-home');
+const XDG = { XDG_CONFIG_HOME: '.config', XDG_CACHE_HOME: '.cache', XDG_DATA_HOME: '.local/share', XDG_STATE_HOME: '.local/state' } as const;
+const savedEnv: Record<string, string | undefined> = {};
 let runs: NotebookRun[] = [];
 let indexPath = '';
 
 before(async () => {
-  before_ = snapshot(toolPathsInRealHome);
-  process.env.HOME = fakeHome; // anything that uses $HOME without our tool environment would write here
+  for (const k of ['HOME', ...Object.keys(XDG)]) savedEnv[k] = process.env[k];
+  process.env.HOME = privateHome; // anything that uses $HOME without our tool environment would write here
+  for (const [k, v] of Object.entries(XDG)) process.env[k] = join(privateHome, v);
   process.env.GMEMLAB_PROGRESS = 'line'; // a terminal progress mode inherited by Jupyter must not reach stderr in cells
   const notebooks = listNotebooks(join(PROJECT_ROOT, 'notebooks')).map((p) => relative(PROJECT_ROOT, p));
   // Two at a time, as `npm start` does (DEFAULT_JOBS): one notebook's single-threaded waits (Jupyter and
   // kernel start, HTML export) overlap the other's work on this 2-core machine.
-  runs = await runNotebooks(notebooks, { projectRoot: PROJECT_ROOT, concurrency: DEFAULT_JOBS });
+  runs = await runNotebooks(notebooks, { projectRoot: PROJECT_ROOT, concurrency: DEFAULT_JOBS, toolHome });
   indexPath = writeIndexPage(join(PROJECT_ROOT, 'out'), runs); // as npm start does after the runs
 });
 
 after(() => {
-  process.env.HOME = savedHome;
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   delete process.env.GMEMLAB_PROGRESS;
 });
 
@@ -100,7 +92,7 @@ test('progress lines in notebooks are one output updated in place, left in their
 test('browser: in the HTML exports every chart is a loaded, non-blank image (headless Chromium, offline)', async () => {
   const withCharts = runs.filter((r) => r.figures.length > 0 && r.htmlPath);
   assert.ok(withCharts.length >= 1);
-  const context = await openChromium(PROJECT_ROOT);
+  const context = await openChromium(PROJECT_ROOT, { home: toolHome });
   try {
     for (const r of withCharts) {
       const page = await openOffline(context, pathToFileURL(r.htmlPath!).href);
@@ -122,7 +114,7 @@ test('browser: in the HTML exports every chart is a loaded, non-blank image (hea
 });
 
 test('browser: out/index.html links every notebook\'s HTML export and shows every figure it wrote', async () => {
-  const context = await openChromium(PROJECT_ROOT);
+  const context = await openChromium(PROJECT_ROOT, { home: toolHome });
   try {
     const page = await openOffline(context, pathToFileURL(indexPath).href);
     const links = await page.$$eval('a[href$=".html"]', (as) => as.map((a) => (a as unknown as { href: string }).href));
@@ -139,7 +131,10 @@ test('browser: out/index.html links every notebook\'s HTML export and shows ever
   }
 });
 
-test('nothing was written to HOME or to tool folders outside the project', () => {
-  assert.deepEqual(readdirSync(fakeHome), [], 'a process used $HOME instead of .gmemlab-cache');
-  assert.deepEqual(snapshot(toolPathsInRealHome), before_, 'a tool wrote into the real home folder');
+test('nothing was written to HOME; Jupyter\'s state stays in the project and Chromium\'s in the home it was given', () => {
+  assert.deepEqual(readdirSync(privateHome), [], 'a process used $HOME or an XDG folder instead of the tool environment');
+  // Jupyter is pointed at the project's folders by JUPYTER_*_DIR: nothing of it in the home it runs with
+  for (const p of ['.jupyter', '.local/share/jupyter']) assert.ok(!existsSync(join(toolHome, p)), `${p} written to the tools' HOME`);
+  assert.ok(existsSync(join(toolHome, 'chromium-profile')), 'Chromium ran with the test\'s own profile');
+  assert.ok(existsSync(join(toolPaths(PROJECT_ROOT).kernelDir, 'kernel.json')), 'the kernel is registered in the project');
 });

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { notebookServerArgs, notebookUrl } from '../../src/workbench/jupyter-ui';
+import { notebookServerArgs, notebookUrl, spawnWithUmask } from '../../src/workbench/jupyter-ui';
 import { KERNEL_DISPLAY_NAME } from '../../src/workbench/kernel';
 import { toolPaths } from '../../src/workbench/tool-env';
 import { PROJECT_ROOT } from '../../src/version';
@@ -45,11 +45,16 @@ test('npm run notebook serves the notebooks with the gmemlab kernel and refuses 
   child.stderr.on('data', (b: Buffer) => (err += b.toString()));
   const exited = once(child, 'exit');
   try {
-    const deadline = Date.now() + 120_000;
-    while (!out.includes(notebookUrl(port, token))) {
-      if (Date.now() > deadline || child.exitCode !== null) assert.fail(`server did not announce its address:\n${out}\n${err}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // wait for the announcement or the server's end, whichever comes first (no deadline of our own)
+    const announced = await new Promise<boolean>((resolve) => {
+      const check = (): void => {
+        if (out.includes(notebookUrl(port, token))) resolve(true);
+      };
+      child.stdout.on('data', check);
+      child.on('exit', () => resolve(out.includes(notebookUrl(port, token))));
+      check();
+    });
+    if (!announced) assert.fail(`server did not announce its address:\n${out}\n${err}`);
     const base = `http://127.0.0.1:${port}`;
     assert.equal((await fetch(`${base}/api/kernelspecs`)).status, 403, 'no token, no access');
     const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as { kernelspecs: Record<string, { spec: { display_name: string; argv: string[] } }> };
@@ -61,10 +66,36 @@ test('npm run notebook serves the notebooks with the gmemlab kernel and refuses 
     assert.equal(cp.status, 201, 'a checkpoint can be saved');
     assert.ok(existsSync(join(toolPaths(PROJECT_ROOT).checkpoints, 'tour-checkpoint.ipynb')), 'checkpoints go to the cache');
     assert.ok(!existsSync(join(PROJECT_ROOT, 'notebooks', '.ipynb_checkpoints')), 'no checkpoint folder beside the notebooks');
-    const runtime = readdirSync(toolPaths(PROJECT_ROOT).jupyterRuntime);
-    assert.ok(runtime.some((f) => /^nbserver-\d+\.json$/.test(f)), `server runtime file inside the project: ${runtime.join(', ')}`);
+    const paths = toolPaths(PROJECT_ROOT);
+    const runtime = readdirSync(paths.jupyterRuntime);
+    const info = runtime.find((f) => /^nbserver-\d+\.json$/.test(f) && readFileSync(join(paths.jupyterRuntime, f), 'utf8').includes(`"port": ${port}`));
+    assert.ok(info, `server runtime file inside the project: ${runtime.join(', ')}`);
+    // issue 18: the token is readable by this user only — folders 0700, the server's files 0600
+    const mode = (p: string): string => (statSync(p).mode & 0o777).toString(8);
+    assert.equal(mode(paths.jupyterRuntime), '700', 'runtime folder');
+    assert.equal(mode(paths.jupyterData), '700', 'data folder');
+    const pid = /^nbserver-(\d+)\.json$/.exec(info)![1]!;
+    const serverFiles = runtime.filter((f) => f.startsWith(`nbserver-${pid}`));
+    assert.ok(serverFiles.length >= 1);
+    for (const f of serverFiles) assert.equal(mode(join(paths.jupyterRuntime, f)), '600', f);
+    // and the server itself runs under umask 077, so whatever else it writes is private too
+    assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^Umask:\s+0077$/m);
   } finally {
     child.kill('SIGTERM');
     await exited;
+  }
+});
+
+test('a child started with spawnWithUmask gets that umask; this process keeps its own', async () => {
+  const before = process.umask(0o022);
+  try {
+    const child = spawnWithUmask(0o077, () => spawn('/bin/sh', ['-c', 'umask'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => (text += b.toString()));
+    await once(child, 'close');
+    assert.equal(text.trim(), '0077');
+    assert.equal(process.umask(0o022), 0o022, 'restored after the spawn');
+  } finally {
+    process.umask(before);
   }
 });

@@ -87,7 +87,7 @@ export function presetOf(system: string): string {
  * (profile keys, bare keys, this preset's keys, and unknown prefixes, which the run resolution rejects).
  */
 function applicable(set: Readonly<Record<string, ParamValue>>, preset: string, sweepPresets: ReadonlySet<string>): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = {};
+  const out: Record<string, ParamValue> = Object.create(null); // user keys: `__proto__` stays a key
   for (const k of Object.keys(set)) {
     const dot = k.indexOf('.');
     const prefix = dot < 0 ? '' : k.slice(0, dot);

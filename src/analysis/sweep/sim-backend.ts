@@ -64,13 +64,13 @@ export const simBackend: SweepBackend = {
  */
 export function runSpecOf(p: SweepPoint, used: Map<string, boolean> = new Map()): RunSpec {
   const preset = systemPreset(presetOf(p.system));
-  const set: Record<string, ParamValue | FieldValue> = {};
+  const set: Record<string, ParamValue | FieldValue> = Object.create(null); // user keys: no inherited names
   for (const [k, v] of Object.entries(p.set)) {
     if (k.includes('.')) {
       set[k] = v;
       continue;
     }
-    const applies = preset !== undefined && k in preset.def.defaults;
+    const applies = preset !== undefined && Object.hasOwn(preset.def.defaults, k);
     used.set(k, (used.get(k) ?? false) || applies || preset === undefined);
     if (applies || preset === undefined) set[k] = v;
   }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { fail } from '../../log/diagnostic';
+import { checkOutputFolder } from '../../io/atomic';
 import { cliMessages } from '../../log/messages/cli';
 import { computeFigures, FIGURE_IDS, FIGURES, type ComputeFiguresOptions } from '../../figures/index';
 import type { FigureScale } from '../../figures/context';
@@ -22,7 +23,8 @@ published numbers of datasets/reference/ (docs/figures.md). Writes to <dir> (def
 A miss is a result, not an error: the exit code is 0 whatever the pass rate.
 
 Options:
-  -o, --output DIR   output folder (default out/figures)
+  -o, --output DIR   output folder (default out/figures); an existing file in it that would be replaced
+                     must be a regular file (a FIFO, device or socket is refused before computing)
   --full             paper-sized inputs (minutes); default: scaled-down inputs (well under a minute)
   --quick            the smallest inputs (seconds; for tests)
   --only IDS         only these figures (comma list, repeatable)
@@ -56,6 +58,9 @@ export const figuresCommand: Command = {
       only,
       onFigure: (f, ms) => io.stderr(`${f.id}: ${f.rows.filter((r) => r.pass).length}/${f.rows.length} within tolerance, ${(ms / 1000).toFixed(1)} s\n`),
     };
+    // before computing: the folder must be a folder (or new) and no file it will hold may be a FIFO, device …
+    const ids = only.length ? only : FIGURE_IDS;
+    checkOutputFolder(dir, (name) => /^(reproduction-summary|orderings)\./.test(name) || ids.some((id) => name.startsWith(id) && (name[id.length] === '.' || name[id.length] === '-')));
     io.stderr(`gmemlab figures: ${only.length ? only.join(', ') : `${FIGURE_IDS.length} figures`} at ${scale} scale\n`);
     const outcome = await computeFigures(opts);
     const written = await writeFigures(outcome, dir);

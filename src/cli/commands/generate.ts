@@ -1,4 +1,5 @@
 import { fail } from '../../log/diagnostic';
+import { resolveOutputTarget } from '../../io/atomic';
 import { cliMessages } from '../../log/messages/cli';
 import { formatBytes, formatNs } from '../../units';
 import { parseSetArgs } from '../../workloads/params';
@@ -32,7 +33,8 @@ export const generateCommand: Command = {
     'Options:\n' +
     '  --seed N          seed (integer 0 … 2^32−1; default 0)\n' +
     '  --set key=value   set a workload parameter (repeatable); `gmemlab workloads <id>` lists them\n' +
-    '  -o, --output F    output file (required)\n',
+    '  -o, --output F    output file (required): a regular file or a new path; a FIFO, device, socket or\n' +
+    '                    folder is refused; a symlink is followed to its final target\n',
   options: {
     seed: { type: 'string' },
     set: { type: 'string', multiple: true },
@@ -44,6 +46,8 @@ export const generateCommand: Command = {
     if (extra.length) fail(cliMessages.badArguments({}, 'generate', `unexpected argument '${extra[0]}'`));
     const target = args.values.output;
     if (typeof target !== 'string' || target === '') fail(cliMessages.missingArgument({}, 'generate', 'the output file (-o <file>)'));
+    // before generating: -o must be a regular file or absent (FIFO, device, socket, folder refused)
+    resolveOutputTarget(target);
     const sets = parseSetArgs((args.values.set as string[] | undefined) ?? []);
     if ('bad' in sets) fail(cliMessages.badValue({}, '--set', 'key=value', String(sets.bad)));
     const seed = typeof args.values.seed === 'string' ? args.values.seed : 0;

@@ -9,6 +9,7 @@ import { inspectCommand } from './inspect';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
 import { sweepCommand } from './sweep';
+import { sweepTaskCommand } from './sweep-slurm';
 import { systemsCommand } from './systems';
 
 /**
@@ -26,5 +27,6 @@ export const commands: readonly Command[] = [
   profilesCommand,
   systemsCommand,
   sweepCommand,
+  sweepTaskCommand,
   figuresCommand,
 ];

@@ -1,4 +1,4 @@
-import { ensureWritableFolder, writeFileAtomic } from '../../io/atomic';
+import { prepareOutputFile, writeFileAtomic } from '../../io/atomic';
 import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
 import { formatResults, type ResultFormat } from '../../analysis/format-results';
@@ -20,7 +20,8 @@ Simulate a trace through one or more systems; one result row per --system item.
   --seed     seed of every random choice (default 0)
   --format   table (default), json (array, one object per system) or csv (extra.* and params.* flattened);
              with -o and no --format, the file's extension decides (.json, .csv, anything else: table)
-  -o         write the output to a file (atomically) instead of stdout
+  -o         write the output to a file (atomically) instead of stdout; a regular file or a new path
+             (a FIFO, device, socket or folder is refused: redirect stdout instead); a symlink is followed
 
 Reading the trace (any importable file):
 ${TRACE_INPUT_USAGE}`;
@@ -75,8 +76,9 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       const profile = str(args.values.profile);
       const oversub = num('--oversub', str(args.values.oversub), false) ?? null;
       const seed = num('--seed', str(args.values.seed), true) ?? 0;
-      // before the (possibly long) simulation: create missing folders of -o and check it can be written there
-      if (out !== undefined) ensureWritableFolder(out);
+      // before the (possibly long) simulation: -o must be a regular file or absent (a FIFO, device, socket or
+      // folder is refused; a symlink is followed), its missing folders are created and it must be writable
+      if (out !== undefined) prepareOutputFile(out);
       // Ctrl-C: stop at the next batch (the engine yields every ~50 ms when given a signal), write nothing
       const ac = new AbortController();
       const off = onInterrupt((sig) => {
@@ -87,7 +89,7 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       let results;
       try {
         // opened under the handler too: a Ctrl-C while the source is hashed stops before the first pass
-        const trace = await open(tracePath, traceOpenOptions('run', args.values));
+        const trace = await open(tracePath, { ...traceOpenOptions('run', args.values), signal: ac.signal });
         results = await compare(trace, { systems, ...(profile !== undefined ? { profile } : {}), set: list(args.values.set), oversub, seed }, { signal: ac.signal });
       } catch (e) {
         if (!(e instanceof Interrupted)) throw e;

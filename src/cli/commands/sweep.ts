@@ -5,16 +5,21 @@ import { readResultRows, ResultRows } from '../../analysis/sweep/results-file';
 import { loadSweepSpec } from '../../analysis/sweep/spec';
 import { simBackend } from '../../analysis/sweep/sim-backend';
 import { formatCount, formatValue } from '../../analysis/format';
-import { fail } from '../../log/diagnostic';
+import { fail, formatDiagnostic } from '../../log/diagnostic';
+import { resolveOutputTarget } from '../../io/atomic';
+import { describeHolder, unlockResults } from '../../analysis/sweep/results-lock';
+import { resultsFormatOf } from '../../analysis/sweep/results-file';
 import { cliMessages } from '../../log/messages/cli';
 import { progress, type Progress } from '../../display/progress';
 import { formatBytes, formatNs } from '../../units';
 import type { Command, CommandIO } from '../command';
 import { Interrupted, onInterrupt } from '../interrupt';
+import { backendOf, runSlurmSweep, slurmDryRun, SLURM_OPTIONS, SLURM_USAGE, sweepSubcommand } from './sweep-slurm';
 import { formatTable } from '../../display/text-table';
 import { dirname, resolve } from 'node:path';
 
 const USAGE = `gmemlab sweep <sweep.json> [--workers N] [-o results.csv|results.json] [--dry-run]
+gmemlab sweep --unlock <results.csv|results.json>
 
 Run every combination of a sweep file: traces × systems × profiles × oversub × grid × scale × seeds
 (format: docs/analysis.md, example: datasets/sweeps/example.json).
@@ -25,10 +30,19 @@ Run every combination of a sweep file: traces × systems × profiles × oversub 
              again; it is rewritten atomically after every finished run, so Ctrl-C keeps every finished run
              and the same command resumes the rest
   --dry-run  list the runs (with their specHash and whether -o already has them) without simulating
+  --unlock   remove the lock of a results file left by a sweep that is gone, then exit (see below)
+
+-o must be a regular file or a new path (a FIFO, device, socket or folder is refused, exit 2); a symlink
+is followed and kept. While a sweep writes -o it holds the lock file <results>.lock (host, pid, start time,
+command; created exclusively, so it also works on NFS and other shared folders). A second sweep on the same
+results file stops at once with exit 2 naming the lock and its holder, so no rows are lost. A lock left by
+a process of this host that no longer runs is taken over with a warning; a lock from another host (a
+shared folder) is never judged stale: if its holder is really gone, remove it with --unlock (refused
+while the holder is a running process of this host).
 
 Without -o the results are printed to stdout as CSV at the end; progress and the summary go to stderr.
 Ctrl-C stops the workers, keeps what finished and says so (exit 130); a second Ctrl-C exits at once.
-`;
+${SLURM_USAGE}`;
 
 /** Rows shown in the summary before it is cut. */
 const SUMMARY_ROWS = 40;
@@ -61,14 +75,24 @@ export const sweepCommand: Command = {
     workers: { type: 'string' },
     o: { type: 'string', short: 'o' },
     'dry-run': { type: 'boolean' },
+    ...SLURM_OPTIONS,
+    unlock: { type: 'string' },
   },
   async run(args, io) {
+    if (typeof args.values.unlock === 'string') return unlock(args.values.unlock, args.positionals, io);
+    const sub = await sweepSubcommand(args, io);
+    if (sub !== undefined) return sub;
     const [file, ...rest] = args.positionals;
     if (file === undefined) fail(cliMessages.missingArgument({}, 'sweep', '<sweep.json>'));
     if (rest.length > 0) fail(cliMessages.badArguments({}, 'sweep', `unexpected argument '${rest[0]}'`));
     const workers = parseWorkers(args.values.workers);
     const output = typeof args.values.o === 'string' ? args.values.o : undefined;
-    if (args.values['dry-run']) return dryRun(file, output, io);
+    const backend = backendOf(args);
+    if (args.values['dry-run']) {
+      const rc = await dryRun(file, output, io);
+      return backend === 'slurm' ? slurmDryRun(file, args, io) : rc;
+    }
+    if (backend === 'slurm') return runSlurmSweep(file, args, io);
 
     const ac = new AbortController();
     const off = onInterrupt((sig) => {
@@ -79,7 +103,14 @@ export const sweepCommand: Command = {
     });
     const reporter = makeReporter(io, workers);
     try {
-      const out = await sweep(file, { workers, signal: ac.signal, onProgress: (p) => reporter.update(p), ...(output !== undefined ? { output } : {}) });
+      const out = await sweep(file, {
+        workers,
+        signal: ac.signal,
+        onProgress: (p) => reporter.update(p),
+        onWarning: (d) => io.stderr(`${formatDiagnostic(d)}\n`),
+        command: ['gmemlab', 'sweep', ...argvOf(args)].join(' '),
+        ...(output !== undefined ? { output } : {}),
+      });
       reporter.done();
       const summary = summarize(file, out, workers);
       if (out.interrupted) {
@@ -166,6 +197,8 @@ export function summarize(file: string, out: SweepOutcome, workers: number): str
 async function dryRun(file: string, output: string | undefined, io: CommandIO): Promise<number> {
   const spec = loadSweepSpec(file);
   const points = expandSweep(spec, { baseDir: dirname(resolve(file)) });
+  // a FIFO given as -o would block the read below: refuse non-regular results files first
+  if (output !== undefined) resolveOutputTarget(output);
   const existing = output !== undefined ? readResultRows(output) : new ResultRows();
   const prepared = await simBackend.prepare(points);
   const first = new Map<string, number>();
@@ -182,5 +215,23 @@ async function dryRun(file: string, output: string | undefined, io: CommandIO): 
     return [String(p.index), describePoint(pt), JSON.stringify(pt.set), String(pt.seed), p.specHash.slice(0, 12), status];
   });
   io.stdout(`${formatTable(['#', 'run', 'set', 'seed', 'specHash', 'status'], body)}\n${points.length} points, ${first.size} distinct runs, ${toRun} to run.\n`);
+  return 0;
+}
+
+/** The arguments of a sweep as typed (for the lock file's `command`). */
+function argvOf(args: Parameters<Command['run']>[0]): string[] {
+  const out = [...args.positionals];
+  if (typeof args.values.o === 'string') out.push('-o', args.values.o);
+  if (typeof args.values.workers === 'string') out.push('--workers', args.values.workers);
+  return out;
+}
+
+/** `--unlock <results>`: remove the results file's lock (refused while its holder runs on this host). */
+function unlock(results: string, positionals: readonly string[], io: CommandIO): number {
+  if (positionals.length > 0) fail(cliMessages.badArguments({}, 'sweep', `--unlock takes only the results file, not '${positionals[0]}'`));
+  resultsFormatOf(results);
+  const { lockPath, removed } = unlockResults(results);
+  if (removed.kind === 'none') io.stdout(`${results} is not locked (no ${lockPath}).\n`);
+  else io.stdout(`Removed the lock ${lockPath}, held by ${describeHolder(removed)}.\n`);
   return 0;
 }

@@ -50,6 +50,8 @@ interface Resource {
 
 export class VulkanState implements CallSink {
   private readonly memories = new Map<string, Memory>();
+  /** Memory objects allocated with `allocationSize` 0 (invalid usage): their calls are skipped with a warning. */
+  private readonly zeroSized = new Set<string>();
   private readonly resources = new Map<string, Resource>();
   private memoryTypes: Array<{ deviceLocal: boolean }> = [];
   private backing: number;
@@ -74,7 +76,7 @@ export class VulkanState implements CallSink {
       case 'vkAllocateMemory':
         return this.allocate(a, t, where);
       case 'vkFreeMemory':
-        return this.freeMemory(a, t);
+        return this.freeMemory(a, t, where);
       case 'vkCreateBuffer':
       case 'vkCreateImage':
         return this.create(name === 'vkCreateBuffer' ? 'buffer' : 'image', a, where);
@@ -102,7 +104,7 @@ export class VulkanState implements CallSink {
         return this.destroy(handle(a.buffer ?? a.image), t);
       case 'vkMapMemory':
       case 'vkUnmapMemory':
-        return this.mapMemory(name, a, t);
+        return this.mapMemory(name, a, t, where);
       case 'vkQueueBindSparse':
         return this.bindSparse(a, t, where);
       case 'vkQueuePresentKHR':
@@ -149,6 +151,11 @@ export class VulkanState implements CallSink {
     const info = rec(a.pAllocateInfo);
     const size = info?.allocationSize;
     const mem = handle(a.pMemory);
+    if (size === 0 && mem) {
+      this.zeroSized.add(mem);
+      this.ctx.log.add(importerMessages.zeroSizeAllocation({ ...where, field: 'pAllocateInfo.allocationSize' }, `vkAllocateMemory of memory ${mem}`));
+      return;
+    }
     if (!isSize(size) || !mem) {
       structural(this.ctx, importerMessages.badField({ ...where, field: 'pAllocateInfo.allocationSize' }, 'a size > 0 and a pMemory handle', show(size)));
       return;
@@ -167,8 +174,19 @@ export class VulkanState implements CallSink {
     this.rows.flush();
   }
 
-  private freeMemory(a: Args, t: number): void {
+  /** True (after the warning) when `mem` is a zero-size memory object: the call `what` is skipped. */
+  private skipZeroSized(mem: string | undefined, what: string, where: Location): boolean {
+    if (mem === undefined || !this.zeroSized.has(mem)) return false;
+    this.ctx.log.add(importerMessages.zeroSizeAllocation(where, `${what} of memory ${mem}`));
+    return true;
+  }
+
+  private freeMemory(a: Args, t: number, where: Location): void {
     const mem = handle(a.memory);
+    if (this.skipZeroSized(mem, 'vkFreeMemory', where)) {
+      this.zeroSized.delete(mem!); // the handle may be reused by a later allocation
+      return;
+    }
     const m = mem ? this.memories.get(mem) : undefined;
     if (!m) return;
     this.memories.delete(mem!);
@@ -243,6 +261,7 @@ export class VulkanState implements CallSink {
   private bind(h: string | undefined, memory: unknown, offset: unknown, t: number, where: Location): void {
     const r = h ? this.resources.get(h) : undefined;
     const mem = handle(memory);
+    if (this.skipZeroSized(mem, 'bind', where)) return;
     const m = mem ? this.memories.get(mem) : undefined;
     if (!r || !m) {
       this.ctx.log.add(importerMessages.unknownHandle(where, `bind of ${r ? `memory ${show(memory)}` : `resource ${show(h)}`}`));
@@ -279,8 +298,9 @@ export class VulkanState implements CallSink {
     this.rows.flush();
   }
 
-  private mapMemory(name: string, a: Args, t: number): void {
+  private mapMemory(name: string, a: Args, t: number, where: Location): void {
     const mem = handle(a.memory);
+    if (this.skipZeroSized(mem, name, where)) return;
     const m = mem ? this.memories.get(mem) : undefined;
     if (!m) return;
     const off = typeof a.offset === 'number' && a.offset < m.bytes ? a.offset : 0;
@@ -356,6 +376,7 @@ export class VulkanState implements CallSink {
       this.unmapRange(r, at, bytes, t); // NULL memory: unbind
       return;
     }
+    if (this.skipZeroSized(mem, 'sparse bind', where)) return;
     const m = this.memories.get(mem);
     if (!m) {
       this.ctx.log.add(importerMessages.unknownHandle(where, `sparse bind to memory ${mem}`));

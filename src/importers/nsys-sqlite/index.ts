@@ -43,17 +43,17 @@ export const nsysSqliteImporter = {
     ctx.meta.importer = `nsys-sqlite@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     const bytes = await readAllBytes(input.chunks(), ctx.file, MAX_SQLITE_BYTES);
-    const db = await NsysDb.open(bytes, ctx.file);
+    const db = await NsysDb.open(bytes, ctx.file, ctx.signal !== undefined ? { signal: ctx.signal } : {});
     try {
       checkSchema(db, ctx);
-      devices(db, ctx);
+      await devices(db, ctx);
       const rows = new RowCollector(ctx.strings);
-      cpuFaults(db, rows, ctx);
-      gpuFaults(db, rows, ctx);
-      memcpys(db, rows, ctx);
-      memoryUsage(db, rows, ctx);
-      pools(db, ctx);
-      if (opts.runtimeMarkers) runtimeMarkers(db, rows);
+      await cpuFaults(db, rows, ctx);
+      await gpuFaults(db, rows, ctx);
+      await memcpys(db, rows, ctx);
+      await memoryUsage(db, rows, ctx);
+      await pools(db, ctx);
+      if (opts.runtimeMarkers) await runtimeMarkers(db, rows);
       if (rows.length === 0) ctx.log.add(importerMessages.noMemoryEvents({ file: ctx.file }, 'UM faults, memory usage or memcpy rows (profile with --cuda-um-gpu-page-faults=true --cuda-um-cpu-page-faults=true --cuda-memory-usage=true)'));
       yield* rows.sorted();
     } finally {
@@ -66,7 +66,7 @@ function checkSchema(db: NsysDb, ctx: ImportContext): void {
   let version = '';
   const cols = db.columns('META_DATA_EXPORT');
   if (cols.has('name') && cols.has('value')) {
-    for (const [name, value] of db.query("SELECT name, value FROM META_DATA_EXPORT WHERE name = 'EXPORT_SCHEMA_VERSION'", 'META_DATA_EXPORT')) if (name) version = String(value);
+    for (const [name, value] of db.select('META_DATA_EXPORT', ['name', 'value'], "name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
   }
   if (!db.has('StringIds') && !db.has('META_DATA_EXPORT') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
     fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT, CUDA_…, CUPTI_…)', 'none of them'));
@@ -76,11 +76,11 @@ function checkSchema(db: NsysDb, ctx: ImportContext): void {
   if (!CHECKED_SCHEMA_MAJOR.includes(major)) ctx.log.add(importerMessages.schemaVersion({ file: ctx.file, field: 'META_DATA_EXPORT.EXPORT_SCHEMA_VERSION' }, version || 'none', `${CHECKED_SCHEMA_MAJOR.join('/')}.x`));
 }
 
-function devices(db: NsysDb, ctx: ImportContext): void {
+async function devices(db: NsysDb, ctx: ImportContext): Promise<void> {
   if (!db.has('TARGET_INFO_GPU')) return;
   const names: string[] = [];
   let k = 0;
-  for (const r of db.rows('TARGET_INFO_GPU', ['id', 'name', 'totalMemory'], 'id')) {
+  for await (const r of db.rows('TARGET_INFO_GPU', ['id', 'name', 'totalMemory'], 'id')) {
     const idx = typeof r.id === 'number' ? r.id : k;
     k++;
     names.push(String(r.name ?? `gpu${idx}`));
@@ -100,10 +100,10 @@ function agentOf(deviceId: unknown): number {
   return typeof deviceId === 'number' && Number.isInteger(deviceId) && deviceId >= 0 && deviceId < 65000 ? deviceId + 1 : 1;
 }
 
-function cpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+async function cpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): Promise<void> {
   const T = 'CUDA_UM_CPU_PAGE_FAULT_EVENTS';
   const b = rows.builder;
-  for (const r of db.rows(T, ['start', 'address', 'globalPid', 'CpuInstruction', 'module', 'originalFaultPc'])) {
+  for await (const r of db.rows(T, ['start', 'address', 'globalPid', 'CpuInstruction', 'module', 'originalFaultPc'])) {
     const t = int(r.start, ctx, T, 'start');
     const va = int(r.address, ctx, T, 'address');
     if (t === undefined || va === undefined) continue;
@@ -115,11 +115,11 @@ function cpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
   }
 }
 
-function gpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+async function gpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): Promise<void> {
   const T = 'CUDA_UM_GPU_PAGE_FAULT_EVENTS';
   const access = db.enumNames('ENUM_CUDA_UNIF_MEM_ACCESS_TYPE', FAULT_ACCESS);
   const b = rows.builder;
-  for (const r of db.rows(T, ['start', 'end', 'deviceId', 'address', 'numberOfPageFaults', 'faultAccessType'])) {
+  for await (const r of db.rows(T, ['start', 'end', 'deviceId', 'address', 'numberOfPageFaults', 'faultAccessType'])) {
     const t = int(r.start, ctx, T, 'start');
     const va = int(r.address, ctx, T, 'address');
     const n = r.numberOfPageFaults === undefined || r.numberOfPageFaults === null ? 1 : int(r.numberOfPageFaults, ctx, T, 'numberOfPageFaults');
@@ -137,12 +137,12 @@ function gpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
   }
 }
 
-function memcpys(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+async function memcpys(db: NsysDb, rows: RowCollector, ctx: ImportContext): Promise<void> {
   const T = 'CUPTI_ACTIVITY_KIND_MEMCPY';
   const kinds = db.enumNames('ENUM_CUDA_MEMCPY_OPER', MEMCPY_OPER);
   const causes = db.enumNames('ENUM_CUDA_UNIF_MEM_MIGRATION', MIGRATION_CAUSE);
   const b = rows.builder;
-  for (const r of db.rows(T, ['start', 'end', 'deviceId', 'bytes', 'copyKind', 'srcDeviceId', 'dstDeviceId', 'migrationCause', 'virtualAddress'])) {
+  for await (const r of db.rows(T, ['start', 'end', 'deviceId', 'bytes', 'copyKind', 'srcDeviceId', 'dstDeviceId', 'migrationCause', 'virtualAddress'])) {
     const t = int(r.start, ctx, T, 'start');
     const bytes = int(r.bytes, ctx, T, 'bytes');
     if (t === undefined || bytes === undefined) continue;
@@ -168,11 +168,11 @@ function memcpys(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
   }
 }
 
-function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
+async function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): Promise<void> {
   const T = 'CUDA_GPU_MEMORY_USAGE_EVENTS';
   const live = new Map<number, { agent: number; bytes: number }>();
   const b = rows.builder;
-  for (const r of db.rows(T, ['start', 'deviceId', 'address', 'bytes', 'memKind', 'memoryOperationType', 'name'])) {
+  for await (const r of db.rows(T, ['start', 'deviceId', 'address', 'bytes', 'memKind', 'memoryOperationType', 'name'])) {
     const t = int(r.start, ctx, T, 'start');
     const va = int(r.address, ctx, T, 'address');
     if (t === undefined || va === undefined) continue;
@@ -204,12 +204,12 @@ function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): void {
 }
 
 /** Memory-pool events: their operation enum has not been checked against a real export, so observations only. */
-function pools(db: NsysDb, ctx: ImportContext): void {
+async function pools(db: NsysDb, ctx: ImportContext): Promise<void> {
   const T = 'CUDA_GPU_MEMORY_POOL_EVENTS';
   const cols = [...db.columns(T)];
   if (!cols.length) return;
   let n = 0;
-  for (const r of db.rows(T, cols)) {
+  for await (const r of db.rows(T, cols)) {
     const row: Record<string, number | string> = {};
     for (const c of cols) row[c] = typeof r[c] === 'number' || typeof r[c] === 'string' ? (r[c] as number | string) : '';
     ctx.observe('memory_pool', row);
@@ -218,11 +218,11 @@ function pools(db: NsysDb, ctx: ImportContext): void {
   if (n) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file, field: T }, `${n} memory-pool event(s): kept as observations (memory_pool), not events`));
 }
 
-function runtimeMarkers(db: NsysDb, rows: RowCollector): void {
+async function runtimeMarkers(db: NsysDb, rows: RowCollector): Promise<void> {
   const T = 'CUPTI_ACTIVITY_KIND_RUNTIME';
   if (!db.has(T)) return;
   const b = rows.builder;
-  for (const r of db.rows(T, ['start', 'nameId'])) {
+  for await (const r of db.rows(T, ['start', 'nameId'])) {
     const name = db.string(r.nameId);
     if (!MARKER_APIS.test(name) || typeof r.start !== 'number') continue;
     const i = b.addRow(Op.marker, r.start, CPU, NaN, NaN);

@@ -4,8 +4,11 @@ import type { InputFile } from '../../io/input';
 import { readAllBytes } from '../shared/lines';
 import { scanJson, type JsonLoc } from '../shared/json-scan';
 import { isRecord, show } from '../shared/fields';
+import { Checkpoint } from '../shared/checkpoint';
+import { maxImportRecords } from '../shared/limits';
 import { firstNonWs } from '../shared/sniff';
-import { readSafePickle } from './safe-pickle';
+import { MAX_DEVICE_INDEX } from '../../trace/event';
+import { readSafePickleAsync } from './safe-pickle';
 
 /** Largest pickle read (it is parsed whole; JSON snapshots are streamed). */
 export const MAX_PICKLE_BYTES = 1536 * 1024 * 1024;
@@ -21,16 +24,62 @@ export interface RawSnapshot {
   segmentLoc(i: number): Location;
 }
 
-/** Decode a `_dump_snapshot` pickle (first byte 0x80) or a `json.dump(_snapshot())` file. */
-export async function decodeSnapshot(input: InputFile, file: string): Promise<RawSnapshot> {
+export interface DecodeOptions {
+  /** Checked (and the event loop yielded to) every `checkpoint.everySteps` opcodes or entries. */
+  readonly checkpoint?: Checkpoint;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Decode a `_dump_snapshot` pickle (first byte 0x80) or a `json.dump(_snapshot())` file. The records the
+ * snapshot lists (device lists, their entries, segments) are counted against `maxImportRecords` of the
+ * decompressed input size before any is mapped: a pickle can list one object many times (shared references),
+ * so without the limit a 1.5 MB file could become tens of millions of events.
+ */
+export async function decodeSnapshot(input: InputFile, file: string, opts: DecodeOptions = {}): Promise<RawSnapshot> {
   const first = firstNonWs(input.head);
-  if (input.head[0] === 0x80) return decodePickle(await readAllBytes(input.chunks(), file, MAX_PICKLE_BYTES), file);
-  if (first === 0x7b) return decodeJson(input, file);
+  const cp = opts.checkpoint ?? new Checkpoint(opts.signal);
+  let raw: RawSnapshot;
+  let inputBytes = 0;
+  if (input.head[0] === 0x80) {
+    const bytes = await readAllBytes(input.chunks(), file, MAX_PICKLE_BYTES);
+    inputBytes = bytes.length;
+    raw = await decodePickle(bytes, file, cp);
+  } else if (first === 0x7b) {
+    const counted = countBytes(input.chunks(), (n) => (inputBytes += n));
+    raw = await decodeJson(counted, file, cp);
+  } else return notSnapshot(file, first);
+  checkRecords(raw, file, inputBytes);
+  return raw;
+}
+
+/** Refuse a snapshot listing more records than its size allows, or more devices than agents exist. */
+function checkRecords(raw: RawSnapshot, file: string, inputBytes: number): void {
+  const limit = maxImportRecords(inputBytes);
+  let records = raw.segments.length + raw.deviceTraces.length;
+  for (const t of raw.deviceTraces) records += t.length;
+  if (records > limit) {
+    const field = raw.deviceTraces.length > raw.segments.length ? 'device_traces' : 'segments';
+    fail(importerMessages.tooManyRecords({ file, field }, `${raw.deviceTraces.length} device list(s) and ${raw.segments.length} segment(s)`, limit, records));
+  }
+  if (raw.deviceTraces.length - 1 > MAX_DEVICE_INDEX) {
+    fail(importerMessages.badField({ file, field: 'device_traces' }, `at most ${MAX_DEVICE_INDEX + 1} device lists (dev0 … dev${MAX_DEVICE_INDEX})`, `${raw.deviceTraces.length} lists`));
+  }
+}
+
+async function* countBytes(chunks: AsyncIterable<Buffer>, add: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const c of chunks) {
+    add(c.length);
+    yield c;
+  }
+}
+
+function notSnapshot(file: string, first: number): never {
   return fail(importerMessages.notThisFormat({ file, offset: 0 }, 'PyTorch memory snapshot', 'a pickle (first byte 0x80) or a JSON object', first < 0 ? 'an empty file' : `first byte 0x${first.toString(16)}`));
 }
 
-function decodePickle(bytes: Uint8Array, file: string): RawSnapshot {
-  const v = readSafePickle(bytes, file);
+async function decodePickle(bytes: Uint8Array, file: string, checkpoint: Checkpoint): Promise<RawSnapshot> {
+  const v = await readSafePickleAsync(bytes, file, { checkpoint });
   if (!isRecord(v)) fail(importerMessages.notThisFormat({ file, offset: 0 }, 'PyTorch memory snapshot', 'a dict with segments and device_traces', show(v)));
   const top = v as Record<string, unknown>;
   const segments = top.segments ?? [];
@@ -49,14 +98,14 @@ function decodePickle(bytes: Uint8Array, file: string): RawSnapshot {
   };
 }
 
-async function decodeJson(input: InputFile, file: string): Promise<RawSnapshot> {
+async function decodeJson(chunks: AsyncIterable<Buffer>, file: string, cp: Checkpoint): Promise<RawSnapshot> {
   const segments: unknown[] = [];
   const segLocs: JsonLoc[] = [];
   const traces: unknown[][] = [];
   const traceLocs: JsonLoc[][] = [];
   let settings: unknown;
   let sawKey = false;
-  const items = scanJson(input.chunks(), file, (path, kind) => {
+  const items = scanJson(chunks, file, (path, kind) => {
     if (path.length === 0) return kind === 'object' ? 'descend' : 'capture';
     const k = path[0];
     if (k === 'segments') return path.length === 1 ? 'descend' : 'capture';
@@ -65,6 +114,7 @@ async function decodeJson(input: InputFile, file: string): Promise<RawSnapshot> 
     return 'skip';
   });
   for await (const it of items) {
+    if (cp.tick()) await cp.pause();
     const p = it.path;
     if (p.length === 0) break; // top-level scalar: not a snapshot (reported below)
     sawKey = true;

@@ -2,6 +2,7 @@ import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
 import type { ImporterDef } from '../types';
 import { baseName, firstNonWs, headText } from '../shared/sniff';
+import { Checkpoint } from '../shared/checkpoint';
 import { decodeSnapshot } from './decode';
 import { mapSnapshot, SYNTHESIS_MODES, type SynthesisMode } from './map';
 
@@ -46,7 +47,9 @@ export const pytorchSnapshotImporter = {
     if (opts.segmentKind !== 'managed' && opts.segmentKind !== 'device') {
       fail(cliMessages.badValue({}, 'pytorch-snapshot option segmentKind', 'managed | device', opts.segmentKind));
     }
-    const raw = await decodeSnapshot(input, ctx.file);
+    // one step counter for decoding and mapping: SIGINT/SIGTERM are seen every CHECK_EVERY_STEPS steps
+    const cp = new Checkpoint(ctx.signal);
+    const raw = await decodeSnapshot(input, ctx.file, { checkpoint: cp });
     ctx.meta.importer = `pytorch-snapshot@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.synthesis = synthesis;
@@ -54,6 +57,6 @@ export const pytorchSnapshotImporter = {
     ctx.meta.segment_kind = opts.segmentKind;
     ctx.meta.snapshot_form = raw.form;
     ctx.meta.devices = raw.deviceTraces.map((_t, d) => `dev${d}`).join(',');
-    yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind }, ctx);
+    yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind }, ctx, cp);
   },
 } satisfies ImporterDef<PytorchSnapshotOptions>;

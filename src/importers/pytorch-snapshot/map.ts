@@ -2,6 +2,7 @@ import { importerMessages } from '../../log/messages/importers';
 import type { EventBatch } from '../../trace/batch';
 import { Access, Advice, Flag, markerKindOf, Op } from '../../trace/event';
 import type { ImportContext } from '../types';
+import { Checkpoint } from '../shared/checkpoint';
 import { structural } from '../shared/context';
 import { FieldReader, isRecord } from '../shared/fields';
 import { RowCollector } from '../shared/rows';
@@ -42,17 +43,28 @@ export function segmentResource(addr: number): string {
  * - `oom` → `marker oom` with `bytes` = `device_free`; `snapshot` → `marker snapshot`.
  * `device_traces[N]` is agent `devN`. Times are rebased to the earliest event (µs → ns after rebasing).
  * Returns the rows in time order and writes `origin_unix_ns`.
+ *
+ * Work is linear in the number of records (up to log factors): segments are grouped by device once and
+ * reservations are found by binary search, so no input makes it quadratic. Every `cp.everySteps` records it
+ * checks the abort signal (`ctx.signal`) and yields to the event loop.
  */
-export function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, ctx: ImportContext): Generator<EventBatch> {
+export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, ctx: ImportContext, cp: Checkpoint = new Checkpoint(ctx.signal)): AsyncGenerator<EventBatch> {
   const rows = new RowCollector(ctx.strings);
   const b = rows.builder;
   const kind = opts.segmentKind === 'device' ? Flag.device : Flag.managed;
-  const traces = raw.deviceTraces.map((t, d) => readEntries(raw, d, t, ctx));
+  const traces: Entry[][] = [];
+  for (let d = 0; d < raw.deviceTraces.length; d++) traces.push(await readEntries(raw, d, raw.deviceTraces[d]!, ctx, cp));
   let t0 = Infinity;
   for (const t of traces) if (t.length) t0 = Math.min(t0, t[0]!.timeUs);
   if (t0 === Infinity) t0 = 0;
   else ctx.meta.origin_unix_ns = (BigInt(t0) * 1000n).toString();
-  const segs = readSegments(raw, ctx);
+  const segs = await readSegments(raw, ctx, cp);
+  const segsOf = new Map<number, Segment[]>();
+  for (const s of segs) {
+    let l = segsOf.get(s.device);
+    if (l === undefined) segsOf.set(s.device, (l = []));
+    l.push(s);
+  }
 
   let preexisting = 0;
   let events = 0;
@@ -65,14 +77,16 @@ export function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, ctx: Im
     const mapped = new Set<number>();
     const earlyMaps: Array<[number, number]> = [];
     for (const e of entries) {
+      if (cp.tick()) await cp.pause();
       if (e.action === 'segment_alloc') live.set(e.addr, e.size);
       else if (e.action === 'segment_free') {
         if (!live.delete(e.addr)) early.push([e.addr, e.size]);
       } else if (e.action === 'segment_map') mapped.add(e.addr);
       else if (e.action === 'segment_unmap' && !mapped.delete(e.addr)) earlyMaps.push([e.addr, e.size]);
     }
-    const expandable = segs.filter((s) => s.device === d && s.expandable);
-    for (const s of segs) if (s.device === d && !s.expandable && !live.has(s.address)) early.push([s.address, s.totalSize]);
+    const mine = segsOf.get(d) ?? [];
+    const expandable = mine.filter((s) => s.expandable);
+    for (const s of mine) if (!s.expandable && !live.has(s.address)) early.push([s.address, s.totalSize]);
     for (const [addr, size] of early) {
       const i = b.addRow(Op.alloc, 0, agent, addr, size);
       b.cols.flags[i] = kind | Flag.preexisting;
@@ -81,7 +95,8 @@ export function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, ctx: Im
     }
     preexisting += early.length;
     // reservations for expandable segments: the dump's segments, widened to every map inside them
-    const reserves = reservationsFor(expandable, entries);
+    const reserves = await reservationsFor(expandable, entries, cp);
+    const owners = new ReservationIndex(reserves);
     for (const r of reserves) {
       const i = b.addRow(Op.reserve, 0, agent, r.start, r.end - r.start);
       b.cols.flags[i] = Flag.preexisting | (r.synthetic ? Flag.synthetic : 0);
@@ -89,7 +104,7 @@ export function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, ctx: Im
       rows.flush();
     }
     for (const [addr, size] of earlyMaps) {
-      const r = reserves.find((x) => addr >= x.start && addr < x.end);
+      const r = owners.firstContaining(addr);
       const i = b.addRow(Op.map, 0, agent, addr, size);
       b.cols.flags[i] = Flag.preexisting;
       b.cols.resource[i] = ctx.strings.intern(segmentResource(r ? r.start : addr));
@@ -99,6 +114,7 @@ export function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, ctx: Im
     preexisting += earlyMaps.length;
     // ---- pass 2: the events ------------------------------------------------------------------------------
     for (const e of entries) {
+      if (cp.tick()) await cp.pause();
       const t = (e.timeUs - t0) * 1000;
       switch (e.action) {
         case 'segment_alloc': {
@@ -112,7 +128,7 @@ export function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, ctx: Im
           break;
         case 'segment_map':
         case 'segment_unmap': {
-          const r = reserves.find((x) => e.addr >= x.start && e.addr < x.end);
+          const r = owners.firstContaining(e.addr);
           const i = b.addRow(e.action === 'segment_map' ? Op.map : Op.unmap, t, agent, e.addr, e.size);
           if (e.action === 'segment_map') {
             b.cols.resource[i] = ctx.strings.intern(segmentResource(r ? r.start : e.addr));
@@ -172,28 +188,31 @@ interface Segment {
   readonly expandable: boolean;
 }
 
-function readSegments(raw: RawSnapshot, ctx: ImportContext): Segment[] {
+async function readSegments(raw: RawSnapshot, ctx: ImportContext, cp: Checkpoint): Promise<Segment[]> {
   const out: Segment[] = [];
-  raw.segments.forEach((s, i) => {
+  for (let i = 0; i < raw.segments.length; i++) {
+    if (cp.tick()) await cp.pause();
+    const s = raw.segments[i];
     const where = raw.segmentLoc(i);
     if (!isRecord(s)) {
       structural(ctx, importerMessages.badField(where, 'a segment dict', typeof s));
-      return;
+      continue;
     }
     const f = new FieldReader(ctx, where, `segments[${i}].`);
     const device = f.optInt(s, 'device', 0);
     const address = f.int(s, 'address');
     const totalSize = f.int(s, 'total_size', 1);
-    if (device === undefined || address === undefined || totalSize === undefined) return;
+    if (device === undefined || address === undefined || totalSize === undefined) continue;
     out.push({ device, address, totalSize, expandable: s.is_expandable === true });
-  });
+  }
   return out;
 }
 
-function readEntries(raw: RawSnapshot, d: number, list: readonly unknown[], ctx: ImportContext): Entry[] {
+async function readEntries(raw: RawSnapshot, d: number, list: readonly unknown[], ctx: ImportContext, cp: Checkpoint): Promise<Entry[]> {
   const out: Entry[] = [];
   let last = -Infinity;
   for (let i = 0; i < list.length; i++) {
+    if (cp.tick()) await cp.pause();
     const e = list[i] as Record<string, unknown>;
     // fast path: a well-formed entry (plain integers below 2^53, a string action); anything else is
     // re-checked field by field below, which reports the exact problem
@@ -248,19 +267,29 @@ interface Reservation {
 
 /**
  * One reservation per expandable segment of the dump, widened to cover every `segment_map` inside it; maps
- * outside every dumped segment get synthetic reservations (the union of their ranges).
+ * outside every dumped segment get synthetic reservations (the union of their ranges). Dumped segments that
+ * overlap (only in a damaged dump: the allocator never hands out one range twice) are merged first, so the
+ * reservations stay disjoint and the owner of a map is found by binary search.
  */
-function reservationsFor(expandable: readonly Segment[], entries: readonly Entry[]): Reservation[] {
-  const res: Reservation[] = expandable
+async function reservationsFor(expandable: readonly Segment[], entries: readonly Entry[], cp: Checkpoint): Promise<Reservation[]> {
+  const sorted = expandable
     .map((s) => ({ start: s.address, end: s.address + s.totalSize, synthetic: false }))
     .sort((a, b) => a.start - b.start);
+  const res: Reservation[] = [];
+  for (const r of sorted) {
+    const last = res[res.length - 1];
+    if (last && r.start < last.end) last.end = Math.max(last.end, r.end);
+    else res.push(r);
+  }
   const orphans: Array<[number, number]> = [];
   for (const e of entries) {
     if (e.action !== 'segment_map' && e.action !== 'segment_unmap') continue;
-    // an expandable segment grows contiguously: a map extends the segment that it starts inside or right after
-    let owner: Reservation | undefined;
-    for (const r of res) if (r.start <= e.addr && e.addr <= r.end && (owner === undefined || r.start > owner.start)) owner = r;
-    const next = owner ? res[res.indexOf(owner) + 1] : undefined;
+    if (cp.tick()) await cp.pause();
+    // an expandable segment grows contiguously: a map extends the segment that it starts inside or right
+    // after, i.e. the last reservation starting at or below it, when the map reaches its (growing) end
+    const k = lastStartAtOrBelow(res, e.addr);
+    const owner = k >= 0 && e.addr <= res[k]!.end ? res[k] : undefined;
+    const next = owner ? res[k + 1] : undefined;
     if (owner && (next === undefined || e.addr + e.size <= next.start)) owner.end = Math.max(owner.end, e.addr + e.size);
     else orphans.push([e.addr, e.addr + e.size]);
   }
@@ -272,4 +301,47 @@ function reservationsFor(expandable: readonly Segment[], entries: readonly Entry
     else extra.push({ start: s, end: e, synthetic: true });
   }
   return [...res, ...extra].sort((a, b) => a.start - b.start);
+}
+
+/** Index of the last reservation with `start <= addr` (starts ascending), or -1. */
+function lastStartAtOrBelow(res: readonly Reservation[], addr: number): number {
+  let lo = 0;
+  let hi = res.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (res[mid]!.start <= addr) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * `firstContaining(addr)` = the first reservation (in start order) with `start <= addr < end`, as a linear
+ * `find` would return, in O(log n): with `maxEnd[k]` the largest end among the first k+1, the answer is the
+ * first k with `maxEnd[k] > addr`, if that one starts at or below `addr` (reservations may overlap).
+ */
+class ReservationIndex {
+  private readonly maxEnd: Float64Array;
+  constructor(private readonly res: readonly Reservation[]) {
+    this.maxEnd = new Float64Array(res.length);
+    let m = -Infinity;
+    for (let k = 0; k < res.length; k++) this.maxEnd[k] = m = Math.max(m, res[k]!.end);
+  }
+
+  firstContaining(addr: number): Reservation | undefined {
+    let lo = 0;
+    let hi = this.res.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.maxEnd[mid]! > addr) {
+        k = mid;
+        hi = mid - 1;
+      } else lo = mid + 1;
+    }
+    return k >= 0 && this.res[k]!.start <= addr ? this.res[k] : undefined;
+  }
 }

@@ -45,7 +45,8 @@ export const rocprofv3Importer = {
   },
   sniff(head) {
     const h = firstLine(head);
-    return /"?Kind"?,/.test(h) && ((h.includes('Operation') && h.includes('Allocation_Size')) || (h.includes('Direction') && h.includes('Source_Agent_Id')));
+    // the allocation trace has an Address; the scratch-memory trace (Operation, Allocation_Size, no Address) is rocprofv3-scratch
+    return /"?Kind"?,/.test(h) && ((h.includes('Operation') && h.includes('Allocation_Size') && h.includes('Address')) || (h.includes('Direction') && h.includes('Source_Agent_Id')));
   },
   async *read(input, opts, ctx) {
     const agentMap = parseAgentMap(String(opts.agentMap));
@@ -71,7 +72,8 @@ export const rocprofv3Importer = {
         kind = isCopy ? 'copy' : 'alloc';
         const need: readonly string[] = isCopy ? COPY_COLUMNS : ALLOC_COLUMNS;
         const missing = need.filter((c) => !(c in col));
-        if (missing.length) fail(importerMessages.notThisFormat({ ...where, col: 1 }, 'rocprofv3 memory trace CSV', `a header with ${need.join(', ')}`, `no ${missing.join(', ')}`));
+        const scratch = cells.includes('Queue_Id') && !cells.includes('Address') ? ' (a scratch-memory trace: import it with --from rocprofv3-scratch)' : '';
+        if (missing.length) fail(importerMessages.notThisFormat({ ...where, col: 1 }, 'rocprofv3 memory trace CSV', `a header with ${need.join(', ')}`, `no ${missing.join(', ')}${scratch}`));
         ctx.meta.rocprof_trace = isCopy ? 'memory_copy' : 'memory_allocation';
         continue;
       }

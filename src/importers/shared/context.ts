@@ -15,6 +15,7 @@ export interface ImportContextOptions {
   readonly strict?: boolean;
   readonly log?: DiagnosticLog;
   readonly strings?: StringTable;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -28,6 +29,7 @@ export function createImportContext(file: string, opts: ImportContextOptions = {
     strict: opts.strict ?? true,
     log: opts.log ?? new DiagnosticLog(),
     strings: opts.strings ?? new StringTable(),
+    ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     meta: {},
     observations,
     observe(kind, row) {

@@ -1,6 +1,7 @@
 import { fail } from '../../log/diagnostic';
 import { importerMessages } from '../../log/messages/importers';
 import { locateJsonError } from './json-locate';
+import { MAX_JS_STRING_BYTES, maxStringBytes } from './limits';
 
 /**
  * Streaming JSON reader for large documents (Kineto traces, snapshot JSON, memory timelines).
@@ -10,7 +11,18 @@ import { locateJsonError } from './json-locate';
  * handed to the native `JSON.parse` (`capture`), or handed over as text (`raw`, for callers that need
  * exact big integers). So a 200 MB trace is never held whole: only one captured value at a time.
  * Every problem is a `GmemlabError` with `file:line:col` and what was expected.
+ *
+ * Size limits, checked while scanning, before any text is built: a string (or object key) that is read —
+ * inside a captured value or a key of a walked object — is at most `maxStringBytes` (64 MiB by default,
+ * `GMEMLAB_MAX_STRING_BYTES`), and a captured value at most `MAX_JS_STRING_BYTES` (the longest string Node
+ * can hold); past either, `importer.string-too-long` names the string's line, column and path. Skipped
+ * values are never materialised and may hold strings of any length.
  */
+
+export interface ScanJsonOptions {
+  /** Longest string read, in bytes (default `maxStringBytes()`). */
+  readonly maxStringBytes?: number;
+}
 
 export type JsonPath = readonly (string | number)[];
 /** What to do with the value at a path: walk into it, parse it and yield it, yield its text, or skip it. */
@@ -51,7 +63,9 @@ export async function* scanJson(
   chunks: AsyncIterable<Uint8Array>,
   file: string,
   select: (path: JsonPath, kind: JsonKind) => JsonAction,
+  opts: ScanJsonOptions = {},
 ): AsyncGenerator<JsonItem> {
+  const maxStr = Math.min(opts.maxStringBytes ?? maxStringBytes(), MAX_JS_STRING_BYTES);
   const stack: Frame[] = [];
   const path: (string | number)[] = [];
   let state: number = S.Value;
@@ -63,6 +77,8 @@ export async function* scanJson(
   let keyStart = 0;
   let keyEsc = false;
   let keyHasEsc = false;
+  let keyAt = 0; // offset of the key's opening quote
+  let keyLoc = { line: 1, col: 1 };
   // raw scanning of a skipped/captured value
   let rawAction: JsonAction = 'skip';
   let rawKind: JsonKind = 'scalar';
@@ -73,11 +89,20 @@ export async function* scanJson(
   let capParts: Buffer[] = [];
   let capStart = 0;
   let capLoc: JsonLoc = { line: 1, col: 1, offset: 0 };
+  // the string being scanned inside a captured value: offset of its opening quote, line and line start
+  let strAt = 0;
+  let strLine = 1;
+  let strLineStart = 0;
 
   const where = (off: number): { file: string; line: number; col: number } => ({ file, line, col: off - lineStart + 1 });
   const describe = (c: number): string => JSON.stringify(String.fromCharCode(c));
   const syntax = (off: number, what: string, expected: string, c: number): never =>
     fail(importerMessages.syntax(where(off), what, expected, describe(c)));
+
+  const tooLong = (what: string, loc: { line: number; col: number }, limit: number, found: number | string): never =>
+    fail(importerMessages.stringTooLong({ file, line: loc.line, col: loc.col, field: path.join('.') || '(top level)' }, what, limit, found));
+  const strTooLong = (end: number, closed: boolean): never =>
+    tooLong('JSON string', { line: strLine, col: strAt - strLineStart + 1 }, maxStr, closed ? end - strAt - 1 : `more than ${end - strAt - 1} bytes (still open)`);
 
   const finishValue = (): void => {
     if (stack.length === 0) {
@@ -114,6 +139,7 @@ export async function* scanJson(
               else if (c === 92) esc = true;
               else if (c === 34) {
                 inStr = false;
+                if (base + i - strAt - 1 > maxStr && rawAction !== 'skip') strTooLong(base + i, true);
                 if (rawDepth === 0) {
                   endEx = ++i;
                   break;
@@ -121,8 +147,12 @@ export async function* scanJson(
               } else if (c < 0x20) syntax(base + i, 'string', 'an escaped control character', c);
               continue;
             }
-            if (c === 34) inStr = true;
-            else if (c === 123 || c === 91) {
+            if (c === 34) {
+              inStr = true;
+              strAt = base + i;
+              strLine = line;
+              strLineStart = lineStart;
+            } else if (c === 123 || c === 91) {
               if (rawDepth >= rawStack.length) syntax(base + i, 'JSON', 'nesting at most 4096 deep', c);
               rawStack[rawDepth++] = c;
             } else if (c === 125 || c === 93) {
@@ -174,6 +204,7 @@ export async function* scanJson(
           if (keyEsc) keyEsc = false;
           else if (c === 92) keyEsc = keyHasEsc = true;
           else if (c === 34) {
+            if (base + i - keyAt - 1 > maxStr) tooLong('JSON object key', keyLoc, maxStr, base + i - keyAt - 1);
             keyParts.push(buf.subarray(keyStart, i));
             const raw = Buffer.concat(keyParts).toString('utf8');
             keyParts = [];
@@ -197,6 +228,8 @@ export async function* scanJson(
           keyHasEsc = false;
           keyEsc = false;
           keyParts = [];
+          keyAt = base + i;
+          keyLoc = { line, col: base + i - lineStart + 1 };
           i++;
           keyStart = i;
           continue;
@@ -252,7 +285,12 @@ export async function* scanJson(
           capStart = i;
           capLoc = { line, col: i + base - lineStart + 1, offset: base + i };
           if (kind !== 'scalar') rawStack[rawDepth++] = c;
-          else if (c === 34) inStr = true;
+          else if (c === 34) {
+            inStr = true;
+            strAt = base + i;
+            strLine = line;
+            strLineStart = lineStart;
+          }
           state = S.Raw;
           i++;
           continue;
@@ -261,8 +299,18 @@ export async function* scanJson(
           syntax(base + i, 'JSON', 'end of input after the top-level value', c);
       }
     }
-    if (state === S.InKey) keyParts.push(buf.subarray(keyStart, n));
-    if (state === S.Raw && rawAction !== 'skip') capParts.push(buf.subarray(capStart, n));
+    if (state === S.InKey) {
+      keyParts.push(buf.subarray(keyStart, n));
+      if (base + n - keyAt - 1 > maxStr) tooLong('JSON object key', keyLoc, maxStr, `more than ${base + n - keyAt - 1} bytes (still open)`);
+    }
+    if (state === S.Raw && rawAction !== 'skip') {
+      capParts.push(buf.subarray(capStart, n));
+      // checked per chunk, so a huge string or value stops the scan before it is held in memory
+      if (inStr && base + n - strAt - 1 > maxStr) strTooLong(base + n, false);
+      if (base + n - capLoc.offset > MAX_JS_STRING_BYTES) {
+        tooLong('JSON value', capLoc, MAX_JS_STRING_BYTES, `more than ${base + n - capLoc.offset} bytes (still open)`);
+      }
+    }
     base += n;
   }
   if (state === S.Raw && rawKind === 'scalar' && !inStr && rawDepth === 0 && stack.length === 0) {

@@ -50,6 +50,22 @@ export const importerMessages = {
   noMemoryEvents: defineMessage('importer.no-memory-events', 'info', 'Record with memory profiling enabled (e.g. torch.profiler.profile(profile_memory=True)) to get allocations.', (what: string) => ({
     message: `the trace has no ${what}`,
   })),
+  synthesizedAddresses: defineMessage('importer.synthesized-addresses', 'warning', 'The trace records sizes but no addresses (e.g. PyTorch ≤ 1.9 profiler [memory] events). gmemlab pairs frees with allocations by size and places blocks in an invented layout (docs/importers.md); every run of this trace carries run.synthesized-addresses. Record with PyTorch ≥ 1.10 to get real addresses.', (events: number, layout: string, unmatchedFrees: number) => ({
+    message: `${events} memory events have no address: allocation identity reconstructed by size, addresses synthesized (layout ${layout}); ${unmatchedFrees} frees matched no live allocation`,
+  })),
+  runningTotalMismatch: defineMessage('importer.running-total-mismatch', 'warning', 'The running total the profiler recorded disagrees with the events before it: events are missing or out of order. Live bytes from this point may be off by the difference.', (what: string, stated: number, expected: number) => ({
+    message: `${what}: the recorded running total disagrees with the events so far`,
+    expected: String(expected),
+    found: String(stated),
+  })),
+  nothingToSimulate: defineMessage('importer.nothing-to-simulate', 'error', 'The file holds no memory events a system can act on, so nothing can be simulated (and no header-only output is written). Record the trace again as the message says.', (holds: string, howToRecord: string) => ({
+    message: `nothing to simulate: the import yields ${holds}; to record what gmemlab needs: ${howToRecord}`,
+    expected: 'at least one alloc, free, access, map, unmap, reserve, release, prefetch, advise, protect, fork or addressed copy event',
+    found: holds,
+  })),
+  zeroSizeAllocation: defineMessage('importer.zero-size-allocation', 'warning', 'vkAllocateMemory with allocationSize 0 is invalid Vulkan usage (seen in captures taken on mock drivers): the call and every later use of that memory object (bind, map, free) are skipped, each counted under this code.', (what: string) => ({
+    message: `${what}: memory object of 0 bytes (invalid usage); skipped`,
+  })),
   ignoredRecord: defineMessage('importer.ignored-record', 'info', 'Nothing to do; listed so that dropped content is visible.', (what: string) => ({
     message: `ignored: ${what}`,
   })),
@@ -80,9 +96,34 @@ export const importerMessages = {
     expected: 'the converted file',
     found: what,
   })),
+  scratchReplaced: defineMessage('importer.scratch-replaced', 'warning', 'A queue has one scratch region (per ALT flag); an ALLOC while one is live means the FREE of the old one is missing (lost record or trimmed trace). The old one is freed at the new ALLOC (flags=synthetic).', (count: number) => ({
+    message: `${count} SCRATCH_MEMORY_ALLOC row(s) on a queue whose scratch was still live: the earlier allocation freed there`,
+  })),
   totalsMismatch: defineMessage('importer.totals-mismatch', 'warning', 'The dump lists fewer or more items than its own totals say: it may be damaged or partial.', (what: string, listed: number, stated: number) => ({
     message: `${what}: the dump states ${stated} but lists ${listed}`,
     expected: String(stated),
     found: String(listed),
   })),
+  stringTooLong: defineMessage(
+    'importer.string-too-long',
+    'error',
+    'Trace strings are names and paths of at most a few kB; one this long means a damaged or hostile file, and it was refused before being read into memory (nothing was written). If it is genuine, raise the limit for one command (`GMEMLAB_MAX_STRING_BYTES=512MiB gmemlab import …`; at most 512 MiB, the longest string Node can hold).',
+    (what: string, limitBytes: number, foundBytes: number | string) => ({
+      message: `${what} is longer than the string limit (GMEMLAB_MAX_STRING_BYTES)`,
+      expected: `at most ${limitBytes} bytes`,
+      found: typeof foundBytes === 'number' ? `${foundBytes} bytes` : foundBytes,
+    }),
+    ['JSON string', 67108864, 629145600],
+  ),
+  tooManyRecords: defineMessage(
+    'importer.too-many-records',
+    'error',
+    'The input lists far more records than its size allows for real data (the limit is 1,000,000 + 1 per 4 input bytes): shared references (a pickle can list one object many times for a few bytes) would expand it without bound; nothing was written. If the file is genuine, raise the limit for one command (`GMEMLAB_MAX_IMPORT_RECORDS=50000000 gmemlab import …`).',
+    (what: string, limit: number, found: number) => ({
+      message: `${what}: more records than the import limit (GMEMLAB_MAX_IMPORT_RECORDS)`,
+      expected: `at most ${limit} records`,
+      found: `${found} records`,
+    }),
+    ['device_traces', 1375000, 19200064],
+  ),
 } as const;

@@ -16,6 +16,28 @@ export const ioMessages = {
     expected: 'a writable file in an existing folder',
     found: reason,
   })),
+  outputNotRegular: defineMessage(
+    'io.output-not-regular',
+    'error',
+    'gmemlab writes regular files only and never replaces anything else (it writes a temporary file and renames it over the target, which would turn a device or FIFO into a plain file). Pass a path that is a regular file or does not exist yet; to send output to a pipe or device, leave out -o and redirect stdout where the command prints its output. A symlink is followed: its final target must be a regular file or absent.',
+    (kind: string, linkTarget?: string) => ({
+      message: `output path is ${kind}${linkTarget !== undefined ? ` (the final target of the symlink is ${linkTarget})` : ''}; refusing to replace it`,
+      expected: 'a regular file or a path that does not exist yet',
+      found: kind,
+    }),
+    ['a FIFO (named pipe)'],
+  ),
+  outputFolderNotFolder: defineMessage(
+    'io.output-folder-not-folder',
+    'error',
+    'The output folder option names a folder to write files into: pass a folder, or a path that does not exist yet (it is created).',
+    (kind: string) => ({
+      message: `output folder path is ${kind}`,
+      expected: 'a folder or a path that does not exist yet',
+      found: kind,
+    }),
+    ['a regular file'],
+  ),
   gzipCorrupt: defineMessage('io.gzip-corrupt', 'error', 'The gzip stream is damaged or truncated (the offset is in the decompressed content); re-export or re-download it, and check it with `gzip -t`.', (reason: string) => ({
     message: 'gzip data is corrupt or truncated',
     expected: 'a complete gzip stream',

@@ -47,4 +47,7 @@ export const runMessages = {
   unknownAgent: defineMessage('run.unknown-agent', 'error', 'Replicate the device with --set host.devices=N, or pick another platform.', (agent: string, platform: string, devices: number) => ({
     message: `the trace uses agent '${agent}' but platform '${platform}' has ${devices} device${devices === 1 ? '' : 's'} (dev0…dev${devices - 1})`,
   }), ['dev1', 'a100-pcie4', 1]),
+  synthesizedAddresses: defineMessage('run.synthesized-addresses', 'warning', 'The importer invented the trace\'s addresses (the source records none; docs/importers.md): where blocks sit decides page sharing, faults, migrations and TLB reach, so a difference between systems may come from the layout rather than the workload. Prefer a trace with recorded addresses for conclusions.', (layout: string) => ({
+    message: `the trace's addresses are synthesized (synthesized_addresses=${layout}): results depend on an invented layout`,
+  }), ['kineto-legacy']),
 } as const;

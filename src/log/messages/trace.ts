@@ -240,7 +240,7 @@ export const mapMessages = {
   missingSourceColumn: defineMessage('map.missing-source-column', 'error', 'The map names a column the file does not have: check the spelling (case matters) or the delimiter.', (column: string, header: readonly string[]) => ({
     message: `the map reads column ${quote(column)}, which the file does not have`,
     expected: quote(column),
-    found: `columns ${header.map((h) => quote(h, 30)).join(', ')}`,
+    found: `columns ${someQuoted(header)}`,
   })),
   badValue: defineMessage('map.bad-value', 'error', 'The value cannot be converted as the map says; fix the value or the map.', (expected: string, found: string) => ({
     message: 'cannot convert value',
@@ -248,7 +248,7 @@ export const mapMessages = {
     found: quote(found),
   })),
   unusedColumns: defineMessage('map.unused-columns', 'info', 'Columns the map does not read are ignored; list them in "ignore" to silence this.', (columns: readonly string[]) => ({
-    message: `columns not used by the map: ${columns.map((c) => quote(c, 30)).join(', ')}`,
+    message: `columns not used by the map: ${someQuoted(columns)}`,
   })),
 } as const;
 
@@ -271,3 +271,9 @@ export const arrowMessages = {
     message: `cached import was damaged (${what}); read the source again and rebuilt the cache`,
   })),
 } as const;
+
+/** Header names for a message: the first 20, quoted, then how many more (a 100,000-column header stays one short line). */
+function someQuoted(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).map((n) => quote(n, 30)).join(', ');
+  return names.length > max ? `${shown} … and ${names.length - max} more` : shown;
+}

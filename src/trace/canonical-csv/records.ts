@@ -35,9 +35,23 @@ const LF = 10;
 const CR = 13;
 const QUOTE = 34;
 
-/** Feed chunks with `push`, then `end`; records go to the sink in order, with their line numbers. */
+/**
+ * Feed chunks with `push`, then `end`; records go to the sink in order, with their line numbers.
+ *
+ * Linear in the input: a record that spans chunks is kept as a list of pieces (never re-joined per chunk)
+ * with the state of its quote scan, so each new chunk is scanned once, from where the last one stopped,
+ * and the pieces are joined once, when the record's end arrives. A record of N chunks costs O(N) chunk
+ * copies and scans, not O(N²) (a 600 MB line with `maxLineBytes=1GiB` used to take minutes).
+ */
 export class RecordSplitter {
-  private carry: Buffer | null = null;
+  /** The partial record carried over from earlier chunks, in pieces; `carryBytes` = their total length. */
+  private pieces: Buffer[] = [];
+  private carryBytes = 0;
+  /** Quote-scan state at the end of the carried pieces (the scan resumes here on the next chunk). */
+  private inQuotes = false;
+  private fieldStart = true;
+  /** The carry ends with a quote inside a quoted field: the next byte says whether it is `""` or the close. */
+  private quoteAtEnd = false;
   private line = 1;
   private started = false;
   /** Skipping the rest of an over-long record (until the next raw LF). */
@@ -53,20 +67,28 @@ export class RecordSplitter {
   push(chunk: Buffer): void {
     let buf = chunk;
     let pos = 0;
-    if (this.carry) {
-      const carry = this.carry;
-      this.carry = null;
-      const nl = chunk.indexOf(LF);
-      if (nl >= 0 && this.started && !this.skipping && carry.indexOf(QUOTE) < 0 && chunk.lastIndexOf(QUOTE, nl) < 0) {
-        // the record spanning the chunk boundary, alone (copying only it, not the whole chunk)
-        const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+    if (this.pieces.length > 0) {
+      if (!this.started) {
+        // only the first bytes of a possible BOM were carried
+        buf = Buffer.concat([...this.pieces, chunk]);
+        this.clearCarry();
+      } else {
+        const end = this.scanEnd(chunk);
+        if (end < 0) {
+          this.carryMore(chunk);
+          return;
+        }
+        // the record spanning the chunk boundary, alone: its pieces joined once (not the whole chunk)
+        const joined = Buffer.concat([...this.pieces, chunk.subarray(0, end + 1)], this.carryBytes + end + 1);
+        this.clearCarry();
         this.records(joined, 0);
-        pos = nl + 1;
-      } else buf = Buffer.concat([carry, chunk]);
+        pos = end + 1;
+      }
     }
     if (!this.started) {
       if (buf.length < 3 && chunk.length > 0 && isBomPrefix(buf)) {
-        this.carry = buf;
+        this.pieces = [buf];
+        this.carryBytes = buf.length;
         return;
       }
       this.started = true;
@@ -81,20 +103,21 @@ export class RecordSplitter {
     }
     pos = this.records(buf, pos);
     if (pos < buf.length) {
-      if (buf.length - pos > this.maxLineBytes) {
-        this.sink.tooLong(this.line, buf, pos, Math.min(buf.length, pos + 4096));
-        // skip the rest of the record up to the next line end; line ends inside its quoted part still count
-        this.skipping = true;
-        for (let p = buf.indexOf(LF, pos); p >= 0; p = buf.indexOf(LF, p + 1)) this.line++;
-      } else this.carry = pos === 0 ? buf : buf.subarray(pos);
+      // the incomplete tail: one partial record (no record end in it); remember how far its scan got
+      const tail = buf.subarray(pos);
+      this.inQuotes = false;
+      this.fieldStart = true;
+      this.quoteAtEnd = false;
+      this.scanEnd(tail);
+      this.carryMore(tail);
     }
   }
 
   /** End of stream: hand over a last record that has no line end. */
   end(): void {
-    const buf = this.carry;
-    this.carry = null;
-    if (!buf || buf.length === 0 || this.skipping) return;
+    const buf = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.carryBytes);
+    this.clearCarry();
+    if (buf.length === 0 || this.skipping) return;
     let pos = 0;
     if (!this.started && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
     this.started = true;
@@ -110,6 +133,66 @@ export class RecordSplitter {
     let e = buf.length;
     if (buf[e - 1] === CR) e--;
     this.sink.record(buf, pos, e, this.line, q >= 0, true);
+  }
+
+  private clearCarry(): void {
+    this.pieces = [];
+    this.carryBytes = 0;
+  }
+
+  /** Add a piece to the carried record; past the limit, report it and skip to its end. */
+  private carryMore(piece: Buffer): void {
+    if (piece.length === 0) return;
+    this.pieces.push(piece);
+    this.carryBytes += piece.length;
+    if (this.carryBytes <= this.maxLineBytes) return;
+    let k = 0;
+    for (let n = 0; k < this.pieces.length && n < 4096; k++) n += this.pieces[k]!.length;
+    const head = k === 1 ? this.pieces[0]! : Buffer.concat(this.pieces.slice(0, k));
+    this.sink.tooLong(this.line, head, 0, Math.min(head.length, 4096));
+    // skip the rest of the record up to the next line end; line ends inside its quoted part still count
+    this.skipping = true;
+    for (const b of this.pieces) for (let p = b.indexOf(LF); p >= 0; p = b.indexOf(LF, p + 1)) this.line++;
+    this.clearCarry();
+  }
+
+  /**
+   * Continue the quote scan of the carried record over `buf` (the same rules as `scanQuoted`, resumed from
+   * the saved state): the index of the LF that ends the record, or -1 with the state saved. Without an
+   * open quote this is two native searches.
+   */
+  private scanEnd(buf: Buffer): number {
+    if (!this.inQuotes) {
+      const nl = buf.indexOf(LF);
+      const q = buf.indexOf(QUOTE);
+      if (q < 0 || (nl >= 0 && nl < q)) {
+        if (nl >= 0) return nl;
+        if (buf.length > 0) this.fieldStart = buf[buf.length - 1] === this.delimiter;
+        return -1;
+      }
+    }
+    const d = this.delimiter;
+    let p = 0;
+    if (this.quoteAtEnd && buf.length > 0) {
+      this.quoteAtEnd = false;
+      if (buf[0] === QUOTE) p = 1; // `""`: an escaped quote, still inside
+      else this.inQuotes = false;
+    }
+    for (; p < buf.length; p++) {
+      const c = buf[p]!;
+      if (this.inQuotes) {
+        if (c === QUOTE) {
+          if (p + 1 === buf.length) this.quoteAtEnd = true;
+          else if (buf[p + 1] === QUOTE) p++;
+          else this.inQuotes = false;
+        }
+        continue;
+      }
+      if (c === LF) return p;
+      if (c === QUOTE && this.fieldStart) this.inQuotes = true;
+      this.fieldStart = c === d;
+    }
+    return -1;
   }
 
   /** Emit every complete record of `buf` from `pos`; returns where the incomplete tail starts. */

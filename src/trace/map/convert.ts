@@ -1,4 +1,5 @@
-import { SIZE_UNITS, TIME_UNITS, type ColumnClass, type ColumnRule } from './spec';
+import { MAX_CELL_CHARS, type LinearPattern } from './pattern';
+import { ownTable, SIZE_UNITS, TIME_UNITS, type ColumnClass, type ColumnRule } from './spec';
 
 /**
  * Exact value conversions for `--map`: decimal text × unit is computed in BigInt on the decimal digits, so
@@ -53,24 +54,26 @@ export function convertValue(
   raw: string,
   cls: ColumnClass,
   rule: ColumnRule,
-  replace: ReadonlyArray<[RegExp, string]>,
+  replace: ReadonlyArray<readonly [LinearPattern, string]>,
   column: string,
   state: { origin?: bigint },
 ): Converted {
   let v = raw.trim();
   if (v === '') return { text: '' };
+  // patterns run in time linear in the cell; longer cells than any real value are refused, not matched
+  if (replace.length > 0 && v.length > MAX_CELL_CHARS) return { error: `a value of at most ${MAX_CELL_CHARS} characters (the column has replace patterns)` };
   if (cls === 'text') {
     const one = (s: string): string => {
       let x = s;
-      for (const [re, to] of replace) x = x.replace(re, to);
+      for (const [re, to] of replace) x = re.replaceFirst(x, to);
       return rule.values && Object.prototype.hasOwnProperty.call(rule.values, x) ? rule.values[x]! : x;
     };
-    if (column === 'flags' && !(rule.values && v in rule.values)) {
+    if (column === 'flags' && !(rule.values && Object.hasOwn(rule.values, v))) {
       return { text: v.split(/[|;]/).map((t) => one(t.trim())).filter((t) => t !== '').join('|') };
     }
     return { text: one(v) };
   }
-  for (const [re, to] of replace) v = v.replace(re, to);
+  for (const [re, to] of replace) v = re.replaceFirst(v, to);
   if (rule.values && Object.prototype.hasOwnProperty.call(rule.values, v)) v = rule.values[v]!;
   if (cls === 'integer') {
     const n = parseInteger(v);
@@ -126,12 +129,12 @@ function convertAmount(v: string, rule: ColumnRule, cls: ColumnClass): bigint | 
 
 /** `k`, `KB`, `kib`, `K` … → the `SIZE_UNITS` key (binary for bare K/M/G/T, as `parseQuantity`). */
 function canonicalSizeUnit(s: string): string {
-  const l = s.toLowerCase();
-  const table: Record<string, string> = {
-    b: 'B', k: 'KiB', kib: 'KiB', m: 'MiB', mib: 'MiB', g: 'GiB', gib: 'GiB', t: 'TiB', tib: 'TiB', kb: 'KB', mb: 'MB', gb: 'GB', tb: 'TB',
-  };
-  return table[l] ?? s;
+  return SIZE_SUFFIXES[s.toLowerCase()] ?? s;
 }
+
+const SIZE_SUFFIXES = ownTable({
+  b: 'B', k: 'KiB', kib: 'KiB', m: 'MiB', mib: 'MiB', g: 'GiB', gib: 'GiB', t: 'TiB', tib: 'TiB', kb: 'KB', mb: 'MB', gb: 'GB', tb: 'TB',
+});
 
 function expectation(cls: ColumnClass, rule: ColumnRule): string {
   const unit = rule.unit ?? (cls === 'time' ? 'ns' : 'B');

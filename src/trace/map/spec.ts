@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { parseJsonWithPositions, type JsonPath } from '../../io/json-positions';
 import { fail } from '../../log/diagnostic';
 import { mapMessages } from '../../log/messages/trace';
 import { CSV_COLUMNS, type CsvColumn } from '../event';
+import { LinearPattern, PatternError } from './pattern';
 
 /**
  * A map spec (`--map`): how the columns of a foreign CSV become canonical columns (docs/import.md).
@@ -28,12 +30,20 @@ export interface MapSpec {
   readonly ignore?: readonly string[];
 }
 
+/**
+ * A lookup table keyed by user text (map spec units, unit suffixes in cells): a null-prototype record, so
+ * `constructor`, `toString` or `__proto__` are not units.
+ */
+export function ownTable<V>(entries: Readonly<Record<string, V>>): Readonly<Record<string, V>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, V>, entries));
+}
+
 /** Time units → ns per unit (`unit` of time columns; also `auto`: suffix in the value). */
-export const TIME_UNITS: Readonly<Record<string, bigint>> = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1000_000n, s: 1000_000_000n };
+export const TIME_UNITS: Readonly<Record<string, bigint>> = ownTable({ ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1000_000n, s: 1000_000_000n });
 /** Size units → bytes per unit (`unit` of size/address columns; also `page` and `auto`). */
-export const SIZE_UNITS: Readonly<Record<string, bigint>> = {
+export const SIZE_UNITS: Readonly<Record<string, bigint>> = ownTable({
   B: 1n, KiB: 1024n, MiB: 1024n ** 2n, GiB: 1024n ** 3n, TiB: 1024n ** 4n, KB: 1000n, MB: 1000n ** 2n, GB: 1000n ** 3n, TB: 1000n ** 4n,
-};
+});
 
 /** How one canonical column is obtained. A plain string in the spec means `{ from: thatString }`. */
 export interface ColumnRule {
@@ -53,7 +63,10 @@ export interface ColumnRule {
   readonly rebase?: boolean;
   /** Exact value renames, applied after `replace` (e.g. foreign op names → canonical ops). */
   readonly values?: Readonly<Record<string, string>>;
-  /** Regex rewrites `[pattern, replacement]` applied in order (`["^GPU(\\d+)$", "dev$1"]`). */
+  /**
+   * Regex rewrites `[pattern, replacement]` applied in order (`["^GPU(\\d+)$", "dev$1"]`): JavaScript syntax
+   * and `String.replace` semantics, run by a linear-time engine (pattern.ts lists what is supported).
+   */
   readonly replace?: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -70,7 +83,7 @@ export const COLUMN_CLASS: Readonly<Record<CsvColumn, ColumnClass>> = {
 export interface ResolvedMapSpec {
   readonly delimiter?: string;
   readonly comments: string | false;
-  readonly columns: ReadonlyArray<{ readonly column: CsvColumn; readonly rule: ColumnRule; readonly replace: ReadonlyArray<[RegExp, string]> }>;
+  readonly columns: ReadonlyArray<{ readonly column: CsvColumn; readonly rule: ColumnRule; readonly replace: ReadonlyArray<readonly [LinearPattern, string]> }>;
   readonly ignore: readonly string[];
   /** The spec as canonical JSON (cache keys and metadata). */
   readonly text: string;
@@ -94,15 +107,25 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
   } catch (e) {
     fail(mapMessages.badJson({ file: where }, (e as Error).message));
   }
-  return validateMapSpec(raw, where);
+  // the line of a problem, from a second parse that records positions (only when there is a problem)
+  const lineOf = (path: JsonPath): number | undefined => {
+    try {
+      return parseJsonWithPositions(text.replace(/^\uFEFF/, '')).where(path).line;
+    } catch {
+      return undefined;
+    }
+  };
+  return validateMapSpec(raw, where, lineOf);
 }
 
 const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'base', 'rebase', 'values', 'replace'];
 
 /** Check a parsed spec; returns it in resolved form. */
-export function validateMapSpec(raw: unknown, where = '--map'): ResolvedMapSpec {
-  const bad = (field: string, expected: string, found: unknown): never =>
-    fail(mapMessages.badSpec({ file: where, field }, expected, JSON.stringify(found) ?? String(found)));
+export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: JsonPath) => number | undefined): ResolvedMapSpec {
+  const bad = (field: string, expected: string, found: unknown, path: JsonPath = field === '(root)' ? [] : field.split('.')): never => {
+    const line = lineOf?.(path);
+    return fail(mapMessages.badSpec(line === undefined ? { file: where, field } : { file: where, line, field }, expected, JSON.stringify(found) ?? String(found)));
+  };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(root)', 'a JSON object with "columns"', raw);
   const spec = raw as Record<string, unknown>;
   for (const k of Object.keys(spec)) if (!['columns', 'delimiter', 'comments', 'ignore', 'description'].includes(k)) bad(k, 'one of columns, delimiter, comments, ignore, description', k);
@@ -111,7 +134,7 @@ export function validateMapSpec(raw: unknown, where = '--map'): ResolvedMapSpec 
   if (spec.ignore !== undefined && (!Array.isArray(spec.ignore) || spec.ignore.some((x) => typeof x !== 'string'))) bad('ignore', 'an array of column names', spec.ignore);
   const cols = spec.columns;
   if (typeof cols !== 'object' || cols === null || Array.isArray(cols)) return bad('columns', 'an object: canonical column → rule', cols);
-  const columns: Array<{ column: CsvColumn; rule: ColumnRule; replace: Array<[RegExp, string]> }> = [];
+  const columns: Array<{ column: CsvColumn; rule: ColumnRule; replace: Array<[LinearPattern, string]> }> = [];
   for (const [name, r] of Object.entries(cols as Record<string, unknown>)) {
     if (!(CSV_COLUMNS as readonly string[]).includes(name)) bad(`columns.${name}`, `a canonical column (${CSV_COLUMNS.join(', ')})`, name);
     const column = name as CsvColumn;
@@ -124,25 +147,27 @@ export function validateMapSpec(raw: unknown, where = '--map'): ResolvedMapSpec 
     const cls = COLUMN_CLASS[column];
     if (rule.unit !== undefined) {
       const ok =
-        (cls === 'time' && (rule.unit === 'auto' || rule.unit in TIME_UNITS)) ||
-        ((cls === 'size' || cls === 'address') && (rule.unit === 'auto' || rule.unit === 'page' || rule.unit in SIZE_UNITS));
+        (cls === 'time' && (rule.unit === 'auto' || Object.hasOwn(TIME_UNITS, rule.unit))) ||
+        ((cls === 'size' || cls === 'address') && (rule.unit === 'auto' || rule.unit === 'page' || Object.hasOwn(SIZE_UNITS, rule.unit)));
       if (!ok) bad(`${at}.unit`, cls === 'time' ? 'ns, us, µs, ms, s or auto' : cls === 'text' || cls === 'integer' ? 'no unit for this column' : 'B, KiB, MiB, GiB, KB, MB, GB, page or auto', rule.unit);
     }
     if (rule.unit === 'page' && !(typeof rule.pageBytes === 'number' && rule.pageBytes > 0 && Number.isInteger(rule.pageBytes))) bad(`${at}.pageBytes`, 'a positive integer (bytes per page)', rule.pageBytes);
     if (rule.base !== undefined && (cls !== 'address' || !/^(0x[0-9a-f]+|\d+)$/i.test(String(rule.base)))) bad(`${at}.base`, 'a decimal or 0x address, on va or offset', rule.base);
     if (rule.rebase !== undefined && (cls !== 'time' || typeof rule.rebase !== 'boolean')) bad(`${at}.rebase`, 'true or false, on t_ns', rule.rebase);
     if (rule.values !== undefined && (typeof rule.values !== 'object' || rule.values === null || Object.values(rule.values).some((v) => typeof v !== 'string'))) bad(`${at}.values`, 'an object of foreign → canonical strings', rule.values);
-    const replace: Array<[RegExp, string]> = [];
+    const replace: Array<[LinearPattern, string]> = [];
     if (rule.replace !== undefined) {
       if (!Array.isArray(rule.replace)) bad(`${at}.replace`, 'an array of [pattern, replacement] pairs', rule.replace);
-      for (const pair of rule.replace) {
-        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') bad(`${at}.replace`, '[pattern, replacement] string pairs', pair);
+      rule.replace.forEach((pair, k) => {
+        const path = ['columns', name, 'replace', k, 0];
+        if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') bad(`${at}.replace`, '[pattern, replacement] string pairs', pair, path);
         try {
-          replace.push([new RegExp(pair[0]), pair[1]]);
+          replace.push([new LinearPattern(pair[0]), pair[1]]);
         } catch (e) {
-          bad(`${at}.replace`, 'a valid regular expression', `${pair[0]} (${(e as Error).message})`);
+          if (!(e instanceof PatternError)) throw e;
+          bad(`${at}.replace`, 'a supported regular expression (docs/import.md, replace patterns)', `${pair[0]} (${e.message})`, path);
         }
-      }
+      });
     }
     columns.push({ column, rule, replace });
   }

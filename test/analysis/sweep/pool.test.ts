@@ -6,8 +6,10 @@ import { expandSweep } from '../../../src/analysis/sweep/expand';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import type { RunResult } from '../../../src/sim/run-types';
 import { fixtureBackend } from './fixture-backend';
+import { countingTasks } from './counting-task';
 
 const MODULE = join(__dirname, 'fixture-backend.ts');
+const COUNTING = join(__dirname, 'counting-task.ts');
 
 async function tasks(spinMs = 0, failOn?: string) {
   const pts = expandSweep({ traces: ['t'], systems: ['a', 'b', 'c', 'd', 'e'] });
@@ -36,23 +38,51 @@ test('an internal error in a task rejects the pool with the task index and the w
   }
 });
 
-test('aborting stops every worker promptly and rejects with the abort reason', async () => {
+test('aborting stops every worker: the pool rejects with the abort reason after terminating them, not after their tasks finish', async () => {
+  // each task needs 10^7 steps (minutes of CPU): if the pool waited for them, they would be marked finished
+  const c = countingTasks(4, 10_000_000);
   const ac = new AbortController();
   const reason = new Error('stop');
   const done: number[] = [];
-  const t0 = Date.now();
-  const p = runPool(await tasks(2000), { workers: 2, module: MODULE, signal: ac.signal, onDone: (i) => done.push(i) });
-  setTimeout(() => ac.abort(reason), 200);
+  const started: number[] = [];
+  const p = runPool(c.tasks, {
+    workers: 2,
+    module: COUNTING,
+    signal: ac.signal,
+    onStart: (i) => started.push(i),
+    onDone: (i) => done.push(i),
+    onProgress: () => ac.abort(reason), // abort once a task is known to be running (event order, not a delay)
+  });
   await assert.rejects(p, (e) => e === reason);
-  assert.ok(Date.now() - t0 < 1500, 'workers were terminated, not waited for');
   assert.deepEqual(done, []);
+  assert.deepEqual(started, [0, 1], 'two workers, two tasks started, none handed out after the abort');
+  for (const slot of [0, 1, 2, 3]) assert.equal(c.finished(slot), false, `task ${slot} did not run to its end`);
+  assert.ok(c.stepsDone(0) + c.stepsDone(1) >= 1, 'a task was running when the pool was aborted');
+  assert.equal(c.stepsDone(2) + c.stepsDone(3), 0, 'tasks not started never ran');
+  // the threads are gone: their step counters no longer move
+  const frozen = [c.stepsDone(0), c.stepsDone(1)];
+  for (let k = 0; k < 20; k++) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual([c.stepsDone(0), c.stepsDone(1)], frozen, 'worker threads were terminated, not left running');
 });
 
 test('aborting the in-thread pool stops the running task at its next check', async () => {
+  const c = countingTasks(2, 10_000_000);
   const ac = new AbortController();
-  const p = runPool(await tasks(2000), { workers: 1, module: MODULE, signal: ac.signal, onDone: () => {} });
-  setTimeout(() => ac.abort(new Error('stop')), 100);
-  const t0 = Date.now();
+  const started: number[] = [];
+  const p = runPool(c.tasks, {
+    workers: 1,
+    module: COUNTING,
+    signal: ac.signal,
+    onStart: (i) => started.push(i),
+    onDone: () => {},
+    onProgress: (_i, step) => {
+      if (step === 3) ac.abort(new Error('stop'));
+    },
+  });
   await assert.rejects(p, /stop/);
-  assert.ok(Date.now() - t0 < 1500);
+  // the abort came during step 3's progress report; the task checks the signal right after it
+  assert.equal(c.stepsDone(0), 3);
+  assert.equal(c.finished(0), false);
+  assert.deepEqual(started, [0], 'the next task is not started');
+  assert.equal(c.stepsDone(1), 0);
 });

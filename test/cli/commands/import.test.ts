@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { HEADER } from '../../trace/canonical-csv/helpers';
 import { capture } from '../../helpers/cli';
+import { formatDiagnostic } from '../../../src/log/diagnostic';
+import { importerMessages } from '../../../src/log/messages/importers';
+import { RECORD_HINTS } from '../../../src/importers/import-file';
+import { writeNsysFixture } from '../../importers/nsys-sqlite/fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-cli-import-'));
 
@@ -66,4 +70,48 @@ test('argument problems exit 2 with an argument: line', async () => {
   const io3 = capture();
   assert.equal(await main(['import', join(dir, 'x.csv'), '-o', join(dir, 'x.json')], io3), 2);
   assert.match(io3.err, /^argument: cannot tell the output format/);
+});
+
+// --- an import with nothing to simulate exits 2 (issue 17): it says what the file holds and how to record what is needed ---
+
+test('a Kineto trace without [memory] events exits 2 naming its contents and profile_memory=True; no output is written', async () => {
+  const src = join(dir, 'no-memory.json');
+  writeFileSync(src, JSON.stringify({
+    traceEvents: [
+      { ph: 'X', cat: 'cpu_op', name: 'aten::mm', ts: 1, dur: 5 },
+      { ph: 'X', cat: 'kernel', name: 'gemm', ts: 2, dur: 3, args: { device: 0 } },
+      { ph: 'X', cat: 'kernel', name: 'gemm', ts: 6, dur: 3, args: { device: 0 } },
+      { ph: 'X', cat: 'gpu_memcpy', name: 'Memcpy HtoD (Pageable -> Device)', ts: 10, dur: 1, args: { device: 0, bytes: 64 } },
+    ],
+  }));
+  for (const lenient of [false, true]) {
+    const out = join(dir, `no-memory-${lenient}.csv`);
+    const io = capture();
+    assert.equal(await main(['import', src, '-o', out, '--no-cache', ...(lenient ? ['--lenient'] : [])], io), 2);
+    const holds = '5 events (copy 1 without an address, kernel_begin 2, kernel_end 2), none a memory event';
+    assert.equal(io.err.split('\n')[0], formatDiagnostic(importerMessages.nothingToSimulate({ file: src }, holds, RECORD_HINTS.kineto!)));
+    assert.match(io.err, /profile_memory=True/);
+    assert.doesNotMatch(io.err, /\n\s+at /, 'no stack trace');
+    assert.equal(existsSync(out), false, 'no header-only CSV');
+  }
+});
+
+test('an Nsight Systems export without CUDA memory rows exits 2 naming --cuda-memory-usage=true', async () => {
+  const src = join(dir, 'no-memory.sqlite');
+  // kept: the memcpy table (UM migrations → observations, one HtoD copy without an address); no faults, no memory usage, no runtime calls
+  await writeNsysFixture(src, { omit: ['CUDA_UM_CPU_PAGE_FAULT_EVENTS', 'CUDA_UM_GPU_PAGE_FAULT_EVENTS', 'CUDA_GPU_MEMORY_USAGE_EVENTS', 'CUPTI_ACTIVITY_KIND_RUNTIME'] });
+  const out = join(dir, 'no-memory-nsys.arrow');
+  const io = capture();
+  assert.equal(await main(['import', src, '-o', out, '--no-cache'], io), 2);
+  assert.equal(io.err.split('\n')[0], formatDiagnostic(importerMessages.nothingToSimulate({ file: src }, '1 event (copy 1 without an address), none a memory event', RECORD_HINTS['nsys-sqlite']!)));
+  assert.match(io.err, /--cuda-memory-usage=true/);
+  assert.equal(existsSync(out), false);
+});
+
+test('a file without any event (header only) also exits 2 with nothing-to-simulate in lenient mode', async () => {
+  const src = join(dir, 'header-only.csv');
+  writeFileSync(src, HEADER);
+  const io = capture();
+  assert.equal(await main(['import', src, '--lenient', '--no-cache'], io), 2);
+  assert.equal(io.err.split('\n')[0], formatDiagnostic(importerMessages.nothingToSimulate({ file: src }, 'no events', RECORD_HINTS.csv!)));
 });

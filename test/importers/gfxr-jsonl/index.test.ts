@@ -77,22 +77,53 @@ test('image binds outside the image and images beyond Vulkan limits are located 
     ['deep.jsonl', fixture.replace(/"depth":1\}(?![\s\S]*"depth":1\})/, '"depth":9007199254740992}'), /^pImageBinds\.pBinds$/],
     ['mips.jsonl', fixture.replace(/"mipLevels":\d+/, '"mipLevels":4294967295'), /^pCreateInfo\.extent$/],
   ];
+  const undamaged = await importWith(def, join(FIXTURES, 'gfxr-jsonl', 'function-key-sparse.jsonl'));
   for (const [name, text, field] of damaged) {
     assert.notEqual(text, fixture, `${name}: the fixture has the value to damage`);
     const p = join(dir, name);
     writeFileSync(p, text);
-    const t0 = Date.now();
     await assert.rejects(importWith(def, p), (e: unknown) => {
       const d = (e as { diagnostic?: { file?: string; line?: number; field?: string; expected?: string; found?: string } }).diagnostic;
       return d !== undefined && d.file === p && d.line !== undefined && field.test(String(d.field)) && d.expected !== undefined && d.found !== undefined;
     });
-    assert.ok(Date.now() - t0 < 5000, `${name} is rejected at once`);
     const lenient = await importWith(def, p, {}, false);
     assert.ok(lenient.ctx.log.count('importer.bad-field') >= 1, `${name}: lenient mode skips the bind and counts it`);
+    // work is bounded by the file, not by the damaged numbers: the skipped bind adds no rows
+    assert.ok(lenient.rows <= undamaged.rows, `${name}: ${lenient.rows} rows from a file whose undamaged form gives ${undamaged.rows}`);
   }
   const { imageBindProblem } = await import('../../../src/importers/gfxr-jsonl/sparse');
   const g = { width: 512, height: 512, depth: 1, mipLevels: 2, arrayLayers: 1, texelBytes: 4 };
   assert.equal(imageBindProblem(g, { mipLevel: 0, arrayLayer: 0 }, { x: 0, y: 0, z: 0 }, { width: 512, height: 512, depth: 1 }), undefined);
   assert.match(imageBindProblem(g, { mipLevel: 1, arrayLayer: 0 }, { x: 0, y: 0, z: 0 }, { width: 512, height: 256, depth: 1 }) ?? '', /outside mip level 1 \(256×256×1 texels\)/);
   assert.match(imageBindProblem(g, { mipLevel: 2, arrayLayer: 0 }, { x: 0, y: 0, z: 0 }, { width: 1, height: 1, depth: 1 }) ?? '', /subresource mip 2/);
+});
+
+test('vkAllocateMemory with allocationSize 0 is a warning, not a strict stop; later binds, maps and the free of that handle are skipped under the same code', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { importerMessages } = await import('../../../src/log/messages/importers');
+  const call = (index: number, name: string, args: object) => JSON.stringify({ index, function: { name, thread: 1, return: 'VK_SUCCESS', args } });
+  const lines = [
+    JSON.stringify({ header: { 'gfxrecon-version': '1.0.5 (hand-written)', 'json-version': '0.9.0' } }),
+    call(1, 'vkAllocateMemory', { device: 3, pAllocateInfo: { allocationSize: 0, memoryTypeIndex: 0 }, pMemory: 7 }),
+    call(2, 'vkAllocateMemory', { device: 3, pAllocateInfo: { allocationSize: 65536, memoryTypeIndex: 0 }, pMemory: 8 }),
+    call(3, 'vkCreateBuffer', { device: 3, pCreateInfo: { size: 4096 }, pBuffer: 100 }),
+    call(4, 'vkBindBufferMemory', { device: 3, buffer: 100, memory: 7, memoryOffset: 0 }),
+    call(5, 'vkMapMemory', { device: 3, memory: 7, offset: 0, size: 0 }),
+    call(6, 'vkFreeMemory', { device: 3, memory: 7 }),
+    call(7, 'vkFreeMemory', { device: 3, memory: 8 }),
+  ];
+  const p = join(mkdtempSync(join(tmpdir(), 'gmemlab-gfxr-zero-')), 'zero.jsonl');
+  writeFileSync(p, lines.join('\n') + '\n');
+  for (const strict of [true, false]) {
+    const r = await importWith(def, p, {}, strict);
+    // only the 64 KiB object becomes rows; the zero-size one and its bind, map and free are skipped
+    assert.deepEqual(events(r), [
+      { op: 'alloc', tNs: 2000, agent: 'dev0', va: MEM, bytes: 65536, flags: ['device', 'synthetic'], resource: 'mem8' },
+      { op: 'free', tNs: 7000, agent: 'dev0', va: MEM, bytes: 65536 },
+    ]);
+    assert.equal(r.ctx.log.count('importer.zero-size-allocation'), 4, 'the allocation, the bind, the map and the free');
+    assert.equal(r.ctx.log.count('importer.unknown-handle'), 0, 'a later use is not an unknown handle');
+    assert.deepEqual(r.ctx.log.examples()[0], importerMessages.zeroSizeAllocation({ file: p, line: 2, field: 'pAllocateInfo.allocationSize' }, 'vkAllocateMemory of memory 7'));
+  }
 });

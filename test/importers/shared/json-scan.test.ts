@@ -60,3 +60,74 @@ test('locateJsonError names the first error position and expectation; valid JSON
   assert.equal(locateJsonError('['.repeat(100000))!.expected, 'a value', 'deep nesting does not overflow the stack');
   assert.throws(() => parseJsonAt('{\n"x": ]', 'f.json', { line: 10, col: 1, offset: 0 }), /f\.json:11:6: malformed JSON/);
 });
+
+// ---- issue 18: string size limits, checked while scanning (before any text is built) ----------------------
+
+/** Chunks of `s`, counting how many bytes the scanner pulled. */
+function counted(s: string, size: number, pulled: { bytes: number }): AsyncGenerator<Buffer> {
+  const b = Buffer.from(s);
+  return (async function* () {
+    for (let i = 0; i < b.length; i += size) {
+      pulled.bytes += Math.min(size, b.length - i);
+      yield b.subarray(i, i + size);
+    }
+  })();
+}
+
+async function scanLimited(s: string, maxStringBytes: number, select: (p: JsonPath) => JsonAction, size = 16, pulled = { bytes: 0 }): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const it of scanJson(counted(s, size, pulled), 'big.json', select, { maxStringBytes })) out.push(it.value ?? it.text);
+  return out;
+}
+
+const events = (p: JsonPath): JsonAction => (p.length === 0 ? 'descend' : p[0] === 'traceEvents' ? (p.length === 1 ? 'descend' : 'capture') : 'skip');
+
+test('a string in a captured value longer than the limit is importer.string-too-long at its line, column and path', async () => {
+  const doc = `{"traceEvents": [{"name": "k"},\n {"ph": "X", "args": {"x": "${'a'.repeat(40)}"}}]}`;
+  assert.deepEqual(await scanLimited(doc, 40, events), [{ name: 'k' }, { ph: 'X', args: { x: 'a'.repeat(40) } }], 'exactly the limit is fine');
+  await assert.rejects(scanLimited(doc, 39, events, 1000), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, 'importer.string-too-long');
+    assert.equal(e.diagnostic.line, 2);
+    assert.equal(e.diagnostic.col, 28); // the opening quote of the string
+    assert.equal(e.diagnostic.field, 'traceEvents.1');
+    assert.equal(e.diagnostic.expected, 'at most 39 bytes');
+    assert.equal(e.diagnostic.found, '40 bytes');
+    return true;
+  });
+});
+
+test('a huge string stops the scan while it is still open: bytes read stay within the limit plus one chunk', async () => {
+  const limit = 1000;
+  const doc = `{"traceEvents": [{"args": "${'a'.repeat(1_000_000)}"}]}`;
+  const pulled = { bytes: 0 };
+  await assert.rejects(scanLimited(doc, limit, events, 64, pulled), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === 'importer.string-too-long' && /still open/.test(e.diagnostic.found ?? ''));
+  assert.ok(pulled.bytes <= 28 + limit + 64 + 64, `read ${pulled.bytes} of ${doc.length} bytes`);
+});
+
+test('object keys are limited too; skipped values may hold strings of any length (never built)', async () => {
+  await assert.rejects(scanLimited(`{"${'k'.repeat(50)}": 1}`, 20, (p) => (p.length === 0 ? 'descend' : 'capture')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === 'importer.string-too-long' && e.diagnostic.col === 2);
+  assert.deepEqual(await scanLimited(`{"skip": "${'s'.repeat(500)}", "traceEvents": [1]}`, 20, events), [1]);
+});
+
+test('the default string limit is GMEMLAB_MAX_STRING_BYTES (64 MiB when unset)', async () => {
+  const { maxStringBytes, DEFAULT_MAX_STRING_BYTES } = await import('../../../src/importers/shared/limits');
+  const saved = process.env.GMEMLAB_MAX_STRING_BYTES;
+  try {
+    delete process.env.GMEMLAB_MAX_STRING_BYTES;
+    assert.equal(maxStringBytes(), 64 * 1024 * 1024);
+    assert.equal(DEFAULT_MAX_STRING_BYTES, 64 * 1024 * 1024);
+    process.env.GMEMLAB_MAX_STRING_BYTES = '32';
+    assert.equal(maxStringBytes(), 32);
+    const out: unknown[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const it of scanJson(chunks(`{"traceEvents": ["${'x'.repeat(33)}"]}`, 8), 'env.json', events)) out.push(it.value);
+      })(),
+      (e: unknown) => e instanceof GmemlabError && e.diagnostic.expected === 'at most 32 bytes',
+    );
+  } finally {
+    if (saved === undefined) delete process.env.GMEMLAB_MAX_STRING_BYTES;
+    else process.env.GMEMLAB_MAX_STRING_BYTES = saved;
+  }
+});

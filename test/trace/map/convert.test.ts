@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { convertValue, parseDecimal, scaleExact } from '../../../src/trace/map/convert';
 import type { ColumnClass, ColumnRule } from '../../../src/trace/map/spec';
+import { LinearPattern } from '../../../src/trace/map/pattern';
 
 const conv = (raw: string, cls: ColumnClass, rule: ColumnRule, column = 'x', state: { origin?: bigint } = {}) =>
-  convertValue(raw, cls, rule, (rule.replace ?? []).map(([p, r]) => [new RegExp(p), r] as [RegExp, string]), column, state);
+  convertValue(raw, cls, rule, (rule.replace ?? []).map(([p, r]) => [new LinearPattern(p), r] as const), column, state);
 
 test('times convert exactly (decimal digits × unit in BigInt), rounding fractions of a ns half up', () => {
   assert.deepEqual(conv('12.345', 'time', { unit: 'us' }), { text: '12345' });

@@ -90,3 +90,15 @@ test('docs/import.md example 2 (allocator log) imports as documented', async () 
   assert.equal(reader.meta.origin_unix_ns, '1700000000123250000');
   assert.deepEqual(reader.log.countsByCode(), {});
 });
+
+test('a catastrophic replace pattern on a 35-character cell imports at once (linear-time patterns)', async () => {
+  const spec = JSON.stringify({
+    columns: {
+      t_ns: 'when', op: 'what', agent: { const: 'cpu' }, va: { const: '0x1000' }, bytes: { const: 4096 }, flags: { const: 'managed' },
+      label: { from: 'name', replace: [['^(a+)+$', 'all-a']] },
+    },
+  });
+  const hostile = `${'a'.repeat(35)}!`;
+  const { batches } = await read(`when,what,name\n0,alloc,${hostile}\n1,free,${'a'.repeat(35)}\n`, true, spec);
+  assert.deepEqual(batchesToEvents(batches).map((e) => e.label), [hostile, 'all-a']);
+});

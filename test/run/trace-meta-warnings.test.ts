@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importFile } from '../../src/importers/import-file';
+import { openTrace } from '../../src/importers/open';
+import { runMessages } from '../../src/log/messages/run';
+import { runTask } from '../../src/analysis/sweep/sim-task';
+import { compare, planRuns, scanTrace } from '../../src/run/run';
+import { eventsToBatches } from '../../src/trace/batch';
+import { memoryTrace } from '../../src/trace/trace';
+import { StringTable } from '../../src/trace/strings';
+import { shareBatches } from '../../src/analysis/sweep/shared-trace';
+import { FIXTURES } from '../importers/helpers';
+
+const LEGACY = join(FIXTURES, 'kineto', 'legacy-pytorch-1.9.json');
+const warning = runMessages.synthesizedAddresses({}, 'kineto-legacy');
+
+test('every result computed from a trace with synthesized addresses carries run.synthesized-addresses (direct import, and its canonical CSV)', async () => {
+  const spec = { systems: ['gmem-linux', 'uvm'], profile: 'a100-pcie4' };
+  const direct = await compare(await openTrace(LEGACY, { cache: false }), spec);
+  const csv = join(mkdtempSync(join(tmpdir(), 'gmemlab-meta-warn-')), 'legacy.csv');
+  await importFile(LEGACY, { cache: false }, csv);
+  const viaCsv = await compare(await openTrace(csv, { cache: false }), spec);
+  for (const r of [...direct, ...viaCsv]) {
+    assert.equal(r.summary.warnings['run.synthesized-addresses'], 1, r.summary.system);
+    assert.deepEqual(r.diagnostics[0], warning);
+    assert.equal((r.provenance.traceMeta as Record<string, string>).synthesized_addresses, 'kineto-legacy');
+    const keys = Object.keys(r.summary.warnings);
+    assert.deepEqual(keys, [...keys].sort(), 'warning keys stay sorted');
+  }
+});
+
+test('a trace with recorded addresses gets no such warning; sweep tasks add it like compare does', async () => {
+  const rows = eventsToBatches([
+    { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x10000, bytes: 4096, flags: ['managed'] },
+    { op: 'access', tNs: 10, agent: 'dev0', va: 0x10000, bytes: 4096, access: 'r' },
+  ]);
+  const [plain] = await compare(memoryTrace('plain', rows), { systems: ['uvm'], profile: 'a100-pcie4' });
+  assert.equal(plain!.summary.warnings['run.synthesized-addresses'], undefined);
+  const strings = new StringTable();
+  const batches = eventsToBatches([
+    { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x10000, bytes: 4096, flags: ['managed'] },
+    { op: 'access', tNs: 10, agent: 'dev0', va: 0x10000, bytes: 4096, access: 'r' },
+  ], strings);
+  const marked = memoryTrace('marked', batches, { synthesized_addresses: 'some-layout' });
+  const scan = await scanTrace(marked);
+  const spec = { systems: ['uvm'], profile: 'a100-pcie4' };
+  const [run] = planRuns(spec, scan);
+  const shared = shareBatches('marked', batches, { synthesized_addresses: 'some-layout' }, strings);
+  const r = await runTask({ traceKey: 'marked-meta-warning', shared, spec, scan, specHash: run!.specHash }, { signal: new AbortController().signal, onProgress: () => undefined });
+  assert.equal(r.summary.warnings['run.synthesized-addresses'], 1);
+  assert.deepEqual(r.diagnostics[0], runMessages.synthesizedAddresses({}, 'some-layout'));
+});
