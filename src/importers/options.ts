@@ -39,12 +39,12 @@ export function resolveImporterOptions<O extends Record<string, ParamValue>>(
 
 /** Parse `key=value` strings (CLI `--opt`). */
 export function parseOptionPairs(pairs: readonly string[]): Record<string, string> {
-  // a null-prototype record: `--opt __proto__=1` is an own key (then rejected as unknown), not a prototype change
-  const out: Record<string, string> = Object.create(null);
+  const out: Record<string, string> = {};
   for (const p of pairs) {
     const eq = p.indexOf('=');
     if (eq <= 0) fail(importMessages.badOption({}, 'importer', p, 'key=value', p));
-    out[p.slice(0, eq).trim()] = p.slice(eq + 1);
+    // defined, not assigned: `--opt __proto__=1` is an own key (then rejected as unknown), not a prototype change
+    Object.defineProperty(out, p.slice(0, eq).trim(), { value: p.slice(eq + 1), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

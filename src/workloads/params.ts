@@ -69,12 +69,12 @@ export function resolveWorkloadParams<P extends Record<string, ParamValue>>(def:
 
 /** `--set` texts (`key=value`) → a parameter record (later keys win). Returns the bad text instead, if any. */
 export function parseSetArgs(sets: readonly string[]): Record<string, string> | { bad: string } {
-  // null prototype: `--set __proto__=1` stays an own key (then rejected as unknown), never a prototype change
-  const out: Record<string, string> = Object.create(null);
+  const out: Record<string, string> = {};
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq <= 0) return { bad: s };
-    out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+    // defined, not assigned: `--set __proto__=1` stays an own key (then rejected as unknown), never a prototype change
+    Object.defineProperty(out, s.slice(0, eq).trim(), { value: s.slice(eq + 1).trim(), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -75,6 +75,10 @@ test('workload parameters: built-in names are unknown (--set __proto__=1 is no l
     assert.equal(await main(['generate', 'ml-train', '--set', `${k}=1`, '-o', join(dir, `${k}.csv`)], io), 2, `${k}: ${io.err}`);
     assert.match(io.err, new RegExp(`has no parameter "${k}"`));
   }
+  // a key named like the parser's own failure marker is a key too
+  const io = capture();
+  assert.equal(await main(['generate', 'ml-train', '--set', 'bad=1', '-o', join(dir, 'bad.csv')], io), 2);
+  assert.match(io.err, /has no parameter "bad"/);
 });
 
 test('sweep files: built-in names in set, grid, scale and at the top level are exit 2', async () => {

@@ -87,12 +87,13 @@ export function presetOf(system: string): string {
  * (profile keys, bare keys, this preset's keys, and unknown prefixes, which the run resolution rejects).
  */
 function applicable(set: Readonly<Record<string, ParamValue>>, preset: string, sweepPresets: ReadonlySet<string>): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = Object.create(null); // user keys: `__proto__` stays a key
+  const out: Record<string, ParamValue> = {};
   for (const k of Object.keys(set)) {
     const dot = k.indexOf('.');
     const prefix = dot < 0 ? '' : k.slice(0, dot);
     if (dot > 0 && !PROFILE_KEY.test(k) && prefix !== preset && sweepPresets.has(prefix)) continue;
-    out[k] = set[k]!;
+    // defined, not assigned: a "__proto__" key stays a key (rejected by the run resolution)
+    Object.defineProperty(out, k, { value: set[k], enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -64,15 +64,17 @@ export const simBackend: SweepBackend = {
  */
 export function runSpecOf(p: SweepPoint, used: Map<string, boolean> = new Map()): RunSpec {
   const preset = systemPreset(presetOf(p.system));
-  const set: Record<string, ParamValue | FieldValue> = Object.create(null); // user keys: no inherited names
+  const set: Record<string, ParamValue | FieldValue> = {};
+  // user keys are defined, not assigned: a "__proto__" key stays a key (rejected by the run resolution)
+  const put = (k: string, v: ParamValue | FieldValue): void => void Object.defineProperty(set, k, { value: v, enumerable: true, writable: true, configurable: true });
   for (const [k, v] of Object.entries(p.set)) {
     if (k.includes('.')) {
-      set[k] = v;
+      put(k, v);
       continue;
     }
     const applies = preset !== undefined && Object.hasOwn(preset.def.defaults, k);
     used.set(k, (used.get(k) ?? false) || applies || preset === undefined);
-    if (applies || preset === undefined) set[k] = v;
+    if (applies || preset === undefined) put(k, v);
   }
   const scaleKeys = Object.keys(p.scale);
   if (scaleKeys.length > 0) {

@@ -48,8 +48,11 @@ export const generateCommand: Command = {
     if (typeof target !== 'string' || target === '') fail(cliMessages.missingArgument({}, 'generate', 'the output file (-o <file>)'));
     // before generating: -o must be a regular file or absent (FIFO, device, socket, folder refused)
     resolveOutputTarget(target);
-    const sets = parseSetArgs((args.values.set as string[] | undefined) ?? []);
-    if ('bad' in sets) fail(cliMessages.badValue({}, '--set', 'key=value', String(sets.bad)));
+    const texts = (args.values.set as string[] | undefined) ?? [];
+    // checked on the texts: `'bad' in sets` would also catch `--set bad=1`, a key like any other
+    const malformed = texts.find((t) => t.indexOf('=') <= 0);
+    if (malformed !== undefined) fail(cliMessages.badValue({}, '--set', 'key=value', malformed));
+    const sets = parseSetArgs(texts) as Record<string, string>;
     const seed = typeof args.values.seed === 'string' ? args.values.seed : 0;
     const summary = await writeWorkloadTrace(id, sets, seed, target);
     io.stdout(generateReport(summary));

@@ -365,6 +365,24 @@ function compile(root: Node, src: string): Program {
   return { op: Int32Array.from(op), a: Int32Array.from(a), b: Int32Array.from(b), sets };
 }
 
+/** True when every way through `n` starts with the `^` assertion (so a match can only start at 0). */
+function startsAnchored(n: Node): boolean {
+  switch (n.t) {
+    case 'assert':
+      return n.kind === '^';
+    case 'seq':
+      return n.items.length > 0 && startsAnchored(n.items[0]!);
+    case 'alt':
+      return n.alts.every(startsAnchored);
+    case 'group':
+      return startsAnchored(n.body);
+    case 'repeat':
+      return n.min > 0 && startsAnchored(n.body);
+    default:
+      return false;
+  }
+}
+
 /** A compiled `replace` pattern. */
 export class LinearPattern {
   private readonly prog: Program;
@@ -378,7 +396,15 @@ export class LinearPattern {
     this.prog = compile(root, source);
     this.slots = 2 * (groups + 1);
     this.names = names;
+    this.mark = new Int32Array(this.prog.op.length).fill(-1);
+    this.anchored = startsAnchored(root);
   }
+
+  /** Per-instruction generation marks, reused by every `exec` (generations only grow; reset near 2^31). */
+  private readonly mark: Int32Array;
+  private gen = 0;
+  /** Every match must start at position 0 (the pattern begins with `^` in each alternative). */
+  private readonly anchored: boolean;
 
   /** Program size (instructions). */
   get size(): number {
@@ -388,8 +414,13 @@ export class LinearPattern {
   /** The first (leftmost, highest-priority) match: capture slots (start/end per group, -1 unset), or null. */
   exec(s: string): Int32Array | null {
     const { op, a, b, sets } = this.prog;
-    const n = op.length;
-    const mark = new Int32Array(n).fill(-1);
+    const mark = this.mark;
+    if (this.gen > 0x7fff0000 - s.length) {
+      mark.fill(-1);
+      this.gen = 0;
+    }
+    const base = this.gen;
+    this.gen += s.length + 2;
     let clist: Array<{ pc: number; caps: Int32Array }> = [];
     let nlist: Array<{ pc: number; caps: Int32Array }> = [];
     let matched: Int32Array | null = null;
@@ -444,7 +475,8 @@ export class LinearPattern {
     // marks are per position: the threads waiting at position sp were added with generation sp
     for (let sp = 0; sp <= s.length; sp++) {
       // a new attempt starting here, at the lowest priority, while nothing has matched yet
-      if (matched === null) add(clist, 0, empty, sp, sp);
+      if (matched === null && (sp === 0 || !this.anchored)) add(clist, 0, empty, sp, base + sp);
+      else if (clist.length === 0 && matched === null) break; // anchored: no attempt can start later
       if (clist.length === 0) {
         if (matched !== null) break;
         continue;
@@ -456,7 +488,7 @@ export class LinearPattern {
           matched = t.caps;
           break; // lower-priority threads are cut
         }
-        if (c >= 0 && sets[a[t.pc]!]!.has(c)) add(nlist, t.pc + 1, t.caps, sp + 1, sp + 1);
+        if (c >= 0 && sets[a[t.pc]!]!.has(c)) add(nlist, t.pc + 1, t.caps, sp + 1, base + sp + 1);
       }
       clist = nlist;
     }
