@@ -124,8 +124,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
         } else if (a === DEV0 || allDevices) {
           if (ownDevice) model.deviceAccess!(b, i);
           else deviceAccess(b, i);
-        }
-        else report.singleDevice(t, a, b.va[i]!);
+        } else report.singleDevice(t, a, b.va[i]!);
       } else if (o === OP_COPY && Number.isNaN(b.va[i]!)) replayExplicitCopy(env, b, i);
       else hooks[o]!(b, i);
       if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
