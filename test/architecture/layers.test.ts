@@ -53,3 +53,11 @@ test('the checker itself: an upward import, a same-folder import and a cycle are
   assert.throws(() => layerOrder('no block here'), /layers/);
 });
 
+
+test('no source file under src/ is over 500 lines (split it by concept, as the system models are)', () => {
+  const long = [...importGraph(SRC).keys()]
+    .map((f) => ({ f: relative(PROJECT_ROOT, f), lines: readFileSync(f, 'utf8').split('\n').length - 1 }))
+    .filter((x) => x.lines > 500)
+    .map((x) => `${x.f}: ${x.lines} lines`);
+  assert.deepEqual(long, []);
+});
