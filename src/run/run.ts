@@ -8,7 +8,6 @@ import type { Trace } from '../trace/trace';
 import { simulate, type SimulateOptions } from '../sim/engine';
 import { normalize, type TraceFacts } from './normalize';
 import type { RunSpec } from './run-spec';
-import { withTraceMetaWarnings } from './trace-meta-warnings';
 import type { ResolvedRun, RunResult } from '../sim/run-types';
 
 /** What one pass over a trace establishes before simulating (shared by all systems of a run). */
@@ -63,7 +62,7 @@ export async function compare(trace: Trace, spec: RunSpec, opts: SimulateOptions
   const scan = await scanTrace(trace, opts.signal);
   const runs = planRuns(spec, scan);
   const out: RunResult[] = [];
-  for (const r of runs) out.push(withTraceMetaWarnings(await simulate(r, systemPreset(r.preset)!.def, trace, opts)));
+  for (const r of runs) out.push(await simulate(r, systemPreset(r.preset)!.def, trace, opts));
   return out;
 }
 

@@ -11,6 +11,7 @@ import { Rng } from './rng';
 import type { ResolvedRun, RunResult, RunSummary } from './run-types';
 import type { RowHook, SystemDef, SystemEnv, SystemModel } from './system';
 import { SeriesSampler } from './series';
+import { traceMetaWarnings } from './trace-meta-warnings';
 import { MigrationSizeRecorder } from './migration-sizes';
 
 /** With a `signal`, the engine yields to the event loop at least this often (wall ms) so an abort can land. */
@@ -163,7 +164,10 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   if (debug) model.checkInvariants!();
   sampler.sample(clock.nowNs, counters, model.residentBytes());
 
-  const warnings = mergeCounts(reader.log.countsByCode(), log.countsByCode());
+  const metaWarnings = traceMetaWarnings(reader.meta);
+  const metaCounts: Record<string, number> = {};
+  for (const d of metaWarnings) metaCounts[d.code] = (metaCounts[d.code] ?? 0) + 1;
+  const warnings = mergeCounts(mergeCounts(reader.log.countsByCode(), log.countsByCode()), metaCounts);
   const summary = buildSummary(run, clock, counters, extra, warnings);
   return {
     summary,
@@ -172,7 +176,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     migrationSizes: sizes.result(),
     resultEvents: events.kept,
     resultEventCounts: events.countsByKind(),
-    diagnostics: [...reader.log.examples(), ...log.examples()],
+    diagnostics: [...metaWarnings, ...reader.log.examples(), ...log.examples()],
     provenance: {
       trace: run.traceName,
       traceDigest: run.traceDigest,

@@ -2,7 +2,6 @@ import { simulate } from '../../sim/engine';
 import { planRuns, type TraceScan } from '../../run/run';
 import type { RunResult } from '../../sim/run-types';
 import type { RunSpec } from '../../run/run-spec';
-import { withTraceMetaWarnings } from '../../run/trace-meta-warnings';
 import { systemPreset } from '../../systems/index';
 import { taskTrace } from './trace-cache';
 import type { TaskContext } from './pool';
@@ -35,5 +34,5 @@ export async function runTask(task: SimTask, ctx: TaskContext): Promise<RunResul
   const t = await taskTrace(task.traceKey, task.source, task.shared);
   const [run] = planRuns(task.spec, task.scan);
   if (run!.specHash !== task.specHash) throw new Error(`sweep: run resolved to specHash ${run!.specHash} in the worker but ${task.specHash} when prepared`);
-  return withTraceMetaWarnings(await simulate(run!, systemPreset(run!.preset)!.def, t, { signal: ctx.signal, onProgress: ctx.onProgress }));
+  return simulate(run!, systemPreset(run!.preset)!.def, t, { signal: ctx.signal, onProgress: ctx.onProgress });
 }
