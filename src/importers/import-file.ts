@@ -21,9 +21,10 @@ export function outputKindOf(target: string): ImportOutputKind {
 
 /**
  * How to record, per format, a trace holding what gmemlab simulates (shown by `importer.nothing-to-simulate`).
- * Formats without an entry get `GENERIC_RECORD_HINT`.
+ * Closed over `FormatId`, so a new built-in format does not compile without its hint; importers registered
+ * from a notebook (not a `FormatId`) get `GENERIC_RECORD_HINT`.
  */
-export const RECORD_HINTS: Readonly<Partial<Record<FormatId, string>>> = {
+export const RECORD_HINTS: Readonly<Record<FormatId, string>> = {
   kineto: "profile with memory events: torch.profiler.profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA], profile_memory=True), then prof.export_chrome_trace('trace.json')",
   'pytorch-snapshot': "torch.cuda.memory._record_memory_history(max_entries=100000) before the workload, then torch.cuda.memory._dump_snapshot('memory.pickle')",
   'pytorch-timeline': 'the timeline has no addresses: import it with --opt layout=bump (profiled with profile_memory=True, record_shapes=True, with_stack=True)',
