@@ -3,8 +3,7 @@ import { importerMessages } from '../../log/messages/importers';
 import { Flag, Op } from '../../trace/event';
 import type { ImporterDef } from '../types';
 import { structural } from '../shared/context';
-import { splitCsvLine } from '../shared/csv-line';
-import { readLines } from '../shared/lines';
+import { csvRecords } from '../shared/csv-records';
 import { RowCollector } from '../shared/rows';
 import { baseName, firstLine } from '../shared/sniff';
 import { bindAgents, parseAgentMap } from './agent-map';
@@ -57,14 +56,9 @@ export const rocprofv3Importer = {
     let col: Record<string, number> = {};
     const rows: Row[] = [];
     let ignored = 0;
-    for await (const l of readLines(input.chunks(), ctx.file)) {
-      if (l.text.trim() === '') continue;
-      const cells = splitCsvLine(l.text);
+    for await (const l of csvRecords(input, ctx)) {
+      const cells = l.cells;
       const where = { file: ctx.file, line: l.line };
-      if (!cells) {
-        structural(ctx, importerMessages.syntax(where, 'CSV line', 'a closing quote', JSON.stringify(l.text.slice(0, 60))));
-        continue;
-      }
       if (!header) {
         header = cells;
         col = Object.fromEntries(cells.map((c, i) => [c, i]));
@@ -75,10 +69,6 @@ export const rocprofv3Importer = {
         const scratch = cells.includes('Queue_Id') && !cells.includes('Address') ? ' (a scratch-memory trace: import it with --from rocprofv3-scratch)' : '';
         if (missing.length) fail(importerMessages.notThisFormat({ ...where, col: 1 }, 'rocprofv3 memory trace CSV', `a header with ${need.join(', ')}`, `no ${missing.join(', ')}${scratch}`));
         ctx.meta.rocprof_trace = isCopy ? 'memory_copy' : 'memory_allocation';
-        continue;
-      }
-      if (cells.length !== header.length) {
-        structural(ctx, importerMessages.syntax(where, 'CSV row', `${header.length} cells`, `${cells.length}`));
         continue;
       }
       const cell = (name: string): string => cells[col[name]!]!;

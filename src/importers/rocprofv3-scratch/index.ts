@@ -4,8 +4,7 @@ import { importerMessages } from '../../log/messages/importers';
 import { Flag, Op } from '../../trace/event';
 import type { ImporterDef } from '../types';
 import { structural } from '../shared/context';
-import { splitCsvLine } from '../shared/csv-line';
-import { readLines } from '../shared/lines';
+import { csvRecords } from '../shared/csv-records';
 import { RowCollector } from '../shared/rows';
 import { baseName, firstLine } from '../shared/sniff';
 import { bindAgents, parseAgentMap } from '../rocprofv3-csv/agent-map';
@@ -68,31 +67,18 @@ export const rocprofv3ScratchImporter = {
     ctx.meta.source = baseName(input.path);
     ctx.meta.rocprof_trace = 'scratch_memory';
     let col: ReturnType<typeof columnIndex> | undefined;
-    let width = 0;
     const rows: Row[] = [];
     const dropped = new Map<string, number>();
     const drop = (reason: string, n = 1): void => void dropped.set(reason, (dropped.get(reason) ?? 0) + n);
-    for await (const l of readLines(input.chunks(), ctx.file)) {
-      if (l.text.trim() === '') continue;
-      const cells = splitCsvLine(l.text);
+    for await (const l of csvRecords(input, ctx, () => drop('malformed lines'))) {
+      const cells = l.cells;
       const where = { file: ctx.file, line: l.line };
-      if (!cells) {
-        structural(ctx, importerMessages.syntax(where, 'CSV line', 'a closing quote', JSON.stringify(l.text.slice(0, 60))));
-        drop('malformed lines');
-        continue;
-      }
       if (!col) {
         col = columnIndex(cells.map((c) => c.replace(/^\ufeff/, '')));
         if (!col) {
           fail(importerMessages.notThisFormat({ ...where, col: 1 }, 'rocprofv3 scratch-memory trace CSV', 'a header with Kind, Operation, Agent_Id, Queue_Id, Start_Timestamp, End_Timestamp', JSON.stringify(l.text.slice(0, 80))));
         }
-        width = cells.length;
         ctx.meta.rocprof_columns = col.hasSize ? 'with Allocation_Size' : 'without Allocation_Size';
-        continue;
-      }
-      if (cells.length !== width) {
-        structural(ctx, importerMessages.syntax(where, 'CSV row', `${width} cells`, `${cells.length}`));
-        drop('malformed lines');
         continue;
       }
       const operation = cells[col.operation]!;
