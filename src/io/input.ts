@@ -16,9 +16,18 @@ import { parseQuantity } from '../units';
  * `GMEMLAB_MAX_GUNZIP_BYTES` (bytes, unit suffixes allowed: `64GiB`) replaces the cap.
  */
 export function defaultGunzipLimit(compressedBytes: number): number {
-  const env = process.env.GMEMLAB_MAX_GUNZIP_BYTES === undefined ? undefined : parseQuantity(process.env.GMEMLAB_MAX_GUNZIP_BYTES, 'bytes');
-  if (env !== undefined && Number.isFinite(env) && env > 0) return env;
-  return Math.min(200 * compressedBytes + 256 * 1024 * 1024, 64 * 1024 ** 3);
+  return envBytes('GMEMLAB_MAX_GUNZIP_BYTES') ?? Math.min(200 * compressedBytes + 256 * 1024 * 1024, 64 * 1024 ** 3);
+}
+
+/**
+ * A byte limit set by environment variable `name` (a count of bytes, unit suffixes allowed: `512MiB`), or
+ * undefined when it is unset or not a positive finite size (then the caller's default applies).
+ */
+export function envBytes(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined) return undefined;
+  const v = parseQuantity(text, 'bytes');
+  return v !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
 export interface InputFile {

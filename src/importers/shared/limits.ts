@@ -1,5 +1,5 @@
 import { constants as bufferConstants } from 'node:buffer';
-import { parseQuantity } from '../../units';
+import { envBytes } from '../../io/input';
 
 /**
  * Size limits that keep a small or hostile input from producing unbounded work or memory (issue 18). Each
@@ -25,7 +25,7 @@ export const MAX_JS_STRING_BYTES: number = bufferConstants.MAX_STRING_LENGTH;
  */
 export function maxStringBytes(): number {
   const env = envBytes('GMEMLAB_MAX_STRING_BYTES');
-  return Math.min(env ?? DEFAULT_MAX_STRING_BYTES, MAX_JS_STRING_BYTES);
+  return Math.min(env === undefined ? DEFAULT_MAX_STRING_BYTES : Math.floor(env), MAX_JS_STRING_BYTES);
 }
 
 /** Records allowed for free per input, before the per-byte allowance of `maxImportRecords`. */
@@ -44,11 +44,4 @@ export function maxImportRecords(inputBytes: number): number {
   const env = process.env.GMEMLAB_MAX_IMPORT_RECORDS === undefined ? undefined : Number(process.env.GMEMLAB_MAX_IMPORT_RECORDS);
   if (env !== undefined && Number.isFinite(env) && env > 0) return Math.floor(env);
   return RECORD_ALLOWANCE + Math.floor(inputBytes / BYTES_PER_RECORD);
-}
-
-function envBytes(name: string): number | undefined {
-  const text = process.env[name];
-  if (text === undefined) return undefined;
-  const v = parseQuantity(text, 'bytes');
-  return v !== undefined && Number.isFinite(v) && v > 0 ? Math.floor(v) : undefined;
 }
