@@ -23,15 +23,23 @@ export interface BindingCostOptions {
  * "Comparability with gmem-* on binding traces"). One row per run with the `keep` columns and:
  *
  * - `mapOps`, `unmapOps`, `systemOps` (= map + unmap operations as the system counts them) and
- *   `nsPerSystemOp` = timeMapNs / systemOps: the per-operation cost as both gmem and gpuvm-sparse define it
+ *   `nsPerSystemOp` = bindingNs / systemOps: the per-operation cost as both gmem and gpuvm-sparse define it
  *   (null without operations);
  * - `timeMapNs`: all time the run charged to mapping (for gmem this includes the peer_map of device faults);
- * - `traceOps` (the program's map + unmap calls), `nsPerTraceOp` = timeMapNs / traceOps: what one mapping
+ *   `timeInvalidateNs`: the TLB invalidations the run charged (0 when the run has no such column);
+ *   `bindingNs`: what mapping costs all in, wherever it ran — timeMapNs + timeInvalidateNs, plus the work a
+ *   sparse-binding queue did beside rendering (gpuvm-sparse `extra.bindQueueNs`) minus its exposed stall
+ *   (`extra.bindExposedNs`, already inside timeMapNs); an unbind is not done before the device TLB forgets
+ *   the old translation;
+ * - `hiddenBindingNs`: the part of bindingNs that overlapped rendering on the sparse-binding queue
+ *   (`extra.bindHiddenNs`; 0 without a queue), `exposedBindingNs` = bindingNs − hiddenBindingNs: what
+ *   mapping added to the run's time;
+ * - `traceOps` (the program's map + unmap calls), `nsPerTraceOp` = bindingNs / traceOps: what one mapping
  *   call of the program costs, all in — comparable across systems on the same trace;
  * - `offeredOpsPerS` = traceOps / duration: the call rate the program asked for;
  * - `sustainableOpsPerS` = 1e9 / nsPerTraceOp: the call rate one thread doing nothing but mapping could
  *   sustain at that cost;
- * - `mapTimeShare` = timeMapNs / duration: the share of the program's wall time spent mapping (above 1 the
+ * - `mapTimeShare` = bindingNs / duration: the share of the program's wall time spent mapping (above 1 the
  *   mapping path cannot keep up in real time);
  * - `mappingsPeak`: the peak count of mappings the system keeps — gmem's VMAs (`extra.vmaCount`) or
  *   gpuvm's live binds (`extra.gpuvaPeak`); null when the system reports neither;
@@ -51,8 +59,11 @@ export function bindingCostTable(input: TableInput, opts: BindingCostOptions): C
     const mapOps = num(r.mapOps);
     const unmapOps = num(r.unmapOps);
     const timeMapNs = num(r.timeMapNs);
+    const timeInvalidateNs = num(r.timeInvalidateNs);
+    const hiddenBindingNs = num(r['extra.bindHiddenNs']);
+    const bindingNs = timeMapNs + timeInvalidateNs + num(r['extra.bindQueueNs']) - num(r['extra.bindExposedNs']);
     const systemOps = mapOps + unmapOps;
-    const nsPerTraceOp = traceOps > 0 ? timeMapNs / traceOps : null;
+    const nsPerTraceOp = traceOps > 0 ? bindingNs / traceOps : null;
     const row: FlatRow = {};
     for (const c of keep) row[c] = (r[c] ?? null) as Cell;
     return {
@@ -60,19 +71,23 @@ export function bindingCostTable(input: TableInput, opts: BindingCostOptions): C
       mapOps,
       unmapOps,
       systemOps,
-      nsPerSystemOp: systemOps > 0 ? timeMapNs / systemOps : null,
+      nsPerSystemOp: systemOps > 0 ? bindingNs / systemOps : null,
       timeMapNs,
+      timeInvalidateNs,
+      bindingNs,
+      hiddenBindingNs,
+      exposedBindingNs: bindingNs - hiddenBindingNs,
       traceOps,
       nsPerTraceOp,
       offeredOpsPerS: (traceOps * 1e9) / duration,
       sustainableOpsPerS: nsPerTraceOp ? 1e9 / nsPerTraceOp : null,
-      mapTimeShare: timeMapNs / duration,
+      mapTimeShare: bindingNs / duration,
       mappingsPeak: firstNum(r['extra.vmaCount'], r['extra.gpuvaPeak']),
       flaggedBinds: firstNum(r['extra.inexpressibleBinds'], r['extra.flaggedBinds']),
     };
   });
   return tableFromRows(out, [
-    ...keep, 'mapOps', 'unmapOps', 'systemOps', 'nsPerSystemOp', 'timeMapNs', 'traceOps', 'nsPerTraceOp', 'offeredOpsPerS', 'sustainableOpsPerS', 'mapTimeShare', 'mappingsPeak', 'flaggedBinds',
+    ...keep, 'mapOps', 'unmapOps', 'systemOps', 'nsPerSystemOp', 'timeMapNs', 'timeInvalidateNs', 'bindingNs', 'hiddenBindingNs', 'exposedBindingNs', 'traceOps', 'nsPerTraceOp', 'offeredOpsPerS', 'sustainableOpsPerS', 'mapTimeShare', 'mappingsPeak', 'flaggedBinds',
   ]);
 }
 

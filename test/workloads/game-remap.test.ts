@@ -51,3 +51,53 @@ test('game-remap: evictions happen when the tile pool is small, and the bind rat
   const fast = await count({ cameraSpeed: 120 });
   assert.ok(fast.ops > slow.ops, `${fast.ops} vs ${slow.ops}`);
 });
+
+test('game-remap: a tile swap is one bind, a streamed-out texture one unbind of the whole image, and every tile upload a 64 KiB copy', async () => {
+  const ev = batchesToEvents((await collectBatches(workloadTrace('game-remap', { seconds: 1, poolBytes: '64MiB' }))).batches);
+  const L = textureLayout(8192);
+  const unmaps = ev.filter((e) => e.op === 'unmap');
+  // unbinds are whole images, zone buffers (8 MiB) or render targets (32 MiB) — never a single tile
+  assert.ok(unmaps.every((e) => e.bytes === L.bytes || e.bytes === 8 * MiB || e.bytes === 32 * MiB), 'whole-image unbinds');
+  assert.ok(unmaps.some((e) => e.bytes === L.bytes), 'some texture streams out');
+  // no unmap + map pair at the same address and time: the swap is the map alone
+  const key = (e: { tNs: number; va?: number }): string => `${e.tNs}:${e.va}`;
+  const unmapKeys = new Set(unmaps.map(key));
+  const tileBinds = ev.filter((e) => e.op === 'map' && e.bytes === 65536);
+  assert.ok(tileBinds.length > 500);
+  assert.equal(tileBinds.filter((e) => unmapKeys.has(key(e))).length, 0);
+  // one asynchronous 64 KiB upload per tile bound to a pool slot, into that slot, in the same frame before the
+  // frame's binds (which then form one uninterrupted sparse-bind call)
+  const copies = ev.filter((e) => e.op === 'copy');
+  const poolBinds = tileBinds.filter((e) => e.resource?.startsWith('pool'));
+  assert.equal(copies.length, poolBinds.length);
+  assert.ok(copies.every((e) => e.bytes === 65536 && e.agent === 'cpu' && e.target === 'dev0' && e.flags?.includes('async')));
+  assert.deepEqual(copies.map((e) => e.tNs + 1000), poolBinds.map((e) => e.tNs), 'uploaded at the frame start, bound at its render submission');
+  const chunk = 32 * MiB;
+  const pools = ev.filter((e) => e.op === 'alloc' && e.resource?.startsWith('pool'));
+  const slotAddr = (e: { resource?: string; offsetBytes?: number }): number => pools.find((a) => a.resource === e.resource)!.va! + e.offsetBytes!;
+  assert.deepEqual(copies.map((e) => e.va), poolBinds.map(slotAddr));
+  assert.ok(pools.every((a) => a.bytes === chunk));
+  const seenBindAt = new Set<number>();
+  for (const e of ev) {
+    if (e.op === 'map' && e.resource?.startsWith('pool')) seenBindAt.add(e.tNs);
+    if (e.op === 'copy') assert.ok(!seenBindAt.has(e.tNs), 'a frame uploads before its tile binds: no copy splits the bind call');
+  }
+});
+
+test('game-remap: a frame\'s sparse binds go to the sparse-binding queue (flags=async) right after the frame\'s render submission', async () => {
+  const ev = batchesToEvents((await collectBatches(workloadTrace('game-remap', { seconds: 0.25 }))).batches);
+  const tEnd = Math.round((15 * 1e9) / 60);
+  const frameOps = ev.filter((e) => (e.op === 'map' || e.op === 'unmap') && e.tNs > 0 && e.tNs < tEnd);
+  assert.ok(frameOps.length > 100);
+  assert.ok(frameOps.every((e) => e.flags?.includes('async')), 'every per-frame bind and unbind is queued');
+  // each frame's call sits at its kernel_begin time (t + 1000 ns), after the kernel_begin row: frame f renders
+  // with the binds of earlier calls, and the next kernel_begin is the semaphore wait for this one
+  const kernelAt = new Map<number, number>();
+  ev.forEach((e, i) => { if (e.op === 'kernelBegin') kernelAt.set(e.tNs, i); });
+  ev.forEach((e, i) => {
+    if (!frameOps.includes(e)) return;
+    assert.ok(kernelAt.has(e.tNs) && kernelAt.get(e.tNs)! < i, `bind at ${e.tNs} follows its frame's kernel_begin`);
+  });
+  // set-up (t = 0) and tear-down binds stay synchronous
+  assert.ok(ev.filter((e) => (e.op === 'map' || e.op === 'unmap') && (e.tNs === 0 || e.tNs === tEnd)).every((e) => !e.flags?.includes('async')));
+});

@@ -1,3 +1,4 @@
+import { BindAttr, bindAttributes, INEXPRESSIBLE_ATTRS } from '../shared/bind-attributes';
 import { deviceCopyNs } from '../../model/cost';
 import type { Interval } from '../../model/interval-set';
 import { UnitBit, UnitState } from '../../model/logical-table';
@@ -101,13 +102,25 @@ export function forUnitsIn(g: GmemState, lo: number, hi: number, fn: (s: number)
   if (u1 <= u0) return;
   const t = g.t;
   if (u1 - u0 > 4 * t.size + 64) {
-    const found: number[] = [];
+    // in unit order, as the lookup loop below visits them: listed by the index when it can, else collect the
+    // keys, sort them natively (no comparator callback: a free of millions of units spent most of its time
+    // in it) and look each one up
+    const ordered = t.slotsInOrder(u0, u1);
+    if (ordered !== undefined) {
+      for (let i = 0; i < ordered.length; i++) fn(ordered[i]!);
+      return;
+    }
+    let n = 0;
+    const keys = new Float64Array(t.size);
     for (let s = 0; s < t.highWater; s++) {
       const k = t.key[s]!;
-      if (k >= u0 && k < u1) found.push(s);
+      if (k >= u0 && k < u1) keys[n++] = k;
     }
-    found.sort((a, b) => t.key[a]! - t.key[b]!);
-    for (const s of found) fn(s);
+    const sorted = keys.subarray(0, n).sort();
+    // the slots are fixed before the first visit (a visit may remove units), as the slotsInOrder path does
+    const slots = new Int32Array(n);
+    for (let i = 0; i < n; i++) slots[i] = t.find(sorted[i]!);
+    for (let i = 0; i < n; i++) fn(slots[i]!);
     return;
   }
   for (let u = u0; u < u1; u++) {
@@ -251,6 +264,7 @@ function removeRange(g: GmemState, it: Interval<AllocInfo>): void {
     }
   }
   if (v.mapping && v.resource !== 0) g.liveResources.set(v.resource, (g.liveResources.get(v.resource) ?? 1) - 1);
+  if (v.mapping) g.extents.remove(v.resource, v.offset ?? 0, it.end - it.start);
 }
 
 // ---- game-style binding traces (§11) ----------------------------------------------------------------
@@ -275,31 +289,35 @@ export function releaseRange(g: GmemState, va: number): void {
   charge(g, C_MAP, g.c.munmapNs + ch.splits * g.c.vmaSplitNs);
 }
 
-export function mapRange(g: GmemState, va: number, bytes: number, resource: number, flags: number, pageBytes: number): void {
+export function mapRange(g: GmemState, va: number, bytes: number, resource: number, flags: number, pageBytes: number, offset = NaN): void {
   if (Number.isNaN(va) || !(bytes > 0)) {
     allocError(g, 'map', va, 'no address or size');
     return;
   }
   const end = va + bytes;
-  if (g.allocs.overlapping(va, end).length > 0) {
-    allocError(g, 'map', va, 'overlaps a live mapping or allocation (unmap it first)');
+  const over = g.allocs.overlapping(va, end);
+  if (over.some((a) => !a.value.mapping)) {
+    allocError(g, 'map', va, 'overlaps a live allocation (free it first)');
     return;
   }
-  const it = addRange(g, va, end, { kind: KIND_GMEM, peer: true, mapping: true, resource, home: 0 }, 'map');
+  // mmap(MAP_FIXED) over live mappings replaces them (the kernel unmaps them inside the call; charged as a munmap)
+  if (over.length > 0) unmapRange(g, va, bytes);
+  const off = Number.isNaN(offset) ? 0 : offset;
+  const it = addRange(g, va, end, { kind: KIND_GMEM, peer: true, mapping: true, resource, offset: off, home: 0 }, 'map');
   if (it === undefined) return;
   // addRange recorded the VMA change; charge the mmap(MAP_FIXED) with its splits and merges
   charge(g, C_MAP, g.c.mmapNs + g.vmaSplitsPending * g.c.vmaSplitNs);
   g.cn.mapOps++;
   const x = g.x;
-  const isNull = (flags & Flag.null) !== 0;
-  const aliased = (flags & Flag.aliased) !== 0 || (resource !== 0 && (g.liveResources.get(resource) ?? 0) > 0);
-  const odd = !Number.isNaN(pageBytes) && pageBytes !== 4096 && pageBytes !== 2 * 1024 * 1024;
+  // one rule for what mmap cannot express, shared with gpuvm-sparse (src/systems/shared/bind-attributes.ts)
+  const attrs = bindAttributes(flags, g.extents.add(resource, off, bytes), pageBytes);
+  const isNull = (attrs & BindAttr.null) !== 0;
   if (isNull) x.inexpressibleNull++;
-  if (flags & Flag.compressed) x.inexpressibleCompressed++;
-  if (flags & Flag.readonly) x.inexpressibleReadonly++;
-  if (aliased) x.inexpressibleAliased++;
-  if (odd) x.inexpressiblePageSize++;
-  if (isNull || (flags & (Flag.compressed | Flag.readonly)) !== 0 || aliased || odd) x.inexpressibleBinds++;
+  if (attrs & BindAttr.compressed) x.inexpressibleCompressed++;
+  if (attrs & BindAttr.readonly) x.inexpressibleReadonly++;
+  if (attrs & BindAttr.aliased) x.inexpressibleAliased++;
+  if (attrs & BindAttr.pageSize) x.inexpressiblePageSize++;
+  if (attrs & INEXPRESSIBLE_ATTRS) x.inexpressibleBinds++;
   if (!isNull) {
     x.aliasCopies++;
     x.aliasCopyBytes += bytes;
@@ -322,7 +340,8 @@ export function unmapRange(g: GmemState, va: number, bytes: number): void {
     // partial: the allocation keeps the parts outside [va, end)
     g.allocs.remove(a.start);
     if (a.start < va) g.allocs.insert(a.start, va, a.value);
-    if (a.end > end) g.allocs.insert(end, a.end, a.value);
+    if (a.end > end) g.allocs.insert(end, a.end, a.value.mapping ? { ...a.value, offset: (a.value.offset ?? 0) + (end - a.start) } : a.value);
+    if (a.value.mapping) g.extents.remove(a.value.resource, (a.value.offset ?? 0) + (Math.max(va, a.start) - a.start), Math.min(end, a.end) - Math.max(va, a.start));
     // units overlapping the removed part lose this allocation's reference unless a kept part overlaps them
     const U = g.U;
     const lo = Math.max(va, a.start);

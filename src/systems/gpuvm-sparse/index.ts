@@ -5,7 +5,8 @@ import { GpuvmSparseModel } from './model';
 /** Driver-managed device VA with explicit (sparse) binding (docs/systems.md §gpuvm-sparse). */
 export const gpuvmSparseSystem: SystemDef<GpuvmSparseParams> = {
   name: 'gpuvm-sparse',
-  summary: 'drm_gpuvm / VM_BIND / Vulkan sparse: binds charged per op, per PTE and per page-table level; NULL, compressed, read-only, aliased binds native',
+  revision: 3,
+  summary: 'drm_gpuvm / VM_BIND / Vulkan sparse per driver (xe, amdgpu, nouveau, asahi): entries, tables, split rewrites, submissions and invalidations as each driver writes them',
   defaults: GPUVM_SPARSE_DEFAULTS,
   params: GPUVM_SPARSE_PARAM_DOCS,
   validate: validateGpuvmSparseParams,
@@ -14,7 +15,7 @@ export const gpuvmSparseSystem: SystemDef<GpuvmSparseParams> = {
 
 export const gpuvmSparsePreset: SystemPreset = {
   name: 'gpuvm-sparse',
-  summary: 'driver-managed VA, VM_BIND / sparse binding; submission=same-time|per-op',
+  summary: 'driver-managed VA, VM_BIND / sparse binding; driver=xe|amdgpu|nouveau|asahi|legacy',
   def: gpuvmSparseSystem,
   params: {},
 };

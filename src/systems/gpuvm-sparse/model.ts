@@ -9,6 +9,10 @@ import * as ev from '../../trace/event';
 import { Allocations } from '../shared/allocations';
 import type { Reporter } from '../../sim/reporter';
 import type { SystemEnv, SystemModel } from '../../sim/system';
+import { BindAttr, bindAttributes, INEXPRESSIBLE_ATTRS, ResourceExtents } from '../shared/bind-attributes';
+import { BindQueue } from './bind-queue';
+import { CLEARS_COMP_TAGS, CompTags } from './compression';
+import { choosePageSize, DRIVER_BEHAVIOUR, entryRuns, type DriverBehaviour, type EntryRun } from './drivers';
 import { RadixPageTable } from './page-tables';
 import type { GpuvmSparseParams } from './params';
 
@@ -20,20 +24,22 @@ const { Flag, isWrite, Op } = ev;
 const DEV = 1;
 const OP_MAP = Op.map;
 const OP_UNMAP = Op.unmap;
+const ASYNC = Flag.async;
 const BO_KINDS = Flag.managed | Flag.peer_shared | Flag.device;
 const HOSTKIND = Flag.host | Flag.pinned_host;
 const MiB2 = 2 * 1024 * 1024;
 
 /**
- * Driver-managed device VA with explicit binding (drm_gpuvm / VM_BIND / Vulkan sparse; docs/gmem-model.md §8,
- * §11). `reserve` takes VA, `map` binds a backing object (or NULL) at a page size, `unmap` unbinds; there are
- * no device faults: an access to an unbound or NULL page reads zero (`extra.nullAccesses`). A bind costs
- * `device.map.bindNs` + `device.map.pteNs` per entry written (one per page at the bind's page size, plus one
- * directory entry per page table it creates); an unbind `device.map.unbindNs` + `pteNs` per entry cleared;
- * every submission (a run of bind rows with the same t_ns, i.e. one vkQueueBindSparse call) costs
- * `device.map.submitNs` and, if it unbound anything, one device TLB invalidation. Flags are honoured natively
- * (NULL, compressed, read-only, aliasing, 4 KiB / 64 KiB / 2 MiB pages) and counted with the same rules the
- * GMEM model uses for what mmap cannot express, so `flaggedBinds` here equals `inexpressibleBinds` there.
+ * Driver-managed device VA with explicit binding (drm_gpuvm / VM_BIND / Vulkan sparse; docs/systems.md
+ * §gpuvm-sparse, docs/gmem-model.md §8, §11). `reserve` takes VA, `map` binds a backing object (or NULL),
+ * `unmap` unbinds; there are no device faults: an access to an unbound or NULL page reads zero
+ * (`extra.nullAccesses`). What one bind writes — entries (large ones for NULL and contiguous ranges, the
+ * driver's 64 KiB encoding), page tables created and cleared, kept neighbours rewritten on a split — and how
+ * binds are submitted and invalidated follow the `driver` (drivers.ts, each rule citing its code). Costs:
+ * per op `opNs` + `device.map.pteNs` per entry written + `tableAllocNs` per new table, per submission
+ * `device.map.submitNs`, per invalidation `device.tlb.invalidateNs`; `asahi` charges the measured composite
+ * `device.map.bindNs`/`unbindNs` alone. Attributes follow the shared rule of src/systems/shared/bind-attributes.ts;
+ * `flags=async` binds run on the sparse-binding queue (bind-queue.ts); compressed binds cost per compression.ts.
  */
 export class GpuvmSparseModel implements SystemModel {
   private readonly allocs = new Allocations();
@@ -43,24 +49,39 @@ export class GpuvmSparseModel implements SystemModel {
   private bResource: Uint32Array = new Uint32Array(64);
   private bFlags: Uint32Array = new Uint32Array(64);
   private bPage: Float64Array = new Float64Array(64);
+  private bOffset: Float64Array = new Float64Array(64);
+  private bLargest: Float64Array = new Float64Array(64);
   private readonly pt: RadixPageTable;
   private readonly rep: Reporter;
   private readonly c: UnitCosts;
+  private readonly d: DriverBehaviour;
+  private readonly perOpSubmission: boolean;
   private readonly pageSizes: readonly number[];
-  /** Live binds per resource id (aliasing), and resource id → allocation id (backing memory kind). */
-  private readonly liveResources = new Map<number, number>();
+  private readonly runs: EntryRun[] = [];
+  private readonly extents = new ResourceExtents();
+  /** Resource id → allocation id (backing memory kind). */
   private readonly resourceAlloc = new Map<number, number>();
+  /** The sparse-binding queue (`bindQueue=sparse`), null when async binds run on the render path. */
+  private readonly queue: BindQueue | null;
+  private readonly tags = new CompTags();
+  private readonly clearsTags: boolean;
   private deviceBytes = 0;
   // submission state
   private subOpen = false;
   private subTNs = NaN;
   private subUnbinds = 0;
+  private subQueued = false; // the open submission runs on the sparse-binding queue
+  private flushPending = false;
   // extra
   private submissions = 0;
   private reservationsPeak = 0;
   private bindsPeak = 0;
   private pteWrites = 0;
   private pdeWrites = 0;
+  private largeEntries = 0;
+  private keptRewrites = 0;
+  private keptRewriteEntries = 0;
+  private nullEntryWrites = 0;
   private remaps = 0;
   private nullAccesses = 0;
   private nullBinds = 0;
@@ -74,27 +95,36 @@ export class GpuvmSparseModel implements SystemModel {
   private readonlyViolations = 0;
 
   constructor(private readonly p: GpuvmSparseParams, private readonly env: SystemEnv) {
-    const d = env.platform.device;
-    this.pt = new RadixPageTable(d.ptLevels, p.leafTableBytes, p.tableEntries);
+    const dev = env.platform.device;
+    this.pt = new RadixPageTable(dev.ptLevels, p.leafTableBytes, p.tableEntries);
     this.rep = env.report;
     this.c = unitCosts(env.platform, 4096);
-    this.pageSizes = d.pageSizesBytes.length > 0 ? d.pageSizesBytes : [4096];
+    this.d = DRIVER_BEHAVIOUR[p.driver];
+    this.perOpSubmission = p.submission === 'per-op' || (p.submission === 'driver' && this.d.submission === 'per-op');
+    this.pageSizes = dev.pageSizesBytes.length > 0 ? dev.pageSizesBytes : [4096];
+    this.queue = p.bindQueue === 'sparse' ? new BindQueue(env.clock) : null;
+    this.clearsTags = CLEARS_COMP_TAGS[p.driver];
   }
 
   /**
    * A bind submission groups the map/unmap rows of one ioctl: it ends at any other row, at a row with another
-   * time stamp, or after every row with `submission=per-op`.
+   * time stamp, or after every row when the driver (or `submission=per-op`) submits per operation.
    */
   beforeRow(b: EventBatch, i: number): void {
     if (!this.subOpen) return;
     const o = b.op[i]!;
-    if ((o !== OP_MAP && o !== OP_UNMAP) || this.p.submission === 'per-op' || b.tNs[i] !== this.subTNs) this.endSubmission();
+    const queued = this.queue !== null && (b.flags[i]! & ASYNC) !== 0;
+    if ((o !== OP_MAP && o !== OP_UNMAP) || this.perOpSubmission || b.tNs[i] !== this.subTNs || queued !== this.subQueued) this.endSubmission();
   }
 
-  /** The CPU does not use the GPU VA: its accesses are ignored. */
-  cpuAccess(): void {}
+  /** Device work waits for the sparse-binding queue (semaphore); amdgpu flushes the TLB before the VM's next job (vm->tlb_seq). */
+  kernelBegin(): void {
+    this.queue?.wait();
+    if (this.flushPending) this.invalidate();
+  }
 
-  /** Advice and prefetch hints have no meaning for explicit bindings: ignored. */
+  /** The CPU does not use the GPU VA (its accesses are ignored); advice and prefetch hints mean nothing for explicit binds. */
+  cpuAccess(): void {}
   advise(): void {}
   prefetch(): void {}
 
@@ -104,47 +134,69 @@ export class GpuvmSparseModel implements SystemModel {
 
   finish(): Readonly<Record<string, number>> {
     if (this.subOpen) this.endSubmission();
+    if (this.flushPending) this.invalidate();
+    this.queue?.wait(); // the process ends when the queue has drained
     return {
-      submissions: this.submissions,
-      reservationsPeak: this.reservationsPeak,
-      gpuvaPeak: this.bindsPeak,
-      pteWrites: this.pteWrites,
-      pdeWrites: this.pdeWrites,
-      pageTablesCreated: this.pt.created,
-      remaps: this.remaps,
-      nullAccesses: this.nullAccesses,
-      nullBinds: this.nullBinds,
-      flaggedBinds: this.flaggedBinds,
-      honouredNull: this.honouredNull,
-      honouredCompressed: this.honouredCompressed,
-      honouredReadonly: this.honouredReadonly,
-      honouredAliased: this.honouredAliased,
-      honouredPageSize: this.honouredPageSize,
-      pageSizeFallbacks: this.pageSizeFallbacks,
-      readonlyViolations: this.readonlyViolations,
+      ...this.queue?.extra(),
+      compTagClears: this.tags.clears,
+      submissions: this.submissions, reservationsPeak: this.reservationsPeak, gpuvaPeak: this.bindsPeak,
+      pteWrites: this.pteWrites, pdeWrites: this.pdeWrites, largeEntries: this.largeEntries, nullEntryWrites: this.nullEntryWrites,
+      keptRewrites: this.keptRewrites, keptRewriteEntries: this.keptRewriteEntries, pageTablesCreated: this.pt.created,
+      remaps: this.remaps, nullAccesses: this.nullAccesses, nullBinds: this.nullBinds, flaggedBinds: this.flaggedBinds,
+      honouredNull: this.honouredNull, honouredCompressed: this.honouredCompressed, honouredReadonly: this.honouredReadonly,
+      honouredAliased: this.honouredAliased, honouredPageSize: this.honouredPageSize,
+      pageSizeFallbacks: this.pageSizeFallbacks, readonlyViolations: this.readonlyViolations,
     };
   }
 
-  // ---- submissions ---------------------------------------------------------------------------------------
+  // ---- submissions and invalidations ---------------------------------------------------------------------
 
-  /** One bind submission ends: its sync cost, and one TLB invalidation if it unbound anything. */
   /** Open a submission at trace time `tNs` unless one is open (`beforeRow` closed it when this row starts another). */
-  private joinSubmission(tNs: number): void {
+  private joinSubmission(b: EventBatch, i: number): void {
     if (this.subOpen) return;
     this.subOpen = true;
-    this.subTNs = tNs;
+    this.subTNs = b.tNs[i]!;
+    this.subQueued = this.queue !== null && (b.flags[i]! & ASYNC) !== 0;
     this.subUnbinds = 0;
   }
 
+  /** One submission ends: its ioctl/job/fence cost and, for per-call drivers, one TLB invalidation if it unbound anything. */
   private endSubmission(): void {
     this.subOpen = false;
     this.submissions++;
-    const clock = this.env.clock;
-    clock.charge(Cause.map, this.env.platform.device.map.submitNs);
-    if (this.subUnbinds > 0) {
-      this.env.counters.tlbInvalidations++;
-      clock.charge(Cause.invalidate, this.c.invalidateNs);
+    if (!this.d.composite) {
+      this.spend(Cause.map, this.env.platform.device.map.submitNs);
+      if (this.subUnbinds > 0 && this.d.invalidation === 'per-call') this.invalidate();
     }
+    this.subQueued = false;
+  }
+
+  /** Bind work of the open submission: on the sparse-binding queue when it runs there, else on the clock. */
+  private spend(cause: clockMod.CauseCode, ns: number): void {
+    if (this.subQueued) this.queue!.add(ns);
+    else this.env.clock.charge(cause, ns);
+  }
+
+  private invalidate(): void {
+    this.flushPending = false;
+    this.env.counters.tlbInvalidations++;
+    this.spend(Cause.invalidate, this.c.invalidateNs);
+  }
+
+  /** A bind or unbind operation was written: per-op and deferred invalidation rules. */
+  private afterOp(unbound: boolean): void {
+    if (this.d.invalidation === 'per-op') this.invalidate();
+    else if (unbound && this.d.invalidation === 'next-gpu-work') this.flushPending = true;
+  }
+
+  /** Charge one operation writing `entries` entries and `pdes` directory entries, creating `tables` tables. */
+  private chargeOp(isBind: boolean, entries: number, pdes: number, tables: number): void {
+    const m = this.env.platform.device.map;
+    let ns: number;
+    if (this.d.composite) ns = isBind ? m.bindNs : m.unbindNs;
+    else if (this.d.stacked) ns = (isBind ? m.bindNs : m.unbindNs) + (entries + pdes) * this.c.pteNs;
+    else ns = this.p.opNs + (entries + pdes) * this.c.pteNs + tables * this.p.tableAllocNs;
+    this.spend(Cause.map, ns);
   }
 
   // ---- VA reservations, allocations ----------------------------------------------------------------------
@@ -161,13 +213,17 @@ export class GpuvmSparseModel implements SystemModel {
     const r = this.reservations.remove(va);
     if (r === undefined) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.release, va);
     // releasing the VA implicitly unbinds what is still bound inside it (one submission)
-    const had = this.binds.overlapping(r.start, r.end).length > 0;
-    if (had) {
-      this.subOpen = true;
-      this.subUnbinds = 0;
-      this.unbindRange(r.start, r.end);
-      this.endSubmission();
-    }
+    if (this.binds.overlapping(r.start, r.end).length > 0) this.ownSubmission(() => this.unbindRange(r.start, r.end));
+  }
+
+  /** A driver-internal bind or unbind outside the trace's map/unmap rows: its own submission. */
+  private ownSubmission(fn: () => void): void {
+    if (this.subOpen) this.endSubmission();
+    this.subOpen = true;
+    this.subQueued = false;
+    this.subUnbinds = 0;
+    fn();
+    this.endSubmission();
   }
 
   /** A buffer object: device memory (device kinds) plus one bind of the whole allocation into the VM. */
@@ -186,10 +242,7 @@ export class GpuvmSparseModel implements SystemModel {
     }
     this.deviceBytes += need;
     if (!this.p.allocBinds || b.resource[i]! !== 0) return; // a named memory object is bound by its own map rows
-    this.subOpen = true;
-    this.subUnbinds = 0;
-    this.bind(va, bytes, 0, 0, NaN);
-    this.endSubmission();
+    this.ownSubmission(() => this.bind(va, bytes, 0, 0, 0, NaN));
   }
 
   free(b: EventBatch, i: number): void {
@@ -201,18 +254,13 @@ export class GpuvmSparseModel implements SystemModel {
     if (this.allocs.resource[id]! !== 0) this.resourceAlloc.delete(this.allocs.resource[id]!);
     if (!(flags & BO_KINDS)) return;
     this.deviceBytes -= Math.ceil(bytes / MiB2) * MiB2;
-    if (this.binds.overlapping(va, va + bytes).length > 0 && this.allocs.resource[id]! === 0) {
-      this.subOpen = true;
-      this.subUnbinds = 0;
-      this.unbindRange(va, va + bytes);
-      this.endSubmission();
-    }
+    if (this.binds.overlapping(va, va + bytes).length > 0 && this.allocs.resource[id]! === 0) this.ownSubmission(() => this.unbindRange(va, va + bytes));
   }
 
   // ---- bind / unbind -----------------------------------------------------------------------------------
 
   map(b: EventBatch, i: number): void {
-    this.joinSubmission(b.tNs[i]!);
+    this.joinSubmission(b, i);
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     if (Number.isNaN(va) || !(bytes > 0)) return this.rep.faultError(b.tNs[i]!, b.agent[i]!, va, 'map without address or size');
@@ -220,9 +268,9 @@ export class GpuvmSparseModel implements SystemModel {
     if (!this.insideReservation(va, end) && this.allocs.find(va) < 0) {
       return this.rep.faultError(b.tNs[i]!, b.agent[i]!, va, 'map outside every reservation');
     }
-    // binding over live binds replaces them (drm_gpuvm REMAP/UNMAP ops)
+    // binding over live binds replaces them (drm_gpuvm REMAP/UNMAP ops of the same ioctl)
     if (this.binds.overlapping(va, end).length > 0) this.unbindRange(va, end);
-    this.bind(va, bytes, b.resource[i]!, b.flags[i]!, b.pageBytes[i]!);
+    this.bind(va, bytes, b.resource[i]!, b.offsetBytes[i]!, b.flags[i]!, b.pageBytes[i]!);
   }
 
   private insideReservation(va: number, end: number): boolean {
@@ -230,30 +278,26 @@ export class GpuvmSparseModel implements SystemModel {
     return r !== undefined && end <= r.end;
   }
 
-  /**
-   * Write a bind: PTEs at the chosen page size (the row's `page_bytes` if the device supports it and the range
-   * is aligned to it, else the largest supported size that is), directory entries for new tables.
-   */
-  private bind(va: number, bytes: number, resource: number, flags: number, pageBytes: number): void {
-    const clock = this.env.clock;
-    const cn = this.env.counters;
-    const isNull = (flags & Flag.null) !== 0;
-    const aliased = (flags & Flag.aliased) !== 0 || (resource !== 0 && (this.liveResources.get(resource) ?? 0) > 0);
-    const odd = !Number.isNaN(pageBytes) && pageBytes !== 4096 && pageBytes !== MiB2;
-    if (isNull) this.honouredNull++;
-    if (flags & Flag.compressed) this.honouredCompressed++;
-    if (flags & Flag.readonly) this.honouredReadonly++;
-    if (aliased) this.honouredAliased++;
-    if (odd) this.honouredPageSize++;
-    if (isNull || (flags & (Flag.compressed | Flag.readonly)) !== 0 || aliased || odd) this.flaggedBinds++;
-    if (isNull) this.nullBinds++;
-    const size = this.choosePageSize(va, bytes, pageBytes);
-    const pages = Math.ceil(bytes / size);
-    const pdes = this.pt.add(va, size, pages);
-    this.pteWrites += pages;
-    this.pdeWrites += pdes;
-    cn.mapOps++;
-    clock.charge(Cause.map, this.env.platform.device.map.bindNs + (pages + pdes) * this.c.pteNs);
+  /** Write a bind: the driver's entries for the range, directory entries and tables for what is new. */
+  private bind(va: number, bytes: number, resource: number, offset: number, flags: number, pageBytes: number): void {
+    const aliased = this.extents.add(resource, offset, bytes);
+    const attrs = bindAttributes(flags, aliased, pageBytes);
+    const isNull = (attrs & BindAttr.null) !== 0;
+    if (isNull) (this.honouredNull++, this.nullBinds++);
+    if (attrs & BindAttr.compressed) this.honouredCompressed++;
+    if (attrs & BindAttr.compressed && this.clearsTags && resource !== 0 && this.tags.get(resource)) this.spend(Cause.map, this.p.compTagClearNs);
+    if (attrs & BindAttr.readonly) this.honouredReadonly++;
+    if (attrs & BindAttr.aliased) this.honouredAliased++;
+    if (attrs & BindAttr.pageSize) this.honouredPageSize++;
+    if (attrs & INEXPRESSIBLE_ATTRS) this.flaggedBinds++; // the shared rule (bind-attributes.ts)
+    const ps = choosePageSize(this.pageSizes, va, bytes, pageBytes);
+    const size = ps.size;
+    if (ps.fellBack) this.pageSizeFallbacks++;
+    const before = this.pt.created;
+    const w = this.write(va, va + bytes, size, isNull);
+    this.env.counters.mapOps++;
+    this.chargeOp(true, w.entries, w.pdes, this.pt.created - before);
+    this.afterOp(false);
     let id = this.bindIds.take();
     if (id < 0) {
       this.growBinds();
@@ -261,26 +305,37 @@ export class GpuvmSparseModel implements SystemModel {
     }
     this.binds.insert(va, va + bytes, id);
     this.bResource[id] = resource;
-    this.bFlags[id] = flags;
+    this.bFlags[id] = flags | (aliased ? Flag.aliased : 0);
     this.bPage[id] = size;
+    this.bOffset[id] = Number.isNaN(offset) ? 0 : offset;
+    this.bLargest[id] = w.largest;
     if (this.binds.size > this.bindsPeak) this.bindsPeak = this.binds.size;
-    if (resource !== 0) this.liveResources.set(resource, (this.liveResources.get(resource) ?? 0) + 1);
   }
 
-  private choosePageSize(va: number, bytes: number, requested: number): number {
-    const sizes = this.pageSizes;
-    const want = Number.isNaN(requested) ? sizes[0]! : requested;
-    if (sizes.includes(want) && va % want === 0 && bytes % want === 0) return want;
-    if (!Number.isNaN(requested)) this.pageSizeFallbacks++;
-    for (let k = sizes.length - 1; k >= 0; k--) {
-      const s = sizes[k]!;
-      if (s <= want && va % s === 0 && bytes % s === 0) return s;
+  /** Add the driver's entries for `[va, end)` to the page tables; count them as written unless `kept`. */
+  private write(va: number, end: number, size: number, isNull: boolean, kept = false): { entries: number; pdes: number; largest: number } {
+    const r = entryRuns(this.d, va, end, size, isNull, this.runs);
+    let pdes = 0;
+    for (const run of this.runs) {
+      pdes += this.pt.add(run.va, run.entryBytes, run.count);
+      if (!kept && run.entryBytes >= MiB2 && !this.d.stacked) this.largeEntries += run.count;
     }
-    return sizes[0]!;
+    this.pdeWrites += pdes;
+    if (!kept) this.pteWrites += r.entries;
+    if (!kept && isNull) this.nullEntryWrites += r.entries;
+    return { entries: r.entries, pdes, largest: r.largest };
+  }
+
+  /** Remove the driver's entries for `[va, end)` from the page tables (no writes counted); directory entries cleared. */
+  private drop(va: number, end: number, size: number, isNull: boolean): number {
+    entryRuns(this.d, va, end, size, isNull, this.runs);
+    let pdes = 0;
+    for (const run of this.runs) pdes += this.pt.remove(run.va, run.entryBytes, run.count);
+    return pdes;
   }
 
   unmap(b: EventBatch, i: number): void {
-    this.joinSubmission(b.tNs[i]!);
+    this.joinSubmission(b, i);
     const va = b.va[i]!;
     const bytes = b.bytes[i]!;
     if (Number.isNaN(va) || !(bytes > 0)) return this.rep.faultError(b.tNs[i]!, b.agent[i]!, va, 'unmap without address or size');
@@ -288,34 +343,75 @@ export class GpuvmSparseModel implements SystemModel {
     this.unbindRange(va, va + bytes);
   }
 
-  /** Unbind everything bound in `[va, end)`: partial overlaps are split (REMAP), the rest unmapped. */
+  /**
+   * Unbind everything bound in `[va, end)`: the removed part's entries are cleared; a bind cut by the range
+   * keeps its outside pieces (REMAP), rewritten or not by the driver's rule (`rewriteKept`).
+   */
   private unbindRange(va: number, end: number): void {
-    const clock = this.env.clock;
-    const cn = this.env.counters;
     for (const it of this.binds.overlapping(va, end)) {
       const id = it.value;
       const size = this.bPage[id]!;
+      const isNull = (this.bFlags[id]! & Flag.null) !== 0;
       const a = Math.max(va, it.start);
       const e = Math.min(end, it.end);
-      const pages = Math.ceil((e - a) / size);
-      const pdes = this.pt.remove(a, size, pages);
-      this.pteWrites += pages;
-      this.pdeWrites += pdes;
-      cn.unmapOps++;
-      this.subUnbinds++;
-      clock.charge(Cause.map, this.env.platform.device.map.unbindNs + (pages + pdes) * this.c.pteNs);
-      this.binds.remove(it.start);
-      const res = this.bResource[id]!;
       const left = it.start < a;
       const right = it.end > e;
+      const before = this.pt.created;
+      let entries: number;
+      let pdes: number;
+      if (this.d.stacked) {
+        // legacy: the removed part's pages at the bind's page size
+        entries = Math.ceil((e - a) / size);
+        pdes = this.pt.remove(a, size, entries);
+        this.pteWrites += entries;
+        this.pdeWrites += pdes;
+      } else {
+        entries = entryRuns(this.d, a, e, size, isNull, this.runs).entries; // entries cleared
+        this.pteWrites += entries;
+        if (isNull) this.nullEntryWrites += entries;
+        // kept pieces are (re)written before the old entries go, so shared tables stay referenced
+        pdes = 0;
+        const largest = this.bLargest[id]!;
+        for (const [ks, ke, boundary] of [[it.start, a, a], [e, it.end, e]] as const) {
+          if (ke <= ks) continue;
+          const rewrite = this.d.rewriteKept === 'always' || (this.d.rewriteKept === 'unaligned' && boundary % largest !== 0);
+          const w = this.write(ks, ke, size, isNull, !rewrite); // not rewritten: bookkeeping only
+          pdes += w.pdes;
+          if (rewrite) (entries += w.entries, this.keptRewrites++, (this.keptRewriteEntries += w.entries));
+        }
+        const dropped = this.drop(it.start, it.end, size, isNull);
+        this.pdeWrites += dropped;
+        pdes += dropped;
+      }
+      this.env.counters.unmapOps++;
+      this.subUnbinds++;
+      this.chargeOp(false, entries, pdes, this.pt.created - before);
+      this.afterOp(true);
+      this.binds.remove(it.start);
+      const res = this.bResource[id]!;
+      const off = this.bOffset[id]!;
+      this.extents.remove(res, off + (a - it.start), e - a);
       if (left || right) this.remaps++; // drm_gpuvm REMAP: the kept parts stay bound with the same attributes
-      if (left) this.binds.insert(it.start, a, id);
-      if (right) this.binds.insert(e, it.end, left ? this.cloneBind(id) : id);
-      if (!left && !right) {
-        this.bindIds.give(id);
-        if (res !== 0) this.liveResources.set(res, (this.liveResources.get(res) ?? 1) - 1);
-      } else if (left && right && res !== 0) this.liveResources.set(res, (this.liveResources.get(res) ?? 0) + 1);
+      if (left) {
+        this.binds.insert(it.start, a, id);
+        this.bLargest[id] = this.largestOf(it.start, a, size, isNull);
+      }
+      if (right) {
+        const rid = left ? this.cloneBind(id) : id;
+        this.binds.insert(e, it.end, rid);
+        this.bOffset[rid] = off + (e - it.start);
+        this.bLargest[rid] = this.largestOf(e, it.end, size, isNull);
+      }
+      if (this.clearsTags && res !== 0 && this.bFlags[id]! & Flag.compressed) {
+        if (left && right) this.tags.ref(res); // both kept pieces hold the tags
+        else if (!left && !right) this.tags.put(res);
+      }
+      if (!left && !right) this.bindIds.give(id);
     }
+  }
+
+  private largestOf(va: number, end: number, size: number, isNull: boolean): number {
+    return entryRuns(this.d, va, end, size, isNull, this.runs).largest;
   }
 
   private cloneBind(from: number): number {
@@ -327,6 +423,8 @@ export class GpuvmSparseModel implements SystemModel {
     this.bResource[id] = this.bResource[from]!;
     this.bFlags[id] = this.bFlags[from]!;
     this.bPage[id] = this.bPage[from]!;
+    this.bOffset[id] = this.bOffset[from]!;
+    this.bLargest[id] = this.bLargest[from]!;
     return id;
   }
 
@@ -395,6 +493,8 @@ export class GpuvmSparseModel implements SystemModel {
     this.bResource = grown(this.bResource, n);
     this.bFlags = grown(this.bFlags, n);
     this.bPage = grown(this.bPage, n);
+    this.bOffset = grown(this.bOffset, n);
+    this.bLargest = grown(this.bLargest, n);
     this.bindIds.ensure(n);
   }
 }

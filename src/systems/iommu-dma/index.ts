@@ -5,7 +5,8 @@ import { IommuDmaModel } from './model';
 /** NIC DMA through an IOMMU (docs/systems.md §iommu-dma). */
 export const iommuDmaSystem: SystemDef<IommuDmaParams> = {
   name: 'iommu-dma',
-  summary: 'IOMMU DMA API per packet buffer: IOVA alloc + PTEs per map; strict / deferred (flush queue) / gmem-async (batched) invalidation; rxGbps and CPU ns per packet',
+  revision: 2,
+  summary: 'IOMMU DMA API per packet buffer: IOVA alloc + PTEs per map; strict / deferred (flush queue) / batched (FreeBSD DMAR queued invalidation) / gmem-async invalidation; rxGbps and CPU ns per packet',
   defaults: IOMMU_DMA_DEFAULTS,
   params: IOMMU_DMA_PARAM_DOCS,
   validate: validateIommuDmaParams,
@@ -14,7 +15,7 @@ export const iommuDmaSystem: SystemDef<IommuDmaParams> = {
 
 export const iommuDmaPreset: SystemPreset = {
   name: 'iommu-dma',
-  summary: 'NIC DMA mapping; mode=strict|deferred|gmem-async (nic-iommu platform)',
+  summary: 'NIC DMA mapping; mode=strict|deferred|batched|gmem-async (nic-iommu platform)',
   def: iommuDmaSystem,
   params: {},
   defaultProfile: 'nic-iommu',

@@ -28,6 +28,8 @@ const COHERENT = Flag.managed | Flag.peer_shared | Flag.device;
  *   waited for, IOVA freed — all in the unmap call.
  * - `deferred` (Linux flush queue): PTEs cleared, IOVA parked in a per-CPU queue; when it holds
  *   `flushQueueEntries` entries or `flushQueueTimeoutNs` passed, one domain-wide flush frees them all.
+ * - `batched` (FreeBSD DMAR, the GMEM paper's baseline): PTEs cleared, one range invalidation descriptor and a
+ *   wait descriptor queued without waiting, IOVA freed asynchronously (`unmapBatched`).
  * - `gmem-async` (FreeBSD GMEM `gmem_uvas.c`): the unmap is only queued; above `asyncUnmapPages` pages (or
  *   every `asyncPeriodNs`) the queue is drained: PTEs released, then one domain-wide flush if the batch has
  *   ≥ `tlbCoalescePages` pages, else one invalidation per entry; IOVAs freed after.
@@ -68,6 +70,9 @@ export class IommuDmaModel implements SystemModel {
   private entryInvalidations = 0;
   private drains = 0;
   private dmaFaults = 0;
+  private qiDescriptors = 0;
+  private atsInvalidations = 0;
+  private batchNo = 0;
 
   constructor(private readonly p: IommuDmaParams, private readonly env: SystemEnv) {
     const d = env.platform.device;
@@ -104,12 +109,14 @@ export class IommuDmaModel implements SystemModel {
 
   finish(): Readonly<Record<string, number>> {
     if (this.queue.entries > 0) this.drain();
-    const cpuNsPerPacket = this.packets > 0 ? (this.stackNs + this.packetIommuNs) / this.packets : 0;
+    const ownNsPerPacket = this.packets > 0 ? (this.stackNs + this.packetIommuNs) / this.packets : 0;
     const arrivals = this.packets + this.drops;
     const span = this.lastArrivalNs - this.firstArrivalNs;
     const offeredPps = arrivals > 1 && span > 0 ? ((arrivals - 1) * 1e9) / span : 0;
     const deliveredPps = arrivals > 1 && span > 0 ? (offeredPps * this.packets) / arrivals : 0;
-    const capacityPps = cpuNsPerPacket > 0 ? 1e9 / cpuNsPerPacket : Infinity;
+    const lockWaitNs = this.iovaLockWaitNs(ownNsPerPacket, deliveredPps);
+    const cpuNsPerPacket = ownNsPerPacket + lockWaitNs;
+    const capacityPps = cpuNsPerPacket > 0 ? (this.p.cores * 1e9) / cpuNsPerPacket : Infinity;
     const rxPps = Math.min(deliveredPps, capacityPps);
     const avgBytes = this.packets > 0 ? this.packetBytes / this.packets : 0;
     const wire = (pps: number): number => (pps * (avgBytes + this.p.framingBytes) * 8) / 1e9;
@@ -120,6 +127,7 @@ export class IommuDmaModel implements SystemModel {
       offeredPps,
       capacityPps: Number.isFinite(capacityPps) ? capacityPps : 0,
       cpuNsPerPacket,
+      iovaLockWaitNsPerPacket: lockWaitNs,
       stackNsPerPacket: this.packets > 0 ? this.stackNs / this.packets : 0,
       iommuNsPerPacket: this.packets > 0 ? this.packetIommuNs / this.packets : 0,
       packets: this.packets,
@@ -130,7 +138,27 @@ export class IommuDmaModel implements SystemModel {
       entryInvalidations: this.entryInvalidations,
       drains: this.drains,
       dmaFaults: this.dmaFaults,
+      qiDescriptors: this.qiDescriptors,
+      atsInvalidations: this.atsInvalidations,
     };
+  }
+
+  /**
+   * With `cores` > 1 receive queues (RSS), the wait per packet for the IOVA allocator lock of the other cores:
+   * FreeBSD takes one domain-wide lock per IOVA allocation and free (sys/x86/iommu/iommu_gas.c iommu_gas_map /
+   * iommu_gas_free_space under IOMMU_DOMAIN_LOCK), so `batched` and `gmem-async` wait; Linux allocates 1-page
+   * IOVAs from per-CPU magazines (drivers/iommu/iova.c iova_rcache) and its flush queues are per CPU
+   * (dma-iommu.c iommu_dma_init_fq_percpu: each fills at 1/cores of the rate and flushes once per
+   * flushQueueEntries of its own), so `strict` and `deferred` do not. Closed form (a modelling choice, only
+   * when cores > 1): M/D/1 mean wait hold·ρ / (2(1 − ρ)) per acquisition, hold = `device.map.iovaAllocNs`, ρ =
+   * the lock load of the other cores at the delivered rate (two acquisitions per packet), capped at 0.95.
+   */
+  private iovaLockWaitNs(ownNsPerPacket: number, pps: number): number {
+    const cores = this.p.cores;
+    if (cores <= 1 || !(this.p.mode === 'batched' || this.p.mode === 'gmem-async') || !(ownNsPerPacket > 0)) return 0;
+    const rate = Math.min(pps, (cores * 1e9) / ownNsPerPacket);
+    const rho = Math.min(0.95, ((2 * rate * this.iovaNs) / 1e9) * ((cores - 1) / cores));
+    return 2 * ((this.iovaNs * rho) / (2 * (1 - rho)));
   }
 
   // ---- mappings --------------------------------------------------------------------------------------------
@@ -201,6 +229,7 @@ export class IommuDmaModel implements SystemModel {
       this.iovaFrees++;
       return clock.nowNs - t0;
     }
+    if (this.p.mode === 'batched') return this.unmapBatched(va, id, pages, t0);
     if (this.p.mode === 'deferred') {
       // PTEs cleared now; the IOVA waits in the flush queue
       this.maps.remove(va);
@@ -215,6 +244,32 @@ export class IommuDmaModel implements SystemModel {
     const ns = clock.nowNs - t0;
     if (full) this.drain();
     return ns;
+  }
+
+  /**
+   * FreeBSD DMAR with queued invalidation (sys/x86/iommu/intel_ctx.c dmar_domain_unload): the PTEs are
+   * cleared (domain_unmap_buf), one page-selective IOTLB invalidation descriptor covering the entry is queued
+   * (dmar_qi_invalidate_locked, address-masked range) and, for the last entry of the unload or every
+   * `batchCoalesce`-th, a wait descriptor; the CPU does not wait: the entry (and its IOVA) is freed by the QI
+   * task once the wait completes (asynchronously, still CPU work). A `unmap` row is one busdma unload of one
+   * entry, so it always ends with a wait descriptor.
+   */
+  private unmapBatched(va: number, id: number, pages: number, t0: number): number {
+    const clock = this.env.clock;
+    this.maps.remove(va);
+    this.mapIds.give(id);
+    clock.charge(Cause.map, pages * this.pteNs);
+    this.batchNo++; // dmar_domain_unload_emit_wait: the last entry of an unload always gets one (here every unload has one entry)
+    const waits = 1;
+    const ats = this.p.ats ? 1 : 0; // a device-TLB invalidation descriptor, queued like the others
+    this.qiDescriptors += 1 + ats + waits;
+    this.atsInvalidations += ats;
+    this.entryInvalidations++;
+    this.env.counters.tlbInvalidations++;
+    clock.charge(Cause.invalidate, (1 + ats + waits) * this.p.qiDescriptorNs);
+    clock.charge(Cause.map, this.iovaNs);
+    this.iovaFrees++;
+    return clock.nowNs - t0;
   }
 
   /**
@@ -255,7 +310,10 @@ export class IommuDmaModel implements SystemModel {
     this.env.counters.tlbInvalidations += plan.ops;
     if (plan.coalesced) this.domainFlushes++;
     else this.entryInvalidations += plan.ops;
-    this.env.clock.charge(Cause.invalidate, plan.ns);
+    // ATS: each IOTLB invalidation is followed by a device-TLB invalidation that is waited for
+    const atsNs = this.p.ats ? plan.ops * this.p.atsInvalidateNs : 0;
+    if (this.p.ats) this.atsInvalidations += plan.ops;
+    this.env.clock.charge(Cause.invalidate, plan.ns + atsNs);
   }
 
   // ---- DMA and allocations ------------------------------------------------------------------------------

@@ -76,8 +76,16 @@ export class TraceEmitter {
     c.flags[i] = flags;
   }
 
-  unmap(tNs: number, agent: number, va: number, bytes: number): void {
-    this.add(Op.unmap, tNs, agent, va, bytes);
+  unmap(tNs: number, agent: number, va: number, bytes: number, flags = 0): void {
+    const i = this.add(Op.unmap, tNs, agent, va, bytes);
+    this.builder.cols.flags[i] = flags;
+  }
+
+  /** An explicit copy of `bytes` from `agent` to `target`, landing at `va` (docs/trace-formats.md `copy`). */
+  copy(tNs: number, agent: number, target: number, va: number, bytes: number, flags = 0): void {
+    const i = this.add(Op.copy, tNs, agent, va, bytes);
+    this.builder.cols.target[i] = target;
+    this.builder.cols.flags[i] = flags;
   }
 
   /** `agent` touches `[va, va+bytes)` `count` times; `access` is an `Access` code. */

@@ -16,14 +16,17 @@ import { textureLayout, TILE_BYTES, TILE_TEXELS, type TextureLayout } from './la
  * physical memory is a pool of 64 KiB tiles in `device` backing objects (`pool<k>`). A texture coming into
  * range is NULL-bound over its whole virtual range (partially resident); the tiles its current mip level
  * needs (a window that slides as the camera passes, plus all coarser levels and the mip tail) are loaded
- * with a few frames of I/O latency under a per-frame upload budget and bound tile by tile (`unmap` of the
- * NULL page, then `map` at 64 KiB to a pool tile; `compressed` for compressed textures). When the pool is
- * full the least-recently-used tile is evicted (`unmap`, then `map null`); a texture falling behind is
- * streamed out (each bound tile unmapped, then the NULL runs). Static geometry per track zone is a `device`
+ * with a few frames of I/O latency under a per-frame upload budget: each tile is uploaded (an asynchronous
+ * `copy` cpu → dev0 of 64 KiB) and bound by one sparse bind (`map` at 64 KiB to a pool tile over the NULL
+ * tile; `compressed` for compressed textures). When the pool is full the least-recently-used tile is evicted
+ * (one `map null` over it); a texture falling behind is streamed out by one `unmap` of the whole image (as
+ * engines release a whole sparse image). Static geometry per track zone is a `device`
  * buffer bound read-only with 2 MiB pages; two render targets alias one transient backing object
- * (`aliased`). Every frame: `marker frame`, the frame's binds, and a GPU `frame` kernel that reads the two
- * mip levels each visible texture samples (NULL tiles included: the shader reads zeros until they load),
- * the zone geometry, and writes/reads the aliased render targets.
+ * (`aliased`). Every frame: `marker frame`, the tile uploads, the GPU `frame` kernel's begin, and right after it
+ * the frame's sparse-bind call — every per-frame map/unmap with `flags=async`: one vkQueueBindSparse call on the
+ * sparse-binding queue beside rendering, waited for (semaphore) by the next frame's kernel (docs/workloads.md
+ * §game-remap) — then the kernel's reads of the two mip levels each visible texture samples (NULL tiles
+ * included: the shader reads zeros until they load), the zone geometry, and writes/reads of the render targets.
  */
 export type GameRemapParams = {
   seconds: number;
@@ -53,11 +56,13 @@ const DEV0 = 1;
 const RESERVE_VA = 0x10000000000; // 1 TiB
 const BACKING_VA = 0x20000000000; // 2 TiB: where backing objects live
 const PAGE_2M = 2 * MiB;
+/** Sparse binds go on the sparse-binding queue, beside rendering (docs/workloads.md §game-remap). */
+const ASYNC = Flag.async;
 
 /** The `game-remap` workload. */
 export const gameRemap: WorkloadDef<GameRemapParams> = {
   name: 'game-remap',
-  summary: 'streaming game: 2 s at 60 fps past 128 sparse textures in a 64 GiB VA reservation, ~7,000 binds/unbinds per s (footprint 168 MiB)',
+  summary: 'streaming game: 2 s at 60 fps past 128 sparse textures in a 64 GiB VA reservation, ~2,700 sparse binds/unbinds per s and 64 KiB tile uploads (footprint 168 MiB)',
   defaults: {
     seconds: 2,
     fps: 60,
@@ -238,6 +243,11 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
   const tileVa = (tex: Texture, tile: number): number => tex.va + tile * TILE_BYTES;
   const slotRes = (s: number): number => chunkIds[Math.floor(s / tilesPerChunk)]!;
   const slotOffset = (s: number): number => (s % tilesPerChunk) * TILE_BYTES;
+  /** Address of slot `s` in its pool object (pool objects are the first backing objects, 2 MiB aligned each). */
+  const chunkStride = Math.ceil(p.poolChunkBytes / PAGE_2M) * PAGE_2M;
+  const slotVa = (s: number): number => BACKING_VA + Math.floor(s / tilesPerChunk) * chunkStride + slotOffset(s);
+  const frameBinds: number[] = []; // va, resource, offset, flags per tile bind of this frame's sparse-bind call
+  const sparse: Array<() => void> = []; // the frame's sparse-bind call, emitted after its render submission
 
   // --- requests --------------------------------------------------------------------------------------
   const reqTex: number[] = [];
@@ -251,47 +261,38 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
   const neededLo = new Int32Array(levels + 1);
   for (let f = 0; f < frames; f++) {
     let t = Math.round((f * 1e9) / p.fps);
+    const tb = t + 1000; // render submission and the frame's vkQueueBindSparse call
     const cam = p.cameraSpeed * (f / p.fps);
     em.marker(t, CPU, frameLabel);
 
-    // Stream out what fell behind: bound tiles one by one, then the NULL runs; zones unbound and freed.
+    // Stream out what fell behind: one unbind of the whole image (its tiles and NULL runs); zones unbound and freed.
     for (const tex of textures) {
       if (!tex.streamed || tex.x >= cam - p.behindMeters) continue;
       const slots = tex.slot!;
       for (let k = 0; k < L.tiles; k++) {
         const s = slots[k]!;
         if (s < 0) continue;
-        em.unmap(t, DEV0, tileVa(tex, k), TILE_BYTES);
         unlink(s);
         owner[s] = -1;
         lastUsed[s] = -1;
         free.push(s);
       }
-      for (let k = 0; k < L.tiles; ) {
-        if (slots[k]! >= 0) {
-          k++;
-          continue;
-        }
-        let e = k;
-        while (e < L.tiles && slots[e]! < 0) e++;
-        em.unmap(t, DEV0, tileVa(tex, k), (e - k) * TILE_BYTES);
-        k = e;
-      }
+      sparse.push(() => em.unmap(tb, DEV0, tex.va, L.bytes, ASYNC));
       tex.streamed = false;
       tex.gone = true;
       tex.slot = null;
     }
     for (let z = 0; z < zones; z++) {
       if (zoneState[z] === 1 && (z + 1) * p.zoneMeters - p.behindMeters < cam - p.behindMeters) {
-        em.unmap(t, DEV0, zoneVa[z]!, p.zoneBufferBytes);
-        em.free(t, DEV0, zoneBacking[z]!, p.zoneBufferBytes);
+        const [zva, zb] = [zoneVa[z]!, zoneBacking[z]!];
+        sparse.push(() => (em.unmap(tb, DEV0, zva, p.zoneBufferBytes, ASYNC), em.free(tb, DEV0, zb, p.zoneBufferBytes)));
         zoneState[z] = 2;
       }
     }
     // Stream in what came into range: whole-texture NULL bind; zone geometry allocated and bound read-only.
     for (const tex of textures) {
       if (tex.streamed || tex.gone || tex.x > cam + p.aheadMeters) continue;
-      em.map(t, DEV0, tex.va, L.bytes, 0, 0, pageT, Flag.null);
+      sparse.push(() => em.map(tb, DEV0, tex.va, L.bytes, 0, 0, pageT, Flag.null | ASYNC));
       tex.slot = new Int32Array(L.tiles).fill(NULL_TILE);
       tex.streamed = true;
     }
@@ -302,7 +303,8 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
       const id = em.id(`geo.z${z}`);
       em.alloc(t, DEV0, backingVa, p.zoneBufferBytes, Flag.device, id);
       backingVa += p.zoneBufferBytes;
-      em.map(t, DEV0, zoneVa[z]!, p.zoneBufferBytes, id, 0, PAGE_2M, Flag.readonly);
+      const zva = zoneVa[z]!;
+      sparse.push(() => em.map(tb, DEV0, zva, p.zoneBufferBytes, id, 0, PAGE_2M, Flag.readonly | ASYNC));
       zoneState[z] = 1;
     }
 
@@ -329,7 +331,10 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
     }
 
     // Bind what has loaded, within the upload budget; evict LRU tiles not used this frame when full.
+    // Uploads go first (transfer queue, asynchronous copies into the pool slots); the frame's binds follow as
+    // one vkQueueBindSparse call waiting on them.
     let uploads = 0;
+    frameBinds.length = 0;
     while (reqHead < reqTex.length && uploads < p.uploadTilesPerFrame && reqReady[reqHead]! <= f) {
       const tex = textures[reqTex[reqHead]!]!;
       const k = reqTile[reqHead]!;
@@ -343,13 +348,14 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
         s = head;
         const victim = textures[owner[s]!]!;
         const vk = ownerTile[s]!;
-        em.unmap(t, DEV0, tileVa(victim, vk), TILE_BYTES);
-        em.map(t, DEV0, tileVa(victim, vk), TILE_BYTES, 0, 0, pageT, Flag.null);
+        // one sparse bind replaces the victim tile's memory by NULL (VkSparseImageMemoryBind, memory = NULL)
+        frameBinds.push(tileVa(victim, vk), 0, 0, Flag.null);
         victim.slot![vk] = NULL_TILE;
         unlink(s);
       }
-      em.unmap(t, DEV0, tileVa(tex, k), TILE_BYTES);
-      em.map(t, DEV0, tileVa(tex, k), TILE_BYTES, slotRes(s), slotOffset(s), pageT, tex.flags);
+      // the tile's data is copied into its slot, then one sparse bind replaces the NULL tile by the slot
+      em.copy(t, CPU, DEV0, slotVa(s), TILE_BYTES, Flag.async);
+      frameBinds.push(tileVa(tex, k), slotRes(s), slotOffset(s), tex.flags);
       tex.slot![k] = s;
       owner[s] = reqTex[reqHead]!;
       ownerTile[s] = k;
@@ -357,6 +363,8 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
       reqHead++;
       uploads++;
     }
+    const fb = frameBinds.slice();
+    for (let q = 0; q < fb.length; q += 4) sparse.push(() => em.map(tb, DEV0, fb[q]!, TILE_BYTES, fb[q + 1]!, fb[q + 2]!, pageT, fb[q + 3]! | ASYNC));
     if (reqHead > 4096 && reqHead * 2 > reqTex.length) {
       reqTex.splice(0, reqHead);
       reqTile.splice(0, reqHead);
@@ -372,8 +380,10 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
     }
     for (let z = 0; z < zones; z++) if (zoneState[z] === 1) rows.push([zoneVa[z]!, p.zoneBufferBytes, Access.r]);
     rows.push([rtVa[0]!, p.renderTargetBytes, Access.w], [rtVa[0]!, p.renderTargetBytes, Access.r], [rtVa[1]!, p.renderTargetBytes, Access.w]);
-    t += 1000; // submission after the binds
+    t = tb; // the frame's render submission; its sparse-bind call goes to the sparse queue beside it
     em.kernelBegin(t, DEV0, kernelLabel, p.gpuFrameNs);
+    for (const op of sparse) op();
+    sparse.length = 0;
     for (let k = 0; k < rows.length; k++) {
       const [va, bytes, acc] = rows[k]!;
       em.access(t + Math.floor((p.gpuFrameNs * k) / rows.length), DEV0, va, bytes, acc);
@@ -397,21 +407,7 @@ function* gameStream(p: Readonly<GameRemapParams>, seed: number, strings?: Strin
 
   // End of trace: unbind everything still bound, free the backing objects, release the reservation.
   const tEnd = Math.round((frames * 1e9) / p.fps);
-  for (const tex of textures) {
-    if (!tex.streamed) continue;
-    const slots = tex.slot!;
-    for (let k = 0; k < L.tiles; k++) if (slots[k]! >= 0) em.unmap(tEnd, DEV0, tileVa(tex, k), TILE_BYTES);
-    for (let k = 0; k < L.tiles; ) {
-      if (slots[k]! >= 0) {
-        k++;
-        continue;
-      }
-      let e = k;
-      while (e < L.tiles && slots[e]! < 0) e++;
-      em.unmap(tEnd, DEV0, tileVa(tex, k), (e - k) * TILE_BYTES);
-      k = e;
-    }
-  }
+  for (const tex of textures) if (tex.streamed) em.unmap(tEnd, DEV0, tex.va, L.bytes);
   for (let z = 0; z < zones; z++) {
     if (zoneState[z] !== 1) continue;
     em.unmap(tEnd, DEV0, zoneVa[z]!, p.zoneBufferBytes);
