@@ -15,10 +15,13 @@ export interface BarsOptions extends ChartOptions {
 }
 
 /**
- * Published vs reproduced as a dumbbell plot: per compared number (x = series, one panel per group) a grey
- * dot at the published value, a dot at the reproduced value (blue within tolerance, orange for a miss) and a
- * rule between them, so the distance reads as the error on a log axis. Ratio and tolerance in the tooltip.
- * Series keep the order of the rows.
+ * Published vs reproduced as a dumbbell plot: per compared number (one row per series, one panel per group,
+ * stacked) a grey dot at the published value, a dot at the reproduced value (blue within tolerance, orange
+ * for a miss) and a rule between them, so the distance reads as the error on a log axis. Horizontal, so long
+ * series names are read whole (issue 16: the vertical layout cut them and grew to 5000 px wide); the value
+ * axis is fitted to the data (no "nice" decades of empty axis). When the groups have different units each
+ * panel gets its own value scale and its unit in the panel title. Ratio and tolerance in the tooltip. Series
+ * keep the order of the rows.
  */
 export function publishedVsReproducedBars(rows: readonly ComparedRow[], opts: BarsOptions = {}): TopLevelSpec {
   const values: Datum[] = [];
@@ -32,11 +35,16 @@ export function publishedVsReproducedBars(rows: readonly ComparedRow[], opts: Ba
   const groups = [...new Set(rows.map((r) => r.group))];
   const all = values.map((v) => v.value as number);
   const log = (opts.log === undefined || opts.log === 'auto' ? spansDecades(all) : opts.log) && all.every((v) => v > 0);
-  const unit = rows[0]?.unit ? ` (${rows[0].unit})` : '';
+  const sameUnit = new Set(rows.map((r) => r.unit ?? '')).size <= 1;
+  const unit = sameUnit && rows[0]?.unit ? ` (${rows[0].unit})` : sameUnit ? '' : ' (unit in each panel title)';
   const yTitle = opts.yTitle ?? `${rows[0]?.metric ?? 'value'}${unit}`;
   const facet = opts.facet ?? groups.length > 1;
-  const x = { field: 'series', type: 'nominal', title: null, sort: series, axis: { labelAngle: -35, labelLimit: 220 } };
-  const yScale = log ? { type: 'log' } : { zero: false };
+  const perGroupUnit = !sameUnit;
+  const unitOf = new Map(rows.map((r) => [r.group, r.unit ?? '']));
+  if (perGroupUnit) for (const v of values) v.panel = `${v.group}${unitOf.get(v.group as string) ? ` (${unitOf.get(v.group as string)})` : ''}`;
+  else for (const v of values) v.panel = v.group;
+  const x = { field: 'series', type: 'nominal', title: null, sort: series, axis: { labelLimit: 0 } };
+  const yScale = log ? { type: 'log', nice: false, padding: 8 } : { zero: false, nice: false, padding: 8 };
   const tooltip = [
     { field: 'group', type: 'nominal' },
     { field: 'series', type: 'nominal' },
@@ -46,19 +54,20 @@ export function publishedVsReproducedBars(rows: readonly ComparedRow[], opts: Ba
     { field: 'tolerance', type: 'quantitative', format: '.3~f' },
   ];
   const inner = {
-    width: opts.width ?? Math.max(110, series.length * 30),
-    height: opts.height ?? 220,
+    width: opts.width ?? 360,
+    height: opts.height ?? { step: 18 },
     layer: [
       {
-        transform: [{ filter: "datum.kind === 'published'" }],
+        // drawn from both rows of a compared number (same segment twice): a filter here would give the layer its own
+        // data source, which vega-lite cannot size with independent per-panel scales
         mark: { type: 'rule', color: '#bbbbbb', strokeWidth: 2 },
-        encoding: { x, y: { field: 'published', type: 'quantitative', title: yTitle, scale: yScale }, y2: { field: 'reproduced' } },
+        encoding: { y: x, x: { field: 'published', type: 'quantitative', title: yTitle, scale: yScale }, x2: { field: 'reproduced' } },
       },
       {
         mark: { type: 'point', filled: true, size: 70, opacity: 1 },
         encoding: {
-          x,
-          y: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale },
+          y: x,
+          x: { field: 'value', type: 'quantitative', title: yTitle, scale: yScale },
           color: {
             field: 'kind',
             type: 'nominal',
@@ -72,7 +81,16 @@ export function publishedVsReproducedBars(rows: readonly ComparedRow[], opts: Ba
   };
   if (facet) {
     return finish(
-      { data: { values }, facet: { column: { field: 'group', type: 'nominal', title: null, sort: groups } }, spec: inner, resolve: { scale: { x: 'independent' } } },
+      {
+        // one panel per group, stacked, each with its own data: vconcat sizes each panel by its own series
+        // (a facet with independent y scales over layers cannot be sized by vega-lite without warnings)
+        vconcat: [...new Set(values.map((v) => v.panel as string))].map((panel) => ({
+          title: { text: panel, anchor: 'start', fontSize: 12 },
+          data: { values: values.filter((v) => v.panel === panel) },
+          ...inner,
+        })),
+        resolve: { scale: { x: perGroupUnit ? 'independent' : 'shared' } },
+      },
       'Published vs reproduced',
       opts,
     );

@@ -12,6 +12,8 @@ export interface ComparedInput {
   readonly reproduced: number;
   readonly tolerance: number;
   readonly criterion?: Criterion;
+  /** The profile value this published number was used to fit (a calibration row); omit for a reproduction. */
+  readonly calibration?: string;
   readonly specHash: string;
   readonly baselineSpecHash?: string;
   readonly kind: string;
@@ -31,6 +33,8 @@ export function meets(criterion: Criterion, published: number, reproduced: numbe
     }
     case 'direction':
       return Math.sign(published - 1) === Math.sign(reproduced - 1) && Math.abs(reproduced - 1) > tolerance;
+    case 'atLeast':
+      return reproduced >= published * (1 - tolerance) - 1e-12 * Math.abs(published);
   }
 }
 
@@ -49,6 +53,7 @@ export function comparedRow(c: ComparedInput): ComparedRow {
     tolerance: c.tolerance,
     criterion,
     pass: meets(criterion, c.published, c.reproduced, c.tolerance),
+    calibration: c.calibration ?? '',
     specHash: c.specHash,
     baselineSpecHash: c.baselineSpecHash ?? '',
     kind: c.kind,
@@ -56,10 +61,11 @@ export function comparedRow(c: ComparedInput): ComparedRow {
   };
 }
 
-/** Text of a tolerance for tables: `±25 %`, `×/÷ 2`, `direction (> 5 %)`. */
+/** Text of a tolerance for tables: `±25 %`, `×/÷ 2`, `direction (> 5 %)`, `≥ published`. */
 export function toleranceText(criterion: Criterion, tolerance: number): string {
   if (criterion === 'within') return `±${roundSig(tolerance * 100, 3)} %`;
   if (criterion === 'factor') return `×/÷ ${roundSig(1 + tolerance, 3)}`;
+  if (criterion === 'atLeast') return tolerance > 0 ? `≥ published − ${roundSig(tolerance * 100, 3)} %` : '≥ published';
   return `direction (effect > ${roundSig(tolerance * 100, 3)} %)`;
 }
 
@@ -132,20 +138,29 @@ export function standardFindings(
   gaps: ReadonlyArray<readonly [(misses: readonly ComparedRow[]) => boolean, string]> = [],
 ): string[] {
   const out: string[] = [];
-  const pass = rows.filter((r) => r.pass).length;
+  const repro = rows.filter((r) => !r.calibration);
+  const calib = rows.filter((r) => r.calibration);
+  const pass = repro.filter((r) => r.pass).length;
   const oPass = orderings.filter((o) => o.pass).length;
   out.push(
-    `${pass} of ${rows.length} compared numbers meet their tolerance` +
+    `${pass} of ${repro.length} compared numbers meet their tolerance` +
+      (calib.length ? ` (plus ${calib.length} calibration rows, ${calib.filter((r) => r.pass).length} within: not counted)` : '') +
       (orderings.length ? `; ${oPass} of ${orderings.length} rankings match the published order.` : '.'),
   );
-  const misses = rows.filter((r) => !r.pass);
+  for (const fixed of [...new Set(calib.map((r) => r.calibration))]) {
+    out.push(`Calibration: ${calib.filter((r) => r.calibration === fixed).map((r) => `${r.group} ${r.series}`).join(', ')} fixed ${fixed}; reported, not scored.`);
+  }
+  const misses = repro.filter((r) => !r.pass);
   const fmt = (r: ComparedRow): string => `${r.group} ${r.series} (${roundSig(r.reproduced, 3)} vs ${roundSig(r.published, 3)}${r.ratio !== null ? `, ratio ${roundSig(r.ratio, 3)}` : ''})`;
-  const low = misses.filter((r) => r.criterion !== 'direction' && r.ratio !== null && r.ratio < 1);
-  const high = misses.filter((r) => r.criterion !== 'direction' && r.ratio !== null && r.ratio >= 1);
+  const twoSided = (r: ComparedRow): boolean => r.criterion === 'within' || r.criterion === 'factor';
+  const low = misses.filter((r) => twoSided(r) && r.ratio !== null && r.ratio < 1);
+  const high = misses.filter((r) => twoSided(r) && r.ratio !== null && r.ratio >= 1);
   const dir = misses.filter((r) => r.criterion === 'direction');
+  const bound = misses.filter((r) => r.criterion === 'atLeast');
   if (low.length) out.push(`MISS, reproduced too low: ${low.map(fmt).join('; ')}.`);
   if (high.length) out.push(`MISS, reproduced too high: ${high.map(fmt).join('; ')}.`);
   if (dir.length) out.push(`MISS, wrong direction or no effect: ${dir.map(fmt).join('; ')}.`);
+  if (bound.length) out.push(`MISS, below the stated lower bound: ${bound.map(fmt).join('; ')}.`);
   for (const o of orderings.filter((x) => !x.pass)) {
     out.push(`MISS, ranking differs on ${o.group} (${o.metric}): published ${o.publishedOrder}; reproduced ${o.reproducedOrder} (${o.agreeing} of ${o.pairs} pairs agree).`);
   }

@@ -38,7 +38,9 @@ export function comparedTableHtml(rows: readonly ComparedRow[]): string {
   if (rows.length === 0) return '<p><i>No published numbers to compare.</i></p>';
   const head = ['group', 'series', 'published', 'reproduced', 'ratio', 'tolerance', 'result', 'specHash', 'baseline specHash'];
   const body = rows.map((r) => {
-    const res = r.pass ? '<span style="color:#1f77b4">within</span>' : '<b style="color:#d62728">MISS</b>';
+    const mark = r.pass ? '<span style="color:#1f77b4">within</span>' : '<b style="color:#d62728">MISS</b>';
+    // a calibration row fixed a profile value: shown, not scored
+    const res = r.calibration ? `<span title="${esc(r.calibration)}">calibration: ${r.pass ? 'within' : 'outside'}</span>` : mark;
     return (
       `<tr><td ${TD}>${esc(r.group)}</td><td ${TD}>${esc(r.series)}</td><td ${TDR}>${esc(cellText(r.published))} ${esc(r.unit)}</td>` +
       `<td ${TDR}>${esc(cellText(r.reproduced))} ${esc(r.unit)}</td><td ${TDR}>${esc(cellText(r.ratio))}</td><td ${TD}>${esc(toleranceText(r.criterion, r.tolerance))}</td>` +

@@ -8,6 +8,7 @@ import { isca19Prefetchers } from './isca19-prefetchers';
 import { openEulerOversub } from './openeuler-oversub';
 import { sc21UvmCosts } from './sc21-costs';
 import { gtx1080tiTransfer } from './transfer-time';
+import { isFrozenCompared, isFrozenOrdering, missingFrozen } from './frozen';
 import type { ComparedRow, FigureDef, FigureResult, OrderingCheck } from './types';
 import { x97Faults } from './x97-faults';
 
@@ -46,11 +47,24 @@ export interface FiguresOutcome {
   /** Every compared number of every figure (the rows of reproduction-summary.csv). */
   readonly summary: readonly ComparedRow[];
   readonly orderings: readonly OrderingCheck[];
-  /** Compared numbers meeting their criterion, and the total. */
+  /**
+   * Reproduced numbers meeting their criterion, and their total: the frozen compared numbers (src/figures/frozen.ts)
+   * minus the calibration rows. Added numbers are counted apart (`added`).
+   */
   readonly passed: number;
   readonly total: number;
   /** passed / total (0 when there is nothing to compare). */
   readonly passRate: number;
+  /** Calibration rows (published numbers a profile value was fitted on): reported, not in the pass rate. */
+  readonly calibrations: number;
+  readonly calibrationsPassed: number;
+  /** Compared numbers and rankings outside the frozen comparison: reported separately, never in the pass rate. */
+  readonly added: readonly ComparedRow[];
+  readonly addedOrderings: readonly OrderingCheck[];
+  /** Frozen compared numbers of the computed figures that no figure produced (should be empty). */
+  readonly missingFrozen: readonly string[];
+  /** Frozen rankings computed, and how many match (the ranking rate's denominator and numerator). */
+  readonly rankings: number;
   readonly orderingsPassed: number;
   readonly scale: FigureOptions['scale'];
   /** Simulation runs performed. */
@@ -83,15 +97,25 @@ export async function computeFigures(opts: ComputeFiguresOptions = {}): Promise<
   }
   const summary = figures.flatMap((f) => f.rows);
   const orderings = figures.flatMap((f) => f.orderings);
-  const passed = summary.filter((r) => r.pass).length;
+  const frozen = summary.filter(isFrozenCompared);
+  const scored = frozen.filter((r) => !r.calibration);
+  const calib = frozen.filter((r) => r.calibration);
+  const passed = scored.filter((r) => r.pass).length;
+  const frozenOrderings = orderings.filter(isFrozenOrdering);
   return {
     figures,
     summary,
     orderings,
     passed,
-    total: summary.length,
-    passRate: summary.length ? passed / summary.length : 0,
-    orderingsPassed: orderings.filter((o) => o.pass).length,
+    total: scored.length,
+    passRate: scored.length ? passed / scored.length : 0,
+    calibrations: calib.length,
+    calibrationsPassed: calib.filter((r) => r.pass).length,
+    added: summary.filter((r) => !isFrozenCompared(r)),
+    addedOrderings: orderings.filter((o) => !isFrozenOrdering(o)),
+    missingFrozen: missingFrozen(figures.map((f) => f.id), summary),
+    rankings: frozenOrderings.length,
+    orderingsPassed: frozenOrderings.filter((o) => o.pass).length,
     scale: ctx.scale,
     runs: ctx.runCount,
     wallMs: Date.now() - t0,

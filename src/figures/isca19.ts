@@ -1,5 +1,7 @@
 import type { Isca19Row } from '../analysis/reference';
 import type { RunResult } from '../sim/run-types';
+import { Op } from '../trace/event';
+import type { Trace } from '../trace/trace';
 import { capacityForLevel, type FigureContext, type FigureTrace } from './context';
 
 /**
@@ -13,17 +15,30 @@ export const ISCA_PROFILE = 'gtx1080ti-pcie3';
 
 /**
  * The `uvm` parameters that make the model behave like the UVMSmart simulator, for every ISCA'19 row (one
- * choice, never per row):
- * - `faultCost=far-fault`: one far-fault latency (`device.fault.serviceNs`, 45 µs = 66,645 cycles at 1481 MHz
- *   in UVMSmart's gpgpusim.config) per fault group — per faulted page without a prefetcher or with random-4K,
- *   per 2 MiB block with SL-64K or TBN — instead of the driver's batch + per-page costs;
+ * choice, never per row). Read from gpgpu-sim_UVMSmart (bafab5d), src/gpgpu-sim/gpu-sim.cc and
+ * configs/GeForceGTX1080Ti/gpgpusim.config:
+ * - `faultCost=far-fault`: one far-fault latency (`device.fault.serviceNs`, 45 µs = page_fault_latency 66,645
+ *   cycles at 1481 MHz) per fault group instead of the driver's batch + per-entry costs. UVMSmart counts one far
+ *   fault per faulted 4 KiB page that is not already in flight (mf_page_fault_outstanding, do_hardware_prefetch,
+ *   gpu-sim.cc:3757-3766; pages a prefetch scheduled are `pending`, not faults) and adds count × latency to the
+ *   kernel time (gpu-sim.cc:116-126, enable_accurate_simulation = 0). In this mode the uvm model also copies
+ *   every page it makes resident over the link (no zero-fill: UVMSmart backs managed memory on the host from
+ *   cudaMallocManaged on, libcuda/cuda_runtime_api.cc:507-509) and a synchronous eviction waits for the
+ *   write-back to start, not to end (gpu-sim.cc:3131-3156);
  * - `thrashing=false`: UVMSmart has no thrashing detection, throttling or pinning (the driver's
- *   uvm_perf_thrashing is not simulated there).
+ *   uvm_perf_thrashing is not simulated there);
+ * - `batchMax=1`: every faulted page is serviced (prefetch decided, transfers booked) before the next one is
+ *   looked at. GPGPU-Sim decides per GMMU turn (≤ one walk per SM per
+ *   cycle, gpu-sim.cc:3410-3424) and a page that an earlier turn's prefetch scheduled is `pending`, not a fault
+ *   (gpu-sim.cc:3355-3399); the turn's walks are warp accesses, most to pages the same turn already holds, while the
+ *   trace's rows are whole pages — so one page per service is the closest row-level equivalent, and batching
+ *   many page rows would count pages as far faults that UVMSmart finds in flight. Duplicate accesses are MSHR
+ *   merges in GPGPU-Sim (Page_tot_pending), not fault-buffer entries.
  * With `link.model=atan` (UVMSMART_SET): UVMSmart's transfer curve `(2a/π)·atan(b·KB)`, a = 12, b = 0.07292.
- * Everything else (2 MiB VA blocks, 64 KiB big pages, batches of 256, the 10 µs batch window) keeps the
- * driver defaults of the `uvm` model.
+ * Everything else (2 MiB VA blocks, 64 KiB big pages) keeps the driver defaults of the `uvm` model. The
+ * published runtime leaves the host code out: see kernelTimeNs.
  */
-export const UVMSMART_PARAMS = 'faultCost=far-fault:thrashing=false';
+export const UVMSMART_PARAMS = 'faultCost=far-fault:thrashing=false:batchMax=1';
 /** Profile overrides of the UVMSmart timing model (the transfer curve of its gpu-sim.cc). */
 export const UVMSMART_SET: Readonly<Record<string, string>> = { 'link.model': 'atan' };
 
@@ -80,20 +95,45 @@ export const ISCA_CONFIGS: Readonly<Record<string, IscaConfig>> = {
 };
 
 /**
- * Rodinia `scale` per benchmark and figure scale. `default` is each generator's default instance (footprints
- * 3–9 MiB of data); `full` multiplies the data by ~4 (grids ×2 per side, 1-D inputs ×4); `quick` shrinks it for
- * tests. Oversubscription levels are relative to the data footprint, so they are comparable across scales.
+ * Rodinia `scale` per benchmark and figure scale. `default` and `full` are the artifact's inputs
+ * (benchmarks/Managed/<bench>/run of gpgpu-sim_UVMSmart): backprop 131,056 inputs (2 × 65,536), bfs graph256k
+ * (4 × 65,536 nodes), fdtd NX = NY = 1200 (FDTD-2D/fdtd2d.cu:31-32; 2.34 × 512), hotspot 1024² (2 × 512). With
+ * allocations sized as UVMSmart sizes them, how much of each array is padding — and so the oversubscription the
+ * kernels see at a level — depends on the array sizes, so the reproduction runs the published inputs; `quick`
+ * shrinks them for tests.
  */
 export const ISCA_SCALE: Readonly<Record<'quick' | 'default' | 'full', Readonly<Record<IscaBenchmark, number>>>> = {
   quick: { backprop: 0.25, bfs: 0.25, fdtd: 0.5, hotspot: 0.5 },
-  default: { backprop: 1.5, bfs: 2, fdtd: 1.7, hotspot: 1.4 },
-  full: { backprop: 3, bfs: 4, fdtd: 2.4, hotspot: 2 },
+  default: { backprop: 2, bfs: 4, fdtd: 2.34, hotspot: 2 },
+  full: { backprop: 2, bfs: 4, fdtd: 2.34, hotspot: 2 },
 };
+
+/**
+ * Inputs of the artifact's runs besides the problem size (benchmarks/Managed/<bench>/run and sources of
+ * gpgpu-sim_UVMSmart): fdtd runs tmax = 5 time steps (FDTD-2D/fdtd2d.cu:30; the logs show 15 launches = 5 × 3
+ * kernels); backprop's adjust kernel updates a managed copy of the weights, input_weights2 (Managed/backprop/
+ * backprop.cu:135, 188, 635-647: `weightsCopy`); hotspot's 8 iterations with pyramid height 2 (`./hotspot 1024 2 8`)
+ * and backprop's one training step are the generators' defaults; bfs's level count follows from its graph.
+ */
+export const ISCA_INPUTS: Readonly<Record<IscaBenchmark, Readonly<Record<string, number | string | boolean>>>> = {
+  backprop: { weightsCopy: true },
+  bfs: {},
+  fdtd: { steps: 5 },
+  hotspot: {},
+};
+
+/**
+ * Trace parameters of every ISCA'19 run: managed allocations sized as GPGPU-Sim/UVMSmart sizes them (the
+ * padding is memory its TBN prefetcher fills: the artifact's no-oversubscription fdtd TBN log validates 4,624
+ * pages for 4,224 touched = 3 × 128 padding pages of the 6 MiB trees + 16 of fict's 64 KiB), and the
+ * default issue order.
+ */
+export const ISCA_TRACE_PARAMS: Readonly<Record<string, string>> = { allocSizing: 'uvmsmart' };
 
 /** The generated trace of one benchmark at the context's scale. */
 export function iscaTrace(ctx: FigureContext, bench: string): Promise<FigureTrace> {
   const scale = ctx.pick(ISCA_SCALE)[bench as IscaBenchmark] ?? 1;
-  return ctx.workload(`rodinia-${bench}`, { scale }, 0);
+  return ctx.workload(`rodinia-${bench}`, { ...ISCA_TRACE_PARAMS, ...ISCA_INPUTS[bench as IscaBenchmark], scale }, 0);
 }
 
 /** The `uvm` item of a configuration. */
@@ -102,17 +142,62 @@ export function iscaItem(cfg: IscaConfig): string {
 }
 
 /**
- * Run one configuration on one benchmark. Oversubscription: the device capacity is the benchmark's data
- * footprint (live managed bytes, 4 KiB pages) divided by the level, rounded down to whole pages — the
- * per-page granularity UVMSmart simulates. (`--oversub` would divide the 2 MiB-rounded docs/cli.md footprint,
- * which for these few-MiB programs is mostly rounding.) No oversubscription = the profile's 10.9 GiB.
+ * Run one configuration on one benchmark. Oversubscription: the device capacity (`gddr_size` in the artifact's
+ * logs) is the trace's managed footprint divided by the level, rounded down to whole 4 KiB pages. The ISCA'19
+ * traces allocate as UVMSmart does (`allocSizing=uvmsmart`), so the footprint is UVMSmart's total_allocation_size
+ * (gpu-sim.cc:2486-2493): fdtd 1200² → 3 × 6 MiB + 64 KiB = 18.06 MiB, and the artifact's logs show gddr_size
+ * 16.42045 MB at 110 % and 12.04167 MB at 150 %; hotspot 3 × 4 MiB → 10.9091 MB at 110 %. No oversubscription =
+ * the profile's 10.9 GiB.
  */
-export async function iscaRun(ctx: FigureContext, bench: string, cfg: IscaConfig): Promise<{ result: RunResult; trace: FigureTrace }> {
+export async function iscaRun(ctx: FigureContext, bench: string, cfg: IscaConfig): Promise<{ result: RunResult; trace: FigureTrace; kernelNs: number }> {
   const trace = await iscaTrace(ctx, bench);
   const set: Record<string, string | number> = { ...UVMSMART_SET };
   if (cfg.level !== null) set['device.memory.capacityBytes'] = capacityForLevel(trace.pageFootprintBytes, cfg.level);
   const result = await ctx.run(trace, { system: iscaItem(cfg), profile: ISCA_PROFILE, set });
-  return { result, trace };
+  return { result, trace, kernelNs: kernelTimeNs(result, await hostPhaseNs(trace.trace)) };
+}
+
+/**
+ * The run's kernel + far-fault time, UVMSmart's published runtime (`Tot_kernel_exec_time_and_fault_time`,
+ * gpu-sim.cc:116-126): sim time minus the trace's host phases and minus what the model charged while serving
+ * CPU access rows (`extra.cpuAccessNs` of uvm, when the model reports it: CPU faults, their D2H copies and
+ * invalidations, which UVMSmart reports apart as memcpy/devicesync/write-back time, gpu-sim.cc:128-135).
+ */
+export function kernelTimeNs(result: RunResult, hostNs: number): number {
+  return result.summary.simTimeNs - hostNs - (result.summary.extra['cpuAccessNs'] ?? 0);
+}
+
+const hostPhases = new WeakMap<Trace, Promise<number>>();
+
+/**
+ * Host-phase time of a trace: the gaps between rows outside kernels, which the engine charges as compute
+ * (src/sim/engine.ts: a gap since the previous row counts unless a kernel with `dur_ns` is open). The published
+ * ISCA'19 runtimes are UVMSmart's `Tot_kernel_exec_time_and_fault_time` — kernel cycles (PCIe stalls included)
+ * plus far faults × page_fault_latency (gpu-sim.cc:116-126 of gpgpu-sim_UVMSmart) — and leave the host code out,
+ * so the reproduced runtime is the sim time minus this host time (and minus the model's CPU-side costs: kernelTimeNs).
+ */
+export function hostPhaseNs(trace: Trace): Promise<number> {
+  let p = hostPhases.get(trace);
+  if (!p) {
+    p = (async () => {
+      let hostNs = 0;
+      let last = 0;
+      let inKernel = false;
+      for await (const b of trace.read()) {
+        for (let i = 0; i < b.length; i++) {
+          const t = b.tNs[i]!;
+          if (!inKernel && t > last) hostNs += t - last;
+          last = t;
+          const op = b.op[i]!;
+          if (op === Op.kernelBegin && !inKernel && !Number.isNaN(b.durNs[i]!)) inKernel = true;
+          else if (op === Op.kernelEnd) inKernel = false;
+        }
+      }
+      return hostNs;
+    })();
+    hostPhases.set(trace, p);
+  }
+  return p;
 }
 
 /** The published rows of `configs`, in table order (throws when a config has none). */
@@ -120,6 +205,37 @@ export function publishedRows(ctx: FigureContext, configs: readonly string[]): I
   const rows = ctx.reference('isca19-uvmsmart-runtimes').rows.filter((r) => configs.includes(r.config));
   return rows.map((r) => ({ ...r }));
 }
+
+/**
+ * Far faults and kernel time of the artifact's no-oversubscription runs, for the findings only (never scored,
+ * never fitted): `Page_tot_fault` (= mf_page_fault_outstanding), `Tot_kernel_exec_time` (µs, PCIe stalls
+ * included, far faults excluded) and, for TBN, `Page_validate` (pages copied in, padding included) of
+ * benchmarks/Results/Eviction_Prefetcher_Interplay/output_logs/HWPrefetchers/<OnDemand|TBN>/<bench>.log in
+ * gpgpu-sim_UVMSmart (the artifact's inputs; on-demand faults = pages the kernels touch).
+ */
+export const ARTIFACT_NO_OVERSUB: Readonly<Record<IscaBenchmark, {
+  readonly onDemandFaults: number; readonly onDemandKernelUs: number; readonly tbnFaults: number; readonly tbnKernelUs: number; readonly tbnPagesIn: number;
+}>> = {
+  backprop: { onDemandFaults: 6785, onDemandKernelUs: 12022.83, tbnFaults: 100, tbnKernelUs: 2821.11, tbnPagesIn: 6800 },
+  bfs: { onDemandFaults: 2491, onDemandKernelUs: 4847.22, tbnFaults: 53, tbnKernelUs: 1460.3, tbnPagesIn: 2496 },
+  fdtd: { onDemandFaults: 4224, onDemandKernelUs: 8076.64, tbnFaults: 58, tbnKernelUs: 2273.63, tbnPagesIn: 4624 },
+  hotspot: { onDemandFaults: 3072, onDemandKernelUs: 5986.44, tbnFaults: 36, tbnKernelUs: 1778.05, tbnPagesIn: 3072 },
+};
+
+/**
+ * Far faults (`Page_tot_fault`) and pages migrated in (`Page_validate`) of the artifact's 110 % runs, for the
+ * findings only (never scored, never fitted): output_logs/Oversubscription/110 (LRU-4K, prefetch off after the
+ * first eviction), Scalability/110 (TBN + TBN pre-eviction) and LPEviction/2MB_110 (LRU-2MB) of gpgpu-sim_UVMSmart.
+ */
+export const ARTIFACT_110: Readonly<Record<string, Readonly<Partial<Record<IscaBenchmark, { readonly faults: number; readonly pagesIn: number }>>>>> = {
+  'lru-od-110': { backprop: { faults: 347, pagesIn: 6800 }, bfs: { faults: 5419, pagesIn: 7862 }, fdtd: { faults: 5951, pagesIn: 10135 } },
+  'tbn-tbn-110': {
+    backprop: { faults: 100, pagesIn: 6800 }, bfs: { faults: 143, pagesIn: 11648 }, fdtd: { faults: 226, pagesIn: 18512 }, hotspot: { faults: 72, pagesIn: 6144 },
+  },
+  'lru-2mb-110': {
+    backprop: { faults: 100, pagesIn: 6800 }, bfs: { faults: 175, pagesIn: 12256 }, fdtd: { faults: 230, pagesIn: 18512 }, hotspot: { faults: 72, pagesIn: 6144 },
+  },
+};
 
 /** Short source text of the ISCA'19 table for summary rows. */
 export const ISCA_SOURCE = 'Ganguly et al., ISCA 2019 (UVMSmart artifact output logs)';

@@ -5,12 +5,13 @@ import { renderChart, saveChart } from '../analysis/render';
 import { tableFromRows } from '../analysis/table-input';
 import { writeFileAtomic } from '../io/atomic';
 import { toleranceText } from './compare';
+import { isFrozenCompared } from './frozen';
 import type { FiguresOutcome } from './index';
 import type { ComparedRow, OrderingCheck } from './types';
 
 /** Columns of reproduction-summary.csv (one row per compared number), in order. */
 export const SUMMARY_COLUMNS = [
-  'figure', 'group', 'series', 'metric', 'unit', 'published', 'reproduced', 'ratio', 'tolerance', 'criterion', 'pass', 'specHash', 'baselineSpecHash', 'kind', 'source',
+  'figure', 'group', 'series', 'metric', 'unit', 'published', 'reproduced', 'ratio', 'tolerance', 'criterion', 'pass', 'specHash', 'baselineSpecHash', 'kind', 'source', 'calibration',
 ] as const;
 
 /** Columns of orderings.csv. */
@@ -31,11 +32,23 @@ export function orderingsCsv(rows: readonly OrderingCheck[]): string {
   return rowsToCsv(rows as unknown as ReadonlyArray<Record<string, unknown>>, ORDERING_COLUMNS);
 }
 
-/** One-line pass-rate statement, e.g. `61 of 117 compared numbers within tolerance (52 %); 24 of 32 rankings match`. */
-export function passRateText(o: Pick<FiguresOutcome, 'passed' | 'total' | 'passRate' | 'orderings' | 'orderingsPassed'>): string {
+/**
+ * One-line pass-rate statement, e.g. `61 of 107 compared numbers within tolerance (57 %), plus 10 calibration
+ * rows (9 within, not counted); 24 of 32 rankings match the published order`.
+ */
+export function passRateText(
+  o: Pick<FiguresOutcome, 'passed' | 'total' | 'passRate' | 'orderings' | 'orderingsPassed'> &
+    Partial<Pick<FiguresOutcome, 'calibrations' | 'calibrationsPassed' | 'added' | 'addedOrderings' | 'rankings' | 'missingFrozen'>>,
+): string {
+  const calib = o.calibrations ? `, plus ${o.calibrations} calibration rows (${o.calibrationsPassed ?? 0} within, not counted)` : '';
+  const added = o.added?.length || o.addedOrderings?.length
+    ? `; added (not in the rate): ${o.added?.filter((r) => r.pass).length ?? 0} of ${o.added?.length ?? 0} numbers, ` +
+      `${o.addedOrderings?.filter((x) => x.pass).length ?? 0} of ${o.addedOrderings?.length ?? 0} rankings`
+    : '';
+  const missing = o.missingFrozen?.length ? `; ${o.missingFrozen.length} frozen numbers missing` : '';
   return (
-    `${o.passed} of ${o.total} compared numbers within tolerance (${Math.round(o.passRate * 100)} %); ` +
-    `${o.orderingsPassed} of ${o.orderings.length} rankings match the published order`
+    `${o.passed} of ${o.total} compared numbers within tolerance (${Math.round(o.passRate * 100)} %)${calib}; ` +
+    `${o.orderingsPassed} of ${o.rankings ?? o.orderings.length} rankings match the published order${added}${missing}`
   );
 }
 
@@ -47,7 +60,9 @@ export function findingsMarkdown(o: FiguresOutcome): string {
     if (f.rows.length) {
       out.push('| group | series | published | reproduced | ratio | tolerance | pass |', '|---|---|---|---|---|---|---|');
       for (const r of f.rows) {
-        out.push(`| ${r.group} | ${r.series} | ${r.published} ${r.unit} | ${r.reproduced} ${r.unit} | ${r.ratio ?? '—'} | ${toleranceText(r.criterion, r.tolerance)} | ${r.pass ? 'yes' : '**MISS**'} |`);
+        const mark = r.pass ? 'yes' : '**MISS**';
+        const res = r.calibration ? `calibration (${r.pass ? 'within' : 'outside'}; fixed ${r.calibration})` : isFrozenCompared(r) ? mark : `${mark} (added, not in the rate)`;
+        out.push(`| ${r.group} | ${r.series} | ${r.published} ${r.unit} | ${r.reproduced} ${r.unit} | ${r.ratio ?? '—'} | ${toleranceText(r.criterion, r.tolerance)} | ${res} |`);
       }
       out.push('');
     }

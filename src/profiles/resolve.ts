@@ -217,6 +217,15 @@ export function fieldValue(p: Platform, key: string): FieldValue {
   return o as FieldValue;
 }
 
+/** Fields of a resolved platform whose source gives a range (`Source.range`), as key paths. */
+export function rangedFields(p: Platform): string[] {
+  const out: string[] = [];
+  for (const part of ['device', 'link', 'host'] as const) {
+    for (const [k, s] of Object.entries(p[part].sources)) if (s.range !== undefined) out.push(`${part}.${k}`);
+  }
+  return out.sort();
+}
+
 /** Fields of a resolved platform whose source is a placeholder (status P), as key paths. */
 export function placeholderFields(p: Platform): string[] {
   const out: string[] = [];

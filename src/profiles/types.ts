@@ -17,6 +17,12 @@ export interface Source {
   readonly status: SourceStatus;
   /** Citation: URL, repository path with line, paper, or the reasoning for a placeholder. */
   readonly ref: string;
+  /**
+   * Optional: the range `[low, high]` (field's base unit) the cited source gives when it reports a span rather
+   * than one number (e.g. "20–50 µs per fault"). A ranged field counts as uncertain: robustness checks
+   * (src/analysis/robustness.ts) vary it like a placeholder.
+   */
+  readonly range?: readonly [number, number];
 }
 
 /** Field key path (e.g. `memory.capacityBytes`) → its source. */
@@ -38,6 +44,10 @@ export interface DeviceProfile {
     /** UVM per-batch fixed cost and per-page cost. */
     readonly batchFixedNs: number;
     readonly perPageNs: number;
+    /** UVM service cost per fetched fault-buffer entry (duplicates included), per VA block serviced, per faulted page. */
+    readonly perEntryNs: number;
+    readonly perBlockNs: number;
+    readonly perFaultNs: number;
   };
   readonly tlb: {
     /** One range (or single-entry) invalidation. */

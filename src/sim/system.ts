@@ -93,6 +93,12 @@ export interface SystemEnv {
 export interface SystemDef<P extends Record<string, ParamValue> = Record<string, ParamValue>> {
   /** Model id, e.g. `gmem`, `uvm` (also the name in the model's warnings). */
   readonly name: string;
+  /**
+   * Model revision: an integer starting at 1, bumped whenever the model's semantics change (what it charges,
+   * counts or decides for the same input). Recorded in every result's provenance and included in `specHash`,
+   * so a resumed sweep never mixes rows computed by two model versions (docs/architecture.md §6).
+   */
+  readonly revision: number;
   readonly summary: string;
   readonly defaults: Readonly<P>;
   readonly params: Readonly<Record<keyof P & string, ParamDoc>>;

@@ -43,6 +43,28 @@ test('comparedRow computes ratio = reproduced / published (4 significant digits)
   assert.equal(f.baselineSpecHash, 'b');
 });
 
+test('atLeast: a stated lower bound (">1.6×") is met only at or above it, however far the direction is right', () => {
+  assert.equal(meets('atLeast', 1.6, 1.6, 0), true);
+  assert.equal(meets('atLeast', 1.6, 12.7, 0), true);
+  assert.equal(meets('atLeast', 1.6, 1.06, 0), false); // a 1.06× lead passed the old direction-only check at 5 %
+  assert.equal(meets('direction', 1.6, 1.06, 0.05), true);
+  assert.equal(meets('atLeast', 1.6, 1.45, 0.1), true); // 1.6 × 0.9 = 1.44
+  assert.equal(toleranceText('atLeast', 0), '≥ published');
+});
+
+test('calibration rows are named with the value they fixed, reported in the findings and not counted', () => {
+  const rows = [
+    comparedRow({ ...base, series: 'a', published: 2, reproduced: 2.1, tolerance: 0.25, calibration: 'link.latencyNs (fit)' }),
+    comparedRow({ ...base, series: 'b', published: 2, reproduced: 9, tolerance: 0.25 }),
+    comparedRow({ ...base, series: 'c', published: 2, reproduced: 2, tolerance: 0.25 }),
+  ];
+  assert.deepEqual(rows.map((r) => r.calibration), ['link.latencyNs (fit)', '', '']);
+  const f = standardFindings(rows, []);
+  assert.equal(f[0], '1 of 2 compared numbers meet their tolerance (plus 1 calibration rows, 1 within: not counted).');
+  assert.equal(f[1], 'Calibration: g a fixed link.latencyNs (fit); reported, not scored.');
+  assert.match(f[2]!, /^MISS, reproduced too high: g b /);
+});
+
 test('toleranceText states the band in the words of the tables', () => {
   assert.equal(toleranceText('within', 0.25), '±25 %');
   assert.equal(toleranceText('factor', 1), '×/÷ 2');

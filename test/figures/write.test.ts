@@ -31,6 +31,10 @@ test('orderings.csv and the pass-rate line state what was checked', () => {
     passRateText({ passed: 3, total: 4, passRate: 0.75, orderings: [o, o], orderingsPassed: 1 }),
     '3 of 4 compared numbers within tolerance (75 %); 1 of 2 rankings match the published order',
   );
+  assert.equal(
+    passRateText({ passed: 3, total: 4, passRate: 0.75, orderings: [o, o], orderingsPassed: 1, calibrations: 10, calibrationsPassed: 9 }),
+    '3 of 4 compared numbers within tolerance (75 %), plus 10 calibration rows (9 within, not counted); 1 of 2 rankings match the published order',
+  );
 });
 
 test('writeFigures writes each figure\'s charts (PNG + SVG), data and compared CSV, the summary, orderings and report', async () => {
@@ -42,7 +46,8 @@ test('writeFigures writes each figure\'s charts (PNG + SVG), data and compared C
     assert.ok(w.files.includes(f) && existsSync(join(dir, f)), f);
   }
   const summary = Papa.parse<Record<string, string>>(readFileSync(join(dir, 'reproduction-summary.csv'), 'utf8'), { header: true, skipEmptyLines: true });
-  assert.equal(summary.data.length, out.total);
+  assert.equal(summary.data.length, out.summary.length, 'every row, calibration rows included');
+  assert.equal(summary.data.filter((r) => r.calibration !== '').length, out.calibrations);
   assert.match(readFileSync(join(dir, 'reproduction-summary.md'), 'utf8'), new RegExp(`^# Reproduced figures \\(scale: quick\\)\\n\\n${passRateText(out).replace(/[()%]/g, '.')}`));
   assert.ok(!w.files.some((f) => f.includes('.tmp')), 'no temporary files left');
 });

@@ -32,7 +32,7 @@ async function cases(ctx: FigureContext): Promise<Array<{ trace: FigureTrace; c:
 
 /**
  * Zhu: device memory oversubscription belongs in core MM (GMEM) rather than in each driver. Tested as: does
- * GMEM's core-MM policy (gmem-linux: 2 MiB units, LRU with refresh, host DRAM as backing) serve oversubscribed
+ * GMEM's core-MM policy (gmem-linux: 2 MiB units, victims in the device driver's order, host DRAM as backing) serve oversubscribed
  * workloads at least as well as the driver-managed ones (NVIDIA UVM, HMM/KFD SVM) on the same traces?
  */
 export const coreMmOversub: ClaimDef = {
@@ -59,7 +59,7 @@ export const coreMmOversub: ClaimDef = {
       const best = Math.min(res.get('uvm')!.simTimeNs, res.get('hmm-svm')!.simTimeNs);
       const lead = best / gm.simTimeNs;
       curve.push({ workload: c.workload, level: c.level, lead });
-      const label = `${c.workload} at ${Math.round(c.level * 100)} % (${lead.toFixed(2)}×)`;
+      const label = `${c.workload} at ${Math.round(c.level * 100)} % (${gm.oomEvents > 0 ? `GMEM out of memory: ${gm.oomEvents} oom events` : `${lead.toFixed(2)}×`})`;
       if (gm.oomEvents > 0 || lead < 0.95) losses.push(label);
       else if (lead > 1.05) wins.push(label);
     }
@@ -70,8 +70,9 @@ export const coreMmOversub: ClaimDef = {
           'gmem-linux vs uvm and hmm-svm (defaults) on ml-train at 1.5/2/3× oversubscription and on rodinia-hotspot and rodinia-bfs at ' +
           `125/150 % of their data footprint, ${DEBATE_PROFILE}; lead = the faster driver-managed time / GMEM's time.`,
         assumptions:
-          `${DEBATE_PROFILE} profile (fault service 40 µs and other costs placeholders, P); uvm charges 5 µs per 4 KiB page made resident ` +
-          '(perPageNs, figure sc21-uvm-costs shows this is slow for prefetched pages), which favours GMEM; generated traces.',
+          `${DEBATE_PROFILE} profile (fault service and other costs partly placeholders, P); uvm follows the NVIDIA driver's batch servicing ` +
+          '(docs/systems.md); gmem-linux evicts in the same driver order (victim=driver: GMEM\'s core selects no victims) and migrates 2 MiB units, ' +
+          'so at capacities of a few 2 MiB units it can run out of device memory where 4 KiB-granular systems do not; generated traces.',
         result: `GMEM faster by > 5 % in ${wins.length} of ${data.length / SYSTEMS.length} cases` +
           (wins.length ? `: ${wins.join('; ')}` : '') + (losses.length ? `. Slower or failing: ${losses.join('; ')}` : '') + '.',
         verdict,

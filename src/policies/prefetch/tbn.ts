@@ -2,7 +2,7 @@ import * as pageMask from '../../model/page-mask';
 import type { BlockFaultView, PrefetchPolicyDef } from './types';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { maskCountRange, maskFillRange, maskRangeEmpty, maskTest, popcount32 } = pageMask;
+const { maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskTest, popcount32 } = pageMask;
 
 export interface TbnParams extends Record<string, number> {
   /** A subtree is prefetched whole when its populated pages exceed this percentage of its pages. */
@@ -50,8 +50,9 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
           maskFillRange(tree, 0, Math.max(a, first), Math.min(a + bp, end));
         }
         const levels = 31 - Math.clz32(v.pagesPerBlock);
-        for (let p = first; p < end; p++) {
-          if (!maskTest(v.faulted, 0, p) || maskTest(v.thrashing, 0, p) || maskTest(out, 0, p)) continue;
+        // faulted pages only (set bits), not every page of the block: a batch faults few pages per block
+        for (let p = maskNextSet(v.faulted, 0, first, end); p >= 0; p = maskNextSet(v.faulted, 0, p + 1, end)) {
+          if (maskTest(v.thrashing, 0, p) || maskTest(out, 0, p)) continue;
           let ra = -1;
           let rb = -1;
           for (let k = 0; k <= levels; k++) {

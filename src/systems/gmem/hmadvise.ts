@@ -12,7 +12,10 @@ import * as state from './state';
 import type { AllocInfo, GmemState } from './state';
 import * as stateTable from './state-table';
 
-/* hmadvise: WILLNEED / PINNED / UNPIN flags, DONTNEED (row 11) and PREFETCH (docs/gmem-model.md §4; rows 1, 2, 9, 10). */
+/*
+ * hmadvise (docs/gmem-model.md §4): DONTNEED (row 11) and PREFETCH (rows 1, 2, 9, 10) as in the RFC; with
+ * `hmadviseExtension` also the openEuler WILLNEED / PINNED / UNPIN flags, otherwise those are -EINVAL.
+ */
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): loops read local copies.
 const { CAUSES, charge, KIND_GMEM, MODE_EXCLUSIVE } = state;
@@ -27,6 +30,11 @@ const { WILLNEED, PINNED, MIGRATING } = UnitBit;
 export function hmadvise(g: GmemState, va: number, bytes: number, code: number, target: number): void {
   if (code === Advice.dontneed) {
     dontneed(g, va, bytes, target);
+    return;
+  }
+  if (!g.p.hmadviseExtension) {
+    // RFC 4/6 SYSCALL_DEFINE4(hmadvise): `switch (behavior)` has MADV_PREFETCH and MADV_DONTNEED; default → -EINVAL
+    hmadviseError(g, ADVICE_NAMES[code] ?? String(code), va, 'unsupported behavior (-EINVAL): the RFC accepts only PREFETCH and DONTNEED', gmemMessages.hmadviseEinval(g.where, ADVICE_NAMES[code] ?? String(code)));
     return;
   }
   if (code !== Advice.willneed && code !== Advice.pinned && code !== Advice.unpin) {

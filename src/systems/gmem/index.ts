@@ -3,9 +3,13 @@ import type { SystemDef, SystemPreset } from '../../sim/system';
 import { GmemModel } from './model';
 import { GMEM_DEFAULTS, GMEM_PARAM_DOCS, validateGmemParams, type GmemParams } from './params';
 
-/** The GMEM model definition (one model behind both presets). */
+/**
+ * The GMEM model definition (one model behind both presets). Revision 2: victims in the device driver's
+ * order (`victim=driver`, gmem-linux) and hmadvise per the RFC (`hmadviseExtension` off).
+ */
 export const gmem: SystemDef<GmemParams> = {
   name: 'gmem',
+  revision: 2,
   summary: 'GMEM: core-OS device memory management (logical page table, MMU modes, hmadvise, host swap backup)',
   defaults: GMEM_DEFAULTS,
   params: GMEM_PARAM_DOCS,
@@ -16,9 +20,9 @@ export const gmem: SystemDef<GmemParams> = {
 /** `gmem-linux`: Linux RFC semantics (docs/gmem-model.md §7 decision A). */
 export const gmemLinux: SystemPreset = {
   name: 'gmem-linux',
-  summary: 'GMEM, Linux RFC semantics (2 MiB unit, exclusive, LRU with MARK_HOT/WILLNEED refresh)',
+  summary: 'GMEM, Linux RFC semantics (2 MiB unit, exclusive; victims in the device driver\'s order, nvidia-uvm by default; hmadvise PREFETCH/DONTNEED)',
   def: gmem,
-  params: { unitBytes: 2 * MiB, victim: 'lru', mode: 'exclusive', chargePageTables: false, crossDevice: 'via-host' },
+  params: { unitBytes: 2 * MiB, victim: 'driver', driver: 'nvidia-uvm', mode: 'exclusive', chargePageTables: false, crossDevice: 'via-host' },
 };
 
 /** `gmem-paper`: paper era / X97 (4 KiB unit, FIFO, any MMU mode, page tables charged); defaults to x97-sim. */

@@ -71,7 +71,7 @@ export class GmemModel implements SystemModel {
   }
 
   map(b: EventBatch, i: number): void {
-    mapRange(this.g, b.va[i]!, b.bytes[i]!, b.resource[i]!, b.flags[i]!, b.pageBytes[i]!);
+    mapRange(this.g, b.va[i]!, b.bytes[i]!, b.resource[i]!, b.flags[i]!, b.pageBytes[i]!, b.offsetBytes[i]!);
   }
 
   unmap(b: EventBatch, i: number): void {

@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../../log/diagnostic';
 import { gmemMessages } from '../../log/messages/gmem';
 import { agentName, CPU } from '../../trace/event';
 import type { GmemState } from './state';
@@ -21,10 +22,11 @@ export function oom(g: GmemState, where: 'device' | 'host', agent: number, u: nu
   g.env.log.add(gmemMessages.oom(g.where, where, agentName(agent), va, reason));
 }
 
-export function hmadviseError(g: GmemState, what: string, va: number, reason: string): void {
+/** An hmadvise call that fails: `hmadvise-error` event plus a warning (the generic one unless `warning` is given). */
+export function hmadviseError(g: GmemState, what: string, va: number, reason: string, warning?: Diagnostic): void {
   g.cn.errorEvents++;
   g.env.events.add('hmadvise-error', g.clock.nowNs, CPU, va, reason);
-  g.env.log.add(gmemMessages.hmadviseError(g.where, what, va, reason));
+  g.env.log.add(warning ?? gmemMessages.hmadviseError(g.where, what, va, reason));
 }
 
 export function allocError(g: GmemState, op: string, va: number, reason: string): void {

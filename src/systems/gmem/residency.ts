@@ -3,6 +3,7 @@ import { UnitBit, UnitState } from '../../model/logical-table';
 import { evictionPolicy } from '../../policies/index';
 import { Cause, type CauseCode } from '../../sim/clock';
 import * as outcomes from './outcomes';
+import { DRIVER_CHUNK_BYTES, LeastRecentlyMigratedInto } from './driver-victim';
 import { PageTableCharge } from './page-tables';
 import * as state from './state';
 import type { GmemState } from './state';
@@ -24,21 +25,24 @@ const { PTE, WILLNEED, PINNED, COW, MIGRATING } = UnitBit;
 /** gm_as_attach: one context per device (frame pool, victim policy, page tables), at program start. */
 export function attachDevices(g: GmemState): void {
   const frames = Math.floor(g.env.platform.device.memory.capacityBytes / g.U);
-  const def = evictionPolicy(g.p.victim)!;
+  const def = g.p.victim === 'driver' ? undefined : evictionPolicy(g.p.victim)!;
+  const unitsPerChunk = Math.max(1, DRIVER_CHUNK_BYTES / g.U);
   for (let d = 0; d < g.nDev; d++) {
     const pool = new FramePool(frames);
     const t = g.t;
     g.pools.push(pool);
-    g.policies.push(
-      def.create(def.defaults, {
-        slots: frames,
-        rng: g.env.rng.fork(),
-        isEvictable: (f) => {
-          const s = pool.holder[f]!;
-          return s >= 0 && (t.bits[s]! & (PINNED | WILLNEED)) === 0;
-        },
-      }),
-    );
+    const env = {
+      slots: frames,
+      rng: g.env.rng.fork(),
+      isEvictable: (f: number) => {
+        const s = pool.holder[f]!;
+        return s >= 0 && (t.bits[s]! & (PINNED | WILLNEED)) === 0;
+      },
+      // the 2 MiB chunk of the unit a frame holds (victim=driver orders chunks, not units)
+      groupOf: (f: number) => Math.floor(t.key[pool.holder[f]!]! / unitsPerChunk),
+    };
+    // victim=driver: the driver's order (only nvidia-uvm today, validated in params.ts)
+    g.policies.push(def ? def.create(def.defaults, env) : new LeastRecentlyMigratedInto(env));
     const pt = new PageTableCharge(g.U, g.p.chargePageTables);
     g.pts.push(pt);
     g.wiredFrames.push([]);

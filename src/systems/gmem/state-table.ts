@@ -47,12 +47,19 @@ export function accessRow(g: GmemState, b: EventBatch, i: number): void {
     if (dv < g.nDev && u0 === Math.floor((end - 1) * g.invU)) {
       // one unit, device agent, exclusive mode: the row-3 hit path inline
       const s = t.find(u0);
-      if (s >= 0 && t.state[s] === DEVICE && t.owner[s] === dv && t.kind[s] === KIND_GMEM) {
+      // a unit holds a frame exactly when it is in DEVICE state (invariants.ts checks it), so the frame, needed
+      // anyway, stands for the state, and with one device its owner is that device: fewer memory loads per
+      // hit; bits are read only for a write
+      const f = s >= 0 ? t.frame[s]! : -1;
+      if (f >= 0 && (g.nDev === 1 || t.owner[s] === dv) && t.kind[s] === KIND_GMEM) {
+        if ((b.access[i]! & ACC_WRITE) === 0) {
+          if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(f, g.clock.nowNs, TOUCH_ACCESS);
+          return;
+        }
         const bits = t.bits[s]!;
-        const write = (b.access[i]! & ACC_WRITE) !== 0;
-        if (!write || (bits & READONLY) === 0) {
-          if (write) t.bits[s] = bits | DIRTY;
-          if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+        if ((bits & READONLY) === 0) {
+          t.bits[s] = bits | DIRTY;
+          if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(f, g.clock.nowNs, TOUCH_ACCESS);
           return;
         }
       }

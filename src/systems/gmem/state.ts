@@ -1,3 +1,4 @@
+import { ResourceExtents } from '../shared/bind-attributes';
 import { unitCosts, type UnitCosts } from '../../model/cost';
 import type { FramePool } from '../../model/frame-pool';
 import { IntervalSet } from '../../model/interval-set';
@@ -35,6 +36,8 @@ export interface AllocInfo {
   /** Created by a `map` op (§11) rather than `alloc`. */
   readonly mapping: boolean;
   readonly resource: number;
+  /** Byte offset into `resource` of a `map` range (aliasing: src/systems/shared/bind-attributes.ts). */
+  readonly offset?: number;
   /** Home device index of a `device` allocation. */
   readonly home: number;
 }
@@ -71,6 +74,8 @@ export class GmemState {
   readonly reservations = new IntervalSet<number>();
   readonly vmas = new VmaSet();
   readonly liveResources = new Map<number, number>();
+  /** Bound byte ranges per backing object (aliasing by resource and offset). */
+  readonly extents = new ResourceExtents();
   readonly hostCap: number;
   readonly isPeer: boolean;
   readonly x = new GmemExtra();

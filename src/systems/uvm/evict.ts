@@ -52,6 +52,11 @@ export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: 
   const words = s.words;
   const o = slot * words;
   const nowNs = env.clock.nowNs;
+  // UVMSmart (faultCost=far-fault) frees a victim's frames when its write-back is scheduled on the write lane, so
+  // the fault waits for the write-back to start (gpgpu-sim_UVMSmart gpu-sim.cc:3131–3156, :3276; helper I's study);
+  // the driver copies the victim out before it reuses the chunk: the fault waits for the end
+  const freeAt = s.link.freeAt('d2h');
+  const startNs = freeAt > nowNs ? freeAt : nowNs;
   const wb = s.runMask;
   let moved = 0;
   for (let k = 0; k < words; k++) {
@@ -92,5 +97,5 @@ export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: 
     s.evictedPages += moved;
   }
   s.invalidateDeviceTlb();
-  if (sync) env.clock.waitUntil(end, Cause.evict);
+  if (sync) env.clock.waitUntil(s.p.faultCost === 'far-fault' ? startNs : end, Cause.evict);
 }

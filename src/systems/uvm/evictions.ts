@@ -12,7 +12,8 @@ import type { UvmEviction } from './params';
  *   and a victim is a whole block; `page` = memory is allocated per 4 KiB page (UVMSmart) and a victim is a page.
  * - `expand`: how a page victim widens: `none`, `big-page` (its 64 KiB basic block: SL-64K), `tbn` (its basic
  *   block plus every tree node of its 2 MiB block that falls below half valid: TBN eviction).
- * - `touch`: whether accesses refresh the order (LRU family) or not (the driver has no access bits: chunk age).
+ * - `touch`: whether accesses refresh the order (LRU family) or not (the driver has no access bits).
+ * - `touchOnMigrate`: whether a migration into the block refreshes its chunk (the driver's `block_mark_memory_used`).
  */
 export interface EvictionVariant {
   readonly policy: EvictionPolicyDef<any>;
@@ -20,21 +21,27 @@ export interface EvictionVariant {
   readonly granule: 'chunk' | 'page';
   readonly expand: 'none' | 'big-page' | 'tbn';
   readonly touch: boolean;
+  readonly touchOnMigrate: boolean;
 }
 
 const lruOrder = (f: number): Record<string, number> => ({ reservedFraction: f });
 
 /**
- * `chunk-age` is FIFO by time of residency, which is what UVM's `va_block_used` list is: a root chunk moves to
- * its tail when its block becomes resident on the GPU (`block_mark_memory_used`) and accesses never reorder
- * it. The ISCA'19 variants use `lru`, `random`, `reserved-lru` and `large-page-lru` orderings.
+ * `chunk-lrm` (the driver default) is least-recently-migrated-into: every migration into a block moves its root
+ * chunk to the tail of the used list (`block_mark_memory_used`, uvm_va_block.c:3387, called after each copy
+ * into the block at :4958 and :5212 → `uvm_pmm_gpu_mark_root_chunk_used` → `list_move_tail`, uvm_pmm_gpu.c:1420–1443),
+ * and the victim is the list head (`pick_root_chunk_to_evict`, uvm_pmm_gpu.c:1487); accesses never reorder it
+ * (no access bits). `chunk-age` (FIFO by first residency: a later migration into the block does not refresh
+ * it) is kept as an explicit alternative; it is not what the driver does. The ISCA'19 variants use `lru`,
+ * `random`, `reserved-lru` and `large-page-lru` orderings.
  */
 export const UVM_EVICTIONS: Readonly<Record<UvmEviction, EvictionVariant>> = {
-  'chunk-age': { policy: fifo, params: () => ({}), granule: 'chunk', expand: 'none', touch: false },
-  'lru-2m': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: true },
-  'lru-4k': { policy: lru, params: () => ({}), granule: 'page', expand: 'none', touch: true },
-  'reserved-lru': { policy: reservedLruEviction, params: lruOrder, granule: 'page', expand: 'none', touch: true },
-  'random-4k': { policy: randomEviction, params: () => ({}), granule: 'page', expand: 'none', touch: false },
-  'sl-64k': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'big-page', touch: true },
-  'tbn-pre': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'tbn', touch: true },
+  'chunk-lrm': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: false, touchOnMigrate: true },
+  'chunk-age': { policy: fifo, params: () => ({}), granule: 'chunk', expand: 'none', touch: false, touchOnMigrate: false },
+  'lru-2m': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: true, touchOnMigrate: false },
+  'lru-4k': { policy: lru, params: () => ({}), granule: 'page', expand: 'none', touch: true, touchOnMigrate: false },
+  'reserved-lru': { policy: reservedLruEviction, params: lruOrder, granule: 'page', expand: 'none', touch: true, touchOnMigrate: false },
+  'random-4k': { policy: randomEviction, params: () => ({}), granule: 'page', expand: 'none', touch: false, touchOnMigrate: false },
+  'sl-64k': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'big-page', touch: true, touchOnMigrate: false },
+  'tbn-pre': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'tbn', touch: true, touchOnMigrate: false },
 };

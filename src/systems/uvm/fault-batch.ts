@@ -24,19 +24,42 @@ const { evictFor } = evictMod;
 const { collapseToDevice, migrateIn, pinToHost, unpin } = migrateMod;
 const { choosePrefetch } = perfPrefetchMod;
 
-// Device accesses and the replayable fault batch (the driver's `uvm_gpu_replayable_faults.c`): faults on
-// non-resident pages gather into the open batch, which is serviced block by block and then replayed.
+// Device accesses and the replayable fault batch (the driver's `uvm_gpu_replayable_faults.c`): the fault front
+// of an access row fills fault-buffer entries; a batch of up to `batchMax` entries is serviced block by block
+// and replayed (policy BATCH_FLUSH), up to `maxBatchesPerPass` batches per service pass. docs/systems.md
+// "fault front" gives the rule and its derivation.
 
+/**
+ * One device access row. `faultCost=batch` (the driver model): the row is a sweep by many warps; its
+ * non-resident pages reach the fault buffer in address order, at most `frontPages` distinct pages at once,
+ * `frontEntriesPerPage` entries each (`count` is not read as concurrency: most traces leave it at 1). A batch
+ * closes when it holds `batchMax` entries (the driver's fetch limit, uvm_gpu_replayable_faults.c:876–877) or
+ * `frontPages` pages, or when the front drains (the fetch stops at the first entry not yet written, :884–888,
+ * FAULT_FETCH_MODE_BATCH_READY); it is serviced and replayed with the rest of
+ * the buffer flushed (BATCH_FLUSH, :2955–2969), so pages the batch made resident raise no further entries and
+ * the row goes on with its next non-resident pages. Rows with the same trace time are one front (issued at
+ * the same instant: concurrent); a row at a later time is issued after the open front drained, so the open
+ * batch is serviced first (as before any non-access or CPU row: uvm.ts `beforeRow`). `far-fault` (UVMSmart
+ * accounting): up to `batchMax` pages per batch, one entry each.
+ */
 export function deviceAccess(s: UvmState, b: EventBatch, i: number): void {
   const tNs = b.tNs[i]!;
-  if (s.batchN > 0 && tNs - s.batchOpenNs > s.p.batchWindowNs) flushBatch(s);
+  if (tNs !== s.frontTNs) {
+    // a new front: the open one drained (its last batch is serviced) and its service pass ended
+    if (s.batchN > 0) flushBatch(s);
+    s.passBatches = 0;
+    s.frontTNs = tNs;
+  }
   let va = b.va[i]!;
   const end = va + b.bytes[i]!;
   const write = isWrite(b.access[i]!);
   const count = b.count[i]!;
   while (va < end) {
     const a = s.allocAt(va);
-    if (a < 0) return s.rep.unmapped(tNs, DEV, va);
+    if (a < 0) {
+      s.rep.unmapped(tNs, DEV, va);
+      break;
+    }
     const aEnd = Math.min(end, s.allocs.end(a));
     const flags = s.allocs.flags[a]!;
     if (flags & MANAGED) devManaged(s, va, aEnd, write, count, tNs);
@@ -78,15 +101,16 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
         continue;
       }
       if (maskTest(bl.pend, o, p)) {
-        s.duplicateFaults++;
+        // a concurrent row (same trace time) faults on a page already in the open batch: more entries
         if (write) maskSet(bl.pendWrite, o, p);
+        fetchEntries(s, false);
         continue;
       }
       if (servedRemotely(s, slot, p)) {
         remoteBytes += PAGE_BYTES;
         continue;
       }
-      addFault(s, slot, p, write, tNs);
+      addFault(s, slot, p, write);
     }
     if (remoteBytes > 0) remote(s, Math.min(remoteBytes, end - start), count, write);
   }
@@ -118,10 +142,9 @@ function servedRemotely(s: UvmState, slot: number, p: number): boolean {
   return bl.prefLoc[slot * s.ppb + p] === CPU + 1; // preferred location host: GPU maps sysmem
 }
 
-function addFault(s: UvmState, slot: number, p: number, write: boolean, tNs: number): void {
+function addFault(s: UvmState, slot: number, p: number, write: boolean): void {
   const bl = s.blocks;
   const o = slot * s.words;
-  if (s.batchN === 0) s.batchOpenNs = tNs;
   if (bl.inBatch[slot] === 0) {
     bl.inBatch[slot] = 1;
     if (s.batchN === s.batchSlots.length) s.batchSlots = grown(s.batchSlots, s.batchSlots.length * 2);
@@ -130,15 +153,38 @@ function addFault(s: UvmState, slot: number, p: number, write: boolean, tNs: num
   maskSet(bl.pend, o, p);
   if (write) maskSet(bl.pendWrite, o, p);
   s.env.counters.deviceFaults++;
-  if (++s.batchPages >= s.p.batchMax) flushBatch(s);
+  s.batchPages++;
+  fetchEntries(s, true);
+}
+
+/**
+ * The fault-buffer entries of one faulting (row, page): `frontEntries` on average (fractional means alternate);
+ * those beyond the batch's room stay in the buffer and are flushed after the replay (the page is resident
+ * then: they raise nothing). Entries beyond the first of a page are duplicates. Closes the batch when full.
+ */
+function fetchEntries(s: UvmState, newPage: boolean): void {
+  s.entryCarry += s.frontEntries;
+  let e = Math.floor(s.entryCarry + 1e-9);
+  s.entryCarry -= e;
+  const room = s.p.batchMax - s.batchEntries;
+  if (e > room) {
+    s.flushedEntries += e - room;
+    e = room;
+  }
+  s.batchEntries += e;
+  s.faultEntries += e;
+  s.duplicateFaults += newPage ? e - 1 : e;
+  if (s.batchEntries >= s.p.batchMax || s.batchPages >= s.frontCap) flushBatch(s);
 }
 
 /**
  * Service the open fault batch, then replay. Order: thrashing hints (a throttle delays the replay by
- * `throttleNs`; a pin takes the page out of the batch), the fixed batch cost (`faultCost=batch`:
- * `device.fault.batchFixedNs`), then per block: prefetch choice, eviction to make room, the per-page
- * software cost (`perPageNs` × pages made resident; `far-fault`: `device.fault.serviceNs` per fault group)
- * and the block's transfers, booked on the link. The replay waits for the last transfer.
+ * `throttleNs`; a pin takes the page out of the batch), the batch's software cost (`faultCost=batch`:
+ * `device.fault.batchFixedNs` + `device.fault.perEntryNs` × entries fetched, duplicates included), then per
+ * block: prefetch choice (on the block's state with this batch's faults), eviction to make room,
+ * `perBlockNs` + `perFaultNs` × faulted pages (`far-fault`: `device.fault.serviceNs` per faulted page) and the block's copies — one per contiguous region,
+ * link fixed cost + bytes / bandwidth, prefetched pages included — booked on the link. The replay waits for
+ * the last copy. Every `maxBatchesPerPass` batches a service pass ends (`extra.servicePasses`).
  */
 export function flushBatch(s: UvmState): void {
   if (s.batchN === 0) return;
@@ -147,6 +193,8 @@ export function flushBatch(s: UvmState): void {
   const bl = s.blocks;
   const w = s.words;
   s.faultBatches++;
+  if (s.passBatches === 0) s.servicePasses++;
+  if (++s.passBatches >= s.p.maxBatchesPerPass) s.passBatches = 0;
   if (s.thr) {
     let throttled = false;
     for (let j = 0; j < s.batchN; j++) {
@@ -168,7 +216,10 @@ export function flushBatch(s: UvmState): void {
       s.throttleWaitNs += s.p.throttleNs;
     }
   }
-  if (s.p.faultCost === 'batch') clock.charge(Cause.fault, env.platform.device.fault.batchFixedNs);
+  if (s.p.faultCost === 'batch') {
+    const f = env.platform.device.fault;
+    clock.charge(Cause.fault, f.batchFixedNs + f.perEntryNs * s.batchEntries);
+  }
   let transferEnd = clock.nowNs;
   for (let j = 0; j < s.batchN; j++) {
     const slot = s.batchSlots[j]!;
@@ -186,6 +237,7 @@ export function flushBatch(s: UvmState): void {
   }
   s.batchN = 0;
   s.batchPages = 0;
+  s.batchEntries = 0;
   clock.waitUntil(transferEnd, Cause.transfer);
 }
 
@@ -218,12 +270,15 @@ function serviceBlock(s: UvmState, slot: number): number {
       return 0;
     }
   }
-  if (s.p.faultCost === 'batch') env.clock.charge(Cause.fault, dev.fault.perPageNs * n);
-  else {
-    // one group per faulted page when nothing prefetches: on-demand, random-4K, or a prefetcher switched off
-    // after the first eviction (prefetchOnOversub=false; UVMSmart then runs with hardware_prefetch disabled)
-    const groups = !s.prefetchOn || s.prefetchKind === 'none' || s.prefetchKind === 'random-4k' ? faulted : 1;
-    env.clock.charge(Cause.fault, dev.fault.serviceNs * groups);
+  if (s.p.faultCost === 'batch') {
+    // per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568) and per faulted page
+    // (the per-fault loop of service_fault_batch_block_locked, :1358–1567); prefetched pages pay only their copy
+    env.clock.charge(Cause.fault, dev.fault.perBlockNs + dev.fault.perFaultNs * faulted);
+  } else {
+    // one far fault per faulted 4 KiB page, whatever the prefetcher: UVMSmart's do_hardware_prefetch counts
+    // mf_page_fault_outstanding once per page of page_fault_this_turn (gpgpu-sim_UVMSmart gpu-sim.cc:3757–3766;
+    // pages already requested or prefetched are pending, not faults: :3329–3380; helper I's study)
+    env.clock.charge(Cause.fault, dev.fault.serviceNs * faulted);
   }
   return migrateIn(s, slot, want, out, bl.pendWrite, o, env.clock.nowNs - s.throttleWaitNs, false);
 }

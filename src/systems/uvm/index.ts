@@ -5,6 +5,7 @@ import { UvmModel } from './uvm';
 /** The NVIDIA UVM model (docs/systems.md §uvm). */
 export const uvmSystem: SystemDef<UvmParams> = {
   name: 'uvm',
+  revision: 2,
   summary: 'NVIDIA UVM: 2 MiB VA blocks, replayable fault batches, density prefetcher, root-chunk eviction, thrashing throttle/pin',
   defaults: UVM_DEFAULTS,
   params: UVM_PARAM_DOCS,
@@ -15,7 +16,7 @@ export const uvmSystem: SystemDef<UvmParams> = {
 /** `uvm` preset: driver 595.45.04 defaults; ISCA'19 variants by item syntax (`uvm:prefetch=none:eviction=lru-4k`). */
 export const uvmPreset: SystemPreset = {
   name: 'uvm',
-  summary: 'NVIDIA UVM (driver defaults); prefetch=tbn|none|random-4k|sl-64k, eviction=chunk-age|lru-4k|random-4k|sl-64k|tbn-pre|lru-2m|reserved-lru',
+  summary: 'NVIDIA UVM (driver defaults); prefetch=tbn|none|random-4k|sl-64k, eviction=chunk-lrm|chunk-age|lru-4k|random-4k|sl-64k|tbn-pre|lru-2m|reserved-lru',
   def: uvmSystem,
   params: {},
 };

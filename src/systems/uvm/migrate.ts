@@ -52,7 +52,11 @@ export function migrateIn(
     if (async) startNs += env.platform.host.tlbShootdownNs;
     else env.clock.charge(Cause.invalidate, env.platform.host.tlbShootdownNs);
   }
-  if (zero > 0) {
+  // UVMSmart (faultCost=far-fault) has no device zero-fill: managed memory is backed on the host from allocation
+  // (gpgpu-sim_UVMSmart libcuda/cuda_runtime_api.cc:507–509) and every page the GMMU validates is a PCIe read
+  // (gpu-sim.cc:3276–3293; helper I's study): a page without data still crosses the link
+  const noZeroFill = s.p.faultCost === 'far-fault';
+  if (zero > 0 && !noZeroFill) {
     const z = (zero * PAGE_BYTES) / env.platform.device.zeroFillBytesPerNs;
     if (async) startNs += z;
     else env.clock.charge(Cause.fault, z);
@@ -85,12 +89,12 @@ export function migrateIn(
     }
     const host = bl.cpu[o + k]!;
     const fh = (wk & host) >>> 0;
-    fromHost[k] = fh;
+    fromHost[k] = noZeroFill ? wk : fh;
     const cnt = popcount32(wk);
     n += cnt;
     bl.dev[o + k] = (bl.dev[o + k]! | wk) >>> 0;
     s.prefetchedPages += popcount32((wk & prefetched[k]!) >>> 0);
-    c.zeroFills += cnt - popcount32(fh);
+    if (!noZeroFill) c.zeroFills += cnt - popcount32(fh);
     const keep = (fh & bl.readMostly[o + k]! & ~writes[writesOff + k]!) >>> 0;
     s.readDuplicates += popcount32(keep);
     const drop = (fh & ~keep) >>> 0;
@@ -106,6 +110,9 @@ export function migrateIn(
     }
   }
   bl.devPages[slot]! += n;
+  // the driver's block_mark_memory_used (uvm_va_block.c:3387): a migration into the block moves its root chunk
+  // to the tail of the used list (eviction=chunk-lrm)
+  if (n > 0 && s.mem.mode === 'chunk' && s.mem.variant.touchOnMigrate) s.mem.touchBlock(slot, nowNs);
   // host copies travel in contiguous runs, one migration each
   let end = nowNs;
   const runs = s.runs;

@@ -4,7 +4,7 @@ import type { ParamDoc } from '../../params';
 /** Prefetcher ids (`prefetch=`), see src/policies/prefetch/. */
 export type UvmPrefetch = 'tbn' | 'none' | 'random-4k' | 'sl-64k';
 /** Eviction variants (`eviction=`): an ordering policy plus the granule it evicts (src/systems/uvm/evictions.ts). */
-export type UvmEviction = 'chunk-age' | 'lru-4k' | 'random-4k' | 'sl-64k' | 'tbn-pre' | 'lru-2m' | 'reserved-lru';
+export type UvmEviction = 'chunk-lrm' | 'chunk-age' | 'lru-4k' | 'random-4k' | 'sl-64k' | 'tbn-pre' | 'lru-2m' | 'reserved-lru';
 
 /**
  * `uvm` system parameters: policy decisions of NVIDIA UVM (driver 595.45.04 defaults) and the ISCA'19 policy
@@ -22,11 +22,16 @@ export interface UvmParams extends Record<string, number | boolean | string> {
   vaBlockBytes: number;
   bigPageBytes: number;
   batchMax: number;
-  batchWindowNs: number;
+  maxBatchesPerPass: number;
+  frontPages: number;
+  frontEntriesPerPage: number;
   faultCost: 'batch' | 'far-fault';
   thrashing: boolean;
   thrashingThreshold: number;
   thrashingLapseNs: number;
+  thrashingAdaptiveLapse: boolean;
+  thrashingEpochNs: number;
+  thrashingMaxResets: number;
   throttleNs: number;
   pinThreshold: number;
   pinNs: number;
@@ -34,7 +39,7 @@ export interface UvmParams extends Record<string, number | boolean | string> {
 
 export const UVM_DEFAULTS: UvmParams = {
   prefetch: 'tbn',
-  eviction: 'chunk-age',
+  eviction: 'chunk-lrm',
   reservedFraction: 0,
   preEvictAt: 1,
   prefetchOnOversub: true,
@@ -44,11 +49,16 @@ export const UVM_DEFAULTS: UvmParams = {
   vaBlockBytes: 2 * MiB,
   bigPageBytes: 64 * KiB,
   batchMax: 256,
-  batchWindowNs: 10_000,
+  maxBatchesPerPass: 20,
+  frontPages: 256,
+  frontEntriesPerPage: 1.31,
   faultCost: 'batch',
   thrashing: true,
   thrashingThreshold: 3,
   thrashingLapseNs: 500_000,
+  thrashingAdaptiveLapse: true,
+  thrashingEpochNs: 1_000_000_000,
+  thrashingMaxResets: 4,
   throttleNs: 500_000,
   pinThreshold: 10,
   pinNs: 150_000_000,
@@ -60,8 +70,10 @@ export const UVM_PARAM_DOCS: Readonly<Record<keyof UvmParams & string, ParamDoc>
     values: ['tbn', 'none', 'random-4k', 'sl-64k'],
   },
   eviction: {
-    summary: 'victim choice: chunk-age = driver (whole 2 MiB root chunks by time of residency, uvm_pmm_gpu.c); the rest = ISCA\'19 family',
-    values: ['chunk-age', 'lru-4k', 'random-4k', 'sl-64k', 'tbn-pre', 'lru-2m', 'reserved-lru'],
+    summary:
+      'victim choice: chunk-lrm = driver (whole 2 MiB root chunks, least recently migrated into: block_mark_memory_used, uvm_va_block.c; ' +
+      'pick_root_chunk_to_evict, uvm_pmm_gpu.c); chunk-age = root chunks FIFO by first residency (explicit alternative, not the driver); the rest = ISCA\'19 family',
+    values: ['chunk-lrm', 'chunk-age', 'lru-4k', 'random-4k', 'sl-64k', 'tbn-pre', 'lru-2m', 'reserved-lru'],
   },
   reservedFraction: {
     summary: 'share of resident pages (from the LRU end) exempt from eviction; required > 0 by reserved-lru, optional for sl-64k/tbn-pre (UVMSmart reserve_accessed_page_percent / 100)',
@@ -82,18 +94,34 @@ export const UVM_PARAM_DOCS: Readonly<Record<keyof UvmParams & string, ParamDoc>
   prefetchAsync: { summary: 'prefetch rows (cudaMemPrefetchAsync) overlap compute: the link is busy, the clock only waits where a later access needs the data' },
   vaBlockBytes: { summary: 'VA block size (UVM_VA_BLOCK_SIZE, 2 MiB): prefetch tree and chunk granule', unit: 'bytes' },
   bigPageBytes: { summary: 'GPU big page (64 KiB on Turing+): a faulted big page is taken whole by tbn, the unit of sl-64k', unit: 'bytes' },
-  batchMax: { summary: 'faults serviced per batch (uvm_perf_fault_batch_count, 256)', unit: 'count' },
-  batchWindowNs: {
-    summary: 'device faults whose trace time is within this window of the batch\'s first fault join the batch (model assumption, P; sweep it)',
-    unit: 'ns',
+  batchMax: { summary: 'fault-buffer entries fetched per batch, duplicates included (uvm_perf_fault_batch_count, 256)', unit: 'count' },
+  maxBatchesPerPass: { summary: 'batches per service pass (uvm_perf_fault_max_batches_per_service, 20)', unit: 'count' },
+  frontPages: {
+    summary:
+      'fault front: at most this many distinct non-resident pages of one access row in one batch, in address order; default 256 = not ' +
+      'binding before the 256-entry batch (SC\'21: full batches of ~195 distinct pages; the recorded log: 8–56), docs/systems.md "fault front"',
+    unit: 'count',
+  },
+  frontEntriesPerPage: {
+    summary:
+      'fault-buffer entries per faulting page, duplicates included (mean; fractional values alternate): SC\'21 no-prefetch sgemm batches of 256 ' +
+      'entries migrate ~780 KB = 195 pages → 256 / 195 = 1.31; the recorded abc log has 1.0 (num_instances 1)',
+    unit: 'count',
   },
   faultCost: {
-    summary: 'batch = device.fault.batchFixedNs per batch + perPageNs per page (driver model); far-fault = device.fault.serviceNs per fault group (UVMSmart)',
+    summary:
+      'batch = device.fault.batchFixedNs per batch + perEntryNs per fetched entry + perBlockNs per VA block serviced + perFaultNs per faulted page ' +
+      '(driver model); far-fault = device.fault.serviceNs per faulted page (UVMSmart)',
     values: ['batch', 'far-fault'],
   },
   thrashing: { summary: 'thrashing detection and mitigation (uvm_perf_thrashing_enable)' },
   thrashingThreshold: { summary: 'consecutive ping-pong migrations, each within the lapse of the previous, that mark a page thrashing (3)', unit: 'count' },
-  thrashingLapseNs: { summary: 'uvm_perf_thrashing_lapse_usec (500 µs)', unit: 'ns' },
+  thrashingLapseNs: { summary: 'uvm_perf_thrashing_lapse_usec (500 µs); the initial lapse when thrashingAdaptiveLapse', unit: 'ns' },
+  thrashingAdaptiveLapse: {
+    summary: 'adjust the lapse by voting (adjust_thrashing_lapse, uvm_perf_thrashing.c: ±1/8 after 32 votes, within [5 µs, 500 ms]); the driver adapts only the default lapse',
+  },
+  thrashingEpochNs: { summary: 'a block quiet this long after its last thrashing event has its per-page state reset (epoch = 2000 × lapse = 1 s)', unit: 'ns' },
+  thrashingMaxResets: { summary: 'epoch resets per block (uvm_perf_thrashing_max_resets, 4)', unit: 'count' },
   throttleNs: { summary: 'how long a faulting processor is throttled on a thrashing page (nap 1 × lapse = 500 µs)', unit: 'ns' },
   pinThreshold: { summary: 'throttles before the page is pinned to host memory and mapped remotely (10)', unit: 'count' },
   pinNs: { summary: 'how long a thrashing page stays pinned (300 × lapse = 150 ms)', unit: 'ns' },
@@ -121,13 +149,20 @@ export function validateUvmParams(p: Readonly<UvmParams>): string | undefined {
   if (!(p.preEvictAt > 0 && p.preEvictAt <= 1)) return `preEvictAt must be in (0, 1], got ${p.preEvictAt}`;
   if (!(p.prefetchThreshold >= 1 && p.prefetchThreshold <= 100)) return `prefetchThreshold must be in [1, 100], got ${p.prefetchThreshold}`;
   if (!(Number.isInteger(p.batchMax) && p.batchMax >= 1)) return `batchMax must be a positive integer, got ${p.batchMax}`;
-  if (!(p.batchWindowNs >= 0)) return `batchWindowNs must be ≥ 0, got ${p.batchWindowNs}`;
+  for (const k of ['maxBatchesPerPass', 'frontPages'] as const) {
+    if (!(Number.isInteger(p[k]) && p[k] >= 1)) return `${k} must be a positive integer, got ${p[k]}`;
+  }
+  // (far-fault counts one entry per page: frontEntriesPerPage is not used there)
+  if (!(p.frontEntriesPerPage >= 1 && (p.faultCost === 'far-fault' || p.frontEntriesPerPage <= p.batchMax))) {
+    return `frontEntriesPerPage must be in [1, batchMax = ${p.batchMax}], got ${p.frontEntriesPerPage}`;
+  }
+  if (!(Number.isInteger(p.thrashingMaxResets) && p.thrashingMaxResets >= 0)) return `thrashingMaxResets must be an integer ≥ 0, got ${p.thrashingMaxResets}`;
   if (!(Number.isInteger(p.thrashingThreshold) && p.thrashingThreshold >= 1 && p.thrashingThreshold <= 7)) {
     return `thrashingThreshold must be an integer in [1, 7] (UVM_PERF_THRASHING_THRESHOLD_MAX), got ${p.thrashingThreshold}`;
   }
   if (!(Number.isInteger(p.pinThreshold) && p.pinThreshold >= 1 && p.pinThreshold <= 255)) {
     return `pinThreshold must be an integer in [1, 255], got ${p.pinThreshold}`;
   }
-  for (const k of ['thrashingLapseNs', 'throttleNs', 'pinNs'] as const) if (!(p[k] >= 0)) return `${k} must be ≥ 0, got ${p[k]}`;
+  for (const k of ['thrashingLapseNs', 'thrashingEpochNs', 'throttleNs', 'pinNs'] as const) if (!(p[k] >= 0)) return `${k} must be ≥ 0, got ${p[k]}`;
   return undefined;
 }

@@ -59,22 +59,40 @@ export class UvmState {
   readonly bigPagePages: number;
   readonly touch: boolean;
   prefetchOn = true;
-  /** Open fault batch: blocks with pending faults (in order), distinct pages, trace time of the first. */
+  /** Open fault batch: blocks with pending faults (in order), distinct pages, fetched fault-buffer entries. */
   batchSlots: Int32Array;
   batchN = 0;
   batchPages = 0;
-  batchOpenNs = -1;
+  batchEntries = 0;
+  /**
+   * Each access row is a fault front (fault-batch.ts): at most `frontCap` distinct pages of `frontEntries`
+   * fault-buffer entries each per batch (`faultCost=batch`: `frontPages`, `frontEntriesPerPage`; `far-fault`,
+   * UVMSmart's accounting: the whole row up to `batchMax` pages, one entry each).
+   */
+  readonly frontCap: number;
+  readonly frontEntries: number;
+  /** Fractional carry of `frontEntries` (a mean of 1.31 gives 1, 1, 1, 2, …). */
+  entryCarry = 0;
+  /** Batches serviced in the current service pass (0 = no pass open). */
+  passBatches = 0;
+  /** Trace time of the open front (rows at the same time are concurrent and share it). */
+  frontTNs = NaN;
   /** Simulated time spent throttled (the thrash clock = now − this). */
   throttleWaitNs = 0;
   hostBytes = 0;
   // extra counters
   faultBatches = 0;
+  servicePasses = 0;
+  faultEntries = 0;
+  flushedEntries = 0;
   duplicateFaults = 0;
   evictedPages = 0;
   prefetchedPages = 0;
   readDuplicates = 0;
   cpuShootdowns = 0;
   prefetchWaitNs = 0;
+  /** Clock time charged while servicing CPU access rows (UVMSmart reports host-side time apart from kernel time). */
+  cpuAccessNs = 0;
   backgroundEvictions = 0;
   ignoredAdvice = 0;
   remoteMaps = 0;
@@ -94,6 +112,8 @@ export class UvmState {
   constructor(readonly p: UvmParams, readonly env: SystemEnv) {
     const plat = env.platform;
     this.blockBytes = p.vaBlockBytes;
+    this.frontCap = p.faultCost === 'batch' ? p.frontPages : p.batchMax;
+    this.frontEntries = p.faultCost === 'batch' ? p.frontEntriesPerPage : 1;
     this.ppb = p.vaBlockBytes / PAGE_BYTES;
     this.bigPagePages = p.bigPageBytes / PAGE_BYTES;
     const variant = UVM_EVICTIONS[p.eviction];
@@ -106,7 +126,10 @@ export class UvmState {
     this.rep = env.report;
     this.thr = p.thrashing
       ? new ThrashingState(
-          { threshold: p.thrashingThreshold, lapseNs: p.thrashingLapseNs, throttleNs: p.throttleNs, pinThreshold: p.pinThreshold, pinNs: p.pinNs },
+          {
+            threshold: p.thrashingThreshold, lapseNs: p.thrashingLapseNs, adaptiveLapse: p.thrashingAdaptiveLapse, epochNs: p.thrashingEpochNs,
+            maxResets: p.thrashingMaxResets, pagesPerBlock: this.ppb, throttleNs: p.throttleNs, pinThreshold: p.pinThreshold, pinNs: p.pinNs,
+          },
           this.blocks.capacity * this.ppb,
         )
       : null;

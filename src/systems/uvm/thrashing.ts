@@ -17,17 +17,40 @@ import { grown } from '../../io/typed-arrays';
  * sequential replay a throttled processor's wait delays every later event; on real hardware the other
  * processor keeps running, so counting the wait would make every throttle look like the end of thrashing.
  *
+ * Adaptive lapse (`adjust_thrashing_lapse`, uvm_perf_thrashing.c:1623–1644, driver 595.45.04), when
+ * `adaptiveLapse`: every hint on a thrashing page votes with the gap since the page's last event (+1 if the gap
+ * ≥ the lapse, −1 if shorter) into a signed 8-bit `lapse_stat`; when the vote reaches +32
+ * (`UVM_PERF_LAPSE_VOTE_THRESHOLD`, :277) the lapse grows by min(lapse/8, 50 ms) up to 500 ms
+ * (`UVM_PERF_THRASHING_LAPSE_USEC_MAX`, :270), and the vote is halved. As written in the driver, the
+ * shrinking branch tests `-stat <= -32` — the same condition as growing — so it runs only once the lapse is
+ * at its maximum (then: −max(lapse/8, 5 µs), floor 5 µs, :271); negative votes never shrink the lapse, and
+ * the int8 vote wraps from −128 to +127 (as the C code does). Nap, epoch and pin durations stay as set at
+ * start (computed once from the initial lapse, :595–603).
+ *
+ * Epochs (:1696–1720): a block whose last thrashing event is more than `epochNs` (2000 × lapse = 1 s) old,
+ * with no pinned page, has its per-page state reset at the next hint, at most `maxResets` (4) times.
+ *
  * Simplifications (docs/systems.md): UVM lets one processor per throttling period through
  * (`do_not_throttle_processor_id`); here every fault on a thrashing page is throttled. Pinning always
- * chooses host memory (on x86 + PCIe the only memory both the CPU and the GPU can map). The epoch reset
- * (1 s quiet, at most 4) has no effect in this per-page model and is not modelled.
+ * chooses host memory (on x86 + PCIe the only memory both the CPU and the GPU can map).
  */
 
 export const ThrashHint = { none: 0, throttle: 1, pin: 2 } as const;
 
+/** `UVM_PERF_LAPSE_VOTE_THRESHOLD` (uvm_perf_thrashing.c:277). */
+export const LAPSE_VOTE_THRESHOLD = 32;
+/** `UVM_PERF_THRASHING_LAPSE_USEC_MAX` / `_MIN` (uvm_perf_thrashing.c:270–271): 1000× and 1/100 of the 500 µs default. */
+export const LAPSE_MAX_NS = 500_000_000;
+export const LAPSE_MIN_NS = 5_000;
+
 export interface ThrashingConfig {
   readonly threshold: number;
   readonly lapseNs: number;
+  readonly adaptiveLapse: boolean;
+  readonly epochNs: number;
+  readonly maxResets: number;
+  /** Pages per VA block (epochs are per block). */
+  readonly pagesPerBlock: number;
   readonly throttleNs: number;
   readonly pinThreshold: number;
   readonly pinNs: number;
@@ -40,11 +63,19 @@ export class ThrashingState {
   events: Uint8Array;
   throttles: Uint8Array;
   pinUntilNs: Float64Array;
+  /** Per block: thrash-clock time of the last thrashing event (0 = none), epoch resets done, pinned pages. */
+  blockLastThrashNs: Float64Array;
+  blockResets: Uint8Array;
+  blockPins: Int32Array;
+  /** The current lapse (adapts when `cfg.adaptiveLapse`) and the signed 8-bit vote. */
+  lapseNs: number;
+  lapseStat = 0;
   /** Counters for `extra`. */
   detections = 0;
   throttleCount = 0;
   pins = 0;
   unpins = 0;
+  epochResets = 0;
 
   constructor(readonly cfg: ThrashingConfig, pages: number) {
     this.lastNs = new Float64Array(pages);
@@ -52,6 +83,11 @@ export class ThrashingState {
     this.events = new Uint8Array(pages);
     this.throttles = new Uint8Array(pages);
     this.pinUntilNs = new Float64Array(pages);
+    const blocks = Math.ceil(pages / cfg.pagesPerBlock);
+    this.blockLastThrashNs = new Float64Array(blocks);
+    this.blockResets = new Uint8Array(blocks);
+    this.blockPins = new Int32Array(blocks);
+    this.lapseNs = cfg.lapseNs;
   }
 
   /** Make room for `pages` page ids (keeps state). */
@@ -62,10 +98,17 @@ export class ThrashingState {
     this.lastDest = grown(this.lastDest, pages, -1);
     this.events = grown(this.events, pages);
     this.throttles = grown(this.throttles, pages);
+    const blocks = Math.ceil(pages / this.cfg.pagesPerBlock);
+    if (blocks > this.blockLastThrashNs.length) {
+      this.blockLastThrashNs = grown(this.blockLastThrashNs, blocks);
+      this.blockResets = grown(this.blockResets, blocks);
+      this.blockPins = grown(this.blockPins, blocks);
+    }
   }
 
   /** Forget everything about a page (freed, unpinned, read-duplicated). */
   reset(page: number): void {
+    if (this.pinUntilNs[page] !== 0) this.blockPins[Math.floor(page / this.cfg.pagesPerBlock)]!--;
     this.lastNs[page] = 0;
     this.lastDest[page] = -1;
     this.events[page] = 0;
@@ -107,10 +150,11 @@ export class ThrashingState {
       this.events[page] = 1;
       return;
     }
-    if (tNs - last <= this.cfg.lapseNs) {
+    if (tNs - last <= this.lapseNs) {
       const e = this.events[page]!;
       if (e < 255) this.events[page] = e + 1;
       if (e + 1 === this.cfg.threshold) this.detections++;
+      if (e + 1 >= this.cfg.threshold) this.blockLastThrashNs[Math.floor(page / this.cfg.pagesPerBlock)] = tNs;
     } else {
       this.events[page] = 1;
       this.throttles[page] = 0;
@@ -123,10 +167,24 @@ export class ThrashingState {
    * until `simNs + pinNs`).
    */
   hint(page: number, tNs: number, simNs: number): number {
+    const ppb = this.cfg.pagesPerBlock;
+    const blk = Math.floor(page / ppb);
+    const lastThrash = this.blockLastThrashNs[blk]!;
+    if (lastThrash !== 0 && tNs - lastThrash > this.cfg.epochNs && this.blockPins[blk] === 0 && this.blockResets[blk]! < this.cfg.maxResets) {
+      // epoch over (uvm_perf_thrashing.c:1696–1720): forget the block's per-page state
+      this.blockResets[blk]!++;
+      this.epochResets++;
+      for (let q = blk * ppb; q < blk * ppb + ppb && q < this.events.length; q++) this.reset(q);
+      this.blockLastThrashNs[blk] = 0;
+      return ThrashHint.none;
+    }
     if (this.events[page]! < this.cfg.threshold) return ThrashHint.none;
-    if (tNs - this.lastNs[page]! > this.cfg.lapseNs) return ThrashHint.none; // no longer thrashing
+    const gap = tNs - this.lastNs[page]!;
+    if (this.cfg.adaptiveLapse) this.adjustLapse(gap);
+    if (gap > this.lapseNs) return ThrashHint.none; // no longer thrashing
     if (this.throttles[page]! >= this.cfg.pinThreshold) {
       this.pinUntilNs[page] = simNs + this.cfg.pinNs;
+      this.blockPins[blk]!++;
       this.throttles[page] = 0;
       this.pins++;
       return ThrashHint.pin;
@@ -134,5 +192,20 @@ export class ThrashingState {
     this.throttles[page]!++;
     this.throttleCount++;
     return ThrashHint.throttle;
+  }
+
+  /**
+   * `adjust_thrashing_lapse` (uvm_perf_thrashing.c:1623–1644) as written: the vote is an int8 (wraps), both
+   * branches test "vote ≥ +32" (the second as `-stat <= -32`), the vote is halved (toward zero) after a change.
+   */
+  adjustLapse(gapNs: number): void {
+    const v = this.lapseStat + (gapNs < this.lapseNs ? -1 : 1);
+    this.lapseStat = ((v + 128) & 255) - 128;
+    if (this.lapseStat >= LAPSE_VOTE_THRESHOLD && this.lapseNs < LAPSE_MAX_NS) {
+      this.lapseNs += Math.min(Math.floor(this.lapseNs / 8), LAPSE_MAX_NS / 10);
+    } else if (-this.lapseStat <= -LAPSE_VOTE_THRESHOLD && this.lapseNs > LAPSE_MIN_NS) {
+      this.lapseNs -= Math.max(Math.floor(this.lapseNs / 8), LAPSE_MIN_NS);
+    } else return;
+    this.lapseStat = Math.trunc(this.lapseStat / 2);
   }
 }

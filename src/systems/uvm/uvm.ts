@@ -47,7 +47,12 @@ export class UvmModel implements SystemModel {
    * advice, a copy, a kernel boundary or marker — incl. `fault_batch_end` — all close it).
    */
   beforeRow(b: EventBatch, i: number): void {
-    if (this.s.batchN > 0 && (b.op[i] !== OP_ACCESS || b.agent[i] === CPU)) flushBatch(this.s);
+    if (b.op[i] !== OP_ACCESS || b.agent[i] === CPU) {
+      // a sync point: the open front drains (its batch is serviced) and the service pass ends
+      if (this.s.batchN > 0) flushBatch(this.s);
+      this.s.passBatches = 0;
+      this.s.frontTNs = NaN;
+    }
   }
 
   deviceAccess(b: EventBatch, i: number): void {
@@ -55,7 +60,10 @@ export class UvmModel implements SystemModel {
   }
 
   cpuAccess(b: EventBatch, i: number): void {
+    const clock = this.s.env.clock;
+    const t0 = clock.nowNs;
     cpuAccess(this.s, b, i);
+    this.s.cpuAccessNs += clock.nowNs - t0;
   }
 
   alloc(b: EventBatch, i: number): void {
@@ -88,6 +96,9 @@ export class UvmModel implements SystemModel {
     const t = s.thr;
     return {
       faultBatches: s.faultBatches,
+      servicePasses: s.servicePasses,
+      faultEntries: s.faultEntries,
+      flushedEntries: s.flushedEntries,
       duplicateFaults: s.duplicateFaults,
       evictedPages: s.evictedPages,
       backgroundEvictions: s.backgroundEvictions,
@@ -95,6 +106,8 @@ export class UvmModel implements SystemModel {
       readDuplicates: s.readDuplicates,
       cpuShootdowns: s.cpuShootdowns,
       thrashingDetections: t ? t.detections : 0,
+      thrashingEpochResets: t ? t.epochResets : 0,
+      thrashingLapseNs: t ? t.lapseNs : 0,
       throttles: t ? t.throttleCount : 0,
       throttleWaitNs: s.throttleWaitNs,
       pins: t ? t.pins : 0,
@@ -104,6 +117,7 @@ export class UvmModel implements SystemModel {
       linkBusyH2DNs: s.link.h2dBusyNs,
       linkBusyD2HNs: s.link.d2hBusyNs,
       ignoredAdvice: s.ignoredAdvice,
+      cpuAccessNs: s.cpuAccessNs,
     };
   }
 }

@@ -18,6 +18,13 @@ import { rodiniaWorkload, scaled } from './define';
  */
 export type BackpropParams = {
   steps: number;
+  /**
+   * The UVMSmart artifact's managed backprop (benchmarks/Managed/backprop/backprop.cu:135, 188, 635-647 of
+   * gpgpu-sim_UVMSmart): `bpnn_create` copies the weights into a second managed array `input_weights2`
+   * (bpnn_copy) and `bpnn_adjust_weights_cuda` updates that copy, so the forward and the adjust kernels sweep
+   * different weight matrices. Values are those of Rodinia (the copy holds the updated weights).
+   */
+  weightsCopy: boolean;
 };
 
 /** Hidden units (fixed by the CUDA kernel: one 16-wide block column), learning rate and momentum of Rodinia backprop. */
@@ -75,9 +82,11 @@ export function* backpropProgram(
   const aSum = run.managed('hidden_partial_sum', numBlocks * WIDTH, 4);
   const aDelta = run.managed('hidden_delta', hid + 1, 4);
   const aOld = run.managed('input_prev_weights', oldw.length, 4);
+  const aW2 = p.weightsCopy ? run.managed('input_weights2', w.length, 4) : aW;
   run.cpuWrite(aIn);
   run.cpuWrite(aW);
   run.cpuWrite(aOld);
+  if (aW2 !== aW) run.cpuWrite(aW2); // bpnn_copy(input_weights, input_weights2)
 
   const rec = run.rec;
   const partial = new Float32Array(numBlocks * WIDTH);
@@ -91,6 +100,7 @@ export function* backpropProgram(
     yield* run.launch('bpnn_layerforward_CUDA', 1, numBlocks, WIDTH * HEIGHT, fwdWork, (_bx, by) => {
       for (let ty = 0; ty < HEIGHT; ty++) {
         const indexIn = HEIGHT * by + ty + 1;
+        rec.thread(ty * WIDTH);
         rec.r(aIn.id, indexIn); // tx == 0 loads the input node
         inputNode[ty] = input[indexIn]!;
       }
@@ -98,6 +108,7 @@ export function* backpropProgram(
       for (let ty = 0; ty < HEIGHT; ty++) {
         for (let tx = 0; tx < WIDTH; tx++) {
           const index = stride * HEIGHT * by + stride * ty + tx + 1 + stride;
+          rec.thread(ty * WIDTH + tx);
           rec.r(aW.id, index);
           wm[ty * WIDTH + tx] = w[index]!;
         }
@@ -111,6 +122,7 @@ export function* backpropProgram(
       }
       for (let ty = 0; ty < HEIGHT; ty++) {
         partial[by * hid + ty] = wm[ty]!; // tx == 0 writes weight_matrix[0][ty]
+        rec.thread(ty * WIDTH);
         rec.w(aSum.id, by * hid + ty);
       }
     });
@@ -143,13 +155,14 @@ export function* backpropProgram(
           const index = stride * HEIGHT * by + stride * ty + tx + 1 + stride;
           const iy = HEIGHT * by + ty + 1;
           const ix = tx + 1;
+          rec.thread(ty * WIDTH + tx);
           rec.r(aDelta.id, ix);
           rec.r(aIn.id, iy);
           rec.r(aOld.id, index);
-          rec.r(aW.id, index);
+          rec.r(aW2.id, index);
           const dw = BP_ETA * delta[ix]! * input[iy]! + BP_MOMENTUM * oldw[index]!;
           w[index] = w[index]! + dw;
-          rec.w(aW.id, index);
+          rec.w(aW2.id, index);
           oldw[index] = dw;
           rec.w(aOld.id, index);
         }
@@ -158,19 +171,20 @@ export function* backpropProgram(
       if (by !== 0) return;
       for (let tx = 0; tx < WIDTH; tx++) {
         const ix = tx + 1;
+        rec.thread(tx);
         rec.r(aDelta.id, ix);
         rec.r(aOld.id, ix);
-        rec.r(aW.id, ix);
+        rec.r(aW2.id, ix);
         const dw = BP_ETA * delta[ix]! + BP_MOMENTUM * oldw[ix]!;
         w[ix] = w[ix]! + dw;
-        rec.w(aW.id, ix);
+        rec.w(aW2.id, ix);
         oldw[ix] = dw;
         rec.w(aOld.id, ix);
       }
     });
   }
   run.cpuRead(aIn);
-  run.cpuRead(aW);
+  run.cpuRead(aW2);
   Object.assign(probe, { w: w.slice(), oldw: oldw.slice() });
 }
 
@@ -178,8 +192,15 @@ export function* backpropProgram(
 export const rodiniaBackprop = rodiniaWorkload<BackpropParams>({
   name: 'rodinia-backprop',
   summary: 'Rodinia backprop: 65,536-input perceptron, forward + weight-adjust kernels sweep two 4.25 MiB matrices (footprint 18 MiB)',
-  defaults: { steps: 1 },
-  params: { steps: { summary: 'training steps (Rodinia runs 1); 2 kernel launches each', unit: 'count' } },
+  defaults: { steps: 1, weightsCopy: false },
+  params: {
+    steps: { summary: 'training steps (Rodinia runs 1); 2 kernel launches each', unit: 'count' },
+    weightsCopy: {
+      summary:
+        'the UVMSmart artifact\'s managed variant: the adjust kernel updates a managed copy input_weights2 (backprop.cu:135, 188, 635-647 ' +
+        'of gpgpu-sim_UVMSmart), so the two kernels sweep different weight matrices',
+    },
+  },
   validate: (p) => ({ steps: intIn(p.steps, 1, 1e6) }),
   program: (run, p, rng) => backpropProgram(run, p, rng),
 });

@@ -112,6 +112,7 @@ export function* bfsProgram(
       for (let tx = 0; tx < THREADS; tx++) {
         const tid = bx * THREADS + tx;
         if (tid >= n) break;
+        rec.thread(tx);
         rec.r(aMask.id, tid);
         if (!mask[tid]) continue;
         mask[tid] = 0;
@@ -140,6 +141,7 @@ export function* bfsProgram(
       for (let tx = 0; tx < THREADS; tx++) {
         const tid = bx * THREADS + tx;
         if (tid >= n) break;
+        rec.thread(tx);
         rec.r(aUpd.id, tid);
         if (!updating[tid]) continue;
         mask[tid] = 1;

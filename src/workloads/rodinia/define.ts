@@ -18,6 +18,8 @@ export const RODINIA_COMMON_DEFAULTS: RodiniaCommon = {
   deviceGflops: 11340,
   deviceGBps: 484,
   hostGBps: 10,
+  issueOrder: 'warps',
+  allocSizing: 'exact',
 };
 
 /** Documentation of the shared Rodinia parameters. */
@@ -28,6 +30,18 @@ export const RODINIA_COMMON_DOCS: Readonly<Record<keyof RodiniaCommon, ParamDoc>
   deviceGflops: { summary: 'device compute throughput (GFLOP/s) used for kernel dur_ns' },
   deviceGBps: { summary: 'device memory bandwidth (GB/s) used for kernel dur_ns' },
   hostGBps: { summary: 'host rate (GB/s) that times the CPU phases (initialisation, host reductions, read-back)' },
+  issueOrder: {
+    summary:
+      'order of the device rows inside a step: warps = GPGPU-Sim issue order (block i of a wave on SM i mod sms; the k-th access of every ' +
+      'resident warp before any (k+1)-th; gpu-sim.cc issue_block2core, UVMSmart), address = ascending page address',
+    values: ['warps', 'address'],
+  },
+  allocSizing: {
+    summary:
+      'size of each cudaMallocManaged: exact = the array; uvmsmart = as GPGPU-Sim/UVMSmart allocates (whole 2 MiB + remainder rounded up ' +
+      'to a power of two ≥ 64 KiB, libcuda/cuda_runtime_api.cc); the padding is managed memory a prefetcher may migrate',
+    values: ['exact', 'uvmsmart'],
+  },
 };
 
 /** `base · scale` rounded to a multiple of `unit` (at least one unit): a dimension at a problem scale. */
@@ -66,6 +80,8 @@ export function rodiniaWorkload<P extends Record<string, ParamValue>>(spec: Rodi
         deviceGflops: numIn(p.deviceGflops, 1e-3, 1e9),
         deviceGBps: numIn(p.deviceGBps, 1e-3, 1e9),
         hostGBps: numIn(p.hostGBps, 1e-3, 1e9),
+        issueOrder: p.issueOrder === 'warps' || p.issueOrder === 'address' ? undefined : 'warps or address',
+        allocSizing: p.allocSizing === 'exact' || p.allocSizing === 'uvmsmart' ? undefined : 'exact or uvmsmart',
         ...(spec.validate?.(p) ?? {}),
       }) as Array<readonly [keyof All & string, string]>;
     },

@@ -2,8 +2,8 @@ import type { EventBatch } from '../../trace/batch';
 import { CPU, Flag } from '../../trace/event';
 import type { StringTable } from '../../trace/strings';
 import { TraceEmitter } from '../emit/emitter';
-import { PageRecorder } from '../emit/page-recorder';
 import { HEAP_BASE_VA, VaArena } from '../emit/va-arena';
+import { IssueRecorder } from './issue-recorder';
 
 /** Agent code of `dev0`, the GPU every Rodinia trace runs on. */
 export const DEV0 = 1;
@@ -22,7 +22,32 @@ export type RodiniaCommon = {
   deviceGBps: number;
   /** Host rate in GB/s for the CPU phases (initialisation, host reductions, result read-back). */
   hostGBps: number;
+  /**
+   * Order of a step's device rows: `warps` = GPGPU-Sim's issue order (blocks round-robin on SMs, the k-th
+   * access of every resident warp before any (k+1)-th; IssueRecorder), `address` = ascending page address.
+   */
+  issueOrder: string;
+  /**
+   * Size of each `cudaMallocManaged`: `exact` = the array's bytes; `uvmsmart` = as GPGPU-Sim/UVMSmart allocates it
+   * (uvmsmartAllocBytes: whole 2 MiB plus the remainder rounded up to a power of two ≥ 64 KiB). The padding is
+   * managed memory no kernel touches, but a prefetcher may migrate it.
+   */
+  allocSizing: string;
 };
+
+/**
+ * Size GPGPU-Sim (UVMSmart) gives a `cudaMallocManaged` of `bytes`: whole 2 MiB large pages plus the remainder
+ * rounded up to a power of two of at least 64 KiB (libcuda/cuda_runtime_api.cc:481-495 of gpgpu-sim_UVMSmart; each
+ * piece becomes one prefetch tree, gmmu_t::initialize_large_page, gpu-sim.cc:2486-2493).
+ */
+export function uvmsmartAllocBytes(bytes: number): number {
+  const large = 2 * 1024 * 1024;
+  const n = Math.floor(bytes / large);
+  const rest = bytes - n * large;
+  let r = 0;
+  if (rest > 0) for (r = 64 * 1024; r < rest; r *= 2);
+  return n * large + r;
+}
 
 /** A managed array of the simulated program: recorder id, address and size. */
 export interface DevArray {
@@ -31,6 +56,8 @@ export interface DevArray {
   readonly va: number;
   readonly bytes: number;
   readonly length: number;
+  /** Bytes of the allocation (`bytes`, or more with `allocSizing=uvmsmart`). */
+  readonly allocBytes: number;
 }
 
 /** Estimated work of one kernel launch, for its `dur_ns` (computed before the launch runs). */
@@ -50,13 +77,14 @@ const MAX_BLOCKS_PER_SM = 32;
  * Kernel launches emulate the grid: thread blocks are processed in linear order (`blockIdx.x` fastest); a
  * *step* is one wave of co-resident blocks (`sms` × blocks per SM, from the occupancy limits of 2,048
  * threads and 32 blocks per SM); each step's element accesses become page-granular `access dev0` rows
- * (PageRecorder) stamped at the step's start time. A launch is `kernel_begin dev0` with `dur_ns` =
+ * (IssueRecorder) stamped at the step's start time, in GPGPU-Sim's issue order (`issueOrder=warps`: block i
+ * of a wave on SM i mod sms, the k-th access of every resident warp before any (k+1)-th) or by address. A launch is `kernel_begin dev0` with `dur_ns` =
  * max(flops / deviceGflops, bytes / deviceGBps) and `kernel_end` at begin + dur_ns; steps are spread
  * evenly inside. CPU phases write page rows for `cpu` and advance time by bytes / hostGBps.
  */
 export class DeviceRun {
   readonly em: TraceEmitter;
-  readonly rec: PageRecorder;
+  readonly rec: IssueRecorder;
   tNs = 0;
   private readonly arena = new VaArena(HEAP_BASE_VA);
   private readonly arrays: DevArray[] = [];
@@ -65,15 +93,16 @@ export class DeviceRun {
 
   constructor(readonly common: RodiniaCommon, strings?: StringTable) {
     this.em = new TraceEmitter(strings);
-    this.rec = new PageRecorder(this.em, common.pageBytes);
+    this.rec = new IssueRecorder(this.em, common.pageBytes);
   }
 
   /** `cudaMallocManaged` of `length` elements of `elemBytes` each. */
   managed(name: string, length: number, elemBytes: number): DevArray {
     const bytes = length * elemBytes;
-    const va = this.arena.take(bytes);
-    this.em.alloc(this.tNs, CPU, va, bytes, Flag.managed, this.em.id(name));
-    const a: DevArray = { id: this.rec.addArray(va, bytes, elemBytes), name, va, bytes, length };
+    const allocBytes = this.common.allocSizing === 'uvmsmart' ? uvmsmartAllocBytes(bytes) : bytes;
+    const va = this.arena.take(allocBytes);
+    this.em.alloc(this.tNs, CPU, va, allocBytes, Flag.managed, this.em.id(name));
+    const a: DevArray = { id: this.rec.addArray(va, bytes, elemBytes), name, va, bytes, length, allocBytes };
     this.arrays.push(a);
     return a;
   }
@@ -104,7 +133,12 @@ export class DeviceRun {
 
   /** Thread blocks resident at once: the wave size of a launch with `threadsPerBlock` threads per block. */
   waveBlocks(threadsPerBlock: number): number {
-    return this.common.sms * Math.max(1, Math.min(MAX_BLOCKS_PER_SM, Math.floor(MAX_THREADS_PER_SM / threadsPerBlock)));
+    return this.common.sms * this.blocksPerSm(threadsPerBlock);
+  }
+
+  /** Resident blocks per SM (occupancy limits of 2,048 threads and 32 blocks per SM). */
+  blocksPerSm(threadsPerBlock: number): number {
+    return Math.max(1, Math.min(MAX_BLOCKS_PER_SM, Math.floor(MAX_THREADS_PER_SM / threadsPerBlock)));
   }
 
   /** Compute time of a launch (ns, ≥ 1). */
@@ -126,11 +160,18 @@ export class DeviceRun {
     const total = gridX * gridY;
     const wave = this.waveBlocks(threadsPerBlock);
     const steps = Math.ceil(total / wave);
+    const ordered = this.common.issueOrder === 'warps';
+    this.rec.launchShape(this.common.sms, this.blocksPerSm(threadsPerBlock), threadsPerBlock);
     this.em.kernelBegin(t0, DEV0, labelId, dur);
     let b = 0;
     for (let s = 0; s < steps; s++) {
+      const first = b;
       const end = Math.min(total, b + wave);
-      for (; b < end; b++) block(b % gridX, Math.floor(b / gridX));
+      for (; b < end; b++) {
+        if (ordered) this.rec.block(b - first);
+        block(b % gridX, Math.floor(b / gridX));
+      }
+      this.rec.endBlocks();
       this.rec.flush(t0 + Math.floor((dur * s) / steps), DEV0);
       yield* this.em.drain();
     }
@@ -141,7 +182,7 @@ export class DeviceRun {
 
   /** Free every array (program exit) and yield the remaining batches. */
   *finish(): Generator<EventBatch, void, undefined> {
-    for (const a of this.arrays) this.em.free(this.tNs, CPU, a.va, a.bytes);
+    for (const a of this.arrays) this.em.free(this.tNs, CPU, a.va, a.allocBytes);
     yield* this.em.finish();
   }
 }

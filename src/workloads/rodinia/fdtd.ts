@@ -70,6 +70,7 @@ export function* fdtdProgram(
         for (let tx = 0; tx < BX; tx++) {
           const j = bx * BX + tx;
           if (j >= NY) break;
+          rec.thread(ty * BX + tx);
           if (i === 0) {
             rec.r(aFict.id, t);
             ey[j] = fict[t]!;
@@ -91,6 +92,7 @@ export function* fdtdProgram(
         for (let tx = 0; tx < BX; tx++) {
           const j = bx * BX + tx;
           if (j >= NY) break;
+          rec.thread(ty * BX + tx);
           if (j === 0) continue;
           const k = i * (NY + 1) + j;
           rec.r(aEx.id, k);
@@ -108,6 +110,7 @@ export function* fdtdProgram(
         for (let tx = 0; tx < BX; tx++) {
           const j = bx * BX + tx;
           if (j >= NY) break;
+          rec.thread(ty * BX + tx);
           const k = i * NY + j;
           const e = i * (NY + 1) + j;
           rec.r(aHz.id, k);

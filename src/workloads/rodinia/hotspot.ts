@@ -115,6 +115,7 @@ export function* hotspotProgram(
           const x = blkX + tx;
           if (y >= 0 && y <= rows - 1 && x >= 0 && x <= cols - 1) {
             const index = cols * y + x;
+            rec.thread(ty * BLOCK + tx);
             tOn[ty * BLOCK + tx] = sIn[index]!;
             rec.r(aIn, index);
             pOn[ty * BLOCK + tx] = power[index]!;
@@ -157,6 +158,7 @@ export function* hotspotProgram(
           if (!computed[k]) continue;
           const index = cols * (blkY + ty) + blkX + tx;
           sOut[index] = tT[k]!;
+          rec.thread(k);
           rec.w(aOut, index);
         }
       }

@@ -65,10 +65,12 @@ export function* nwProgram(run: DeviceRun, p: Readonly<NwParams & RodiniaCommon>
   const tile = (bIndexX: number, bIndexY: number): void => {
     const base = cols * BLOCK * bIndexY + BLOCK * bIndexX;
     const indexNw = base;
+    rec.thread(0);
     rec.r(aMat.id, indexNw); // tx == 0
     temp[0] = items[indexNw]!;
     for (let tx = 0; tx < BLOCK; tx++) {
       const index = base + tx + cols + 1;
+      rec.thread(tx);
       for (let ty = 0; ty < BLOCK; ty++) {
         rec.r(aRef.id, index + cols * ty);
         refT[ty * BLOCK + tx] = ref[index + cols * ty]!;
@@ -77,12 +79,14 @@ export function* nwProgram(run: DeviceRun, p: Readonly<NwParams & RodiniaCommon>
     // __syncthreads()
     for (let tx = 0; tx < BLOCK; tx++) {
       const indexW = base + cols + cols * tx;
+      rec.thread(tx);
       rec.r(aMat.id, indexW);
       temp[(tx + 1) * T] = items[indexW]!;
     }
     // __syncthreads()
     for (let tx = 0; tx < BLOCK; tx++) {
       const indexN = base + tx + 1;
+      rec.thread(tx);
       rec.r(aMat.id, indexN);
       temp[tx + 1] = items[indexN]!;
     }
@@ -104,6 +108,7 @@ export function* nwProgram(run: DeviceRun, p: Readonly<NwParams & RodiniaCommon>
     }
     for (let tx = 0; tx < BLOCK; tx++) {
       const index = base + tx + cols + 1;
+      rec.thread(tx);
       for (let ty = 0; ty < BLOCK; ty++) {
         items[index + ty * cols] = temp[(ty + 1) * T + tx + 1]!;
         rec.w(aMat.id, index + ty * cols);

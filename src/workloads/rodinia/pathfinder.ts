@@ -75,6 +75,7 @@ export function* pathfinderProgram(
         const x = blkX + tx;
         if (x >= 0 && x <= cols - 1) {
           prev[tx] = gSrc[x]!;
+          rec.thread(tx);
           rec.r(aSrc, x);
         }
       }
@@ -88,6 +89,7 @@ export function* pathfinderProgram(
           const E = Math.min(tx + 1, validXmax);
           const shortest = Math.min(prev[W]!, prev[tx]!, prev[E]!);
           const index = cols * (t + i) + blkX + tx;
+          rec.thread(tx);
           rec.r(aWall.id, index);
           result[tx] = shortest + data[cols + index]!;
         }
@@ -99,6 +101,7 @@ export function* pathfinderProgram(
       for (let tx = 0; tx < BLOCK; tx++) {
         if (!computed[tx]) continue;
         gDst[blkX + tx] = result[tx]!;
+        rec.thread(tx);
         rec.w(aDst, blkX + tx);
       }
     });

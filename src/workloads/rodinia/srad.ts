@@ -95,6 +95,7 @@ export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCom
       const base = cols * BLOCK * by + BLOCK * bx;
       for (let ty = 0; ty < T; ty++) {
         for (let tx = 0; tx < T; tx++) {
+          rec.thread(ty * T + tx);
           north[ty * T + tx] = loadJ(base + tx - cols);
           south[ty * T + tx] = loadJ(base + cols * BLOCK + tx);
           if (by === 0) north[ty * T + tx] = loadJ(BLOCK * bx + tx);
@@ -104,6 +105,7 @@ export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCom
       // __syncthreads()
       for (let ty = 0; ty < T; ty++) {
         for (let tx = 0; tx < T; tx++) {
+          rec.thread(ty * T + tx);
           west[ty * T + tx] = loadJ(base + cols * ty - 1);
           east[ty * T + tx] = loadJ(base + cols * ty + BLOCK);
           if (bx === 0) west[ty * T + tx] = loadJ(cols * BLOCK * by + cols * ty);
@@ -111,10 +113,14 @@ export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCom
         }
       }
       // __syncthreads()
-      for (let ty = 0; ty < T; ty++) for (let tx = 0; tx < T; tx++) temp[ty * T + tx] = loadJ(base + cols * ty + tx);
+      for (let ty = 0; ty < T; ty++) for (let tx = 0; tx < T; tx++) {
+        rec.thread(ty * T + tx);
+        temp[ty * T + tx] = loadJ(base + cols * ty + tx);
+      }
       // __syncthreads()
       for (let ty = 0; ty < T; ty++) {
         for (let tx = 0; tx < T; tx++) {
+          rec.thread(ty * T + tx);
           const k = ty * T + tx;
           const jc = temp[k]!;
           const n = (ty === 0 ? north[k]! : temp[k - T]!) - jc;
@@ -144,7 +150,10 @@ export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCom
     });
     yield* run.launch('srad_cuda_2', gx, gy, BLOCK * BLOCK, { flops: threads * 12, bytes: threads * 32 }, (bx, by) => {
       const base = cols * BLOCK * by + BLOCK * bx;
-      for (let ty = 0; ty < T; ty++) for (let tx = 0; tx < T; tx++) temp[ty * T + tx] = loadJ(base + cols * ty + tx);
+      for (let ty = 0; ty < T; ty++) for (let tx = 0; tx < T; tx++) {
+        rec.thread(ty * T + tx);
+        temp[ty * T + tx] = loadJ(base + cols * ty + tx);
+      }
       const loadC = (k: number): number => {
         if (k < 0 || k >= size) return 0;
         rec.r(aC.id, k);
@@ -152,19 +161,25 @@ export function* sradProgram(run: DeviceRun, p: Readonly<SradParams & RodiniaCom
       };
       for (let ty = 0; ty < T; ty++) {
         for (let tx = 0; tx < T; tx++) {
+          rec.thread(ty * T + tx);
           south[ty * T + tx] = loadC(base + cols * BLOCK + tx);
           if (by === gy - 1) south[ty * T + tx] = loadC(cols * BLOCK * (gy - 1) + BLOCK * bx + cols * (BLOCK - 1) + tx);
         }
       }
       for (let ty = 0; ty < T; ty++) {
         for (let tx = 0; tx < T; tx++) {
+          rec.thread(ty * T + tx);
           east[ty * T + tx] = loadC(base + cols * ty + BLOCK);
           if (bx === gx - 1) east[ty * T + tx] = loadC(cols * BLOCK * by + BLOCK * (gx - 1) + cols * ty + BLOCK - 1);
         }
       }
-      for (let ty = 0; ty < T; ty++) for (let tx = 0; tx < T; tx++) cTemp[ty * T + tx] = loadC(base + cols * ty + tx);
+      for (let ty = 0; ty < T; ty++) for (let tx = 0; tx < T; tx++) {
+        rec.thread(ty * T + tx);
+        cTemp[ty * T + tx] = loadC(base + cols * ty + tx);
+      }
       for (let ty = 0; ty < T; ty++) {
         for (let tx = 0; tx < T; tx++) {
+          rec.thread(ty * T + tx);
           const k = ty * T + tx;
           const cc = cTemp[k]!;
           const cs = ty === T - 1 ? south[k]! : cTemp[k + T]!;

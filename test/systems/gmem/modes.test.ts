@@ -95,7 +95,7 @@ test('host memory exhaustion gives an oom event (host) and the run continues', a
   assert.match(r.resultEvents[0]!.reason, /^host/);
 });
 
-test('PINNED and WILLNEED units are never victims; when nothing is evictable the fault is an oom', async () => {
+test('with hmadviseExtension (OE), PINNED and WILLNEED units are never victims; when nothing is evictable the fault is an oom', async () => {
   const r = await sim(
     [
       { op: 'alloc', tNs: 0, va: BASE, bytes: 6 * MiB, flags: ['peer_shared'] },
@@ -107,7 +107,7 @@ test('PINNED and WILLNEED units are never victims; when nothing is evictable the
       { op: 'access', tNs: 0, agent: 'dev0', va: BASE + 4 * MiB, bytes: 8, access: 'w' },
       { op: 'advise', tNs: 0, va: BASE, bytes: 2 * MiB, advice: 'read_mostly' },
     ],
-    { system: 'gmem-linux', profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': '4MiB' } },
+    { system: 'gmem-linux', profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': '4MiB', hmadviseExtension: true } },
   );
   const s = r.summary;
   assert.equal(s.oomEvents, 1);

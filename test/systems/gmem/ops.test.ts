@@ -97,7 +97,8 @@ test('game-style binds (§11): reserve is one VMA; map splits it, copies the dat
   const c = r.c;
   assert.equal(s.mapOps, 3 + 1); // three mmaps + one peer_map for the device fault
   assert.deepEqual([x.aliasCopies, x.aliasCopyBytes], [2, 128 * KiB]);
-  assert.deepEqual([x.inexpressibleBinds, x.inexpressiblePageSize, x.inexpressibleAliased, x.inexpressibleNull], [3, 1, 1, 1]);
+  // the shared rule (src/systems/shared/bind-attributes.ts): a 64 KiB page size is counted but expressible
+  assert.deepEqual([x.inexpressibleBinds, x.inexpressiblePageSize, x.inexpressibleAliased, x.inexpressibleNull], [2, 1, 1, 1]);
   assert.equal(x.vmaCount, 5); // none | map(merged) | none | null map | none
   assert.equal(s.unmapOps, 1);
   assert.equal(s.errorEvents, 1);
@@ -177,6 +178,8 @@ test('accessBitsRefresh makes plain device hits refresh LRU recency', async () =
     { op: 'access', tNs: 0, agent: 'dev0', va: BASE + 2 * U, bytes: 8, access: 'w' },
     { op: 'access', tNs: 0, agent: 'dev0', va: BASE, bytes: 8, access: 'r' },
   ] as const;
-  assert.equal((await sim([...ev], linux(2))).summary.deviceFaults, 4);
-  assert.equal((await sim([...ev], linux(2, { accessBitsRefresh: true }))).summary.deviceFaults, 3);
+  assert.equal((await sim([...ev], linux(2, { victim: 'lru' }))).summary.deviceFaults, 4);
+  assert.equal((await sim([...ev], linux(2, { victim: 'lru', accessBitsRefresh: true }))).summary.deviceFaults, 3);
+  // the driver's order (gmem-linux default) moves a chunk only on migration into it: hits never reorder
+  assert.equal((await sim([...ev], linux(2, { accessBitsRefresh: true }))).summary.deviceFaults, 4);
 });

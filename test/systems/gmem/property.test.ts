@@ -46,8 +46,9 @@ function randomTrace(seed: number, maxBytes: number, n: number): TraceEvent[] {
 const FIELDS = ['deviceFaults', 'cpuFaults', 'zeroFills', 'migrationsH2D', 'migrationsD2H', 'bytesH2D', 'bytesD2H', 'evictions', 'mapOps', 'unmapOps', 'tlbInvalidations', 'oomEvents', 'errorEvents'];
 
 for (const [preset, ref, maxBytes] of [
-  ['gmem-linux', { unitBytes: 2 * MiB, victim: 'lru', chargePageTables: false, frames: 5 }, 24 * MiB],
-  ['gmem-paper', { unitBytes: 4 * KiB, victim: 'fifo', chargePageTables: true, frames: 700 }, 1 * MiB],
+  ['gmem-linux', { unitBytes: 2 * MiB, victim: 'driver', hmadviseExtension: false, chargePageTables: false, frames: 5 }, 24 * MiB],
+  ['gmem-linux:victim=lru:hmadviseExtension=true', { unitBytes: 2 * MiB, victim: 'lru', hmadviseExtension: true, chargePageTables: false, frames: 5 }, 24 * MiB],
+  ['gmem-paper:hmadviseExtension=true', { unitBytes: 4 * KiB, victim: 'fifo', hmadviseExtension: true, chargePageTables: true, frames: 700 }, 1 * MiB],
 ] as const) {
   test(`${preset} counts equal the simple reference model on seeded random traces`, async () => {
     for (let seed = 1; seed <= 12; seed++) {

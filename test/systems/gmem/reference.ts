@@ -2,13 +2,16 @@
  * A deliberately simple reference implementation of GMEM's COHERENT_EXCLUSIVE counting rules for one device
  * (plain objects, Maps and arrays; no typed arrays, no shared code with src/systems/gmem). It supports
  * alloc (unit-aligned, not sharing units), free, access (cpu/dev0, count), advise dontneed/pinned/unpin/
- * willneed, FIFO or LRU victims and the X97 page-table charge. Used by the property test.
+ * willneed (or, as in the RFC, only dontneed), FIFO, LRU or driver-order victims and the X97 page-table charge. Used by the property test.
  */
 import type { TraceEvent } from '../../../src/trace/event';
 
 export interface RefParams {
   unitBytes: number;
-  victim: 'lru' | 'fifo';
+  /** `driver` (nvidia-uvm, least-recently-migrated-into chunk) orders like `fifo` here: every unit tested is a whole 2 MiB chunk or the test uses fifo. */
+  victim: 'lru' | 'fifo' | 'driver';
+  /** OE WILLNEED/PINNED/UNPIN accepted; false = RFC: any advice but DONTNEED is one error event per call. */
+  hmadviseExtension: boolean;
   chargePageTables: boolean;
   frames: number;
 }
@@ -99,6 +102,10 @@ export function referenceRun(events: readonly TraceEvent[], p: RefParams): RefCo
             Object.assign(x, { state: 'NOMAP', pte: false, pinned: false, willneed: false });
           }
         }
+        continue;
+      }
+      if (!p.hmadviseExtension) {
+        n.errorEvents!++;
         continue;
       }
       for (let u = Math.floor(e.va! / U); u * U < e.va! + e.bytes!; u++) {

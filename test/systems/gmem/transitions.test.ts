@@ -143,7 +143,7 @@ test('row 9: prefetch of a unit already on the device re-maps it (MARK_HOT) and 
       { op: 'access', tNs: 0, agent: 'dev0', va: BASE + 2 * U, bytes: 8, access: 'w' }, // evicts u1
       { op: 'access', tNs: 0, agent: 'dev0', va: BASE, bytes: 8, access: 'r' }, // hit
     ],
-    linux(2),
+    linux(2, { victim: 'lru' }),
   );
   const s = r.summary;
   const c = r.c;

@@ -45,3 +45,21 @@ test('scaled dimensions round to the tile size and never vanish', () => {
   assert.equal(scaled(512, 0.3, 16), 160);
   assert.equal(scaled(512, 1 / 64, 16), 16);
 });
+
+test('allocSizing=uvmsmart: each cudaMallocManaged is whole 2 MiB pieces plus the rest rounded up to a power of two ≥ 64 KiB', async () => {
+  const { uvmsmartAllocBytes } = await import('../../../src/workloads/rodinia/device-run');
+  const MiB = 1024 * 1024;
+  assert.equal(uvmsmartAllocBytes(1200 * 1201 * 4), 6 * MiB); // fdtd ex at 1200²: 5.5 MiB → 2 + 2 + 2
+  assert.equal(uvmsmartAllocBytes(5 * 4), 64 * 1024); // fdtd _fict_ (tmax = 5 floats)
+  assert.equal(uvmsmartAllocBytes(4 * MiB), 4 * MiB); // hotspot 1024² floats
+  assert.equal(uvmsmartAllocBytes(2 * MiB + 1), 2 * MiB + 64 * 1024);
+  assert.equal(uvmsmartAllocBytes(2 * MiB + 100 * 1024), 2 * MiB + 128 * 1024);
+  const run = new DeviceRun({ ...RODINIA_COMMON_DEFAULTS, allocSizing: 'uvmsmart' });
+  const a = run.managed('x', 300 * 1024, 4); // 1.17 MiB → 2 MiB (power of two ≥ the remainder)
+  run.cpuWrite(a);
+  const ev = batchesToEvents([...run.finish()]);
+  assert.equal(ev.find((e) => e.op === 'alloc')!.bytes, 2 * MiB);
+  assert.equal(ev.find((e) => e.op === 'free')!.bytes, 2 * MiB);
+  const rows = ev.filter((e) => e.op === 'access');
+  assert.equal(rows.reduce((s, e) => s + e.bytes!, 0), 300 * 1024 * 4, 'rows cover the data only');
+});

@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { batchesToEvents, type EventBatch } from '../../../src/trace/batch';
+import type { TraceEvent } from '../../../src/trace/event';
+import { collectBatches } from '../../../src/trace/trace';
+import { RODINIA_COMMON_DEFAULTS } from '../../../src/workloads/rodinia/define';
+import { DeviceRun } from '../../../src/workloads/rodinia/device-run';
+import { workloadTrace } from '../../../src/workloads/trace';
+
+/**
+ * The device rows of a step follow GPGPU-Sim's issue order (docs/workloads.md, "Rodinia kernels"): block i of a
+ * wave on SM i mod sms as its ⌊i / sms⌋-th resident block; the k-th access of every resident warp before any
+ * (k+1)-th; inside one k, warp slot then SM.
+ */
+
+/** Page indices (within array `x`) of the dev0 rows, in trace order. */
+function devPages(batches: EventBatch[], baseVa: number): number[] {
+  return batchesToEvents(batches)
+    .filter((e) => e.op === 'access' && e.agent === 'dev0')
+    .map((e) => (e.va! - baseVa) / 4096);
+}
+
+/**
+ * 2 SMs, 4 blocks of 64 threads (2 warps each; 32 blocks fit per SM, so one wave). Thread t of block b reads
+ * x[(2b + warp) · 1024 + lane] as its access k = 0 and x[(8 + 2b + warp) · 1024 + lane] as k = 1: page 2b + warp,
+ * then page 8 + 2b + warp.
+ */
+function fourBlocks(issueOrder: string): number[] {
+  const run = new DeviceRun({ ...RODINIA_COMMON_DEFAULTS, sms: 2, issueOrder });
+  const x = run.managed('x', 16 * 1024, 4);
+  const out: EventBatch[] = [];
+  for (const b of run.launch('k', 4, 1, 64, { flops: 0, bytes: 1 }, (bx) => {
+    for (let t = 0; t < 64; t++) {
+      run.rec.thread(t);
+      const warp = t >> 5;
+      run.rec.r(x.id, (2 * bx + warp) * 1024 + (t & 31));
+      run.rec.r(x.id, (8 + 2 * bx + warp) * 1024 + (t & 31));
+    }
+  })) out.push(b);
+  for (const b of run.finish()) out.push(b);
+  return devPages(out, x.va);
+}
+
+test('2 SMs × 2 warps: pages come in (access k, warp slot, SM) order, not by address', () => {
+  // key = k·(32 blocks · 2 warps · 2 SMs) + (slot·2 + warp)·2 + sm; block b: sm = b mod 2, slot = ⌊b/2⌋.
+  // k = 0: block0 w0 → 0 (page 0), block1 w0 → 1 (page 2), block0 w1 → 2 (page 1), block1 w1 → 3 (page 3),
+  //        block2 w0 → 4 (page 4), block3 w0 → 5 (page 6), block2 w1 → 6 (page 5), block3 w1 → 7 (page 7);
+  // k = 1: the same pattern on pages 8…15, after every k = 0 page.
+  assert.deepEqual(fourBlocks('warps'), [0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11, 12, 14, 13, 15]);
+  assert.deepEqual(fourBlocks('address'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+});
+
+test('a page touched at several keys takes its earliest one; CPU steps stay in address order', () => {
+  const run = new DeviceRun({ ...RODINIA_COMMON_DEFAULTS, sms: 2 });
+  const x = run.managed('x', 4 * 1024, 4);
+  run.cpuWrite(x, 0, 4 * 1024); // pages 0…3, ascending
+  const out: EventBatch[] = [];
+  // one block of 32 threads on SM 0: k = 0 reads page 3, k = 1 reads page 1, k = 2 reads page 3 again
+  for (const b of run.launch('k', 1, 1, 32, { flops: 0, bytes: 1 }, () => {
+    for (let t = 0; t < 32; t++) {
+      run.rec.thread(t);
+      run.rec.r(x.id, 3 * 1024 + t);
+      run.rec.r(x.id, 1024 + t);
+      run.rec.r(x.id, 3 * 1024 + 32 + t);
+    }
+  })) out.push(b);
+  for (const b of run.finish()) out.push(b);
+  const ev = batchesToEvents(out).filter((e) => e.op === 'access');
+  assert.deepEqual(ev.filter((e) => e.agent === 'cpu').map((e) => (e.va! - x.va) / 4096), [0, 1, 2, 3]);
+  const dev = ev.filter((e) => e.agent === 'dev0');
+  assert.deepEqual(dev.map((e) => [(e.va! - x.va) / 4096, e.count]), [[3, 64], [1, 32]]);
+});
+
+/** Rows of a trace as sortable strings, and the device rows of each timestamp as a multiset. */
+function rowKeys(ev: readonly TraceEvent[]): string[] {
+  return ev.map((e) => JSON.stringify(e)).sort();
+}
+
+const SMALL: ReadonlyArray<readonly [string, Record<string, number>]> = [
+  ['rodinia-bfs', { scale: 1 / 16 }],
+  ['rodinia-hotspot', { scale: 0.25 }],
+  ['rodinia-fdtd', { scale: 0.25, steps: 2 }],
+  ['rodinia-backprop', { scale: 1 / 16 }],
+  ['rodinia-nw', { scale: 0.25 }],
+  ['rodinia-pathfinder', { scale: 0.25, rows: 24 }],
+  ['rodinia-srad', { scale: 0.25, iterations: 1 }],
+];
+
+test('the issue order changes only the order of rows inside a step: same rows, same footprint, per workload', async () => {
+  for (const [id, params] of SMALL) {
+    const warps = batchesToEvents((await collectBatches(workloadTrace(id, params))).batches);
+    const address = batchesToEvents((await collectBatches(workloadTrace(id, { ...params, issueOrder: 'address' }))).batches);
+    assert.equal(warps.length, address.length, id);
+    assert.deepEqual(rowKeys(warps), rowKeys(address), `${id}: same multiset of rows`);
+    // each timestamp holds the same rows (the reorder never moves a row to another step)
+    const at = (ev: readonly TraceEvent[]) => {
+      const m = new Map<number, string[]>();
+      for (const e of ev) m.set(e.tNs, [...(m.get(e.tNs) ?? []), JSON.stringify(e)]);
+      return [...m].map(([t, rows]) => [t, rows.sort()] as const);
+    };
+    assert.deepEqual(at(warps), at(address), `${id}: same rows per step`);
+    const devOrder = (ev: readonly TraceEvent[]) => ev.filter((e) => e.op === 'access' && e.agent === 'dev0').map((e) => `${e.va}/${e.access}`);
+    if (id !== 'rodinia-nw') assert.notDeepEqual(devOrder(warps), devOrder(address), `${id}: the order changed`);
+  }
+});
+
+test('the issue order is deterministic: the same seed gives the same rows in the same order', async () => {
+  for (const [id, params] of SMALL.slice(0, 3)) {
+    const a = batchesToEvents((await collectBatches(workloadTrace(id, params, 7))).batches);
+    const b = batchesToEvents((await collectBatches(workloadTrace(id, params, 7))).batches);
+    assert.deepEqual(a, b, id);
+  }
+});
