@@ -5,6 +5,6 @@ import { bootstrapOrExit } from './bootstrap.mjs';
 
 bootstrapOrExit({ steps: 'npm' });
 const require = createRequire(import.meta.url);
-require('tsx/cjs/api').register();
+require('./build.cjs').registerOrExit(); // compiled src/ (rebuilt first when stale)
 const { benchMain } = require('../src/bench/runner.ts');
 process.exitCode = await benchMain(process.argv.slice(2));

@@ -34,6 +34,7 @@ function bareFill(events: number): number {
  */
 const touchCounter: SystemDef = {
   name: 'touch-counter',
+  revision: 1,
   summary: 'counts distinct device pages touched (benchmark consumer)',
   defaults: {},
   params: {},
@@ -57,7 +58,7 @@ function benchRun(footprintBytes: number): ResolvedRun {
   const shell = { sources: {} };
   const platform = { id: 'none', summary: 'no profile (benchmark)', device: shell, link: shell, host: shell } as unknown as Platform;
   return {
-    system: 'touch-counter', preset: 'touch-counter', model: 'touch-counter', params: {}, platform, capacityBytes: 0, footprintBytes,
+    system: 'touch-counter', preset: 'touch-counter', model: 'touch-counter', modelRevision: 1, params: {}, platform, capacityBytes: 0, footprintBytes,
     oversub: null, seed: 0, traceDigest: '', traceName: 'workload:synthetic-access', version: '', debug: false, specHash: '',
   };
 }

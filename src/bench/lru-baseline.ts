@@ -84,7 +84,18 @@ function sliceBatch(b: EventBatch, n: number): EventBatch {
 
 /** The limit: dense page ids, intrusive LRU over Int32Arrays, same frames. Returns misses. */
 export async function bareLru(trace: Trace, frames: number): Promise<number> {
-  const slotOf = new Int32Array(PAGES).fill(-1);
+  return bareLruOver(trace, frames, BASE, PAGES);
+}
+
+/**
+ * The bare LRU kernel of docs/bench-trace.md over any trace whose accesses are 4 KiB pages `p` at
+ * `baseVa + p · PAGE`, p < `vaPages`: prev/next/key `Int32Array`s over slots, a direct `Int32Array(vaPages)`
+ * page → slot index, a miss counter and nothing else. Returns misses.
+ */
+export async function bareLruOver(trace: Trace, frames: number, baseVa: number, vaPages: number): Promise<number> {
+  const BASE = baseVa;
+  const ACCESS = Op.access; // a local: imported bindings compile to getter calls under tsx (CommonJS interop)
+  const slotOf = new Int32Array(vaPages).fill(-1);
   const pageOf = new Int32Array(frames);
   const prev = new Int32Array(frames);
   const next = new Int32Array(frames);
@@ -95,7 +106,7 @@ export async function bareLru(trace: Trace, frames: number): Promise<number> {
   for await (const b of trace.read()) {
     const { op, va } = b;
     for (let i = 0; i < b.length; i++) {
-      if (op[i] !== Op.access) continue;
+      if (op[i] !== ACCESS) continue;
       const p = Math.floor((va[i]! - BASE) / PAGE);
       let s = slotOf[p]!;
       if (s >= 0) {

@@ -6,7 +6,7 @@ import Papa from 'papaparse';
 import { oneLineArgError } from '../log/arg-error';
 import { formatTable } from '../display/text-table';
 import { writeFileAtomic } from '../io/atomic';
-import { formatDiagnostic } from '../log/diagnostic';
+import { formatDiagnosticLine } from '../log/diagnostic';
 import { benchMessages } from '../log/messages/bench';
 import { PROJECT_ROOT } from '../version';
 import { runProcess } from '../workbench/run-process';
@@ -16,7 +16,7 @@ import type { BenchRow } from './types';
 
 /**
  * `npm run bench` / `gmemlab bench`: discover `scripts/bench/*.bench.ts`, run each in its own child process
- * (`node --import tsx scripts/bench-child.ts`), print one table of every row and write the rows with the
+ * (`node --require scripts/build-register.cjs scripts/bench-child.ts`), print one table of every row and write the rows with the
  * machine's description to `out/bench.csv` (`out/bench-quick.csv` with `--quick`). Rows of benchmarks not
  * run this time are kept from the previous file, so `npm run bench -- render` refreshes only its rows.
  * Benchmarks never fail on timing; a benchmark that crashes is reported and the runner exits 1.
@@ -62,7 +62,8 @@ export async function runBenchmark(file: BenchFile, opts: { quick: boolean; root
   const scratch = mkdtempSync(join(tmpdir(), 'gmemlab-bench-report-'));
   const report = join(scratch, 'report.json');
   try {
-    const r = await runProcess(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'bench-child.ts'), file.path, report, opts.quick ? '1' : '0'], {
+    // src/ from the compiled build (one snapshot for the child and its worker threads), the bench files through tsx
+    const r = await runProcess(process.execPath, ['--require', join(root, 'scripts', 'build-register.cjs'), join(root, 'scripts', 'bench-child.ts'), file.path, report, opts.quick ? '1' : '0'], {
       cwd: root,
       env: { ...process.env, GMEMLAB_PROGRESS: process.env.GMEMLAB_PROGRESS ?? 'line' },
     });
@@ -207,7 +208,7 @@ export async function runBenchSuite(o: BenchSuiteOptions, io: BenchIO = processI
   }
   const unknown = o.names.find((n) => !all.some((f) => f.name === n));
   if (unknown !== undefined) {
-    io.stderr(`${formatDiagnostic(benchMessages.unknownBenchmark({}, unknown, all.map((f) => f.name)))}\n`);
+    io.stderr(`${formatDiagnosticLine(benchMessages.unknownBenchmark({}, unknown, all.map((f) => f.name)))}\n`);
     return 2;
   }
   const selected = o.names.length ? all.filter((f) => o.names.includes(f.name)) : all;
@@ -226,7 +227,7 @@ export async function runBenchSuite(o: BenchSuiteOptions, io: BenchIO = processI
   writeFileAtomic(target, mergeBenchCsv(previous, selected.map((f) => f.name), benchRecords(results, m, o.quick)));
   io.stdout(`\n${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB, Node ${m.node}, ${m.os}, commit ${m.commit || '?'}, load average ${m.load1} at the start\nwrote ${displayPath(target)}\n`);
   const failed = results.filter((r) => r.error);
-  for (const r of failed) io.stderr(`${formatDiagnostic(benchMessages.failed({}, r.name, r.error!))}\n`);
+  for (const r of failed) io.stderr(`${formatDiagnosticLine(benchMessages.failed({}, r.name, r.error!))}\n`);
   return failed.length ? 1 : 0;
 }
 

@@ -14,7 +14,7 @@ import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from '..
 import { ArrowTraceWriter } from '../trace/arrow/write';
 import type { EventBatch } from '../trace/batch';
 import { TraceDigest } from '../trace/digest';
-import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, sourceSha256, type CacheOptions } from '../trace/cache';
+import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, readScanMemo, scanMemoFor, sourceSha256, writeScanMemo, type CacheOptions } from '../trace/cache';
 import { loadMapSpec } from '../trace/map/spec';
 import { SemanticChecker } from '../trace/semantic-check';
 import { StringTable } from '../trace/strings';
@@ -92,7 +92,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   const strict = opts.strict ?? true;
   const cacheOpts: CacheOptions | null = opts.cache === false ? null : opts.cache === true || opts.cache === undefined ? {} : opts.cache;
   const root = cacheOpts && def.name !== 'arrow' ? cacheRoot(cacheOpts) : null;
-  const sha256 = await sourceSha256(path, root);
+  const sha256 = await sourceSha256(path, root, cacheOpts?.hashCounter);
   const importer = `${def.name}@${def.version}`;
   let cacheFile: string | null = null;
   if (root !== null && input.sizeBytes >= (cacheOpts!.minBytes ?? DEFAULT_CACHE_MIN_BYTES)) {
@@ -115,6 +115,11 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
     source,
     cacheFile,
     isCached: () => cacheFile !== null && existsSync(cacheFile),
+    // the scan (digest, footprint, counts) is remembered beside the cache entry: an unchanged file is not re-read
+    knownScan: (version) => (cacheFile !== null ? readScanMemo(scanMemoFor(cacheFile), version) : undefined),
+    rememberScan: (version, facts) => {
+      if (cacheFile !== null) writeScanMemo(scanMemoFor(cacheFile), version, facts);
+    },
     read(): ImportReader {
       const log = new DiagnosticLog();
       const strings = new StringTable();

@@ -1,5 +1,5 @@
 import { grown } from '../io/typed-arrays';
-import { createUnitIndex, type UnitIndex } from './unit-index';
+import { createPageIndex, type UnitIndex } from './unit-index';
 
 /**
  * Per-unit logical page table (docs/gmem-model.md §2) as structure-of-arrays: one slot per migration unit that
@@ -44,7 +44,7 @@ export class LogicalTable {
   /** Live slots. */
   size = 0;
 
-  constructor(initialSlots = 1024, index: UnitIndex = createUnitIndex(initialSlots)) {
+  constructor(initialSlots = 1024, index: UnitIndex = createPageIndex()) {
     this.index = index;
     this.key = new Float64Array(initialSlots).fill(-1);
     this.state = new Uint8Array(initialSlots);
@@ -69,6 +69,15 @@ export class LogicalTable {
   /** Slot of unit `unit`, or -1. */
   find(unit: number): number {
     return this.index.get(unit);
+  }
+
+  /**
+   * Slots of the units in `[u0, u1)` in unit order when the index can list them without sorting (a
+   * `DirectUnitIndex` holding every key in its window), else undefined.
+   */
+  slotsInOrder(u0: number, u1: number): Int32Array | undefined {
+    const ix = this.index as UnitIndex & { slotsInOrder?(u0: number, u1: number): Int32Array | undefined };
+    return ix.slotsInOrder?.(u0, u1);
   }
 
   /** Create the slot of `unit` (must not exist) in NOMAP, no bits, no frame, refs 0, kind 0. */

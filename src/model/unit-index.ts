@@ -206,6 +206,124 @@ export class RadixUnitIndex implements UnitIndex {
   }
 }
 
+const DLEAF_BITS = 12;
+const DLEAF = 1 << DLEAF_BITS;
+const INV_DLEAF = 1 / DLEAF; // exact: a power of two
+/** Directory entries at most (2^18 leaves of 4096 units: 2^30 units, 4 TiB of 4 KiB units). */
+const MAX_DIR = 1 << 18;
+/** Up to this many leaves (64 MiB) the index never spills; above it, it spills when keys are this sparse. */
+const SPILL_MIN_LEAVES = 4096;
+const SPILL_MIN_KEYS_PER_LEAF = 64;
+/** The shared leaf of absent directory entries: all -1, never written. */
+const ABSENT_LEAF = new Int32Array(DLEAF).fill(-1);
+
+/**
+ * Direct index for page-granular tables (issue 15: "direct or radix page index instead of hashing where the
+ * address space allows"): a directory of 4096-entry `Int32Array` leaves over a window of unit numbers,
+ * addressed by arithmetic alone — `get` is two array loads, `set`/`delete` write one entry, and nothing
+ * rehashes as the table grows (a 2-million-unit run spent ~6 % of its time rehashing the hash index).
+ * The window starts up to 4096 leaves below the first key and grows upward to `MAX_DIR` leaves; keys outside
+ * it go to a `HashUnitIndex`. Memory is 16 KiB per touched leaf; when keys turn out sparse (more than 4096
+ * leaves, 64 MiB, with fewer than 64 keys each on average) every key moves to the hash and the window closes, so a
+ * scattered trace costs what the hash costs.
+ */
+export class DirectUnitIndex implements UnitIndex {
+  private dir: Int32Array[] = [];
+  private base = -1;
+  private leaves = 0;
+  private readonly far = new HashUnitIndex(64);
+  private closed = false;
+  size = 0;
+
+  get(key: number): number {
+    const high = Math.floor(key * INV_DLEAF);
+    const d = high - this.base;
+    if (d >= 0 && d < this.dir.length) return this.dir[d]![key - high * DLEAF]!;
+    return this.far.get(key);
+  }
+
+  set(key: number, slot: number): void {
+    const high = Math.floor(key * INV_DLEAF);
+    if (this.base < 0 && !this.closed) this.base = high - Math.min(high, 4096);
+    const d = high - this.base;
+    if (!this.closed && d >= 0 && d < MAX_DIR) {
+      while (this.dir.length <= d) this.dir.push(ABSENT_LEAF);
+      let l = this.dir[d]!;
+      if (l === ABSENT_LEAF) {
+        l = new Int32Array(DLEAF).fill(-1);
+        this.dir[d] = l;
+        this.leaves++;
+      }
+      const low = key - high * DLEAF;
+      if (l[low] === -1) this.size++;
+      l[low] = slot;
+      if (this.leaves > SPILL_MIN_LEAVES && this.leaves * SPILL_MIN_KEYS_PER_LEAF > this.size) this.spill();
+      return;
+    }
+    const before = this.far.size;
+    this.far.set(key, slot);
+    this.size += this.far.size - before;
+  }
+
+  delete(key: number): boolean {
+    const high = Math.floor(key * INV_DLEAF);
+    const d = high - this.base;
+    if (d >= 0 && d < this.dir.length) {
+      const l = this.dir[d]!;
+      const low = key - high * DLEAF;
+      if (l[low] === -1) return false;
+      l[low] = -1; // leaves stay allocated (a freed range is usually touched again)
+      this.size--;
+      return true;
+    }
+    if (!this.far.delete(key)) return false;
+    this.size--;
+    return true;
+  }
+
+  /**
+   * The slots of the keys in `[u0, u1)` in key order, by walking the leaves (no sort), or undefined when some key
+   * lives in the hash (the caller then sorts).
+   */
+  slotsInOrder(u0: number, u1: number): Int32Array | undefined {
+    if (this.far.size > 0) return undefined;
+    const out = new Int32Array(this.size);
+    let n = 0;
+    const d0 = Math.max(0, Math.floor(u0 * INV_DLEAF) - this.base);
+    const d1 = Math.min(this.dir.length - 1, Math.floor((u1 - 1) * INV_DLEAF) - this.base);
+    for (let d = d0; d <= d1; d++) {
+      const l = this.dir[d]!;
+      if (l === ABSENT_LEAF) continue;
+      const first = (this.base + d) * DLEAF;
+      const lo = Math.max(0, u0 - first);
+      const hi = Math.min(DLEAF, u1 - first);
+      for (let low = lo; low < hi; low++) if (l[low] !== -1) out[n++] = l[low]!;
+    }
+    return out.subarray(0, n);
+  }
+
+  /** Move every windowed key to the hash and close the window (keys are too sparse for leaves). */
+  private spill(): void {
+    const dir = this.dir;
+    this.dir = [];
+    this.closed = true;
+    for (let d = 0; d < dir.length; d++) {
+      const l = dir[d]!;
+      if (l === ABSENT_LEAF) continue;
+      for (let low = 0; low < DLEAF; low++) if (l[low] !== -1) this.far.set((this.base + d) * DLEAF + low, l[low]!);
+    }
+    this.leaves = 0;
+  }
+}
+
+/**
+ * The index of a logical table keyed by unit numbers of one address space (GMEM's logical page table,
+ * hmm-svm's pages): `DirectUnitIndex`.
+ */
+export function createPageIndex(): UnitIndex {
+  return process.env.S2_HASH ? new HashUnitIndex(1024) : new DirectUnitIndex();
+}
+
 /** The unit index used by the logical table (see docs/decisions.md for the benchmark behind the choice). */
 export function createUnitIndex(initialCapacity = 1024): UnitIndex {
   return new HashUnitIndex(initialCapacity);

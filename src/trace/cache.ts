@@ -22,6 +22,13 @@ export interface CacheOptions {
    * every block is already checksummed before use; this re-checks the decoding, at ~0.1 µs per event).
    */
   readonly verifyDigest?: boolean;
+  /** Counts the source bytes hashed (`fileSha256`): tests check that an unchanged file is not re-hashed. */
+  readonly hashCounter?: HashCounter;
+}
+
+/** An injectable count of bytes read for hashing. */
+export interface HashCounter {
+  bytes: number;
 }
 
 /** Bump when the cache layout or key recipe changes. */
@@ -48,9 +55,12 @@ export function importKey(parts: { sourceSha256: string; importer: string; optio
 }
 
 /** SHA-256 (hex) of a file's bytes, streamed. */
-export async function fileSha256(path: string): Promise<string> {
+export async function fileSha256(path: string, counter?: HashCounter): Promise<string> {
   const h = createHash('sha256');
-  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
+  for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    h.update(c as Buffer);
+    if (counter) counter.bytes += (c as Buffer).length;
+  }
   return h.digest('hex');
 }
 
@@ -58,8 +68,8 @@ export async function fileSha256(path: string): Promise<string> {
  * SHA-256 of a source file, remembered per (real path, size, mtime, ctime, inode) under the cache root so
  * reopening an unchanged multi-GB trace does not re-hash it. Without a cache root it is always computed.
  */
-export async function sourceSha256(path: string, root: string | null): Promise<string> {
-  if (root === null) return fileSha256(path);
+export async function sourceSha256(path: string, root: string | null, counter?: HashCounter): Promise<string> {
+  if (root === null) return fileSha256(path, counter);
   const st = statSync(path);
   const id = hashOf({ path: realpathSync(path), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
   const memoDir = join(root, 'traces', 'sources');
@@ -68,7 +78,7 @@ export async function sourceSha256(path: string, root: string | null): Promise<s
     const v = readFileSync(memo, 'utf8').trim();
     if (/^[0-9a-f]{64}$/.test(v)) return v;
   }
-  const sha = await fileSha256(path);
+  const sha = await fileSha256(path, counter);
   try {
     mkdirSync(memoDir, { recursive: true });
     writeFileAtomic(memo, `${sha}\n`);
@@ -76,4 +86,49 @@ export async function sourceSha256(path: string, root: string | null): Promise<s
     // a read-only cache folder only costs the re-hash next time
   }
   return sha;
+}
+
+/** Facts of a complete scan, as remembered (see `Trace.knownScan`). */
+export type ScanFacts = Readonly<Record<string, number | string>>;
+
+/**
+ * The file remembering the scans of an import (`<key>.scan.json` beside the cache entry `<key>.arrow`):
+ * `{ "<scan version>": facts, … }`. Its key already names the source content (SHA-256), importer, options
+ * and mode, so the remembered digest, footprint and counts can only belong to these events.
+ */
+export function scanMemoFor(cacheFile: string): string {
+  return cacheFile.replace(/\.arrow$/, '.scan.json');
+}
+
+/** The remembered scan of `version`, or undefined (none, unreadable, or not an object of numbers and strings). */
+export function readScanMemo(file: string, version: number): ScanFacts | undefined {
+  try {
+    const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const facts = all[String(version)];
+    if (facts === null || typeof facts !== 'object' || Array.isArray(facts)) return undefined;
+    for (const v of Object.values(facts)) if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return undefined;
+    return facts as ScanFacts;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remember a scan (atomic replace; best effort: a read-only cache only costs the pass next time). */
+export function writeScanMemo(file: string, version: number, facts: ScanFacts): void {
+  try {
+    let all: Record<string, unknown> = {};
+    if (existsSync(file)) {
+      try {
+        all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch {
+        all = {};
+      }
+    }
+    const kept: Record<string, number | string> = {};
+    for (const [k, v] of Object.entries(facts)) if (v !== undefined) kept[k] = v;
+    all[String(version)] = kept;
+    writeFileAtomic(file, `${JSON.stringify(all)}\n`);
+  } catch {
+    // unwritable cache folder
+  }
 }

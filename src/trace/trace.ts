@@ -27,6 +27,14 @@ export interface Trace {
   /** Display name: the file path or `workload:<id>`. */
   readonly name: string;
   read(): TraceReader;
+  /**
+   * The facts a complete earlier pass over this exact content established (`scanTrace`'s result of the given
+   * scan version, without the name), when the trace keeps them — `openTrace` does, in the import cache, keyed
+   * by the source's content hash — or undefined. Optional: in-memory and generated traces keep nothing.
+   */
+  knownScan?(version: number): Readonly<Record<string, number | string>> | undefined;
+  /** Keep the facts of a complete pass (see `knownScan`); best effort, never throws. */
+  rememberScan?(version: number, facts: Readonly<Record<string, number | string>>): void;
 }
 
 /** A trace held in memory (generated in a notebook, or small test traces). */

@@ -11,6 +11,7 @@ import { gameRemap } from './game-remap/index';
 import { mlTrain } from './ml-train/index';
 import { foreignCsvWorkload } from './foreign-csv';
 import { nicRx } from './nic-rx/index';
+import { pageMix } from './page-mix/index';
 import { syntheticAccess } from './synthetic-access';
 import type { WorkloadDef, WorkloadId } from './types';
 import { x97Bp } from './x97/bp';
@@ -35,6 +36,7 @@ export const workloads: { readonly [K in WorkloadId]: WorkloadDef<any> } = {
   'x97-vecadd': x97VecAdd,
   'x97-bp': x97Bp,
   'synthetic-access': syntheticAccess,
+  'page-mix': pageMix,
   'foreign-csv': foreignCsvWorkload,
 };
 

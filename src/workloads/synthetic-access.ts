@@ -4,7 +4,7 @@ import { StringTable } from '../trace/strings';
 import type { Trace, TraceReader } from '../trace/trace';
 import { DiagnosticLog } from '../log/collector';
 import { Rng } from '../sim/rng';
-import { MiB } from '../units';
+import { GiB } from '../units';
 import { TraceEmitter } from './emit/emitter';
 import { HEAP_BASE_VA, VaArena } from './emit/va-arena';
 import { intIn, numIn, powerOfTwo, problems, workloadMeta } from './params';
@@ -41,10 +41,10 @@ const DEV0 = 1;
 /** The `synthetic-access` workload. */
 export const syntheticAccess: WorkloadDef<SyntheticAccessParams> = {
   name: 'synthetic-access',
-  summary: 'fast benchmark stream: 50,000 random 4 KiB device accesses over one 64 MiB managed allocation, scales to 1e8+ events (footprint 64 MiB)',
+  summary: 'fast benchmark stream: 50,000 random 4 KiB device accesses over one 1 GiB managed allocation, scales to 1e8+ events (footprint 1 GiB)',
   defaults: {
     events: 50000,
-    footprintBytes: 64 * MiB,
+    footprintBytes: GiB,
     allocations: 1,
     accessBytes: 4096,
     pattern: 'random',

@@ -21,6 +21,7 @@ export type WorkloadId =
   | 'x97-vecadd'
   | 'x97-bp'
   | 'synthetic-access'
+  | 'page-mix'
   | 'foreign-csv';
 
 /**

@@ -45,7 +45,7 @@ test('re-running one benchmark replaces its rows in the CSV and keeps the others
 test('an unknown benchmark name exits 2 naming the known ones', async () => {
   const io = capture();
   assert.equal(await benchMain(['nope'], io), 2);
-  assert.match(io.err, /^argument: no benchmark named 'nope' \(expected one of .*render/);
+  assert.match(io.err, /^error \[bench\.unknown\] argument: no benchmark named 'nope' \(expected one of .*render/);
 });
 
 test('smoke: the runner runs the render benchmark in quick mode in a child process and writes the CSV with machine info', async () => {

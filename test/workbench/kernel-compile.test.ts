@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { loadedByNode, wrapTypescriptForKernel } from '../../src/workbench/kernel-compile';
+import { declarationFor, loadedByNode, wrapTypescriptForKernel } from '../../src/workbench/kernel-compile';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { PROJECT_ROOT } from '../../src/version';
 
 test('project .ts files on disk are left to Node; the cell, declarations, JavaScript and in-memory modules stay with tslab', () => {
@@ -48,3 +50,40 @@ interface Converter {
   convert(prevDecl: string, src: string): { output?: string; declOutput?: string; sideOutputs?: unknown[]; diagnostics: Array<{ messageText: string }> };
   close(): void;
 }
+
+test('with the declarations of src/, a cell is checked against them (tslab’s real converter), not against the sources', () => {
+  // a fixture project whose declaration of src/units.ts deliberately differs from the source: the check shows which one was used
+  const root = mkdtempSync(join(tmpdir(), 'gmemlab-kernel-types-'));
+  mkdirSync(join(root, 'src'));
+  mkdirSync(join(root, 'types'));
+  writeFileSync(join(root, 'src', 'units.ts'), 'export const MiB: number = 1 << 20;\n');
+  writeFileSync(join(root, 'types', 'units.d.ts'), 'export declare const MiB: "declared";\n');
+  assert.equal(declarationFor(join(root, 'src', 'units.ts'), { srcDir: join(root, 'src'), typesDir: join(root, 'types') }), join(root, 'types', 'units.d.ts'));
+  assert.equal(declarationFor(join(root, 'src', 'other.ts'), { srcDir: join(root, 'src'), typesDir: join(root, 'types') }), undefined, 'no declaration: the source');
+  assert.equal(declarationFor(join(root, 'lib', 'units.ts'), { srcDir: join(root, 'src'), typesDir: join(root, 'types') }), undefined);
+  const req = createRequire(join(PROJECT_ROOT, 'node_modules', 'tslab', 'dist', 'main.js'));
+  const tsPath = req.resolve('@tslab/typescript-for-tslab');
+  const ts = req(tsPath) as object;
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    for (const withTypes of [true, false]) {
+      req.cache[tsPath]!.exports = wrapTypescriptForKernel(ts, undefined, withTypes ? { srcDir: join(root, 'src'), typesDir: join(root, 'types') } : undefined);
+      delete req.cache[req.resolve('./converter')];
+      const { createConverter } = req('./converter') as { createConverter(): Converter };
+      const conv = createConverter();
+      try {
+        const r = conv.convert('', "import { MiB } from './src/units';\nconst x: number = MiB;\n");
+        if (withTypes) assert.match(r.diagnostics[0]?.messageText ?? 'no error', /Type '("declared"|string)' is not assignable to type 'number'/);
+        else assert.deepEqual(r.diagnostics, []);
+        if (withTypes) assert.equal(r.sideOutputs, undefined);
+      } finally {
+        conv.close();
+      }
+    }
+  } finally {
+    process.chdir(cwd);
+    req.cache[tsPath]!.exports = ts;
+    rmSync(root, { recursive: true, force: true });
+  }
+});

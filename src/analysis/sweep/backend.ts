@@ -1,5 +1,5 @@
 import type { RunResult } from '../../sim/run-types';
-import type { TaskRunner } from './pool';
+import type { TaskPool, TaskRunner } from './pool';
 import type { SweepPoint } from './expand';
 
 /**
@@ -11,6 +11,8 @@ export interface PreparedRun {
   readonly index: number;
   readonly specHash: string;
   readonly task: unknown;
+  /** Estimated cost (the trace's events): runs are started most expensive first (`PoolOptions.cost`). */
+  readonly cost?: number;
 }
 
 /**
@@ -31,6 +33,8 @@ export interface PrepareOptions {
   readonly signal?: AbortSignal;
   /** Worker threads the tasks will run on (tasks for more than 1 must be cloneable). */
   readonly workers?: number;
+  /** The sweep's pool, already started: distinct traces are prepared on it in parallel. */
+  readonly pool?: TaskPool;
 }
 
 /** A finished sweep run: the simulator's result and the point it came from. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { GmemlabError, type Diagnostic } from '../../log/diagnostic';
+import { workerBootstrap } from '../../io/worker-bootstrap';
 
 /** What a task runner gets besides its task. */
 export interface TaskContext {
@@ -27,6 +28,13 @@ export interface PoolOptions<R> {
   readonly runner?: TaskRunner<any, any>;
   /** Stops the pool: running tasks are abandoned (worker threads terminated) and `runPool` rejects with the reason. */
   readonly signal?: AbortSignal;
+  /**
+   * Estimated cost of each task (any unit, e.g. trace events): tasks are handed out most expensive first
+   * (ties in index order), so the long ones do not end up last with one thread busy and the others idle
+   * (longest-processing-time-first list scheduling: within 4/3 of the best finish time for independent tasks).
+   * Without it, index order. Results and their `index` do not depend on the order.
+   */
+  readonly cost?: (index: number) => number;
   /** A task started (task index). */
   onStart?(index: number): void;
   /** A task finished, in completion order (the order can differ between runs; results must not depend on it). */
@@ -82,7 +90,15 @@ export interface TaskPool {
 }
 
 /** `PoolOptions` without the pool's own settings. */
-export type RunOptions<R> = Omit<PoolOptions<R>, 'workers' | 'module' | 'runner'>;
+export type RunOptions<R> = Omit<PoolOptions<R>, 'workers' | 'module' | 'runner'> & {
+  /**
+   * Run this batch with another task module than the pool's (absolute path of a module exporting `runTask`;
+   * worker threads load it on first use), and `runner` its `runTask` for this thread. The sweep prepares its
+   * traces this way, on the threads that then run the simulations.
+   */
+  readonly module?: string;
+  readonly runner?: TaskRunner<any, any>;
+};
 
 /**
  * Start a pool that runs up to `parallel` tasks at a time. With a `runner` (the task module's `runTask`,
@@ -90,9 +106,9 @@ export type RunOptions<R> = Omit<PoolOptions<R>, 'workers' | 'module' | 'runner'
  * others: one thread fewer to boot and warm up, and this thread's compiled code is reused. Without one, all
  * `parallel` are worker threads (`parallel ≤ 1`: this thread, requiring `module`).
  *
- * Worker threads register tsx's CommonJS hook themselves (an `eval` bootstrap that `require`s tsx by
- * absolute path), so they load TypeScript the same way under the CLI, `node --test` and a tslab kernel,
- * whatever loader flags the parent had. They boot as soon as the pool is created.
+ * Worker threads load the project's TypeScript as this thread does (`workerBootstrap`: the same compiled
+ * build under the CLI and a tslab kernel, tsx under `node --test`), whatever loader flags the parent had.
+ * They boot as soon as the pool is created.
  */
 export function startPool(parallel: number, module: string, runner?: TaskRunner<any, any>): TaskPool {
   const n = Math.max(1, Math.floor(parallel));
@@ -126,9 +142,9 @@ class MixedPool implements TaskPool {
 
   constructor(workerCount: number, module: string, private readonly main?: TaskRunner<any, any>) {
     if (workerCount <= 0) return;
-    const tsxApi = require.resolve('tsx/cjs/api');
+    const bootstrap = workerBootstrap(WORKER_ENTRY);
     for (let k = 0; k < workerCount; k++) {
-      const w = new Worker(`require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(WORKER_ENTRY)});`, {
+      const w = new Worker(bootstrap, {
         eval: true,
         execArgv: [],
         workerData: { module },
@@ -160,7 +176,8 @@ class MixedPool implements TaskPool {
         else void this.close().then(() => reject(err));
       };
       const onAbort = (): void => end(opts.signal!.reason ?? new Error('aborted'));
-      const take = (): number | undefined => (settled || next >= tasks.length ? undefined : next++);
+      const order = handOutOrder(tasks.length, opts.cost);
+      const take = (): number | undefined => (settled || next >= tasks.length ? undefined : order[next++]);
       const done = (index: number, result: R): void => {
         try {
           opts.onDone(index, result);
@@ -173,7 +190,7 @@ class MixedPool implements TaskPool {
         const index = take();
         if (index === undefined) return;
         opts.onStart?.(index);
-        w.postMessage({ type: 'task', index, task: tasks[index] });
+        w.postMessage({ type: 'task', index, task: tasks[index], ...(opts.module !== undefined ? { module: opts.module } : {}) });
       };
       this.onFailure = (e) => end(e);
       this.onMessage = (w, m) => {
@@ -186,7 +203,8 @@ class MixedPool implements TaskPool {
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       for (const w of this.workers) feed(w);
-      if (this.main) void this.runHere(this.main as TaskRunner<T, R>, tasks, opts, take, done, end, local.signal);
+      const here = opts.runner ?? (opts.module !== undefined ? (require(opts.module) as { runTask: TaskRunner<T, R> }).runTask : this.main);
+      if (this.main && here) void this.runHere(here as TaskRunner<T, R>, tasks, opts, take, done, end, local.signal);
     });
   }
 
@@ -221,4 +239,18 @@ class MixedPool implements TaskPool {
     this.closed = true;
     await Promise.allSettled(this.workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * The order tasks are handed out in: by `cost` descending (ties and missing costs in index order), or index
+ * order without one.
+ */
+export function handOutOrder(n: number, cost?: (index: number) => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (!cost) return order;
+  const c = order.map((i) => {
+    const v = cost(i);
+    return Number.isFinite(v) ? v : 0;
+  });
+  return order.sort((a, b) => c[b]! - c[a]! || a - b);
 }

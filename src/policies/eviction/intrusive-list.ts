@@ -44,10 +44,24 @@ export class IntrusiveList {
     this.length--;
   }
 
-  /** Move member `s` to the head. */
+  /** Move `s` to the head (a non-member is pushed). Relinks in place: no membership or length updates. */
   moveToHead(s: number): void {
-    if (this.head === s) return;
-    this.remove(s);
-    this.pushHead(s);
+    const h = this.head;
+    if (h === s) return;
+    if (this.member[s] === 0) {
+      this.pushHead(s);
+      return;
+    }
+    const prev = this.prev;
+    const next = this.next;
+    const p = prev[s]!; // a member that is not the head has a predecessor
+    const n = next[s]!;
+    next[p] = n;
+    if (n !== -1) prev[n] = p;
+    else this.tail = p;
+    prev[s] = -1;
+    next[s] = h;
+    prev[h] = s;
+    this.head = s;
   }
 }

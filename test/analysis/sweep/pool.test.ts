@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runPool } from '../../../src/analysis/sweep/pool';
+import { handOutOrder, runPool, startPool } from '../../../src/analysis/sweep/pool';
 import { expandSweep } from '../../../src/analysis/sweep/expand';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import type { RunResult } from '../../../src/sim/run-types';
@@ -85,4 +85,38 @@ test('aborting the in-thread pool stops the running task at its next check', asy
   assert.equal(c.finished(0), false);
   assert.deepEqual(started, [0], 'the next task is not started');
   assert.equal(c.stepsDone(1), 0);
+});
+
+test('tasks are handed out most expensive first when costs are given (ties in index order), else in index order', () => {
+  assert.deepEqual(handOutOrder(5, (i) => [3, 9, 3, 1, 9][i]!), [1, 4, 0, 2, 3]);
+  assert.deepEqual(handOutOrder(4), [0, 1, 2, 3]);
+  assert.deepEqual(handOutOrder(3, (i) => [Number.NaN, 2, 1][i]!), [1, 2, 0], 'a cost that is not a number counts as 0');
+});
+
+test('one thread starts tasks in cost order; results keep their task index', async () => {
+  const c = countingTasks(4, 1);
+  const started: number[] = [];
+  const done = new Map<number, number>();
+  await runPool(c.tasks, { workers: 1, module: COUNTING, cost: (i) => [10, 40, 20, 30][i]!, onStart: (i) => started.push(i), onDone: (i, r) => done.set(i, r as number) });
+  assert.deepEqual(started, [1, 3, 2, 0]);
+  assert.deepEqual([...done.keys()].sort(), [0, 1, 2, 3]);
+  for (const slot of [0, 1, 2, 3]) assert.equal(c.finished(slot), true);
+});
+
+test("a run with another task module uses it on every thread of a started pool (this thread's runner included)", async () => {
+  const { runTask: fixtureRunTask } = await import('./fixture-backend');
+  const pool = startPool(2, MODULE, fixtureRunTask as never);
+  try {
+    const c = countingTasks(4, 2);
+    const { runTask: countingRunTask } = await import('./counting-task');
+    const results: number[] = [];
+    await pool.run(c.tasks, { module: COUNTING, runner: countingRunTask as never, onDone: (i, r) => (results[i] = r as number) });
+    for (const slot of [0, 1, 2, 3]) assert.equal(c.finished(slot), true, `task ${slot} ran the counting module`);
+    assert.equal(new Set(results).size, 1, 'same work, same result on every thread');
+    const again: string[] = [];
+    await pool.run(await tasks(), { onDone: (i, r) => (again[i] = JSON.stringify(r)) });
+    assert.deepEqual(again, await collect(1), 'the pool still runs its own module afterwards');
+  } finally {
+    await pool.close();
+  }
 });
