@@ -6,6 +6,8 @@ import { bootstrapOrExit } from './bootstrap.mjs';
 
 bootstrapOrExit({ steps: 'all' });
 const require = createRequire(import.meta.url);
-require('tsx/cjs/api').register();
+const build = require('./build.cjs');
+build.registerOrExit(); // compiled src/ (rebuilt first when stale)
+build.typesOrWarn(); // declarations the notebook kernels check cells against
 const { notebookMain } = require('../src/workbench/jupyter-ui.ts');
 process.exitCode = await notebookMain(process.argv.slice(2));

@@ -1,6 +1,15 @@
-// Node test-runner reporter for gmemlab: one line per failing or skipped test, a dot-free progress count,
-// and, as the very last line, `N passed, N failed` (the CI contract in README.md).
+// Node test-runner reporter for gmemlab: one line per failing or skipped test, one progress line per finished
+// test file (`[ 12/130 files, 45 s] 310 passed, 0 failed  test/x.test.ts`), and, as the very last line,
+// `N passed, N failed` (the CI contract in README.md). The file total comes from GMEMLAB_TEST_FILES (set by
+// scripts/run-tests.mjs), else from the files the runner announced so far. GMEMLAB_TEST_PROGRESS=0 turns the
+// progress lines off.
 import { relative } from 'node:path';
+
+/** The progress line for one finished file (exported for its test). */
+export function progressLine(done, total, elapsedMs, passed, failed, file) {
+  const width = String(total).length;
+  return `[${String(done).padStart(width)}/${total} files, ${Math.round(elapsedMs / 1000)} s] ${passed} passed, ${failed} failed  ${file}\n`;
+}
 
 /** @param {AsyncIterable<{type: string, data: any}>} source */
 export default async function* reporter(source) {
@@ -8,9 +17,20 @@ export default async function* reporter(source) {
   let failed = 0;
   let skipped = 0;
   const failures = [];
+  const started = Date.now();
+  const announced = new Set();
+  let filesDone = 0;
+  const envTotal = Number(process.env.GMEMLAB_TEST_FILES);
+  const showProgress = process.env.GMEMLAB_TEST_PROGRESS !== '0';
   for await (const event of source) {
     const d = event.data;
-    if (event.type === 'test:pass') {
+    if (event.type === 'test:enqueue' && d.file !== undefined && d.name === d.file) announced.add(d.file);
+    else if (event.type === 'test:complete' && d.file !== undefined && d.name === d.file) {
+      // a test file finished (Node reports the file itself as a test named by its path)
+      filesDone++;
+      const total = Number.isInteger(envTotal) && envTotal > 0 ? envTotal : announced.size;
+      if (showProgress) yield progressLine(filesDone, Math.max(total, filesDone), Date.now() - started, passed, failed, relative(process.cwd(), d.file));
+    } else if (event.type === 'test:pass') {
       if (d.details?.type === 'suite') continue;
       if (d.skip !== undefined || d.todo !== undefined) {
         skipped++;

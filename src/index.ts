@@ -47,18 +47,23 @@ export {
   platformPreset, platformParts, registerDevice, registerLink, registerHost, registerPlatform,
 } from './profiles/index';
 export { resolvePlatform, parseFieldValue, fieldValue, placeholderFields, isProfileKey, type ProfileOverrides, type FieldValue } from './profiles/resolve';
-export { type RunSpec, type SystemItem, parseSystemItems } from './run/run-spec';
+export { type RunSpec, type SystemItem, parseSystemItems, OVERSUB_BASES } from './run/run-spec';
+export { TouchedPages, TOUCHED_PAGE_BYTES } from './run/touched-pages';
+export { runStatus, RUN_STATUSES, type RunStatus } from './sim/run-status';
 export { normalize, type TraceFacts } from './run/normalize';
 export { run, compare, scanTrace, planRuns, type TraceScan } from './run/run';
 export { simulate, type SimulateOptions } from './sim/engine';
 export { simSeriesTable, summaryRows, flattenSummary } from './analysis/series-table';
-export { formatResults, type ResultFormat } from './analysis/format-results';
+export { formatResults, resultsSummary, topCostCause, describeCapacity, type ResultFormat, type FormatResultsOptions } from './analysis/format-results';
+export { robustness, formatRobustness, conclusionOf, sameConclusion, MODELLING_PARAMS, type RobustnessOptions, type RobustnessReport, type RobustnessInput, type Conclusion } from './analysis/robustness';
 export { SYSTEM_PRESETS, systemPreset, listSystemPresets, registerSystemPreset } from './systems/index';
 export type { SystemDef, SystemModel, SystemEnv, SystemPreset, RowHook } from './sim/system';
 export type { ParamDoc, ParamValue } from './params';
 export { EVICTION_POLICIES, EVICTION_POLICY_NAMES, evictionPolicy } from './policies/index';
 export { unitCosts, remoteAccessNs, deviceCopyNs, type UnitCosts } from './model/cost';
 export { progress, type Progress, type ProgressOptions } from './display/progress';
+export { showTable } from './display/show-table';
+export { tableBundle, formatNumber, type HtmlTableOptions } from './display/html-table';
 export { x97Case, X97_MODES, X97_WORKLOADS, type X97CaseRow } from './figures/x97-case';
 export { gmem, gmemLinux, gmemPaper } from './systems/gmem/index';
 export type { GmemParams } from './systems/gmem/params';

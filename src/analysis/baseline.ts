@@ -1,5 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import { columnsOf, requireColumns, rowsOf, tableFromRows, type Cell, type TableInput } from './table-input';
+import { statusOf } from './flatten';
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -9,10 +10,12 @@ type Row = Readonly<Record<string, unknown>>;
  *   with `===`; `null` matches null and missing);
  * - a predicate on the row;
  * - `'lowest-oversub'`: the row with the smallest `oversub` (a `null` oversub, capacity from the profile,
- *   counts as the lowest).
+ *   counts as the lowest);
+ * - `'best-lowest-oversub'`: among the rows at the group's smallest `oversub`, the fastest run whose status is
+ *   `ok` (smallest `value`; ties: first row). The one shared baseline of a comparison across systems.
  * Each group must contain exactly one baseline row.
  */
-export type BaselineSelector = Readonly<Record<string, Cell>> | ((row: Row) => boolean) | 'lowest-oversub';
+export type BaselineSelector = Readonly<Record<string, Cell>> | ((row: Row) => boolean) | 'lowest-oversub' | 'best-lowest-oversub';
 
 /** Options of `ratioToBaseline`. */
 export interface BaselineOptions {
@@ -31,6 +34,14 @@ export interface BaselineOptions {
   readonly as?: string;
   /** A group without a baseline row: `'error'` (default) throws naming the group; `'null'` gives null ratios. */
   readonly missing?: 'error' | 'null';
+  /**
+   * Runs whose status is not `ok` (OOM or error events; `statusOf`, src/analysis/flatten.ts): `'null'` (default)
+   * gives them a null ratio, and a whole group null when its baseline failed — a failed run's time is not a
+   * comparable result; `'keep'` computes their ratios anyway.
+   */
+  readonly failed?: 'null' | 'keep';
+  /** Also add a column of that name holding the baseline row's `system` (e.g. to name it on a chart). */
+  readonly baselineColumn?: string;
 }
 
 /**
@@ -48,45 +59,81 @@ export function ratioToBaseline(input: TableInput, opts: BaselineOptions): Colum
   requireColumns(input, by, 'ratioToBaseline');
   const groups = groupRows(rows, by);
   const ratios = new Array<number | null>(rows.length).fill(null);
+  const bases = new Array<Cell>(rows.length).fill(null);
+  const dropFailed = (opts.failed ?? 'null') === 'null';
+  const ok = (i: number): boolean => !dropFailed || statusOf(rows[i]!) === 'ok';
   for (const [key, idx] of groups) {
-    const base = pickBaseline(rows, idx, opts.baseline, by, key, opts.missing ?? 'error');
+    const base = pickBaseline(rows, idx, opts.baseline, by, key, opts.missing ?? 'error', opts.value);
     if (base === undefined) continue;
+    for (const i of idx) bases[i] = (rows[base]!.system ?? null) as Cell;
+    if (!ok(base)) continue;
     const bv = rows[base]![opts.value];
-    for (const i of idx) ratios[i] = ratio(rows[i]![opts.value], bv);
+    for (const i of idx) ratios[i] = ok(i) ? ratio(rows[i]![opts.value], bv) : null;
   }
-  const out = rows.map((r, i) => ({ ...r, [as]: ratios[i] }));
-  return tableFromRows(out, names.includes(as) ? names : [...names, as]);
+  const bc = opts.baselineColumn;
+  const out = rows.map((r, i) => (bc === undefined ? { ...r, [as]: ratios[i] } : { ...r, [as]: ratios[i], [bc]: bases[i] }));
+  const cols = names.includes(as) ? names : [...names, as];
+  return tableFromRows(out, bc === undefined || cols.includes(bc) ? cols : [...cols, bc]);
 }
+
+/** How `slowdown` normalises: one baseline for all systems (default) or each system against itself. */
+export type SlowdownNormalization = 'shared' | 'per-system';
 
 /** Options of `slowdown` (all optional; see the defaults on each field). */
 export interface SlowdownOptions {
-  /** Default `'lowest-oversub'`: each run against the least oversubscribed run of its group. */
+  /**
+   * `'shared'` (default): every run against ONE baseline per trace/profile/seed/coordinates — the fastest `ok`
+   * run at the lowest oversubscription (`'best-lowest-oversub'`), so the gaps between systems stay visible on
+   * one scale. `'per-system'`: each system against itself at its lowest oversubscription (the shape of each
+   * curve; hides the gaps between systems). Ignored when `baseline` or `by` is given.
+   */
+  readonly normalize?: SlowdownNormalization;
+  /** Default: from `normalize`. */
   readonly baseline?: BaselineSelector;
-  /** Default: `trace`, `system`, `profile`, `seed`, `scale.*`, `set.*` present in the table (minus selector columns). */
+  /** Default: `trace`, `profile`, `seed`, `scale.*`, `set.*` present in the table, plus `system` for `'per-system'` (minus selector columns). */
   readonly by?: readonly string[];
   /** Default `simTimeNs`. */
   readonly value?: string;
   /** Default `slowdown`. */
   readonly as?: string;
   readonly missing?: 'error' | 'null';
+  /** See `BaselineOptions.failed` (default `'null'`: failed runs get no slowdown). */
+  readonly failed?: 'null' | 'keep';
 }
 
 /**
- * Slowdown = simulated time of a run / simulated time of its group's baseline run. The default compares each
- * system with itself at the lowest oversubscription of the sweep (same trace, profile, seed and other
- * coordinates): the oversubscription curve. For "every configuration against the same benchmark's
- * no-oversubscription TBN run" (ISCA'19) pass `{ baseline: { system: 'uvm', oversub: null }, by: ['trace', 'profile'] }`.
+ * Slowdown = simulated time of a run / simulated time of its group's baseline run, plus a column
+ * `<as>Baseline` (default `slowdownBaseline`) naming the baseline's system, for the chart title. The default
+ * (`normalize: 'shared'`) divides every system by the same run: the fastest `ok` system at the lowest
+ * oversubscription of its trace, profile, seed and other coordinates — so uvm at 40× gmem-linux shows as 40×,
+ * not as 1.00×. `normalize: 'per-system'` compares each system with itself at its lowest oversubscription (the
+ * curve's shape only). Runs with OOM or error events get null (`failed`). For "every configuration against the
+ * same benchmark's no-oversubscription TBN run" (ISCA'19) pass
+ * `{ baseline: { system: 'uvm', oversub: null }, by: ['trace', 'profile'] }`.
  */
 export function slowdown(input: TableInput, opts: SlowdownOptions = {}): ColumnTable {
   const names = columnsOf(input);
-  const by = opts.by ?? [...['trace', 'system', 'profile', 'seed'].filter((c) => names.includes(c)), ...names.filter((c) => c.startsWith('scale.') || c.startsWith('set.'))];
+  const perSystem = opts.normalize === 'per-system';
+  const context = ['trace', ...(perSystem ? ['system'] : []), 'profile', 'seed'];
+  const by = opts.by ?? [...context.filter((c) => names.includes(c)), ...names.filter((c) => c.startsWith('scale.') || (perSystem ? c.startsWith('set.') : /^set\.(device|link|host)\./.test(c)))];
+  const as = opts.as ?? 'slowdown';
   return ratioToBaseline(input, {
     value: opts.value ?? 'simTimeNs',
-    baseline: opts.baseline ?? 'lowest-oversub',
+    baseline: opts.baseline ?? (perSystem ? 'lowest-oversub' : 'best-lowest-oversub'),
     by,
-    as: opts.as ?? 'slowdown',
+    as,
     missing: opts.missing ?? 'error',
+    failed: opts.failed ?? 'null',
+    baselineColumn: `${as}Baseline`,
   });
+}
+
+/** The one-line statement of a slowdown table's baseline, e.g. `slowdown vs gmem-linux at the lowest oversubscription (shared baseline)`. */
+export function describeSlowdownBaseline(input: TableInput, opts: Pick<SlowdownOptions, 'normalize' | 'as'> = {}): string {
+  if (opts.normalize === 'per-system') return 'slowdown of each system vs itself at its lowest oversubscription (per-system normalisation: gaps between systems not shown)';
+  const col = `${opts.as ?? 'slowdown'}Baseline`;
+  const names = [...new Set(rowsOf(input).map((r) => r[col]).filter((v) => v !== null && v !== undefined).map(String))];
+  return `slowdown vs ${names.length ? names.join(' / ') : 'the fastest ok system'} at the lowest oversubscription (one shared baseline for all systems)`;
 }
 
 /** Default grouping for comparisons across systems (see `BaselineOptions.by`). */
@@ -97,7 +144,7 @@ export function defaultContextColumns(names: readonly string[]): string[] {
 }
 
 function effectiveGroupColumns(by: readonly string[], sel: BaselineSelector): string[] {
-  const drop = new Set<string>(sel === 'lowest-oversub' ? ['oversub'] : typeof sel === 'function' ? [] : Object.keys(sel));
+  const drop = new Set<string>(sel === 'lowest-oversub' || sel === 'best-lowest-oversub' ? ['oversub'] : typeof sel === 'function' ? [] : Object.keys(sel));
   return by.filter((c) => !drop.has(c));
 }
 
@@ -112,12 +159,17 @@ function groupRows(rows: readonly Row[], by: readonly string[]): Map<string, num
   return groups;
 }
 
-function pickBaseline(rows: readonly Row[], idx: readonly number[], sel: BaselineSelector, by: readonly string[], key: string, missing: 'error' | 'null'): number | undefined {
+function pickBaseline(rows: readonly Row[], idx: readonly number[], sel: BaselineSelector, by: readonly string[], key: string, missing: 'error' | 'null', value: string): number | undefined {
   let hits: number[];
-  if (sel === 'lowest-oversub') {
+  if (sel === 'lowest-oversub' || sel === 'best-lowest-oversub') {
     const rank = (i: number): number => (rows[i]!.oversub == null ? -Infinity : Number(rows[i]!.oversub));
     const lowest = Math.min(...idx.map(rank));
     hits = idx.filter((i) => rank(i) === lowest);
+    if (sel === 'best-lowest-oversub') {
+      const v = (i: number): number => (typeof rows[i]![value] === 'number' ? (rows[i]![value] as number) : NaN);
+      const okRows = hits.filter((i) => statusOf(rows[i]!) === 'ok' && Number.isFinite(v(i)));
+      hits = okRows.length === 0 ? [] : [okRows.reduce((a, b) => (v(b) < v(a) ? b : a))];
+    }
   } else if (typeof sel === 'function') hits = idx.filter((i) => sel(rows[i]!));
   else hits = idx.filter((i) => Object.entries(sel).every(([c, v]) => (rows[i]![c] ?? null) === v));
   const where = by.length ? `group ${describeGroup(by, key)}` : 'the table';
@@ -136,6 +188,7 @@ function describeGroup(by: readonly string[], key: string): string {
 
 function describeSelector(sel: BaselineSelector): string {
   if (sel === 'lowest-oversub') return 'lowest oversub';
+  if (sel === 'best-lowest-oversub') return 'fastest ok run at the lowest oversub';
   if (typeof sel === 'function') return 'predicate';
   return Object.entries(sel).map(([c, v]) => `${c}=${JSON.stringify(v)}`).join(', ');
 }

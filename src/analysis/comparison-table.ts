@@ -1,6 +1,8 @@
 import type { ColumnTable } from 'arquero';
 import { formatRatio, formatValue, unitOfColumn, type QuantityUnit } from './format';
 import { requireColumns, rowsOf, tableFromRows, type FlatRow, type TableInput } from './table-input';
+import { statusOf } from './flatten';
+import type { RunStatus } from '../sim/run-status';
 
 /** One compared quantity: a result column, its display label and unit (inferred from the name when omitted). */
 export interface ComparisonMetric {
@@ -39,6 +41,17 @@ export interface ComparisonCell {
   readonly value: number | null;
   readonly ratio: number | null;
   readonly text: string;
+  /**
+   * The item's run status (`ok` / `oom` / `error`, src/sim/run-status.ts), or null when the input rows are not
+   * runs (no `status`/`oomEvents`/`errorEvents` column). A non-`ok` item has no ratio and its text says
+   * `not comparable`; charts mark it.
+   */
+  readonly status: RunStatus | null;
+}
+
+/** Whether rows are run rows that carry a status (a `status`, `oomEvents` or `errorEvents` column). */
+function hasStatus(rows: readonly Readonly<Record<string, unknown>>[]): boolean {
+  return rows.some((r) => 'status' in r || 'oomEvents' in r || 'errorEvents' in r);
 }
 
 /** Resolve metric options to full metrics. */
@@ -63,16 +76,22 @@ export function comparisonCells(input: TableInput, opts: ComparisonOptions = {})
   }
   const base = opts.baseline === undefined ? undefined : rows.find((r) => String(r[by]) === opts.baseline);
   if (opts.baseline !== undefined && !base) throw new Error(`comparisonTable: baseline ${JSON.stringify(opts.baseline)} is not a value of '${by}' (values: ${[...seen].join(', ')})`);
+  const withStatus = hasStatus(rows);
+  const baseStatus = base && withStatus ? statusOf(base) : 'ok';
   const cells: ComparisonCell[] = [];
   rows.forEach((r, itemIndex) => {
+    const status = withStatus ? statusOf(r) : null;
     metrics.forEach((m, metricIndex) => {
       const v = typeof r[m.column] === 'number' ? (r[m.column] as number) : null;
       const b = base && typeof base[m.column] === 'number' ? (base[m.column] as number) : null;
-      const ratio = v !== null && b !== null && b !== 0 ? v / b : null;
+      const comparable = (status ?? 'ok') === 'ok' && baseStatus === 'ok';
+      const ratio = comparable && v !== null && b !== null && b !== 0 ? v / b : null;
       const unit = m.unit ?? unitOfColumn(m.column);
       let text = formatValue(v, unit);
-      if (base && ratio !== null) text += ` (${formatRatio(ratio)})`;
-      cells.push({ item: String(r[by]), itemIndex, metric: m.label ?? m.column, metricIndex, value: v, ratio, text });
+      if (status !== null && status !== 'ok') text += ` (${status.toUpperCase()}: not comparable)`;
+      else if (base && baseStatus !== 'ok') text += ` (baseline ${baseStatus.toUpperCase()})`;
+      else if (base && ratio !== null) text += ` (${formatRatio(ratio)})`;
+      cells.push({ item: String(r[by]), itemIndex, metric: m.label ?? m.column, metricIndex, value: v, ratio, text, status });
     });
   });
   return cells;
@@ -81,17 +100,19 @@ export function comparisonCells(input: TableInput, opts: ComparisonOptions = {})
 /**
  * Per-system comparison as formatted table data: one row per item (`by` column first), one text column per
  * metric labelled for display (`sim time`, `device faults`, …), values with units (`12.3 ms`, `1.5 GiB`,
- * `12,345`) and, with `baseline`, the ratio to the baseline row. For display in a notebook
- * (`table.toHTML()`) or as CSV; `comparisonChart` draws the same cells.
+ * `12,345`) and, with `baseline`, the ratio to the baseline row. Run rows also get a `status` column (`ok`,
+ * `oom`, `error`) after the `by` column; a failed run's cells say `not comparable` and carry no ratio. For
+ * display in a notebook (`table.toHTML()`) or as CSV; `comparisonChart` draws the same cells.
  */
 export function comparisonTable(input: TableInput, opts: ComparisonOptions = {}): ColumnTable {
   const by = opts.by ?? 'system';
   const metrics = resolveMetrics(opts.metrics);
   const cells = comparisonCells(input, opts);
+  const withStatus = cells.some((c) => c.status !== null);
   const rows: FlatRow[] = [];
   for (const c of cells) {
-    if (c.metricIndex === 0) rows.push({ [by]: c.item });
+    if (c.metricIndex === 0) rows.push(withStatus ? { [by]: c.item, status: c.status } : { [by]: c.item });
     rows[rows.length - 1]![c.metric] = c.text;
   }
-  return tableFromRows(rows, [by, ...metrics.map((m) => m.label ?? m.column)]);
+  return tableFromRows(rows, [by, ...(withStatus ? ['status'] : []), ...metrics.map((m) => m.label ?? m.column)]);
 }

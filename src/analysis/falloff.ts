@@ -1,3 +1,4 @@
+import { statusOf } from './flatten';
 import type { ColumnTable } from 'arquero';
 import { requireColumns, rowsOf, tableFromRows, type Cell, type FlatRow, type TableInput } from './table-input';
 
@@ -29,7 +30,9 @@ export interface FalloffOptions {
  * - `crossingX`: where the straight line between the last point at or below the threshold before `firstX`
  *   and `firstX` crosses the threshold (an estimate between sweep points; equals `firstX` when the first
  *   point is already above; null when there is no `firstX`);
- * - `maxX`, `yAtMaxX`: the largest x swept and its y (to read "stays below 2× up to 300 %").
+ * - `maxX`, `yAtMaxX`: the largest x swept with a y (to read "stays below 2× up to 300 %");
+ * - `firstFailedX`: the smallest x whose run did not finish ok (status `oom`/`error`, `statusOf`; such runs have
+ *   no comparable y and are not points), or null — "never above 2×" means nothing past a failed run.
  * Points are ordered by x inside a group; a repeated x is an error (facet or filter first). Pure.
  */
 export function falloffTable(input: TableInput, opts: FalloffOptions = {}): ColumnTable {
@@ -76,9 +79,11 @@ export function falloffTable(input: TableInput, opts: FalloffOptions = {}): Colu
     const last = pts[pts.length - 1];
     row.maxX = last?.x ?? null;
     row.yAtMaxX = last?.y ?? null;
+    const failedX = g.filter((r) => isNum(r[x]) && ('status' in r || 'oomEvents' in r) && statusOf(r) !== 'ok').map((r) => r[x] as number);
+    row.firstFailedX = failedX.length ? Math.min(...failedX) : null;
     out.push(row);
   }
-  return tableFromRows(out, [...by, 'points', 'firstX', 'yAtFirst', 'crossingX', 'maxX', 'yAtMaxX']);
+  return tableFromRows(out, [...by, 'points', 'firstX', 'yAtFirst', 'crossingX', 'maxX', 'yAtMaxX', 'firstFailedX']);
 }
 
 function isNum(v: unknown): v is number {

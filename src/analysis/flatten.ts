@@ -1,6 +1,7 @@
 import { CAUSE_FIELDS } from '../sim/clock';
 import { COUNTER_FIELDS } from '../sim/counters';
 import type { RunResult, RunSummary } from '../sim/run-types';
+import { runStatus, type RunStatus } from '../sim/run-status';
 import type { ParamValue } from '../params';
 import type { Cell, FlatRow } from './table-input';
 
@@ -37,12 +38,23 @@ export function traceOf(x: RunLike): string | null {
 
 /** Summary fields of docs/cli.md §4 in contract order, without the nested records (params, extra, warnings). */
 export const SCALAR_SUMMARY_FIELDS: readonly string[] = [
-  'system', 'preset', 'profile', 'capacityBytes', 'footprintBytes', 'oversub',
-  ...COUNTER_FIELDS, 'simTimeNs', ...CAUSE_FIELDS, 'specHash', 'traceDigest', 'seed', 'version',
+  'system', 'preset', 'profile', 'capacityBytes', 'footprintBytes', 'touchedBytes', 'oversub', 'oversubBasis',
+  ...COUNTER_FIELDS, 'status', 'simTimeNs', ...CAUSE_FIELDS, 'specHash', 'traceDigest', 'seed', 'version',
 ];
 
 /** Columns holding text (everything else in a run row is a number, except `params.*`/`set.*` values). */
-export const TEXT_COLUMNS: ReadonlySet<string> = new Set(['trace', 'system', 'preset', 'profile', 'specHash', 'traceDigest', 'version']);
+export const TEXT_COLUMNS: ReadonlySet<string> = new Set(['trace', 'system', 'preset', 'profile', 'oversubBasis', 'status', 'specHash', 'traceDigest', 'version']);
+
+/**
+ * The status (`ok` / `oom` / `error`, src/sim/run-status.ts) of a run or of a flat run row. Rows written before
+ * results carried a `status` column get it from their `oomEvents`/`errorEvents` counts.
+ */
+export function statusOf(x: RunLike | Readonly<Record<string, unknown>>): RunStatus {
+  const r = ('summary' in x && typeof x.summary === 'object' && x.summary !== null ? x.summary : x) as Readonly<Record<string, unknown>>;
+  if (r.status === 'ok' || r.status === 'oom' || r.status === 'error') return r.status;
+  const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return runStatus({ oomEvents: n(r.oomEvents), errorEvents: n(r.errorEvents) });
+}
 
 /**
  * Flatten one run into a result row (one row per run, the layout of `runsTable` and of sweep result files):
@@ -62,7 +74,7 @@ export function flattenRun(x: RunLike): FlatRow {
   const rec = s as unknown as Record<string, Cell>;
   for (const f of SCALAR_SUMMARY_FIELDS) {
     if (f === 'specHash') putGroup(row, 'extra', s.extra);
-    if (!(f in row)) row[f] = rec[f] ?? null;
+    if (!(f in row)) row[f] = f === 'status' ? statusOf(s) : rec[f] ?? null;
   }
   putGroup(row, 'warnings', s.warnings);
   return row;

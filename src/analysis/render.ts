@@ -54,6 +54,9 @@ export interface RenderedChart {
   readonly warnings: readonly string[];
 }
 
+/** What vega logs when a headless view meets an event stream on `window` (interaction bindings). */
+const HEADLESS_WINDOW_WARNING = 'Can not resolve event source: window';
+
 /** Collects vega/vega-lite log output instead of letting it reach the console. */
 function collectingLogger(warnings: string[]): vega.LoggerInterface {
   let level = vega.Warn;
@@ -68,7 +71,10 @@ function collectingLogger(warnings: string[]): vega.LoggerInterface {
       return logger;
     },
     warn: (...args: readonly unknown[]) => {
-      warnings.push(args.map(String).join(' '));
+      const text = args.map(String).join(' ');
+      // a headless view has no browser window: zoom/pan bindings (charts/common.ts zoomParams) listen on it only
+      // in interactive views, so this is expected here, not a chart problem
+      if (text !== HEADLESS_WINDOW_WARNING) warnings.push(text);
       return logger;
     },
     info: () => logger,

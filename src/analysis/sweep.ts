@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import type { RunResult } from '../sim/run-types';
-import { flattenRun } from './flatten';
+import { flattenRun, statusOf } from './flatten';
+import type { RunStatus } from '../sim/run-status';
 import type { PreparedRun, SweepBackend, SweepRunResult } from './sweep/backend';
 import { expandSweep, type SweepPoint } from './sweep/expand';
 import { startPool, type TaskPool } from './sweep/pool';
@@ -12,7 +13,7 @@ import { readResultRows, resultsFormatOf, ResultRows } from './sweep/results-fil
 import { checkSweepSpec, loadSweepSpec, type SweepSpec } from './sweep/spec';
 import { lockResults } from './sweep/results-lock';
 import { prepareOutputFile } from '../io/atomic';
-import { formatDiagnostic, type Diagnostic } from '../log/diagnostic';
+import { formatDiagnosticLine, type Diagnostic } from '../log/diagnostic';
 import type { HeldLock } from '../io/lock';
 
 /** Progress of a sweep, reported on every start, finish and progress tick of a run. */
@@ -31,6 +32,8 @@ export interface SweepProgress {
   readonly finished?: SweepPoint;
   /** Wall time of that run, ms. */
   readonly finishedWallMs?: number;
+  /** Status of that run (`ok`, `oom`, `error`; src/sim/run-status.ts). */
+  readonly finishedStatus?: RunStatus;
   readonly elapsedMs: number;
 }
 
@@ -114,7 +117,7 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
     // before anything is read or run: -o must be a regular file or absent (never a FIFO or device), its
     // folder is created (`-o out/sweeps/x.csv` in a fresh clone), and no other sweep may be writing it
     prepareOutputFile(opts.output);
-    const warn = opts.onWarning ?? ((d: Diagnostic) => void process.stderr.write(`${formatDiagnostic(d)}\n`));
+    const warn = opts.onWarning ?? ((d: Diagnostic) => void process.stderr.write(`${formatDiagnosticLine(d)}\n`));
     lock = lockResults(opts.output, opts.command ?? process.argv.slice(1).join(' '), warn);
   }
   try {
@@ -126,7 +129,7 @@ async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<
       const label = `sweep ${checked.name ?? (fromFile ? spec : `of ${points.length} points`)}`;
       let prepared: PreparedRun[];
       try {
-        prepared = await backend.prepare(points, { signal: opts.signal, workers });
+        prepared = await backend.prepare(points, { signal: opts.signal, workers, pool });
       } catch (e) {
         if (opts.signal?.aborted && e === opts.signal.reason) return interruptedBeforeRuns(points, existing, opts, t0);
         throw e;
@@ -168,18 +171,19 @@ async function runPrepared(points: readonly SweepPoint[], prepared: readonly Pre
   let done = 0;
   const showBar = opts.progress ?? inKernel();
   const bar = showBar && todo.length > 0 ? progress(todo.length, `${label}: runs`) : undefined;
-  const report = (finished?: SweepPoint, finishedWallMs?: number): void => {
+  const report = (finished?: SweepPoint, finishedWallMs?: number, finishedStatus?: RunStatus): void => {
     if (finished) bar?.tick();
     if (!opts.onProgress) return;
     let eventsRunning = 0;
     for (const n of running.values()) eventsRunning += n;
-    opts.onProgress({ total: distinct.length, resumed, done, running: [...running.keys()].map((i) => points[todo[i]!.index]!), eventsRunning, finished, finishedWallMs, elapsedMs: Date.now() - t0 });
+    opts.onProgress({ total: distinct.length, resumed, done, running: [...running.keys()].map((i) => points[todo[i]!.index]!), eventsRunning, finished, finishedWallMs, ...(finishedStatus ? { finishedStatus } : {}), elapsedMs: Date.now() - t0 });
   };
   const started = new Map<number, number>();
   let interrupted = false;
   try {
     await pool.run<unknown, RunResult>(todo.map((p) => p.task), {
       signal: opts.signal,
+      cost: (i) => todo[i]!.cost ?? 0,
       onStart: (i) => {
         running.set(i, 0);
         started.set(i, Date.now());
@@ -197,7 +201,7 @@ async function runPrepared(points: readonly SweepPoint[], prepared: readonly Pre
         running.delete(i);
         done++;
         if (opts.output) compose().write(opts.output);
-        report(point, Date.now() - (started.get(i) ?? t0));
+        report(point, Date.now() - (started.get(i) ?? t0), statusOf(r));
       },
     });
   } catch (e) {

@@ -24,7 +24,8 @@ export { flattenRun, orderColumns, runRowsCsv, summaryOf, traceOf } from './flat
 export type { RunCoordinates, RunLike } from './flatten';
 export type { Cell, FlatRow, TableInput } from './table-input';
 export { seriesTable, SERIES_KEY_COLUMNS, SERIES_COUNTERS } from './series-table';
-export { ratioToBaseline, slowdown, type BaselineOptions, type BaselineSelector, type SlowdownOptions } from './baseline';
+export { ratioToBaseline, slowdown, describeSlowdownBaseline, type BaselineOptions, type BaselineSelector, type SlowdownOptions, type SlowdownNormalization } from './baseline';
+export { statusOf } from './flatten';
 export { timeBreakdown, CAUSE_COLUMNS } from './time-breakdown';
 export { aggregateRuns, type AggregateOptions, type Stat } from './aggregate';
 export { migrationSizeTable, type MigrationTableOptions } from './migration-table';

@@ -1,4 +1,4 @@
-import { formatDiagnostic } from '../log/diagnostic';
+import { formatDiagnosticLine } from '../log/diagnostic';
 import type { TraceSummary } from '../trace/summary';
 import { formatBytes, formatNs } from '../units';
 
@@ -33,5 +33,5 @@ export function formatSummary(
 
 /** The kept diagnostics, one `file:line:col: …` line each (at most 5 per code). */
 export function formatDiagnostics(s: TraceSummary): string {
-  return s.diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join('');
+  return s.diagnostics.map((d) => `${formatDiagnosticLine(d)}\n`).join('');
 }

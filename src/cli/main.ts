@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { escapeControl, formatDiagnostic, GmemlabError } from '../log/diagnostic';
+import { escapeControl, formatDiagnosticLine, GmemlabError } from '../log/diagnostic';
 import { cliMessages } from '../log/messages/cli';
 import { removePendingTemporaries } from '../io/atomic';
 import { dispatchInterrupt } from './interrupt';
@@ -27,7 +27,7 @@ function overview(registry: readonly Command[]): string {
 
 /**
  * Run the CLI with `argv` (without node and script). Returns the exit code (docs/cli.md §1): 0 ok; 2 bad input or
- * arguments (first stderr line `file:line:col: message` or `argument: message`, never a stack trace);
+ * arguments (first stderr line `error [code] file:line:col: message` or `error [code] argument: message`, never a stack trace);
  * 1 internal error (stack trace and a request to report it).
  */
 export async function main(argv: readonly string[], io: CommandIO = processIO, registry: readonly Command[] = commands): Promise<number> {
@@ -57,7 +57,7 @@ export async function main(argv: readonly string[], io: CommandIO = processIO, r
     return await cmd.run({ positionals: parsed.positionals, values: parsed.values as never }, io);
   } catch (e) {
     if (e instanceof GmemlabError) {
-      io.stderr(`${formatDiagnostic(e.diagnostic)}\n`);
+      io.stderr(`${formatDiagnosticLine(e.diagnostic)}\n`);
       return 2;
     }
     const err = e as Error;

@@ -98,7 +98,16 @@ export function formatDiagnostic(d: Diagnostic): string {
   return escapeControl(formatRaw(d));
 }
 
-function formatRaw(d: Diagnostic): string {
+/**
+ * The line a command prints on stderr: `severity [code] file:line:col: message (field 'x': expected …, found …)`,
+ * e.g. `error [csv.bad-field] traces/x.csv:12:7: …`, `warning [trace.live-at-end] t.csv: …`,
+ * `error [cli.bad-arguments] argument: …` (docs/cli.md §1). Same escaping as `formatDiagnostic`.
+ */
+export function formatDiagnosticLine(d: Diagnostic): string {
+  return escapeControl(`${d.severity} [${d.code}] ${formatRaw(d, false)}`);
+}
+
+function formatRaw(d: Diagnostic, withSeverity = true): string {
   let where: string;
   if (d.file !== undefined) {
     where = d.file;
@@ -110,7 +119,7 @@ function formatRaw(d: Diagnostic): string {
   if (d.expected !== undefined) parts.push(`expected ${d.expected}`);
   if (d.found !== undefined) parts.push(`found ${d.found}`);
   const detail = parts.length ? ` (${parts.join(', ')})` : '';
-  const sev = d.severity === 'error' ? '' : `${d.severity}: `;
+  const sev = !withSeverity || d.severity === 'error' ? '' : `${d.severity}: `;
   return `${where}: ${sev}${d.message}${detail}`;
 }
 

@@ -8,7 +8,8 @@ import { FOOTPRINT_GRANULE_BYTES } from '../trace/footprint';
 import { parseQuantity, roundDown } from '../units';
 import { VERSION } from '../version';
 import { hashOf } from '../io/hash';
-import { parseSystemItems, setEntries, type RunSpec, type SystemItem } from './run-spec';
+import { OVERSUB_BASES, parseSystemItems, setEntries, type RunSpec, type SystemItem } from './run-spec';
+import { TOUCHED_PAGE_BYTES } from './touched-pages';
 import type { ResolvedRun } from '../sim/run-types';
 
 /** What normalize needs to know about the trace (from the footprint/digest pass). */
@@ -16,6 +17,8 @@ export interface TraceFacts {
   readonly name: string;
   readonly digest: string;
   readonly footprintBytes: number;
+  /** Distinct 4 KiB pages touched by access rows, bytes (`TouchedPages`); needed for `--oversub` on the touched basis. */
+  readonly touchedBytes?: number;
 }
 
 /** Parse a parameter value given as text by its kind (the default's type and the doc's unit/values). */
@@ -95,7 +98,8 @@ function resolveParams(item: SystemItem, preset: SystemPreset, c: Classified): R
  * default filled and validated. Parameter precedence, lowest first: model defaults, preset parameters, bare
  * `--set k=v`, `--set <preset>.k=v`, item parameters (`preset:k=v`). The platform is `--profile`, else the
  * preset's default platform; `--set device./link./host.` paths override it (derived fields after), and
- * `--oversub X` sets `device.memory.capacityBytes = floor(footprint / X)` rounded down to 2 MiB.
+ * `--oversub X` sets `device.memory.capacityBytes = floor(footprint / X)`: the touched footprint rounded down to
+ * 4 KiB (default), or the allocated footprint rounded down to 2 MiB (`oversubBasis: 'allocated'`).
  * Pure; errors are `GmemlabError`s (exit 2).
  */
 export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
@@ -111,12 +115,23 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
   const seed = spec.seed ?? 0;
   if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) fail(runMessages.badNumber({}, '--seed', 'an integer from 0 to 2^32-1', String(seed)));
   const oversub = spec.oversub ?? null;
+  const basis = spec.oversubBasis ?? 'touched';
+  if (!OVERSUB_BASES.includes(basis)) fail(runMessages.badNumber({}, '--oversub-basis', OVERSUB_BASES.join(' or '), String(basis)));
   const overrides: Record<string, FieldValue> = { ...c.profile };
   if (oversub !== null) {
     if (!(Number.isFinite(oversub) && oversub > 0)) fail(runMessages.badNumber({}, '--oversub', 'a ratio > 0 such as 1.25', String(oversub)));
     if (Object.hasOwn(c.profile, 'device.memory.capacityBytes')) fail(runMessages.oversubWithCapacity({}));
-    if (!(trace.footprintBytes > 0)) fail(runMessages.oversubNoFootprint({}, trace.name));
-    overrides['device.memory.capacityBytes'] = roundDown(Math.floor(trace.footprintBytes / oversub), FOOTPRINT_GRANULE_BYTES);
+    let capacity: number;
+    if (basis === 'allocated') {
+      if (!(trace.footprintBytes > 0)) fail(runMessages.oversubNoFootprint({}, trace.name));
+      capacity = roundDown(Math.floor(trace.footprintBytes / oversub), FOOTPRINT_GRANULE_BYTES);
+      if (capacity === 0) fail(runMessages.oversubCapacityZero({}, oversub, basis, trace.footprintBytes));
+    } else {
+      if (!(trace.touchedBytes !== undefined && trace.touchedBytes > 0)) fail(runMessages.oversubNoTouched({}, trace.name));
+      capacity = roundDown(Math.floor(trace.touchedBytes / oversub), TOUCHED_PAGE_BYTES);
+      if (capacity === 0) fail(runMessages.oversubCapacityZero({}, oversub, basis, trace.touchedBytes));
+    }
+    overrides['device.memory.capacityBytes'] = capacity;
   }
   const debug = spec.debug ?? process.env.GMEMLAB_DEBUG === '1';
   return items.map((item) => {
@@ -129,11 +144,14 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
       system: item.text,
       preset: preset.name,
       model: preset.def.name,
+      modelRevision: preset.def.revision,
       params,
       platform,
       capacityBytes: platform.device.memory.capacityBytes,
       footprintBytes: trace.footprintBytes,
+      touchedBytes: trace.touchedBytes ?? null,
       oversub,
+      oversubBasis: oversub === null ? null : basis,
       seed,
       traceDigest: trace.digest,
       version: VERSION,

@@ -2,6 +2,10 @@ import { fail } from '../log/diagnostic';
 import { runMessages } from '../log/messages/run';
 import type { FieldValue } from '../profiles/resolve';
 import type { ParamValue } from '../params';
+import type { OversubBasis } from '../sim/run-types';
+
+/** The `--oversub-basis` values (docs/cli.md §3). */
+export const OVERSUB_BASES: readonly OversubBasis[] = ['touched', 'allocated'];
 
 /**
  * The run specification as users write it (docs/cli.md §2–§3), before resolution (normalize.ts):
@@ -21,8 +25,13 @@ export interface RunSpec {
   readonly profile?: string;
   /** `--set` entries: a record, or CLI texts `key=value` in order (later wins). */
   readonly set?: Readonly<Record<string, ParamValue | FieldValue>> | readonly string[];
-  /** Device capacity = floor(footprint / oversub), rounded down to 2 MiB (docs/cli.md §3). */
+  /**
+   * Device capacity = floor(footprint / oversub) (docs/cli.md §3): of the touched footprint rounded down to
+   * 4 KiB (default basis), or of the allocated footprint rounded down to 2 MiB (`oversubBasis: 'allocated'`).
+   */
   readonly oversub?: number | null;
+  /** What `oversub` divides: `touched` (default) or `allocated`. */
+  readonly oversubBasis?: OversubBasis;
   readonly seed?: number;
   /** Check invariants after every event (default: environment `GMEMLAB_DEBUG=1`, set by `npm test`). */
   readonly debug?: boolean;

@@ -7,6 +7,7 @@ import { FootprintTracker } from '../trace/footprint';
 import type { Trace } from '../trace/trace';
 import { simulate, type SimulateOptions } from '../sim/engine';
 import { normalize, type TraceFacts } from './normalize';
+import { TouchedPages } from './touched-pages';
 import type { RunSpec } from './run-spec';
 import type { ResolvedRun, RunResult } from '../sim/run-types';
 
@@ -20,16 +21,22 @@ export interface TraceScan extends TraceFacts {
 
 /**
  * One pass: footprint (docs/cli.md §3), canonical digest and the highest device agent, together. With a `signal`
- * the pass stops (throwing its reason) at the first batch after an abort.
+ * the pass stops (throwing its reason) at the first batch after an abort. A trace that remembers the scan of an
+ * earlier complete pass (`knownScan`: an unchanged imported file) is not read at all; a complete pass is
+ * offered to the trace to remember (`rememberScan`).
  */
 export async function scanTrace(trace: Trace, signal?: AbortSignal): Promise<TraceScan> {
+  const known = trace.knownScan?.(SCAN_VERSION) as Omit<TraceScan, 'name'> | undefined;
+  if (known && typeof known.digest === 'string' && typeof known.events === 'number') return { ...known, name: trace.name };
   const fp = new FootprintTracker();
+  const touched = new TouchedPages();
   const dg = new TraceDigest();
   let events = 0;
   let maxAgent = CPU;
   for await (const b of trace.read()) {
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
     fp.update(b);
+    touched.update(b);
     dg.update(b);
     events += b.length;
     const { agent, target } = b;
@@ -40,8 +47,17 @@ export async function scanTrace(trace: Trace, signal?: AbortSignal): Promise<Tra
       if (t !== NO_AGENT && t > maxAgent) maxAgent = t;
     }
   }
-  return { name: trace.name, digest: dg.digest(), footprintBytes: fp.peakBytes, events, maxAgent };
+  const scan: TraceScan = { name: trace.name, digest: dg.digest(), footprintBytes: fp.peakBytes, touchedBytes: touched.bytes, events, maxAgent };
+  trace.rememberScan?.(SCAN_VERSION, { digest: scan.digest, footprintBytes: scan.footprintBytes, touchedBytes: touched.bytes, events, maxAgent });
+  return scan;
 }
+
+/**
+ * Version of what `scanTrace` computes. Imported files remember their scan per version (`Trace.knownScan`;
+ * `openTrace` keeps it in the import cache), so bump this whenever a field is added or a rule behind one
+ * (footprint, touched pages, digest, agents) changes: remembered scans of other versions are then ignored.
+ */
+export const SCAN_VERSION = 2;
 
 /** Resolve `spec` for `trace` (after a scan) without simulating: the runs `compare` would execute. */
 export function planRuns(spec: RunSpec, scan: TraceScan): ResolvedRun[] {

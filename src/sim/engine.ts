@@ -1,10 +1,12 @@
 import { DiagnosticLog } from '../log/collector';
+import { arrowMessages } from '../log/messages/trace';
 import { LinkTimeline } from '../model/link-timeline';
 import { CPU, NO_AGENT, Op, OP_COUNT } from '../trace/event';
 import type { Trace } from '../trace/trace';
 import { CAUSE_FIELDS, Cause, SimClock } from './clock';
 import { replayCopy, replayExplicitCopy } from './copy-replay';
 import { COUNTER_FIELDS, Counters } from './counters';
+import { runStatus } from './run-status';
 import { Reporter } from './reporter';
 import { ResultEventLog } from './result-events';
 import { Rng } from './rng';
@@ -167,8 +169,8 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   const metaWarnings = traceMetaWarnings(reader.meta);
   const metaCounts: Record<string, number> = {};
   for (const d of metaWarnings) metaCounts[d.code] = (metaCounts[d.code] ?? 0) + 1;
-  const warnings = mergeCounts(mergeCounts(reader.log.countsByCode(), log.countsByCode()), metaCounts);
-  const summary = buildSummary(run, clock, counters, extra, warnings);
+  const warnings = mergeCounts(mergeCounts(traceCounts(reader.log.countsByCode()), log.countsByCode()), metaCounts);
+  const summary = buildSummary(run, clock, counters, extra, warnings, events.count('hmadvise-error'));
   return {
     summary,
     run,
@@ -183,6 +185,8 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
       traceMeta: reader.meta,
       seed: run.seed,
       version: run.version,
+      model: run.model,
+      modelRevision: run.modelRevision,
       specHash: run.specHash,
       profileSources: {
         device: run.platform.device.sources,
@@ -253,6 +257,18 @@ function routeRows(model: SystemModel, env: SystemEnv): RowRoute {
   return { hooks, cpuAccess, deviceAccess, anyUnsupported };
 }
 
+/**
+ * The reader's diagnostics that describe the trace: those about this process's import cache (a damaged entry
+ * rebuilt, an unwritable folder) are left out, so a result never depends on the state of the cache
+ * (same spec + trace + seed → the same bytes, test/sim/determinism.test.ts). The reader still logs them.
+ */
+function traceCounts(counts: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [code, n] of Object.entries(counts)) if (!CACHE_CODES.has(code)) out[code] = n;
+  return out;
+}
+const CACHE_CODES: ReadonlySet<string> = new Set([arrowMessages.cacheRebuilt.code, arrowMessages.cacheUnwritable.code]);
+
 function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
@@ -265,6 +281,7 @@ function buildSummary(
   counters: Counters,
   extra: Readonly<Record<string, number>>,
   warnings: Record<string, number>,
+  hmadviseErrors: number,
 ): RunSummary {
   const row: Record<string, unknown> = {
     system: run.system,
@@ -273,9 +290,12 @@ function buildSummary(
     profile: run.platform.id,
     capacityBytes: run.capacityBytes,
     footprintBytes: run.footprintBytes,
+    touchedBytes: run.touchedBytes ?? null,
     oversub: run.oversub,
+    oversubBasis: run.oversubBasis ?? null,
   };
   for (const f of COUNTER_FIELDS) row[f] = counters[f];
+  row.status = runStatus({ oomEvents: counters.oomEvents, errorEvents: counters.errorEvents - hmadviseErrors });
   row.simTimeNs = clock.nowNs;
   CAUSE_FIELDS.forEach((f, i) => (row[f] = clock.byCause[i]));
   row.extra = extra;

@@ -3,6 +3,13 @@ import type { Platform } from '../profiles/types';
 import type { ParamValue } from '../params';
 import type { MigrationSizes } from './migration-sizes';
 import type { ResultEvent } from './result-events';
+import type { RunStatus } from './run-status';
+
+/**
+ * What `--oversub` divides (docs/cli.md §3): `touched` (default) = distinct 4 KiB pages the trace's access
+ * rows cover, in bytes; `allocated` = peak live device-accessible allocated bytes in 2 MiB granules.
+ */
+export type OversubBasis = 'touched' | 'allocated';
 
 /**
  * A fully resolved run (phase 3 output): every default filled, every override applied, validated.
@@ -16,13 +23,19 @@ export interface ResolvedRun {
   readonly preset: string;
   /** The model behind the preset, e.g. `gmem` for `gmem-linux`. */
   readonly model: string;
+  /** The model's revision (`SystemDef.revision`): part of `specHash`. */
+  readonly modelRevision: number;
   readonly params: Readonly<Record<string, ParamValue>>;
   /** Resolved platform; its device capacity is the capacity used. */
   readonly platform: Platform;
   readonly capacityBytes: number;
   readonly footprintBytes: number;
+  /** Touched footprint (distinct 4 KiB pages accessed, bytes); null or absent when the trace facts did not include it. */
+  readonly touchedBytes?: number | null;
   /** `--oversub` ratio, or null when capacity came from the profile. */
   readonly oversub: number | null;
+  /** What `oversub` divided (null or absent without `--oversub`). */
+  readonly oversubBasis?: OversubBasis | null;
   readonly seed: number;
   readonly traceDigest: string;
   readonly traceName: string;
@@ -40,7 +53,11 @@ export interface RunSummary {
   readonly profile: string;
   readonly capacityBytes: number;
   readonly footprintBytes: number;
+  /** Distinct 4 KiB pages touched by access rows, in bytes (null when unknown). */
+  readonly touchedBytes: number | null;
   readonly oversub: number | null;
+  /** `touched` or `allocated`: what `oversub` divided (null without `--oversub`). */
+  readonly oversubBasis: OversubBasis | null;
   readonly events: number;
   readonly accesses: number;
   readonly deviceFaults: number;
@@ -61,6 +78,8 @@ export interface RunSummary {
   readonly remoteAccesses: number;
   readonly oomEvents: number;
   readonly errorEvents: number;
+  /** `ok`, `oom` or `error` from `oomEvents`/`errorEvents` (src/sim/run-status.ts); only `ok` times are comparable. */
+  readonly status: RunStatus;
   readonly simTimeNs: number;
   readonly timeComputeNs: number;
   readonly timeFaultNs: number;

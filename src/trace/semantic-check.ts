@@ -7,13 +7,14 @@ import { ByteRangeSet } from './byte-range-set';
 import { sourceLineOf } from './source-lines';
 
 const OP_ALLOC = Op.alloc, OP_FREE = Op.free, OP_RESERVE = Op.reserve, OP_RELEASE = Op.release;
-const OP_MAP = Op.map, OP_UNMAP = Op.unmap;
+const OP_MAP = Op.map, OP_UNMAP = Op.unmap, OP_KBEGIN = Op.kernelBegin, OP_KEND = Op.kernelEnd;
 
 /**
  * Streaming semantic checks (docs/trace-formats.md part 1, "Validation"), applied by `openTrace` to the output of
  * every importer: `free`/`release` of something not live (and size mismatches), `unmap` of a range not
  * mapped, `map` outside any live reservation or allocation, overlapping maps, overlapping live allocations
- * or reservations. These are warnings: the trace stays usable and simulations report the same situations
+ * or reservations, and at the end allocations never freed and kernels never ended (a file cut exactly at a
+ * line break parses cleanly, so this is the only sign of it). These are warnings: the trace stays usable and simulations report the same situations
  * as result events (gmem-model decision E). Decreasing `t_ns` is an error here, because importers must sort.
  *
  * State is proportional to the live ranges, not to the trace. Releasing a reservation (or freeing an
@@ -28,6 +29,9 @@ export class SemanticChecker {
   private lastTNs = 0;
   /** Rows checked so far (the next row's 0-based sequence number). */
   events = 0;
+  /** kernel_begin and kernel_end events seen (a row's `count` included). */
+  private kernelBegins = 0;
+  private kernelEnds = 0;
 
   constructor(
     private readonly file: string,
@@ -36,20 +40,32 @@ export class SemanticChecker {
 
   /** Check one batch (rows in trace order). */
   update(b: EventBatch): void {
-    const { op, tNs, va, bytes } = b;
+    const { op, tNs, va, bytes, count } = b;
     for (let i = 0; i < b.length; i++) {
       const t = tNs[i]!;
       if (t < this.lastTNs) fail(traceMessages.timeBackwards(this.at(b, i, 't_ns'), this.lastTNs, t));
       this.lastTNs = t;
       const o = op[i]!;
       if (o < OP_MAP + 2) this.range(b, i, o, va[i]!, bytes[i]!);
+      else if (o === OP_KBEGIN) this.kernelBegins += count[i]!;
+      else if (o === OP_KEND) this.kernelEnds += count[i]!;
     }
     this.events += b.length;
   }
 
-  /** End of trace: a trace with no events at all gets a warning. */
+  /**
+   * End of trace: warnings for a trace with no events at all, for allocations still live (count and bytes) and
+   * for more kernel starts than ends. Reservations left live are not reported (a VA reservation commonly lives
+   * as long as the process).
+   */
   finish(): void {
     if (this.events === 0) this.log.add(traceMessages.noEvents({ file: this.file }));
+    if (this.allocs.size > 0) {
+      let liveBytes = 0;
+      for (const n of this.allocs.values()) liveBytes += n;
+      this.log.add(traceMessages.liveAtEnd({ file: this.file }, this.allocs.size, liveBytes));
+    }
+    if (this.kernelBegins > this.kernelEnds) this.log.add(traceMessages.kernelOpenAtEnd({ file: this.file }, this.kernelBegins, this.kernelEnds));
   }
 
   private range(b: EventBatch, i: number, o: number, a: number, n: number): void {

@@ -80,6 +80,17 @@ function firstLine(src: MultilineText): string {
   return joinText(src).split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
+/**
+ * True when a cell's stderr text is an uncaught exception as tslab reports it: the gmemlab kernel hook's
+ * `Uncaught <Name>…` line (src/workbench/kernel-hooks.ts), or Node's inspection of an error
+ * (`TypeError: message` then `    at …` frames) when the hook is not installed.
+ */
+export function isExceptionText(text: string): boolean {
+  const t = stripAnsi(text).trimStart();
+  if (t.startsWith('Uncaught ')) return true;
+  return /^[A-Za-z_$][\w$]*(Error|Exception)\b[^\n]*:/.test(t) && /\n\s+at /.test(t);
+}
+
 /** Every failing cell of an executed notebook, in order (at most one entry per cell and kind). */
 export function findFailures(nb: Notebook): CellFailure[] {
   const out: CellFailure[] = [];
@@ -94,8 +105,13 @@ export function findFailures(nb: Notebook): CellFailure[] {
       } else if (o.output_type === 'stream' && o.name === 'stderr') stderr.push(joinText(o.text));
     }
     const source = firstLine(cell.source);
+    const err = stderr.join('');
+    // tslab reports a cell's exception on stderr: the kernel hook's `Uncaught …` line, or (without the hook)
+    // util.inspect of the error: `SomeError: message` followed by stack frames.
+    const exception = !errors.length && isExceptionText(err);
+    if (exception) errors.push(err);
     if (errors.length) out.push({ cell: i + 1, kind: 'error', source, text: cleanErrorText(errors.join('\n')) });
-    if (stderr.length) out.push({ cell: i + 1, kind: 'stderr', source, text: cleanErrorText(stderr.join('')) });
+    if (stderr.length && !exception) out.push({ cell: i + 1, kind: 'stderr', source, text: cleanErrorText(err) });
   });
   return out;
 }
@@ -111,6 +127,25 @@ export function displayBundles(nb: Notebook): Array<{ cell: number; mimeTypes: s
     }
   });
   return out;
+}
+
+/**
+ * Give every executed code cell its execution count (`In [3]:` in the UI and the HTML export). nbconvert
+ * takes the count from the kernel's `execute_input` message, which tslab 1.0.22 never sends
+ * (node_modules/tslab/dist/jupyter.js: only `execute_reply` carries `execution_count`), so executed cells
+ * come back with `null`. nbclient executes the code cells in order and skips blank ones
+ * (nbclient/client.py `async_execute_cell`), and tslab counts every execute request (`++this.execCount`),
+ * so the n-th non-blank code cell is execution n. Cells that already have a count keep it. Pure.
+ */
+export function numberExecutedCells(nb: Notebook): Notebook {
+  let n = 0;
+  const cells = nb.cells.map((cell) => {
+    if (cell.cell_type !== 'code' || joinText(cell.source).trim() === '') return cell;
+    n++;
+    const c = cell as NotebookCell & { execution_count?: number | null };
+    return typeof c.execution_count === 'number' ? cell : { ...cell, execution_count: n };
+  });
+  return { ...nb, cells };
 }
 
 /** Parse notebook JSON text, checking the shape just enough to give a clear error. */

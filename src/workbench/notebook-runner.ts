@@ -4,7 +4,8 @@ import { writeFileAtomic } from '../io/atomic';
 import { formatDiagnostic, type Diagnostic } from '../log/diagnostic';
 import { notebookMessages } from '../log/messages/notebook';
 import { ensureKernel, KERNEL_NAME } from './kernel';
-import { findFailures, parseNotebook, type CellFailure } from './notebook-json';
+import { findFailures, numberExecutedCells, parseNotebook, type CellFailure } from './notebook-json';
+import { injectVegaLibs, withInteractiveCharts } from './export-html';
 import { runProcess } from './run-process';
 import { ensureToolDirs, toolEnv, type ToolHomeOptions } from './tool-env';
 
@@ -23,8 +24,9 @@ export const JUPYTER = '/usr/bin/jupyter';
 export const SYSTEM_PYTHON = '/usr/bin/python3';
 
 /**
- * Output priority for the HTML export: PNG before SVG. Debian's nbconvert sanitises inline SVG down to its
- * text (the chart's shapes vanish), so a chart bundle holding both must export as its PNG.
+ * Output priority for the HTML export: HTML first (a chart's interactive form, added for the export by
+ * export-html.ts, with its PNG inside as the fallback), then PNG before SVG. Debian's nbconvert sanitises
+ * inline SVG down to its text (the chart's shapes vanish), so a chart bundle holding both must export as its PNG.
  */
 export const HTML_DISPLAY_PRIORITY = [
   'text/html', 'application/pdf', 'text/latex', 'image/png', 'image/jpeg', 'image/svg+xml', 'text/markdown', 'text/plain',
@@ -146,8 +148,9 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
     const d = notebookMessages.nbconvertFailed({ file: path }, `its output is not a notebook (${(e as Error).message})`);
     return { ...base, status: 'error', seconds: seconds(), figures: listFigures(figuresDir, name), failures: [], problems: [d], log: tail(r.stderr, 25) };
   }
+  nb = numberExecutedCells(nb);
   const executedPath = join(outDir, `${name}.ipynb`);
-  writeFileAtomic(executedPath, text);
+  writeFileAtomic(executedPath, `${JSON.stringify(nb, null, 1)}\n`);
   const failures = findFailures(nb);
   const problems: Diagnostic[] = [];
   // Sign the executed copy (signature store: .gmemlab-cache/jupyter/data) so `npm run notebook` shows its
@@ -159,10 +162,15 @@ export async function runNotebook(path: string, opts: NotebookRunOptions): Promi
   let log: string | undefined;
   if (opts.html ?? true) {
     const priority = `--NbConvertBase.display_data_priority=${JSON.stringify(HTML_DISPLAY_PRIORITY)}`;
-    const h = await runProcess(jupyter, ['nbconvert', '--to', 'html', '--stdout', priority, executedPath], { cwd: root, env: toolEnv(root, process.env, home) });
+    // Export a copy whose charts carry their interactive HTML form (export-html.ts); the executed copy stays plain.
+    const exportCopy = join(outDir, `.${name}.export.ipynb`);
+    const forExport = withInteractiveCharts(nb).notebook;
+    writeFileAtomic(exportCopy, `${JSON.stringify({ ...forExport, metadata: { ...forExport.metadata, title: forExport.metadata.title ?? name } }, null, 1)}\n`);
+    const h = await runProcess(jupyter, ['nbconvert', '--to', 'html', '--stdout', priority, exportCopy], { cwd: root, env: toolEnv(root, process.env, home) });
+    rmSync(exportCopy, { force: true });
     if (h.code === 0 && h.stdout.length > 0) {
       htmlPath = join(outDir, `${name}.html`);
-      writeFileAtomic(htmlPath, h.stdout);
+      writeFileAtomic(htmlPath, injectVegaLibs(h.stdout.toString('utf8'), root));
     } else {
       problems.push(notebookMessages.nbconvertFailed({ file: executedPath }, `HTML export exit code ${h.code}`));
       log = tail(h.stderr, 25);

@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ioMessages } from '../log/messages/io';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../display/text-table';
-import { formatDiagnostic } from '../log/diagnostic';
+import { formatDiagnosticLine } from '../log/diagnostic';
 import { PROJECT_ROOT } from '../version';
 import { listNotebooks, runNotebooks, selectNotebooks, failureReport, type NotebookRun } from './notebook-runner';
 import { writeIndexPage } from './index-page';
@@ -70,7 +70,7 @@ export async function startMain(argv: readonly string[], io: StartIO = processIO
   const files = args.positionals.filter((p) => p.endsWith('.ipynb'));
   const missing = files.filter((f) => !existsSync(resolve(f)));
   if (missing.length) {
-    io.stderr(`${formatDiagnostic(ioMessages.notFound({ file: missing[0]! }))}\n`);
+    io.stderr(`${formatDiagnosticLine(ioMessages.notFound({ file: missing[0]! }))}\n`);
     return 2;
   }
   const names = args.positionals.filter((p) => !p.endsWith('.ipynb'));
@@ -79,7 +79,7 @@ export async function startMain(argv: readonly string[], io: StartIO = processIO
     const all = listNotebooks(join(root, 'notebooks')).map((p) => relative(root, p));
     const picked = selectNotebooks(all, names);
     if (picked.error) {
-      io.stderr(`${formatDiagnostic(picked.error)}\n`);
+      io.stderr(`${formatDiagnosticLine(picked.error)}\n`);
       return 2;
     }
     selected.push(...picked.selected);

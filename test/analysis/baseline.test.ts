@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ratioToBaseline, slowdown } from '../../src/analysis/baseline';
+import { describeSlowdownBaseline, ratioToBaseline, slowdown } from '../../src/analysis/baseline';
 import { runsTable } from '../../src/analysis/tables';
 import { oversubSweep } from './fixtures';
 
@@ -44,8 +44,32 @@ test('a predicate can select the baseline', () => {
   assert.equal(pick(t, 'simTimeNsRatio')['uvm@1'], 13 / 15);
 });
 
-test('slowdown compares each system with itself at its lowest oversubscription by default', () => {
-  const s = pick(slowdown(runsTable(oversubSweep())), 'slowdown');
+test('slowdown divides every system by ONE shared baseline by default: the fastest ok run at the lowest oversubscription, named in slowdownBaseline', () => {
+  const t = slowdown(runsTable(oversubSweep()));
+  const s = pick(t, 'slowdown');
+  // at oversub 0.5: gmem-linux 13 ms, uvm 12.5 ms, hmm-svm 14.5 ms → uvm is the baseline for everyone
+  assert.equal(s['uvm@0.5'], 1);
+  assert.equal(s['gmem-linux@0.5'], 13 / 12.5);
+  assert.equal(s['gmem-linux@2'], 32 / 12.5);
+  assert.equal(s['hmm-svm@1.5'], 27.5 / 12.5);
+  assert.deepEqual([...new Set(t.array('slowdownBaseline') as unknown[])], ['uvm']);
+  assert.match(describeSlowdownBaseline(t), /vs uvm at the lowest oversubscription \(one shared baseline/);
+});
+
+test('a run with OOM events gets no slowdown and cannot be the shared baseline', () => {
+  const runs = oversubSweep().map((r) =>
+    r.summary.system === 'uvm' && r.summary.oversub === 0.5 ? { ...r, summary: { ...r.summary, oomEvents: 3, status: 'oom' as const } } : r,
+  );
+  const t = slowdown(runsTable(runs));
+  const s = pick(t, 'slowdown');
+  assert.equal(s['uvm@0.5'], null, 'a failed run has no comparable time');
+  assert.equal(s['gmem-linux@0.5'], 1, 'the fastest ok run (gmem-linux, 13 ms) is the baseline');
+  assert.equal(s['uvm@2'], 140 / 13);
+  assert.deepEqual(t.array('status'), runs.map((r) => (r === runs[1] ? 'oom' : 'ok')));
+});
+
+test('per-system normalisation compares each system with itself at its lowest oversubscription', () => {
+  const s = pick(slowdown(runsTable(oversubSweep()), { normalize: 'per-system' }), 'slowdown');
   assert.equal(s['uvm@0.5'], 1);
   assert.equal(s['uvm@2'], 140 / 12.5); // 11.2x
   assert.equal(s['gmem-linux@2'], 32 / 13);

@@ -12,10 +12,16 @@ test('runsTable has one row per run in input order, with the documented column l
   const names = t.columnNames();
   assert.deepEqual(names.slice(0, 4), ['trace', 'system', 'preset', 'profile']);
   // params.* (sorted) come before capacity; counters and times in contract order; extra.* before provenance; warnings last
-  const expectedMiddle = ['params.eviction', 'params.prefetch', 'params.retryFaults', 'params.unitBytes', 'capacityBytes', 'footprintBytes', 'oversub', ...COUNTER_FIELDS, 'simTimeNs', ...CAUSE_FIELDS, 'extra.notifierCallbacks', 'specHash', 'traceDigest', 'seed', 'version', 'warnings.sim.thrashing'];
+  const expectedMiddle = ['params.eviction', 'params.prefetch', 'params.retryFaults', 'params.unitBytes', 'capacityBytes', 'footprintBytes', 'touchedBytes', 'oversub', 'oversubBasis', ...COUNTER_FIELDS, 'status', 'simTimeNs', ...CAUSE_FIELDS, 'extra.notifierCallbacks', 'specHash', 'traceDigest', 'seed', 'version', 'warnings.sim.thrashing'];
   assert.deepEqual(names.slice(4), expectedMiddle);
   assert.deepEqual(t.array('system'), results.map((r) => r.summary.system));
   assert.equal(t.get('trace', 0), 'traces/hand-made.csv');
+});
+
+test('every run row has a status: ok, or oom / error from its OOM and error event counts', () => {
+  const base = oversubSweep().slice(0, 3);
+  const runs = [base[0]!, { ...base[1]!, summary: { ...base[1]!.summary, oomEvents: 2 } }, { ...base[2]!, summary: { ...base[2]!.summary, errorEvents: 1 } }];
+  assert.deepEqual(runsTable(runs).array('status'), ['ok', 'oom', 'error']);
 });
 
 test('a parameter or extra counter a system does not have is null, an absent warning count is 0', () => {

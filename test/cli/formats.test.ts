@@ -24,7 +24,7 @@ test('gmemlab formats <id> prints the options with defaults; an unknown id exits
   assert.match(io.out, /synthesis\s+default "touch-on-alloc" \(none \| touch-on-alloc \| touch-on-alloc-and-free\)/);
   const bad = capture();
   assert.equal(await main(['formats', 'nope'], bad, commands), 2);
-  assert.match(bad.err, /^argument: bad value for formats <format> \(expected arrow, pytorch-snapshot, kineto, .*, csv, found "nope"\)/);
+  assert.match(bad.err, /^error \[[\w.-]+\] argument: bad value for formats <format> \(expected arrow, pytorch-snapshot, kineto, .*, csv, found "nope"\)/);
   for (const d of REAL_IMPORTERS) assert.ok(Object.keys(d.options).every((k) => k in d.defaults), `${d.name}: every option has a default`);
 });
 

@@ -15,16 +15,16 @@ const cmds: Command[] = [
 test('unknown commands and unknown flags exit 2 with an argument: line', async () => {
   const io = capture();
   assert.equal(await main(['nope'], io, cmds), 2);
-  assert.match(io.err, /^argument: unknown command 'nope'; known commands are ok, bad, bug\n$/);
+  assert.match(io.err, /^error \[cli\.unknown-command\] argument: unknown command 'nope'; known commands are ok, bad, bug\n$/);
   const io2 = capture();
   assert.equal(await main(['ok', '--zzz'], io2, cmds), 2);
-  assert.match(io2.err, /^argument: ok: /);
+  assert.match(io2.err, /^error \[cli\.bad-arguments\] argument: ok: /);
 });
 
 test('bad input exits 2 with file:line:col first and no stack trace', async () => {
   const io = capture();
   assert.equal(await main(['bad'], io, cmds), 2);
-  assert.equal(io.err, 'x.csv:1:1: file not found\n');
+  assert.equal(io.err, 'error [io.not-found] x.csv:1:1: file not found\n');
 });
 
 test('internal errors exit 1 with a stack trace and a request to report', async () => {

@@ -21,7 +21,7 @@ const HEADER = 't_ns,op,agent,va,bytes,access,flags\n';
 const TRACE = `${HEADER}0,alloc,cpu,0x100000000,4194304,,managed\n10,access,dev0,0x100000000,4096,r,\n20,free,cpu,0x100000000,,,\n`;
 
 /** The one stderr line refusing `path` as a FIFO. */
-const refusedFifo = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: output path is a FIFO \\(named pipe\\); refusing to replace it \\(expected a regular file or a path that does not exist yet, found a FIFO \\(named pipe\\)\\)\\n$`);
+const refusedFifo = (path: string): RegExp => new RegExp(`^error \\[io\\.output-not-regular\\] ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: output path is a FIFO \\(named pipe\\); refusing to replace it \\(expected a regular file or a path that does not exist yet, found a FIFO \\(named pipe\\)\\)\\n$`);
 
 test('run -o FIFO exits 2 naming the FIFO before the trace is opened, and leaves the FIFO a FIFO', async () => {
   const dir = tempDir('out-run');

@@ -31,7 +31,7 @@ test('a second sweep on a locked results file exits 2 with one line naming the l
   writeFileSync(`${out}.lock`, lockText(hostname(), process.pid));
   const io = capture();
   assert.equal(await main(['sweep', join(dir, 'sw.json'), '-o', out, '--workers', '1'], io), 2);
-  assert.match(io.err, new RegExp(`^${esc(out)}\\.lock: results file ${esc(out)} is locked by another sweep \\(expected no other sweep writing this results file, found pid ${process.pid} on host ${esc(hostname())} since 2026-01-01T00:00:00\\.000Z \\("gmemlab sweep first\\.json -o r\\.csv"\\)\\)\\n$`));
+  assert.match(io.err, new RegExp(`^error \\[sweep\\.locked\\] ${esc(out)}\\.lock: results file ${esc(out)} is locked by another sweep \\(expected no other sweep writing this results file, found pid ${process.pid} on host ${esc(hostname())} since 2026-01-01T00:00:00\\.000Z \\("gmemlab sweep first\\.json -o r\\.csv"\\)\\)\\n$`));
   assert.equal(readFileSync(out, 'utf8'), rows);
   assert.equal(readFileSync(`${out}.lock`, 'utf8'), lockText(hostname(), process.pid), 'the holder\'s lock is kept');
 });
@@ -57,12 +57,12 @@ test('sweep --unlock removes a lock from another host or a dead pid, refuses a r
   writeFileSync(lock, lockText(hostname(), process.pid));
   const io2 = capture();
   assert.equal(await main(['sweep', '--unlock', out], io2), 2);
-  assert.match(io2.err, new RegExp(`^${esc(lock)}: refusing to remove the lock of a running sweep \\(expected a lock whose holder is gone or on another host, found pid ${process.pid} on host `));
+  assert.match(io2.err, new RegExp(`^error \\[sweep\\.unlock-live\\] ${esc(lock)}: refusing to remove the lock of a running sweep \\(expected a lock whose holder is gone or on another host, found pid ${process.pid} on host `));
   assert.equal(existsSync(lock), true);
 
   const io3 = capture();
   assert.equal(await main(['sweep', 'sw.json', '--unlock', out], io3), 2);
-  assert.match(io3.err, /^argument: sweep: --unlock takes only the results file, not 'sw\.json'/);
+  assert.match(io3.err, /^error \[[\w.-]+\] argument: sweep: --unlock takes only the results file, not 'sw\.json'/);
   const help = capture();
   assert.equal(await main(['sweep', '--help'], help), 0);
   assert.match(help.out, /--unlock/);

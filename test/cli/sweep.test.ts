@@ -47,19 +47,64 @@ test('without -o the results go to stdout as CSV and the summary to stderr', asy
   }
 });
 
+test('a run that hit OOM is shown as oom, its time starred as not comparable, on its progress line, in the summary and the results file', async () => {
+  const dir = tmp();
+  try {
+    // rodinia-bfs touches 2.44 MiB: at oversub 2 of the touched footprint (1.22 MiB) neither GMEM preset can hold its working set
+    writeFileSync(join(dir, 'sw.json'), JSON.stringify(SMALL));
+    const io = capture();
+    assert.equal(await main(['sweep', join(dir, 'sw.json'), '-o', join(dir, 'r.csv'), '--workers', '1'], io), 0, io.err);
+    assert.match(io.out, /oversub = footprint \/ device capacity, footprint = distinct 4 KiB pages the trace touches \(basis touched\)/);
+    assert.match(io.out, /workload:rodinia-bfs\s+gmem-linux\s+a100-pcie4\s+1\s+ok\s+[\d.]+ ms\s/);
+    assert.match(io.out, /workload:rodinia-bfs\s+gmem-linux\s+a100-pcie4\s+2\s+oom\s+[\d.]+ (ms|µs) \*/);
+    assert.match(io.out, /\* 2 runs ended with OOM or error events \(status oom\/error\).*NOT comparable/);
+    assert.match(io.err, /oversub 2 done in [\d.]+ s — status oom \(time not comparable\)/);
+    const csv = readFileSync(join(dir, 'r.csv'), 'utf8').trim().split('\n');
+    const header = csv[0]!.split(',');
+    const st = header.indexOf('status');
+    const basis = header.indexOf('oversubBasis');
+    assert.deepEqual(csv.slice(1).map((l) => l.split(',')[st]), ['ok', 'ok', 'oom', 'oom']);
+    assert.deepEqual(csv.slice(1).map((l) => l.split(',')[basis]), ['touched', 'touched', 'touched', 'touched']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('"oversubBasis": "allocated" in a sweep file divides the allocated footprint (2 MiB granules) and says so', async () => {
+  const dir = tmp();
+  try {
+    writeFileSync(join(dir, 'sw.json'), JSON.stringify({ ...SMALL, oversub: [2], oversubBasis: 'allocated' }));
+    const io = capture();
+    assert.equal(await main(['sweep', join(dir, 'sw.json'), '-o', join(dir, 'r.csv'), '--workers', '1'], io), 0, io.err);
+    assert.match(io.out, /footprint = peak live allocated bytes in 2 MiB granules \(basis allocated\)/);
+    const [head, row] = readFileSync(join(dir, 'r.csv'), 'utf8').trim().split('\n');
+    const cells = Object.fromEntries(head!.split(',').map((c, i) => [c, row!.split(',')[i]]));
+    // bfs allocates 14 MiB (2 MiB granules): capacity = 14 MiB / 2 = 7 MiB, rounded down to 2 MiB = 6 MiB
+    assert.equal(Number(cells.footprintBytes), 14 * 2 ** 20);
+    assert.equal(Number(cells.capacityBytes), 6 * 2 ** 20);
+    assert.equal(cells.oversubBasis, 'allocated');
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...SMALL, oversubBasis: 'peak' }));
+    const bad = capture();
+    assert.equal(await main(['sweep', join(dir, 'bad.json')], bad), 2);
+    assert.match(bad.err, /bad\.json:1:\d+: .*oversubBasis.*"touched" or "allocated"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bad arguments and bad sweep files exit 2 with the documented first line', async () => {
   const dir = tmp();
   try {
     writeFileSync(join(dir, 'bad.json'), '{\n  "traces": ["a.csv"],\n  "systems": "uvm"\n}\n');
     const io = capture();
     assert.equal(await main(['sweep', join(dir, 'bad.json')], io), 2);
-    assert.equal(io.err, `${join(dir, 'bad.json')}:3:14: bad value (field 'systems', expected a list of system items such as "uvm:prefetch=none", found "uvm")\n`);
+    assert.equal(io.err, `error [sweep.bad-value] ${join(dir, 'bad.json')}:3:14: bad value (field 'systems', expected a list of system items such as "uvm:prefetch=none", found "uvm")\n`);
     const io2 = capture();
     assert.equal(await main(['sweep', join(dir, 'bad.json'), '--workers', '0'], io2), 2);
-    assert.match(io2.err, /^argument: bad value for --workers \(expected an integer from 1 to 64, found "0"\)/);
+    assert.match(io2.err, /^error \[cli\.bad-value\] argument: bad value for --workers \(expected an integer from 1 to 64, found "0"\)/);
     const io3 = capture();
     assert.equal(await main(['sweep'], io3), 2);
-    assert.match(io3.err, /^argument: sweep: missing <sweep.json>/);
+    assert.match(io3.err, /^error \[cli\.missing-argument\] argument: sweep: missing <sweep.json>/);
     const io4 = capture();
     assert.equal(await main(['sweep', join(dir, 'nope.json')], io4), 2);
     assert.match(io4.err, /nope\.json: file not found/);

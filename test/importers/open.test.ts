@@ -57,7 +57,7 @@ test('the first full read writes the Arrow cache; the next reads load the same e
   for await (const b of r2) b2.push(b);
   assert.equal(digestBatches(b2), digestBatches(b1));
   assert.deepEqual(r2.meta, r1.meta);
-  assert.deepEqual(r2.log.countsByCode(), { [csvMessages.zeroSize.code]: 3 });
+  assert.deepEqual(r2.log.countsByCode(), { [csvMessages.zeroSize.code]: 3, 'trace.live-at-end': 1 });
   assert.deepEqual(r2.log.countsByCode(), r1.log.countsByCode());
   // a new process opening the same unchanged file finds the cache too
   const again = await openTrace(p, { cache, strict: false });
@@ -163,7 +163,7 @@ test('an Arrow file written by import is itself an openable trace (auto-detected
   for await (const b of ra) batches.push(b);
   assert.equal(digestBatches(batches), digestBatches(await events(t)));
   assert.deepEqual(ra.meta, { workload: 'test' });
-  assert.deepEqual(ra.log.countsByCode(), { [csvMessages.zeroSize.code]: 2 });
+  assert.deepEqual(ra.log.countsByCode(), { [csvMessages.zeroSize.code]: 2, 'trace.live-at-end': 1 });
 });
 
 test('--map implies csv and is refused with another --from', async () => {

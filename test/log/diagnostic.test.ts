@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defineMessage, escapeControl, formatDiagnostic, GmemlabError, quote } from '../../src/log/diagnostic';
+import { defineMessage, escapeControl, formatDiagnostic, formatDiagnosticLine, GmemlabError, quote } from '../../src/log/diagnostic';
 import { DiagnosticLog } from '../../src/log/collector';
 
 const demo = defineMessage('demo.bad-size', 'error', 'fix it', (found: string) => ({ message: 'size is not a number', expected: 'a decimal integer', found }));
@@ -16,6 +16,15 @@ test('formatDiagnostic starts with file:line:col and names field, expected and f
   const d = demo({ file: 't.csv', line: 3, col: 5, field: 'bytes' }, '"x"');
   assert.equal(formatDiagnostic(d), `t.csv:3:5: size is not a number (field 'bytes', expected a decimal integer, found "x")`);
   assert.equal(new GmemlabError(d).message, formatDiagnostic(d));
+});
+
+test('formatDiagnosticLine (what commands print on stderr) leads with severity and code, then file:line:col', () => {
+  const d = demo({ file: 'traces/x.csv', line: 12, col: 7, field: 'bytes' }, '"x"');
+  assert.equal(formatDiagnosticLine(d), `error [demo.bad-size] traces/x.csv:12:7: size is not a number (field 'bytes', expected a decimal integer, found "x")`);
+  const warn = defineMessage('demo.odd', 'warning', 'look', () => ({ message: 'odd row' }));
+  assert.equal(formatDiagnosticLine(warn({ file: 't.csv', line: 4 })), 'warning [demo.odd] t.csv:4: odd row', 'the severity is said once, up front');
+  assert.equal(formatDiagnosticLine(demo({}, 'x')), 'error [demo.bad-size] argument: size is not a number (expected a decimal integer, found x)');
+  assert.equal(formatDiagnosticLine(demo({ file: 'a\u001b[2J.csv' }, 'x')).includes('\u001b'), false, 'control characters are escaped');
 });
 
 test('binary locations use @offset and argument problems start with argument:', () => {

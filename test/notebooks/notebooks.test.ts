@@ -96,6 +96,10 @@ test('browser: in the HTML exports every chart is a loaded, non-blank image (hea
   try {
     for (const r of withCharts) {
       const page = await openOffline(context, pathToFileURL(r.htmlPath!).href);
+      // issue 16: each chart turns interactive (vega-embed inlined) and hides its PNG; show the PNGs again to measure them
+      await page.waitForFunction(`document.querySelectorAll('.gmemlab-chart').length === document.querySelectorAll('.gmemlab-chart[data-interactive="true"]').length`);
+      assert.equal(await page.evaluate(`document.querySelectorAll('.gmemlab-chart[data-interactive="true"] .gmemlab-chart-view svg').length`), r.figures.length, `${r.name}: every chart interactive`);
+      await page.evaluate(`document.querySelectorAll('.gmemlab-chart-png').forEach((i) => { i.style.display = ''; })`);
       const images = await page.$$('img[src^="data:image/png"]');
       assert.equal(images.length, r.figures.length, `${r.name}: one PNG image per chart in the HTML`);
       for (const [i, img] of images.entries()) {

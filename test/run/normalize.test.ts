@@ -35,13 +35,26 @@ test('gmem-paper defaults to x97-sim; other presets need --profile', () => {
   assert.equal(code(() => normalize({ system: 'gmem-linux' }, facts)), 'run.no-profile');
 });
 
-test('--oversub sets capacity to floor(footprint / X) rounded down to 2 MiB and is exclusive with a capacity override', () => {
-  const [r] = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 1.5 }, facts);
+test('--oversub on the touched basis (default): capacity = floor(touched / X) rounded down to 4 KiB; a trace without accessed pages is an error', () => {
+  const touched = { ...facts, touchedBytes: 10 * MiB + 3 * 4096 };
+  const [r] = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 3 }, touched);
+  assert.equal(r!.oversubBasis, 'touched');
+  assert.equal(r!.touchedBytes, 10 * MiB + 3 * 4096);
+  assert.equal(r!.capacityBytes, Math.floor((10 * MiB + 3 * 4096) / 3 / 4096) * 4096); // 3,499,008 bytes = 854 pages
+  assert.equal(r!.capacityBytes, 854 * 4096);
+  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 2 }, facts)), 'run.oversub-no-touched');
+  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 4096 }, { ...facts, touchedBytes: 4096 })), 'run.oversub-capacity-zero');
+  assert.equal(normalize({ system: 'gmem-linux', profile: 'a100-pcie4' }, touched)[0]!.oversubBasis, null, 'no --oversub: no basis');
+});
+
+test('--oversub-basis allocated: capacity = floor(footprint / X) rounded down to 2 MiB, exclusive with a capacity override', () => {
+  const [r] = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 1.5, oversubBasis: 'allocated' }, facts);
+  assert.equal(r!.oversubBasis, 'allocated');
   assert.equal(r!.capacityBytes, 66 * MiB); // 100 / 1.5 = 66.67 MiB
   assert.equal(r!.platform.device.memory.capacityBytes, 66 * MiB);
   assert.equal(r!.oversub, 1.5);
   assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 2, set: { 'device.memory.capacityBytes': '1GiB' } }, facts)), 'run.oversub-with-capacity');
-  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 2 }, { ...facts, footprintBytes: 0 })), 'run.oversub-no-footprint');
+  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 2, oversubBasis: 'allocated' }, { ...facts, footprintBytes: 0 })), 'run.oversub-no-footprint');
   assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 0 }, facts)), 'run.bad-number');
 });
 

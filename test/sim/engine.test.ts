@@ -14,6 +14,7 @@ const warn = defineMessage('test.warn', 'warning', 'none', () => ({ message: 'w'
 /** A probe system: charges `bytes` ns of "other" time per access, warns on markers; every other op is unsupported. */
 const probe: SystemDef<{ x: number }> = {
   name: 'probe',
+  revision: 1,
   summary: 'test',
   defaults: { x: 0 },
   params: { x: { summary: 'unused' } },

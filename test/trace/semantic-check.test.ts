@@ -46,6 +46,7 @@ test('free/release of something never allocated, unmap of something never mapped
   ]);
   assert.deepEqual(log.countsByCode(), {
     [traceMessages.freeNotLive.code]: 2,
+    [traceMessages.liveAtEnd.code]: 1, // the alloc at 0x880000 is never freed
     [traceMessages.mapOutsideReservation.code]: 1,
     [traceMessages.overlappingMap.code]: 1,
     [traceMessages.overlappingRange.code]: 1,
@@ -76,6 +77,35 @@ test('warnings from a CSV name its line', async () => {
   for (const b of r.batches) c.update(b);
   assert.equal(log.examples()[0]!.line, 2);
   assert.equal(log.examples()[0]!.file, 't.csv');
+});
+
+test('a CSV cut exactly at a line break: 25 allocations never freed and an open kernel are end-of-trace warnings', async () => {
+  // the whole recording: 25 allocs of 2 MiB, two kernels, then the 25 frees
+  const rows: string[] = [];
+  for (let k = 0; k < 25; k++) rows.push(`${k},alloc,cpu,${(k + 1) * 2 * MiB},${2 * MiB},device,`);
+  rows.push('30,kernel_begin,dev0,,,,', `31,access,dev0,${2 * MiB},4096,,rw`, '32,kernel_end,dev0,,,,');
+  rows.push('40,kernel_begin,dev0,,,,', `41,access,dev0,${4 * MiB},4096,,rw`, '42,kernel_end,dev0,,,,');
+  for (let k = 0; k < 25; k++) rows.push(`${50 + k},free,cpu,${(k + 1) * 2 * MiB},${2 * MiB},,`);
+  const header = 't_ns,op,agent,va,bytes,flags,access\n';
+  const run = async (lines: string[]): Promise<DiagnosticLog> => {
+    const r = await readText(header + lines.map((l) => `${l}\n`).join(''));
+    const log = new DiagnosticLog();
+    const c = new SemanticChecker('cut.csv', log);
+    for (const b of r.batches) c.update(b);
+    c.finish();
+    return log;
+  };
+  assert.deepEqual((await run(rows)).countsByCode(), {}, 'the whole recording frees everything and ends every kernel');
+  const cut = await run(rows.slice(0, 29)); // ends right after the second kernel_begin and its access
+  assert.deepEqual(cut.countsByCode(), { [traceMessages.liveAtEnd.code]: 1, [traceMessages.kernelOpenAtEnd.code]: 1 });
+  const live = cut.examples().find((d) => d.code === traceMessages.liveAtEnd.code)!;
+  assert.equal(live.severity, 'warning');
+  assert.equal(live.file, 'cut.csv');
+  assert.equal(live.found, `25 live (${25 * 2 * MiB} bytes)`); // 52428800
+  assert.match(live.message, /25 allocations never freed/);
+  const open = cut.examples().find((d) => d.code === traceMessages.kernelOpenAtEnd.code)!;
+  assert.equal(open.found, '2 kernel_begin, 1 kernel_end');
+  assert.match(open.message, /1 kernel still open/);
 });
 
 test('decreasing times from an importer are an error; an empty trace is a warning', () => {

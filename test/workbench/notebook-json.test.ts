@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanErrorText, displayBundles, findFailures, joinText, parseNotebook, stripAnsi, type Notebook, type NotebookCell } from '../../src/workbench/notebook-json';
+import { cleanErrorText, displayBundles, findFailures, isExceptionText, joinText, numberExecutedCells, parseNotebook, stripAnsi, type Notebook, type NotebookCell } from '../../src/workbench/notebook-json';
 
 function nb(cells: NotebookCell[]): Notebook {
   return { cells, metadata: {}, nbformat: 4, nbformat_minor: 5 };
@@ -32,6 +32,25 @@ test('an error output fails its cell with its traceback, colour codes removed', 
 test('an error output without a traceback is reported as name: value', () => {
   const n = nb([code('x', [{ output_type: 'error', ename: 'TypeError', evalue: 'x is not a function' }])]);
   assert.equal(findFailures(n)[0]!.text, 'TypeError: x is not a function');
+});
+
+test('an exception tslab printed on stderr is reported as an exception, not as "wrote to stderr" (issue 16)', () => {
+  const n = nb([
+    code('fail()', [{ output_type: 'stream', name: 'stderr', text: ['Uncaught GmemlabError [io.not-found]: x.csv: file not found\n'] }]),
+    code('boom()', [{ output_type: 'stream', name: 'stderr', text: ['RangeError: nope\n    at boom (evalmachine.<anonymous>:1:7)\n'] }]),
+    code('warn()', [{ output_type: 'stream', name: 'stderr', text: ['Error: this is only a warning text\n'] }]),
+  ]);
+  assert.deepEqual(findFailures(n).map((f) => [f.cell, f.kind]), [[1, 'error'], [2, 'error'], [3, 'stderr']]);
+  assert.equal(isExceptionText('1:7 - Type \'string\' is not assignable'), false, 'a TypeScript error is not an exception');
+});
+
+test('executed code cells are numbered 1..n in order, blank cells skipped, existing counts kept (In [n] in exports)', () => {
+  const n = numberExecutedCells(nb([
+    { cell_type: 'markdown', source: '# t' },
+    code('a', []), code('  \n', []), code('b', []),
+    { ...code('c', []), execution_count: 7 } as NotebookCell,
+  ]));
+  assert.deepEqual(n.cells.map((c) => (c as { execution_count?: number | null }).execution_count), [undefined, 1, undefined, 2, 7]);
 });
 
 test('stack frames inside tslab and Node internals are dropped; the notebook frames stay', () => {

@@ -36,7 +36,7 @@ test('the summary table lists notebook, status, seconds and figures', () => {
 test('npm start with an unknown notebook name exits 2 before starting Jupyter', () => {
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'start.mjs'), 'no-such-notebook'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /^argument: no notebook matches "no-such-notebook" \(expected one of /m);
+  assert.match(r.stderr, /^error \[notebook\.none-selected\] argument: no notebook matches "no-such-notebook" \(expected one of /m);
 });
 
 test('a deliberately failing notebook makes the runner exit 1 and print each failing cell and its real error text', () => {
@@ -48,7 +48,8 @@ test('a deliberately failing notebook makes the runner exit 1 and print each fai
   assert.match(r.stdout, /type-error\.ipynb\s+FAILED \(1 cell\)/);
   // stderr from a cell, an exception, and a TypeScript error, each with the kernel's own words
   assert.match(r.stderr, /failing\.ipynb: cell 3 wrote to stderr .*\n\s+deliberate warning: fixture cell 3 writes to stderr/);
-  assert.match(r.stderr, /failing\.ipynb: cell 4 wrote to stderr .*\n[\s\S]*RangeError: deliberate failure: fixture cell 4 throws/);
+  // issue 16: a thrown exception is reported as an exception (tslab prints it on stderr; the kernel hook marks it)
+  assert.match(r.stderr, /failing\.ipynb: cell 4 raised an exception .*\n\s+Uncaught RangeError: deliberate failure: fixture cell 4 throws/);
   assert.match(r.stderr, /type-error\.ipynb: cell 2 wrote to stderr .*\n\s+1:7 - Type 'string' is not assignable to type 'number'\./);
   assert.doesNotMatch(r.stderr, /node_modules\/tslab\/dist/, 'kernel-internal stack frames are dropped');
   // the executed copy and its HTML are still written, so the failure can be inspected

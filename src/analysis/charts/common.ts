@@ -3,6 +3,7 @@ import { runsTable } from '../tables';
 import type { RunLike } from '../flatten';
 import { roundSig } from '../format';
 import { isColumnTable, rowsOf, type TableInput } from '../table-input';
+import { deltaE } from './colour';
 
 /** The vega-lite schema every builder declares (vega-lite 5; v6 crashes under tslab). */
 export const VL_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -87,10 +88,13 @@ export function useLog(values: readonly (number | null)[], opt: boolean | 'auto'
   return opt === undefined || opt === 'auto' ? spansDecades(values) : opt;
 }
 
-/** Colours of the system presets (Tableau 10 hues), fixed so a system looks the same in every chart. */
+/**
+ * Colours of the system presets (Tableau 10 hues), fixed so a system looks the same in every chart.
+ * gmem-paper is orange, not Tableau's cyan: next to gmem-linux's blue, cyan read as a second blue (issue 16).
+ */
 export const SYSTEM_COLORS: Readonly<Record<string, string>> = {
   'gmem-linux': '#1f77b4',
-  'gmem-paper': '#17becf',
+  'gmem-paper': '#ff7f0e',
   uvm: '#2ca02c',
   'hmm-svm': '#d62728',
   'explicit-copy': '#7f7f7f',
@@ -98,11 +102,23 @@ export const SYSTEM_COLORS: Readonly<Record<string, string>> = {
   'iommu-dma': '#8c564b',
 };
 
-/** Colours for everything else (variants such as `uvm:prefetch=none`, profiles, figures): Tableau 20 minus the preset hues. */
+/**
+ * Colours for everything else (variants such as `uvm:prefetch=none`, profiles, figures): the remaining
+ * Tableau 10 hues and the saturated Tableau 20b/20c shades — no pastels, which faded into each other
+ * (issue 16). `colorScale` also skips a colour too close to one already used in the same chart.
+ */
 export const EXTRA_COLORS: readonly string[] = [
-  '#ff7f0e', '#bcbd22', '#e377c2', '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2',
-  '#dbdb8d', '#9edae5', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354',
+  '#17becf', '#bcbd22', '#e377c2', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d',
+  '#31a354', '#756bb1', '#636363', '#fd8d3c', '#6baed6', '#74c476', '#9e9ac8', '#bd9e39', '#ad494a', '#a55194',
 ];
+
+/**
+ * Least CIEDE2000 difference between two series colours of one chart: the readability check's limit, which
+ * the preset colours meet (closest pair: hmm-svm red and iommu-dma brown, 16).
+ */
+export const MIN_SERIES_DELTA_E = 15;
+/** The difference `colorScale` aims for when choosing extra colours (thin lines need more than the minimum). */
+export const PREFERRED_SERIES_DELTA_E = 25;
 
 /** FNV-1a 32-bit hash of a string (colour choice must not depend on anything but the name). */
 export function fnv1a(s: string): number {
@@ -131,12 +147,17 @@ export function colorScale(names: Iterable<string>): { domain: string[]; range: 
       used.add(c);
     }
   }
+  const far = (c: string, min: number): boolean => [...used].every((u) => deltaE(u, c) >= min);
   for (const n of domain) {
     if (colors.has(n)) continue;
-    let i = fnv1a(n) % EXTRA_COLORS.length;
-    for (let k = 0; k < EXTRA_COLORS.length && used.has(EXTRA_COLORS[i]!); k++) i = (i + 1) % EXTRA_COLORS.length;
-    colors.set(n, EXTRA_COLORS[i]!);
-    used.add(EXTRA_COLORS[i]!);
+    const start = fnv1a(n) % EXTRA_COLORS.length;
+    const order = EXTRA_COLORS.map((_, k) => EXTRA_COLORS[(start + k) % EXTRA_COLORS.length]!);
+    // first choice: unused and clearly different from every colour taken; then merely distinguishable; then any
+    // unused; else the hash's
+    const c = order.find((x) => !used.has(x) && far(x, PREFERRED_SERIES_DELTA_E)) ?? order.find((x) => !used.has(x) && far(x, MIN_SERIES_DELTA_E))
+      ?? order.find((x) => !used.has(x)) ?? order[0]!;
+    colors.set(n, c);
+    used.add(c);
   }
   return { domain, range: domain.map((n) => colors.get(n)!) };
 }
@@ -214,9 +235,26 @@ export function finish(spec: Record<string, unknown>, title: string, opts: Chart
     $schema: VL_SCHEMA,
     title: opts.title ?? title,
     ...spec,
-    config: { view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 } },
+    // label limits 0 = never cut a label with "…" (issue 16); the readability check bounds the size instead
+    config: { view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 }, legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0, titleLimit: 0 }, header: { labelLimit: 0 } },
   } as unknown as TopLevelSpec;
 }
+
+/**
+ * Zoom and pan for a chart layer (drag to pan, wheel to zoom, double-click to reset) — vega-lite's interval
+ * selection bound to the scales. Interactive views only (classic UI, HTML exports, JupyterLab); the PNG shows
+ * the full range. `encodings` limits it to one axis (e.g. time on x).
+ */
+export function zoomParams(encodings: readonly ('x' | 'y')[] = ['x', 'y']): Record<string, unknown>[] {
+  return [{ name: 'zoom', select: { type: 'interval', encodings: [...encodings] }, bind: 'scales' }];
+}
+
+/** A legend that draws line segments (with their dash pattern), not dots: for `strokeDash` encodings. */
+export const STROKE_LEGEND = {
+  symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, symbolStrokeColor: '#444444',
+  // vega-lite leaves the stroke of a strokeDash legend's symbols unset (invisible): set it explicitly
+  encode: { symbols: { update: { stroke: { value: '#444444' }, fill: { value: 'transparent' } } } },
+} as const;
 
 /** Union of the keys of plain rows, first-seen order. */
 export function columnsOfRows(rows: readonly Readonly<Record<string, unknown>>[]): string[] {

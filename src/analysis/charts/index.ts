@@ -13,5 +13,8 @@ export { mapRateChart, type MapRateOptions } from './map-rate';
 export { migrationHistogramChart, sizeBucket, type MigrationHistogramOptions } from './migration-histogram';
 export { comparisonChart, type ComparisonChartOptions } from './comparison';
 export { publishedVsReproducedChart, type PublishedVsReproducedOptions } from './published-vs-reproduced';
+export { dotPlotChart, type DotPlotOptions } from './dot-plot';
 export { colorScale, SYSTEM_COLORS, EXTRA_COLORS, fieldRef, timeUnitFor, bytesUnitFor, spansDecades, VL_SCHEMA, type ChartOptions, type TopLevelSpec } from './common';
 export { seriesRows, type SeriesInput, type TimelineOptions } from './timeline';
+export { checkReadability, readabilityProblems, DEFAULT_READABILITY, type ReadabilityLimits } from './readability';
+export { zoomParams, STROKE_LEGEND } from './common';

@@ -1,4 +1,4 @@
-import { slowdown, type SlowdownOptions } from '../baseline';
+import { describeSlowdownBaseline, slowdown, type SlowdownOptions } from '../baseline';
 import type { RunLike } from '../flatten';
 import type { TableInput } from '../table-input';
 import { chartRows, distinct, type ChartOptions, type TopLevelSpec } from './common';
@@ -8,7 +8,11 @@ import { responseCurveChart } from './response-curve';
 export interface OversubCurveOptions extends ChartOptions {
   /** Column plotted (default `slowdown`; computed with `slowdown(table, slowdownOptions)` when absent). */
   readonly y?: string;
-  /** How to compute the slowdown when the table has no `y` column (default: each system vs its lowest oversubscription). */
+  /**
+   * How to compute the slowdown when the table has no `y` column (default: one shared baseline, the fastest
+   * `ok` system at the lowest oversubscription; src/analysis/baseline.ts `slowdown`). The chart's subtitle
+   * names the baseline.
+   */
   readonly slowdown?: SlowdownOptions;
   /** Line colour column (default `system`). */
   readonly color?: string;
@@ -31,7 +35,11 @@ export interface OversubCurveOptions extends ChartOptions {
 export function oversubCurveChart(input: TableInput | readonly RunLike[], opts: OversubCurveOptions = {}): TopLevelSpec {
   let rows = chartRows(input);
   const y = opts.y ?? 'slowdown';
-  if (rows.length > 0 && !(y in rows[0]!) && y === 'slowdown') rows = slowdown(rows, opts.slowdown).objects() as Record<string, unknown>[];
+  let baseline: string | undefined;
+  if (rows.length > 0 && !(y in rows[0]!) && y === 'slowdown') {
+    rows = slowdown(rows, opts.slowdown).objects() as Record<string, unknown>[];
+    baseline = describeSlowdownBaseline(rows, opts.slowdown?.normalize !== undefined ? { normalize: opts.slowdown.normalize } : {});
+  } else if (y === 'slowdown' && rows.some((r) => r.slowdownBaseline !== undefined)) baseline = describeSlowdownBaseline(rows);
   const manyTraces = distinct(rows, 'trace').length > 1;
   const manyProfiles = distinct(rows, 'profile').length > 1;
   const byProfile = manyProfiles ? (opts.profiles ?? 'column') : undefined;
@@ -46,7 +54,7 @@ export function oversubCurveChart(input: TableInput | readonly RunLike[], opts: 
     }
   }
   if (byProfile === 'strokeDash') strokeDash = 'profile';
-  return responseCurveChart(rows, {
+  const spec = responseCurveChart(rows, {
     x: 'oversub',
     y,
     color: opts.color ?? 'system',
@@ -62,4 +70,7 @@ export function oversubCurveChart(input: TableInput | readonly RunLike[], opts: 
     width: opts.width,
     height: opts.height,
   });
+  // name the baseline on the chart (issue 16): which run every slowdown is divided by
+  if (baseline !== undefined) (spec as { title?: unknown }).title = { text: (spec as { title?: unknown }).title, subtitle: baseline };
+  return spec;
 }

@@ -50,7 +50,7 @@ export function timeBreakdownChart(input: TableInput | readonly RunLike[], opts:
   const causes = CAUSE_NAMES.filter((c) => values.some((v) => v.cause === c));
   const yTitle = opts.normalize ? 'share of simulated time' : `simulated time (${unit.unit})`;
   const encoding: Record<string, unknown> = {
-    x: { field: fieldRef(x), type: 'nominal', title: labelOf(x), sort: distinct(runs, x) as (string | number)[], axis: { labelAngle: -30, labelLimit: 200 } },
+    x: { field: fieldRef(x), type: 'nominal', title: labelOf(x), sort: distinct(runs, x) as (string | number)[], axis: { labelAngle: -30, labelLimit: 0 } },
     y: opts.normalize
       ? { field: 'share', type: 'quantitative', stack: 'normalize', title: yTitle, axis: { format: '%' } }
       : { field: 'time', type: 'quantitative', stack: 'zero', title: yTitle },

@@ -25,6 +25,8 @@ export interface SweepPoint extends RunCoordinates {
   /** Platform preset, or null for the system's default platform. */
   readonly profile: string | null;
   readonly oversub: number | null;
+  /** What `oversub` divides (sweep field `oversubBasis`; default `touched`). */
+  readonly oversubBasis: 'touched' | 'allocated';
   readonly seed: number;
 }
 
@@ -65,7 +67,7 @@ export function expandSweep(spec: SweepSpec, opts: ExpandOptions = {}): SweepPoi
               for (const seed of seeds)
                 for (const system of leaf.systems) {
                   const set = applicable({ ...(leaf.set ?? {}), ...g }, presetOf(system), leafPresets);
-                  const point = { trace: t.label, source: t.ref, system, profile, oversub, seed, set, scale };
+                  const point = { trace: t.label, source: t.ref, system, profile, oversub, oversubBasis: leaf.oversubBasis ?? 'touched', seed, set, scale };
                   const id = identity(point);
                   if (seen.has(id)) continue;
                   seen.add(id);

@@ -12,12 +12,18 @@ import { presetOf, type SweepPoint } from './expand';
 import { sourceKey } from './open-source';
 import { runTask, type SimTask } from './sim-task';
 import { scanAndShare, TRACE_CACHE_MAX_EVENTS, type ScannedTrace } from './trace-cache';
+import { runTask as runScanTask, type ScanTask } from './scan-task';
+import type { TraceRef } from './expand';
+
+/** The module of the trace-preparation task (scan-task.ts), loaded by worker threads. */
+const SCAN_TASK_MODULE = join(__dirname, 'scan-task.ts');
 import { sweepMessages } from '../../log/messages/sweep';
 
 /**
  * The simulator behind `sweep()`: gmemlab's run resolution (`planRuns`) and engine. `prepare` reads each
  * distinct trace once (the footprint/digest scan, keeping traces of up to `TRACE_CACHE_MAX_EVENTS` rows in
- * shared memory for every thread to replay), resolves every point — unknown systems, profiles, `--set`
+ * shared memory for every thread to replay; several traces at once on the sweep's pool, scan-task.ts),
+ * gives each run its trace's event count as its cost (the pool starts the longest first), resolves every point — unknown systems, profiles, `--set`
  * keys and values fail here, before any run — and turns `scale` multipliers into `--set` values of the
  * resolved profile field (after the point's other overrides; sizes and counts rounded to integers).
  */
@@ -30,6 +36,19 @@ export const simBackend: SweepBackend = {
     const memoryIds = new WeakMap<Trace, number>();
     const used = new Map<string, boolean>(); // bare --set key → applied to some point
     const out: PreparedRun[] = [];
+    // distinct traces that can travel to worker threads are prepared on the whole pool at once
+    const refs = new Map<string, TraceRef>();
+    for (const p of points) if (p.source.kind !== 'memory') refs.set(sourceKey(p.source, memoryIds), p.source);
+    if (opts.pool && (opts.workers ?? 1) > 1 && refs.size > 1) {
+      const keys = [...refs.keys()];
+      const tasks: ScanTask[] = keys.map((k) => ({ source: refs.get(k)! }));
+      await opts.pool.run<ScanTask, ScannedTrace>(tasks, {
+        module: SCAN_TASK_MODULE,
+        runner: runScanTask,
+        ...(signal ? { signal } : {}),
+        onDone: (i, r) => void scans.set(keys[i]!, Promise.resolve(r)),
+      });
+    }
     for (const p of points) {
       if (signal?.aborted) throw signal.reason;
       const key = sourceKey(p.source, memoryIds);
@@ -44,7 +63,7 @@ export const simBackend: SweepBackend = {
       const [r] = planRuns(spec, s);
       const cloneable = p.source.kind !== 'memory' || (opts.workers ?? 1) <= 1;
       const task: SimTask = { traceKey: key, ...(cloneable ? { source: p.source } : {}), ...(shared ? { shared } : {}), spec, scan: s, specHash: r!.specHash };
-      out.push({ index: p.index, specHash: r!.specHash, task });
+      out.push({ index: p.index, specHash: r!.specHash, task, cost: s.events });
     }
     for (const [k, applied] of used) {
       if (!applied) {
@@ -96,6 +115,7 @@ export function runSpecOf(p: SweepPoint, used: Map<string, boolean> = new Map())
     ...(p.profile !== null ? { profile: p.profile } : {}),
     set,
     oversub: p.oversub,
+    oversubBasis: p.oversubBasis,
     seed: p.seed,
   };
 }

@@ -48,6 +48,8 @@ export interface SweepSpec {
   readonly profiles?: readonly string[];
   /** `--oversub` ratios; `null` = the profile's capacity. Default `[null]`. */
   readonly oversub?: readonly (number | null)[];
+  /** What the ratios divide (`--oversub-basis`): `touched` (default) or `allocated` (docs/cli.md §3). */
+  readonly oversubBasis?: 'touched' | 'allocated';
   /** Seeds; default `[0]`. */
   readonly seeds?: readonly number[];
   /** Fixed `--set` overrides for every run (`device.fault.serviceNs`, `uvm.eviction`, bare `param`). */
@@ -60,7 +62,7 @@ export interface SweepSpec {
   readonly sweeps?: readonly SweepSpec[];
 }
 
-const FIELDS = ['name', 'traces', 'systems', 'profiles', 'oversub', 'seeds', 'set', 'grid', 'scale', 'sweeps'] as const;
+const FIELDS = ['name', 'traces', 'systems', 'profiles', 'oversub', 'oversubBasis', 'seeds', 'set', 'grid', 'scale', 'sweeps'] as const;
 const FILE_FIELDS = ['file', 'from', 'map', 'lenient', 'name'];
 const WORKLOAD_FIELDS = ['workload', 'seed', 'set', 'name'];
 
@@ -107,6 +109,7 @@ export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p
       if (x !== null && !(typeof x === 'number' && x > 0 && Number.isFinite(x))) bad(at, [...path, 'oversub', i], 'a ratio > 0 (1.5 = footprint is 150 % of capacity) or null', x);
     });
   }
+  if (o.oversubBasis !== undefined && o.oversubBasis !== 'touched' && o.oversubBasis !== 'allocated') bad(at, [...path, 'oversubBasis'], '"touched" or "allocated"', o.oversubBasis);
   if (o.seeds !== undefined) {
     list(o.seeds, at, [...path, 'seeds'], 'a list of seeds').forEach((x, i) => {
       if (!(typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) bad(at, [...path, 'seeds', i], 'an integer seed in 0…4294967295', x);

@@ -56,7 +56,8 @@ export const figuresCommand: Command = {
     const opts: ComputeFiguresOptions = {
       scale,
       only,
-      onFigure: (f, ms) => io.stderr(`${f.id}: ${f.rows.filter((r) => r.pass).length}/${f.rows.length} within tolerance, ${(ms / 1000).toFixed(1)} s\n`),
+      // calibration rows (a profile value was fitted on them) are shown apart and not scored
+      onFigure: (f, ms) => io.stderr(`${f.id}: ${f.rows.filter((r) => r.pass && !r.calibration).length}/${f.rows.filter((r) => !r.calibration).length} within tolerance, ${(ms / 1000).toFixed(1)} s\n`),
     };
     // before computing: the folder must be a folder (or new) and no file it will hold may be a FIFO, device …
     const ids = only.length ? only : FIGURE_IDS;
@@ -65,11 +66,12 @@ export const figuresCommand: Command = {
     const outcome = await computeFigures(opts);
     const written = await writeFigures(outcome, dir);
     const rows = outcome.figures.map((f) => {
-      const pass = f.rows.filter((r) => r.pass).length;
+      const scored = f.rows.filter((r) => !r.calibration);
+      const pass = scored.filter((r) => r.pass).length;
       const ord = f.orderings.filter((o) => o.pass).length;
-      return [f.id, String(f.rows.length), String(pass), f.rows.length ? `${Math.round((pass / f.rows.length) * 100)} %` : '—', f.orderings.length ? `${ord}/${f.orderings.length}` : '—'];
+      return [f.id, String(scored.length), String(pass), scored.length ? `${Math.round((pass / scored.length) * 100)} %` : '—', String(f.rows.length - scored.length), f.orderings.length ? `${ord}/${f.orderings.length}` : '—'];
     });
-    io.stdout(formatTable(['figure', 'compared', 'pass', 'rate', 'rankings'], rows));
+    io.stdout(formatTable(['figure', 'compared', 'pass', 'rate', 'calibration', 'rankings'], rows));
     io.stdout(`\npass rate: ${passRateText(outcome)}\n`);
     io.stdout(`${outcome.runs} simulation runs in ${(outcome.wallMs / 1000).toFixed(1)} s; ${written.files.length} files in ${dir}\n`);
     return 0;

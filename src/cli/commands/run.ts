@@ -3,23 +3,33 @@ import { fail } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
 import { formatResults, type ResultFormat } from '../../analysis/format-results';
 import { compare } from '../../run/run';
+import { OVERSUB_BASES, type RunSpec } from '../../run/run-spec';
+import type { OversubBasis } from '../../sim/run-types';
+import { formatRobustness, robustness } from '../../analysis/robustness';
 import type { Trace } from '../../trace/trace';
 import type { Command, OptionValues } from '../command';
 import { Interrupted, onInterrupt } from '../interrupt';
 import { openTrace, type OpenTraceOptions } from '../../importers/open';
 import { TRACE_INPUT_FLAGS, TRACE_INPUT_USAGE, traceOpenOptions } from '../trace-options';
 
-const USAGE = `gmemlab run <trace> --system <items> [--profile <platform>] [--set k=v …] [--oversub X] [--seed N] [--from <format>] [--format table|json|csv] [-o file]
+const USAGE = `gmemlab run <trace> --system <items> [--profile <platform>] [--set k=v …] [--oversub X] [--oversub-basis touched|allocated] [--seed N] [--from <format>] [--format table|json|csv] [--all] [--robustness] [-o file]
 
 Simulate a trace through one or more systems; one result row per --system item.
 
   --system   comma list of items preset[:key=value…], e.g. gmem-linux,gmem-paper:mode=share
   --profile  platform preset (gmemlab profiles); gmem-paper defaults to x97-sim
   --set      device.<path>=v | link.<path>=v | host.<path>=v | <preset>.<param>=v | <param>=v (repeatable)
-  --oversub  device capacity = floor(footprint / X), rounded down to 2 MiB
+  --oversub  device capacity = floor(footprint / X); the footprint is the --oversub-basis:
+  --oversub-basis  touched (default: distinct 4 KiB pages the trace's accesses cover; capacity rounded
+             down to 4 KiB) or allocated (peak live device-accessible allocations; rounded down to 2 MiB)
   --seed     seed of every random choice (default 0)
-  --format   table (default), json (array, one object per system) or csv (extra.* and params.* flattened);
-             with -o and no --format, the file's extension decides (.json, .csv, anything else: table)
+  --format   table (default: a short summary, one row per system), json (array, one object per system) or
+             csv (extra.* and params.* flattened); with -o and no --format, the file's extension decides
+             (.json, .csv, anything else: table)
+  --all      with the table format: every result field, one row per field
+  --robustness  also say whether the comparison's conclusion (ranking, and the ratio of the first two on
+             the same side of 1) holds when each placeholder or ranged profile field varies ×0.5…×2 and each
+             modelling parameter over its documented values (docs/analysis.md; re-simulates)
   -o         write the output to a file (atomically) instead of stdout; a regular file or a new path
              (a FIFO, device, socket or folder is refused: redirect stdout instead); a symlink is followed
 
@@ -58,7 +68,10 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       profile: { type: 'string' },
       set: { type: 'string', multiple: true },
       oversub: { type: 'string' },
+      'oversub-basis': { type: 'string' },
       seed: { type: 'string' },
+      all: { type: 'boolean' },
+      robustness: { type: 'boolean' },
       format: { type: 'string' },
       ...TRACE_INPUT_FLAGS,
       o: { type: 'string', short: 'o' },
@@ -75,6 +88,8 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       if (!['table', 'json', 'csv'].includes(format)) fail(cliMessages.badValue({}, '--format', 'table, json or csv', format));
       const profile = str(args.values.profile);
       const oversub = num('--oversub', str(args.values.oversub), false) ?? null;
+      const basis = str(args.values['oversub-basis']);
+      if (basis !== undefined && !(OVERSUB_BASES as readonly string[]).includes(basis)) fail(cliMessages.badValue({}, '--oversub-basis', OVERSUB_BASES.join(' or '), basis));
       const seed = num('--seed', str(args.values.seed), true) ?? 0;
       // before the (possibly long) simulation: -o must be a regular file or absent (a FIFO, device, socket or
       // folder is refused; a symlink is followed), its missing folders are created and it must be writable
@@ -87,10 +102,13 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
         return true;
       });
       let results;
+      let robustnessText = '';
       try {
         // opened under the handler too: a Ctrl-C while the source is hashed stops before the first pass
         const trace = await open(tracePath, { ...traceOpenOptions('run', args.values), signal: ac.signal });
-        results = await compare(trace, { systems, ...(profile !== undefined ? { profile } : {}), set: list(args.values.set), oversub, seed }, { signal: ac.signal });
+        const spec: RunSpec = { systems, ...(profile !== undefined ? { profile } : {}), set: list(args.values.set), oversub, ...(basis !== undefined ? { oversubBasis: basis as OversubBasis } : {}), seed };
+        results = await compare(trace, spec, { signal: ac.signal });
+        if (args.values.robustness) robustnessText = formatRobustness(await robustness(trace, spec, { signal: ac.signal, baseline: results }));
       } catch (e) {
         if (!(e instanceof Interrupted)) throw e;
         io.stderr(`\ngmemlab run: interrupted (${e.signal}); stopped before the end of the trace, nothing was written\n`);
@@ -98,7 +116,8 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       } finally {
         off();
       }
-      const text = formatResults(results, format);
+      const text = formatResults(results, format, { all: args.values.all === true }) + (format === 'table' ? robustnessText : '');
+      if (format !== 'table' && robustnessText !== '') io.stderr(robustnessText);
       if (out !== undefined) writeFileAtomic(out, text);
       else io.stdout(text);
       return 0;

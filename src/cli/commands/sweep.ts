@@ -5,7 +5,8 @@ import { readResultRows, ResultRows } from '../../analysis/sweep/results-file';
 import { loadSweepSpec } from '../../analysis/sweep/spec';
 import { simBackend } from '../../analysis/sweep/sim-backend';
 import { formatCount, formatValue } from '../../analysis/format';
-import { fail, formatDiagnostic } from '../../log/diagnostic';
+import { statusOf } from '../../analysis/flatten';
+import { fail, formatDiagnosticLine } from '../../log/diagnostic';
 import { resolveOutputTarget } from '../../io/atomic';
 import { describeHolder, unlockResults } from '../../analysis/sweep/results-lock';
 import { resultsFormatOf } from '../../analysis/sweep/results-file';
@@ -61,7 +62,7 @@ function parseWorkers(v: unknown): number {
 /** `system profile oversub k=v…` for progress lines. */
 export function describePoint(p: SweepPoint): string {
   const parts = [p.trace, p.system, p.profile ?? '(default profile)'];
-  if (p.oversub !== null) parts.push(`oversub ${p.oversub}`);
+  if (p.oversub !== null) parts.push(`oversub ${p.oversub}${p.oversubBasis === 'allocated' ? ' (allocated)' : ''}`);
   for (const [k, v] of Object.entries(p.scale)) parts.push(`${k}×${v}`);
   return parts.join(' ');
 }
@@ -107,7 +108,7 @@ export const sweepCommand: Command = {
         workers,
         signal: ac.signal,
         onProgress: (p) => reporter.update(p),
-        onWarning: (d) => io.stderr(`${formatDiagnostic(d)}\n`),
+        onWarning: (d) => io.stderr(`${formatDiagnosticLine(d)}\n`),
         command: ['gmemlab', 'sweep', ...argvOf(args)].join(' '),
         ...(output !== undefined ? { output } : {}),
       });
@@ -152,7 +153,8 @@ function makeReporter(io: CommandIO, workers: number): Reporter {
         return;
       }
       if (!p.finished) return;
-      io.stderr(`[${p.resumed + p.done}/${p.total}] #${p.finished.index} ${describePoint(p.finished)} done in ${(p.finishedWallMs! / 1000).toFixed(1)} s\n`);
+      const st = p.finishedStatus !== undefined && p.finishedStatus !== 'ok' ? ` — status ${p.finishedStatus} (time not comparable)` : '';
+      io.stderr(`[${p.resumed + p.done}/${p.total}] #${p.finished.index} ${describePoint(p.finished)} done in ${(p.finishedWallMs! / 1000).toFixed(1)} s${st}\n`);
     },
     done() {
       bar?.done();
@@ -176,20 +178,26 @@ export function summarize(file: string, out: SweepOutcome, workers: number): str
   const rows = out.table.objects() as Record<string, unknown>[];
   if (rows.length === 0) return `${head.join('\n')}\n`;
   const coords = Object.keys(rows[0]!).filter((c) => (c.startsWith('set.') || c.startsWith('scale.')) && new Set(rows.map((r) => JSON.stringify(r[c] ?? null))).size > 1);
-  const cols = ['trace', 'system', 'profile', 'oversub', ...coords, 'sim time', 'device faults', 'H2D', 'evictions'];
+  const cols = ['trace', 'system', 'profile', 'oversub', ...coords, 'status', 'sim time', 'device faults', 'H2D', 'evictions'];
+  let failed = 0;
   const body = rows.slice(0, SUMMARY_ROWS).map((r) => [
     String(r.trace ?? ''),
     String(r.system),
     String(r.profile),
     r.oversub === null ? '—' : String(r.oversub),
     ...coords.map((c) => (r[c] === null || r[c] === undefined ? '—' : String(r[c]))),
-    typeof r.simTimeNs === 'number' ? formatNs(r.simTimeNs) : '—',
+    statusOf(r),
+    typeof r.simTimeNs !== 'number' ? '—' : statusOf(r) === 'ok' ? formatNs(r.simTimeNs) : (failed++, `${formatNs(r.simTimeNs)} *`),
     typeof r.deviceFaults === 'number' ? formatCount(r.deviceFaults) : '—',
     typeof r.bytesH2D === 'number' ? formatBytes(r.bytesH2D) : '—',
     formatValue(r.evictions, 'count'),
   ]);
+  const bases = [...new Set(rows.filter((r) => r.oversub !== null && r.oversub !== undefined).map((r) => String(r.oversubBasis ?? 'allocated')))];
+  if (bases.length > 0) head.push(`oversub = footprint / device capacity, footprint = ${bases.map((b) => (b === 'touched' ? 'distinct 4 KiB pages the trace touches (basis touched)' : 'peak live allocated bytes in 2 MiB granules (basis allocated)')).join('; or ')}.`);
   let text = `${head.join('\n')}\n\n${formatTable(cols, body)}`;
   if (rows.length > SUMMARY_ROWS) text += `… ${rows.length - SUMMARY_ROWS} more rows in the results\n`;
+  const allFailed = rows.filter((r) => statusOf(r) !== 'ok').length;
+  if (allFailed > 0) text += `* ${allFailed} run${allFailed === 1 ? '' : 's'} ended with OOM or error events (status oom/error): the work that failed was skipped, so ${allFailed === 1 ? 'its time is' : 'their times are'} NOT comparable with ok runs${failed < allFailed ? ' (some beyond the rows shown)' : ''}\n`;
   return text;
 }
 

@@ -22,7 +22,10 @@ export const gmemMessages = {
   dataLoss: defineMessage('gmem.data-loss', 'warning', 'Only reachable with fault injection (peerMapFailRate > 0): peer_map failed after the CPU PTE was zapped (state-table row 13).', (va: number) => ({
     message: `peer_map failed at ${hex(va)} after the CPU PTE was zapped: unit data lost`,
   }), [0x7f0000200000]),
-  unsupportedAdvice: defineMessage('gmem.unsupported-advice', 'warning', 'GMEM hmadvise knows PREFETCH and DONTNEED; OE adds WILLNEED and PINNED. Other advice is ignored.', (advice: string) => ({
+  hmadviseEinval: defineMessage('gmem.hmadvise-einval', 'warning', 'The RFC hmadvise accepts only PREFETCH and DONTNEED (any other behavior returns -EINVAL); set hmadviseExtension=true for the openEuler WILLNEED/PINNED extension.', (advice: string) => ({
+    message: `hmadvise(${advice}) returns -EINVAL: the RFC accepts only PREFETCH and DONTNEED`,
+  }), ['willneed']),
+  unsupportedAdvice: defineMessage('gmem.unsupported-advice', 'warning', 'With hmadviseExtension=true GMEM accepts PREFETCH, DONTNEED, WILLNEED, PINNED and UNPIN; other advice is ignored.', (advice: string) => ({
     message: `advice '${advice}' has no GMEM equivalent; ignored`,
   })),
   prefetchIgnored: defineMessage('gmem.prefetch-ignored', 'warning', 'In SHARE and REPLICATE modes data stays in host memory; PREFETCH has nothing to migrate.', (mode: string) => ({

@@ -7,7 +7,7 @@ export const notebookMessages = {
     'error',
     'Fix the cell (its error text follows the message), or run the notebook interactively with `npm run notebook`. Output on stderr counts as a failure: notebooks must run quietly.',
     (cell: number, kind: 'error' | 'stderr', source: string) => ({
-      message: `cell ${cell} ${kind === 'error' ? 'raised an error' : 'wrote to stderr'}`,
+      message: `cell ${cell} ${kind === 'error' ? 'raised an exception' : 'wrote to stderr'}`,
       found: JSON.stringify(source.length > 60 ? `${source.slice(0, 60)}…` : source),
     }),
     [3, 'stderr', "await show(chart, { name: 'live-bytes' });"],

@@ -39,6 +39,24 @@ export const runMessages = {
   oversubNoFootprint: defineMessage('run.oversub-no-footprint', 'error', 'The footprint counts managed, peer_shared and device allocations; a trace without them cannot be oversubscribed.', (trace: string) => ({
     message: `--oversub needs a footprint, and trace '${trace}' has none (no device-accessible allocations)`,
   })),
+  oversubNoTouched: defineMessage(
+    'run.oversub-no-touched',
+    'error',
+    'The touched footprint counts the distinct 4 KiB pages that access rows cover; for a trace without addressed accesses pass --oversub-basis allocated (footprint = peak live allocated bytes).',
+    (trace: string) => ({
+      message: `--oversub with the touched basis needs accessed pages, and trace '${trace}' has no access row with an address`,
+    }),
+    ['t.csv'],
+  ),
+  oversubCapacityZero: defineMessage(
+    'run.oversub-capacity-zero',
+    'error',
+    'The capacity is the footprint divided by the ratio, rounded down to the basis granule (4 KiB touched, 2 MiB allocated); pick a smaller ratio or a larger input.',
+    (ratio: number, basis: string, footprintBytes: number) => ({
+      message: `--oversub ${ratio} leaves no device memory: the ${basis} footprint is ${footprintBytes} bytes`,
+    }),
+    [8, 'touched', 4096],
+  ),
   badNumber: defineMessage('run.bad-number', 'error', 'Pass a number of the expected form.', (flag: string, expected: string, found: string) => ({
     message: `bad value for ${flag}`,
     expected,

@@ -190,6 +190,28 @@ export const traceMessages = {
   noEvents: defineMessage('trace.no-events', 'warning', 'The trace has no events; nothing will be simulated.', () => ({
     message: 'the trace has no events',
   })),
+  liveAtEnd: defineMessage(
+    'trace.live-at-end',
+    'warning',
+    'Allocations are still live when the trace ends. Normal for a recording stopped before the program freed its memory; if the file was cut (copied or exported while being written — a cut exactly at a line break parses cleanly), re-export it. Simulations keep such memory resident to the end.',
+    (count: number, bytes: number) => ({
+      message: `the trace ends with ${count} allocation${count === 1 ? '' : 's'} never freed`,
+      expected: 'every alloc freed by the end of the trace',
+      found: `${count} live (${bytes} bytes)`,
+    }),
+    [25, 104857600],
+  ),
+  kernelOpenAtEnd: defineMessage(
+    'trace.kernel-open-at-end',
+    'warning',
+    'More kernels start than end: the recording stopped inside a kernel, or the file was cut (a cut exactly at a line break parses cleanly). Re-export it if it was cut; the open kernels are charged no end.',
+    (begins: number, ends: number) => ({
+      message: `the trace ends with ${begins - ends} kernel${begins - ends === 1 ? '' : 's'} still open`,
+      expected: 'as many kernel_end as kernel_begin events',
+      found: `${begins} kernel_begin, ${ends} kernel_end`,
+    }),
+    [12, 11],
+  ),
 } as const;
 
 /** Format detection, importer options, map specs. */

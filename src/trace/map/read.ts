@@ -49,6 +49,25 @@ export async function* readMappedCsv(input: InputFile, spec: ResolvedMapSpec, o:
   while (sink.out.length) yield sink.out.shift()!;
 }
 
+/**
+ * 1-based byte column of the first character of field `index` of one CSV record (RFC 4180 quotes: a delimiter
+ * inside a quoted field does not count; `""` is an escaped quote). A quoted field's column is its opening quote.
+ */
+export function fieldColumn(text: string, delimiter: string, index: number): number {
+  let field = 0;
+  let inQuote = false;
+  for (let i = 0; i < text.length && field < index; i++) {
+    const ch = text[i]!;
+    if (ch === '"') inQuote = !inQuote; // "" toggles twice: still inside
+    else if (!inQuote && text.startsWith(delimiter, i)) {
+      field++;
+      i += delimiter.length - 1;
+      if (field === index) return Buffer.byteLength(text.slice(0, i + 1)) + 1;
+    }
+  }
+  return 1;
+}
+
 /** The delimiter of the first non-comment line of `head`, as papaparse guesses it (`,` if unsure). */
 export function detectDelimiter(head: Uint8Array, comments: string | false): string {
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\ufeff/, '');
@@ -222,7 +241,7 @@ class MappedSink implements RecordSink, RowTarget {
       if (raw.trim() === '' && rule.default !== undefined) raw = String(rule.default);
       const v = convertValue(raw, COLUMN_CLASS[column], rule, replace, column, this.state);
       if ('error' in v) {
-        return this.problem(mapMessages.badValue({ file: this.o.file, line: rec.line, field: src >= 0 ? `${rule.from}→${column}` : column }, v.error, raw));
+        return this.problem(mapMessages.badValue({ file: this.o.file, line: rec.line, ...(src >= 0 ? { col: fieldColumn(rec.text, this.delimiter, src) } : {}), field: src >= 0 ? `${rule.from}→${column}` : column }, v.error, raw));
       }
       const need = o + Buffer.byteLength(v.text) ;
       if (need > this.scratch.length) {
@@ -234,7 +253,12 @@ class MappedSink implements RecordSink, RowTarget {
       o += this.scratch.write(v.text, o);
       this.ends[c] = o;
     }
-    if (this.state.origin !== undefined && this.o.meta.origin_unix_ns === undefined) this.o.meta.origin_unix_ns = this.state.origin.toString();
+    // a rebased origin is Unix time only when it looks like it (2001-09-09 … 2096, in ns); a monotonic or
+    // since-boot clock value is kept as `origin_clock_ns` (as rocprofv3-scratch does), never as a date (issue 16)
+    if (this.state.origin !== undefined && this.o.meta.origin_unix_ns === undefined && this.o.meta.origin_clock_ns === undefined) {
+      const o = this.state.origin;
+      this.o.meta[o >= 1_000_000_000_000_000_000n && o < 4_000_000_000_000_000_000n ? 'origin_unix_ns' : 'origin_clock_ns'] = o.toString();
+    }
     this.parser!.parseFields(this.scratch, this.starts, this.ends, this.cols, spec.length, rec.line, false);
     if (this.builder.full) this.flush();
   }

@@ -25,7 +25,7 @@ test('JSON syntax errors name file, line and column', () => {
 test('unknown fields are errors listing the valid ones', () => {
   assert.equal(
     errorOf('{\n  "trace": ["a.csv"]\n}'),
-    'sw.json:2:12: unknown field \'trace\' (field \'trace\', expected one of name, traces, systems, profiles, oversub, seeds, set, grid, scale, sweeps, found "trace")',
+    'sw.json:2:12: unknown field \'trace\' (field \'trace\', expected one of name, traces, systems, profiles, oversub, oversubBasis, seeds, set, grid, scale, sweeps, found "trace")',
   );
 });
 

@@ -55,7 +55,7 @@ test('each sweep row equals what compare() gives for the same trace and spec', a
 });
 
 test('scale multiplies the resolved profile field (after the point\'s own overrides)', async () => {
-  const out = await sweep({ traces: [{ workload: 'rodinia-bfs' }], systems: ['gmem-linux'], profiles: ['a100-pcie4'], oversub: [2], set: { 'link.latencyNs': '3us' }, scale: { 'link.h2dBytesPerNs': [0.5, 2], 'link.latencyNs': [2] } });
+  const out = await sweep({ traces: [{ workload: 'rodinia-bfs' }], systems: ['gmem-linux'], profiles: ['a100-pcie4'], oversub: [2], oversubBasis: 'allocated', set: { 'link.latencyNs': '3us' }, scale: { 'link.h2dBytesPerNs': [0.5, 2], 'link.latencyNs': [2] } });
   const base = resolvePlatform('a100-pcie4').link.h2dBytesPerNs;
   assert.deepEqual(out.results.map((r) => r.run.platform.link.h2dBytesPerNs), [base * 0.5, base * 2]);
   assert.deepEqual(out.results.map((r) => r.run.platform.link.latencyNs), [6000, 6000]);

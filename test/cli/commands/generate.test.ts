@@ -27,18 +27,18 @@ test('generate -o x.csv.gz writes the same canonical CSV, gzip-compressed', asyn
 });
 
 for (const [args, pattern] of [
-  [['generate', 'nope', '-o', 'x.csv'], /^argument: unknown workload "nope"; known workloads are game-remap, ml-train, /],
-  [['generate', 'nic-rx', '--set', 'pakets=3', '-o', 'x.csv'], /^argument: workload 'nic-rx' has no parameter "pakets"; its parameters are packets, /],
-  [['generate', 'nic-rx', '--set', 'packets', '-o', 'x.csv'], /^argument: bad value for --set \(expected key=value, found "packets"\)/],
+  [['generate', 'nope', '-o', 'x.csv'], /^error \[workloads\.unknown\] argument: unknown workload "nope"; known workloads are game-remap, ml-train, /],
+  [['generate', 'nic-rx', '--set', 'pakets=3', '-o', 'x.csv'], /^error \[workloads\.unknown-param\] argument: workload 'nic-rx' has no parameter "pakets"; its parameters are packets, /],
+  [['generate', 'nic-rx', '--set', 'packets', '-o', 'x.csv'], /^error \[[\w.-]+\] argument: bad value for --set \(expected key=value, found "packets"\)/],
   [['generate', 'nic-rx', '--set', 'arrival=bursty', '-o', 'x.csv'], /expected one of uniform, poisson, found "bursty"/],
-  [['generate', 'nic-rx', '--seed', '1.5', '-o', 'x.csv'], /^argument: bad seed \(expected an integer in \[0, 2\^32\), found "1.5"\)/],
-  [['generate', 'nic-rx', '--seed=-1', '-o', 'x.csv'], /^argument: bad seed/],
-  [['generate', 'x97-bp', '--seed', '-1', '-o', 'x.csv'], /^argument: generate: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>/],
-  [['generate', 'nic-rx', '--bogus', '-o', 'x.csv'], /^argument: generate: unknown option '--bogus'$/m],
-  [['generate', 'nic-rx', '-o'], /^argument: generate: option -o, --output needs a value$/m],
-  [['generate', 'nic-rx'], /^argument: generate: missing the output file \(-o <file>\)/],
-  [['generate'], /^argument: generate: missing the workload id/],
-  [['generate', 'nic-rx', '-o', '/nonexistent-dir/x.csv'], /^\/nonexistent-dir\/x\.csv: cannot write the trace: folder \/nonexistent-dir does not exist/],
+  [['generate', 'nic-rx', '--seed', '1.5', '-o', 'x.csv'], /^error \[workloads\.bad-seed\] argument: bad seed \(expected an integer in \[0, 2\^32\), found "1.5"\)/],
+  [['generate', 'nic-rx', '--seed=-1', '-o', 'x.csv'], /^error \[workloads\.bad-seed\] argument: bad seed/],
+  [['generate', 'x97-bp', '--seed', '-1', '-o', 'x.csv'], /^error \[cli\.bad-arguments\] argument: generate: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>/],
+  [['generate', 'nic-rx', '--bogus', '-o', 'x.csv'], /^error \[cli\.bad-arguments\] argument: generate: unknown option '--bogus'$/m],
+  [['generate', 'nic-rx', '-o'], /^error \[cli\.bad-arguments\] argument: generate: option -o, --output needs a value$/m],
+  [['generate', 'nic-rx'], /^error \[cli\.missing-argument\] argument: generate: missing the output file \(-o <file>\)/],
+  [['generate'], /^error \[cli\.missing-argument\] argument: generate: missing the workload id/],
+  [['generate', 'nic-rx', '-o', '/nonexistent-dir/x.csv'], /^error \[workloads\.bad-output\] \/nonexistent-dir\/x\.csv: cannot write the trace: folder \/nonexistent-dir does not exist/],
 ] as const) {
   test(`generate ${args.slice(1).join(' ')} exits 2 with a one-line message`, async () => {
     const io = capture();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { HEADER } from '../../trace/canonical-csv/helpers';
 import { capture } from '../../helpers/cli';
-import { formatDiagnostic } from '../../../src/log/diagnostic';
+import { formatDiagnosticLine } from '../../../src/log/diagnostic';
 import { importerMessages } from '../../../src/log/messages/importers';
 import { RECORD_HINTS } from '../../../src/importers/import-file';
 import { writeNsysFixture } from '../../importers/nsys-sqlite/fixture';
@@ -42,7 +42,7 @@ test('bad input exits 2; the first stderr line is file:line:col: message; no out
   const out = join(dir, 'bad-out.arrow');
   const io = capture();
   assert.equal(await main(['import', src, '-o', out, '--no-cache'], io), 2);
-  assert.equal(io.err.split('\n')[0], `${src}:6:31: negative value (field 'bytes', expected a value ≥ 0, found "-4096")`);
+  assert.equal(io.err.split('\n')[0], `error [csv.negative] ${src}:6:31: negative value (field 'bytes', expected a value ≥ 0, found "-4096")`);
   assert.doesNotMatch(io.err, /\n\s+at /, 'no stack trace');
   assert.equal(existsSync(out), false);
 });
@@ -56,20 +56,20 @@ test('--lenient imports the good rows, prints counts and the kept examples on st
   assert.match(io.out, /\nwarnings +csv\.zero-size ×1, trace\.free-not-live ×1\n/);
   assert.match(io.out, /\nformat +csv@1 \(lenient\)/);
   assert.match(io.err, /lenient\.csv:6:31: zero size on a "access" row/);
-  assert.match(io.err, /lenient\.csv:7: warning: event 3: free of an address/);
+  assert.match(io.err, /warning \[trace\.free-not-live\] \S*lenient\.csv:7: event 3: free of an address/);
   assert.ok(existsSync(out));
 });
 
 test('argument problems exit 2 with an argument: line', async () => {
   const io = capture();
   assert.equal(await main(['import'], io), 2);
-  assert.match(io.err, /^argument: import: missing <file>\n/);
+  assert.match(io.err, /^error \[cli\.missing-argument\] argument: import: missing <file>\n/);
   const io2 = capture();
   assert.equal(await main(['import', join(dir, 'x.csv'), '--strict', '--lenient'], io2), 2);
-  assert.match(io2.err, /^argument: import: --strict and --lenient exclude each other/);
+  assert.match(io2.err, /^error \[[\w.-]+\] argument: import: --strict and --lenient exclude each other/);
   const io3 = capture();
   assert.equal(await main(['import', join(dir, 'x.csv'), '-o', join(dir, 'x.json')], io3), 2);
-  assert.match(io3.err, /^argument: cannot tell the output format/);
+  assert.match(io3.err, /^error \[[\w.-]+\] argument: cannot tell the output format/);
 });
 
 // --- an import with nothing to simulate exits 2 (issue 17): it says what the file holds and how to record what is needed ---
@@ -89,7 +89,7 @@ test('a Kineto trace without [memory] events exits 2 naming its contents and pro
     const io = capture();
     assert.equal(await main(['import', src, '-o', out, '--no-cache', ...(lenient ? ['--lenient'] : [])], io), 2);
     const holds = '5 events (copy 1 without an address, kernel_begin 2, kernel_end 2), none a memory event';
-    assert.equal(io.err.split('\n')[0], formatDiagnostic(importerMessages.nothingToSimulate({ file: src }, holds, RECORD_HINTS.kineto!)));
+    assert.equal(io.err.split('\n')[0], formatDiagnosticLine(importerMessages.nothingToSimulate({ file: src }, holds, RECORD_HINTS.kineto!)));
     assert.match(io.err, /profile_memory=True/);
     assert.doesNotMatch(io.err, /\n\s+at /, 'no stack trace');
     assert.equal(existsSync(out), false, 'no header-only CSV');
@@ -103,7 +103,7 @@ test('an Nsight Systems export without CUDA memory rows exits 2 naming --cuda-me
   const out = join(dir, 'no-memory-nsys.arrow');
   const io = capture();
   assert.equal(await main(['import', src, '-o', out, '--no-cache'], io), 2);
-  assert.equal(io.err.split('\n')[0], formatDiagnostic(importerMessages.nothingToSimulate({ file: src }, '1 event (copy 1 without an address), none a memory event', RECORD_HINTS['nsys-sqlite']!)));
+  assert.equal(io.err.split('\n')[0], formatDiagnosticLine(importerMessages.nothingToSimulate({ file: src }, '1 event (copy 1 without an address), none a memory event', RECORD_HINTS['nsys-sqlite']!)));
   assert.match(io.err, /--cuda-memory-usage=true/);
   assert.equal(existsSync(out), false);
 });
@@ -113,5 +113,5 @@ test('a file without any event (header only) also exits 2 with nothing-to-simula
   writeFileSync(src, HEADER);
   const io = capture();
   assert.equal(await main(['import', src, '--lenient', '--no-cache'], io), 2);
-  assert.equal(io.err.split('\n')[0], formatDiagnostic(importerMessages.nothingToSimulate({ file: src }, 'no events', RECORD_HINTS.csv!)));
+  assert.equal(io.err.split('\n')[0], formatDiagnosticLine(importerMessages.nothingToSimulate({ file: src }, 'no events', RECORD_HINTS.csv!)));
 });

@@ -53,12 +53,52 @@ test('run --format csv has one row per system with extra.* and params.* columns;
   }
 });
 
-test('run table is human-readable and lists placeholder profile values', async () => {
+test('run --all prints every field, one row per field, and lists placeholder profile values', async () => {
   const io = capture();
-  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-paper', '--set', 'gmem-paper.victim=lru'], io, cmds), 0, io.err);
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-paper', '--set', 'gmem-paper.victim=lru', '--all'], io, cmds), 0, io.err);
+  assert.match(io.out, /^status\s+ok$/m);
   assert.match(io.out, /deviceFaults\s+/);
   assert.match(io.out, /params\.victim\s+lru/);
   assert.match(io.out, /placeholder \(P\) profile values in use: .*device\.fault\.serviceNs/);
+});
+
+test('run prints a short summary by default: one row per system (status, sim time, top cost, faults, migrated, evictions) in ≤ 20 lines', async () => {
+  const io = capture();
+  const systems = 'gmem-linux,uvm,gmem-paper,hmm-svm,explicit-copy';
+  assert.equal(await main(['run', 'mem.csv', '--system', systems, '--profile', 'h100-pcie5'], io, cmds), 0, io.err);
+  const lines = io.out.trimEnd().split('\n');
+  assert.ok(lines.length <= 20, `${lines.length} lines:\n${io.out}`);
+  assert.match(lines[0]!, /^trace mem\.csv · profile h100-pcie5 · capacity 80 GiB \(from the profile\); footprint 8 MiB allocated, 8 MiB touched$/);
+  assert.match(lines[1]!, /^system\s+status\s+sim time\s+top cost\s+faults\s+migrated\s+evictions$/);
+  for (const [k, sys] of systems.split(',').entries()) assert.match(lines[2 + k]!, new RegExp(`^${sys}\\s+ok\\s+[\\d.]+ [µmn]?s\\s+[a-z]+ [\\d.]+ %\\s+[\\d,]+\\s+[\\d.]+ [KMG]?i?B\\s+[\\d,]+$`));
+  assert.match(io.out, /^every field: --all; machine-readable: --format json\|csv$/m);
+  assert.doesNotMatch(io.out, /params\./);
+});
+
+test('run summary flags an OOM run: status oom, time starred as not comparable, with the OOM count', async () => {
+  const io = capture();
+  // touched 8 MiB / 8 = 1 MiB: gmem-linux's 2 MiB unit does not fit
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux,uvm', '--profile', 'a100-pcie4', '--oversub', '8'], io, cmds), 0, io.err);
+  assert.match(io.out, /capacity 1 MiB = touched footprint \/ oversub 8 \(basis touched: distinct 4 KiB pages accessed\)/);
+  assert.match(io.out, /^gmem-linux\s+oom\s+[\d.]+ [µmn]?s \*/m);
+  assert.match(io.out, /^\* status oom\/error: .*NOT comparable \(gmem-linux: [1-9]\d* OOM, 0 error events; uvm: [1-9]\d* OOM/m);
+});
+
+test('--oversub-basis allocated divides the allocated footprint (2 MiB granules); touched is the default; a bad basis is an argument error', async () => {
+  const io = capture();
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--oversub', '2', '--oversub-basis', 'allocated', '--format', 'json'], io, cmds), 0, io.err);
+  const [a] = JSON.parse(io.out) as Record<string, unknown>[];
+  assert.equal(a!.oversubBasis, 'allocated');
+  assert.equal(a!.capacityBytes, 4 * MiB);
+  const t = capture();
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--oversub', '3', '--format', 'json'], t, cmds), 0, t.err);
+  const [b] = JSON.parse(t.out) as Record<string, unknown>[];
+  assert.equal(b!.oversubBasis, 'touched');
+  assert.equal(b!.touchedBytes, 8 * MiB + 0);
+  assert.equal(b!.capacityBytes, Math.floor((8 * MiB) / 3 / 4096) * 4096, 'touched basis: rounded down to 4 KiB');
+  const bad = capture();
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--oversub', '2', '--oversub-basis', 'peak'], bad, cmds), 2);
+  assert.match(bad.err, /^error \[[\w.-]+\] argument: .*--oversub-basis/);
 });
 
 test('run argument errors exit 2 with an argument: line', async () => {
@@ -72,7 +112,7 @@ test('run argument errors exit 2 with an argument: line', async () => {
   ]) {
     const io = capture();
     assert.equal(await main(args, io, cmds), 2, args.join(' '));
-    assert.match(io.err, /^argument: /);
+    assert.match(io.err, /^error \[[\w.-]+\] argument: /);
     assert.doesNotMatch(io.err, /\n\s+at /);
   }
 });
@@ -104,7 +144,7 @@ test('run -o without --format takes the format from the extension (.json, .csv, 
     for (const [name, extra, check] of [
       ['r.json', [], (s: string) => assert.equal((JSON.parse(s) as unknown[]).length, 1)],
       ['R.CSV', [], (s: string) => assert.match(s, /^trace,system,/)],
-      ['r.txt', [], (s: string) => assert.match(s, /deviceFaults\s+/)],
+      ['r.txt', [], (s: string) => assert.match(s, /^system\s+status\s+sim time/m)],
       ['forced.json', ['--format', 'csv'], (s: string) => assert.match(s, /^trace,system,/)],
     ] as [string, string[], (s: string) => void][]) {
       const io = capture();
@@ -134,9 +174,9 @@ test('run -o into an impossible folder fails before simulating with one io.canno
 
 test('run --seed -1, --seed=-1 and a seed beyond 2^32-1 are one argument: line each, exit 2 (seeds are 0 … 2^32-1)', async () => {
   for (const [args, re] of [
-    [['--seed', '-1'], /^argument: run: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>\n$/],
-    [['--seed=-1'], /^argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "-1"\)\n$/],
-    [['--seed', '4294967296'], /^argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "4294967296"\)\n$/],
+    [['--seed', '-1'], /^error \[cli\.bad-arguments\] argument: run: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>\n$/],
+    [['--seed=-1'], /^error \[run\.bad-number\] argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "-1"\)\n$/],
+    [['--seed', '4294967296'], /^error \[run\.bad-number\] argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "4294967296"\)\n$/],
   ] as [string[], RegExp][]) {
     const io = capture();
     assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', ...args], io, cmds), 2, args.join(' '));

@@ -19,5 +19,5 @@ test('workloads <id> prints the parameters with defaults and meanings', async ()
   assert.match(io.out, /\n  poolBytes\s+100663296 \(96 MiB\)\s+physical tile pool/);
   const bad = capture();
   assert.equal(await main(['workloads', 'nope'], bad), 2);
-  assert.match(bad.err, /^argument: unknown workload "nope"/);
+  assert.match(bad.err, /^error \[workloads\.unknown\] argument: unknown workload "nope"/);
 });

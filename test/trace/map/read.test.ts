@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import { csvMessages, mapMessages } from '../../../src/log/messages/trace';
+import { fieldColumn } from '../../../src/trace/map/read';
 import { batchesToEvents } from '../../../src/trace/batch';
 import { openTrace } from '../../../src/importers/open';
 import { collectBatches } from '../../../src/trace/trace';
@@ -40,7 +41,7 @@ test('a foreign file (semicolons, quotes, extra columns) maps to canonical event
     { op: 'alloc', tNs: 500, agent: 'cpu', va: 256 * 4096, bytes: 2 << 20, flags: ['managed'] },
     { op: 'access', tNs: 1250, agent: 'dev1', va: 257 * 4096, bytes: 65536, access: 'r', flags: ['managed'] },
   ]);
-  assert.deepEqual(reader.log.countsByCode(), { [mapMessages.unusedColumns.code]: 1 });
+  assert.deepEqual(reader.log.countsByCode(), { [mapMessages.unusedColumns.code]: 1, 'trace.live-at-end': 1 }); // the MALLOC is never freed
   assert.match(reader.log.examples()[0]!.message, /"comment"/);
 });
 
@@ -53,9 +54,19 @@ test('an unconvertible value is map.bad-value naming the foreign line and column
     assert.ok(e instanceof GmemlabError);
     assert.equal(e.diagnostic.code, mapMessages.badValue.code);
     assert.equal(e.diagnostic.line, 3);
+    assert.equal(e.diagnostic.col, 15, 'the first character of "lots" in 2,TOUCH,CPU,1,lots,READ');
     assert.equal(e.diagnostic.field, 'size→bytes');
     return true;
   });
+});
+
+test('fieldColumn: the byte column of a field, quote-aware', () => {
+  assert.equal(fieldColumn('2,TOUCH,CPU,1,lots,READ', ',', 0), 1);
+  assert.equal(fieldColumn('2,TOUCH,CPU,1,lots,READ', ',', 4), 15);
+  assert.equal(fieldColumn('a,"b,c",d', ',', 2), 9, 'the comma inside quotes is not a delimiter');
+  assert.equal(fieldColumn('a,"say ""hi"", x",d', ',', 2), 19, 'escaped quotes stay inside the field');
+  assert.equal(fieldColumn('é;x', ';', 1), 4, 'columns count bytes (é is 2)');
+  assert.equal(fieldColumn('a\tb\tc', '\t', 2), 5);
 });
 
 test('canonical rules still apply after mapping, naming the foreign column', async () => {
@@ -78,6 +89,7 @@ test('lenient: bad foreign rows are skipped and counted', async () => {
     [csvMessages.fieldCount.code]: 1,
     [csvMessages.zeroSize.code]: 1,
     [mapMessages.badValue.code]: 1,
+    'trace.live-at-end': 1, // the MALLOC is never freed
   });
 });
 
@@ -89,6 +101,13 @@ test('docs/import.md example 2 (allocator log) imports as documented', async () 
   assert.equal(ev[0]!.label, 'pool 0, large');
   assert.equal(reader.meta.origin_unix_ns, '1700000000123250000');
   assert.deepEqual(reader.log.countsByCode(), {});
+});
+
+test('a rebased origin that is not a plausible Unix time (a monotonic clock, e.g. seconds since boot) is origin_clock_ns, not origin_unix_ns', async () => {
+  const spec = JSON.stringify({ columns: { t_ns: { from: 'when', unit: 's', rebase: true }, op: { const: 'alloc' }, va: 'va', bytes: 'size', flags: { const: 'managed' } } });
+  const { reader } = await read('when,va,size\n5123.5,4096,4096\n5123.75,8192,4096\n', true, spec);
+  assert.equal(reader.meta.origin_unix_ns, undefined);
+  assert.equal(reader.meta.origin_clock_ns, '5123500000000');
 });
 
 test('a catastrophic replace pattern on a 35-character cell imports at once (linear-time patterns)', async () => {

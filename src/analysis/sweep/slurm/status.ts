@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { fail, formatDiagnostic, type Diagnostic } from '../../../log/diagnostic';
+import { fail, formatDiagnosticLine, type Diagnostic } from '../../../log/diagnostic';
 import { lockResults } from '../results-lock';
 import { sweepMessages } from '../../../log/messages/sweep';
 import type { FlatRow } from '../../table-input';
@@ -128,7 +128,7 @@ export function collect(dir: string, output?: string): CollectOutcome {
     mkdirSync(dirname(resolve(output)), { recursive: true });
   }
   // the results lock of a local sweep (results-lock.ts): a local sweep writing the same file at the same time is refused
-  const warn = (d: Diagnostic): void => void process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const warn = (d: Diagnostic): void => void process.stderr.write(`${formatDiagnosticLine(d)}\n`);
   const lock = output !== undefined ? lockResults(output, `gmemlab sweep collect ${dir} -o ${output}`, warn) : undefined;
   try {
     return collectLocked(sd, output);
