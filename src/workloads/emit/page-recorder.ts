@@ -1,3 +1,4 @@
+import { grown } from '../../io/typed-arrays';
 import { Access } from '../../trace/event';
 import type { TraceEmitter } from './emitter';
 
@@ -9,18 +10,22 @@ import type { TraceEmitter } from './emitter';
  * Arrays are registered with their address and element size; kernels call `r(array, index)` /
  * `w(array, index)` per element access (the hot path: two typed-array updates, no allocation), and
  * `flush(tNs, agent)` at the end of every step (one thread-block wave, one CPU loop chunk …).
+ *
+ * Subclasses change the order of a step's rows (`order`) and may note more per page through `mark`, the one
+ * place every access of every kind lands (src/workloads/rodinia/issue-recorder.ts orders rows as GPGPU-Sim
+ * issues them).
  */
 export class PageRecorder {
-  private firstPage: number[] = [];
-  private perPage: number[] = [];
+  protected firstPage: number[] = [];
+  protected perPage: number[] = [];
   /** log2(elements per page) per array: page of element i = firstPage + (i >>> shift). */
-  private shift: number[] = [];
-  private pageVa = new Float64Array(0);
-  private pageLen = new Float64Array(0);
-  private rc = new Uint32Array(0);
-  private wc = new Uint32Array(0);
-  private touched = new Int32Array(0);
-  private nTouched = 0;
+  protected shift: number[] = [];
+  protected pageVa = new Float64Array(0);
+  protected pageLen = new Float64Array(0);
+  protected rc = new Uint32Array(0);
+  protected wc = new Uint32Array(0);
+  protected touched = new Int32Array(0);
+  protected nTouched = 0;
   private pages = 0;
   /** Element accesses recorded so far (reads + writes), over all steps. */
   elementAccesses = 0;
@@ -50,29 +55,30 @@ export class PageRecorder {
     return this.firstPage.length - 1;
   }
 
-  private grow(n: number): void {
-    const cp = <T extends Float64Array | Uint32Array | Int32Array>(a: T, make: (k: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.pageVa = cp(this.pageVa, (k) => new Float64Array(k));
-    this.pageLen = cp(this.pageLen, (k) => new Float64Array(k));
-    this.rc = cp(this.rc, (k) => new Uint32Array(k));
-    this.wc = cp(this.wc, (k) => new Uint32Array(k));
-    this.touched = cp(this.touched, (k) => new Int32Array(k));
+  /** Make room for `n` pages (per-page arrays keep their contents). */
+  protected grow(n: number): void {
+    this.pageVa = grown(this.pageVa, n);
+    this.pageLen = grown(this.pageLen, n);
+    this.rc = grown(this.rc, n);
+    this.wc = grown(this.wc, n);
+    this.touched = grown(this.touched, n);
+  }
+
+  /** `n` element reads (or writes) of page `p` in the current step. */
+  protected mark(p: number, n: number, write: boolean): void {
+    if (this.rc[p] === 0 && this.wc[p] === 0) this.touched[this.nTouched++] = p;
+    if (write) this.wc[p] += n;
+    else this.rc[p] += n;
   }
 
   /** One element read of `array[index]`. */
   r(array: number, index: number): void {
-    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
-    if (this.rc[p]++ === 0 && this.wc[p] === 0) this.touched[this.nTouched++] = p;
+    this.mark(this.firstPage[array]! + (index >>> this.shift[array]!), 1, false);
   }
 
   /** One element write of `array[index]`. */
   w(array: number, index: number): void {
-    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
-    if (this.wc[p]++ === 0 && this.rc[p] === 0) this.touched[this.nTouched++] = p;
+    this.mark(this.firstPage[array]! + (index >>> this.shift[array]!), 1, true);
   }
 
   /** `n` reads (or writes) of each element of `array[from, from+count)` (CPU loops over a range). */
@@ -84,11 +90,7 @@ export class PageRecorder {
     for (let q = Math.floor(from / per); q <= last; q++) {
       const lo = Math.max(from, q * per);
       const hi = Math.min(from + count, (q + 1) * per);
-      const p = base + q;
-      const k = (hi - lo) * n;
-      if (this.rc[p] === 0 && this.wc[p] === 0) this.touched[this.nTouched++] = p;
-      if (write) this.wc[p] += k;
-      else this.rc[p] += k;
+      this.mark(base + q, (hi - lo) * n, write);
     }
   }
 
@@ -106,11 +108,7 @@ export class PageRecorder {
     for (let q = Math.floor(start / per), qEnd = Math.floor(lastIdx / per); q <= qEnd; q++) {
       const lo = Math.max(0, Math.ceil((q * per - start) / stride));
       const hi = Math.min(count - 1, Math.floor(((q + 1) * per - 1 - start) / stride));
-      if (hi < lo) continue;
-      const p = base + q;
-      if (this.rc[p] === 0 && this.wc[p] === 0) this.touched[this.nTouched++] = p;
-      if (write) this.wc[p] += hi - lo + 1;
-      else this.rc[p] += hi - lo + 1;
+      if (hi >= lo) this.mark(base + q, hi - lo + 1, write);
     }
   }
 
@@ -119,12 +117,17 @@ export class PageRecorder {
     return this.nTouched;
   }
 
+  /** The order of a step's rows: ascending page (= address) order. */
+  protected order(pages: Int32Array): void {
+    pages.sort();
+  }
+
   /** Emit the current step's rows at `tNs` for `agent`, then start a new step. Returns rows emitted. */
   flush(tNs: number, agent: number): number {
     const n = this.nTouched;
     if (n === 0) return 0;
     const list = this.touched.subarray(0, n);
-    list.sort();
+    this.order(list);
     let rows = 0;
     for (let k = 0; k < n; k++) {
       const p = list[k]!;

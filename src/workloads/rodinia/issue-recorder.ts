@@ -1,5 +1,5 @@
-import { Access } from '../../trace/event';
-import type { TraceEmitter } from '../emit/emitter';
+import { grown } from '../../io/typed-arrays';
+import { PageRecorder } from '../emit/page-recorder';
 
 /** Threads per warp (CUDA; GPGPU-Sim `-gpgpu_shader_core_pipeline 2048:32`, the 32 = warp size). */
 export const WARP_THREADS = 32;
@@ -28,18 +28,9 @@ export const WARP_THREADS = 32;
  * declare the running thread with `thread(t)` before its accesses, and a block's threads are all declared by
  * their linear index `tx + ty · blockDim.x`.
  */
-export class IssueRecorder {
-  private firstPage: number[] = [];
-  private perPage: number[] = [];
-  private shift: number[] = [];
-  private pageVa = new Float64Array(0);
-  private pageLen = new Float64Array(0);
-  private rc = new Uint32Array(0);
-  private wc = new Uint32Array(0);
+export class IssueRecorder extends PageRecorder {
+  /** Smallest issue key of any access to the page in the current step. */
   private key = new Float64Array(0);
-  private touched = new Int32Array(0);
-  private nTouched = 0;
-  private pages = 0;
   /** Accesses so far per thread of the current block (k). */
   private ordinal = new Int32Array(1024);
   /** Threads of the current block whose ordinal is non-zero (reset at the next block). */
@@ -51,43 +42,12 @@ export class IssueRecorder {
   private blockBase = 0;
   private warpsPerBlock = 1;
   private inBlock = false;
-  /** Element accesses recorded so far (reads + writes), over all steps. */
-  elementAccesses = 0;
+  /** Issue key of the access being recorded (set before the base class marks its pages). */
+  private curKey = 0;
 
-  constructor(private readonly em: TraceEmitter, readonly pageBytes: number) {}
-
-  /** Register `[va, va+bytes)` of `elemBytes` elements (page-aligned; elements tile a power-of-two page). */
-  addArray(va: number, bytes: number, elemBytes: number): number {
-    const per = this.pageBytes / elemBytes;
-    if (va % this.pageBytes !== 0 || !Number.isInteger(Math.log2(per)) || bytes / elemBytes >= 2 ** 31) {
-      throw new Error(`recorder: array at ${va} must be page-aligned, ${elemBytes}-byte elements must tile a power-of-two page, < 2^31 elements`);
-    }
-    const n = Math.ceil(bytes / this.pageBytes);
-    const first = this.pages;
-    this.pages += n;
-    this.grow(this.pages);
-    for (let p = 0; p < n; p++) {
-      this.pageVa[first + p] = va + p * this.pageBytes;
-      this.pageLen[first + p] = Math.min(this.pageBytes, bytes - p * this.pageBytes);
-    }
-    this.firstPage.push(first);
-    this.perPage.push(per);
-    this.shift.push(Math.log2(per));
-    return this.firstPage.length - 1;
-  }
-
-  private grow(n: number): void {
-    const cp = <T extends Float64Array | Uint32Array | Int32Array>(a: T, make: (k: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.pageVa = cp(this.pageVa, (k) => new Float64Array(k));
-    this.pageLen = cp(this.pageLen, (k) => new Float64Array(k));
-    this.rc = cp(this.rc, (k) => new Uint32Array(k));
-    this.wc = cp(this.wc, (k) => new Uint32Array(k));
-    this.key = cp(this.key, (k) => new Float64Array(k));
-    this.touched = cp(this.touched, (k) => new Int32Array(k));
+  protected override grow(n: number): void {
+    super.grow(n);
+    this.key = grown(this.key, n);
   }
 
   /**
@@ -124,96 +84,48 @@ export class IssueRecorder {
     this.inBlock = false;
   }
 
-  private note(p: number): void {
-    const k = this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
-    if (this.rc[p] === 0 && this.wc[p] === 0) {
-      this.touched[this.nTouched++] = p;
-      this.key[p] = k;
-    } else if (k < this.key[p]!) this.key[p] = k;
+  /** The running thread's next access: its issue key. */
+  private nextKey(): number {
+    return this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
   }
 
-  /** One element read of `array[index]`. */
-  r(array: number, index: number): void {
-    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
-    this.note(p);
-    this.rc[p]++;
+  protected override mark(p: number, n: number, write: boolean): void {
+    const k = this.curKey;
+    if (this.rc[p] === 0 && this.wc[p] === 0) this.key[p] = k;
+    else if (k < this.key[p]!) this.key[p] = k;
+    super.mark(p, n, write);
   }
 
-  /** One element write of `array[index]`. */
-  w(array: number, index: number): void {
-    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
-    this.note(p);
-    this.wc[p]++;
+  /** One element read of `array[index]`: one access of the running thread. */
+  override r(array: number, index: number): void {
+    this.curKey = this.nextKey();
+    super.r(array, index);
+  }
+
+  /** One element write of `array[index]`: one access of the running thread. */
+  override w(array: number, index: number): void {
+    this.curKey = this.nextKey();
+    super.w(array, index);
   }
 
   /** `n` reads (or writes) of each element of `array[from, from+count)`: one access of the running thread. */
-  range(array: number, from: number, count: number, write: boolean, n = 1): void {
+  override range(array: number, from: number, count: number, write: boolean, n = 1): void {
     if (count <= 0) return;
-    const per = this.perPage[array]!;
-    const base = this.firstPage[array]!;
-    const k = this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
-    const last = Math.floor((from + count - 1) / per);
-    for (let q = Math.floor(from / per); q <= last; q++) {
-      const lo = Math.max(from, q * per);
-      const hi = Math.min(from + count, (q + 1) * per);
-      this.mark(base + q, k, (hi - lo) * n, write);
-    }
+    this.curKey = this.nextKey();
+    super.range(array, from, count, write, n);
   }
 
   /** `count` accesses `array[start + j·stride]` (a strided loop): one access of the running thread. */
-  strided(array: number, start: number, stride: number, count: number, write: boolean): void {
+  override strided(array: number, start: number, stride: number, count: number, write: boolean): void {
     if (count <= 0) return;
     if (stride === 1) return this.range(array, start, count, write);
-    const per = this.perPage[array]!;
-    const base = this.firstPage[array]!;
-    const k = this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
-    const lastIdx = start + (count - 1) * stride;
-    for (let q = Math.floor(start / per), qEnd = Math.floor(lastIdx / per); q <= qEnd; q++) {
-      const lo = Math.max(0, Math.ceil((q * per - start) / stride));
-      const hi = Math.min(count - 1, Math.floor(((q + 1) * per - 1 - start) / stride));
-      if (hi >= lo) this.mark(base + q, k, hi - lo + 1, write);
-    }
+    this.curKey = this.nextKey();
+    super.strided(array, start, stride, count, write);
   }
 
-  private mark(p: number, k: number, n: number, write: boolean): void {
-    if (this.rc[p] === 0 && this.wc[p] === 0) {
-      this.touched[this.nTouched++] = p;
-      this.key[p] = k;
-    } else if (k < this.key[p]!) this.key[p] = k;
-    if (write) this.wc[p] += n;
-    else this.rc[p] += n;
-  }
-
-  /** Pages touched in the current step so far. */
-  get pendingPages(): number {
-    return this.nTouched;
-  }
-
-  /** Emit the current step's rows at `tNs` for `agent` in issue order, then start a new step. Returns rows. */
-  flush(tNs: number, agent: number): number {
-    const n = this.nTouched;
-    if (n === 0) return 0;
-    const list = this.touched.subarray(0, n);
+  /** Issue order: by smallest issue key, ties by ascending page (address). */
+  protected override order(pages: Int32Array): void {
     const key = this.key;
-    list.sort((a, b) => key[a]! - key[b]! || a - b);
-    let rows = 0;
-    for (let j = 0; j < n; j++) {
-      const p = list[j]!;
-      const r = this.rc[p]!;
-      const w = this.wc[p]!;
-      if (r > 0) {
-        this.em.access(tNs, agent, this.pageVa[p]!, this.pageLen[p]!, Access.r, r);
-        rows++;
-      }
-      if (w > 0) {
-        this.em.access(tNs, agent, this.pageVa[p]!, this.pageLen[p]!, Access.w, w);
-        rows++;
-      }
-      this.elementAccesses += r + w;
-      this.rc[p] = 0;
-      this.wc[p] = 0;
-    }
-    this.nTouched = 0;
-    return rows;
+    pages.sort((a, b) => key[a]! - key[b]! || a - b);
   }
 }
