@@ -62,6 +62,16 @@ function allocColumns(n: number): Columns {
   };
 }
 
+/** The first `n` rows of a batch as views (no copy): the last, partial batch of a refilled buffer. */
+export function batchHead(b: EventBatch, n: number): EventBatch {
+  const s = <T extends { subarray(a: number, z: number): T }>(a: T): T => a.subarray(0, n);
+  return {
+    length: n, op: s(b.op), agent: s(b.agent), target: s(b.target), tNs: s(b.tNs), va: s(b.va), bytes: s(b.bytes),
+    offsetBytes: s(b.offsetBytes), pageBytes: s(b.pageBytes), durNs: s(b.durNs), access: s(b.access), code: s(b.code),
+    flags: s(b.flags), count: s(b.count), resource: s(b.resource), label: s(b.label), strings: b.strings,
+  };
+}
+
 /**
  * Builds batches row by row without per-row allocation. `addRow` fills the required fields and sets every
  * optional column to its "not given" value; set optional columns afterwards through `cols` at the returned

@@ -1,11 +1,12 @@
-import { BATCH_ROWS, type EventBatch } from '../trace/batch';
-import { Access, CPU, Flag, NO_AGENT, Op } from '../trace/event';
+import { BATCH_ROWS, batchHead, type EventBatch } from '../trace/batch';
+import { Access, CPU, Flag } from '../trace/event';
 import { StringTable } from '../trace/strings';
-import type { Trace, TraceReader } from '../trace/trace';
-import { DiagnosticLog } from '../log/collector';
+import type { Trace } from '../trace/trace';
 import { Rng } from '../sim/rng';
 import { GiB } from '../units';
+import { deviceAccessBatch } from './emit/access-batch';
 import { TraceEmitter } from './emit/emitter';
+import { generatedTrace } from './generated-trace';
 import { HEAP_BASE_VA, VaArena } from './emit/va-arena';
 import { intIn, numIn, powerOfTwo, problems, workloadMeta } from './params';
 import type { WorkloadDef } from './types';
@@ -84,39 +85,6 @@ export const syntheticAccess: WorkloadDef<SyntheticAccessParams> = {
   meta: (p, seed) => workloadMeta('synthetic-access', p, seed, ['dev0']),
 };
 
-function accessBatch(n: number, strings: StringTable): EventBatch {
-  const b: EventBatch = {
-    length: n,
-    op: new Uint8Array(n).fill(Op.access),
-    agent: new Uint16Array(n).fill(DEV0),
-    target: new Uint16Array(n).fill(NO_AGENT),
-    tNs: new Float64Array(n),
-    va: new Float64Array(n),
-    bytes: new Float64Array(n),
-    offsetBytes: new Float64Array(n).fill(NaN),
-    pageBytes: new Float64Array(n).fill(NaN),
-    durNs: new Float64Array(n).fill(NaN),
-    access: new Uint8Array(n),
-    code: new Uint8Array(n),
-    flags: new Uint32Array(n),
-    count: new Uint32Array(n).fill(1),
-    resource: new Uint32Array(n),
-    label: new Uint32Array(n),
-    strings,
-  };
-  return b;
-}
-
-/** Trimmed view of the first `n` rows (the last, partial batch). */
-function head(b: EventBatch, n: number): EventBatch {
-  const s = <T extends { subarray(a: number, z: number): T }>(a: T): T => a.subarray(0, n);
-  return {
-    length: n, op: s(b.op), agent: s(b.agent), target: s(b.target), tNs: s(b.tNs), va: s(b.va), bytes: s(b.bytes),
-    offsetBytes: s(b.offsetBytes), pageBytes: s(b.pageBytes), durNs: s(b.durNs), access: s(b.access), code: s(b.code),
-    flags: s(b.flags), count: s(b.count), resource: s(b.resource), label: s(b.label), strings: b.strings,
-  };
-}
-
 /**
  * The batches of a synthetic-access trace. With `reuseBatches`, every full access batch is the same object
  * refilled (valid only until the next batch is pulled).
@@ -151,7 +119,7 @@ export function* syntheticAccessBatches(
   let reused: EventBatch | undefined;
   for (let done = 0; done < p.events; ) {
     const n = Math.min(rows, p.events - done);
-    const b = opts.reuseBatches ? (reused ??= accessBatch(rows, strings)) : accessBatch(rows, strings);
+    const b = opts.reuseBatches ? (reused ??= deviceAccessBatch(rows, strings)) : deviceAccessBatch(rows, strings);
     const { tNs, va, bytes, access } = b;
     const t0 = done * nsPer;
     // One loop per pattern keeps the per-event work to a few arithmetic operations.
@@ -182,7 +150,7 @@ export function* syntheticAccessBatches(
     else if (wf >= 1) access.fill(Access.w, 0, n);
     else for (let i = 0; i < n; i++) access[i] = rng.next() < wf ? Access.w : Access.r;
     done += n;
-    yield n === rows ? b : head(b, n);
+    yield n === rows ? b : batchHead(b, n);
   }
   const tEnd = p.events * p.nsPerAccess;
   for (let a = 0; a < p.allocations; a++) em.free(tEnd, p.kind === 'device' ? DEV0 : CPU, base[a]!, per);
@@ -195,19 +163,5 @@ export function* syntheticAccessBatches(
  * process each batch before pulling the next, such as `simulate`). `params` must be complete and valid.
  */
 export function syntheticAccessTrace(p: Readonly<SyntheticAccessParams>, seed = 0, opts: { reuseBatches?: boolean } = {}): Trace {
-  const meta = syntheticAccess.meta(p, seed);
-  return {
-    name: 'workload:synthetic-access',
-    read(): TraceReader {
-      const strings = new StringTable();
-      return {
-        meta,
-        strings,
-        log: new DiagnosticLog(),
-        [Symbol.asyncIterator]: async function* () {
-          yield* syntheticAccessBatches(p, seed, strings, opts);
-        },
-      };
-    },
-  };
+  return generatedTrace('workload:synthetic-access', syntheticAccess.meta(p, seed), (strings) => syntheticAccessBatches(p, seed, strings, opts));
 }

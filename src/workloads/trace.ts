@@ -1,7 +1,5 @@
-import { DiagnosticLog } from '../log/collector';
-import type { EventBatch } from '../trace/batch';
-import { StringTable } from '../trace/strings';
-import type { Trace, TraceReader } from '../trace/trace';
+import type { Trace } from '../trace/trace';
+import { generatedTrace } from './generated-trace';
 import { getWorkload } from './index';
 import { checkSeed, resolveWorkloadParams, type WorkloadParamInput } from './params';
 import type { WorkloadId } from './types';
@@ -17,19 +15,5 @@ export function workloadTrace(id: WorkloadId | string, params: WorkloadParamInpu
   const def = getWorkload(id);
   const resolved = resolveWorkloadParams(def, params);
   const s = checkSeed(seed);
-  const meta = def.meta(resolved, s);
-  return {
-    name: `workload:${def.name}`,
-    read(): TraceReader {
-      const strings = new StringTable();
-      return {
-        meta,
-        strings,
-        log: new DiagnosticLog(),
-        [Symbol.asyncIterator]: async function* (): AsyncGenerator<EventBatch> {
-          for (const b of def.generate(resolved, s, strings)) yield b;
-        },
-      };
-    },
-  };
+  return generatedTrace(`workload:${def.name}`, def.meta(resolved, s), (strings) => def.generate(resolved, s, strings));
 }

@@ -1,9 +1,10 @@
-import { BATCH_ROWS, type EventBatch } from '../../trace/batch';
-import { Access, CPU, Flag, NO_AGENT, Op } from '../../trace/event';
+import { BATCH_ROWS, batchHead, type EventBatch } from '../../trace/batch';
+import { Access, CPU, Flag } from '../../trace/event';
 import { StringTable } from '../../trace/strings';
-import type { Trace, TraceReader } from '../../trace/trace';
-import { DiagnosticLog } from '../../log/collector';
+import type { Trace } from '../../trace/trace';
+import { deviceAccessBatch } from '../emit/access-batch';
 import { TraceEmitter } from '../emit/emitter';
+import { generatedTrace } from '../generated-trace';
 import { HEAP_BASE_VA } from '../emit/va-arena';
 import { intIn, powerOfTwo, problems, workloadMeta } from '../params';
 import type { WorkloadDef } from '../types';
@@ -30,8 +31,6 @@ export type PageMixParams = PageMixShape & {
 export const PAGE_MIX_PAGE_BYTES = 4096;
 /** Virtual address of page 0 (2 MiB aligned). */
 export const PAGE_MIX_BASE_VA = HEAP_BASE_VA;
-
-const DEV0 = 1;
 
 /** The `page-mix` workload. */
 export const pageMix: WorkloadDef<PageMixParams> = {
@@ -66,38 +65,6 @@ export const pageMix: WorkloadDef<PageMixParams> = {
   meta: (p, seed) => workloadMeta('page-mix', p, seed, ['dev0']),
 };
 
-function accessBatch(n: number, bytes: number, strings: StringTable): EventBatch {
-  return {
-    length: n,
-    op: new Uint8Array(n).fill(Op.access),
-    agent: new Uint16Array(n).fill(DEV0),
-    target: new Uint16Array(n).fill(NO_AGENT),
-    tNs: new Float64Array(n),
-    va: new Float64Array(n),
-    bytes: new Float64Array(n).fill(bytes),
-    offsetBytes: new Float64Array(n).fill(NaN),
-    pageBytes: new Float64Array(n).fill(NaN),
-    durNs: new Float64Array(n).fill(NaN),
-    access: new Uint8Array(n).fill(Access.r),
-    code: new Uint8Array(n),
-    flags: new Uint32Array(n),
-    count: new Uint32Array(n).fill(1),
-    resource: new Uint32Array(n),
-    label: new Uint32Array(n),
-    strings,
-  };
-}
-
-/** Trimmed view of the first `n` rows (the last, partial batch). */
-function head(b: EventBatch, n: number): EventBatch {
-  const s = <T extends { subarray(a: number, z: number): T }>(a: T): T => a.subarray(0, n);
-  return {
-    length: n, op: s(b.op), agent: s(b.agent), target: s(b.target), tNs: s(b.tNs), va: s(b.va), bytes: s(b.bytes),
-    offsetBytes: s(b.offsetBytes), pageBytes: s(b.pageBytes), durNs: s(b.durNs), access: s(b.access), code: s(b.code),
-    flags: s(b.flags), count: s(b.count), resource: s(b.resource), label: s(b.label), strings: b.strings,
-  };
-}
-
 /** The batches of a page-mix trace. With `reuseBatches`, every full access batch is the same object refilled. */
 export function* pageMixBatches(
   p: Readonly<PageMixParams>, seed: number, strings: StringTable = new StringTable(), opts: { reuseBatches?: boolean; rows?: number } = {},
@@ -113,7 +80,7 @@ export function* pageMixBatches(
   let reused: EventBatch | undefined;
   for (let done = 0; done < p.events; ) {
     const n = Math.min(rows, p.events - done);
-    const b = opts.reuseBatches ? (reused ??= accessBatch(rows, p.accessBytes, strings)) : accessBatch(rows, p.accessBytes, strings);
+    const b = opts.reuseBatches ? (reused ??= deviceAccessBatch(rows, strings, p.accessBytes, Access.r)) : deviceAccessBatch(rows, strings, p.accessBytes, Access.r);
     stream.fill(pages, n);
     const { va, tNs } = b;
     const t0 = done * nsPer;
@@ -122,7 +89,7 @@ export function* pageMixBatches(
       tNs[i] = t0 + i * nsPer;
     }
     done += n;
-    yield n === rows ? b : head(b, n);
+    yield n === rows ? b : batchHead(b, n);
   }
   em.free(p.events * nsPer, CPU, PAGE_MIX_BASE_VA, sizeBytes);
   yield* em.finish();
@@ -133,19 +100,5 @@ export function* pageMixBatches(
  * option `reuseBatches`. `params` must be complete and valid.
  */
 export function pageMixTrace(p: Readonly<PageMixParams>, seed = 0, opts: { reuseBatches?: boolean } = {}): Trace {
-  const meta = pageMix.meta(p, seed);
-  return {
-    name: 'workload:page-mix',
-    read(): TraceReader {
-      const strings = new StringTable();
-      return {
-        meta,
-        strings,
-        log: new DiagnosticLog(),
-        [Symbol.asyncIterator]: async function* () {
-          yield* pageMixBatches(p, seed, strings, opts);
-        },
-      };
-    },
-  };
+  return generatedTrace('workload:page-mix', pageMix.meta(p, seed), (strings) => pageMixBatches(p, seed, strings, opts));
 }
