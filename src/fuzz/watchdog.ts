@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerBootstrap } from '../io/worker-bootstrap';
 import type { FuzzOutcome } from './run-job';
 import type { FuzzJob } from './targets';
 
@@ -56,8 +57,7 @@ export class JobThread {
 
   private boot(): Promise<void> {
     if (this.ready) return this.ready;
-    const tsxApi = require.resolve('tsx/cjs/api');
-    const w = new Worker(`require(${JSON.stringify(tsxApi)}).register(); require(${JSON.stringify(WORKER_ENTRY)});`, {
+    const w = new Worker(workerBootstrap(WORKER_ENTRY), {
       eval: true,
       execArgv: [],
       workerData: { module: this.opts.module ?? DEFAULT_MODULE },
