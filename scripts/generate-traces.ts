@@ -1,5 +1,5 @@
 // `npm run traces`: regenerate the committed default traces (traces/) and the defaults table of
-// docs/workloads.md from the workload generators (default parameters, seed 0).
+// docs/workloads.md from the workload generators (default-instance parameters, seed 0).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultTracePath, regenerateDefaults } from '../src/workloads/defaults';

@@ -35,6 +35,7 @@ export { workloads, workloadIds, getWorkload } from './workloads/index';
 export { workloadTrace } from './workloads/trace';
 export { resolveWorkloadParams, type WorkloadParamInput } from './workloads/params';
 export { writeWorkloadTrace, type GenerateSummary } from './workloads/write';
+export { DEFAULT_INSTANCE_PARAMS, defaultInstanceParams, defaultTracePath } from './workloads/defaults';
 export { syntheticAccessTrace, syntheticAccessBatches, type SyntheticAccessParams } from './workloads/synthetic-access';
 export { mlTrainFootprint, layersForFootprint } from './workloads/ml-train/model';
 export { lineRatePps, wireGbps } from './workloads/nic-rx/index';

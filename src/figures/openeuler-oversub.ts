@@ -10,7 +10,7 @@ const PROFILE = 'ascend910b';
 const SYSTEMS = ['gmem-linux', 'uvm'] as const;
 /** Oversubscription levels of the curve; the claim is about levels above 2×. */
 export const OPENEULER_LEVELS = [1, 1.5, 2, 2.5, 3] as const;
-const ML_PARAMS: Readonly<Record<'quick' | 'default' | 'full', Readonly<Record<string, number>>>> = { quick: { layers: 2, steps: 1 }, default: {}, full: { layers: 8, hidden: 1024 } };
+const ML_PARAMS: Readonly<Record<'quick' | 'default' | 'full', Readonly<Record<string, number>>>> = { quick: { layers: 2, steps: 1 }, default: { layers: 8, hidden: 1024 }, full: { layers: 8, hidden: 1024 } };
 
 /**
  * openEuler's claim (23.09 GMEM documentation): in large-model training GMEM beats NVIDIA UVM, the lead grows

@@ -15,7 +15,8 @@ export const DEVICE_DEFAULTS: PresetData<DeviceProfile> = {
     capability: { replayable: true, peer: false },
     vaBits: 49,
     ptLevels: 5,
-    fault: { serviceNs: 40_000, batchFixedNs: 10_000, perPageNs: 5_000, perEntryNs: 200, perBlockNs: 5_000, perFaultNs: 4_310 },
+    pageTable: { dirBytes: 4096, pteTablesBytesPer2M: 4096 + 256 },
+    fault: { serviceNs: 40_000, batchFixedNs: 10_000, perPageNs: 5_000, perEntryNs: 200, perBlockNs: 5_000, perFaultNs: 4_020 },
     tlb: { invalidateNs: 5_000, rangeInvalidate: true },
     map: {
       bindNs: 744,
@@ -33,6 +34,8 @@ export const DEVICE_DEFAULTS: PresetData<DeviceProfile> = {
     'capability.peer': { status: 'U', ref: 'only devices running their own OS (Ascend NPU) are PEER (RFC cover letter)' },
     vaBits: { status: 'U', ref: 'Turing/Ampere-style MMU layout assumed (uvm_turing_mmu.c)' },
     ptLevels: { status: 'U', ref: 'Turing/Ampere-style MMU layout assumed (uvm_turing_mmu.c)' },
+    'pageTable.dirBytes': { status: 'D', ref: 'NVIDIA open-gpu-kernel-modules 595.45.04 uvm_turing_mmu.c:206-213 allocation_size_turing: 4096 for every directory (Ampere copies the Turing HAL, uvm_ampere_mmu.c:62-69; Hopper uvm_hopper_mmu.c:118-128)' },
+    'pageTable.pteTablesBytesPer2M': { status: 'D', ref: '595.45.04 uvm_turing_mmu.c:180-213: 4 KiB PTEs 2^9 × 8 B = 4096 (allocation 4096) + 64 KiB PTEs 2^5 × 8 B (allocation 256); same in uvm_hopper_mmu.c:90-128' },
     'fault.serviceNs': { status: 'P', ref: `${HWP}: commonly quoted 20–50 µs far-fault latency (Zheng et al., HPCA 2016 lineage; not checked); sweep 30,000–50,000` },
     'fault.batchFixedNs': { status: 'P', ref: `${HWP}: no public measurement` },
     'fault.perPageNs': { status: 'M', ref: 'Titan V, sgemm 16384, prefetch off: ~1 ms per ~780 KB migrated (github.com/tallendev/uvm-eval figures, ±20 %); uvm uses it only for synchronous prefetch rows' },
@@ -58,8 +61,8 @@ export const LINK_DEFAULTS: PresetData<LinkProfile> = {
   values: { model: 'affine', atanA: 12, atanB: 0.07292 },
   sources: {
     model: { status: 'D', ref: 'docs/hardware-profiles.md §3: use affine for modern profiles' },
-    atanA: { status: 'D', ref: 'UVMSmart gpu-sim.cc: a = 12 (PCIe 3)' },
-    atanB: { status: 'D', ref: 'UVMSmart gpu-sim.cc: b = 0.07292' },
+    atanA: { status: 'D', ref: 'UVMSmart gpu-sim.cc convert_byte_string l. 638–648: a = 12 GiB/s for -pcie_bandwidth 16.0GB/s (configs/GeForceGTX1080Ti)' },
+    atanB: { status: 'D', ref: 'UVMSmart gpu-sim.cc convert_byte_string l. 648: b = 0.07292 per KB' },
   },
 };
 

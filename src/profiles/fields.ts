@@ -49,6 +49,8 @@ export const FIELDS: readonly FieldSpec[] = [
   f('device.capability.peer', 'bool', 'GMEM GM_DEV_CAP_PEER: the device runs its own VA/PA management (peer_va_alloc_fixed)'),
   f('device.vaBits', 'count', 'device virtual address bits'),
   f('device.ptLevels', 'count', 'device page-table levels'),
+  f('device.pageTable.dirBytes', 'bytes', 'bytes the driver allocates per page directory (UVM MMU HAL allocation_size, depths above the PTEs)'),
+  f('device.pageTable.pteTablesBytesPer2M', 'bytes', 'bytes of the PTE tables under one 2 MiB directory entry mapped with small pages (4 KiB-PTE table + 64 KiB-PTE table)'),
   f('device.fault.serviceNs', 'ns', 'software service time of one far fault'),
   f('device.fault.batchFixedNs', 'ns', 'UVM per-batch fixed service cost'),
   f('device.fault.perPageNs', 'ns', 'UVM per-page service cost of synchronous prefetch rows (cudaMemPrefetchAsync, prefetchAsync=false)'),
@@ -94,7 +96,7 @@ export const FIELDS: readonly FieldSpec[] = [
     derive: { rule: 'link.latencyNs', from: ['link.latencyNs'], compute: (g) => g('link.latencyNs') },
   }),
   f('link.model', 'enum', 'transfer-time model', { values: ['affine', 'atan'] }),
-  f('link.atanA', 'number', 'UVMSmart atan model: asymptote parameter a (GB/s)', { min: 0, exclusiveMin: true }),
+  f('link.atanA', 'number', 'UVMSmart atan model: asymptote parameter a (GiB/s: gpu-sim.cc divides by 1024^3)', { min: 0, exclusiveMin: true }),
   f('link.atanB', 'number', 'UVMSmart atan model: slope parameter b (per KB)', { min: 0, exclusiveMin: true }),
   // ---- host
   f('host.dramBytes', 'bytes', 'host memory available as backing store (caps oversubscription)'),

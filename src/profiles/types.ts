@@ -38,6 +38,11 @@ export interface DeviceProfile {
   readonly capability: { readonly replayable: boolean; readonly peer: boolean };
   readonly vaBits: number;
   readonly ptLevels: number;
+  /**
+   * Driver page-table allocation sizes (UVM's `allocation_size` MMU HAL): one page directory, and the PTE tables
+   * under one 2 MiB directory entry mapped with small pages (4 KiB-PTE table + 64 KiB-PTE table).
+   */
+  readonly pageTable: { readonly dirBytes: number; readonly pteTablesBytesPer2M: number };
   readonly fault: {
     /** Software service time of one far fault. */
     readonly serviceNs: number;

@@ -162,13 +162,14 @@ export function kindCount(bits: number): number {
 // ---- markers --------------------------------------------------------------------------------------------
 
 /** Marker kinds, kept in the `code` column of marker rows; the full text stays in `label`. */
-export const MarkerKind = { other: 0, oom: 1, fault_batch_begin: 2, fault_batch_end: 3, frame: 4, phase: 5 } as const;
+export const MarkerKind = { other: 0, oom: 1, fault_batch_begin: 2, fault_batch_end: 3, frame: 4, phase: 5, sync: 6 } as const;
 export function markerKindOf(label: string): number {
   if (label === 'oom') return MarkerKind.oom;
   if (label === 'fault_batch_begin') return MarkerKind.fault_batch_begin;
   if (label === 'fault_batch_end') return MarkerKind.fault_batch_end;
   if (label === 'frame' || label.startsWith('frame:')) return MarkerKind.frame;
   if (label.startsWith('phase:')) return MarkerKind.phase;
+  if (label === 'sync') return MarkerKind.sync;
   return MarkerKind.other;
 }
 

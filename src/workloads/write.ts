@@ -6,7 +6,8 @@ import { openAtomicWriter } from '../io/atomic';
 import { fail } from '../log/diagnostic';
 import { workloadMessages } from '../log/messages/workloads';
 import type { EventBatch } from '../trace/batch';
-import { batchToCsv, HEADER_LINE, metaLines, writeCanonicalCsv } from '../trace/canonical-csv/write';
+import { RowEncoder } from '../trace/canonical-csv/encode';
+import { HEADER_LINE, metaLines, writeCanonicalCsv } from '../trace/canonical-csv/write';
 import { Op, OP_COUNT, OP_CSV_NAMES } from '../trace/event';
 import { FootprintTracker } from '../trace/footprint';
 import type { TraceMeta } from '../trace/trace';
@@ -77,14 +78,16 @@ export async function writeCanonicalCsvGzip(batches: Iterable<EventBatch>, meta:
   const gz = createGzip({ level: 9 });
   gz.pipe(w.stream, { end: false });
   const ended = once(gz, 'end');
-  const write = async (s: string): Promise<void> => {
+  const write = async (s: string | Buffer): Promise<void> => {
     if (!gz.write(s)) await once(gz, 'drain');
   };
+  // byte-level rows (the bytes of batchToCsv without per-row strings); a copy, as gzip may still hold the chunk
+  const enc = new RowEncoder();
   let rows = 0;
   try {
     await write(metaLines(meta) + HEADER_LINE);
     for (const b of batches) {
-      if (b.length) await write(batchToCsv(b));
+      if (b.length) await write(Buffer.from(enc.encode(b)));
       rows += b.length;
     }
     gz.end();

@@ -8,7 +8,7 @@ import { batchToCsv, HEADER_LINE, metaLines } from '../../src/trace/canonical-cs
 import { PROJECT_ROOT } from '../../src/version';
 import { formatBytes } from '../../src/units';
 import {
-  DEFAULT_SEED, defaultTracePath, regenerateDefaults, updateWorkloadsDoc, type DefaultFacts,
+  DEFAULT_INSTANCE_PARAMS, DEFAULT_SEED, defaultInstanceParams, defaultTracePath, regenerateDefaults, updateWorkloadsDoc, type DefaultFacts,
 } from '../../src/workloads/defaults';
 import { getWorkload, workloadIds } from '../../src/workloads/index';
 import { resolveWorkloadParams } from '../../src/workloads/params';
@@ -26,7 +26,7 @@ const facts: DefaultFacts[] = [];
 test('committed default traces equal a fresh generation (byte-identical canonical CSV)', { skip: update ? 'regenerating' : false }, async () => {
   for (const id of workloadIds()) {
     const def = getWorkload(id);
-    const p = resolveWorkloadParams(def, {});
+    const p = resolveWorkloadParams(def, defaultInstanceParams(id));
     const stats = new StreamStats();
     const committedBytes = readFileSync(join(PROJECT_ROOT, defaultTracePath(id)));
     if (def.write) {
@@ -55,11 +55,25 @@ test('docs/workloads.md states each default\'s events, footprint, op mix and par
   assert.equal(doc, updateWorkloadsDoc(doc, facts), 'run `npm run traces`');
 });
 
-test('each workload summary states the footprint of its default instance', { skip: update ? 'regenerating' : false }, () => {
+test('each workload summary states the footprint of its generator defaults (= the committed instance unless DEFAULT_INSTANCE_PARAMS sets others)', { skip: update ? 'regenerating' : false }, () => {
   for (const f of facts) {
     const m = /\(footprint ([^;)]+)/.exec(getWorkload(f.id).summary);
     assert.ok(m, `${f.id}: summary has no "(footprint …)"`);
-    assert.equal(m![1], formatBytes(f.footprintBytes), `${f.id}: summary footprint`);
+    let footprint = f.footprintBytes;
+    if (DEFAULT_INSTANCE_PARAMS[f.id]) {
+      const def = getWorkload(f.id);
+      const stats = new StreamStats();
+      for (const b of def.generate(resolveWorkloadParams(def, {}), DEFAULT_SEED)) stats.add(b);
+      footprint = stats.footprint.peakBytes;
+    }
+    assert.equal(m![1], formatBytes(footprint), `${f.id}: summary footprint`);
+  }
+});
+
+test('the committed instances with their own parameters (ml-train, game-remap) are paper-sized: footprint of at least 1 GiB (issue 15)', { skip: update ? 'regenerating' : false }, () => {
+  for (const id of Object.keys(DEFAULT_INSTANCE_PARAMS)) {
+    const f = facts.find((x) => x.id === id)!;
+    assert.ok(f.footprintBytes >= 2 ** 30, `${id}: ${formatBytes(f.footprintBytes)}`);
   }
 });
 

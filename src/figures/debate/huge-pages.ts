@@ -17,7 +17,7 @@ export const hugePages: ClaimDef = {
   id: 'huge-pages-must',
   title: 'Huge pages for devices',
   async compute(ctx, claim) {
-    const ml = await ctx.workload('ml-train', ctx.pick({ quick: { layers: 2, steps: 1 }, default: {}, full: { layers: 8 } }) as Record<string, number>, 0);
+    const ml = await ctx.workload('ml-train', ctx.pick<Readonly<Record<string, number>>>({ quick: { layers: 2, steps: 1 }, default: { layers: 8, hidden: 1024 }, full: { layers: 8, hidden: 1024 } }) as Record<string, number>, 0);
     const traces = [await iscaTrace(ctx, 'hotspot'), await iscaTrace(ctx, 'bfs'), ml];
     const data: Record<string, Cell>[] = [];
     const hashes: string[] = [];

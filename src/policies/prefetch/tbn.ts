@@ -7,6 +7,14 @@ const { maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskTest, po
 export interface TbnParams extends Record<string, number> {
   /** A subtree is prefetched whole when its populated pages exceed this percentage of its pages. */
   thresholdPercent: number;
+  /**
+   * 0 = the driver's tree (below); 1 = UVMSmart's TBN (`do_hardware_prefetch` + `traverse_and_fill_lp_tree`,
+   * gpgpu-sim_UVMSmart gpu-sim.cc:3631-3651, :2588-2599, :2560-2572): every faulted page's basic block counts as
+   * valid, then the large page's tree is walked bottom-up and every node MORE THAN HALF valid but not full gets
+   * its EMPTY basic blocks filled, parents counting their children's fills (a fill can tip the parent).
+   * `thresholdPercent` is not used there (the simulator compares with size / 2).
+   */
+  largePageFill: number;
 }
 
 /**
@@ -29,17 +37,28 @@ export interface TbnParams extends Record<string, number> {
 export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
   name: 'tbn',
   summary: 'UVM density tree: largest subtree >51% populated around each fault, 64 KiB big pages taken whole',
-  defaults: { thresholdPercent: 51 },
+  defaults: { thresholdPercent: 51, largePageFill: 0 },
   params: {
     thresholdPercent: { summary: 'density threshold (uvm_perf_prefetch_threshold), 1–100', unit: 'count' },
+    largePageFill: {
+      summary: '0 = driver density tree; 1 = UVMSmart TBN: bottom-up over the large page, nodes more than half valid get their empty 64 KiB basic blocks (gpu-sim.cc:2588-2599); the uvm far-fault mode uses 1',
+      unit: 'count',
+    },
   },
   create(params) {
     const threshold = params.thresholdPercent;
+    const uvmsmart = (params.largePageFill ?? 0) === 1;
     let tree: Uint32Array = new Uint32Array(16);
+    let leaf: Int32Array = new Int32Array(32);
     return {
       choose(v: BlockFaultView, out: Uint32Array): number {
         const words = v.words;
         if (tree.length < words) tree = new Uint32Array(words); // once per block geometry, not per call
+        if (uvmsmart) {
+          const nLeaves = Math.ceil(v.pagesPerBlock / v.bigPagePages);
+          if (leaf.length < nLeaves) leaf = new Int32Array(nLeaves);
+          return largePageFill(v, out, leaf);
+        }
         const first = v.firstPage;
         const end = v.endPage;
         for (let w = 0; w < words; w++) tree[w] = (v.resident[w]! | v.faulted[w]!) >>> 0;
@@ -80,3 +99,53 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
   },
 };
 
+
+/**
+ * UVMSmart's TBN over one large page (the VA block's live pages; UVMSmart sizes a large page's tree to its
+ * allocation, which `allocSizing=uvmsmart` traces reproduce). Leaves are 64 KiB basic blocks valued by their
+ * resident pages; a basic block holding a faulted page counts whole (`update_basic_block(…, MIN_PREFETCH_SIZE, true)`,
+ * :3636) and is scheduled whole (its invalid pages, :3653-3667). Then, bottom-up, a node whose value is neither
+ * its size nor at most half of it fills every empty leaf under it (`fill_lp_tree` fills only leaves with
+ * valid_size 0, :2560-2572), and the fills count in its ancestors. Writes the pages to bring into `out`.
+ */
+function largePageFill(v: BlockFaultView, out: Uint32Array, leaf: Int32Array): number {
+  const first = v.firstPage;
+  const end = v.endPage;
+  const bp = v.bigPagePages;
+  const l0 = Math.floor(first / bp);
+  const l1 = Math.ceil(end / bp);
+  const leafPages = (i: number): number => Math.min((i + 1) * bp, end) - Math.max(i * bp, first);
+  for (let i = l0; i < l1; i++) {
+    const a = Math.max(i * bp, first);
+    const b = Math.min((i + 1) * bp, end);
+    if (!maskRangeEmpty(v.faulted, 0, a, b)) {
+      leaf[i] = b - a;
+      maskFillRange(out, 0, a, b);
+    } else leaf[i] = maskCountRange(v.resident, 0, a, b);
+  }
+  for (let span = 2; span * bp <= v.pagesPerBlock; span *= 2) {
+    for (let g = l0 - (l0 % span); g < l1; g += span) {
+      const lo = Math.max(g, l0);
+      const hi = Math.min(g + span, l1);
+      let val = 0;
+      let size = 0;
+      for (let i = lo; i < hi; i++) {
+        val += leaf[i]!;
+        size += leafPages(i);
+      }
+      if (val === size || val * 2 <= size) continue;
+      for (let i = lo; i < hi; i++) {
+        if (leaf[i] !== 0) continue;
+        leaf[i] = leafPages(i);
+        maskFillRange(out, 0, Math.max(i * bp, first), Math.min((i + 1) * bp, end));
+      }
+    }
+  }
+  let n = 0;
+  for (let w = 0; w < v.words; w++) {
+    const x = (out[w]! & ~(v.faulted[w]! | v.resident[w]! | v.thrashing[w]!)) >>> 0;
+    out[w] = x;
+    n += popcount32(x);
+  }
+  return n;
+}

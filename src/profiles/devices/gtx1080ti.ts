@@ -10,6 +10,7 @@ export const gtx1080ti: DevicePreset = {
     pageSizesBytes: [4 * KiB, 64 * KiB, 2 * MiB],
     vaBits: 49,
     ptLevels: 5,
+    pageTable: { dirBytes: 4096, pteTablesBytesPer2M: 4096 + 256 },
     fault: { serviceNs: 45_000 },
   },
   sources: {
@@ -18,6 +19,8 @@ export const gtx1080ti: DevicePreset = {
     pageSizesBytes: { status: 'U', ref: 'Pascal is not in the open modules; Turing layout assumed (big page may be 128K on Pascal)' },
     vaBits: { status: 'U', ref: 'Turing layout assumed' },
     ptLevels: { status: 'U', ref: 'Turing layout assumed' },
+    'pageTable.dirBytes': { status: 'D', ref: 'Pascal MMU HAL, open-gpu-kernel-modules 515.43.04 uvm_pascal_mmu.c:198-205 allocation_size_pascal: 4096 per directory (Pascal left the open modules later)' },
+    'pageTable.pteTablesBytesPer2M': { status: 'D', ref: '515.43.04 uvm_pascal_mmu.c:172-205: 4 KiB PTE table 2^9 × 8 B = 4096 + 64 KiB PTE table 2^5 × 8 B = 256' },
     'fault.serviceNs': { status: 'D', ref: 'UVMSmart gpgpusim.config: 66,645 cycles at 1481 MHz = 45 µs' },
   },
 };

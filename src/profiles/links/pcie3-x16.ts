@@ -10,7 +10,7 @@ export const pcie3x16: LinkPreset = {
     h2dBytesPerNs: { status: 'M', ref: 'GTX 1080 Ti pageable cudaMemcpy, nvprof, UVMSmart micro-benchmarks/transferBandwidth.cu (fit asymptote)' },
     d2hBytesPerNs: { status: 'M', ref: 'UVMSmart bfs 125 % run: 27.6 GB in 2.32 s' },
     latencyNs: { status: 'M', ref: 'fit of UVMSmart transferBandwidth.cu measurements' },
-    atanA: { status: 'D', ref: 'UVMSmart gpu-sim.cc: a = 12 (PCIe 3)' },
-    atanB: { status: 'D', ref: 'UVMSmart gpu-sim.cc: b = 0.07292' },
+    atanA: { status: 'D', ref: 'UVMSmart gpu-sim.cc convert_byte_string l. 638–648: a = 12 GiB/s for -pcie_bandwidth 16.0GB/s (configs/GeForceGTX1080Ti)' },
+    atanB: { status: 'D', ref: 'UVMSmart gpu-sim.cc convert_byte_string l. 648: b = 0.07292 per KB' },
   },
 };

@@ -26,11 +26,15 @@ const COHERENT = Flag.managed | Flag.peer_shared | Flag.device;
  * `mode`:
  * - `strict`: PTEs cleared, IOTLB invalidated (per page: VT-d has no range invalidation on this profile) and
  *   waited for, IOVA freed — all in the unmap call.
- * - `deferred` (Linux flush queue): PTEs cleared, IOVA parked in a per-CPU queue; when it holds
- *   `flushQueueEntries` entries or `flushQueueTimeoutNs` passed, one domain-wide flush frees them all.
+ * - `deferred` (Linux flush queue, drivers/iommu/dma-iommu.c `__iommu_dma_unmap` → `queue_iova`): PTEs cleared,
+ *   the entry queued (`queueEntryNs`) in a per-CPU ring that holds `flushQueueEntries` − 1 entries (`fq_full`);
+ *   the unmap that finds it full flushes the domain's IOTLB (`fq_flush_iotlb` → `flush_iotlb_all`, waited for)
+ *   and frees the held IOVAs before queueing its own. The first unmap queued while the timer is off arms it for
+ *   `flushQueueTimeoutNs` (a one-shot, not a period); when it fires (`fq_flush_timeout`), one domain-wide flush
+ *   and every queued IOVA freed.
  * - `batched` (FreeBSD DMAR, the GMEM paper's baseline): PTEs cleared, one range invalidation descriptor and a
  *   wait descriptor queued without waiting, IOVA freed asynchronously (`unmapBatched`).
- * - `gmem-async` (FreeBSD GMEM `gmem_uvas.c`): the unmap is only queued; above `asyncUnmapPages` pages (or
+ * - `gmem-async` (FreeBSD GMEM `gmem_uvas.c`): the unmap is only queued (`queueEntryNs`); above `asyncUnmapPages` pages (or
  *   every `asyncPeriodNs`) the queue is drained: PTEs released, then one domain-wide flush if the batch has
  *   ≥ `tlbCoalescePages` pages, else one invalidation per entry; IOVAs freed after.
  * All of this is CPU work on the receive path. The NIC's DMA itself costs no CPU time (`remoteAccesses`
@@ -73,20 +77,34 @@ export class IommuDmaModel implements SystemModel {
   private qiDescriptors = 0;
   private atsInvalidations = 0;
   private batchNo = 0;
+  /** deferred: when the armed flush-queue timer fires (NaN: off). */
+  private fqTimerDueNs = NaN;
 
   constructor(private readonly p: IommuDmaParams, private readonly env: SystemEnv) {
     const d = env.platform.device;
     this.pteNs = d.map.pteNs;
     this.iovaNs = d.map.iovaAllocNs;
     this.rep = env.report;
-    const period = p.mode === 'gmem-async' ? p.asyncPeriodNs : p.flushQueueTimeoutNs;
+    // deferred keeps its own one-shot timer (fqTimerDueNs); the queue's periodic drain is gmem-async's daemon
+    const period = p.mode === 'gmem-async' ? p.asyncPeriodNs : Infinity;
     const threshold = p.mode === 'gmem-async' ? p.asyncUnmapPages : Infinity;
     this.queue = new DeferredUnmapQueue(threshold, period, 0);
   }
 
   /** The deferred-unmap queue drains when its timer or threshold comes due, checked before every row. */
   beforeRow(): void {
-    if (this.queue.entries > 0 && this.queue.dueAt(this.env.clock.nowNs)) this.drain();
+    if (this.fqTimerDueNs <= this.env.clock.nowNs) this.fqTimerFires();
+    else if (this.queue.entries > 0 && this.queue.dueAt(this.env.clock.nowNs)) this.drain();
+  }
+
+  /**
+   * deferred: the flush-queue timer fires (dma-iommu.c fq_flush_timeout): one domain-wide flush and every
+   * queued IOVA freed. (The kernel flushes even when another CPU's flush already emptied this ring; with one
+   * ring per modelled CPU the ring is never empty here: a full-ring flush always leaves the entry that found it full.)
+   */
+  private fqTimerFires(): void {
+    this.fqTimerDueNs = NaN;
+    if (this.queue.entries > 0) this.drain();
   }
 
   /** A `marker rx_drop` is a packet that arrived and was dropped. */
@@ -108,7 +126,8 @@ export class IommuDmaModel implements SystemModel {
   }
 
   finish(): Readonly<Record<string, number>> {
-    if (this.queue.entries > 0) this.drain();
+    if (!Number.isNaN(this.fqTimerDueNs)) this.fqTimerFires(); // the armed timer fires after the trace
+    else if (this.queue.entries > 0) this.drain();
     const ownNsPerPacket = this.packets > 0 ? (this.stackNs + this.packetIommuNs) / this.packets : 0;
     const arrivals = this.packets + this.drops;
     const span = this.lastArrivalNs - this.firstArrivalNs;
@@ -230,20 +249,42 @@ export class IommuDmaModel implements SystemModel {
       return clock.nowNs - t0;
     }
     if (this.p.mode === 'batched') return this.unmapBatched(va, id, pages, t0);
-    if (this.p.mode === 'deferred') {
-      // PTEs cleared now; the IOVA waits in the flush queue
-      this.maps.remove(va);
-      this.mapIds.give(id);
-      clock.charge(Cause.map, pages * this.pteNs);
-    }
+    if (this.p.mode === 'deferred') return this.unmapDeferred(va, id, pages, packet, t0);
     // gmem-async: the mapping stays until the drain releases it
+    clock.charge(Cause.map, this.p.queueEntryNs);
     this.queuedStarts.push(va);
     this.queuedPages.push(id);
     if (packet) this.queuedPacketEntries++;
-    const full = this.queue.enqueue(pages) || (this.p.mode === 'deferred' && this.queue.entries >= this.p.flushQueueEntries);
+    const full = this.queue.enqueue(pages);
     const ns = clock.nowNs - t0;
     if (full) this.drain();
     return ns;
+  }
+
+  /**
+   * Linux deferred unmap (dma-iommu.c `__iommu_dma_unmap`: `iommu_unmap_fast` with the gather queued, no sync;
+   * `queue_iova`): PTEs cleared, then under the per-CPU ring's lock a ring found full (`fq_full`: it holds
+   * `flushQueueEntries` − 1) is flushed (`fq_flush_iotlb`, domain-wide, waited for) and freed
+   * (`fq_ring_free_locked`) before this entry is added; the entry costs `queueEntryNs`; the first entry queued
+   * with the timer off arms it. Returns the CPU time of the call without the flush (attributed in `drain`).
+   */
+  private unmapDeferred(va: number, id: number, pages: number, packet: boolean, t0: number): number {
+    const clock = this.env.clock;
+    this.maps.remove(va);
+    this.mapIds.give(id);
+    clock.charge(Cause.map, pages * this.pteNs + this.p.queueEntryNs);
+    let flushNs = 0;
+    if (this.queue.entries >= this.p.flushQueueEntries - 1) {
+      const f0 = clock.nowNs;
+      this.drain();
+      flushNs = clock.nowNs - f0;
+    }
+    this.queuedStarts.push(va);
+    this.queuedPages.push(id);
+    if (packet) this.queuedPacketEntries++;
+    this.queue.enqueue(pages);
+    if (Number.isNaN(this.fqTimerDueNs)) this.fqTimerDueNs = clock.nowNs + this.p.flushQueueTimeoutNs;
+    return clock.nowNs - t0 - flushNs;
   }
 
   /**

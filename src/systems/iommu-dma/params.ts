@@ -5,6 +5,7 @@ export interface IommuDmaParams extends Record<string, number | boolean | string
   mode: 'strict' | 'deferred' | 'batched' | 'gmem-async';
   flushQueueEntries: number;
   flushQueueTimeoutNs: number;
+  queueEntryNs: number;
   asyncUnmapPages: number;
   asyncPeriodNs: number;
   tlbCoalescePages: number;
@@ -22,6 +23,7 @@ export const IOMMU_DMA_DEFAULTS: IommuDmaParams = {
   mode: 'deferred',
   flushQueueEntries: 256,
   flushQueueTimeoutNs: 10_000_000,
+  queueEntryNs: 50,
   asyncUnmapPages: 1024,
   asyncPeriodNs: 1_000_000_000,
   tlbCoalescePages: 5,
@@ -41,7 +43,8 @@ export const IOMMU_DMA_PARAM_DOCS: Readonly<Record<keyof IommuDmaParams & string
     values: ['strict', 'deferred', 'batched', 'gmem-async'],
   },
   flushQueueEntries: { summary: 'deferred: per-CPU flush queue size (IOVA_DEFAULT_FQ_SIZE 256; single-queue variant 32768)', unit: 'count' },
-  flushQueueTimeoutNs: { summary: 'deferred: flush queue timer (IOVA_DEFAULT_FQ_TIMEOUT 10 ms; single-queue variant 1000 ms)', unit: 'ns' },
+  flushQueueTimeoutNs: { summary: 'deferred: flush queue timer (IOVA_DEFAULT_FQ_TIMEOUT 10 ms; single-queue variant 1000 ms), armed by the first unmap queued while it is off; when it fires, one domain-wide flush (even with nothing left queued) and every queued IOVA freed (dma-iommu.c queue_iova / fq_flush_timeout)', unit: 'ns' },
+  queueEntryNs: { summary: 'deferred and gmem-async: CPU time to queue one unmap and retire it — Linux queue_iova (smp_mb, fq spin_lock_irqsave, ring entry, unlock); GMEM enqueue_unmap_req (uma_zalloc, enqueue lock, TAILQ insert) and uma_zfree in the handler — placeholder', unit: 'ns' },
   asyncUnmapPages: { summary: 'gmem-async: the queue is drained when it exceeds this many pages (unmap_coalesce_threshold 1024 = 4 MiB)', unit: 'count' },
   asyncPeriodNs: { summary: 'gmem-async: daemon drain period (1 s / wakeup_time, wakeup_time = 1)', unit: 'ns' },
   tlbCoalescePages: { summary: 'gmem-async: a drained batch of at least this many pages gets one domain-wide IOTLB flush, else one invalidation per entry (tlb_coalesce_threshold 5)', unit: 'count' },
@@ -56,9 +59,11 @@ export const IOMMU_DMA_PARAM_DOCS: Readonly<Record<keyof IommuDmaParams & string
 };
 
 export function validateIommuDmaParams(p: Readonly<IommuDmaParams>): string | undefined {
+  if (!(p.queueEntryNs >= 0)) return `queueEntryNs must be ≥ 0, got ${p.queueEntryNs}`;
   if (!(p.qiDescriptorNs >= 0)) return `qiDescriptorNs must be ≥ 0, got ${p.qiDescriptorNs}`;
   if (!(p.atsInvalidateNs >= 0)) return `atsInvalidateNs must be ≥ 0, got ${p.atsInvalidateNs}`;
-  for (const k of ['flushQueueEntries', 'asyncUnmapPages', 'tlbCoalescePages', 'batchCoalesce', 'cores'] as const) {
+  if (!(Number.isInteger(p.flushQueueEntries) && p.flushQueueEntries >= 2)) return `flushQueueEntries must be an integer ≥ 2 (the ring holds one less), got ${p.flushQueueEntries}`;
+  for (const k of ['asyncUnmapPages', 'tlbCoalescePages', 'batchCoalesce', 'cores'] as const) {
     if (!(Number.isInteger(p[k]) && p[k] >= 1)) return `${k} must be a positive integer, got ${p[k]}`;
   }
   for (const k of ['flushQueueTimeoutNs', 'asyncPeriodNs'] as const) if (!(p[k] > 0)) return `${k} must be > 0, got ${p[k]}`;

@@ -54,7 +54,7 @@ export function prefetch(s: UvmState, b: EventBatch, i: number): void {
     const n = maskWeight(want, 0, w);
     if (n === 0) continue;
     if (target === DEV) {
-      const need = s.mem.bytesFor(slot, n);
+      const need = s.mem.bytesFor(slot, n, want);
       bl.busy[slot] = 1;
       const ok = s.mem.headroom(s.p.preEvictAt) >= need || evictFor(s, need, s.p.preEvictAt);
       bl.busy[slot] = 0;

@@ -33,6 +33,11 @@ export class VaBlocks {
   /** Faults of the open batch, and which of them are writes. */
   pend: Uint32Array;
   pendWrite: Uint32Array;
+  /**
+   * Device-resident pages the device wrote since they arrived (UVMSmart mode only: set_page_dirty on a store,
+   * gpgpu-sim_UVMSmart shader.cc:1636, 1777; read by the write-back at a device synchronize, device-sync.ts).
+   */
+  dirty: Uint32Array;
   /** Per block: device-resident page count, root chunk id (-1 none) and its bytes, async arrival time. */
   devPages: Int32Array;
   chunk: Int32Array;
@@ -68,6 +73,7 @@ export class VaBlocks {
     this.pinned = new Uint32Array(w);
     this.pend = new Uint32Array(w);
     this.pendWrite = new Uint32Array(w);
+    this.dirty = new Uint32Array(w);
     this.devPages = new Int32Array(initialSlots);
     this.chunk = new Int32Array(initialSlots).fill(-1);
     this.chunkBytes = new Float64Array(initialSlots);
@@ -109,7 +115,7 @@ export class VaBlocks {
     this.key[slot] = -1;
     const w = this.words;
     const o = slot * w;
-    for (const m of [this.exists, this.dev, this.cpu, this.readMostly, this.accessedBy, this.pinned, this.pend, this.pendWrite]) {
+    for (const m of [this.exists, this.dev, this.cpu, this.readMostly, this.accessedBy, this.pinned, this.pend, this.pendWrite, this.dirty]) {
       m.fill(0, o, o + w);
     }
     this.devPages[slot] = 0;
@@ -142,6 +148,7 @@ export class VaBlocks {
     this.pinned = grown(this.pinned, masks);
     this.pend = grown(this.pend, masks);
     this.pendWrite = grown(this.pendWrite, masks);
+    this.dirty = grown(this.dirty, masks);
     this.devPages = grown(this.devPages, slots);
     this.chunk = grown(this.chunk, slots, -1);
     this.chunkBytes = grown(this.chunkBytes, slots);

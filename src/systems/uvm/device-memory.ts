@@ -4,20 +4,31 @@ import type { Rng } from '../../sim/rng';
 import type { EvictionPolicy } from '../../policies/types';
 import type { VaBlocks } from './blocks';
 import type { EvictionVariant } from './evictions';
+import * as sharedRoots from './shared-roots';
+import { SharedRoots } from './shared-roots';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { maskClearRange, maskCopy, maskCountRange, maskFillRange, maskTest, maskZero } = pageMask;
+const { maskClearRange, maskCopy, maskCountRange, maskFillRange, maskNextSet, maskTest, maskZero } = pageMask;
+const { SHARED_ROOT } = sharedRoots;
 
 /** 4 KiB: the CPU page size and UVM's smallest GPU page. */
 export const PAGE_BYTES = 4096;
 
 /**
+ * Frame (page mode) or chunk (chunk mode) of device-resident pages that hold no unit of the pool: UVMSmart's
+ * `cudaDeviceSynchronize` leaves clean pages valid but drops them from the LRU list and resets the free-page count to
+ * the whole device (device-sync.ts). Such pages are hits, never victims, and take no capacity.
+ */
+export const UNTRACKED = -2;
+
+/**
  * Device memory of the UVM model: capacity accounting, the allocation granule (page frames or per-block root
  * chunks) and the eviction policy's slots.
  *
- * - `chunk` granule (chunk-age, lru-2m): a VA block with any device-resident page holds one root chunk of
- *   `chunkBytes` (2 MiB for a full block; a block cut short by its allocation gets its existing pages
- *   rounded up to the big page). Policy slot = chunk id. A victim is the whole block.
+ * - `chunk` granule (chunk-lrm, chunk-age, lru-2m): a full VA block with any device-resident page holds one 2 MiB
+ *   root chunk. A block cut short by its allocation: in the driver mode (`roots`, shared-roots.ts) its 64 KiB
+ *   pieces take sub-chunks of shared root chunks, and a victim root evicts every block piece in it; in the UVMSmart
+ *   mode it holds one chunk of its existing pages rounded up to the big page. Policy slot = root chunk id.
  * - `page` granule (the other ISCA'19 variants): each resident 4 KiB page holds a frame; policy slot = frame.
  *   A victim page widens to its big page (sl-64k) or to the tree neighbourhood (tbn-pre).
  * `deviceAllocBytes` (cudaMalloc-style `device` allocations) is carved out of the capacity, never evicted.
@@ -27,6 +38,8 @@ export class DeviceMemory {
   readonly policy: EvictionPolicy;
   usedBytes = 0;
   deviceAllocBytes = 0;
+  /** Root chunks of kernel memory holding the driver's page tables (page-tables.ts), never evicted. */
+  kernelBytes = 0;
   private readonly pool: IdPool;
   /** Slot id → owner: page id (slot × ppb + page) in page mode, block slot in chunk mode. */
   readonly owner: Int32Array;
@@ -40,8 +53,17 @@ export class DeviceMemory {
     reservedFraction: number,
     rng: Rng,
     private readonly bigPagePages: number,
+    /**
+     * UVMSmart mode (faultCost=far-fault): victims of `variant.wholeUnit` variants must be fully valid units, and no
+     * victim may hold a page the current front uses (`is_block_evictable`).
+     */
+    uvmsmart = false,
   ) {
     this.mode = variant.granule;
+    this.wholeUnits = uvmsmart && variant.wholeUnit;
+    this.requireWhole = this.wholeUnits;
+    this.inFlight = uvmsmart;
+    this.requireFree = uvmsmart;
     const slots = Math.max(1, this.mode === 'page' ? Math.floor(capacityBytes / PAGE_BYTES) : Math.floor(capacityBytes / (bigPagePages * PAGE_BYTES)));
     this.pool = new IdPool(slots);
     this.owner = new Int32Array(slots).fill(-1);
@@ -54,23 +76,141 @@ export class DeviceMemory {
         rng,
         // a root chunk of a block being populated is the destination of that copy: not evictable. Page
         // frames are independent (UVMSmart evicts any valid page not queued for write-back).
-        isEvictable: (s: number): boolean => {
+        isEvictable: (this.isEvictable = (s: number): boolean => {
           const o = this.owner[s]!;
+          if (o === SHARED_ROOT) return this.roots!.evictable(s);
           if (o < 0) return false;
-          return this.mode === 'page' || blocks.busy[o] === 0;
-        },
+          if (this.mode === 'chunk' && blocks.busy[o] !== 0) return false;
+          if (this.requireFree && this.frontUse(o) > this.maxFrontUse) return false;
+          return !this.requireWhole || (this.mode === 'page' ? this.basicBlockWhole(o) : this.largePageWhole(o));
+        }),
         groupOf: (s: number): number => {
           const o = this.owner[s]!;
           return this.mode === 'page' ? Math.floor(o / ppb) : o;
         },
       },
     );
+    // the driver (not the UVMSmart mode) sub-allocates short blocks from shared root chunks (shared-roots.ts)
+    this.roots = !uvmsmart && this.mode === 'chunk' ? new SharedRoots(blocks, this.pool, this.owner, this.policy, bigPagePages, (d) => (this.usedBytes += d)) : null;
   }
 
-  /** Bytes a new resident page of `slot` needs now (0 in chunk mode once the block holds its chunk). */
-  bytesFor(slot: number, pages: number): number {
+  /**
+   * UVMSmart `is_block_evictable` (gpgpu-sim_UVMSmart gpu-sim.cc:2142-2150): a unit with a page that is not valid is
+   * not a victim. On for SL-64K, TBN and LRU-2MB in the UVMSmart mode (evictions.ts `wholeUnit`).
+   */
+  readonly wholeUnits: boolean;
+  /** `wholeUnits`, except while `victimPages` falls back to a partial unit (no whole one left). */
+  private requireWhole: boolean;
+  /** Victims taken although not whole: no whole unit was evictable (UVMSmart would stall; extra.partialVictims). */
+  partialVictims = 0;
+
+  /**
+   * UVMSmart's in-flight reservation: a page an issued access is using is reserved until the access completes
+   * (`reserve_pages_insert`, shader.cc:1623; `reserve_pages_remove`, :1390-1469, :1703, :1753) and `is_block_evictable`
+   * refuses a unit holding one (gpu-sim.cc:2157-2161). The model's concurrent accesses are the rows of one front (same
+   * trace time, fault-batch.ts): `markFront` records the pages every row of the front touches, before the front runs,
+   * and no unit holding one is a victim while the front runs. On in the UVMSmart mode.
+   */
+  readonly inFlight: boolean;
+  /** Trace time of the current front (NaN between fronts). */
+  frontNs = NaN;
+  /** Per page id (slot × ppb + page): trace time of the last front that uses it (UVMSmart mode; grown on demand). */
+  pageFrontNs: Float64Array = new Float64Array(0);
+  /** The policy's evictability test (set in the constructor). */
+  private isEvictable!: (s: number) => boolean;
+  /** `inFlight`, except while `victimPages` looks for a unit outside its candidates. */
+  private requireFree: boolean;
+  /** Pages of a unit the front may use for it to be a victim: 0, or the fewest any unit has (fallback). */
+  private maxFrontUse = 0;
+  /** Victims taken although the current front uses them (no other unit was evictable; extra.inFlightVictims). */
+  inFlightVictims = 0;
+
+  /** How many pages of the eviction unit of `o` (page id in page mode, block slot in chunk mode) the current front uses. */
+  private frontUse(o: number): number {
+    const f = this.frontNs;
+    const t = this.pageFrontNs;
+    const ppb = this.blocks.pagesPerBlock;
+    let a: number;
+    let n: number;
+    if (this.mode === 'chunk') {
+      a = o * ppb;
+      n = ppb;
+    } else if (this.variant.expand === 'none') {
+      a = o;
+      n = 1;
+    } else {
+      a = o - (o % this.bigPagePages);
+      n = this.bigPagePages;
+    }
+    const end = Math.min(a + n, t.length);
+    let used = 0;
+    for (let q = a; q < end; q++) if (t[q] === f) used++;
+    return used;
+  }
+
+  /** The fewest pages the current front uses of any evictable unit (scans every slot; fallback only). */
+  private leastFrontUse(): number {
+    let min = Infinity;
+    this.requireFree = false;
+    for (let s = 0; s < this.owner.length; s++) {
+      const o = this.owner[s]!;
+      if (o < 0 || !this.isEvictable(s)) continue;
+      const u = this.frontUse(o);
+      if (u < min) min = u;
+    }
+    this.requireFree = true;
+    return min;
+  }
+
+  /** Every live page of the 64 KiB basic block holding page id `id` is device resident. */
+  private basicBlockWhole(id: number): boolean {
+    const b = this.blocks;
+    const ppb = b.pagesPerBlock;
+    const slot = Math.floor(id / ppb);
+    const p = id - slot * ppb;
+    const a = p - (p % this.bigPagePages);
+    const o = slot * b.words;
+    return maskCountRange(b.dev, o, a, a + this.bigPagePages) === maskCountRange(b.exists, o, a, a + this.bigPagePages);
+  }
+
+  /** Every live page of VA block `slot` (the large page) is device resident. */
+  private largePageWhole(slot: number): boolean {
+    const b = this.blocks;
+    return b.devPages[slot] === maskCountRange(b.exists, slot * b.words, 0, b.pagesPerBlock);
+  }
+
+  /**
+   * Bytes `pages` new resident pages of `slot` need now (0 in chunk mode once the block holds its chunk). With
+   * `roots` (driver mode), a short block's pages in `want@wantOff` (block-local mask) need new 64 KiB sub-chunks, and the
+   * sub-chunks no split root chunk has free take whole 2 MiB root chunks.
+   */
+  bytesFor(slot: number, pages: number, want?: Uint32Array, wantOff = 0): number {
     if (this.mode === 'page') return pages * PAGE_BYTES;
-    return this.blocks.chunk[slot]! >= 0 || pages === 0 ? 0 : this.chunkBytesOf(slot);
+    if (pages === 0) return 0;
+    if (!this.roots || !this.roots.usesPieces(slot, this.isFull(slot))) return this.blocks.chunk[slot]! >= 0 ? 0 : this.chunkBytesOf(slot);
+    return this.roots.bytesFor(slot, want, wantOff);
+  }
+
+  /** Root chunks (chunk mode) or page frames (page mode) handed out. */
+  get unitsInUse(): number {
+    return this.pool.used;
+  }
+
+  /** Driver-mode shared root chunks for short blocks (null in page mode and in the UVMSmart mode). */
+  readonly roots: SharedRoots | null;
+  /** The shared root chunk `victimPages` picked (it returned SHARED_ROOT). */
+  victimRoot = -1;
+
+  /** Every page of block `slot`'s 2 MiB window is live (a full VA block: one root chunk of its own). */
+  private isFull(slot: number): boolean {
+    const b = this.blocks;
+    return maskCountRange(b.exists, slot * b.words, 0, b.pagesPerBlock) === b.pagesPerBlock;
+  }
+
+  /** Back the pages `want@wantOff` of `slot` with device memory (chunk mode): its root chunk, or sub-chunks of shared ones. */
+  backPages(slot: number, want: Uint32Array, wantOff: number, tNs: number): boolean {
+    if (!this.roots || !this.roots.usesPieces(slot, this.isFull(slot))) return this.blocks.chunk[slot]! >= 0 || this.insertBlock(slot, tNs);
+    return this.roots.back(slot, want, wantOff, tNs);
   }
 
   chunkBytesOf(slot: number): number {
@@ -82,9 +222,9 @@ export class DeviceMemory {
     return Math.ceil((n * PAGE_BYTES) / big) * big;
   }
 
-  /** Free capacity under the limit `fraction × capacity` (minus device allocations). */
+  /** Free capacity under the limit `fraction × capacity` (minus device allocations and page tables). */
   headroom(fraction: number): number {
-    return fraction * this.capacityBytes - this.deviceAllocBytes - this.usedBytes;
+    return fraction * this.capacityBytes - this.deviceAllocBytes - this.kernelBytes - this.usedBytes;
   }
 
   /** Page `p` of block `slot` became device resident (page mode). Returns false when no frame is free. */
@@ -126,12 +266,49 @@ export class DeviceMemory {
   removeBlock(slot: number): void {
     const c = this.blocks.chunk[slot]!;
     if (c < 0) return;
+    if (this.roots && this.owner[c] !== slot) {
+      this.roots.free(slot, -1);
+      return;
+    }
     this.policy.onRemove(c);
     this.owner[c] = -1;
     this.pool.give(c);
     this.usedBytes -= this.blocks.chunkBytes[slot]!;
     this.blocks.chunk[slot] = -1;
     this.blocks.chunkBytes[slot] = 0;
+  }
+
+  /**
+   * The device-resident pages of `slot` stay valid but give their frames (or the block's chunk) back to the pool and
+   * leave the policy's order (UNTRACKED). Returns the pages untracked.
+   */
+  untrack(slot: number): number {
+    const b = this.blocks;
+    if (this.mode === 'chunk') {
+      const c = b.chunk[slot]!;
+      if (c < 0) return 0;
+      this.policy.onRemove(c);
+      this.owner[c] = -1;
+      this.pool.give(c);
+      this.usedBytes -= b.chunkBytes[slot]!;
+      b.chunk[slot] = UNTRACKED;
+      b.chunkBytes[slot] = 0;
+      return b.devPages[slot]!;
+    }
+    const ppb = b.pagesPerBlock;
+    let n = 0;
+    for (let p = maskNextSet(b.dev, slot * b.words, 0, ppb); p >= 0; p = maskNextSet(b.dev, slot * b.words, p + 1, ppb)) {
+      const id = slot * ppb + p;
+      const f = b.frame[id]!;
+      if (f < 0) continue;
+      this.policy.onRemove(f);
+      this.owner[f] = -1;
+      this.pool.give(f);
+      this.usedBytes -= PAGE_BYTES;
+      b.frame[id] = UNTRACKED;
+      n++;
+    }
+    return n;
   }
 
   /** Accesses refresh the order for LRU variants. */
@@ -142,7 +319,9 @@ export class DeviceMemory {
 
   touchBlock(slot: number, tNs: number): void {
     const c = this.blocks.chunk[slot]!;
-    if (c >= 0) this.policy.onTouch(c, tNs, 0);
+    // a short block's sub-chunks are not refreshed: block_mark_memory_used marks only max-size blocks
+    // (uvm_va_block.c:3387-3402, `uvm_va_block_size(block) == UVM_CHUNK_SIZE_MAX`)
+    if (c >= 0 && (!this.roots || this.owner[c] === slot)) this.policy.onTouch(c, tNs, 0);
   }
 
   /**
@@ -150,7 +329,27 @@ export class DeviceMemory {
    * (the whole block, one page, its big page, or the TBN neighbourhood), or returns -1.
    */
   victimPages(tNs: number): number {
-    const s = this.policy.victim(tNs);
+    let s = this.policy.victim(tNs);
+    // none evictable: UVMSmart would evict nothing and retry every cycle until an access completes or a unit fills;
+    // the model has no such wait. It takes, in policy order, a unit among those the front uses least (the first whose
+    // accesses can all have completed), then a partial unit (both counted)
+    if (s < 0 && this.inFlight) {
+      const least = this.leastFrontUse();
+      if (least < Infinity) {
+        this.maxFrontUse = least;
+        s = this.policy.victim(tNs);
+        this.maxFrontUse = 0;
+        if (s >= 0) this.inFlightVictims++;
+      }
+      if (s < 0 && this.wholeUnits) {
+        this.requireFree = false;
+        this.requireWhole = false;
+        s = this.policy.victim(tNs);
+        this.requireWhole = true;
+        this.requireFree = true;
+        if (s >= 0) this.partialVictims++;
+      }
+    }
     if (s < 0) return -1;
     const b = this.blocks;
     const w = b.words;
@@ -158,6 +357,10 @@ export class DeviceMemory {
     const m = this.victimMask;
     if (this.mode === 'chunk') {
       const slot = this.owner[s]!;
+      if (slot === SHARED_ROOT) {
+        this.victimRoot = s;
+        return SHARED_ROOT;
+      }
       maskCopy(m, 0, b.dev, slot * w, w);
       return slot;
     }
@@ -179,21 +382,32 @@ export class DeviceMemory {
   }
 
   /**
-   * UVMSmart `traverse_and_remove_lp_tree`: after removing the victim's basic block, every tree node (two
-   * big pages and up, bottom-up) that is still populated but less than half valid is evicted whole.
+   * UVMSmart `traverse_and_remove_lp_tree` (gpu-sim.cc:2601-2612): after removing the victim's basic block, every
+   * tree node (two big pages and up, bottom-up) that is still populated but less than half valid is evicted
+   * whole. With `wholeUnits` only its fully valid basic blocks go (`remove_lp_tree`, :2574-2586: valid_size ==
+   * 64 KiB and `is_block_evictable`); partial ones stay and still count in the parent nodes.
    */
   private tbnNeighbourhood(slot: number, m: Uint32Array): void {
     const b = this.blocks;
     const w = b.words;
     const ppb = b.pagesPerBlock;
+    const bp = this.bigPagePages;
+    const o = slot * w;
     const rest = this.tbnScratch ?? (this.tbnScratch = new Uint32Array(w));
-    for (let k = 0; k < w; k++) rest[k] = (b.dev[slot * w + k]! & ~m[k]!) >>> 0;
-    for (let size = this.bigPagePages * 2; size <= ppb; size *= 2) {
+    for (let k = 0; k < w; k++) rest[k] = (b.dev[o + k]! & ~m[k]!) >>> 0;
+    for (let size = bp * 2; size <= ppb; size *= 2) {
       for (let a = 0; a < ppb; a += size) {
+        // a node's size is its live pages: UVMSmart's tree stops at the allocation's large page (a remainder
+        // allocation's root is smaller than 2 MiB), so a node past it is that root again
         const n = maskCountRange(rest, 0, a, a + size);
-        if (n > 0 && n * 2 < size) {
-          for (let q = a; q < a + size; q++) if (maskTest(rest, 0, q)) m[q >>> 5]! |= 1 << (q & 31);
-          maskClearRange(rest, 0, a, a + size);
+        if (n > 0 && n * 2 < maskCountRange(b.exists, o, a, a + size)) {
+          for (let c = a; c < a + size; c += bp) {
+            const v = maskCountRange(rest, 0, c, c + bp);
+            if (v === 0 || (this.requireWhole && v !== maskCountRange(b.exists, o, c, c + bp))) continue;
+            if (this.requireFree && this.frontUse(slot * ppb + c) > 0) continue;
+            for (let q = c; q < c + bp; q++) if (maskTest(rest, 0, q)) m[q >>> 5]! |= 1 << (q & 31);
+            maskClearRange(rest, 0, c, c + bp);
+          }
         }
       }
     }

@@ -1,13 +1,17 @@
 import * as pageMask from '../../model/page-mask';
+import { grown } from '../../io/typed-arrays';
 import { PREFETCH_POLICIES } from '../../policies/prefetch/index';
 import * as clockMod from '../../sim/clock';
 import * as deviceMemory from './device-memory';
+import * as sharedRoots from './shared-roots';
+import * as stateMod from './state';
 import type { UvmPrefetch } from './params';
 import type { UvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
 const { PAGE_BYTES } = deviceMemory;
+const { SHARED_ROOT } = sharedRoots;
 const { popcount32 } = pageMask;
 
 // Eviction when device memory is needed (the driver's `uvm_pmm_gpu.c`: `pick_and_evict_root_chunk` evicts the
@@ -24,8 +28,9 @@ export function evictFor(s: UvmState, need: number, fraction: number): boolean {
   while (mem.headroom(fraction) < need) {
     const sync = mem.headroom(1) < need;
     const slot = mem.victimPages(s.env.clock.nowNs);
-    if (slot < 0) return mem.headroom(1) >= need;
-    evictPages(s, slot, mem.victimMask, sync, true);
+    if (slot === SHARED_ROOT) evictSharedRoot(s, mem.victimRoot, sync);
+    else if (slot < 0) return mem.headroom(1) >= need;
+    else evictPages(s, slot, mem.victimMask, sync, true);
     if (!sync) s.backgroundEvictions++;
     if (!s.p.prefetchOnOversub) s.prefetchOn = false;
     else if (s.p.oversubPrefetch !== 'same' && s.prefetchKind !== s.p.oversubPrefetch) switchPrefetcher(s, s.p.oversubPrefetch);
@@ -33,10 +38,27 @@ export function evictFor(s: UvmState, need: number, fraction: number): boolean {
   return true;
 }
 
+/**
+ * Evict a shared root chunk (driver mode): every VA block with a sub-chunk in it, one block at a time, in sub-chunk
+ * order (`evict_root_chunk`, uvm_pmm_gpu.c:1291-1330: `find_and_retain_va_block_to_evict` walks the root's chunks,
+ * `evict_root_chunk_from_va_block` evicts that block's chunks in the root); then the root is free (shared-roots.ts).
+ * Each block is one eviction.
+ */
+function evictSharedRoot(s: UvmState, root: number, sync: boolean): void {
+  const roots = s.mem.roots!;
+  const n = roots.rootBlocks(root);
+  for (let i = 0; i < n; i++) {
+    const slot = roots.rootSlots[i]!;
+    roots.piecesMask(root, slot, s.mem.victimMask);
+    evictPages(s, slot, s.mem.victimMask, sync, true);
+    roots.free(slot, root);
+  }
+}
+
 /** Switch the device-fault prefetcher after the first eviction (`oversubPrefetch`, UVMSmart `hwprefetch_oversub`). */
-function switchPrefetcher(s: UvmState, kind: UvmPrefetch): void {
+export function switchPrefetcher(s: UvmState, kind: UvmPrefetch): void {
   const def = PREFETCH_POLICIES[kind];
-  const params = kind === 'tbn' ? { thresholdPercent: s.p.prefetchThreshold } : {};
+  const params = kind === 'tbn' ? stateMod.tbnParams(s.p) : {};
   s.prefetcher = def.create(params as never, { rng: s.env.rng.fork() });
   s.prefetchKind = kind;
 }
@@ -84,9 +106,15 @@ export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: 
   let end = nowNs;
   const runs = s.runs;
   runs.reset(wb, 0, words);
+  // UVMSmart mode, a fault service's own eviction: record when each write-back starts (and frees its frames)
+  // instead of waiting for it; pages that need no write-back are free at once (see UvmState.gating)
+  const gate = sync && s.gating;
+  if (gate) gateFreed(s, nowNs, moved - popcountMask(wb, words));
   for (let r = runs.next(); r >= 0; r = runs.next()) {
     const bytes = (runs.end - r) * PAGE_BYTES;
+    const busy = s.link.freeAt('d2h');
     const e = s.link.book(nowNs, bytes, 'd2h');
+    if (gate) gateFreed(s, busy > nowNs ? busy : nowNs, runs.end - r);
     if (e > end) end = e;
     c.migrationsD2H++;
     c.bytesD2H += bytes;
@@ -97,5 +125,22 @@ export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: 
     s.evictedPages += moved;
   }
   s.invalidateDeviceTlb();
-  if (sync) env.clock.waitUntil(s.p.faultCost === 'far-fault' ? startNs : end, Cause.evict);
+  if (sync && !gate) env.clock.waitUntil(s.p.faultCost === 'far-fault' ? startNs : end, Cause.evict);
+}
+
+function popcountMask(m: Uint32Array, words: number): number {
+  let n = 0;
+  for (let k = 0; k < words; k++) n += popcount32(m[k]!);
+  return n;
+}
+
+/** Append `pages` frames freed at `atNs` to the service's free-frame timeline (UvmState.gating). */
+function gateFreed(s: UvmState, atNs: number, pages: number): void {
+  if (pages <= 0) return;
+  if (s.gateN === s.gateAtNs.length) {
+    s.gateAtNs = grown(s.gateAtNs, s.gateN * 2);
+    s.gatePages = grown(s.gatePages, s.gateN * 2);
+  }
+  s.gateAtNs[s.gateN] = atNs;
+  s.gatePages[s.gateN++] = pages;
 }

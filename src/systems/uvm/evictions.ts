@@ -14,6 +14,10 @@ import type { UvmEviction } from './params';
  *   block plus every tree node of its 2 MiB block that falls below half valid: TBN eviction).
  * - `touch`: whether accesses refresh the order (LRU family) or not (the driver has no access bits).
  * - `touchOnMigrate`: whether a migration into the block refreshes its chunk (the driver's `block_mark_memory_used`).
+ * - `wholeUnit`: in the UVMSmart mode (faultCost=far-fault) a victim must be a fully valid eviction unit — a 64 KiB
+ *   basic block (SL-64K, TBN) or a whole large page (LRU-2MB): `is_block_evictable` returns false when any page
+ *   of the unit is not valid (gpgpu-sim_UVMSmart gpu-sim.cc:2142-2150, asked for the unit at :2195 (LRU-2MB),
+ *   :2238 (SL), :2266 (TBN) and for each basic block TBN's tree walk removes, :2577). A 4 KiB unit is always whole.
  */
 export interface EvictionVariant {
   readonly policy: EvictionPolicyDef<any>;
@@ -22,6 +26,7 @@ export interface EvictionVariant {
   readonly expand: 'none' | 'big-page' | 'tbn';
   readonly touch: boolean;
   readonly touchOnMigrate: boolean;
+  readonly wholeUnit: boolean;
 }
 
 const lruOrder = (f: number): Record<string, number> => ({ reservedFraction: f });
@@ -36,12 +41,12 @@ const lruOrder = (f: number): Record<string, number> => ({ reservedFraction: f }
  * `random`, `reserved-lru` and `large-page-lru` orderings.
  */
 export const UVM_EVICTIONS: Readonly<Record<UvmEviction, EvictionVariant>> = {
-  'chunk-lrm': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: false, touchOnMigrate: true },
-  'chunk-age': { policy: fifo, params: () => ({}), granule: 'chunk', expand: 'none', touch: false, touchOnMigrate: false },
-  'lru-2m': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: true, touchOnMigrate: false },
-  'lru-4k': { policy: lru, params: () => ({}), granule: 'page', expand: 'none', touch: true, touchOnMigrate: false },
-  'reserved-lru': { policy: reservedLruEviction, params: lruOrder, granule: 'page', expand: 'none', touch: true, touchOnMigrate: false },
-  'random-4k': { policy: randomEviction, params: () => ({}), granule: 'page', expand: 'none', touch: false, touchOnMigrate: false },
-  'sl-64k': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'big-page', touch: true, touchOnMigrate: false },
-  'tbn-pre': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'tbn', touch: true, touchOnMigrate: false },
+  'chunk-lrm': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: false, touchOnMigrate: true, wholeUnit: false },
+  'chunk-age': { policy: fifo, params: () => ({}), granule: 'chunk', expand: 'none', touch: false, touchOnMigrate: false, wholeUnit: false },
+  'lru-2m': { policy: lru, params: () => ({}), granule: 'chunk', expand: 'none', touch: true, touchOnMigrate: false, wholeUnit: true },
+  'lru-4k': { policy: lru, params: () => ({}), granule: 'page', expand: 'none', touch: true, touchOnMigrate: false, wholeUnit: false },
+  'reserved-lru': { policy: reservedLruEviction, params: lruOrder, granule: 'page', expand: 'none', touch: true, touchOnMigrate: false, wholeUnit: false },
+  'random-4k': { policy: randomEviction, params: () => ({}), granule: 'page', expand: 'none', touch: false, touchOnMigrate: false, wholeUnit: false },
+  'sl-64k': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'big-page', touch: true, touchOnMigrate: false, wholeUnit: true },
+  'tbn-pre': { policy: largePageLruEviction, params: lruOrder, granule: 'page', expand: 'tbn', touch: true, touchOnMigrate: false, wholeUnit: true },
 };

@@ -14,8 +14,9 @@ import * as thrashingMod from './thrashing';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
-const { maskClear, maskCountRange, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight, maskZero } = pageMask;
-const { CPU, isWrite } = ev;
+const { maskClear, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight, maskZero } = pageMask;
+const { CPU, isWrite, Op } = ev;
+const OP_ACCESS = Op.access;
 const { remoteAccessNs } = costMod;
 const { PAGE_BYTES } = deviceMemory;
 const { DEV, HOSTKIND, MANAGED } = stateMod;
@@ -31,7 +32,8 @@ const { choosePrefetch } = perfPrefetchMod;
 
 /**
  * One device access row. `faultCost=batch` (the driver model): the row is a sweep by many warps; its
- * non-resident pages reach the fault buffer in address order, at most `frontPages` distinct pages at once,
+ * non-resident pages reach the fault buffer in address order (`frontOrder=spread`: in big-page strides, see
+ * `devManagedSpread`), at most `frontPages` distinct pages at once,
  * `frontEntriesPerPage` entries each (`count` is not read as concurrency: most traces leave it at 1). A batch
  * closes when it holds `batchMax` entries (the driver's fetch limit, uvm_gpu_replayable_faults.c:876–877) or
  * `frontPages` pages, or when the front drains (the fetch stops at the first entry not yet written, :884–888,
@@ -49,6 +51,7 @@ export function deviceAccess(s: UvmState, b: EventBatch, i: number): void {
     if (s.batchN > 0) flushBatch(s);
     s.passBatches = 0;
     s.frontTNs = tNs;
+    if (s.mem.inFlight) markFront(s, b, i, tNs);
   }
   let va = b.va[i]!;
   const end = va + b.bytes[i]!;
@@ -69,51 +72,120 @@ export function deviceAccess(s: UvmState, b: EventBatch, i: number): void {
   }
 }
 
+/**
+ * UVMSmart mode: record the pages the front starting at row `i` uses (the device access rows that follow with the same
+ * trace time, within this batch), so that eviction spares their units while the front runs (device-memory.ts
+ * `usedByFront`).
+ */
+function markFront(s: UvmState, b: EventBatch, i: number, tNs: number): void {
+  const mem = s.mem;
+  mem.frontNs = tNs;
+  const ppb = s.ppb;
+  const need = s.blocks.capacity * ppb;
+  if (mem.pageFrontNs.length < need) mem.pageFrontNs = grown(mem.pageFrontNs, need, NaN);
+  const t = mem.pageFrontNs;
+  const r = s.devWalk;
+  for (let j = i; j < b.length && b.tNs[j] === tNs; j++) {
+    if (b.op[j] !== OP_ACCESS || b.agent[j] === CPU) break;
+    r.start(b.va[j]!, b.va[j]! + b.bytes[j]!);
+    while (r.next()) {
+      if (r.slot < 0) continue;
+      const o = r.slot * ppb;
+      for (let p = r.firstPage; p < r.endPage; p++) t[o + p] = tNs;
+    }
+  }
+}
+
 function remote(s: UvmState, bytes: number, count: number, write: boolean): void {
   s.env.counters.remoteAccesses += count;
   s.env.clock.charge(Cause.remote, count * remoteAccessNs(s.costs, bytes, write));
 }
 
 function devManaged(s: UvmState, start: number, end: number, write: boolean, count: number, tNs: number): void {
-  const bl = s.blocks;
-  const w = s.words;
+  if (s.p.frontOrder === 'spread' && s.p.faultCost === 'batch') {
+    devManagedSpread(s, start, end, write, count, tNs);
+    return;
+  }
   const r = s.devWalk;
   r.start(start, end);
   while (r.next()) {
     const slot = r.slot;
     const p0 = r.firstPage;
     const p1 = r.endPage;
-    const o = slot * w;
-    if (bl.arrivalNs[slot]! > s.env.clock.nowNs) {
-      s.prefetchWaitNs += s.env.clock.waitUntil(bl.arrivalNs[slot]!, Cause.transfer);
-    }
-    // fast path: every page resident on the device, no duplicate to collapse
-    const n = p1 - p0;
-    if (maskCountRange(bl.dev, o, p0, p1) === n && (!write || maskRangeEmpty(bl.cpu, o, p0, p1))) {
-      touchRange(s, slot, p0, p1, tNs);
+    if (blockArrivedAndResident(s, slot, p0, p1, write, tNs)) {
+      if (write) maskFillRange(s.blocks.dirty, slot * s.words, p0, p1); // the store dirties the pages (device-sync.ts)
       continue;
     }
     let remoteBytes = 0;
-    for (let p = p0; p < p1; p++) {
-      if (maskTest(bl.dev, o, p)) {
-        if (write && maskTest(bl.cpu, o, p)) collapseToDevice(s, slot, p);
-        if (s.touch) touchOne(s, slot, p, tNs);
-        continue;
-      }
-      if (maskTest(bl.pend, o, p)) {
-        // a concurrent row (same trace time) faults on a page already in the open batch: more entries
-        if (write) maskSet(bl.pendWrite, o, p);
-        fetchEntries(s, false);
-        continue;
-      }
-      if (servedRemotely(s, slot, p)) {
-        remoteBytes += PAGE_BYTES;
-        continue;
-      }
-      addFault(s, slot, p, write);
-    }
+    for (let p = p0; p < p1; p++) remoteBytes += visitPage(s, slot, p, write, tNs);
     if (remoteBytes > 0) remote(s, Math.min(remoteBytes, end - start), count, write);
   }
+}
+
+/**
+ * `frontOrder=spread`: the row's pages reach the fault buffer in big-page strides — pass `o` visits the pages
+ * whose index within the row is ≡ o (mod pages per big page), block by block in address order — so the first
+ * batches hold one page of every big page of the row, and (with tbn) each grows to its big page before the
+ * next pass, whose pages are then hits. Remote bytes of the row are charged once, as one access of the row.
+ */
+function devManagedSpread(s: UvmState, start: number, end: number, write: boolean, count: number, tNs: number): void {
+  const r = s.devWalk;
+  const stride = s.bigPagePages;
+  const rowPage = Math.floor(start / PAGE_BYTES);
+  let remoteBytes = 0;
+  for (let o = 0; o < stride; o++) {
+    r.start(start, end);
+    while (r.next()) {
+      const slot = r.slot;
+      const p0 = r.firstPage;
+      const p1 = r.endPage;
+      if (o === 0 ? blockArrivedAndResident(s, slot, p0, p1, write, tNs) : residentRange(s, slot, p0, p1, write)) continue;
+      // first page ≥ p0 whose row index (block page + p − rowPage) is ≡ o (mod stride)
+      const blockPage = r.key * s.ppb;
+      const first = p0 + ((((o + rowPage - blockPage - p0) % stride) + stride) % stride);
+      for (let p = first; p < p1; p += stride) remoteBytes += visitPage(s, slot, p, write, tNs);
+    }
+  }
+  if (remoteBytes > 0) remote(s, Math.min(remoteBytes, end - start), count, write);
+}
+
+/** Every page of `[p0, p1)` resident on the device and no duplicate to collapse. */
+function residentRange(s: UvmState, slot: number, p0: number, p1: number, write: boolean): boolean {
+  const bl = s.blocks;
+  const o = slot * s.words;
+  return maskCountRange(bl.dev, o, p0, p1) === p1 - p0 && (!write || maskRangeEmpty(bl.cpu, o, p0, p1));
+}
+
+/** Waits for an asynchronous prefetch into the block, then the fast path: all resident (touched) → true. */
+function blockArrivedAndResident(s: UvmState, slot: number, p0: number, p1: number, write: boolean, tNs: number): boolean {
+  const bl = s.blocks;
+  if (bl.arrivalNs[slot]! > s.env.clock.nowNs) {
+    s.prefetchWaitNs += s.env.clock.waitUntil(bl.arrivalNs[slot]!, Cause.transfer);
+  }
+  if (!residentRange(s, slot, p0, p1, write)) return false;
+  touchRange(s, slot, p0, p1, tNs);
+  return true;
+}
+
+/** One page of a device access row: hit, more entries for a page in the open batch, remote, or a new fault. Returns remote bytes. */
+function visitPage(s: UvmState, slot: number, p: number, write: boolean, tNs: number): number {
+  const bl = s.blocks;
+  const o = slot * s.words;
+  if (maskTest(bl.dev, o, p)) {
+    if (write && maskTest(bl.cpu, o, p)) collapseToDevice(s, slot, p);
+    if (write) maskSet(bl.dirty, o, p);
+    if (s.touch) touchOne(s, slot, p, tNs);
+    return 0;
+  }
+  if (maskTest(bl.pend, o, p)) {
+    // a concurrent row (same trace time) faults on a page already in the open batch: more entries
+    if (write) maskSet(bl.pendWrite, o, p);
+    fetchEntries(s, false);
+    return 0;
+  }
+  if (servedRemotely(s, slot, p)) return PAGE_BYTES;
+  addFault(s, slot, p, write);
+  return 0;
 }
 
 function touchRange(s: UvmState, slot: number, p0: number, p1: number, tNs: number): void {
@@ -258,18 +330,26 @@ function serviceBlock(s: UvmState, slot: number): number {
   for (let k = 0; k < w; k++) want[k] = ((bl.pend[o + k]! | out[k]!) & ~bl.pinned[o + k]! & ~bl.dev[o + k]!) >>> 0;
   let n = maskWeight(want, 0, w);
   if (n === 0) return 0;
-  let need = s.mem.bytesFor(slot, n);
+  let need = s.mem.bytesFor(slot, n, want);
+  // UVMSmart mode: the block's transfers wait for the frames its evictions free, not the fault for the evictions
+  if (s.p.faultCost === 'far-fault' && s.mem.mode === 'page') {
+    s.gating = true;
+    s.gateN = 0;
+    s.gateFree = Math.max(0, Math.floor(s.mem.headroom(1) / PAGE_BYTES));
+  }
   if (s.mem.headroom(s.p.preEvictAt) < need && !evictFor(s, need, s.p.preEvictAt)) {
     // no room for the prefetch: retry with the faulted pages only
     for (let k = 0; k < w; k++) want[k] = (bl.pend[o + k]! & ~bl.pinned[o + k]! & ~bl.dev[o + k]!) >>> 0;
     maskZero(out, 0, w);
     n = maskWeight(want, 0, w);
-    need = s.mem.bytesFor(slot, n);
+    need = s.mem.bytesFor(slot, n, want);
     if (s.mem.headroom(1) < need && !evictFor(s, need, 1)) {
+      s.gating = false;
       s.rep.oom(env.clock.nowNs, DEV, bl.key[slot]! * s.blockBytes, 'device', need);
       return 0;
     }
   }
+  s.gating = false;
   if (s.p.faultCost === 'batch') {
     // per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568) and per faulted page
     // (the per-fault loop of service_fault_batch_block_locked, :1358–1567); prefetched pages pay only their copy

@@ -3,7 +3,7 @@ import * as deviceMemory from './device-memory';
 import type { UvmState } from './state';
 
 const { maskTest, maskWeight } = pageMask;
-const { PAGE_BYTES } = deviceMemory;
+const { PAGE_BYTES, UNTRACKED } = deviceMemory;
 
 /**
  * Debug mode only (`SystemModel.checkInvariants`): residency masks agree with the per-block counts, frames and
@@ -17,6 +17,7 @@ export function checkInvariants(s: UvmState): void {
   let pages = 0;
   let chunkBytes = 0;
   let host = 0;
+  let untracked = 0;
   bl.forEachSlot((slot) => {
     const o = slot * w;
     const d = maskWeight(bl.dev, o, w);
@@ -31,18 +32,21 @@ export function checkInvariants(s: UvmState): void {
       if (s.batchN === 0 && bl.pend[x]) throw new Error(`uvm: pending faults outside a batch`);
     }
     if (mem.mode === 'chunk') {
-      if ((d > 0) !== (bl.chunk[slot]! >= 0)) throw new Error(`uvm: block ${slot} has ${d} device pages and chunk ${bl.chunk[slot]}`);
+      if (bl.chunk[slot] !== UNTRACKED && (d > 0) !== (bl.chunk[slot]! >= 0)) throw new Error(`uvm: block ${slot} has ${d} device pages and chunk ${bl.chunk[slot]}`);
       chunkBytes += bl.chunkBytes[slot]!;
     } else {
       for (let p = 0; p < s.ppb; p++) {
         const f = bl.frame[slot * s.ppb + p]!;
-        if (maskTest(bl.dev, o, p) !== f >= 0) throw new Error(`uvm: block ${slot} page ${p} frame ${f} vs residency`);
+        if (f === UNTRACKED) {
+          if (maskTest(bl.dev, o, p)) untracked++; // valid without a frame (device-sync.ts)
+        } else if (maskTest(bl.dev, o, p) !== f >= 0) throw new Error(`uvm: block ${slot} page ${p} frame ${f} vs residency`);
         if (f >= 0 && mem.owner[f] !== slot * s.ppb + p) throw new Error(`uvm: frame ${f} owner mismatch`);
       }
     }
   });
-  const used = mem.mode === 'page' ? pages * PAGE_BYTES : chunkBytes;
+  // driver mode: every root chunk in use (a full block's own, or a split one shared by short blocks) is 2 MiB
+  const used = mem.mode === 'page' ? (pages - untracked) * PAGE_BYTES : mem.roots ? mem.unitsInUse * mem.roots.rootBytes : chunkBytes;
   if (used !== mem.usedBytes) throw new Error(`uvm: usedBytes ${mem.usedBytes} ≠ ${used}`);
-  if (mem.usedBytes + mem.deviceAllocBytes > mem.capacityBytes) throw new Error(`uvm: ${mem.usedBytes + mem.deviceAllocBytes} B resident > capacity`);
+  if (mem.usedBytes + mem.deviceAllocBytes + mem.kernelBytes > mem.capacityBytes) throw new Error(`uvm: ${mem.usedBytes + mem.deviceAllocBytes} B resident > capacity`);
   if (host !== s.hostBytes) throw new Error(`uvm: hostBytes ${s.hostBytes} ≠ ${host}`);
 }

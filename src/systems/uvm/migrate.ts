@@ -32,7 +32,7 @@ export function migrateIn(
   const c = env.counters;
   const bl = s.blocks;
   const o = slot * s.words;
-  if (s.mem.mode === 'chunk' && bl.chunk[slot]! < 0 && !s.mem.insertBlock(slot, env.clock.nowNs)) return 0;
+  if (s.mem.mode === 'chunk' && !s.mem.backPages(slot, want, 0, env.clock.nowNs)) return 0;
   // before the copy: tear down the host copies' CPU mappings (one TLB shootdown per block) and zero-fill
   // the pages that have no data anywhere
   let zero = 0;
@@ -49,8 +49,8 @@ export function migrateIn(
   let startNs = env.clock.nowNs;
   if (dropsHostCopy) {
     s.cpuShootdowns++;
-    if (async) startNs += env.platform.host.tlbShootdownNs;
-    else env.clock.charge(Cause.invalidate, env.platform.host.tlbShootdownNs);
+    if (async) startNs += s.hostShootdownNs;
+    else env.clock.charge(Cause.invalidate, s.hostShootdownNs);
   }
   // UVMSmart (faultCost=far-fault) has no device zero-fill: managed memory is backed on the host from allocation
   // (gpgpu-sim_UVMSmart libcuda/cuda_runtime_api.cc:507–509) and every page the GMMU validates is a PCIe read
@@ -93,6 +93,7 @@ export function migrateIn(
     const cnt = popcount32(wk);
     n += cnt;
     bl.dev[o + k] = (bl.dev[o + k]! | wk) >>> 0;
+    bl.dirty[o + k] = ((bl.dirty[o + k]! & ~wk) | (wk & writes[writesOff + k]!)) >>> 0; // arrives clean unless a faulted store
     s.prefetchedPages += popcount32((wk & prefetched[k]!) >>> 0);
     if (!noZeroFill) c.zeroFills += cnt - popcount32(fh);
     const keep = (fh & bl.readMostly[o + k]! & ~writes[writesOff + k]!) >>> 0;
@@ -117,6 +118,7 @@ export function migrateIn(
   let end = nowNs;
   const runs = s.runs;
   runs.reset(fromHost, 0, words);
+  if (noZeroFill && !async) return splitAtFaults(s, slot, prefetched, nowNs, n);
   for (let r = runs.next(); r >= 0; r = runs.next()) {
     const bytes = (runs.end - r) * PAGE_BYTES;
     const e = s.link.book(nowNs, bytes, 'h2d');
@@ -129,6 +131,55 @@ export function migrateIn(
     if (end > bl.arrivalNs[slot]!) bl.arrivalNs[slot] = end;
     s.lastTransferEnd = env.clock.nowNs;
   } else s.lastTransferEnd = end;
+  return n;
+}
+
+/**
+ * UVMSmart's fault service copies (faultCost=far-fault): `do_hardware_prefetch` cuts a large page's pages (in address
+ * order) into transfers at every gap and right after every faulted page (gpgpu-sim_UVMSmart gpu-sim.cc:3683-3751), and
+ * the read lane serves them one at a time in that order (:3273-3300). The warps waiting on a faulted page are replayed
+ * when the transfer holding it ends (:3226-3242), not when the whole prefetch has arrived; the rest of the block keeps
+ * arriving behind the kernel (`arrivalNs`: an access to the block waits for it). `s.runs` is reset on the block's
+ * pages to copy; faulted pages are the open batch's (`pend`). Returns `n`.
+ */
+function splitAtFaults(s: UvmState, slot: number, prefetched: Uint32Array, nowNs: number, n: number): number {
+  const c = s.env.counters;
+  const bl = s.blocks;
+  const o = slot * s.words;
+  const runs = s.runs;
+  let end = nowNs;
+  let faultEnd = nowNs;
+  // frames: a transfer starts once the frames for it and every earlier one are free (gpu-sim.cc:3276: the read
+  // lane takes a transfer only when free pages cover it; the service's evictions free theirs when their
+  // write-backs start, UvmState.gating)
+  let have = s.gateFree;
+  let needed = 0;
+  let g = 0;
+  for (let r = runs.next(); r >= 0; r = runs.next()) {
+    let a = r;
+    for (let q = r; q < runs.end; q++) {
+      const faulted = maskTest(bl.pend, o, q);
+      if (!faulted && q !== runs.end - 1) continue;
+      const bytes = (q + 1 - a) * PAGE_BYTES;
+      needed += q + 1 - a;
+      let notBefore = nowNs;
+      while (have < needed && g < s.gateN) {
+        have += s.gatePages[g]!;
+        if (s.gateAtNs[g]! > notBefore) notBefore = s.gateAtNs[g]!;
+        g++;
+      }
+      if (g > 0 && s.gateAtNs[g - 1]! > notBefore) notBefore = s.gateAtNs[g - 1]!;
+      const e = s.link.book(notBefore, bytes, 'h2d');
+      if (e > end) end = e;
+      if (faulted && e > faultEnd) faultEnd = e;
+      c.migrationsH2D++;
+      c.bytesH2D += bytes;
+      c.prefetchedBytes += maskCountRange(prefetched, 0, a, q + 1) * PAGE_BYTES;
+      a = q + 1;
+    }
+  }
+  if (end > faultEnd && end > bl.arrivalNs[slot]!) bl.arrivalNs[slot] = end;
+  s.lastTransferEnd = faultEnd;
   return n;
 }
 
@@ -149,7 +200,7 @@ export function collapseToDevice(s: UvmState, slot: number, p: number): void {
   maskClear(s.blocks.cpu, slot * s.words, p);
   s.hostBytes -= PAGE_BYTES;
   s.cpuShootdowns++;
-  s.env.clock.charge(Cause.invalidate, s.env.platform.host.tlbShootdownNs);
+  s.env.clock.charge(Cause.invalidate, s.hostShootdownNs);
 }
 
 /** A CPU write to a read-duplicated page: the device copy is dropped (device TLB invalidation). */

@@ -25,7 +25,9 @@ export interface UvmParams extends Record<string, number | boolean | string> {
   maxBatchesPerPass: number;
   frontPages: number;
   frontEntriesPerPage: number;
+  frontOrder: 'address' | 'spread';
   faultCost: 'batch' | 'far-fault';
+  pageTableLocation: 'vid' | 'sys';
   thrashing: boolean;
   thrashingThreshold: number;
   thrashingLapseNs: number;
@@ -52,7 +54,9 @@ export const UVM_DEFAULTS: UvmParams = {
   maxBatchesPerPass: 20,
   frontPages: 256,
   frontEntriesPerPage: 1.31,
+  frontOrder: 'address',
   faultCost: 'batch',
+  pageTableLocation: 'vid',
   thrashing: true,
   thrashingThreshold: 3,
   thrashingLapseNs: 500_000,
@@ -107,6 +111,21 @@ export const UVM_PARAM_DOCS: Readonly<Record<keyof UvmParams & string, ParamDoc>
       'fault-buffer entries per faulting page, duplicates included (mean; fractional values alternate): SC\'21 no-prefetch sgemm batches of 256 ' +
       'entries migrate ~780 KB = 195 pages → 256 / 195 = 1.31; the recorded abc log has 1.0 (num_instances 1)',
     unit: 'count',
+  },
+  frontOrder: {
+    summary:
+      'order in which one access row\'s non-resident pages reach the fault buffer (faultCost=batch): address = ascending (the recorded ' +
+      'abc log; SC\'21\'s regular-access first touch, ~1 GB/s); spread = one page of every 64 KiB big page of the row first, then the next ' +
+      'page of each, … (waves of a tiled kernel that read all of a tensor at once, like SC\'21\'s sgemm columns: prefetching batches of up to ~8 MB). ' +
+      'A modelling choice (a trace row carries no intra-row order), docs/systems.md "fault front"',
+    values: ['address', 'spread'],
+  },
+  pageTableLocation: {
+    summary:
+      'where the driver keeps GPU page tables (module parameter uvm_page_table_location, uvm_mmu.c:69-100, 1063-1080; default vidmem): vid = ' +
+      'kernel root chunks of device memory, ceil(page-table bytes / 2 MiB), are taken from the user budget (page-tables.ts); sys = none. ' +
+      'faultCost=far-fault (GPGPU-Sim) has no page tables in device memory',
+    values: ['vid', 'sys'],
   },
   faultCost: {
     summary:

@@ -12,6 +12,7 @@ import { BlockRange } from './block-range';
 import { VaBlocks } from './blocks';
 import * as deviceMemory from './device-memory';
 import { DeviceMemory } from './device-memory';
+import { PageTables } from './page-tables';
 import { UVM_EVICTIONS } from './evictions';
 import type { UvmParams, UvmPrefetch } from './params';
 import { ThrashingState } from './thrashing';
@@ -38,6 +39,8 @@ export const HOSTKIND = ev.Flag.host | ev.Flag.pinned_host;
 export class UvmState {
   readonly blocks: VaBlocks;
   readonly mem: DeviceMemory;
+  /** Driver page tables in device memory (faultCost=batch, pageTableLocation=vid), else null. */
+  readonly pageTables: PageTables | null;
   readonly allocs = new Allocations();
   readonly link: LinkTimeline;
   readonly costs: UnitCosts;
@@ -58,6 +61,14 @@ export class UvmState {
   readonly blockBytes: number;
   readonly bigPagePages: number;
   readonly touch: boolean;
+  /**
+   * Time charged per device TLB invalidation and per host TLB shootdown. The UVMSmart mode (faultCost=far-fault)
+   * charges neither: its TLB flush on eviction is a callback that drops the entry (gpgpu-sim_UVMSmart
+   * gpu-sim.cc:2107-2113 → ldst_unit::invalidate_tlb, shader.cc:2037-2043, no latency) and it has no host page
+   * tables to shoot down (a GPU fault costs page_fault_latency plus the PCIe transfer, gpu-sim.cc:116-126, 3276-3293).
+   */
+  readonly tlbInvalidateNs: number;
+  readonly hostShootdownNs: number;
   prefetchOn = true;
   /** Open fault batch: blocks with pending faults (in order), distinct pages, fetched fault-buffer entries. */
   batchSlots: Int32Array;
@@ -94,6 +105,9 @@ export class UvmState {
   /** Clock time charged while servicing CPU access rows (UVMSmart reports host-side time apart from kernel time). */
   cpuAccessNs = 0;
   backgroundEvictions = 0;
+  /** UVMSmart-mode device synchronizes (`marker sync`) and the dirty pages they wrote back (device-sync.ts). */
+  deviceSyncs = 0;
+  syncWrittenPages = 0;
   ignoredAdvice = 0;
   remoteMaps = 0;
   lastAllocVa = NaN;
@@ -104,6 +118,16 @@ export class UvmState {
   lastAlloc = -1;
   /** End of the transfers booked by the last `migrateIn` (or the clock, when none / asynchronous). */
   lastTransferEnd = 0;
+  /**
+   * UVMSmart mode: the synchronous evictions of the block being serviced, as a timeline of page frames freed — a
+   * victim's frames are freed when its write-back starts (gpgpu-sim_UVMSmart gpu-sim.cc:3131-3156) — which its
+   * H2D transfers wait on (migrate.ts splitAtFaults). `gateFree` = frames free before them; on while `gating`.
+   */
+  gating = false;
+  gateFree = 0;
+  gateN = 0;
+  gateAtNs: Float64Array = new Float64Array(16);
+  gatePages: Float64Array = new Float64Array(16);
   /** Block walks (block-range.ts), one per caller family so that none is re-entered by another. */
   readonly devWalk: BlockRange;
   readonly cpuWalk: BlockRange;
@@ -120,7 +144,14 @@ export class UvmState {
     this.blocks = new VaBlocks(this.ppb, variant.granule === 'page');
     this.words = this.blocks.words;
     this.touch = variant.touch;
-    this.mem = new DeviceMemory(this.blocks, variant, plat.device.memory.capacityBytes, p.reservedFraction, env.rng.fork(), this.bigPagePages);
+    const uvmsmart = p.faultCost === 'far-fault';
+    this.tlbInvalidateNs = uvmsmart ? 0 : plat.device.tlb.invalidateNs;
+    this.hostShootdownNs = uvmsmart ? 0 : plat.host.tlbShootdownNs;
+    this.pageTables =
+      p.faultCost === 'batch' && p.pageTableLocation === 'vid'
+        ? new PageTables(plat.device.ptLevels, plat.device.pageTable.dirBytes, plat.device.pageTable.pteTablesBytesPer2M)
+        : null;
+    this.mem = new DeviceMemory(this.blocks, variant, plat.device.memory.capacityBytes, p.reservedFraction, env.rng.fork(), this.bigPagePages, p.faultCost === 'far-fault');
     this.link = env.link;
     this.costs = unitCosts(plat, PAGE_BYTES);
     this.rep = env.report;
@@ -135,10 +166,10 @@ export class UvmState {
       : null;
     if (this.thr) this.blocks.onGrow = (pages) => this.thr!.grow(pages);
     const pdef = PREFETCH_POLICIES[p.prefetch];
-    const pparams = p.prefetch === 'tbn' ? { thresholdPercent: p.prefetchThreshold } : {};
+    const pparams = p.prefetch === 'tbn' ? tbnParams(p) : {};
     this.prefetcher = pdef.create(pparams as never, { rng: env.rng.fork() });
     this.prefetchKind = p.prefetch;
-    this.cpuPrefetcher = p.prefetch === 'tbn' ? PREFETCH_POLICIES.tbn.create({ thresholdPercent: p.prefetchThreshold }, { rng: env.rng.fork() }) : null;
+    this.cpuPrefetcher = p.prefetch === 'tbn' ? PREFETCH_POLICIES.tbn.create({ thresholdPercent: p.prefetchThreshold, largePageFill: 0 }, { rng: env.rng.fork() }) : null;
     const w = this.words;
     this.view = {
       pagesPerBlock: this.ppb, words: w, bigPagePages: this.bigPagePages, firstPage: 0, endPage: this.ppb,
@@ -169,6 +200,14 @@ export class UvmState {
   /** A device mapping changed: one device TLB invalidation. */
   invalidateDeviceTlb(): void {
     this.env.counters.tlbInvalidations++;
-    this.env.clock.charge(Cause.invalidate, this.env.platform.device.tlb.invalidateNs);
+    this.env.clock.charge(Cause.invalidate, this.tlbInvalidateNs);
   }
+}
+
+/**
+ * The `tbn` prefetcher's parameters for this run: the driver's density tree, or UVMSmart's large-page fill in the
+ * UVMSmart mode (faultCost=far-fault; src/policies/prefetch/tbn.ts `largePageFill`).
+ */
+export function tbnParams(p: Readonly<UvmParams>): { thresholdPercent: number; largePageFill: number } {
+  return { thresholdPercent: p.prefetchThreshold, largePageFill: p.faultCost === 'far-fault' ? 1 : 0 };
 }

@@ -3,20 +3,23 @@ import * as ev from '../../trace/event';
 import type { SystemEnv, SystemModel } from '../../sim/system';
 import * as adviceMod from './advice';
 import * as cpuFaultMod from './cpu-fault';
+import * as deviceSyncMod from './device-sync';
 import * as faultBatchMod from './fault-batch';
 import * as invariantsMod from './invariants';
 import type { UvmParams } from './params';
-import { UvmState } from './state';
+import { DEV, UvmState } from './state';
 import * as vaRangeMod from './va-range';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { CPU, Op } = ev;
+const { CPU, MarkerKind, Op } = ev;
+const { deviceSync } = deviceSyncMod;
 const { advise, prefetch } = adviceMod;
 const { cpuAccess } = cpuFaultMod;
 const { deviceAccess, flushBatch } = faultBatchMod;
 const { checkInvariants } = invariantsMod;
 const { alloc, free } = vaRangeMod;
 const OP_ACCESS = Op.access;
+const OP_MARKER = Op.marker;
 
 /**
  * The NVIDIA UVM model (docs/gmem-model.md §8, docs/systems.md): VA blocks of 4 KiB pages, replayable fault
@@ -52,6 +55,9 @@ export class UvmModel implements SystemModel {
       if (this.s.batchN > 0) flushBatch(this.s);
       this.s.passBatches = 0;
       this.s.frontTNs = NaN;
+      this.s.mem.frontNs = NaN;
+      // UVMSmart mode: cudaDeviceSynchronize writes back and drops the dirty pages and resets its LRU list (device-sync.ts)
+      if (b.op[i] === OP_MARKER && b.code[i] === MarkerKind.sync && b.agent[i] === DEV && this.s.p.faultCost === 'far-fault') deviceSync(this.s);
     }
   }
 
@@ -101,7 +107,11 @@ export class UvmModel implements SystemModel {
       flushedEntries: s.flushedEntries,
       duplicateFaults: s.duplicateFaults,
       evictedPages: s.evictedPages,
+      partialVictims: s.mem.partialVictims,
+      inFlightVictims: s.mem.inFlightVictims,
       backgroundEvictions: s.backgroundEvictions,
+      deviceSyncs: s.deviceSyncs,
+      syncWrittenPages: s.syncWrittenPages,
       prefetchedPages: s.prefetchedPages,
       readDuplicates: s.readDuplicates,
       cpuShootdowns: s.cpuShootdowns,

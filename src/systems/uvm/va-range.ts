@@ -4,6 +4,7 @@ import * as ev from '../../trace/event';
 import * as deviceMemory from './device-memory';
 import * as evictMod from './evict';
 import * as stateMod from './state';
+import type { PageTables } from './page-tables';
 import type { UvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
@@ -36,7 +37,25 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
   if (!(flags & MANAGED)) return;
   const r = s.opWalk;
   r.start(va, va + bytes, true);
-  while (r.next()) maskFillRange(s.blocks.exists, r.slot * s.words, r.firstPage, r.endPage);
+  const pt = s.pageTables;
+  while (r.next()) {
+    const o = r.slot * s.words;
+    if (pt && maskRangeEmpty(s.blocks.exists, o, 0, s.ppb)) pt.addBlock(s.blocks.key[r.slot]!);
+    maskFillRange(s.blocks.exists, o, r.firstPage, r.endPage);
+  }
+  if (pt) reservePageTables(s, pt);
+}
+
+/**
+ * Hold the page tables' kernel root chunks (page-tables.ts): more when the VA blocks in use need them (the driver
+ * allocates them with eviction, uvm_mmu.c:885-887; when even that fails it falls back to sysmem, :557-566: then
+ * they take nothing), fewer when blocks went away.
+ */
+function reservePageTables(s: UvmState, pt: PageTables): void {
+  const want = pt.rootChunkBytes(s.blockBytes);
+  const more = want - s.mem.kernelBytes;
+  if (more > 0 && s.mem.headroom(1) < more && !evictFor(s, more, 1)) return;
+  s.mem.kernelBytes = want;
 }
 
 export function free(s: UvmState, b: EventBatch, i: number): void {
@@ -51,6 +70,12 @@ export function free(s: UvmState, b: EventBatch, i: number): void {
     return;
   }
   if (!(flags & MANAGED)) return;
+  forgetRange(s, va, bytes);
+  if (s.pageTables) reservePageTables(s, s.pageTables);
+}
+
+/** Forget the pages of a freed managed range; a block left without live pages is released. */
+function forgetRange(s: UvmState, va: number, bytes: number): void {
   const bl = s.blocks;
   const w = s.words;
   const r = s.opWalk;
@@ -71,6 +96,7 @@ export function free(s: UvmState, b: EventBatch, i: number): void {
     maskClearRange(bl.exists, o, p0, p1);
     if (maskRangeEmpty(bl.exists, o, 0, s.ppb)) {
       s.mem.removeBlock(slot);
+      s.pageTables?.removeBlock(bl.key[slot]!);
       bl.release(slot);
     } else if (bl.devPages[slot] === 0) s.mem.removeBlock(slot);
   }

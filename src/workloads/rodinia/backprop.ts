@@ -1,7 +1,7 @@
 import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
-import type { DeviceRun, RodiniaCommon } from './device-run';
+import type { DevArray, DeviceRun, RodiniaCommon } from './device-run';
 import { rodiniaWorkload, scaled } from './define';
 
 /**
@@ -13,8 +13,9 @@ import { rodiniaWorkload, scaled } from './define';
  * (inputs+1) × 17 weight and previous-weight matrices are streamed once per kernel.
  *
  * As in a managed-memory port, the host works on the managed arrays directly (no explicit copies). Not
- * reproduced: the original forward kernel's write of its reduced tile back into the weight matrix, which the
- * original host code immediately overwrites by re-uploading the weights (an artefact of the copy-based code).
+ * reproduced by default: the original forward kernel's write of its reduced tile back into the weight matrix, which the
+ * original host code immediately overwrites by re-uploading the weights (an artefact of the copy-based code); the
+ * UVMSmart artifact's program (`artifact`) keeps it.
  */
 export type BackpropParams = {
   steps: number;
@@ -25,6 +26,14 @@ export type BackpropParams = {
    * different weight matrices. Values are those of Rodinia (the copy holds the updated weights).
    */
   weightsCopy: boolean;
+  /**
+   * The UVMSmart artifact's managed program as a whole (benchmarks/Managed/backprop of gpgpu-sim_UVMSmart): the weights
+   * copy (`weightsCopy`); every BPNN array a managed allocation in the program's order (alloc_1d_dbl = cudaMallocManaged,
+   * backprop.cu:57-67, 113-142; output_hidden_cuda and hidden_partial_sum, :529-530), the host's small arrays touched by
+   * the host code that uses them (:602-615); the forward kernel's write of its reduced tile into input_weights
+   * (backprop_cuda_kernel.cu:58); `cudaDeviceSynchronize` after each kernel (backprop.cu:594, 652: `marker sync`).
+   */
+  artifact: boolean;
 };
 
 /** Hidden units (fixed by the CUDA kernel: one 16-wide block column), learning rate and momentum of Rodinia backprop. */
@@ -77,16 +86,26 @@ export function* backpropProgram(
   const target = 0.1;
   Object.assign(probe, { inputs: nIn, input: input.slice(), w0: w.slice(), hiddenWeights0: hw.slice() });
 
-  const aIn = run.managed('input_units', nIn + 1, 4);
-  const aW = run.managed('input_weights', w.length, 4);
-  const aSum = run.managed('hidden_partial_sum', numBlocks * WIDTH, 4);
-  const aDelta = run.managed('hidden_delta', hid + 1, 4);
-  const aOld = run.managed('input_prev_weights', oldw.length, 4);
-  const aW2 = p.weightsCopy ? run.managed('input_weights2', w.length, 4) : aW;
-  run.cpuWrite(aIn);
-  run.cpuWrite(aW);
-  run.cpuWrite(aOld);
-  if (aW2 !== aW) run.cpuWrite(aW2); // bpnn_copy(input_weights, input_weights2)
+  const art = p.artifact;
+  const arr = art ? artifactArrays(run, nIn, w.length, hw.length, numBlocks) : portArrays(run, nIn, w.length, numBlocks, p.weightsCopy);
+  const { aIn, aW, aSum, aDelta, aOld, aW2, small } = arr;
+  if (small) {
+    // bpnn_create (backprop.cu:176-194): random input_weights, their copy, random hidden_weights, zeroed momentum terms,
+    // target; then load() (:449-464) fills input_units
+    run.cpuWrite(aW);
+    run.cpuRead(aW);
+    run.cpuWrite(aW2);
+    run.cpuWrite(small.hiddenWeights);
+    run.cpuWrite(aOld);
+    run.cpuWrite(small.hiddenPrevWeights);
+    run.cpuWrite(small.target);
+    run.cpuWrite(aIn);
+  } else {
+    run.cpuWrite(aIn);
+    run.cpuWrite(aW);
+    run.cpuWrite(aOld);
+    if (aW2 !== aW) run.cpuWrite(aW2); // bpnn_copy(input_weights, input_weights2)
+  }
 
   const rec = run.rec;
   const partial = new Float32Array(numBlocks * WIDTH);
@@ -120,15 +139,36 @@ export function* backpropProgram(
           for (let tx = 0; tx < WIDTH; tx++) wm[ty * WIDTH + tx] = wm[ty * WIDTH + tx]! + wm[(ty + powerTwo / 2) * WIDTH + tx]!;
         }
       }
+      if (art) {
+        // input_hidden_cuda[index] = weight_matrix[ty][tx] (backprop_cuda_kernel.cu:58): the tile written back into
+        // input_weights (its values are not used again: the host reads row 0, the adjust kernel input_weights2)
+        for (let ty = 0; ty < HEIGHT; ty++) {
+          for (let tx = 0; tx < WIDTH; tx++) {
+            rec.thread(ty * WIDTH + tx);
+            rec.w(aW.id, stride * HEIGHT * by + stride * ty + tx + 1 + stride);
+          }
+        }
+      }
       for (let ty = 0; ty < HEIGHT; ty++) {
         partial[by * hid + ty] = wm[ty]!; // tx == 0 writes weight_matrix[0][ty]
         rec.thread(ty * WIDTH);
         rec.w(aSum.id, by * hid + ty);
       }
     });
+    if (art) run.sync(); // cudaDeviceSynchronize (backprop.cu:594)
     // Host: finish the hidden layer (partial sums + bias weight), output layer, errors, hidden→output update.
     run.cpuRead(aSum);
     run.cpuRead(aW, 0, stride); // input_weights[0][*], the bias row
+    if (small) {
+      // hidden_units (:602-609), bpnn_layerforward to output_units, bpnn_output_error, bpnn_hidden_error into
+      // hidden_delta, bpnn_adjust_weights of hidden_weights (:612-615)
+      run.cpuWrite(small.hiddenUnits);
+      run.cpuRead(small.hiddenWeights);
+      run.cpuWrite(small.outputUnits);
+      run.cpuRead(small.target);
+      run.cpuWrite(small.outputDelta);
+      run.cpuRead(small.hiddenUnits);
+    }
     hidden[0] = 1.0;
     for (let j = 1; j <= hid; j++) {
       let sum = 0.0;
@@ -147,6 +187,10 @@ export function* backpropProgram(
       hwPrev[k * (nOut + 1) + 1] = dw;
     }
     run.cpuWrite(aDelta);
+    if (small) {
+      run.cpuWrite(small.hiddenWeights);
+      run.cpuWrite(small.hiddenPrevWeights);
+    }
 
     const adjWork = { flops: threads * 6, bytes: threads * 16 };
     yield* run.launch('bpnn_adjust_weights_cuda', 1, numBlocks, WIDTH * HEIGHT, adjWork, (_bx, by) => {
@@ -182,23 +226,68 @@ export function* backpropProgram(
         rec.w(aOld.id, ix);
       }
     });
+    if (art) run.sync(); // cudaDeviceSynchronize (backprop.cu:652)
   }
   run.cpuRead(aIn);
   run.cpuRead(aW2);
   Object.assign(probe, { w: w.slice(), oldw: oldw.slice() });
 }
 
+/** The managed arrays the kernels use; `small`: the host-only BPNN arrays of the artifact's program. */
+interface BackpropArrays {
+  aIn: DevArray; aW: DevArray; aSum: DevArray; aDelta: DevArray; aOld: DevArray; aW2: DevArray;
+  small: { hiddenUnits: DevArray; outputUnits: DevArray; outputDelta: DevArray; target: DevArray; hiddenWeights: DevArray; hiddenPrevWeights: DevArray } | null;
+}
+
+/** The managed-memory port: only the arrays the kernels use (input_weights2 with `weightsCopy`). */
+function portArrays(run: DeviceRun, nIn: number, wLen: number, numBlocks: number, weightsCopy: boolean): BackpropArrays {
+  const aIn = run.managed('input_units', nIn + 1, 4);
+  const aW = run.managed('input_weights', wLen, 4);
+  const aSum = run.managed('hidden_partial_sum', numBlocks * WIDTH, 4);
+  const aDelta = run.managed('hidden_delta', BP_HIDDEN + 1, 4);
+  const aOld = run.managed('input_prev_weights', wLen, 4);
+  const aW2 = weightsCopy ? run.managed('input_weights2', wLen, 4) : aW;
+  return { aIn, aW, aSum, aDelta, aOld, aW2, small: null };
+}
+
+/**
+ * The artifact's allocations in program order: bpnn_internal_create (Managed/backprop/backprop.cu:126-139, each
+ * alloc_1d_dbl a cudaMallocManaged, :57-67), then output_hidden_cuda and hidden_partial_sum (:529-530).
+ */
+function artifactArrays(run: DeviceRun, nIn: number, wLen: number, hwLen: number, numBlocks: number): BackpropArrays {
+  const aIn = run.managed('input_units', nIn + 1, 4);
+  const hiddenUnits = run.managed('hidden_units', BP_HIDDEN + 1, 4);
+  const outputUnits = run.managed('output_units', 2, 4);
+  const aDelta = run.managed('hidden_delta', BP_HIDDEN + 1, 4);
+  const outputDelta = run.managed('output_delta', 2, 4);
+  const target = run.managed('target', 2, 4);
+  const aW = run.managed('input_weights', wLen, 4);
+  const aW2 = run.managed('input_weights2', wLen, 4);
+  const hiddenWeights = run.managed('hidden_weights', hwLen, 4);
+  const aOld = run.managed('input_prev_weights', wLen, 4);
+  const hiddenPrevWeights = run.managed('hidden_prev_weights', hwLen, 4);
+  run.managed('output_hidden_cuda', BP_HIDDEN + 1, 4); // a kernel argument no kernel touches
+  const aSum = run.managed('hidden_partial_sum', numBlocks * WIDTH, 4);
+  return { aIn, aW, aSum, aDelta, aOld, aW2, small: { hiddenUnits, outputUnits, outputDelta, target, hiddenWeights, hiddenPrevWeights } };
+}
+
 /** The `rodinia-backprop` workload. */
 export const rodiniaBackprop = rodiniaWorkload<BackpropParams>({
   name: 'rodinia-backprop',
   summary: 'Rodinia backprop: 65,536-input perceptron, forward + weight-adjust kernels sweep two 4.25 MiB matrices (footprint 18 MiB)',
-  defaults: { steps: 1, weightsCopy: false },
+  defaults: { steps: 1, weightsCopy: false, artifact: false },
   params: {
     steps: { summary: 'training steps (Rodinia runs 1); 2 kernel launches each', unit: 'count' },
     weightsCopy: {
       summary:
         'the UVMSmart artifact\'s managed variant: the adjust kernel updates a managed copy input_weights2 (backprop.cu:135, 188, 635-647 ' +
         'of gpgpu-sim_UVMSmart), so the two kernels sweep different weight matrices',
+    },
+    artifact: {
+      summary:
+        'the UVMSmart artifact\'s Managed/backprop program as a whole: the weights copy, every BPNN array managed in program order ' +
+        '(backprop.cu:57-67, 113-142, 529-530), the forward kernel\'s tile write into input_weights (backprop_cuda_kernel.cu:58), ' +
+        'cudaDeviceSynchronize after each kernel (backprop.cu:594, 652: marker sync)',
     },
   },
   validate: (p) => ({ steps: intIn(p.steps, 1, 1e6) }),

@@ -1,3 +1,4 @@
+import { grown } from '../../io/typed-arrays';
 import type { EventBatch } from '../../trace/batch';
 import type { Rng } from '../../sim/rng';
 import { intIn } from '../params';
@@ -36,12 +37,18 @@ export interface CsrGraph {
  */
 export function generateGraph(nodes: number, minEdges: number, maxEdges: number, rng: Rng): CsrGraph {
   const degree = new Int32Array(nodes);
-  const pairs: number[] = [];
+  // The draws as columns: node i drew `drawn[i]` neighbours, `target` lists them in draw order (no per-edge
+  // JS values: a 2^24-node graph draws 5·10^7 edges).
+  const drawn = new Uint8Array(nodes);
+  let target = new Int32Array(Math.max(16, nodes * ((minEdges + maxEdges) >> 1) + 16));
+  let m = 0;
   for (let i = 0; i < nodes; i++) {
     const k = minEdges + rng.int(maxEdges - minEdges + 1);
+    drawn[i] = k;
+    if (m + k > target.length) target = grown(target, Math.max(m + k, target.length * 2));
     for (let e = 0; e < k; e++) {
       const j = rng.int(nodes);
-      pairs.push(i, j);
+      target[m++] = j;
       degree[i]!++;
       degree[j]!++;
     }
@@ -49,12 +56,13 @@ export function generateGraph(nodes: number, minEdges: number, maxEdges: number,
   const starting = new Int32Array(nodes);
   for (let i = 1; i < nodes; i++) starting[i] = starting[i - 1]! + degree[i - 1]!;
   const fill = new Int32Array(nodes);
-  const edges = new Int32Array(pairs.length);
-  for (let k = 0; k < pairs.length; k += 2) {
-    const a = pairs[k]!;
-    const b = pairs[k + 1]!;
-    edges[starting[a]! + fill[a]!++] = b;
-    edges[starting[b]! + fill[b]!++] = a;
+  const edges = new Int32Array(2 * m);
+  for (let a = 0, k = 0; a < nodes; a++) {
+    for (let e = drawn[a]!; e > 0; e--) {
+      const b = target[k++]!;
+      edges[starting[a]! + fill[a]!++] = b;
+      edges[starting[b]! + fill[b]!++] = a;
+    }
   }
   return { nodes, starting, degree, edges };
 }
@@ -93,7 +101,7 @@ export function* bfsProgram(
   const aUpd = run.managed('updating_graph_mask', n, 1);
   const aVis = run.managed('graph_visited', n, 1);
   const aCost = run.managed('cost', n, 4);
-  const aOver = run.managed('over', 1, 1);
+  const aOver = run.device('over', 1, 1); // cudaMalloc (Managed/bfs/bfs.cu:159 of gpgpu-sim_UVMSmart): device memory
   for (const a of [aNodes, aEdges, aMask, aUpd, aVis, aCost]) run.cpuWrite(a);
 
   const rec = run.rec;
@@ -102,19 +110,20 @@ export function* bfsProgram(
   let over: number;
   do {
     over = 0;
-    run.cpuWrite(aOver); // h_over = false; copy to the device
+    run.copyToDevice(aOver); // h_over = false; cudaMemcpy to d_over (bfs.cu:208)
     // Work estimate: every thread reads its mask; frontier threads read their node and edges.
     let active = 0;
     let scanned = 0;
     for (let i = 0; i < n; i++) if (mask[i]) (active++, (scanned += g.degree[i]!));
     const work1 = { flops: n + 2 * scanned, bytes: n + active * 13 + scanned * 9 };
     yield* run.launch('Kernel', grid, 1, THREADS, work1, (bx) => {
-      for (let tx = 0; tx < THREADS; tx++) {
-        const tid = bx * THREADS + tx;
-        if (tid >= n) break;
-        rec.thread(tx);
-        rec.r(aMask.id, tid);
+      const first = bx * THREADS;
+      const threads = Math.min(THREADS, n - first);
+      rec.firstAccessRange(aMask.id, first, 0, threads, false); // every thread reads its g_graph_mask[tid]
+      for (let tx = 0; tx < threads; tx++) {
+        const tid = first + tx;
         if (!mask[tid]) continue;
+        rec.thread(tx);
         mask[tid] = 0;
         rec.w(aMask.id, tid);
         rec.r(aNodes.id, tid);
@@ -138,12 +147,13 @@ export function* bfsProgram(
     for (let i = 0; i < n; i++) marked += updating[i]!;
     const work2 = { flops: n, bytes: n + marked * 4 };
     yield* run.launch('Kernel2', grid, 1, THREADS, work2, (bx) => {
-      for (let tx = 0; tx < THREADS; tx++) {
-        const tid = bx * THREADS + tx;
-        if (tid >= n) break;
-        rec.thread(tx);
-        rec.r(aUpd.id, tid);
+      const first = bx * THREADS;
+      const threads = Math.min(THREADS, n - first);
+      rec.firstAccessRange(aUpd.id, first, 0, threads, false); // every thread reads its g_updating_graph_mask[tid]
+      for (let tx = 0; tx < threads; tx++) {
+        const tid = first + tx;
         if (!updating[tid]) continue;
+        rec.thread(tx);
         mask[tid] = 1;
         rec.w(aMask.id, tid);
         visited[tid] = 1;
@@ -154,9 +164,10 @@ export function* bfsProgram(
         rec.w(aUpd.id, tid);
       }
     });
-    run.cpuRead(aOver); // copy h_over back
+    run.copyToHost(aOver); // cudaMemcpy d_over back to h_over (bfs.cu:227)
     levels++;
   } while (over);
+  run.sync(); // cudaDeviceSynchronize (bfs.cu:233)
   run.cpuRead(aCost); // result read-back
   probe.cost = cost;
   probe.levels = levels;

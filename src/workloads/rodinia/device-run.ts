@@ -107,6 +107,40 @@ export class DeviceRun {
     return a;
   }
 
+  /**
+   * `cudaMalloc` of `length` elements of `elemBytes` each: device memory (`alloc flags=device`), exact size (GPGPU-Sim
+   * places it in the unmanaged range, outside the managed allocations UVMSmart pads: libcuda/cuda_runtime_api.cc).
+   */
+  device(name: string, length: number, elemBytes: number): DevArray {
+    const bytes = length * elemBytes;
+    const va = this.arena.take(bytes);
+    this.em.alloc(this.tNs, CPU, va, bytes, Flag.device, this.em.id(name));
+    const a: DevArray = { id: this.rec.addArray(va, bytes, elemBytes), name, va, bytes, length, allocBytes: bytes };
+    this.arrays.push(a);
+    return a;
+  }
+
+  /** `cudaMemcpy` host → device of the whole (device) array `a`. */
+  copyToDevice(a: DevArray): void {
+    this.em.copy(this.tNs, CPU, DEV0, a.va, a.bytes);
+    this.advanceHost(a.length, a.bytes / a.length);
+  }
+
+  /** `cudaMemcpy` device → host of the whole (device) array `a` (the host buffer is not in the trace). */
+  copyToHost(a: DevArray): void {
+    this.em.copy(this.tNs, DEV0, CPU, NaN, a.bytes);
+    this.advanceHost(a.length, a.bytes / a.length);
+  }
+
+  /**
+   * `cudaDeviceSynchronize` where the program calls it between device work and host code: a `marker sync` row on
+   * dev0 (docs/trace-formats.md). The driver needs nothing at that point; UVMSmart writes back and drops managed
+   * pages there (uvm faultCost=far-fault, src/systems/uvm/device-sync.ts).
+   */
+  sync(): void {
+    this.em.marker(this.tNs, DEV0, this.em.id('sync'));
+  }
+
   private advanceHost(elements: number, elemBytes: number): void {
     this.tNs += Math.max(1, Math.round((elements * elemBytes) / this.common.hostGBps));
   }

@@ -123,6 +123,30 @@ export class IssueRecorder extends PageRecorder {
     super.strided(array, start, stride, count, write);
   }
 
+  /**
+   * Threads `t0 … t0+n−1` of the current block each make their first access (k = 0) to one element,
+   * thread t to `array[from + t − t0]` (the coalesced per-thread load or store that opens a kernel body,
+   * e.g. bfs's `g_graph_mask[tid]`): the same pages, counts and issue keys as `thread(t)` followed by `r` (or
+   * `w`) for every t in turn, in O(pages) instead of O(n). Afterwards each of those threads has made one
+   * access, so a later `thread(t)` continues at k = 1. Only for threads that have not accessed yet in this
+   * block (a fresh block: `block(i)` just ran).
+   */
+  firstAccessRange(array: number, from: number, t0: number, n: number, write: boolean): void {
+    if (n <= 0) return;
+    const per = this.perPage[array]!;
+    const base = this.firstPage[array]!;
+    const last = from + n - 1;
+    for (let q = Math.floor(from / per), qEnd = Math.floor(last / per); q <= qEnd; q++) {
+      const lo = Math.max(from, q * per);
+      const hi = Math.min(last + 1, (q + 1) * per);
+      // the lowest thread on the page has the smallest key: its warp is the page's first issue
+      this.curKey = this.inBlock ? this.blockBase + Math.floor((t0 + lo - from) / WARP_THREADS) * this.sms : 0;
+      this.mark(base + q, hi - lo, write);
+    }
+    if (this.inBlock) this.ordinal.fill(1, t0, t0 + n);
+    this.thread(t0 + n - 1); // as after the per-thread loop: the last thread runs
+  }
+
   /** Issue order: by smallest issue key, ties by ascending page (address). */
   protected override order(pages: Int32Array): void {
     const key = this.key;

@@ -67,3 +67,37 @@ test('tbn: regions are clipped to the pages that exist (allocation ends at page 
   assert.equal(tbn().choose(v, out), 35);
   assert.equal(maskCountRange(out, 0, 100, 512), 0);
 });
+
+// UVMSmart's TBN (largePageFill = 1: do_hardware_prefetch + traverse_and_fill_lp_tree, gpgpu-sim_UVMSmart gpu-sim.cc)
+const tbnUvmsmart = () => tbnPrefetch.create({ thresholdPercent: 51, largePageFill: 1 }, { rng: new Rng(0) });
+
+test('tbn largePageFill: bottom-up — a filled child tips its parent over half, and nodes off the fault path fill too', () => {
+  // Basic blocks (16 pages) 0, 1, 2 resident, fault at page 70 (basic block 4).
+  //   node bb[0..3]: 48/64 > half, not full → its empty bb 3 (pages 48..63) fills → 64/64
+  //   node bb[4..7]: 16/64 → no;  node bb[0..7]: 64 + 16 = 80/128 > half → empty bbs 5, 6, 7 (pages 80..127) fill
+  //   node bb[0..15]: 128/256 = half → no (more than half needed)
+  // Pages: 48..63, 64..79 without the faulted 70, 80..127 → 16 + 15 + 48 = 79. (The driver's tree, on the counts
+  // before any fill, gives only the faulted big page: [0,128) holds 64/128 = 50 %.)
+  const v = block();
+  maskFillRange(v.resident, 0, 0, 48);
+  maskSet(v.faulted, 0, 70);
+  const out = new Uint32Array(16);
+  assert.equal(tbnUvmsmart().choose(v, out), 79);
+  assert.deepEqual(pages(out), range(48, 128).filter((p) => p !== 70));
+  const drv = new Uint32Array(16);
+  assert.equal(tbn().choose(v, drv), 15);
+});
+
+test('tbn largePageFill: only empty basic blocks are filled; a partly valid one keeps its holes (fill_lp_tree)', () => {
+  // bbs 0, 1 resident, bb 2 half (pages 32..39), fault at page 50 (bb 3): node bb[2..3] = 8 + 16 = 24/32 and
+  // node bb[0..3] = 56/64 are more than half valid but have no EMPTY basic block → only bb 3 (15 pages besides 50).
+  // The driver's tree takes [0, 64) (56/64 populated) and so also pages 40..47.
+  const v = block();
+  maskFillRange(v.resident, 0, 0, 40);
+  maskSet(v.faulted, 0, 50);
+  const out = new Uint32Array(16);
+  assert.equal(tbnUvmsmart().choose(v, out), 15);
+  assert.deepEqual(pages(out), range(48, 64).filter((p) => p !== 50));
+  const drv = new Uint32Array(16);
+  assert.equal(tbn().choose(v, drv), 23);
+});

@@ -156,3 +156,44 @@ test('iommu-dma cores: two receive cores double the capacity; FreeBSD modes wait
   near(b2!.capacityPps!, 2e9 / (own + wait));
   assert.equal(d2!.iovaLockWaitNsPerPacket, 0, 'Linux: per-CPU IOVA magazines and flush queues');
 });
+
+test('iommu-dma deferred: the flush-queue ring holds flushQueueEntries − 1 (fq_full); the unmap that finds it full flushes before queueing itself', async () => {
+  // 251 packet unmaps + 5 teardown unmaps = 256 one-page entries. The 256th finds 255 held: one domain flush
+  // frees those 255, it is queued alone and the timer (armed at the first unmap, 10 ms) frees it after the
+  // trace with a second flush. (A 256-entry ring would flush once, at the 256th, with nothing left.)
+  const { deferred } = await modes(nicTrace(251, 4, 600, 1000));
+  const x = deferred.summary.extra;
+  assert.equal(x.domainFlushes, 2);
+  assert.equal(x.drains, 2);
+  assert.equal(x.iovaFrees, 1 + 4 + 251, 'every IOVA allocated (ring, 4 buffers, 251 refills) is freed');
+});
+
+test('iommu-dma deferred: the flush-queue timer is a one-shot armed by the first unmap queued, not a fixed 10 ms grid', async () => {
+  // unmaps at 9.9 ms and 10.1 ms, a map at 15 ms: the timer armed at 9.9 ms fires at 19.9 ms, after the trace,
+  // and frees both entries with one flush (a 10 ms grid would have flushed at 10.1 ms and again at the end)
+  const ev: TraceEvent[] = [{ op: 'reserve', tNs: 0, agent: 'dev0', va: IOVA, bytes: 1 << 30 }];
+  for (let s = 0; s < 3; s++) {
+    ev.push({ op: 'alloc', tNs: 0, va: HOST + s * 4096, bytes: 4096, flags: ['host'], resource: `b${s}` });
+    ev.push({ op: 'map', tNs: 0, agent: 'dev0', va: IOVA + s * 4096, bytes: 4096, resource: `b${s}`, pageBytes: 4096 });
+  }
+  ev.push({ op: 'unmap', tNs: 9_900_000, agent: 'dev0', va: IOVA, bytes: 4096 });
+  ev.push({ op: 'unmap', tNs: 10_100_000, agent: 'dev0', va: IOVA + 4096, bytes: 4096 });
+  ev.push({ op: 'map', tNs: 15_000_000, agent: 'dev0', va: IOVA + 8 * 4096, bytes: 4096, resource: 'b0', pageBytes: 4096 });
+  const { deferred } = await modes(ev);
+  assert.equal(deferred.summary.extra.domainFlushes, 1);
+  assert.equal(deferred.summary.extra.iovaFrees, 2);
+});
+
+test('iommu-dma: deferred and gmem-async both pay queueEntryNs per queued unmap; with one drain for all entries their CPU per packet is equal', async () => {
+  const d = resolvePlatform('nic-iommu').device;
+  const { deferred, async } = await modes(nicTrace(3));
+  // 3 packet + 5 teardown one-page entries, all freed by one drain after the trace; packets carry 3/8 of it.
+  // deferred: unmap = PTE + queueEntryNs (50); drain = domain flush + 8 IOVA frees; refill = IOVA + PTE
+  const q = 50;
+  const defDrain = d.tlb.invalidateAllNs + 8 * d.map.iovaAllocNs;
+  near(deferred.summary.extra.iommuNsPerPacket!, d.map.pteNs + q + (defDrain * 3) / 8 / 3 + d.map.iovaAllocNs + d.map.pteNs, 'deferred');
+  // gmem-async: unmap = queueEntryNs only; drain = 8 PTE releases + one domain flush (8 ≥ 5 pages) + 8 IOVA frees
+  const asyncDrain = 8 * d.map.pteNs + d.tlb.invalidateAllNs + 8 * d.map.iovaAllocNs;
+  near(async.summary.extra.iommuNsPerPacket!, q + (asyncDrain * 3) / 8 / 3 + d.map.iovaAllocNs + d.map.pteNs, 'gmem-async');
+  near(deferred.summary.extra.iommuNsPerPacket!, async.summary.extra.iommuNsPerPacket!, 'the same work, done at different times');
+});

@@ -67,7 +67,7 @@ test('uvm copies: the pages of a block to migrate travel as contiguous regions, 
 test('uvm eviction chunk-lrm: after a re-migration into A, the least-recently-migrated-into chunk (B) is evicted', async () => {
   // block_mark_memory_used (uvm_va_block.c:3387) moves the root chunk to the used list's tail after every
   // migration into its block; pick_root_chunk_to_evict (uvm_pmm_gpu.c:1487) takes the head
-  const o = { 'device.memory.capacityBytes': 4 * MiB }; // two root chunks
+  const o = { 'device.memory.capacityBytes': 6 * MiB }; // two user root chunks + one kernel root chunk for the driver's page tables (page-tables.ts)
   const blk = (k: number): number => BASE + k * 2 * MiB;
   const trace = [alloc(8 * MiB), dev(1e5, blk(0)), dev(2e5, blk(1)), dev(3e5, blk(0) + 64 * P), dev(4e5, blk(2)), dev(5e5, blk(0))];
   const lrm = await replay('uvm', {}, trace, o); // chunk-lrm is the default

@@ -11,7 +11,7 @@ const dev = (t: number, va: number): TraceEvent => ({ op: 'access', tNs: t, agen
 const block = (k: number): number => BASE + k * 2 * MiB;
 
 test('uvm chunk-age: whole 2 MiB chunks leave in order of residency, even if just accessed (driver has no access bits)', async () => {
-  const o = { 'device.memory.capacityBytes': 4 * MiB }; // two root chunks
+  const o = { 'device.memory.capacityBytes': 6 * MiB }; // two user root chunks + one kernel root chunk for the driver's page tables (page-tables.ts)
   const trace = [alloc(8 * MiB), dev(1e5, block(0)), dev(2e5, block(1)), dev(3e5, block(0)), dev(4e5, block(2)), dev(5e5, block(0))];
   const age = await replay('uvm', { eviction: 'chunk-age' }, trace, o);
   // A, B in; A hit; C evicts A (oldest residency); A faults again and evicts B
@@ -26,7 +26,7 @@ test('uvm chunk-age: whole 2 MiB chunks leave in order of residency, even if jus
 });
 
 test('uvm chunk granule: a block with one resident page still occupies its whole 2 MiB root chunk', async () => {
-  const o = { 'device.memory.capacityBytes': 4 * MiB };
+  const o = { 'device.memory.capacityBytes': 6 * MiB }; // two user root chunks + one kernel root chunk for the driver's page tables (page-tables.ts)
   const r = await replay('uvm', { prefetch: 'none' }, [alloc(6 * MiB), dev(1e5, block(0)), dev(2e5, block(1)), dev(3e5, block(2))], o);
   assert.equal(r.summary.evictions, 1, 'three one-page blocks do not fit in two chunks');
 });

@@ -64,3 +64,22 @@ test('uvm extra.cpuAccessNs: the clock time charged while servicing CPU access r
   const r = await replay('uvm', { prefetch: 'none' }, [alloc(2 * MiB), { op: 'access', tNs: 10, agent: 'cpu', va: BASE, bytes: P, access: 'w' }, dev(20, BASE)], o);
   near(r.summary.extra.cpuAccessNs!, plat.host.cpuFaultNs + P / plat.host.zeroFillBytesPerNs, 'one CPU fault + host zero-fill');
 });
+
+test('uvm far-fault: evictions and migrations charge no TLB invalidation or host shootdown (UVMSmart tlb_flush is a free callback, shader.cc:2037-2043); the driver model charges both', async () => {
+  const o = { 'device.memory.capacityBytes': 2 * P, 'device.tlb.invalidateNs': 7_000, 'host.tlbShootdownNs': 3_000 };
+  // page 0 is written by the CPU first (a host copy), then the device faults on pages 0, 1, 2: page 2 evicts page 0
+  const trace = [
+    alloc(2 * MiB), { op: 'access', tNs: 5, agent: 'cpu', va: BASE, bytes: P, access: 'w' } as TraceEvent,
+    dev(10, BASE), dev(20, BASE + P), dev(30, BASE + 2 * P),
+  ];
+  const p = { prefetch: 'none', eviction: 'lru-4k', thrashing: false };
+  const far = await replay('uvm', { ...p, faultCost: 'far-fault' }, trace, o);
+  assert.equal(far.summary.evictions, 1);
+  assert.equal(far.summary.tlbInvalidations, 1, 'the invalidation still happens and is counted');
+  assert.equal(far.summary.extra.cpuShootdowns, 1, 'page 0 drops its host copy: one shootdown, counted');
+  assert.equal(far.summary.timeInvalidateNs, 0, 'but neither costs time in the UVMSmart mode');
+  // driver model, same trace: one device TLB invalidation (the eviction) + one host shootdown (page 0's migration)
+  const drv = await replay('uvm', p, trace, o);
+  assert.equal(drv.summary.tlbInvalidations, 1);
+  near(drv.summary.timeInvalidateNs, 7_000 + 3_000);
+});

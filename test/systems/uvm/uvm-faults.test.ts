@@ -98,10 +98,10 @@ test('uvm far-fault cost (UVMSmart): serviceNs per faulted page without prefetch
   ], o);
   const s = r.summary;
   assert.equal(s.deviceFaults, 2);
-  assert.equal(s.migrationsH2D, 1);
+  assert.equal(s.migrationsH2D, 2, 'UVMSmart ends a transfer at every faulted page (gpu-sim.cc:3714-3740): two 4 KiB transfers');
   assert.equal(s.cpuFaults, 2, 'without the driver prefetcher each CPU page faults on its own');
   near(s.timeFaultNs - 2 * plat.host.cpuFaultNs - (2 * P) / plat.host.zeroFillBytesPerNs, 2 * plat.device.fault.serviceNs, 'two far faults');
-  near(s.timeTransferNs, transferNs(plat.link, 2 * P, 'h2d'));
+  near(s.timeTransferNs, 2 * transferNs(plat.link, P, 'h2d'));
 });
 
 test('uvm: an access outside every allocation is a fault-error, not a crash', async () => {

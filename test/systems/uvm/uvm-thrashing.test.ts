@@ -54,7 +54,7 @@ test('uvm thrashing: migrations more than the lapse apart never trigger mitigati
 });
 
 test('uvm thrashing: a device-only evict/refault cycle is not ping-pong (UVM skips eviction-driven migrations)', async () => {
-  const o = { 'device.memory.capacityBytes': 2 * MiB };
+  const o = { 'device.memory.capacityBytes': 4 * MiB }; // one user root chunk + one kernel root chunk for the driver's page tables (page-tables.ts)
   const ev: TraceEvent[] = [{ op: 'alloc', tNs: 0, va: BASE, bytes: 4 * MiB, flags: ['managed'] }];
   for (let k = 0; k < 20; k++) ev.push({ op: 'access', tNs: 1000 + k * 20_000, agent: 'dev0', va: BASE + (k % 2) * 2 * MiB, bytes: P, access: 'r' });
   const r = await replay('uvm', {}, ev, o);

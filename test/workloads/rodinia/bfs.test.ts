@@ -48,3 +48,23 @@ test('bfs kernels compute the same distances as a queue-based BFS', () => {
   assert.equal(probe.levels, Math.max(...ref) + 1);
   assert.ok(frontierWrites > 0);
 });
+
+test('bfs: `over` is cudaMalloc device memory (bfs.cu:159) set and read with one cudaMemcpy each per level; one sync before the read-back', async () => {
+  const { batchesToEvents } = await import('../../../src/trace/batch');
+  const probe: BfsProbe = {};
+  const ev = batchesToEvents(runProgram((run, p, rng) => bfsProgram(run, p, rng, probe), { scale: 1 / 64, minEdges: 1, maxEdges: 2 }, 5));
+  const over = ev.find((e) => e.op === 'alloc' && e.resource === 'over')!;
+  assert.deepEqual(over.flags, ['device']);
+  assert.equal(over.bytes, 1);
+  const managed = ev.filter((e) => e.op === 'alloc' && e.flags!.includes('managed')).map((e) => e.resource);
+  assert.deepEqual(managed, ['graph_nodes', 'graph_edges', 'graph_mask', 'updating_graph_mask', 'graph_visited', 'cost']);
+  // no CPU access to it: per level a 1-byte copy to the device before Kernel and one back after Kernel2
+  assert.equal(ev.filter((e) => e.op === 'access' && e.agent === 'cpu' && e.va! >= over.va! && e.va! < over.va! + 4096).length, 0);
+  const copies = ev.filter((e) => e.op === 'copy');
+  assert.equal(copies.length, 2 * probe.levels!);
+  assert.deepEqual(copies.slice(0, 2).map((e) => [e.agent, e.target, e.bytes]), [['cpu', 'dev0', 1], ['dev0', 'cpu', 1]]);
+  // cudaDeviceSynchronize after the loop (bfs.cu:233), before the cost read-back
+  const syncAt = ev.findIndex((e) => e.op === 'marker' && e.label === 'sync');
+  const lastKernel = ev.map((e) => e.op).lastIndexOf('kernelEnd');
+  assert.ok(syncAt > lastKernel && ev.filter((e) => e.op === 'marker' && e.label === 'sync').length === 1);
+});

@@ -111,3 +111,64 @@ test('the issue order is deterministic: the same seed gives the same rows in the
     assert.deepEqual(a, b, id);
   }
 });
+
+/**
+ * Every thread t of a block reading `m[first + t]` as its first access, then a few threads going on (the shape
+ * of bfs's `Kernel`: all threads read their mask, frontier threads continue at k = 1), recorded two ways.
+ */
+function maskThenFrontier(fast: boolean, issueOrder: string, elemBytes: number): string {
+  const run = new DeviceRun({ ...RODINIA_COMMON_DEFAULTS, sms: 3, issueOrder });
+  const n = 5000; // 10 blocks of 512 threads, the last one partial; elements cross pages mid-warp for 8-byte elements
+  const m = run.managed('m', n, elemBytes);
+  const y = run.managed('y', 64 * 1024, 4);
+  const out: EventBatch[] = [];
+  for (const b of run.launch('k', Math.ceil(n / 512), 1, 512, { flops: 0, bytes: 1 }, (bx) => {
+    const first = bx * 512;
+    const threads = Math.min(512, n - first);
+    if (fast) run.rec.firstAccessRange(m.id, first, 0, threads, false);
+    for (let t = 0; t < threads; t++) {
+      if (!fast) {
+        run.rec.thread(t);
+        run.rec.r(m.id, first + t);
+      }
+      if ((first + t) % 97 !== 5) continue; // a sparse "frontier"
+      run.rec.thread(t);
+      run.rec.r(y.id, ((first + t) * 7919) % (64 * 1024)); // k = 1, far away: its row comes after every k = 0 row
+      run.rec.w(m.id, first + t); // k = 2
+    }
+  })) out.push(b);
+  for (const b of run.finish()) out.push(b);
+  return JSON.stringify(batchesToEvents(out));
+}
+
+test('firstAccessRange (one call per block) records the rows, counts and issue order of one r() per thread', () => {
+  for (const order of ['warps', 'address']) {
+    for (const elemBytes of [1, 8]) {
+      const slow = maskThenFrontier(false, order, elemBytes);
+      assert.equal(maskThenFrontier(true, order, elemBytes), slow, `${order}, ${elemBytes}-byte elements`);
+      assert.ok(slow.length > 1000);
+    }
+  }
+});
+
+test('firstAccessRange keys a page at its lowest warp: against another block\'s k = 0 access it sorts as per-thread recording does', () => {
+  // block 0 (SM 0): all 512 threads read m (one 4 KiB page of 8-byte elements): warp 0's key, 0; block 1 (SM 1):
+  // thread 320 (warp 10) reads z at k = 0: key 10 · 3 + 1 = 31. m's row comes first; keyed by its last warp (45) it would not.
+  const rows = (fast: boolean): string => {
+    const run = new DeviceRun({ ...RODINIA_COMMON_DEFAULTS, sms: 3 });
+    const m = run.managed('m', 512, 8);
+    const z = run.managed('z', 1024, 4);
+    const out: EventBatch[] = [];
+    for (const b of run.launch('k', 2, 1, 512, { flops: 0, bytes: 1 }, (bx) => {
+      if (bx === 1) {
+        run.rec.thread(320);
+        run.rec.r(z.id, 7);
+      } else if (fast) run.rec.firstAccessRange(m.id, 0, 0, 512, false);
+      else for (let t = 0; t < 512; t++) (run.rec.thread(t), run.rec.r(m.id, t));
+    })) out.push(b);
+    for (const b of run.finish()) out.push(b);
+    return batchesToEvents(out).filter((e) => e.op === 'access').map((e) => (e.va === m.va ? 'm' : 'z')).join(' ');
+  };
+  assert.equal(rows(false), 'm z');
+  assert.equal(rows(true), 'm z');
+});
