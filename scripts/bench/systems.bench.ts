@@ -11,7 +11,9 @@
  * (b) the bare LRU kernel fed by the project's CSV reader (`readCanonicalCsv`) and (c) gmem-paper as LRU run
  * from `openTrace` (no cache: digest, parse and checks included), (c)/(b) being the end-to-end ratio.
  *
- * `GMEMLAB_BENCH_SYSTEMS=a,b` restricts the systems (development); `--quick` uses 2e5 events.
+ * `GMEMLAB_BENCH_SYSTEMS=a,b` restricts the systems (development); `GMEMLAB_BENCH_E2E_ONLY=1` runs only the
+ * LRU configuration at 50 % in memory (as in the full run, so the simulator is as warm as there) and then the
+ * end-to-end part; `--quick` uses 2e5 events.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -78,7 +80,8 @@ const bench: Benchmark = {
     const events = ctx.quick ? 200_000 : BENCH_TRACE_CHECK.events;
     const p = resolveWorkloadParams(pageMix, { events });
     const only = process.env.GMEMLAB_BENCH_SYSTEMS?.split(',').filter(Boolean);
-    const items = only?.length ? only : SYSTEMS;
+    const e2eOnly = process.env.GMEMLAB_BENCH_E2E_ONLY === '1';
+    const items = e2eOnly ? [LRU] : only?.length ? only : SYSTEMS;
     ctx.log(`generating ${events} page-mix accesses`);
     const pages = pageMixPages(p, events);
     const distinct = distinctPages(pages, p.vaPages);
@@ -97,6 +100,7 @@ const bench: Benchmark = {
     await bareLruOver(warm, warmFrames, PAGE_MIX_BASE_VA, p.vaPages);
     for (const it of items) await sim(warm, it, warmFrames, footprint).catch(() => 0);
     for (const [k, pct] of PERCENT.entries()) {
+      if (e2eOnly && pct !== 50) continue;
       const frames = Math.floor((distinct * pct) / 100);
       const fifoRef = fifoMisses(pages, p.vaPages, frames);
       for (const it of items) {

@@ -14,7 +14,7 @@ import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from '..
 import { ArrowTraceWriter } from '../trace/arrow/write';
 import type { EventBatch } from '../trace/batch';
 import { TraceDigest } from '../trace/digest';
-import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, importKey, readScanMemo, scanMemoFor, sourceSha256, writeScanMemo, type CacheOptions } from '../trace/cache';
+import { cacheFileFor, cacheRoot, DEFAULT_CACHE_MIN_BYTES, fileSha256Sync, importKey, readScanMemo, scanMemoFor, sourceSha256, writeScanMemo, type CacheOptions, type HashCounter } from '../trace/cache';
 import { loadMapSpec } from '../trace/map/spec';
 import { SemanticChecker } from '../trace/semantic-check';
 import { StringTable } from '../trace/strings';
@@ -32,6 +32,8 @@ export interface OpenTraceOptions {
   readonly options?: Readonly<Record<string, ParamValue>>;
   /** The Arrow import cache: on by default (`false` turns it off; an object sets its folder/threshold). */
   readonly cache?: boolean | CacheOptions;
+  /** Counts the source bytes hashed when the cache is off (with the cache on, `CacheOptions.hashCounter`). */
+  readonly hashCounter?: HashCounter;
   /** Interrupts every read of the trace (given to importers as `ImportContext.signal`). */
   readonly signal?: AbortSignal;
 }
@@ -39,7 +41,10 @@ export interface OpenTraceOptions {
 /** Where a trace came from. */
 export interface TraceSource {
   readonly path: string;
-  /** SHA-256 of the file as stored (compressed bytes for .gz). */
+  /**
+   * SHA-256 of the file as stored (compressed bytes for .gz). Known at open when the import cache is on or the
+   * format gets provenance metadata; otherwise computed (one synchronous pass over the file) when first read.
+   */
   readonly sha256: string;
   readonly sizeBytes: number;
   readonly gzip: boolean;
@@ -92,19 +97,30 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   const strict = opts.strict ?? true;
   const cacheOpts: CacheOptions | null = opts.cache === false ? null : opts.cache === true || opts.cache === undefined ? {} : opts.cache;
   const root = cacheOpts && def.name !== 'arrow' ? cacheRoot(cacheOpts) : null;
-  const sha256 = await sourceSha256(path, root, cacheOpts?.hashCounter);
+  // canonical CSV and Arrow inputs carry their own metadata; other formats get provenance lines
+  const passThrough = def.name === 'arrow' || (def.name === 'csv' && !options.map);
+  const hashCounter = cacheOpts?.hashCounter ?? opts.hashCounter;
+  // The source's SHA-256 names the cache entry and, for formats without their own metadata, goes into the
+  // trace's `source_sha256`; only then is it needed before reading. Otherwise (cache off, canonical CSV or
+  // Arrow) it is computed when first asked for (`source.sha256`), so a run that never asks reads the file once.
+  let sha256: string | undefined = root !== null || !passThrough ? await sourceSha256(path, root, hashCounter) : undefined;
   const importer = `${def.name}@${def.version}`;
   let cacheFile: string | null = null;
   if (root !== null && input.sizeBytes >= (cacheOpts!.minBytes ?? DEFAULT_CACHE_MIN_BYTES)) {
     try {
-      cacheFile = cacheFileFor(root, importKey({ sourceSha256: sha256, importer, options, strict }));
+      cacheFile = cacheFileFor(root, importKey({ sourceSha256: sha256!, importer, options, strict }));
     } catch {
       cacheFile = null; // an unwritable cache folder: read without the cache
     }
   }
-  // canonical CSV and Arrow inputs carry their own metadata; other formats get provenance lines
-  const passThrough = def.name === 'arrow' || (def.name === 'csv' && !options.map);
-  const source: TraceSource = { path, sha256, sizeBytes: input.sizeBytes, gzip: input.gzip };
+  const source: TraceSource = {
+    path,
+    get sha256(): string {
+      return (sha256 ??= fileSha256Sync(path, hashCounter));
+    },
+    sizeBytes: input.sizeBytes,
+    gzip: input.gzip,
+  };
 
   const trace: OpenedTrace = {
     name: path,
@@ -128,7 +144,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
 
       async function* fromSource(skipRows: number): AsyncGenerator<EventBatch> {
         for (const k of Object.keys(meta)) delete meta[k];
-        if (!passThrough) Object.assign(meta, { source: basename(path), source_sha256: sha256, importer });
+        if (!passThrough) Object.assign(meta, { source: basename(path), source_sha256: source.sha256, importer });
         const ctx: ImportContext = {
           file: path, strict, log, strings, meta,
           ...(opts.signal !== undefined ? { signal: opts.signal } : {}),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic';
 import { hashOf } from '../io/hash';
@@ -60,6 +60,24 @@ export async function fileSha256(path: string, counter?: HashCounter): Promise<s
   for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) {
     h.update(c as Buffer);
     if (counter) counter.bytes += (c as Buffer).length;
+  }
+  return h.digest('hex');
+}
+
+/** SHA-256 (hex) of a file's bytes, read synchronously in 1 MiB pieces (`TraceSource.sha256` when first asked for). */
+export function fileSha256Sync(path: string, counter?: HashCounter): string {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+      if (counter) counter.bytes += n;
+    }
+  } finally {
+    closeSync(fd);
   }
   return h.digest('hex');
 }

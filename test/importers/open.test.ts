@@ -42,6 +42,32 @@ test('auto-detection names the format, importer and the source SHA-256', async (
   assert.equal(t.cacheFile, null);
 });
 
+test('with the cache off a canonical CSV is read once: its SHA-256 is computed only when asked for, then kept', async () => {
+  const p = bigCsv('lazy.csv', 1000);
+  const counter = { bytes: 0 };
+  const t = await openTrace(p, { cache: false, hashCounter: counter });
+  const rows = (await events(t)).reduce((n, b) => n + b.length, 0);
+  assert.equal(rows, 1001);
+  assert.equal(counter.bytes, 0, 'opening and reading hash nothing');
+  const size = readFileSync(p).length;
+  assert.equal(t.source.sha256, createHash('sha256').update(readFileSync(p)).digest('hex'));
+  assert.equal(counter.bytes, size, 'the first ask hashes the whole file');
+  assert.equal(t.source.sha256, createHash('sha256').update(readFileSync(p)).digest('hex'));
+  assert.equal(counter.bytes, size, 'a second ask does not hash again');
+});
+
+test('a format without its own metadata gets source_sha256 at open, cache or not', async () => {
+  const p = join(dir, 'foreign.csv');
+  writeFileSync(p, 'time,addr\n1,4096\n2,8192\n');
+  const counter = { bytes: 0 };
+  const map = JSON.stringify({ columns: { t_ns: 'time', va: 'addr', op: { const: 'access' }, agent: { const: 'dev0' }, bytes: { const: 4096 }, access: { const: 'r' } } });
+  const t = await openTrace(p, { cache: false, map, hashCounter: counter });
+  assert.equal(counter.bytes, readFileSync(p).length);
+  const r = t.read();
+  for await (const _ of r);
+  assert.equal(r.meta.source_sha256, createHash('sha256').update(readFileSync(p)).digest('hex'));
+});
+
 test('the first full read writes the Arrow cache; the next reads load the same events, metadata and warnings from it', async () => {
   const p = bigCsv('big.csv', 70_000, 3);
   const t = await openTrace(p, { cache, strict: false });
