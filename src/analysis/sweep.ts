@@ -184,6 +184,7 @@ async function runPrepared(points: readonly SweepPoint[], prepared: readonly Pre
     await pool.run<unknown, RunResult>(todo.map((p) => p.task), {
       signal: opts.signal,
       cost: (i) => todo[i]!.cost ?? 0,
+      costClass: (i) => todo[i]!.costClass ?? '',
       onStart: (i) => {
         running.set(i, 0);
         started.set(i, Date.now());

@@ -13,6 +13,11 @@ export interface PreparedRun {
   readonly task: unknown;
   /** Estimated cost (the trace's events): runs are started most expensive first (`PoolOptions.cost`). */
   readonly cost?: number;
+  /**
+   * Runs of one class share a learned time per unit of `cost` (`PoolOptions.costClass`); the sim backend
+   * uses the system item, whose time per event differs several-fold between systems.
+   */
+  readonly costClass?: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { GmemlabError, type Diagnostic } from '../../log/diagnostic';
 import { workerBootstrap } from '../../io/worker-bootstrap';
+import { CostSchedule } from './schedule';
 
 /** What a task runner gets besides its task. */
 export interface TaskContext {
@@ -35,6 +36,12 @@ export interface PoolOptions<R> {
    * Without it, index order. Results and their `index` do not depend on the order.
    */
   readonly cost?: (index: number) => number;
+  /**
+   * The class of each task (e.g. a sweep run's system): the pool learns each class's time per unit of `cost`
+   * from its finished tasks and hands out the longest estimated task next (schedule.ts `CostSchedule`).
+   * Without it, `cost` alone orders the tasks.
+   */
+  readonly costClass?: (index: number) => string;
   /** A task started (task index). */
   onStart?(index: number): void;
   /** A task finished, in completion order (the order can differ between runs; results must not depend on it). */
@@ -118,8 +125,8 @@ export function startPool(parallel: number, module: string, runner?: TaskRunner<
 }
 
 /**
- * Run tasks on a pool (see `startPool`). Tasks are handed out in index order, one at a time to whichever
- * thread is free; results arrive through `onDone` in completion order. The first failing task stops the pool
+ * Run tasks on a pool (see `startPool`). Tasks are handed out one at a time to whichever thread is free, in
+ * index order or, with `cost` (and `costClass`), longest estimated first; results arrive through `onDone` in completion order. The first failing task stops the pool
  * (worker threads are terminated, a run in this thread stops at its next check) and `runPool` rejects with
  * its error; so does an abort (with the signal's reason).
  */
@@ -161,7 +168,6 @@ class MixedPool implements TaskPool {
   run<T, R>(tasks: readonly T[], opts: RunOptions<R>): Promise<void> {
     if (tasks.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      let next = 0;
       let finished = 0;
       let settled = false;
       const local = new AbortController(); // stops a run in this thread
@@ -176,9 +182,15 @@ class MixedPool implements TaskPool {
         else void this.close().then(() => reject(err));
       };
       const onAbort = (): void => end(opts.signal!.reason ?? new Error('aborted'));
-      const order = handOutOrder(tasks.length, opts.cost);
-      const take = (): number | undefined => (settled || next >= tasks.length ? undefined : order[next++]);
+      const schedule = new CostSchedule(tasks.length, opts.cost, opts.costClass);
+      const startedAt = new Float64Array(tasks.length);
+      const take = (): number | undefined => {
+        const index = settled ? undefined : schedule.next();
+        if (index !== undefined) startedAt[index] = performance.now();
+        return index;
+      };
       const done = (index: number, result: R): void => {
+        schedule.finished(index, performance.now() - startedAt[index]!);
         try {
           opts.onDone(index, result);
         } catch (e) {
@@ -242,15 +254,12 @@ class MixedPool implements TaskPool {
 }
 
 /**
- * The order tasks are handed out in: by `cost` descending (ties and missing costs in index order), or index
- * order without one.
+ * The order tasks are handed out in when nothing is learned on the way (no `costClass`): by `cost` descending
+ * (ties and missing costs in index order), or index order without one.
  */
 export function handOutOrder(n: number, cost?: (index: number) => number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  if (!cost) return order;
-  const c = order.map((i) => {
-    const v = cost(i);
-    return Number.isFinite(v) ? v : 0;
-  });
-  return order.sort((a, b) => c[b]! - c[a]! || a - b);
+  const s = new CostSchedule(n, cost);
+  const order: number[] = [];
+  for (let i = s.next(); i !== undefined; i = s.next()) order.push(i);
+  return order;
 }

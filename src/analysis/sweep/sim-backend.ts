@@ -23,7 +23,8 @@ import { sweepMessages } from '../../log/messages/sweep';
  * The simulator behind `sweep()`: gmemlab's run resolution (`planRuns`) and engine. `prepare` reads each
  * distinct trace once (the footprint/digest scan, keeping traces of up to `TRACE_CACHE_MAX_EVENTS` rows in
  * shared memory for every thread to replay; several traces at once on the sweep's pool, scan-task.ts),
- * gives each run its trace's event count as its cost (the pool starts the longest first), resolves every point — unknown systems, profiles, `--set`
+ * gives each run its trace's event count as its cost and its system item as its cost class (the pool starts the
+ * longest estimated first, learning each system's time per event from its finished runs), resolves every point — unknown systems, profiles, `--set`
  * keys and values fail here, before any run — and turns `scale` multipliers into `--set` values of the
  * resolved profile field (after the point's other overrides; sizes and counts rounded to integers).
  */
@@ -63,7 +64,7 @@ export const simBackend: SweepBackend = {
       const [r] = planRuns(spec, s);
       const cloneable = p.source.kind !== 'memory' || (opts.workers ?? 1) <= 1;
       const task: SimTask = { traceKey: key, ...(cloneable ? { source: p.source } : {}), ...(shared ? { shared } : {}), spec, scan: s, specHash: r!.specHash };
-      out.push({ index: p.index, specHash: r!.specHash, task, cost: s.events });
+      out.push({ index: p.index, specHash: r!.specHash, task, cost: s.events, costClass: p.system });
     }
     for (const [k, applied] of used) {
       if (!applied) {

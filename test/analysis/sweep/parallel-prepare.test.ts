@@ -39,6 +39,7 @@ test('with several threads, distinct traces are prepared as one batch of scan ta
   const digests = new Set(prepared.map((p) => (p.task as SimTask).scan.digest));
   assert.deepEqual([...digests].sort(), ['from-pool-0', 'from-pool-1']);
   for (const p of prepared) assert.equal(p.cost, (p.task as SimTask).scan.events, 'a run costs its trace events');
+  assert.deepEqual(prepared.map((p) => p.costClass), points.map((p) => p.system), "a run's cost class is its system item");
 });
 
 test('one thread (or one trace): no scan batch, the traces are read in this thread as before', async () => {
