@@ -26,8 +26,8 @@ export interface TraceScan extends TraceFacts {
  * offered to the trace to remember (`rememberScan`).
  */
 export async function scanTrace(trace: Trace, signal?: AbortSignal): Promise<TraceScan> {
-  const known = trace.knownScan?.(SCAN_VERSION) as Omit<TraceScan, 'name'> | undefined;
-  if (known && typeof known.digest === 'string' && typeof known.events === 'number') return { ...known, name: trace.name };
+  const known = rememberedScan(trace.name, trace.knownScan?.(SCAN_VERSION));
+  if (known) return known;
   const fp = new FootprintTracker();
   const touched = new TouchedPages();
   const dg = new TraceDigest();
@@ -50,6 +50,13 @@ export async function scanTrace(trace: Trace, signal?: AbortSignal): Promise<Tra
   const scan: TraceScan = { name: trace.name, digest: dg.digest(), footprintBytes: fp.peakBytes, touchedBytes: touched.bytes, events, maxAgent };
   trace.rememberScan?.(SCAN_VERSION, { digest: scan.digest, footprintBytes: scan.footprintBytes, touchedBytes: touched.bytes, events, maxAgent });
   return scan;
+}
+
+/** The scan of `name` from remembered facts (`Trace.knownScan` of `SCAN_VERSION`), or undefined when they are not one. */
+export function rememberedScan(name: string, facts: Readonly<Record<string, number | string>> | undefined): TraceScan | undefined {
+  const known = facts as Omit<TraceScan, 'name'> | undefined;
+  if (known && typeof known.digest === 'string' && typeof known.events === 'number') return { ...known, name };
+  return undefined;
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { EventBatch } from '../../trace/batch';
 import type { Trace, TraceMeta, TraceReader } from '../../trace/trace';
-import { scanTrace, type TraceScan } from '../../run/run';
+import { rememberedScan, SCAN_VERSION, scanTrace, type TraceScan } from '../../run/run';
+import { readScanMemo, scanMemoFor, writeScanMemo, type ScanFacts } from '../../trace/cache';
 import type { TraceRef } from './expand';
 import { openSource } from './open-source';
 import { shareBatches, sharedToTrace, type SharedTrace } from './shared-trace';
+import { workloadCacheFile } from './workload-cache';
 
 /**
  * Traces up to this many rows are read once per sweep, kept in shared memory (≈ 80 bytes a row: 2e6 rows ≈
@@ -21,11 +23,17 @@ export interface ScannedTrace {
 
 /**
  * One pass over a trace: `scanTrace` (footprint, digest, agents) and, while it reads, a copy of the batches
- * into shared memory when the trace stays within `maxEvents` rows. With a `signal`, the pass yields to the
+ * into shared memory when the trace stays within `maxEvents` rows. A scan remembered by an earlier sweep
+ * (`scanMemoOf`) is used instead of recomputing it: the trace is then read only to share it, and not at all
+ * when it is too long to share. With a `signal`, the pass yields to the
  * event loop every ~50 ms and stops (throwing the signal's reason) once it is aborted.
  */
 export async function scanAndShare(ref: TraceRef, maxEvents = TRACE_CACHE_MAX_EVENTS, signal?: AbortSignal): Promise<ScannedTrace> {
   const source = await openSource(ref);
+  const memo = scanMemoOf(ref, source);
+  const known = rememberedScan(source.name, memo.known());
+  // a remembered scan of a trace too long to share: nothing to read
+  if (known && known.events > maxEvents) return { scan: known };
   let kept: EventBatch[] | undefined = [];
   let rows = 0;
   let meta: TraceMeta = {};
@@ -60,9 +68,44 @@ export async function scanAndShare(ref: TraceRef, maxEvents = TRACE_CACHE_MAX_EV
       };
     },
   };
-  const scan = await scanTrace(tee);
+  let scan: TraceScan;
+  if (known) {
+    // read only to share the batches (the scan's digest, footprint and counts are remembered)
+    for await (const _ of tee.read());
+    scan = known;
+  } else {
+    scan = await scanTrace(tee);
+    memo.remember(scan);
+  }
   if (!kept || !reader) return { scan };
   return { scan, shared: shareBatches(source.name, kept, meta, reader.strings, reader.log.countsByCode()) };
+}
+
+/**
+ * Where the scan of a sweep trace is remembered between sweeps: for a file, the import cache's memo of the
+ * opened trace (`Trace.knownScan`: keyed by the source's content, importer and options); for a generated
+ * workload, a memo beside its workload cache entry (`<key>.scan.json`: keyed by workload, parameters, seed and
+ * the generators' code, so it can only describe these events); in-memory traces are not remembered.
+ */
+function scanMemoOf(ref: TraceRef, source: Trace): { known(): ScanFacts | undefined; remember(scan: TraceScan): void } {
+  // the facts scanTrace itself remembers (src/run/run.ts)
+  const facts = (s: TraceScan): ScanFacts => ({ digest: s.digest, footprintBytes: s.footprintBytes, ...(s.touchedBytes !== undefined ? { touchedBytes: s.touchedBytes } : {}), events: s.events, maxAgent: s.maxAgent });
+  if (ref.kind === 'workload') {
+    let file: string | undefined;
+    try {
+      file = scanMemoFor(workloadCacheFile(ref.workload, ref.set, ref.seed));
+    } catch {
+      file = undefined; // an unwritable cache folder: scan every time
+    }
+    return {
+      known: () => (file === undefined ? undefined : readScanMemo(file, SCAN_VERSION)),
+      remember: (s) => void (file !== undefined && writeScanMemo(file, SCAN_VERSION, facts(s))),
+    };
+  }
+  return {
+    known: () => source.knownScan?.(SCAN_VERSION),
+    remember: (s) => source.rememberScan?.(SCAN_VERSION, facts(s)),
+  };
 }
 
 const streamed = new Map<string, Promise<Trace>>();
