@@ -67,8 +67,10 @@ export interface WireError {
 
 /** Messages from a worker thread. */
 export type WorkerMessage =
+  | { readonly type: 'start'; readonly index: number }
   | { readonly type: 'progress'; readonly index: number; readonly eventsDone: number }
-  | { readonly type: 'done'; readonly index: number; readonly result: unknown }
+  /** `ms`: the task's time in the worker thread (from its start, not from when it was queued). */
+  | { readonly type: 'done'; readonly index: number; readonly result: unknown; readonly ms?: number }
   | { readonly type: 'error'; readonly index: number; readonly error: WireError };
 
 /** Rebuild an error sent by a worker: bad input stays a `GmemlabError` (exit 2), the rest is internal. */
@@ -189,8 +191,8 @@ class MixedPool implements TaskPool {
         if (index !== undefined) startedAt[index] = performance.now();
         return index;
       };
-      const done = (index: number, result: R): void => {
-        schedule.finished(index, performance.now() - startedAt[index]!);
+      const done = (index: number, result: R, ms?: number): void => {
+        schedule.finished(index, ms ?? performance.now() - startedAt[index]!);
         try {
           opts.onDone(index, result);
         } catch (e) {
@@ -198,18 +200,29 @@ class MixedPool implements TaskPool {
         }
         if (++finished === tasks.length) end();
       };
+      // A worker thread holds its running task and, while at least two tasks per thread are left, the next one
+      // (queued in the thread): it starts that one as soon as it finishes, instead of waiting for this thread to
+      // take its message (this thread may be simulating, answering only every ~50 ms). Near the end a worker
+      // holds one task at a time, so a queued task cannot keep another thread idle.
+      const threads = this.workers.length + (this.main ? 1 : 0);
+      const held = new Map<Worker, number>();
+      const want = (): number => (schedule.remaining >= 2 * threads ? 2 : 1);
       const feed = (w: Worker): void => {
-        const index = take();
-        if (index === undefined) return;
-        opts.onStart?.(index);
-        w.postMessage({ type: 'task', index, task: tasks[index], ...(opts.module !== undefined ? { module: opts.module } : {}) });
+        while ((held.get(w) ?? 0) < want()) {
+          const index = take();
+          if (index === undefined) return;
+          held.set(w, (held.get(w) ?? 0) + 1);
+          w.postMessage({ type: 'task', index, task: tasks[index], ...(opts.module !== undefined ? { module: opts.module } : {}) });
+        }
       };
       this.onFailure = (e) => end(e);
       this.onMessage = (w, m) => {
         if (settled) return;
+        if (m.type === 'start') return opts.onStart?.(m.index);
         if (m.type === 'progress') return opts.onProgress?.(m.index, m.eventsDone);
         if (m.type === 'error') return end(fromWire(m.index, m.error));
-        done(m.index, m.result as R);
+        held.set(w, (held.get(w) ?? 1) - 1);
+        done(m.index, m.result as R, m.ms);
         if (!settled) feed(w);
       };
       if (opts.signal?.aborted) return onAbort();

@@ -55,7 +55,8 @@ test('aborting stops every worker: the pool rejects with the abort reason after 
   });
   await assert.rejects(p, (e) => e === reason);
   assert.deepEqual(done, []);
-  assert.deepEqual(started, [0, 1], 'two workers, two tasks started, none handed out after the abort');
+  // onStart reports a task's start in its thread; a worker's report may still be on its way when the pool ends
+  assert.ok(started.length >= 1 && started.every((i) => i === 0 || i === 1), `two workers, only the two tasks handed out before the abort started (${started})`);
   for (const slot of [0, 1, 2, 3]) assert.equal(c.finished(slot), false, `task ${slot} did not run to its end`);
   assert.ok(c.stepsDone(0) + c.stepsDone(1) >= 1, 'a task was running when the pool was aborted');
   assert.equal(c.stepsDone(2) + c.stepsDone(3), 0, 'tasks not started never ran');
@@ -91,6 +92,16 @@ test('tasks are handed out most expensive first when costs are given (ties in in
   assert.deepEqual(handOutOrder(5, (i) => [3, 9, 3, 1, 9][i]!), [1, 4, 0, 2, 3]);
   assert.deepEqual(handOutOrder(4), [0, 1, 2, 3]);
   assert.deepEqual(handOutOrder(3, (i) => [Number.NaN, 2, 1][i]!), [1, 2, 0], 'a cost that is not a number counts as 0');
+});
+
+test('while two tasks per thread are left, a worker thread gets its next task queued behind the running one', async () => {
+  // two worker threads (no runner here), six tasks in index order: the first thread is handed 0 and, with
+  // 5 ≥ 2 × 2 left, 1 as well; the second gets 2 alone (3 < 4 left); every later hand-out is one at a time
+  const ran = new Map<number, number>();
+  await runPool([{}, {}, {}, {}, {}, {}], { workers: 2, module: join(__dirname, 'thread-task.ts'), onDone: (i, t) => ran.set(i, t as number) });
+  assert.equal(ran.size, 6);
+  assert.equal(ran.get(1), ran.get(0), 'task 1 was queued on the thread running task 0');
+  assert.notEqual(ran.get(2), ran.get(0), 'task 2 went to the other thread');
 });
 
 test('one thread starts tasks in cost order; results keep their task index', async () => {
