@@ -67,6 +67,8 @@ export interface WireError {
 
 /** Messages from a worker thread. */
 export type WorkerMessage =
+  /** The thread has loaded its task module: it is given tasks from now on. */
+  | { readonly type: 'ready' }
   | { readonly type: 'start'; readonly index: number }
   | { readonly type: 'progress'; readonly index: number; readonly eventsDone: number }
   /** `ms`: the task's time in the worker thread (from its start, not from when it was queued). */
@@ -148,6 +150,13 @@ class MixedPool implements TaskPool {
   /** Handlers of the current `run` (workers outlive runs). */
   private onMessage?: (w: Worker, m: WorkerMessage) => void;
   private onFailure?: (e: unknown) => void;
+  private onReady?: (w: Worker) => void;
+  /**
+   * Worker threads that have booted (loaded their task module). Only these are given tasks: until a thread
+   * is ready, this thread (and the ready ones) take the tasks, so a sweep never waits on a booting thread
+   * (≈ 0.3 s of CPU, seconds on a busy machine) for work another thread could have started.
+   */
+  private readonly ready = new Set<Worker>();
 
   constructor(workerCount: number, module: string, private readonly main?: TaskRunner<any, any>) {
     if (workerCount <= 0) return;
@@ -158,7 +167,11 @@ class MixedPool implements TaskPool {
         execArgv: [],
         workerData: { module },
       });
-      w.on('message', (m: WorkerMessage) => this.onMessage?.(w, m));
+      w.on('message', (m: WorkerMessage) => {
+        if (m.type !== 'ready') return this.onMessage?.(w, m);
+        this.ready.add(w);
+        this.onReady?.(w);
+      });
       w.on('error', (e) => this.onFailure?.(e));
       w.on('exit', (code) => {
         if (!this.closed) this.onFailure?.(new Error(`a sweep worker thread exited (code ${code}) before the sweep ended`));
@@ -178,6 +191,7 @@ class MixedPool implements TaskPool {
         settled = true;
         this.onMessage = undefined;
         this.onFailure = undefined;
+        this.onReady = undefined;
         opts.signal?.removeEventListener('abort', onAbort);
         local.abort(err ?? new Error('pool run ended'));
         if (err === undefined) resolve();
@@ -221,13 +235,15 @@ class MixedPool implements TaskPool {
         if (m.type === 'start') return opts.onStart?.(m.index);
         if (m.type === 'progress') return opts.onProgress?.(m.index, m.eventsDone);
         if (m.type === 'error') return end(fromWire(m.index, m.error));
+        if (m.type !== 'done') return;
         held.set(w, (held.get(w) ?? 1) - 1);
         done(m.index, m.result as R, m.ms);
         if (!settled) feed(w);
       };
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      for (const w of this.workers) feed(w);
+      this.onReady = feed;
+      for (const w of this.workers) if (this.ready.has(w)) feed(w);
       const here = opts.runner ?? (opts.module !== undefined ? (require(opts.module) as { runTask: TaskRunner<T, R> }).runTask : this.main);
       if (this.main && here) void this.runHere(here as TaskRunner<T, R>, tasks, opts, take, done, end, local.signal);
     });

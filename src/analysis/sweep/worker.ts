@@ -19,6 +19,7 @@ const load = (path: string): { runTask: TaskRunner<unknown, unknown> } => {
   return mod;
 };
 load((workerData as { module: string }).module);
+port.postMessage({ type: 'ready' } satisfies WorkerMessage); // the pool gives this thread tasks from now on
 const never = new AbortController().signal; // the parent terminates the thread to stop a task
 
 type TaskMessage = { type: 'task'; index: number; task: unknown; module?: string };
