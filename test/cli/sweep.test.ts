@@ -50,12 +50,13 @@ test('without -o the results go to stdout as CSV and the summary to stderr', asy
 test('a run that hit OOM is shown as oom, its time starred as not comparable, on its progress line, in the summary and the results file', async () => {
   const dir = tmp();
   try {
-    // rodinia-bfs touches 2.44 MiB: at oversub 2 of the touched footprint (1.22 MiB) neither GMEM preset can hold its working set
-    writeFileSync(join(dir, 'sw.json'), JSON.stringify(SMALL));
+    // rodinia-bfs touches 2.44 MiB (plus a cudaMalloc'd `over`): at oversub 2 of the touched footprint (1.22 MiB) neither GMEM
+    // preset can hold its working set; at 0.5 (4.9 MiB) both run
+    writeFileSync(join(dir, 'sw.json'), JSON.stringify({ ...SMALL, oversub: [0.5, 2] }));
     const io = capture();
     assert.equal(await main(['sweep', join(dir, 'sw.json'), '-o', join(dir, 'r.csv'), '--workers', '1'], io), 0, io.err);
     assert.match(io.out, /oversub = footprint \/ device capacity, footprint = distinct 4 KiB pages the trace touches \(basis touched\)/);
-    assert.match(io.out, /workload:rodinia-bfs\s+gmem-linux\s+a100-pcie4\s+1\s+ok\s+[\d.]+ ms\s/);
+    assert.match(io.out, /workload:rodinia-bfs\s+gmem-linux\s+a100-pcie4\s+0\.5\s+ok\s+[\d.]+ ms\s/);
     assert.match(io.out, /workload:rodinia-bfs\s+gmem-linux\s+a100-pcie4\s+2\s+oom\s+[\d.]+ (ms|µs) \*/);
     assert.match(io.out, /\* 2 runs ended with OOM or error events \(status oom\/error\).*NOT comparable/);
     assert.match(io.err, /oversub 2 done in [\d.]+ s — status oom \(time not comparable\)/);
