@@ -2,7 +2,7 @@ import * as pageMask from '../../model/page-mask';
 import type { BlockFaultView, PrefetchPolicyDef } from './types';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskTest, popcount32 } = pageMask;
+const { maskClearRange, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskTest, popcount32 } = pageMask;
 
 export interface TbnParams extends Record<string, number> {
   /** A subtree is prefetched whole when its populated pages exceed this percentage of its pages. */
@@ -50,10 +50,16 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
     const uvmsmart = (params.largePageFill ?? 0) === 1;
     let tree: Uint32Array = new Uint32Array(16);
     let leaf: Int32Array = new Int32Array(32);
+    // cum[w] = populated pages in tree words [0, w): a node's count is one difference (node ≥ 32 pages) or
+    // one popcount (node inside a word), so the walk costs O(levels), not O(levels × words)
+    let cum: Int32Array = new Int32Array(17);
     return {
       choose(v: BlockFaultView, out: Uint32Array): number {
         const words = v.words;
-        if (tree.length < words) tree = new Uint32Array(words); // once per block geometry, not per call
+        if (tree.length < words) {
+          tree = new Uint32Array(words); // once per block geometry, not per call
+          cum = new Int32Array(words + 1);
+        }
         if (uvmsmart) {
           const nLeaves = Math.ceil(v.pagesPerBlock / v.bigPagePages);
           if (leaf.length < nLeaves) leaf = new Int32Array(nLeaves);
@@ -61,27 +67,49 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
         }
         const first = v.firstPage;
         const end = v.endPage;
-        for (let w = 0; w < words; w++) tree[w] = (v.resident[w]! | v.faulted[w]!) >>> 0;
+        const faulted = v.faulted;
+        const thrashing = v.thrashing;
+        for (let w = 0; w < words; w++) tree[w] = (v.resident[w]! | faulted[w]!) >>> 0;
+        // 1.–2. big pages holding a fault, taken whole unless thrashing (faulted pages ascend: one visit each)
         const bp = v.bigPagePages;
-        for (let a = 0; a < v.pagesPerBlock; a += bp) {
-          if (maskRangeEmpty(v.faulted, 0, a, a + bp)) continue;
-          if (v.hasThrashing && !maskRangeEmpty(v.thrashing, 0, a, a + bp)) continue;
+        let lastBig = -1;
+        for (let p = maskNextSet(faulted, 0, 0, v.pagesPerBlock); p >= 0; p = maskNextSet(faulted, 0, p + 1, v.pagesPerBlock)) {
+          const a = p - (p % bp);
+          if (a === lastBig) continue;
+          lastBig = a;
+          if (v.hasThrashing && !maskRangeEmpty(thrashing, 0, a, a + bp)) continue;
           maskFillRange(tree, 0, Math.max(a, first), Math.min(a + bp, end));
         }
+        // only [first, end) is ever counted: clip the tree to it, then count it word by word
+        if (first > 0) maskClearRange(tree, 0, 0, first);
+        if (end < words * 32) maskClearRange(tree, 0, end, words * 32);
+        cum[0] = 0;
+        for (let w = 0; w < words; w++) cum[w + 1] = cum[w]! + popcount32(tree[w]!);
         const levels = 31 - Math.clz32(v.pagesPerBlock);
-        // faulted pages only (set bits), not every page of the block: a batch faults few pages per block
-        for (let p = maskNextSet(v.faulted, 0, first, end); p >= 0; p = maskNextSet(v.faulted, 0, p + 1, end)) {
-          if (maskTest(v.thrashing, 0, p) || maskTest(out, 0, p)) continue;
+        // 3. faulted pages only (set bits), not every page of the block: a batch faults few pages per block.
+        // The largest qualifying subtree is the first found walking down from the root.
+        for (let p = maskNextSet(faulted, 0, first, end); p >= 0; p = maskNextSet(faulted, 0, p + 1, end)) {
+          if (maskTest(thrashing, 0, p) || maskTest(out, 0, p)) continue;
           let ra = -1;
           let rb = -1;
-          for (let k = 0; k <= levels; k++) {
-            const size = 1 << k;
-            const a = Math.max(p & ~(size - 1), first);
-            const b = Math.min((p & ~(size - 1)) + size, end);
-            const pages = b - a;
-            if (maskCountRange(tree, 0, a, b) * 100 > pages * threshold) {
+          for (let k = levels; k >= 0; k--) {
+            const lo = (p >>> k) << k;
+            const a = lo > first ? lo : first;
+            const hi = lo + (1 << k);
+            const b = hi < end ? hi : end;
+            let count: number;
+            if (k >= 5) {
+              const w0 = lo >>> 5;
+              const w1 = Math.min(w0 + (1 << (k - 5)), words);
+              count = cum[w1]! - cum[w0]!;
+            } else {
+              const bits = (((1 << (1 << k)) - 1) << (lo & 31)) >>> 0;
+              count = popcount32((tree[lo >>> 5]! & bits) >>> 0);
+            }
+            if (count * 100 > (b - a) * threshold) {
               ra = a;
               rb = b;
+              break;
             }
           }
           if (ra >= 0) maskFillRange(out, 0, ra, rb);
@@ -89,7 +117,7 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
         }
         let n = 0;
         for (let w = 0; w < words; w++) {
-          const x = (out[w]! & ~(v.faulted[w]! | v.resident[w]! | v.thrashing[w]!)) >>> 0;
+          const x = (out[w]! & ~(faulted[w]! | v.resident[w]! | thrashing[w]!)) >>> 0;
           out[w] = x;
           n += popcount32(x);
         }

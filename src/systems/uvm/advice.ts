@@ -91,6 +91,7 @@ export function advise(s: UvmState, b: EventBatch, i: number): void {
     s.rep.ignoredAdvice(ADVICE_NAMES[code] ?? String(code));
     return;
   }
+  if (code === Advice.read_mostly || code === Advice.accessed_by || (code === Advice.preferred_location && target !== NO_AGENT)) s.anyAdvice = true;
   const r = s.opWalk;
   r.start(va, end);
   while (r.next()) {

@@ -109,6 +109,16 @@ export class VaBlocks {
     return id;
   }
 
+  /**
+   * Make room for `slots` more live slots at once (an allocation about to create its blocks), so a large range
+   * grows every table once instead of doubling step by step; slot ids are handed out as before.
+   */
+  reserve(slots: number): void {
+    let cap = this.capacity;
+    while (this.count + slots > cap) cap *= 2;
+    if (cap > this.capacity) this.grow(cap);
+  }
+
   /** Release an empty slot (caller has cleared residency and accounting). */
   release(slot: number): void {
     this.index.delete(this.key[slot]!);

@@ -37,12 +37,14 @@ export function migrateIn(
   // the pages that have no data anywhere
   let zero = 0;
   let dropsHostCopy = false;
+  // read-mostly bits are all zero until some advice was applied (state.ts anyAdvice): not read then
+  const advised = s.anyAdvice;
   for (let k = 0; k < s.words; k++) {
     const wk = want[k]!;
     if (wk === 0) continue;
     const host = bl.cpu[o + k]!;
     zero += popcount32((wk & ~host) >>> 0);
-    const keep = bl.readMostly[o + k]! & ~writes[writesOff + k]!;
+    const keep = advised ? bl.readMostly[o + k]! & ~writes[writesOff + k]! : 0;
     if ((wk & host & ~keep) !== 0) dropsHostCopy = true;
   }
   // (asynchronous prefetch: this work is done by the driver off the critical path and only delays the copy)
@@ -96,13 +98,14 @@ export function migrateIn(
     bl.dirty[o + k] = ((bl.dirty[o + k]! & ~wk) | (wk & writes[writesOff + k]!)) >>> 0; // arrives clean unless a faulted store
     s.prefetchedPages += popcount32((wk & prefetched[k]!) >>> 0);
     if (!noZeroFill) c.zeroFills += cnt - popcount32(fh);
-    const keep = (fh & bl.readMostly[o + k]! & ~writes[writesOff + k]!) >>> 0;
+    const rm = advised ? bl.readMostly[o + k]! : 0;
+    const keep = (fh & rm & ~writes[writesOff + k]!) >>> 0;
     s.readDuplicates += popcount32(keep);
     const drop = (fh & ~keep) >>> 0;
     bl.cpu[o + k] = (host & ~drop) >>> 0;
     s.hostBytes -= popcount32(drop) * PAGE_BYTES;
     if (s.thr) {
-      let x = (wk & ~prefetched[k]! & ~bl.readMostly[o + k]!) >>> 0;
+      let x = (wk & ~prefetched[k]! & ~rm) >>> 0;
       while (x !== 0) {
         const bit = x & -x;
         x ^= bit;

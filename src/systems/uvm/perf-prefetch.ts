@@ -4,7 +4,7 @@ import * as ev from '../../trace/event';
 import type { UvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { maskNextSet, maskRangeEmpty, popcount32 } = pageMask;
+const { maskRangeEmpty, popcount32 } = pageMask;
 const { CPU } = ev;
 
 // The prefetch region of a faulting block (the driver's `uvm_perf_prefetch.c`: the density tree over the
@@ -23,11 +23,19 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
   let first = -1;
   let last = -1;
   let hasThr = false;
+  let firstFault = -1;
+  // per-page thrashing state is read only once some page ever reached the threshold
+  const thr = s.thr !== null && s.thr.detections !== 0;
+  const resV = v.resident;
+  const faultV = v.faulted;
+  const thrV = v.thrashing;
   for (let k = 0; k < w; k++) {
-    v.resident[k] = resident[o + k]!;
-    v.faulted[k] = bl.pend[o + k]!;
-    const t = (bl.pinned[o + k]! | thrashingWord(s, slot, k)) >>> 0;
-    v.thrashing[k] = t;
+    resV[k] = resident[o + k]!;
+    const f = bl.pend[o + k]!;
+    faultV[k] = f;
+    if (f !== 0 && firstFault < 0) firstFault = k * 32 + (31 - Math.clz32(f & -f));
+    const t = thr ? (bl.pinned[o + k]! | thrashingWord(s, slot, k)) >>> 0 : bl.pinned[o + k]! >>> 0;
+    thrV[k] = t;
     if (t) hasThr = true;
     const e = bl.exists[o + k]!;
     if (e !== 0) {
@@ -39,9 +47,9 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
   v.firstPage = first;
   v.endPage = last + 1;
   v.hasThrashing = hasThr;
-  // first touch of a block whose preferred location is `dest`: populate the whole block
-  const firstFault = maskNextSet(bl.pend, o, 0, s.ppb);
-  const pref = firstFault >= 0 ? bl.prefLoc[slot * s.ppb + firstFault]! : 0;
+  // first touch of a block whose preferred location is `dest`: populate the whole block (no preferred location
+  // is set before any advice: state.ts anyAdvice)
+  const pref = firstFault >= 0 && s.anyAdvice ? bl.prefLoc[slot * s.ppb + firstFault]! : 0;
   if (pref === dest + 1 && bl.devPages[slot] === 0 && maskRangeEmpty(bl.cpu, o, 0, s.ppb)) {
     for (let k = 0; k < w; k++) out[k] = bl.exists[o + k]!;
   } else policy.choose(v, out);
@@ -57,8 +65,7 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
 }
 
 function thrashingWord(s: UvmState, slot: number, k: number): number {
-  const t = s.thr;
-  if (!t || t.detections === 0) return 0; // no page ever reached the threshold
+  const t = s.thr!;
   let x = 0;
   const base = slot * s.ppb + k * 32;
   const lim = Math.min(32, s.ppb - k * 32);

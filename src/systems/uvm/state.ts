@@ -111,6 +111,11 @@ export class UvmState {
   ignoredAdvice = 0;
   remoteMaps = 0;
   lastAllocVa = NaN;
+  /**
+   * Set once any read-mostly, preferred-location or accessed-by advice was applied: until then those masks and
+   * `prefLoc` are all zero, and the fault path does not read them (each is a cache miss per fault).
+   */
+  anyAdvice = false;
   /** Set once any range got preferred_location=cpu (skips per-page scans until then). */
   anyHostPref = false;
   /** `device` allocations that failed with OOM (they hold no memory). */

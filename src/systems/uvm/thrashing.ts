@@ -116,6 +116,17 @@ export class ThrashingState {
     this.pinUntilNs[page] = 0;
   }
 
+  /** `reset` of every page of `[first, end)`. */
+  resetRange(first: number, end: number): void {
+    const pin = this.pinUntilNs;
+    for (let q = first; q < end; q++) if (pin[q] !== 0) this.blockPins[Math.floor(q / this.cfg.pagesPerBlock)]!--;
+    this.lastNs.fill(0, first, end);
+    this.lastDest.fill(-1, first, end);
+    this.events.fill(0, first, end);
+    this.throttles.fill(0, first, end);
+    pin.fill(0, first, end);
+  }
+
   isThrashing(page: number): boolean {
     return this.events[page]! >= this.cfg.threshold;
   }

@@ -8,7 +8,7 @@ import type { PageTables } from './page-tables';
 import type { UvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { maskClear, maskClearRange, maskFillRange, maskNextSet, maskRangeEmpty, maskTest } = pageMask;
+const { maskClearRange, maskFillRange, maskRangeEmpty, popcount32 } = pageMask;
 const { Flag, Op } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { MANAGED } = stateMod;
@@ -36,6 +36,7 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
   }
   if (!(flags & MANAGED)) return;
   const r = s.opWalk;
+  s.blocks.reserve(Math.floor((va + bytes - 1) / s.blockBytes) - Math.floor(va / s.blockBytes) + 1);
   r.start(va, va + bytes, true);
   const pt = s.pageTables;
   while (r.next()) {
@@ -92,7 +93,7 @@ function forgetRange(s: UvmState, va: number, bytes: number): void {
     if (r.isLast && p0 < p1 && managedOn(s, base + (p1 - 1) * PAGE_BYTES)) p1--;
     if (p0 >= p1) continue;
     const o = slot * w;
-    for (let p = maskNextSet(bl.exists, o, p0, p1); p >= 0; p = maskNextSet(bl.exists, o, p + 1, p1)) dropPage(s, slot, p);
+    dropPages(s, slot, p0, p1);
     maskClearRange(bl.exists, o, p0, p1);
     if (maskRangeEmpty(bl.exists, o, 0, s.ppb)) {
       s.mem.removeBlock(slot);
@@ -108,25 +109,63 @@ function managedOn(s: UvmState, pageVa: number): boolean {
   return false;
 }
 
-/** Forget page `p` of `slot` entirely (free / discard): no data movement. */
-function dropPage(s: UvmState, slot: number, p: number): void {
+/**
+ * `dropPage` for every existing page of `[p0, p1)` of `slot`, a word of 32 pages at a time (a free of a large
+ * range forgets millions of pages); the same effects in the same order per kind (page frames released in
+ * ascending page order).
+ */
+function dropPages(s: UvmState, slot: number, p0: number, p1: number): void {
   const bl = s.blocks;
   const o = slot * s.words;
-  if (maskTest(bl.dev, o, p)) {
-    maskClear(bl.dev, o, p);
-    bl.devPages[slot]!--;
-    if (s.mem.mode === 'page') s.mem.removePage(slot, p);
+  const base = slot * s.ppb;
+  const pageMode = s.mem.mode === 'page';
+  const thr = s.thr;
+  const advised = s.anyAdvice;
+  for (let k = p0 >>> 5; k <= (p1 - 1) >>> 5; k++) {
+    const lo = k * 32;
+    const a = p0 > lo ? p0 - lo : 0;
+    const b = p1 < lo + 32 ? p1 - lo : 32;
+    const range = ((b === 32 ? 0xffffffff : (1 << b) - 1) & ~(a === 0 ? 0 : (1 << a) - 1)) >>> 0;
+    const m = (bl.exists[o + k]! & range) >>> 0;
+    if (m === 0) continue;
+    const d = (bl.dev[o + k]! & m) >>> 0;
+    if (d !== 0) {
+      bl.dev[o + k] = (bl.dev[o + k]! & ~d) >>> 0;
+      bl.devPages[slot]! -= popcount32(d);
+      if (pageMode) {
+        for (let x = d; x !== 0; ) {
+          const bit = x & -x;
+          x = (x ^ bit) >>> 0;
+          s.mem.removePage(slot, lo + (31 - Math.clz32(bit)));
+        }
+      }
+    }
+    const c = (bl.cpu[o + k]! & m) >>> 0;
+    if (c !== 0) {
+      bl.cpu[o + k] = (bl.cpu[o + k]! & ~c) >>> 0;
+      s.hostBytes -= popcount32(c) * PAGE_BYTES;
+    }
+    const pn = (bl.pinned[o + k]! & m) >>> 0;
+    if (pn !== 0) {
+      bl.pinned[o + k] = (bl.pinned[o + k]! & ~pn) >>> 0;
+      bl.pinnedCount[slot]! -= popcount32(pn);
+    }
+    // advice masks and preferred locations are all zero until some advice was applied (state.ts anyAdvice)
+    if (advised) {
+      bl.readMostly[o + k] = (bl.readMostly[o + k]! & ~m) >>> 0;
+      bl.accessedBy[o + k] = (bl.accessedBy[o + k]! & ~m) >>> 0;
+    }
+    if (m === 0xffffffff) {
+      if (advised) bl.prefLoc.fill(0, base + lo, base + lo + 32);
+      if (thr) thr.resetRange(base + lo, base + lo + 32);
+    } else {
+      for (let x = m; x !== 0; ) {
+        const bit = x & -x;
+        x = (x ^ bit) >>> 0;
+        const id = base + lo + (31 - Math.clz32(bit));
+        if (advised) bl.prefLoc[id] = 0;
+        if (thr) thr.reset(id);
+      }
+    }
   }
-  if (maskTest(bl.cpu, o, p)) {
-    maskClear(bl.cpu, o, p);
-    s.hostBytes -= PAGE_BYTES;
-  }
-  if (maskTest(bl.pinned, o, p)) {
-    maskClear(bl.pinned, o, p);
-    bl.pinnedCount[slot]!--;
-  }
-  maskClear(bl.readMostly, o, p);
-  maskClear(bl.accessedBy, o, p);
-  bl.prefLoc[slot * s.ppb + p] = 0;
-  if (s.thr) s.thr.reset(slot * s.ppb + p);
 }
