@@ -14,7 +14,7 @@ import * as thrashingMod from './thrashing';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
-const { maskClear, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight, maskZero } = pageMask;
+const { maskClear, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight, maskZero, popcount32 } = pageMask;
 const { CPU, isWrite, Op } = ev;
 const OP_ACCESS = Op.access;
 const { remoteAccessNs } = costMod;
@@ -177,7 +177,7 @@ function visitPage(s: UvmState, slot: number, p: number, write: boolean, tNs: nu
     if (s.touch) touchOne(s, slot, p, tNs);
     return 0;
   }
-  if (maskTest(bl.pend, o, p)) {
+  if (s.batchN > 0 && maskTest(bl.pend, o, p)) { // no open batch: no pending fault anywhere
     // a concurrent row (same trace time) faults on a page already in the open batch: more entries
     if (write) maskSet(bl.pendWrite, o, p);
     fetchEntries(s, false);
@@ -203,7 +203,8 @@ function touchOne(s: UvmState, slot: number, p: number, tNs: number): void {
 function servedRemotely(s: UvmState, slot: number, p: number): boolean {
   const bl = s.blocks;
   const o = slot * s.words;
-  if (bl.pinnedCount[slot]! > 0 && maskTest(bl.pinned, o, p)) {
+  // (no page was ever pinned while remoteMaps is 0: migrate.ts pinToHost)
+  if (s.remoteMaps !== 0 && bl.pinnedCount[slot]! > 0 && maskTest(bl.pinned, o, p)) {
     const id = slot * s.ppb + p;
     if (s.thr!.pinnedAt(id, s.env.clock.nowNs)) return true;
     unpin(s, slot, p);
@@ -267,7 +268,9 @@ export function flushBatch(s: UvmState): void {
   s.faultBatches++;
   if (s.passBatches === 0) s.servicePasses++;
   if (++s.passBatches >= s.p.maxBatchesPerPass) s.passBatches = 0;
-  if (s.thr) {
+  // hint() has no effect and answers `none` until some page reached the threshold (thrashing.ts: with a
+  // threshold ≥ 2 every page that reaches it counts a detection; nothing else marks a block)
+  if (s.thr && (s.thr.detections !== 0 || s.thr.cfg.threshold <= 1)) {
     let throttled = false;
     for (let j = 0; j < s.batchN; j++) {
       const slot = s.batchSlots[j]!;
@@ -327,8 +330,13 @@ function serviceBlock(s: UvmState, slot: number): number {
   if (s.prefetchOn) choosePrefetch(s, slot, s.prefetcher, bl.dev, out, DEV);
   // pages to bring: faulted ∪ prefetched, never pinned or already resident ones
   const want = s.want;
-  for (let k = 0; k < w; k++) want[k] = ((bl.pend[o + k]! | out[k]!) & ~bl.pinned[o + k]! & ~bl.dev[o + k]!) >>> 0;
-  let n = maskWeight(want, 0, w);
+  const pinned = s.remoteMaps !== 0; // some page was ever pinned (migrate.ts pinToHost)
+  let n = 0;
+  for (let k = 0; k < w; k++) {
+    const x = ((bl.pend[o + k]! | out[k]!) & ~(pinned ? bl.pinned[o + k]! : 0) & ~bl.dev[o + k]!) >>> 0;
+    want[k] = x;
+    n += popcount32(x);
+  }
   if (n === 0) return 0;
   let need = s.mem.bytesFor(slot, n, want);
   // UVMSmart mode: the block's transfers wait for the frames its evictions free, not the fault for the evictions

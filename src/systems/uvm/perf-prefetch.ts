@@ -26,6 +26,8 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
   let firstFault = -1;
   // per-page thrashing state is read only once some page ever reached the threshold
   const thr = s.thr !== null && s.thr.detections !== 0;
+  // pinned bits are read only once some page was ever pinned (migrate.ts pinToHost counts remoteMaps)
+  const pinned = s.remoteMaps !== 0;
   const resV = v.resident;
   const faultV = v.faulted;
   const thrV = v.thrashing;
@@ -34,7 +36,8 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
     const f = bl.pend[o + k]!;
     faultV[k] = f;
     if (f !== 0 && firstFault < 0) firstFault = k * 32 + (31 - Math.clz32(f & -f));
-    const t = thr ? (bl.pinned[o + k]! | thrashingWord(s, slot, k)) >>> 0 : bl.pinned[o + k]! >>> 0;
+    const pin = pinned ? bl.pinned[o + k]! : 0;
+    const t = thr ? (pin | thrashingWord(s, slot, k)) >>> 0 : pin >>> 0;
     thrV[k] = t;
     if (t) hasThr = true;
     const e = bl.exists[o + k]!;

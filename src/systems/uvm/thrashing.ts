@@ -58,8 +58,11 @@ export interface ThrashingConfig {
 
 /** Per-page thrashing state over a growable page index space (page id = blockSlot × pagesPerBlock + page). */
 export class ThrashingState {
-  lastNs: Float64Array;
-  lastDest: Int16Array;
+  /**
+   * Per page, interleaved (one cache line per fault-driven migration): `[2·page]` = thrash-clock time of its
+   * last migration, `[2·page + 1]` = the processor it went to + 1 (0 = none yet, so a fresh or reset page is all zero).
+   */
+  last: Float64Array;
   events: Uint8Array;
   throttles: Uint8Array;
   pinUntilNs: Float64Array;
@@ -78,8 +81,7 @@ export class ThrashingState {
   epochResets = 0;
 
   constructor(readonly cfg: ThrashingConfig, pages: number) {
-    this.lastNs = new Float64Array(pages);
-    this.lastDest = new Int16Array(pages).fill(-1);
+    this.last = new Float64Array(2 * pages);
     this.events = new Uint8Array(pages);
     this.throttles = new Uint8Array(pages);
     this.pinUntilNs = new Float64Array(pages);
@@ -92,10 +94,9 @@ export class ThrashingState {
 
   /** Make room for `pages` page ids (keeps state). */
   grow(pages: number): void {
-    if (pages <= this.lastNs.length) return;
-    this.lastNs = grown(this.lastNs, pages);
+    if (2 * pages <= this.last.length) return;
+    this.last = grown(this.last, 2 * pages);
     this.pinUntilNs = grown(this.pinUntilNs, pages);
-    this.lastDest = grown(this.lastDest, pages, -1);
     this.events = grown(this.events, pages);
     this.throttles = grown(this.throttles, pages);
     const blocks = Math.ceil(pages / this.cfg.pagesPerBlock);
@@ -109,8 +110,8 @@ export class ThrashingState {
   /** Forget everything about a page (freed, unpinned, read-duplicated). */
   reset(page: number): void {
     if (this.pinUntilNs[page] !== 0) this.blockPins[Math.floor(page / this.cfg.pagesPerBlock)]!--;
-    this.lastNs[page] = 0;
-    this.lastDest[page] = -1;
+    this.last[2 * page] = 0;
+    this.last[2 * page + 1] = 0;
     this.events[page] = 0;
     this.throttles[page] = 0;
     this.pinUntilNs[page] = 0;
@@ -120,8 +121,7 @@ export class ThrashingState {
   resetRange(first: number, end: number): void {
     const pin = this.pinUntilNs;
     for (let q = first; q < end; q++) if (pin[q] !== 0) this.blockPins[Math.floor(q / this.cfg.pagesPerBlock)]!--;
-    this.lastNs.fill(0, first, end);
-    this.lastDest.fill(-1, first, end);
+    this.last.fill(0, 2 * first, 2 * end);
     this.events.fill(0, first, end);
     this.throttles.fill(0, first, end);
     pin.fill(0, first, end);
@@ -149,14 +149,15 @@ export class ThrashingState {
 
   /** Record a fault-driven migration of `page` to processor `dest` at thrash-clock time `tNs`. */
   onMigration(page: number, dest: number, tNs: number): void {
-    const prev = this.lastDest[page]!;
+    const lt = this.last;
+    const prev = lt[2 * page + 1]! - 1;
     if (prev === dest) {
-      this.lastNs[page] = tNs;
+      lt[2 * page] = tNs;
       return;
     }
-    const last = this.lastNs[page]!;
-    this.lastDest[page] = dest;
-    this.lastNs[page] = tNs;
+    const last = lt[2 * page]!;
+    lt[2 * page + 1] = dest + 1;
+    lt[2 * page] = tNs;
     if (prev < 0) {
       this.events[page] = 1;
       return;
@@ -190,7 +191,7 @@ export class ThrashingState {
       return ThrashHint.none;
     }
     if (this.events[page]! < this.cfg.threshold) return ThrashHint.none;
-    const gap = tNs - this.lastNs[page]!;
+    const gap = tNs - this.last[2 * page]!;
     if (this.cfg.adaptiveLapse) this.adjustLapse(gap);
     if (gap > this.lapseNs) return ThrashHint.none; // no longer thrashing
     if (this.throttles[page]! >= this.cfg.pinThreshold) {
