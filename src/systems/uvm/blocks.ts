@@ -1,7 +1,10 @@
 import { IdPool } from '../../model/id-pool';
 import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
-import { maskWords } from '../../model/page-mask';
+import { maskCountRange, maskWords } from '../../model/page-mask';
 import { grown } from '../../io/typed-arrays';
+
+/** Block keys served by the direct table of `VaBlocks` (2^16 blocks = 128 GiB of 2 MiB blocks, 256 KiB). */
+const DIRECT_BLOCKS = 1 << 16;
 
 /**
  * The VA block table of the UVM model: one slot per live 2 MiB-aligned window (`floor(va / vaBlockBytes)`)
@@ -15,12 +18,24 @@ export class VaBlocks {
   readonly pagesPerBlock: number;
   readonly words: number;
   private readonly index: UnitIndex = createUnitIndex(1024);
+  /**
+   * Direct slot table for the `DIRECT_BLOCKS` block keys from `directBase` (set by the first block created: a
+   * 128 GiB window of 2 MiB blocks); keys outside it use `index`. One typed-array read instead of a hash probe
+   * on every access row.
+   */
+  private directBase = NaN;
+  private readonly direct = new Int32Array(DIRECT_BLOCKS).fill(-1);
   private readonly ids: IdPool;
   capacity: number;
   /** Block index (va / vaBlockBytes) per slot. */
   key: Float64Array;
   /** Pages inside a live managed allocation. */
   exists: Uint32Array;
+  /**
+   * Per slot: 1 when every page of the block exists (`exists` all set; kept by `updateFull` wherever `exists`
+   * changes). A byte per block stays in cache where the 64-byte `exists` mask of a random block does not.
+   */
+  full: Uint8Array;
   /** Resident on the device (a valid device copy). */
   dev: Uint32Array;
   /** Resident on the host (a valid host copy). Both bits set = read-duplicated. */
@@ -66,6 +81,7 @@ export class VaBlocks {
     const pages = pagesPerBlock * initialSlots;
     this.key = new Float64Array(initialSlots).fill(-1);
     this.exists = new Uint32Array(w);
+    this.full = new Uint8Array(initialSlots);
     this.dev = new Uint32Array(w);
     this.cpu = new Uint32Array(w);
     this.readMostly = new Uint32Array(w);
@@ -92,19 +108,24 @@ export class VaBlocks {
 
   /** Slot of block `key`, or -1. */
   find(key: number): number {
+    const d = key - this.directBase;
+    if (d >= 0 && d < DIRECT_BLOCKS) return this.direct[d]!;
     return this.index.get(key);
   }
 
   /** Slot of block `key`, created (all masks clear) if absent. */
   obtain(key: number): number {
-    const s = this.index.get(key);
+    const s = this.find(key);
     if (s >= 0) return s;
     let id = this.ids.take();
     if (id < 0) {
       this.grow(this.capacity * 2);
       id = this.ids.take();
     }
-    this.index.set(key, id);
+    if (Number.isNaN(this.directBase)) this.directBase = key;
+    const d = key - this.directBase;
+    if (d >= 0 && d < DIRECT_BLOCKS) this.direct[d] = id;
+    else this.index.set(key, id);
     this.key[id] = key;
     return id;
   }
@@ -119,15 +140,24 @@ export class VaBlocks {
     if (cap > this.capacity) this.grow(cap);
   }
 
+  /** Recompute `full[slot]` after `exists` changed. */
+  updateFull(slot: number): void {
+    this.full[slot] = maskCountRange(this.exists, slot * this.words, 0, this.pagesPerBlock) === this.pagesPerBlock ? 1 : 0;
+  }
+
   /** Release an empty slot (caller has cleared residency and accounting). */
   release(slot: number): void {
-    this.index.delete(this.key[slot]!);
+    const key = this.key[slot]!;
+    const d = key - this.directBase;
+    if (d >= 0 && d < DIRECT_BLOCKS) this.direct[d] = -1;
+    else this.index.delete(key);
     this.key[slot] = -1;
     const w = this.words;
     const o = slot * w;
     for (const m of [this.exists, this.dev, this.cpu, this.readMostly, this.accessedBy, this.pinned, this.pend, this.pendWrite, this.dirty]) {
       m.fill(0, o, o + w);
     }
+    this.full[slot] = 0;
     this.devPages[slot] = 0;
     this.chunk[slot] = -1;
     this.chunkBytes[slot] = 0;
@@ -151,6 +181,7 @@ export class VaBlocks {
     const pages = slots * this.pagesPerBlock;
     this.key = grown(this.key, slots, -1);
     this.exists = grown(this.exists, masks);
+    this.full = grown(this.full, slots);
     this.dev = grown(this.dev, masks);
     this.cpu = grown(this.cpu, masks);
     this.readMostly = grown(this.readMostly, masks);

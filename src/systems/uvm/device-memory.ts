@@ -216,6 +216,7 @@ export class DeviceMemory {
   chunkBytesOf(slot: number): number {
     const b = this.blocks;
     const ppb = b.pagesPerBlock;
+    if (b.full[slot] === 1) return ppb * PAGE_BYTES;
     const n = maskCountRange(b.exists, slot * b.words, 0, ppb);
     if (n === ppb) return ppb * PAGE_BYTES;
     const big = this.bigPagePages * PAGE_BYTES;

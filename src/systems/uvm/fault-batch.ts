@@ -307,8 +307,11 @@ export function flushBatch(s: UvmState): void {
   for (let j = 0; j < s.batchN; j++) {
     const slot = s.batchSlots[j]!;
     bl.inBatch[slot] = 0;
-    maskZero(bl.pend, slot * w, w);
-    maskZero(bl.pendWrite, slot * w, w);
+    const o = slot * w;
+    for (let k = 0; k < w; k++) {
+      bl.pend[o + k] = 0;
+      bl.pendWrite[o + k] = 0;
+    }
   }
   s.batchN = 0;
   s.batchPages = 0;
@@ -325,8 +328,11 @@ function serviceBlock(s: UvmState, slot: number): number {
   const o = slot * w;
   const out = s.out;
   s.lastTransferEnd = env.clock.nowNs;
-  maskZero(out, 0, w);
-  const faulted = maskWeight(bl.pend, o, w);
+  let faulted = 0;
+  for (let k = 0; k < w; k++) {
+    out[k] = 0;
+    faulted += popcount32(bl.pend[o + k]!);
+  }
   if (s.prefetchOn) choosePrefetch(s, slot, s.prefetcher, bl.dev, out, DEV);
   // pages to bring: faulted ∪ prefetched, never pinned or already resident ones
   const want = s.want;

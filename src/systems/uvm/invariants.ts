@@ -8,7 +8,7 @@ const { PAGE_BYTES, UNTRACKED } = deviceMemory;
 /**
  * Debug mode only (`SystemModel.checkInvariants`): residency masks agree with the per-block counts, frames and
  * chunks; no residency on pages that do not exist; duplicates only when read-mostly; pinned pages never on the
- * device; no pending faults outside a batch; device memory within capacity; host bytes conserved.
+ * device; no pending faults outside a batch; the per-block `full` flag and the `anyAdvice` shortcut agree with the masks; device memory within capacity; host bytes conserved.
  */
 export function checkInvariants(s: UvmState): void {
   const bl = s.blocks;
@@ -24,6 +24,9 @@ export function checkInvariants(s: UvmState): void {
     if (d !== bl.devPages[slot]) throw new Error(`uvm: block ${slot} devPages ${bl.devPages[slot]} ≠ mask ${d}`);
     pages += d;
     host += maskWeight(bl.cpu, o, w) * PAGE_BYTES;
+    const full = maskWeight(bl.exists, o, w) === s.ppb ? 1 : 0;
+    if (bl.full[slot] !== full) throw new Error(`uvm: block ${slot} full flag ${bl.full[slot]} ≠ ${full} from its exists mask`);
+    if (s.anyAdvice === false && (maskWeight(bl.readMostly, o, w) | maskWeight(bl.accessedBy, o, w)) !== 0) throw new Error(`uvm: block ${slot} has advice bits before any advice`);
     for (let k = 0; k < w; k++) {
       const x = o + k;
       if ((bl.dev[x]! | bl.cpu[x]! | bl.pinned[x]!) & ~bl.exists[x]!) throw new Error(`uvm: block ${slot} has residency on pages that do not exist`);

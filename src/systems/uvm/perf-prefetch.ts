@@ -31,6 +31,8 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
   const resV = v.resident;
   const faultV = v.faulted;
   const thrV = v.thrashing;
+  // a block whose pages all exist (the common case) is not read from `exists` (blocks.ts full)
+  const all = bl.full[slot] === 1 && w * 32 === s.ppb;
   for (let k = 0; k < w; k++) {
     resV[k] = resident[o + k]!;
     const f = bl.pend[o + k]!;
@@ -40,7 +42,7 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
     const t = thr ? (pin | thrashingWord(s, slot, k)) >>> 0 : pin >>> 0;
     thrV[k] = t;
     if (t) hasThr = true;
-    const e = bl.exists[o + k]!;
+    const e = all ? 0xffffffff : bl.exists[o + k]!;
     if (e !== 0) {
       if (first < 0) first = k * 32 + (31 - Math.clz32(e & -e));
       last = k * 32 + (31 - Math.clz32(e));
@@ -59,7 +61,7 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
   const hostPref = dest !== CPU && blockHasHostPref(s, slot);
   let n = 0;
   for (let k = 0; k < w; k++) {
-    let x = (out[k]! & bl.exists[o + k]! & ~v.faulted[k]! & ~v.resident[k]! & ~v.thrashing[k]!) >>> 0;
+    let x = (out[k]! & (all ? 0xffffffff : bl.exists[o + k]!) & ~v.faulted[k]! & ~v.resident[k]! & ~v.thrashing[k]!) >>> 0;
     if (x !== 0 && hostPref) x = dropHostPreferred(s, slot, k, x);
     out[k] = x;
     n += popcount32(x);

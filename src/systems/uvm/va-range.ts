@@ -43,6 +43,7 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
     const o = r.slot * s.words;
     if (pt && maskRangeEmpty(s.blocks.exists, o, 0, s.ppb)) pt.addBlock(s.blocks.key[r.slot]!);
     maskFillRange(s.blocks.exists, o, r.firstPage, r.endPage);
+    s.blocks.updateFull(r.slot);
   }
   if (pt) reservePageTables(s, pt);
 }
@@ -95,6 +96,7 @@ function forgetRange(s: UvmState, va: number, bytes: number): void {
     const o = slot * w;
     dropPages(s, slot, p0, p1);
     maskClearRange(bl.exists, o, p0, p1);
+    bl.full[slot] = 0;
     if (maskRangeEmpty(bl.exists, o, 0, s.ppb)) {
       s.mem.removeBlock(slot);
       s.pageTables?.removeBlock(bl.key[slot]!);
