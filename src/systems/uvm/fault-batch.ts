@@ -210,7 +210,7 @@ function servedRemotely(s: UvmState, slot: number, p: number): boolean {
     unpin(s, slot, p);
     return false;
   }
-  if (!maskTest(bl.cpu, o, p) || !s.anyAdvice) return false;
+  if (!s.anyAdvice || !maskTest(bl.cpu, o, p)) return false;
   if (maskTest(bl.accessedBy, o, p)) return true; // accessed-by: mapped without migrating
   return bl.prefLoc[slot * s.ppb + p] === CPU + 1; // preferred location host: GPU maps sysmem
 }

@@ -120,11 +120,12 @@ export class ThrashingState {
   /** `reset` of every page of `[first, end)`. */
   resetRange(first: number, end: number): void {
     const pin = this.pinUntilNs;
-    for (let q = first; q < end; q++) if (pin[q] !== 0) this.blockPins[Math.floor(q / this.cfg.pagesPerBlock)]!--;
+    // no pin time is set before the first pin (`pins` counts them): the scan is skipped until then
+    if (this.pins !== 0) for (let q = first; q < end; q++) if (pin[q] !== 0) this.blockPins[Math.floor(q / this.cfg.pagesPerBlock)]!--;
     this.last.fill(0, 2 * first, 2 * end);
     this.events.fill(0, first, end);
-    this.throttles.fill(0, first, end);
-    pin.fill(0, first, end);
+    if (this.throttleCount !== 0) this.throttles.fill(0, first, end); // all zero before the first throttle
+    if (this.pins !== 0) pin.fill(0, first, end);
   }
 
   isThrashing(page: number): boolean {
