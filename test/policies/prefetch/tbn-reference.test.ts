@@ -90,7 +90,7 @@ test('tbn: the word-count walk chooses exactly what the recounting reference cho
   let chosen = 0;
   for (const [ppb, bp] of [[512, 16], [64, 16], [512, 32]] as const) {
     for (const threshold of [51, 1, 90]) {
-      const fast = tbnPrefetch.create({ thresholdPercent: threshold }, { rng: new Rng(0) });
+      const fast = tbnPrefetch.create({ thresholdPercent: threshold, largePageFill: 0 }, { rng: new Rng(0) });
       for (let i = 0; i < 2500; i++) {
         const v = randomView(rng, ppb, bp);
         const a = new Uint32Array(v.words);
