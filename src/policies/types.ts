@@ -1,5 +1,6 @@
 import type { Rng } from '../sim/rng';
 import type { ParamDoc, ParamValue } from '../params';
+import type { IntrusiveList } from './eviction/intrusive-list';
 
 /**
  * Eviction policies own ORDERING METADATA ONLY (docs/architecture.md §5, libCacheSim style): the system owns the
@@ -25,6 +26,15 @@ export interface EvictionPolicy {
    * deterministic for a seed). The system evicts, then calls `onRemove`.
    */
   victim(tNs: number): number;
+  /**
+   * Optional, for a system's per-hit path: when present, `onTouch(slot, tNs, why)` is exactly
+   * `touchList.touch(slot)` (a member moves to the newest end, a non-member is ignored) for every time and
+   * reason, and a system may make that call instead. It is one monomorphic, inlinable call where `onTouch`
+   * through this interface is a megamorphic call once one process has run several policies (the benchmark
+   * does), with the time boxed as a heap number on every hit. test/policies/contract.test.ts checks the
+   * equivalence for every policy that has one.
+   */
+  readonly touchList?: IntrusiveList;
 }
 
 /** What a policy may read: capacity, the seeded RNG, and the system's view of evictability. */

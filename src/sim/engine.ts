@@ -1,10 +1,10 @@
 import { DiagnosticLog } from '../log/collector';
 import { arrowMessages } from '../log/messages/trace';
 import { LinkTimeline } from '../model/link-timeline';
-import { CPU, NO_AGENT, Op, OP_COUNT } from '../trace/event';
-import type { Trace } from '../trace/trace';
+import { NO_AGENT, Op, OP_COUNT } from '../trace/event';
+import type { Trace, TraceReader } from '../trace/trace';
 import { CAUSE_FIELDS, Cause, SimClock } from './clock';
-import { replayCopy, replayExplicitCopy } from './copy-replay';
+import { replayCopy } from './copy-replay';
 import { COUNTER_FIELDS, Counters } from './counters';
 import { runStatus } from './run-status';
 import { Reporter } from './reporter';
@@ -15,20 +15,10 @@ import type { RowHook, SystemDef, SystemEnv, SystemModel } from './system';
 import { SeriesSampler } from './series';
 import { traceMetaWarnings } from './trace-meta-warnings';
 import { MigrationSizeRecorder } from './migration-sizes';
+import { RowLoop } from './row-loop';
 
 /** With a `signal`, the engine yields to the event loop at least this often (wall ms) so an abort can land. */
 const YIELD_EVERY_MS = 50;
-
-// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the per-row loop reads local copies.
-const OP_ACCESS = Op.access;
-const OP_KERNEL_BEGIN = Op.kernelBegin;
-const OP_KERNEL_END = Op.kernelEnd;
-const OP_MARKER = Op.marker;
-const OP_COPY = Op.copy;
-const NONE = NO_AGENT;
-const AGENT_CPU = CPU;
-const DEV0 = 1;
-const C_COMPUTE = Cause.compute;
 
 export interface SimulateOptions {
   /** Called after every batch with the rows processed so far (progress bars). */
@@ -73,25 +63,17 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   };
   const model = def.create(run.params, env);
   const route = routeRows(model, env);
-  const { hooks, cpuAccess, deviceAccess } = route;
-  // the per-access path calls the model's own methods (monomorphic, inlinable); bound hooks serve the rest
-  const ownCpu = typeof model.cpuAccess === 'function';
-  const ownDevice = typeof model.deviceAccess === 'function';
-  const hasBeforeRow = typeof model.beforeRow === 'function';
-  const allDevices = model.allDevices === true;
   const sampler = new SeriesSampler(opts.maxSamples);
   const sizes = new MigrationSizeRecorder();
   const reader = trace.read();
-  const debug = run.debug && model.checkInvariants !== undefined;
-
-  let lastTraceNs = 0;
-  let kernelAgent = NONE; // agent of the open kernel that carries dur_ns
-  let kernelDurNs = 0;
   const signal = opts.signal;
+  // the rows go through RowLoop (row-loop.ts: why the loop is a function of its own, calling bound hooks only)
+  const loop = new RowLoop(clock, counters, sizes, sampler, report, env, {
+    ...route,
+    checkInvariants: run.debug ? route.checkInvariants : undefined,
+    allDevices: model.allDevices === true,
+  }, signal !== undefined);
   let yieldAt = signal ? Date.now() + YIELD_EVERY_MS : Infinity;
-  let nextSampleNs = sampler.nextDueNs;
-  const byCause = clock.byCause;
-  // hot loop: compute time and counters inline; per row one call into the model's hook (plus beforeRow if it has one)
   for await (const b of reader) {
     if (Date.now() >= yieldAt) {
       // in-memory traces never leave the microtask queue: let signal handlers (SIGINT) run now and then
@@ -99,69 +81,44 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
       yieldAt = Date.now() + YIELD_EVERY_MS;
     }
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
-    const { op, tNs, durNs, agent, count } = b;
     const n = b.length;
-    let accesses = 0;
-    for (let i = 0; i < n; i++) {
-      const t = tNs[i]!;
-      const o = op[i]!;
-      if (kernelAgent === NONE && t > lastTraceNs) {
-        const d = t - lastTraceNs;
-        clock.nowNs += d;
-        byCause[C_COMPUTE]! += d;
-      }
-      lastTraceNs = t;
-      if (o === OP_ACCESS) accesses += count[i]!;
-      else if (o === OP_KERNEL_BEGIN) {
-        if (kernelAgent === NONE && !Number.isNaN(durNs[i]!)) {
-          kernelAgent = agent[i]!;
-          kernelDurNs = durNs[i]!;
-        }
-      } else if (o === OP_MARKER && !Number.isNaN(durNs[i]!)) clock.charge(C_COMPUTE, durNs[i]!);
-      if (hasBeforeRow) model.beforeRow!(b, i);
-      if (o === OP_ACCESS) {
-        const a = agent[i]!;
-        if (a === AGENT_CPU) {
-          if (ownCpu) model.cpuAccess!(b, i);
-          else cpuAccess(b, i);
-        } else if (a === DEV0 || allDevices) {
-          if (ownDevice) model.deviceAccess!(b, i);
-          else deviceAccess(b, i);
-        } else report.singleDevice(t, a, b.va[i]!);
-      } else if (o === OP_COPY && Number.isNaN(b.va[i]!)) replayExplicitCopy(env, b, i);
-      else hooks[o]!(b, i);
-      if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
-      if (o === OP_KERNEL_END && agent[i] === kernelAgent) {
-        clock.charge(C_COMPUTE, kernelDurNs);
-        kernelAgent = NONE;
-      }
-      if (debug) model.checkInvariants!();
-      // within a batch too (one batch can take seconds: debug invariants, 2 MiB accesses of 4 KiB pages):
-      // every 256 rows, stop once aborted, and let signal handlers run every ~50 ms
-      if ((i & 255) === 255 && signal !== undefined) {
-        if (signal.aborted) throw signal.reason ?? new Error('aborted');
-        if (Date.now() >= yieldAt) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          yieldAt = Date.now() + YIELD_EVERY_MS;
-          if (signal.aborted) throw signal.reason ?? new Error('aborted');
-        }
-      }
-      if (clock.nowNs >= nextSampleNs) {
-        counters.events += i + 1;
-        counters.accesses += accesses;
-        sampler.sample(clock.nowNs, counters, model.residentBytes());
-        counters.events -= i + 1;
-        counters.accesses -= accesses;
-        nextSampleNs = sampler.nextDueNs;
+    loop.accesses = 0;
+    // within a batch too (one batch can take seconds: debug invariants, 2 MiB accesses of 4 KiB pages): every
+    // 256 rows, stop once aborted, and let signal handlers run every ~50 ms
+    for (let i = loop.rows(b, 0); i < n; i = loop.rows(b, i)) {
+      if (signal!.aborted) throw signal!.reason ?? new Error('aborted');
+      if (Date.now() >= yieldAt) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yieldAt = Date.now() + YIELD_EVERY_MS;
+        if (signal!.aborted) throw signal!.reason ?? new Error('aborted');
       }
     }
     counters.events += n;
-    counters.accesses += accesses;
+    counters.accesses += loop.accesses;
     opts.onProgress?.(counters.events);
   }
-  if (kernelAgent !== NONE) clock.charge(C_COMPUTE, kernelDurNs);
+  return result(run, model, route.anyUnsupported, loop, clock, counters, events, log, report, sampler, sizes, reader);
+}
+
+/** The run's result, once every row is processed. */
+function result(
+  run: ResolvedRun,
+  model: SystemModel,
+  anyUnsupported: boolean,
+  loop: RowLoop,
+  clock: SimClock,
+  counters: Counters,
+  events: ResultEventLog,
+  log: DiagnosticLog,
+  report: Reporter,
+  sampler: SeriesSampler,
+  sizes: MigrationSizeRecorder,
+  reader: TraceReader,
+): RunResult {
+  const debug = run.debug && model.checkInvariants !== undefined;
+  if (loop.kernelAgent !== NO_AGENT) clock.charge(Cause.compute, loop.kernelDurNs);
   const finished = model.finish();
-  const extra = route.anyUnsupported ? { ...finished, unsupportedOps: report.unsupportedOps } : finished;
+  const extra = anyUnsupported ? { ...finished, unsupportedOps: report.unsupportedOps } : finished;
   sizes.observe(counters);
   if (debug) model.checkInvariants!();
   sampler.sample(clock.nowNs, counters, model.residentBytes());
@@ -203,6 +160,10 @@ interface RowRoute {
   readonly hooks: readonly RowHook[];
   readonly cpuAccess: RowHook;
   readonly deviceAccess: RowHook;
+  readonly beforeRow: RowHook | undefined;
+  /** `model.residentBytes` and `model.checkInvariants`, bound. */
+  readonly residentBytes: () => number;
+  readonly checkInvariants: (() => void) | undefined;
   /** Some op family falls back to "unsupported" (→ `extra.unsupportedOps`). */
   readonly anyUnsupported: boolean;
 }
@@ -254,7 +215,8 @@ function routeRows(model: SystemModel, env: SystemEnv): RowRoute {
   });
   const cpuAccess = bound('cpuAccess') ?? unsupported(Op.access);
   const deviceAccess = bound('deviceAccess') ?? unsupported(Op.access);
-  return { hooks, cpuAccess, deviceAccess, anyUnsupported };
+  const checkInvariants = model.checkInvariants?.bind(model);
+  return { hooks, cpuAccess, deviceAccess, beforeRow: bound('beforeRow'), residentBytes: model.residentBytes.bind(model), checkInvariants, anyUnsupported };
 }
 
 /**

@@ -126,6 +126,36 @@ for (const subject of EVICTION_CONTRACT_SUBJECTS) {
     };
     assert.deepEqual(run(), run());
   });
+
+  // only policies that offer the shortcut (the others are always called through onTouch)
+  if (create(4, 1, { resident: new Set(), pinned: new Set() }).touchList !== undefined)
+  test(`eviction contract [${label}]: touchList.touch(s) decides exactly as onTouch(s, t, why) for every reason`, () => {
+    // b takes its touches through touchList, a through onTouch with varying reasons; same operations otherwise
+    const slots = 40;
+    const wa: World = { resident: new Set(), pinned: new Set() };
+    const wb: World = { resident: new Set(), pinned: new Set() };
+    const a = create(slots, 7, wa);
+    const b = create(slots, 7, wb);
+    const viaList: EvictionPolicy = { onInsert: (s, tNs) => b.onInsert(s, tNs), onRemove: (s) => b.onRemove(s), victim: (tNs) => b.victim(tNs), onTouch: (s) => b.touchList!.touch(s) };
+    const ra = new Rng(21);
+    const rb = new Rng(21);
+    let touches = 0;
+    for (let k = 0; k < 4000; k++) {
+      const la = randomOp({ onInsert: (s, tNs) => a.onInsert(s, tNs), onRemove: (s) => a.onRemove(s), victim: (tNs) => a.victim(tNs), onTouch: (s, tNs) => a.onTouch(s, tNs, (k % 4) as 0 | 1 | 2 | 3) }, wa, ra, slots, k);
+      const lb = randomOp(viaList, wb, rb, slots, k);
+      assert.equal(la, lb, `diverged at step ${k}`);
+      if (la.startsWith('touch')) touches++;
+      // a touch of a slot that is not resident: ignored by both
+      const s = ra.int(slots);
+      rb.int(slots);
+      if (!wa.resident.has(s)) {
+        a.onTouch(s, k, 0);
+        b.touchList!.touch(s);
+      }
+      assert.equal(a.victim(k), b.victim(k), `victims differ after step ${k} (${la})`);
+    }
+    assert.ok(touches > 500, `the sequence touches (${touches})`);
+  });
 }
 
 // ---- prefetch contract ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { ListOrderPolicy } from './list-order';
  */
 class Fifo extends ListOrderPolicy {
   onInsert(slot: number): void {
-    if (!this.list.member[slot]) this.list.pushHead(slot);
+    if (!this.list.has(slot)) this.list.pushHead(slot);
   }
   onTouch(): void {}
 }

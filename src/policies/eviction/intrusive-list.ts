@@ -1,46 +1,65 @@
+/** `links[2s]` of a slot that is not in the list (a member's is its newer neighbour or -1). */
+const OUT = -2;
+
 /**
- * A doubly linked list over slot ids 0..n-1 with intrusive `prev`/`next` Int32Arrays (libCacheSim
- * `queue.prev/next`): O(1) push, remove and move, no allocation after construction. `head` is the newest
- * end, `tail` the oldest. -1 = none.
+ * A doubly linked list over slot ids 0..n-1 with intrusive links (libCacheSim `queue.prev/next`): O(1) push,
+ * remove and move, no allocation after construction. `head` is the newest end, `tail` the oldest. -1 = none.
+ *
+ * Layout (array of structs, docs/architecture.md §8): one `Int32Array` with two entries per slot,
+ * `links[2s]` = the newer neighbour (`prev`), `links[2s + 1]` = the older one (`next`), and `OUT` (-2) in
+ * `links[2s]` for a slot outside the list — so membership, both links and the move of a touched slot read one
+ * cache line per slot instead of three arrays (the recency update of an LRU hit is memory-bound).
  */
 export class IntrusiveList {
-  readonly prev: Int32Array;
-  readonly next: Int32Array;
-  /** 1 when the slot is in the list. */
-  readonly member: Uint8Array;
+  readonly links: Int32Array;
   head = -1;
   tail = -1;
   length = 0;
 
   constructor(slots: number) {
-    this.prev = new Int32Array(slots).fill(-1);
-    this.next = new Int32Array(slots).fill(-1);
-    this.member = new Uint8Array(slots);
+    this.links = new Int32Array(2 * slots).fill(-1);
+    for (let s = 0; s < slots; s++) this.links[2 * s] = OUT;
+  }
+
+  /** Whether `s` is in the list. */
+  has(s: number): boolean {
+    return this.links[2 * s] !== OUT;
+  }
+
+  /** The newer neighbour of member `s` (-1 at the head). */
+  prevOf(s: number): number {
+    return this.links[2 * s]!;
+  }
+
+  /** The older neighbour of member `s` (-1 at the tail). */
+  nextOf(s: number): number {
+    return this.links[2 * s + 1]!;
   }
 
   /** Insert `s` at the head (newest). `s` must not be a member. */
   pushHead(s: number): void {
-    this.prev[s] = -1;
-    this.next[s] = this.head;
-    if (this.head !== -1) this.prev[this.head] = s;
+    const l = this.links;
+    const h = this.head;
+    l[2 * s] = -1;
+    l[2 * s + 1] = h;
+    if (h !== -1) l[2 * h] = s;
     else this.tail = s;
     this.head = s;
-    this.member[s] = 1;
     this.length++;
   }
 
   /** Unlink `s` if it is a member. */
   remove(s: number): void {
-    if (this.member[s] === 0) return;
-    const p = this.prev[s]!;
-    const n = this.next[s]!;
-    if (p !== -1) this.next[p] = n;
+    const l = this.links;
+    const p = l[2 * s]!;
+    if (p === OUT) return;
+    const n = l[2 * s + 1]!;
+    if (p !== -1) l[2 * p + 1] = n;
     else this.head = n;
-    if (n !== -1) this.prev[n] = p;
+    if (n !== -1) l[2 * n] = p;
     else this.tail = p;
-    this.prev[s] = -1;
-    this.next[s] = -1;
-    this.member[s] = 0;
+    l[2 * s] = OUT;
+    l[2 * s + 1] = -1;
     this.length--;
   }
 
@@ -48,20 +67,37 @@ export class IntrusiveList {
   moveToHead(s: number): void {
     const h = this.head;
     if (h === s) return;
-    if (this.member[s] === 0) {
+    const l = this.links;
+    const p = l[2 * s]!;
+    if (p === OUT) {
       this.pushHead(s);
       return;
     }
-    const prev = this.prev;
-    const next = this.next;
-    const p = prev[s]!; // a member that is not the head has a predecessor
-    const n = next[s]!;
-    next[p] = n;
-    if (n !== -1) prev[n] = p;
+    // a member that is not the head has a newer neighbour
+    const n = l[2 * s + 1]!;
+    l[2 * p + 1] = n;
+    if (n !== -1) l[2 * n] = p;
     else this.tail = p;
-    prev[s] = -1;
-    next[s] = h;
-    prev[h] = s;
+    l[2 * s] = -1;
+    l[2 * s + 1] = h;
+    l[2 * h] = s;
+    this.head = s;
+  }
+
+  /** Move member `s` to the head; nothing for a non-member (an LRU touch). */
+  touch(s: number): void {
+    const h = this.head;
+    if (h === s) return;
+    const l = this.links;
+    const p = l[2 * s]!;
+    if (p === OUT) return;
+    const n = l[2 * s + 1]!;
+    l[2 * p + 1] = n;
+    if (n !== -1) l[2 * n] = p;
+    else this.tail = p;
+    l[2 * s] = -1;
+    l[2 * s + 1] = h;
+    l[2 * h] = s;
     this.head = s;
   }
 }

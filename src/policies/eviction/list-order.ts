@@ -18,8 +18,8 @@ export abstract class ListOrderPolicy implements EvictionPolicy {
     this.list.remove(slot);
   }
   victim(): number {
-    const prev = this.list.prev;
-    for (let s = this.list.tail; s !== -1; s = prev[s]!) if (this.env.isEvictable(s)) return s;
+    const list = this.list;
+    for (let s = list.tail; s !== -1; s = list.prevOf(s)) if (this.env.isEvictable(s)) return s;
     return -1;
   }
 }

@@ -1,4 +1,5 @@
 import type { EvictionPolicyDef, TouchReasonCode } from '../types';
+import type { IntrusiveList } from './intrusive-list';
 import { ListOrderPolicy } from './list-order';
 
 /**
@@ -7,12 +8,13 @@ import { ListOrderPolicy } from './list-order';
  * accesses only when it models access bits). `victim()` returns the least recent evictable slot.
  */
 class Lru extends ListOrderPolicy {
+  /** A touch is `list.touch` (EvictionPolicy.touchList). */
+  readonly touchList: IntrusiveList = this.list;
   onInsert(slot: number): void {
-    if (this.list.member[slot]) this.list.moveToHead(slot);
-    else this.list.pushHead(slot);
+    this.list.moveToHead(slot);
   }
   onTouch(slot: number, _tNs: number, _why: TouchReasonCode): void {
-    if (this.list.member[slot]) this.list.moveToHead(slot);
+    this.list.touch(slot);
   }
 }
 

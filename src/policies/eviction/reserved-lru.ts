@@ -28,42 +28,41 @@ export const reservedLruEviction: EvictionPolicyDef<ReservedLruParams> = {
     if (!(f >= 0 && f < 1)) throw new RangeError(`reservedFraction must be in [0, 1), got ${f}`);
     // list head = most recent, tail = least recent; "newer" neighbour = prev, "older" = next
     const list = new IntrusiveList(env.slots);
-    const newer = list.prev;
     const stamp = new Float64Array(env.slots);
     let k = 0;
     let finger = -1; // the slot at position k counted from the least recent end
     let seq = 0;
 
     const remove = (s: number): void => {
-      if (!list.member[s]) return;
-      if (s === finger) finger = newer[s]!;
-      else if (finger >= 0 && stamp[s]! < stamp[finger]!) finger = newer[finger]!;
+      if (!list.has(s)) return;
+      if (s === finger) finger = list.prevOf(s);
+      else if (finger >= 0 && stamp[s]! < stamp[finger]!) finger = list.prevOf(finger);
       list.remove(s);
       const nk = Math.floor(list.length * f);
       if (list.length === 0) finger = -1;
-      else if (nk < k) finger = finger >= 0 ? list.next[finger]! : list.head;
+      else if (nk < k) finger = finger >= 0 ? list.nextOf(finger) : list.head;
       k = nk;
     };
     const insert = (s: number): void => {
-      if (list.member[s]) return;
+      if (list.has(s)) return;
       stamp[s] = ++seq;
       list.pushHead(s);
       const nk = Math.floor(list.length * f);
       if (finger < 0) finger = list.tail;
-      else if (nk > k) finger = newer[finger]!;
+      else if (nk > k) finger = list.prevOf(finger);
       k = nk;
     };
     return {
       onInsert: insert,
       onTouch(s: number): void {
-        if (!list.member[s]) return;
+        if (!list.has(s)) return;
         remove(s);
         insert(s);
       },
       onRemove: remove,
       victim(): number {
-        for (let s = finger; s >= 0; s = newer[s]!) if (env.isEvictable(s)) return s;
-        for (let s = list.tail; s >= 0 && s !== finger; s = newer[s]!) if (env.isEvictable(s)) return s;
+        for (let s = finger; s >= 0; s = list.prevOf(s)) if (env.isEvictable(s)) return s;
+        for (let s = list.tail; s >= 0 && s !== finger; s = list.prevOf(s)) if (env.isEvictable(s)) return s;
         return -1;
       },
     };

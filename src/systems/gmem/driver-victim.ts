@@ -45,7 +45,7 @@ export class LeastRecentlyMigratedInto implements EvictionPolicy {
   }
 
   onInsert(slot: number): void {
-    if (!this.list.member[slot]) {
+    if (!this.list.has(slot)) {
       const c = this.env.groupOf(slot);
       this.chunkOf[slot] = c;
       const head = this.first.get(c);
@@ -62,7 +62,7 @@ export class LeastRecentlyMigratedInto implements EvictionPolicy {
   onTouch(): void {}
 
   onRemove(slot: number): void {
-    if (!this.list.member[slot]) return;
+    if (!this.list.has(slot)) return;
     this.list.remove(slot);
     const c = this.chunkOf[slot]!;
     const p = this.cPrev[slot]!;
@@ -77,8 +77,8 @@ export class LeastRecentlyMigratedInto implements EvictionPolicy {
   }
 
   victim(): number {
-    const prev = this.list.prev;
-    for (let s = this.list.tail; s !== -1; s = prev[s]!) if (this.env.isEvictable(s)) return s;
+    const list = this.list;
+    for (let s = list.tail; s !== -1; s = list.prevOf(s)) if (this.env.isEvictable(s)) return s;
     return -1;
   }
 }

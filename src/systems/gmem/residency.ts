@@ -1,6 +1,7 @@
 import { FramePool, WIRED } from '../../model/frame-pool';
 import { UnitBit, UnitState } from '../../model/logical-table';
 import { evictionPolicy } from '../../policies/index';
+import type { EvictionPolicy } from '../../policies/types';
 import { Cause, type CauseCode } from '../../sim/clock';
 import * as outcomes from './outcomes';
 import { DRIVER_CHUNK_BYTES, LeastRecentlyMigratedInto } from './driver-victim';
@@ -42,7 +43,9 @@ export function attachDevices(g: GmemState): void {
       groupOf: (f: number) => Math.floor(t.key[pool.holder[f]!]! / unitsPerChunk),
     };
     // victim=driver: the driver's order (only nvidia-uvm today, validated in params.ts)
-    g.policies.push(def ? def.create(def.defaults, env) : new LeastRecentlyMigratedInto(env));
+    const policy: EvictionPolicy = def ? def.create(def.defaults, env) : new LeastRecentlyMigratedInto(env);
+    g.policies.push(policy);
+    g.touchLists.push(policy.touchList ?? null);
     const pt = new PageTableCharge(g.U, g.p.chargePageTables);
     g.pts.push(pt);
     g.wiredFrames.push([]);

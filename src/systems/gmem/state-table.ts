@@ -53,19 +53,29 @@ export function accessRow(g: GmemState, b: EventBatch, i: number): void {
       const f = s >= 0 ? t.frame[s]! : -1;
       if (f >= 0 && (g.nDev === 1 || t.owner[s] === dv) && t.kind[s] === KIND_GMEM) {
         if ((b.access[i]! & ACC_WRITE) === 0) {
-          if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(f, g.clock.nowNs, TOUCH_ACCESS);
+          if (g.p.accessBitsRefresh) touchHit(g, dv, f);
           return;
         }
         const bits = t.bits[s]!;
         if ((bits & READONLY) === 0) {
           t.bits[s] = bits | DIRTY;
-          if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(f, g.clock.nowNs, TOUCH_ACCESS);
+          if (g.p.accessBitsRefresh) touchHit(g, dv, f);
           return;
         }
       }
     }
   }
   access(g, agent, va, bytes, b.access[i]!, b.count[i]!);
+}
+
+/**
+ * A device hit refreshes recency (access bits): through the policy's `touchList` when it has one (the same
+ * decision, EvictionPolicy.touchList), else `onTouch` with the time and reason.
+ */
+function touchHit(g: GmemState, dv: number, f: number): void {
+  const l = g.touchLists[dv]!;
+  if (l !== null) l.touch(f);
+  else g.policies[dv]!.onTouch(f, g.clock.nowNs, TOUCH_ACCESS);
 }
 
 /** A copy to an address is a write of its bytes by the target agent; one without a byte count is ignored (warning). */
@@ -101,12 +111,12 @@ function access(g: GmemState, agent: number, va: number, bytes: number, acc: num
       // row 3 fast path: a hit by the owning device (same as devTouch)
       const bits = t.bits[s]!;
       if (!write) {
-        if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+        if (g.p.accessBitsRefresh) touchHit(g, dv, t.frame[s]!);
         continue;
       }
       if ((bits & READONLY) === 0) {
         t.bits[s] = bits | DIRTY;
-        if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+        if (g.p.accessBitsRefresh) touchHit(g, dv, t.frame[s]!);
         continue;
       }
     }
@@ -205,7 +215,7 @@ function devTouch(g: GmemState, s: number, dv: number, write: boolean, portion: 
   if (st === DEVICE && t.owner[s] === dv) {
     // row 3: a hit
     if (write) t.bits[s]! |= DIRTY;
-    if (g.p.accessBitsRefresh) g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TOUCH_ACCESS);
+    if (g.p.accessBitsRefresh) touchHit(g, dv, t.frame[s]!);
     return;
   }
   g.cn.deviceFaults++;

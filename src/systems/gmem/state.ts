@@ -4,6 +4,7 @@ import type { FramePool } from '../../model/frame-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { LogicalTable } from '../../model/logical-table';
 import { VmaSet } from '../../model/vma';
+import type { IntrusiveList } from '../../policies/eviction/intrusive-list';
 import type { EvictionPolicy } from '../../policies/types';
 import type { CauseCode } from '../../sim/clock';
 import type { SystemEnv } from '../../sim/system';
@@ -67,6 +68,8 @@ export class GmemState {
   /** Per device (filled by `attachDevices`, residency.ts). */
   readonly pools: FramePool[] = [];
   readonly policies: EvictionPolicy[] = [];
+  /** Per device: the policy's `touchList` (EvictionPolicy.touchList), or null: a hit's touch without a megamorphic call. */
+  readonly touchLists: (IntrusiveList | null)[] = [];
   readonly pts: PageTableCharge[] = [];
   readonly wiredFrames: number[][] = [];
   readonly resident: Int32Array;

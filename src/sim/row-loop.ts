@@ -1,0 +1,140 @@
+import { CPU, NO_AGENT, Op } from '../trace/event';
+import type { EventBatch } from '../trace/batch';
+import { Cause, type SimClock } from './clock';
+import { replayExplicitCopy } from './copy-replay';
+import type { Counters } from './counters';
+import type { MigrationSizeRecorder } from './migration-sizes';
+import type { Reporter } from './reporter';
+import type { SeriesSampler } from './series';
+import type { RowHook, SystemEnv } from './system';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the per-row loop reads local copies.
+const OP_ACCESS = Op.access;
+const OP_KERNEL_BEGIN = Op.kernelBegin;
+const OP_KERNEL_END = Op.kernelEnd;
+const OP_MARKER = Op.marker;
+const OP_COPY = Op.copy;
+const NONE = NO_AGENT;
+const AGENT_CPU = CPU;
+const DEV0 = 1;
+const C_COMPUTE = Cause.compute;
+
+/** What the row loop calls: the model's hooks, bound once per run (engine.ts `routeRows`). */
+export interface RowRoutes {
+  /** Indexed by op code (`access` is routed by agent instead). */
+  readonly hooks: readonly RowHook[];
+  readonly cpuAccess: RowHook;
+  readonly deviceAccess: RowHook;
+  readonly beforeRow: RowHook | undefined;
+  readonly residentBytes: () => number;
+  /** Called after every row when set (debug runs). */
+  readonly checkInvariants: (() => void) | undefined;
+  /** The model serves every device agent. */
+  readonly allDevices: boolean;
+}
+
+/**
+ * The per-row part of `simulate` (engine.ts), one instance per run: compute time from the trace, routing of
+ * each row to the model's hook, migration sizes, kernel durations, debug checks and the residency series.
+ *
+ * It is a function of its own, apart from the run's setup and result assembly, so that its optimised code
+ * depends only on the engine's own per-run objects (clock, counters, batch columns, sampler) and on the
+ * model's hooks as bound functions — never on the hidden class of a model, a resolved run or a platform.
+ * One process runs many models (`npm run bench`, sweeps); when a class seen in a function's feedback is later
+ * deprecated (a field's representation generalised by another run) and no longer met, V8 aborts every
+ * optimisation of that function ("maps became deprecated during optimization"): the loop then ran in baseline
+ * code, gmem-paper as LRU at 0.09× the bare LRU kernel after the other systems had run against 0.27× alone.
+ */
+export class RowLoop {
+  private lastTraceNs = 0;
+  /** Agent of the open kernel that carries `dur_ns` (NONE: none open). */
+  kernelAgent = NONE;
+  kernelDurNs = 0;
+  private nextSampleNs: number;
+  /** Access count of the rows of the current batch processed so far. */
+  accesses = 0;
+  private readonly byCause: Float64Array;
+
+  constructor(
+    private readonly clock: SimClock,
+    private readonly counters: Counters,
+    private readonly sizes: MigrationSizeRecorder,
+    private readonly sampler: SeriesSampler,
+    private readonly report: Reporter,
+    private readonly env: SystemEnv,
+    private readonly r: RowRoutes,
+    /** Return after every 256th row (a cancellation point for the caller). */
+    private readonly pauseEvery256: boolean,
+  ) {
+    this.nextSampleNs = sampler.nextDueNs;
+    this.byCause = clock.byCause;
+  }
+
+  /**
+   * Process rows `from`, `from + 1`, … of `b`; returns the index after the last row processed: `b.length`, or
+   * earlier, right after a row `i` with `(i & 255) === 255`, when `pauseEvery256` (the caller checks its
+   * abort signal and resumes). `accesses` counts the batch's access rows (reset by the caller per batch).
+   */
+  rows(b: EventBatch, from: number): number {
+    const clock = this.clock;
+    const byCause = this.byCause;
+    const counters = this.counters;
+    const sizes = this.sizes;
+    const r = this.r;
+    const { hooks, cpuAccess, deviceAccess, beforeRow, checkInvariants } = r;
+    const hasBeforeRow = beforeRow !== undefined;
+    const allDevices = r.allDevices;
+    const pause = this.pauseEvery256;
+    const { op, tNs, durNs, agent, count } = b;
+    const n = b.length;
+    let lastTraceNs = this.lastTraceNs;
+    let accesses = this.accesses;
+    let i = from;
+    for (; i < n; i++) {
+      const t = tNs[i]!;
+      const o = op[i]!;
+      if (this.kernelAgent === NONE && t > lastTraceNs) {
+        const d = t - lastTraceNs;
+        clock.nowNs += d;
+        byCause[C_COMPUTE]! += d;
+      }
+      lastTraceNs = t;
+      if (o === OP_ACCESS) accesses += count[i]!;
+      else if (o === OP_KERNEL_BEGIN) {
+        if (this.kernelAgent === NONE && !Number.isNaN(durNs[i]!)) {
+          this.kernelAgent = agent[i]!;
+          this.kernelDurNs = durNs[i]!;
+        }
+      } else if (o === OP_MARKER && !Number.isNaN(durNs[i]!)) clock.charge(C_COMPUTE, durNs[i]!);
+      if (hasBeforeRow) beforeRow!(b, i);
+      if (o === OP_ACCESS) {
+        const a = agent[i]!;
+        if (a === AGENT_CPU) cpuAccess(b, i);
+        else if (a === DEV0 || allDevices) deviceAccess(b, i);
+        else this.report.singleDevice(t, a, b.va[i]!);
+      } else if (o === OP_COPY && Number.isNaN(b.va[i]!)) replayExplicitCopy(this.env, b, i);
+      else hooks[o]!(b, i);
+      if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
+      if (o === OP_KERNEL_END && agent[i] === this.kernelAgent) {
+        clock.charge(C_COMPUTE, this.kernelDurNs);
+        this.kernelAgent = NONE;
+      }
+      if (checkInvariants !== undefined) checkInvariants();
+      if (clock.nowNs >= this.nextSampleNs) {
+        counters.events += i + 1;
+        counters.accesses += accesses;
+        this.sampler.sample(clock.nowNs, counters, r.residentBytes());
+        counters.events -= i + 1;
+        counters.accesses -= accesses;
+        this.nextSampleNs = this.sampler.nextDueNs;
+      }
+      if (pause && (i & 255) === 255) {
+        i++;
+        break;
+      }
+    }
+    this.lastTraceNs = lastTraceNs;
+    this.accesses = accesses;
+    return i;
+  }
+}
