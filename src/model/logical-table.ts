@@ -2,12 +2,12 @@ import { grown } from '../io/typed-arrays';
 import { createPageIndex, type UnitIndex } from './unit-index';
 
 /**
- * Per-unit logical page table (docs/gmem-model.md §2) as structure-of-arrays: one slot per migration unit that
- * exists (created lazily, removed when the last allocation overlapping it is freed), found by unit number
- * through a `UnitIndex`. Systems interpret `state`, `owner` and `bits`; the table only stores them.
+ * Per-unit logical page table (docs/gmem-model.md §2): one slot per migration unit that exists (created lazily,
+ * removed when the last allocation overlapping it is freed), found by unit number through a `UnitIndex`.
+ * Systems interpret state, owner and bits; the table only stores them (one record per slot, `rec`).
  *
- * The column arrays are replaced when the table grows: re-read `table.state` etc. after `create`, never keep
- * them in locals across a `create` call.
+ * `key` and `rec` are replaced when the table grows: re-read them after `create`, never keep them in locals
+ * across a `create` call.
  */
 
 /** Unit type: exactly one per slot. */
@@ -22,21 +22,26 @@ export const UNIT_STATE_NAMES = ['NOMAP', 'CPU', 'DEVICE'] as const;
  */
 export const UnitBit = { PTE: 1, WILLNEED: 2, PINNED: 4, DIRTY: 8, COW: 16, READONLY: 32, MIGRATING: 64 } as const;
 
+/** Int32 words per slot in `LogicalTable.rec`. */
+const STRIDE = 4;
+/** Word offsets in a slot's record. */
+const W_FRAME = 0;
+const W_META = 1; // state (bits 0–7) | unit bits (8–15) | kind (16–23)
+const W_OWNER = 2;
+const W_REFS = 3;
+
 export class LogicalTable {
   /** Unit number of each slot (-1 when the slot is free). */
   key: Float64Array;
-  /** `UnitState` code. */
-  state: Uint8Array;
-  /** Owning device index (0-based) in DEVICE state. */
-  owner: Uint16Array;
-  /** `UnitBit` flags. */
-  bits: Uint8Array;
-  /** Device frame holding the unit in DEVICE state, else -1. */
-  frame: Int32Array;
-  /** Number of live allocations overlapping the unit (the slot lives while > 0). */
-  refs: Uint16Array;
-  /** System-defined kind code (e.g. the allocation kind that created the unit). */
-  kind: Uint8Array;
+  /**
+   * Every other per-slot field, as an array of structs (docs/architecture.md §8): `STRIDE` Int32 words per
+   * slot — the device frame (-1 when none), then `UnitState` | `UnitBit` flags << 8 | kind << 16, the owning
+   * device index, and the count of live allocations overlapping the unit. A device hit reads frame, kind and
+   * owner from one 16-byte record (one cache line) instead of one line in each of several column arrays;
+   * the accessors below keep the value ranges of the former columns (state, bits, kind 8-bit; owner, refs
+   * 16-bit).
+   */
+  rec: Int32Array;
   private readonly index: UnitIndex;
   private freeList: Int32Array;
   private freeCount = 0;
@@ -47,12 +52,8 @@ export class LogicalTable {
   constructor(initialSlots = 1024, index: UnitIndex = createPageIndex()) {
     this.index = index;
     this.key = new Float64Array(initialSlots).fill(-1);
-    this.state = new Uint8Array(initialSlots);
-    this.owner = new Uint16Array(initialSlots);
-    this.bits = new Uint8Array(initialSlots);
-    this.frame = new Int32Array(initialSlots).fill(-1);
-    this.refs = new Uint16Array(initialSlots);
-    this.kind = new Uint8Array(initialSlots);
+    this.rec = new Int32Array(initialSlots * STRIDE);
+    for (let s = 0; s < initialSlots; s++) this.rec[s * STRIDE + W_FRAME] = -1;
     this.freeList = new Int32Array(initialSlots);
   }
 
@@ -64,6 +65,65 @@ export class LogicalTable {
   /** Highest slot ever used + 1 (iterate `0..highWater` and skip `key < 0` to visit live slots). */
   get highWater(): number {
     return this.hi;
+  }
+
+  /** `UnitState` code. */
+  stateOf(s: number): number {
+    return this.rec[s * STRIDE + W_META]! & 0xff;
+  }
+  setState(s: number, v: number): void {
+    const i = s * STRIDE + W_META;
+    this.rec[i] = (this.rec[i]! & ~0xff) | (v & 0xff);
+  }
+  /** `UnitBit` flags. */
+  bitsOf(s: number): number {
+    return (this.rec[s * STRIDE + W_META]! >>> 8) & 0xff;
+  }
+  setBits(s: number, v: number): void {
+    const i = s * STRIDE + W_META;
+    this.rec[i] = (this.rec[i]! & ~0xff00) | ((v & 0xff) << 8);
+  }
+  orBits(s: number, m: number): void {
+    this.setBits(s, this.bitsOf(s) | m);
+  }
+  andBits(s: number, m: number): void {
+    this.setBits(s, this.bitsOf(s) & m);
+  }
+  /** System-defined kind code (e.g. the allocation kind that created the unit). */
+  kindOf(s: number): number {
+    return (this.rec[s * STRIDE + W_META]! >>> 16) & 0xff;
+  }
+  setKind(s: number, v: number): void {
+    const i = s * STRIDE + W_META;
+    this.rec[i] = (this.rec[i]! & ~0xff0000) | ((v & 0xff) << 16);
+  }
+  /** Device frame holding the unit in DEVICE state, else -1. */
+  frameOf(s: number): number {
+    return this.rec[s * STRIDE + W_FRAME]!;
+  }
+  setFrame(s: number, f: number): void {
+    this.rec[s * STRIDE + W_FRAME] = f;
+  }
+  /** Owning device index (0-based) in DEVICE state. */
+  ownerOf(s: number): number {
+    return this.rec[s * STRIDE + W_OWNER]!;
+  }
+  setOwner(s: number, d: number): void {
+    this.rec[s * STRIDE + W_OWNER] = d & 0xffff;
+  }
+  /** Number of live allocations overlapping the unit (the slot lives while > 0). */
+  refsOf(s: number): number {
+    return this.rec[s * STRIDE + W_REFS]!;
+  }
+  setRefs(s: number, n: number): void {
+    this.rec[s * STRIDE + W_REFS] = n & 0xffff;
+  }
+  /** Add `d` to the slot's refs and return the new value. */
+  addRefs(s: number, d: number): number {
+    const i = s * STRIDE + W_REFS;
+    const v = (this.rec[i]! + d) & 0xffff;
+    this.rec[i] = v;
+    return v;
   }
 
   /** Slot of unit `unit`, or -1. */
@@ -89,12 +149,12 @@ export class LogicalTable {
       s = this.hi++;
     }
     this.key[s] = unit;
-    this.state[s] = 0;
-    this.owner[s] = 0;
-    this.bits[s] = 0;
-    this.frame[s] = -1;
-    this.refs[s] = 0;
-    this.kind[s] = 0;
+    const r = this.rec;
+    const i = s * STRIDE;
+    r[i + W_FRAME] = -1;
+    r[i + W_META] = 0;
+    r[i + W_OWNER] = 0;
+    r[i + W_REFS] = 0;
     this.index.set(unit, s);
     this.size++;
     return s;
@@ -104,20 +164,19 @@ export class LogicalTable {
   remove(s: number): void {
     this.index.delete(this.key[s]!);
     this.key[s] = -1;
-    this.frame[s] = -1;
+    this.rec[s * STRIDE + W_FRAME] = -1;
     if (this.freeCount === this.freeList.length) this.freeList = grown(this.freeList, this.freeList.length * 2);
     this.freeList[this.freeCount++] = s;
     this.size--;
   }
 
   private grow(): void {
-    const n = this.key.length * 2;
+    const n0 = this.key.length;
+    const n = n0 * 2;
     this.key = grown(this.key, n, -1);
-    this.state = grown(this.state, n);
-    this.owner = grown(this.owner, n);
-    this.bits = grown(this.bits, n);
-    this.frame = grown(this.frame, n, -1);
-    this.refs = grown(this.refs, n);
-    this.kind = grown(this.kind, n);
+    const rec = new Int32Array(n * STRIDE);
+    rec.set(this.rec);
+    for (let s = n0; s < n; s++) rec[s * STRIDE + W_FRAME] = -1;
+    this.rec = rec;
   }
 }

@@ -214,21 +214,25 @@ const MAX_DIR = 1 << 18;
 /** Up to this many leaves (64 MiB) the index never spills; above it, it spills when keys are this sparse. */
 const SPILL_MIN_LEAVES = 4096;
 const SPILL_MIN_KEYS_PER_LEAF = 64;
-/** The shared leaf of absent directory entries: all -1, never written. */
-const ABSENT_LEAF = new Int32Array(DLEAF).fill(-1);
-
 /**
  * Direct index for page-granular tables (issue 15: "direct or radix page index instead of hashing where the
- * address space allows"): a directory of 4096-entry `Int32Array` leaves over a window of unit numbers,
- * addressed by arithmetic alone — `get` is two array loads, `set`/`delete` write one entry, and nothing
- * rehashes as the table grows (a 2-million-unit run spent ~6 % of its time rehashing the hash index).
+ * address space allows"): a directory of 4096-entry leaves over a window of unit numbers, addressed by
+ * arithmetic alone, and nothing rehashes as the table grows (a 2-million-unit run spent ~6 % of its time
+ * rehashing the hash index). The leaves live in ONE `Int32Array` (`pool`), the directory is an `Int32Array` of
+ * offsets into it, and offset 0 is a shared leaf of -1s that is never written (absent entries): `get` is two
+ * typed-array loads and an add, with no per-leaf array object to reach (the leaf objects of a 2-million-unit
+ * run were one more cache miss per lookup).
  * The window starts up to 4096 leaves below the first key and grows upward to `MAX_DIR` leaves; keys outside
- * it go to a `HashUnitIndex`. Memory is 16 KiB per touched leaf; when keys turn out sparse (more than 4096
- * leaves, 64 MiB, with fewer than 64 keys each on average) every key moves to the hash and the window closes, so a
- * scattered trace costs what the hash costs.
+ * it go to a `HashUnitIndex`. Memory is 16 KiB per touched leaf (the pool doubles when full); when keys turn
+ * out sparse (more than 4096 leaves, 64 MiB, with fewer than 64 keys each on average) every key moves to the
+ * hash and the window closes, so a scattered trace costs what the hash costs.
  */
 export class DirectUnitIndex implements UnitIndex {
-  private dir: Int32Array[] = [];
+  /** Directory: pool offset of each leaf of the window (0: absent). Entries past `dirLen` are 0. */
+  private dir = new Int32Array(64);
+  private dirLen = 0;
+  /** Leaves, `DLEAF` entries each; leaf 0 (offset 0) is the all -1 absent leaf. */
+  private pool = new Int32Array(DLEAF).fill(-1);
   private base = -1;
   private leaves = 0;
   private readonly far = new HashUnitIndex(64);
@@ -238,7 +242,7 @@ export class DirectUnitIndex implements UnitIndex {
   get(key: number): number {
     const high = Math.floor(key * INV_DLEAF);
     const d = high - this.base;
-    if (d >= 0 && d < this.dir.length) return this.dir[d]![key - high * DLEAF]!;
+    if (d >= 0 && d < this.dirLen) return this.pool[this.dir[d]! + (key - high * DLEAF)]!;
     return this.far.get(key);
   }
 
@@ -247,16 +251,12 @@ export class DirectUnitIndex implements UnitIndex {
     if (this.base < 0 && !this.closed) this.base = high - Math.min(high, 4096);
     const d = high - this.base;
     if (!this.closed && d >= 0 && d < MAX_DIR) {
-      while (this.dir.length <= d) this.dir.push(ABSENT_LEAF);
-      let l = this.dir[d]!;
-      if (l === ABSENT_LEAF) {
-        l = new Int32Array(DLEAF).fill(-1);
-        this.dir[d] = l;
-        this.leaves++;
-      }
-      const low = key - high * DLEAF;
-      if (l[low] === -1) this.size++;
-      l[low] = slot;
+      if (d >= this.dirLen) this.extendDir(d + 1);
+      let off = this.dir[d]!;
+      if (off === 0) off = this.newLeaf(d);
+      const at = off + (key - high * DLEAF);
+      if (this.pool[at] === -1) this.size++;
+      this.pool[at] = slot;
       if (this.leaves > SPILL_MIN_LEAVES && this.leaves * SPILL_MIN_KEYS_PER_LEAF > this.size) this.spill();
       return;
     }
@@ -268,11 +268,11 @@ export class DirectUnitIndex implements UnitIndex {
   delete(key: number): boolean {
     const high = Math.floor(key * INV_DLEAF);
     const d = high - this.base;
-    if (d >= 0 && d < this.dir.length) {
-      const l = this.dir[d]!;
-      const low = key - high * DLEAF;
-      if (l[low] === -1) return false;
-      l[low] = -1; // leaves stay allocated (a freed range is usually touched again)
+    if (d >= 0 && d < this.dirLen) {
+      const off = this.dir[d]!;
+      const at = off + (key - high * DLEAF);
+      if (off === 0 || this.pool[at] === -1) return false;
+      this.pool[at] = -1; // leaves stay allocated (a freed range is usually touched again)
       this.size--;
       return true;
     }
@@ -289,29 +289,57 @@ export class DirectUnitIndex implements UnitIndex {
     if (this.far.size > 0) return undefined;
     const out = new Int32Array(this.size);
     let n = 0;
+    const pool = this.pool;
     const d0 = Math.max(0, Math.floor(u0 * INV_DLEAF) - this.base);
-    const d1 = Math.min(this.dir.length - 1, Math.floor((u1 - 1) * INV_DLEAF) - this.base);
+    const d1 = Math.min(this.dirLen - 1, Math.floor((u1 - 1) * INV_DLEAF) - this.base);
     for (let d = d0; d <= d1; d++) {
-      const l = this.dir[d]!;
-      if (l === ABSENT_LEAF) continue;
+      const off = this.dir[d]!;
+      if (off === 0) continue;
       const first = (this.base + d) * DLEAF;
       const lo = Math.max(0, u0 - first);
       const hi = Math.min(DLEAF, u1 - first);
-      for (let low = lo; low < hi; low++) if (l[low] !== -1) out[n++] = l[low]!;
+      for (let low = lo; low < hi; low++) if (pool[off + low] !== -1) out[n++] = pool[off + low]!;
     }
     return out.subarray(0, n);
   }
 
+  /** Make the window `len` leaves long (new entries absent). */
+  private extendDir(len: number): void {
+    if (len > this.dir.length) {
+      let cap = this.dir.length;
+      while (cap < len) cap *= 2;
+      const dir = new Int32Array(Math.min(cap, MAX_DIR));
+      dir.set(this.dir);
+      this.dir = dir;
+    }
+    this.dirLen = len;
+  }
+
+  /** Allocate the leaf of directory entry `d` (all -1) and return its offset. */
+  private newLeaf(d: number): number {
+    const off = (this.leaves + 1) * DLEAF;
+    if (off + DLEAF > this.pool.length) {
+      const pool = new Int32Array(Math.max(off + DLEAF, this.pool.length * 2)).fill(-1);
+      pool.set(this.pool);
+      this.pool = pool;
+    }
+    this.dir[d] = off;
+    this.leaves++;
+    return off;
+  }
+
   /** Move every windowed key to the hash and close the window (keys are too sparse for leaves). */
   private spill(): void {
-    const dir = this.dir;
-    this.dir = [];
-    this.closed = true;
-    for (let d = 0; d < dir.length; d++) {
-      const l = dir[d]!;
-      if (l === ABSENT_LEAF) continue;
-      for (let low = 0; low < DLEAF; low++) if (l[low] !== -1) this.far.set((this.base + d) * DLEAF + low, l[low]!);
+    const pool = this.pool;
+    for (let d = 0; d < this.dirLen; d++) {
+      const off = this.dir[d]!;
+      if (off === 0) continue;
+      for (let low = 0; low < DLEAF; low++) if (pool[off + low] !== -1) this.far.set((this.base + d) * DLEAF + low, pool[off + low]!);
     }
+    this.dir = new Int32Array(0);
+    this.dirLen = 0;
+    this.pool = new Int32Array(DLEAF).fill(-1);
+    this.closed = true;
     this.leaves = 0;
   }
 }

@@ -37,12 +37,12 @@ export function protectRange(g: GmemState, va: number, bytes: number, flags: num
       let s = t.find(u);
       if (s < 0) s = newUnit(g, u, a);
       if (!ro) {
-        t.bits[s]! &= ~READONLY;
+        t.andBits(s, ~READONLY);
         continue;
       }
-      t.bits[s]! |= READONLY;
-      if (t.state[s] === ST_CPU && (t.bits[s]! & PTE) !== 0) ptes++;
-      else if (t.state[s] === DEVICE) g.rangeDev[t.owner[s]!]!++;
+      t.orBits(s, READONLY);
+      if (t.stateOf(s) === ST_CPU && (t.bitsOf(s) & PTE) !== 0) ptes++;
+      else if (t.stateOf(s) === DEVICE) g.rangeDev[t.ownerOf(s)]!++;
     }
   }
   if (!ro) return;
@@ -68,9 +68,9 @@ export function fork(g: GmemState): void {
   const t = g.t;
   let ptes = 0;
   for (let s = 0; s < t.highWater; s++) {
-    if (t.key[s]! < 0 || t.state[s] !== ST_CPU) continue;
-    t.bits[s]! |= COW;
-    if ((t.bits[s]! & PTE) !== 0) ptes++;
+    if (t.key[s]! < 0 || t.stateOf(s) !== ST_CPU) continue;
+    t.orBits(s, COW);
+    if ((t.bitsOf(s) & PTE) !== 0) ptes++;
   }
   if (ptes > 0) {
     charge(g, C_INVALIDATE, g.c.tlbShootdownNs);

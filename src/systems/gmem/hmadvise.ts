@@ -58,11 +58,11 @@ export function hmadvise(g: GmemState, va: number, bytes: number, code: number, 
     for (let u = Math.floor(lo / U); u <= u1; u++) {
       let s = t.find(u);
       if (s < 0) s = newUnit(g, u, a);
-      if (code === Advice.unpin) t.bits[s]! &= ~PINNED;
-      else if (code === Advice.pinned) t.bits[s]! |= PINNED;
+      if (code === Advice.unpin) t.andBits(s, ~PINNED);
+      else if (code === Advice.pinned) t.orBits(s, PINNED);
       else {
-        t.bits[s]! |= WILLNEED;
-        if (t.state[s] === DEVICE) g.policies[t.owner[s]!]!.onTouch(t.frame[s]!, now, TouchReason.willneed);
+        t.orBits(s, WILLNEED);
+        if (t.stateOf(s) === DEVICE) g.policies[t.ownerOf(s)]!.onTouch(t.frameOf(s), now, TouchReason.willneed);
       }
     }
   }
@@ -80,7 +80,7 @@ function dontneed(g: GmemState, va: number, bytes: number, target: number): void
   for (const a of g.allocs.overlapping(lo, hi)) {
     if (a.value.kind !== KIND_GMEM) continue;
     forUnitsIn(g, Math.max(lo, a.start), Math.min(hi, a.end), (s) => {
-      if (g.t.state[s] !== NOMAP) g.x.dontneedUnits++;
+      if (g.t.stateOf(s) !== NOMAP) g.x.dontneedUnits++;
       discard(g, s);
     });
   }
@@ -145,7 +145,7 @@ export function prefetchRange(g: GmemState, va: number, bytes: number, target: n
   }
   g.inPrefetch = false;
   settlePrefetch(g, items.length);
-  for (const s of g.migrating) g.t.bits[s]! &= ~MIGRATING;
+  for (const s of g.migrating) g.t.andBits(s, ~MIGRATING);
   g.migrating.length = 0;
   g.x.prefetchCalls++;
 }
@@ -154,12 +154,12 @@ function prefetchUnit(g: GmemState, u: number, dv: number, a: Interval<AllocInfo
   const t = g.t;
   let s = t.find(u);
   if (s < 0) s = newUnit(g, u, a);
-  const st = t.state[s]!;
-  if (st === DEVICE && t.owner[s] === dv) {
+  const st = t.stateOf(s);
+  if (st === DEVICE && t.ownerOf(s) === dv) {
     // row 9: MARK_HOT re-map refreshes recency
     charge(g, C_MAP, g.c.peerMapNs);
     g.cn.mapOps++;
-    g.policies[dv]!.onTouch(t.frame[s]!, g.clock.nowNs, TouchReason.markHot);
+    g.policies[dv]!.onTouch(t.frameOf(s), g.clock.nowNs, TouchReason.markHot);
   } else if (st === DEVICE) crossDevice(g, s, dv, u, true);
   else if (st === ST_CPU) toDeviceFromCpu(g, s, dv, u, true);
   else toDeviceFromNomap(g, s, dv, u, true);

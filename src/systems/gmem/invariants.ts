@@ -12,18 +12,18 @@ export function checkInvariants(g: GmemState): void {
   for (let s = 0; s < t.highWater; s++) {
     if (t.key[s]! < 0) continue;
     live++;
-    const st = t.state[s]!;
+    const st = t.stateOf(s);
     if (st === DEVICE) {
-      const dv = t.owner[s]!;
+      const dv = t.ownerOf(s);
       if (dv >= g.nDev) throw new Error(`invariant: unit ${t.key[s]} owned by missing device ${dv}`);
-      if (g.pools[dv]!.holder[t.frame[s]!] !== s) throw new Error(`invariant: unit ${t.key[s]} frame ${t.frame[s]} not held by it`);
+      if (g.pools[dv]!.holder[t.frameOf(s)] !== s) throw new Error(`invariant: unit ${t.key[s]} frame ${t.frameOf(s)} not held by it`);
       perDev[dv]!++;
     } else {
       if (st !== ST_CPU && st !== NOMAP) throw new Error(`invariant: unit ${t.key[s]} in no state (${st})`);
-      if (t.frame[s] !== -1) throw new Error(`invariant: non-device unit ${t.key[s]} holds frame ${t.frame[s]}`);
+      if (t.frameOf(s) !== -1) throw new Error(`invariant: non-device unit ${t.key[s]} holds frame ${t.frameOf(s)}`);
       if (st === ST_CPU) cpu++;
     }
-    if (t.refs[s] === 0) throw new Error(`invariant: unit ${t.key[s]} outlived its allocations`);
+    if (t.refsOf(s) === 0) throw new Error(`invariant: unit ${t.key[s]} outlived its allocations`);
     if (t.find(t.key[s]!) !== s) throw new Error(`invariant: unit ${t.key[s]} not indexed to its slot`);
   }
   if (live !== t.size) throw new Error(`invariant: ${live} live slots, table says ${t.size}`);

@@ -40,9 +40,9 @@ const { PTE, PINNED, READONLY } = UnitBit;
  */
 export function discard(g: GmemState, s: number): void {
   const t = g.t;
-  const st = t.state[s]!;
+  const st = t.stateOf(s);
   if (st === DEVICE) {
-    const dv = t.owner[s]!;
+    const dv = t.ownerOf(s);
     const c = g.c;
     if (g.p.invalidation === 'per-unit') {
       charge(g, C_MAP, c.peerUnmapNs);
@@ -55,12 +55,12 @@ export function discard(g: GmemState, s: number): void {
     detach(g, s);
     g.dataUnits--;
   } else if (st === ST_CPU) {
-    if ((t.bits[s]! & PTE) !== 0) g.rangePtes++;
+    if ((t.bitsOf(s) & PTE) !== 0) g.rangePtes++;
     hostRelease(g, s);
     g.dataUnits--;
   }
-  t.state[s] = NOMAP;
-  t.bits[s]! &= READONLY;
+  t.setState(s, NOMAP);
+  t.andBits(s, READONLY);
 }
 
 /** Close a range operation: one CPU shootdown if PTEs were zapped (plus replica / shared-table fan-out), and coalesced device flushes. */
@@ -135,7 +135,7 @@ function dropUnits(g: GmemState, lo: number, hi: number): void {
   const t = g.t;
   // units overlapping [lo, hi), including partial edge units
   const visit = (s: number): void => {
-    if (--t.refs[s]! === 0) {
+    if (t.addRefs(s, -1) === 0) {
       discard(g, s);
       t.remove(s);
     }
@@ -175,10 +175,10 @@ function addRange(g: GmemState, start: number, end: number, info: AllocInfo, op:
   const u0 = Math.floor(start / U);
   const u1 = Math.floor((end - 1) / U);
   const s0 = t.find(u0);
-  if (s0 >= 0) t.refs[s0]!++;
+  if (s0 >= 0) t.addRefs(s0, 1);
   if (u1 !== u0) {
     const s1 = t.find(u1);
-    if (s1 >= 0) t.refs[s1]!++;
+    if (s1 >= 0) t.addRefs(s1, 1);
   }
   g.allocs.insert(start, end, info);
   const it = g.allocs.at(start)!;
@@ -196,13 +196,13 @@ function placeDevice(g: GmemState, it: Interval<AllocInfo>): boolean {
   for (let u = Math.floor(it.start / g.U); u <= u1; u++) {
     let s = t.find(u);
     if (s < 0) s = newUnit(g, u, it);
-    if (t.state[s] !== NOMAP) continue;
+    if (t.stateOf(s) !== NOMAP) continue;
     const f = frameFor(g, dv, s, u);
     if (f < 0) {
       rollbackDevice(g, it);
       return false;
     }
-    t.bits[s]! |= PINNED;
+    t.orBits(s, PINNED);
     g.dataUnits++;
     install(g, s, dv, f, u);
   }
@@ -238,12 +238,12 @@ function rollbackDevice(g: GmemState, it: Interval<AllocInfo>): void {
   const t = g.t;
   g.allocs.remove(it.start);
   forUnitsIn(g, Math.floor(it.start / g.U) * g.U, Math.ceil(it.end / g.U) * g.U, (s) => {
-    if (--t.refs[s]! > 0) return;
-    if (t.state[s] === DEVICE) {
+    if (t.addRefs(s, -1) > 0) return;
+    if (t.stateOf(s) === DEVICE) {
       detach(g, s);
       g.dataUnits--;
     }
-    t.state[s] = NOMAP;
+    t.setState(s, NOMAP);
     t.remove(s);
   });
   g.vmas.munmap(it.start, it.end);
@@ -351,7 +351,7 @@ export function unmapRange(g: GmemState, va: number, bytes: number): void {
       const keptLeft = a.start < va && u * U < va;
       const keptRight = a.end > end && (u + 1) * U > end;
       if (keptLeft || keptRight) return;
-      if (--g.t.refs[s]! === 0) {
+      if (g.t.addRefs(s, -1) === 0) {
         discard(g, s);
         g.t.remove(s);
       }

@@ -37,7 +37,7 @@ export function attachDevices(g: GmemState): void {
       rng: g.env.rng.fork(),
       isEvictable: (f: number) => {
         const s = pool.holder[f]!;
-        return s >= 0 && (t.bits[s]! & (PINNED | WILLNEED)) === 0;
+        return s >= 0 && (t.bitsOf(s) & (PINNED | WILLNEED)) === 0;
       },
       // the 2 MiB chunk of the unit a frame holds (victim=driver orders chunks, not units)
       groupOf: (f: number) => Math.floor(t.key[pool.holder[f]!]! / unitsPerChunk),
@@ -61,9 +61,9 @@ export function attachDevices(g: GmemState): void {
 /** Map slot `s` on device `dv` in frame `f` (the frame is already taken for `s`). */
 export function install(g: GmemState, s: number, dv: number, f: number, u: number): void {
   const t = g.t;
-  t.state[s] = DEVICE;
-  t.owner[s] = dv;
-  t.frame[s] = f;
+  t.setState(s, DEVICE);
+  t.setOwner(s, dv);
+  t.setFrame(s, f);
   g.pts[dv]!.map(u);
   g.resident[dv]!++;
   g.devIn++;
@@ -73,11 +73,11 @@ export function install(g: GmemState, s: number, dv: number, f: number, u: numbe
 /** Unmap slot `s` from its device (frame, policy, page tables); state is left to the caller. */
 export function detach(g: GmemState, s: number): void {
   const t = g.t;
-  const dv = t.owner[s]!;
-  const f = t.frame[s]!;
+  const dv = t.ownerOf(s);
+  const f = t.frameOf(s);
   g.policies[dv]!.onRemove(f);
   g.pools[dv]!.release(f);
-  t.frame[s] = -1;
+  t.setFrame(s, -1);
   g.resident[dv]!--;
   g.devOut++;
   const pt = g.pts[dv]!;
@@ -127,7 +127,7 @@ export function frameFor(g: GmemState, dv: number, s: number, u: number): number
 function evict(g: GmemState, dv: number, f: number, forUnit: number): boolean {
   const t = g.t;
   const s = g.pools[dv]!.holder[f]!;
-  if (s < 0 || (t.bits[s]! & (PINNED | WILLNEED)) !== 0) {
+  if (s < 0 || (t.bitsOf(s) & (PINNED | WILLNEED)) !== 0) {
     throw new Error(`internal: eviction policy '${g.p.victim}' chose frame ${f} holding ${s < 0 ? 'no unit' : 'a pinned/WILLNEED unit'}`);
   }
   if (!hostReserve(g)) {
@@ -136,10 +136,10 @@ function evict(g: GmemState, dv: number, f: number, forUnit: number): boolean {
   }
   g.cn.evictions++;
   peerUnmapCopy(g, s, C_EVICT);
-  t.state[s] = ST_CPU;
-  t.bits[s]! &= ~PTE;
+  t.setState(s, ST_CPU);
+  t.andBits(s, ~PTE);
   if (g.inPrefetch) {
-    t.bits[s]! |= MIGRATING;
+    t.orBits(s, MIGRATING);
     g.migrating.push(s);
   }
   return true;
@@ -180,9 +180,9 @@ export function hostReserve(g: GmemState): boolean {
 
 /** The unit's host page leaves; a COW-shared page stays with the forked child. */
 export function hostRelease(g: GmemState, s: number): void {
-  if ((g.t.bits[s]! & COW) !== 0) {
+  if ((g.t.bitsOf(s) & COW) !== 0) {
     g.childUnits++;
-    g.t.bits[s]! &= ~COW;
+    g.t.andBits(s, ~COW);
   } else g.hostUnits--;
 }
 

@@ -50,15 +50,15 @@ export function accessRow(g: GmemState, b: EventBatch, i: number): void {
       // a unit holds a frame exactly when it is in DEVICE state (invariants.ts checks it), so the frame, needed
       // anyway, stands for the state, and with one device its owner is that device: fewer memory loads per
       // hit; bits are read only for a write
-      const f = s >= 0 ? t.frame[s]! : -1;
-      if (f >= 0 && (g.nDev === 1 || t.owner[s] === dv) && t.kind[s] === KIND_GMEM) {
+      const f = s >= 0 ? t.frameOf(s) : -1;
+      if (f >= 0 && (g.nDev === 1 || t.ownerOf(s) === dv) && t.kindOf(s) === KIND_GMEM) {
         if ((b.access[i]! & ACC_WRITE) === 0) {
           if (g.p.accessBitsRefresh) touchHit(g, dv, f);
           return;
         }
-        const bits = t.bits[s]!;
+        const bits = t.bitsOf(s);
         if ((bits & READONLY) === 0) {
-          t.bits[s] = bits | DIRTY;
+          t.setBits(s, bits | DIRTY);
           if (g.p.accessBitsRefresh) touchHit(g, dv, f);
           return;
         }
@@ -107,20 +107,20 @@ function access(g: GmemState, agent: number, va: number, bytes: number, acc: num
   for (let u = Math.floor(va * g.invU); u <= u1; u++) {
     let s = t.find(u);
     if (s < 0) s = newUnit(g, u, a);
-    if (fast && t.state[s] === DEVICE && t.owner[s] === dv && t.kind[s] === KIND_GMEM) {
+    if (fast && t.stateOf(s) === DEVICE && t.ownerOf(s) === dv && t.kindOf(s) === KIND_GMEM) {
       // row 3 fast path: a hit by the owning device (same as devTouch)
-      const bits = t.bits[s]!;
+      const bits = t.bitsOf(s);
       if (!write) {
-        if (g.p.accessBitsRefresh) touchHit(g, dv, t.frame[s]!);
+        if (g.p.accessBitsRefresh) touchHit(g, dv, t.frameOf(s));
         continue;
       }
       if ((bits & READONLY) === 0) {
-        t.bits[s] = bits | DIRTY;
-        if (g.p.accessBitsRefresh) touchHit(g, dv, t.frame[s]!);
+        t.setBits(s, bits | DIRTY);
+        if (g.p.accessBitsRefresh) touchHit(g, dv, t.frameOf(s));
         continue;
       }
     }
-    if (write && (t.bits[s]! & READONLY) !== 0) {
+    if (write && (t.bitsOf(s) & READONLY) !== 0) {
       faultError(g, agent, Math.max(va, u * U), 'write to read-only memory (mprotect)');
       continue;
     }
@@ -139,30 +139,30 @@ export function newUnit(g: GmemState, u: number, a: Interval<AllocInfo>): number
   const t = g.t;
   const s = t.create(u);
   if (a.start <= lo && hi <= a.end) {
-    t.refs[s] = 1;
-    t.kind[s] = a.value.kind;
+    t.setRefs(s, 1);
+    t.setKind(s, a.value.kind);
   } else {
     const ov = g.allocs.overlapping(lo, hi);
-    t.refs[s] = ov.length;
-    t.kind[s] = ov.length > 0 ? ov[0]!.value.kind : a.value.kind;
+    t.setRefs(s, ov.length);
+    t.setKind(s, ov.length > 0 ? ov[0]!.value.kind : a.value.kind);
   }
   return s;
 }
 
 function cpuTouch(g: GmemState, s: number, write: boolean, u: number): void {
   const t = g.t;
-  if (t.kind[s] === KIND_DEVICE) {
+  if (t.kindOf(s) === KIND_DEVICE) {
     faultError(g, CPU, u * g.U, 'CPU access to device-only memory');
     return;
   }
-  const st = t.state[s]!;
+  const st = t.stateOf(s);
   let faulted = false;
   if (st === ST_CPU) {
-    if ((t.bits[s]! & PTE) === 0) {
+    if ((t.bitsOf(s) & PTE) === 0) {
       // row 6: evicted data is still in host memory; re-install the PTE
       g.cn.cpuFaults++;
       charge(g, C_FAULT, g.c.cpuFaultNs);
-      t.bits[s]! |= PTE;
+      t.orBits(s, PTE);
       if (g.mode === MODE_REPLICATE) replicaInstall(g);
       faulted = true;
     }
@@ -180,12 +180,12 @@ function cpuTouch(g: GmemState, s: number, write: boolean, u: number): void {
     }
     charge(g, C_FAULT, g.c.cpuFaultNs);
     peerUnmapCopy(g, s, C_MAP);
-    t.state[s] = ST_CPU;
-    t.bits[s] = (t.bits[s]! | PTE) & ~MIGRATING;
+    t.setState(s, ST_CPU);
+    t.setBits(s, (t.bitsOf(s) | PTE) & ~MIGRATING);
     faulted = true;
   }
   if (write) {
-    if ((t.bits[s]! & COW) !== 0) {
+    if ((t.bitsOf(s) & COW) !== 0) {
       // copy-on-write break: the child keeps the old page, the parent gets a private copy
       if (!hostReserve(g)) {
         oom(g, 'host', CPU, u, 'no host memory for a copy-on-write copy');
@@ -194,28 +194,28 @@ function cpuTouch(g: GmemState, s: number, write: boolean, u: number): void {
       g.childUnits++;
       g.x.cowFaults++;
       charge(g, C_FAULT, (faulted ? 0 : g.c.cpuFaultNs) + g.c.hostZeroFillNs);
-      t.bits[s]! &= ~COW;
+      t.andBits(s, ~COW);
     }
-    t.bits[s]! |= DIRTY;
+    t.orBits(s, DIRTY);
   }
 }
 
 function devTouch(g: GmemState, s: number, dv: number, write: boolean, portion: number, count: number, u: number): void {
   const t = g.t;
-  const kind = t.kind[s]!;
+  const kind = t.kindOf(s);
   if (kind === KIND_DEVICE) {
-    if (t.state[s] === DEVICE && t.owner[s] !== dv) remote(g, count, portion, write); // peer access
+    if (t.stateOf(s) === DEVICE && t.ownerOf(s) !== dv) remote(g, count, portion, write); // peer access
     return;
   }
   if (kind === KIND_HOST || g.mode !== MODE_EXCLUSIVE) {
     sharedTouch(g, s, dv, write, portion, count, u);
     return;
   }
-  const st = t.state[s]!;
-  if (st === DEVICE && t.owner[s] === dv) {
+  const st = t.stateOf(s);
+  if (st === DEVICE && t.ownerOf(s) === dv) {
     // row 3: a hit
-    if (write) t.bits[s]! |= DIRTY;
-    if (g.p.accessBitsRefresh) touchHit(g, dv, t.frame[s]!);
+    if (write) t.orBits(s, DIRTY);
+    if (g.p.accessBitsRefresh) touchHit(g, dv, t.frameOf(s));
     return;
   }
   g.cn.deviceFaults++;
@@ -223,27 +223,27 @@ function devTouch(g: GmemState, s: number, dv: number, write: boolean, portion: 
   if (st === DEVICE) ok = crossDevice(g, s, dv, u, false);
   else if (st === ST_CPU) ok = toDeviceFromCpu(g, s, dv, u, false);
   else ok = toDeviceFromNomap(g, s, dv, u, false);
-  if (ok && write) t.bits[s]! |= DIRTY;
+  if (ok && write) t.orBits(s, DIRTY);
 }
 
 /** SHARE / REPLICATE contexts and host allocations (decision D): data stays in host memory. */
 function sharedTouch(g: GmemState, s: number, dv: number, write: boolean, portion: number, count: number, u: number): void {
   const t = g.t;
-  const st = t.state[s]!;
+  const st = t.stateOf(s);
   if (st === NOMAP) {
     // the device touch is resolved by the CPU fault path (row 5) first
     g.cn.deviceFaults++;
     if (!hostZeroFill(g, s, dv + 1, u, g.c.faultServiceNs, 'no host memory for a zero-fill')) return;
-  } else if (st === ST_CPU && (t.bits[s]! & PTE) === 0) {
+  } else if (st === ST_CPU && (t.bitsOf(s) & PTE) === 0) {
     g.cn.deviceFaults++;
     charge(g, C_FAULT, g.c.faultServiceNs);
-    t.bits[s]! |= PTE;
+    t.orBits(s, PTE);
     if (g.mode === MODE_REPLICATE) replicaInstall(g);
-  } else if (st === DEVICE && t.owner[s] === dv) return;
-  if (write && (t.bits[s]! & COW) !== 0) {
+  } else if (st === DEVICE && t.ownerOf(s) === dv) return;
+  if (write && (t.bitsOf(s) & COW) !== 0) {
     if (!cowRoundTrip(g, s, dv, u)) return;
   }
-  if (write) t.bits[s]! |= DIRTY;
+  if (write) t.orBits(s, DIRTY);
   remote(g, count, portion, write);
 }
 
@@ -260,8 +260,8 @@ function hostZeroFill(g: GmemState, s: number, agent: number, u: number, faultNs
   charge(g, C_FAULT, faultNs + g.c.hostZeroFillNs);
   g.cn.zeroFills++;
   g.dataUnits++;
-  g.t.state[s] = ST_CPU;
-  g.t.bits[s]! |= PTE;
+  g.t.setState(s, ST_CPU);
+  g.t.orBits(s, PTE);
   if (g.mode === MODE_REPLICATE) replicaInstall(g);
   return true;
 }
@@ -280,7 +280,7 @@ function cowRoundTrip(g: GmemState, s: number, dv: number, u: number): boolean {
   g.childUnits++;
   g.x.cowDeviceRoundTrips++;
   charge(g, C_FAULT, g.c.cpuFaultNs + g.c.hostZeroFillNs);
-  g.t.bits[s]! &= ~COW;
+  g.t.andBits(s, ~COW);
   return true;
 }
 
@@ -304,16 +304,16 @@ export function toDeviceFromNomap(g: GmemState, s: number, dv: number, u: number
 export function toDeviceFromCpu(g: GmemState, s: number, dv: number, u: number, prefetch: boolean): boolean {
   const t = g.t;
   const c = g.c;
-  if ((t.bits[s]! & MIGRATING) !== 0) {
+  if ((t.bitsOf(s) & MIGRATING) !== 0) {
     // row 10: the unit's eviction write-back is in flight (GM_RET_MIGRATING): set WILLNEED, wait, retry
-    t.bits[s]! |= WILLNEED;
+    t.orBits(s, WILLNEED);
     g.x.migratingRetries++;
   }
-  if ((t.bits[s]! & COW) !== 0 && !cowRoundTrip(g, s, dv, u)) return false;
+  if ((t.bitsOf(s) & COW) !== 0 && !cowRoundTrip(g, s, dv, u)) return false;
   const f = frameFor(g, dv, s, u);
   if (f < 0) return false;
   if (!prefetch) charge(g, C_FAULT, c.faultServiceNs);
-  if ((t.bits[s]! & PTE) !== 0) {
+  if ((t.bitsOf(s) & PTE) !== 0) {
     charge(g, C_INVALIDATE, c.tlbShootdownNs);
     g.x.cpuShootdowns++;
   }
@@ -322,8 +322,8 @@ export function toDeviceFromCpu(g: GmemState, s: number, dv: number, u: number, 
   if (g.p.peerMapFailRate > 0 && g.env.rng.next() < g.p.peerMapFailRate) {
     // row 13: peer_map failed after the CPU PTE was zapped: the data is lost
     g.pools[dv]!.release(f);
-    t.state[s] = NOMAP;
-    t.bits[s]! &= READONLY;
+    t.setState(s, NOMAP);
+    t.andBits(s, READONLY);
     hostRelease(g, s);
     g.dataUnits--;
     g.x.dataLoss++;
@@ -338,7 +338,7 @@ export function toDeviceFromCpu(g: GmemState, s: number, dv: number, u: number, 
   cn.bytesH2D += g.U;
   cn.mapOps++;
   if (prefetch) cn.prefetchedBytes += g.U;
-  t.bits[s]! &= ~(PTE | MIGRATING);
+  t.andBits(s, ~(PTE | MIGRATING));
   install(g, s, dv, f, u);
   return true;
 }
@@ -350,7 +350,7 @@ export function crossDevice(g: GmemState, s: number, dv: number, u: number, pref
     // RFC: gm_dev_fault returns success and maps nothing; the access is not served
     g.x.crossDeviceNoop++;
     if (!prefetch) charge(g, C_FAULT, g.c.faultServiceNs);
-    g.env.events.add('cross-device', g.clock.nowNs, dv + 1, u * g.U, `rfc-noop: owned by dev${t.owner[s]}`);
+    g.env.events.add('cross-device', g.clock.nowNs, dv + 1, u * g.U, `rfc-noop: owned by dev${t.ownerOf(s)}`);
     return false;
   }
   if (!hostReserve(g)) {
@@ -358,8 +358,8 @@ export function crossDevice(g: GmemState, s: number, dv: number, u: number, pref
     return false;
   }
   peerUnmapCopy(g, s, C_MAP);
-  t.state[s] = ST_CPU;
-  t.bits[s]! &= ~PTE;
+  t.setState(s, ST_CPU);
+  t.andBits(s, ~PTE);
   g.x.crossDeviceMigrations++;
   g.env.events.add('cross-device', g.clock.nowNs, dv + 1, u * g.U, 'migrated via host');
   return toDeviceFromCpu(g, s, dv, u, prefetch);
