@@ -22,26 +22,27 @@ export const UNIT_STATE_NAMES = ['NOMAP', 'CPU', 'DEVICE'] as const;
  */
 export const UnitBit = { PTE: 1, WILLNEED: 2, PINNED: 4, DIRTY: 8, COW: 16, READONLY: 32, MIGRATING: 64 } as const;
 
-/** Int32 words per slot in `LogicalTable.rec`. */
-const STRIDE = 4;
-/** Word offsets in a slot's record. */
+/** Int32 words per slot in `LogicalTable.rec` and in `LogicalTable.cold`. */
+const STRIDE = 2;
+/** Word offsets in a slot's record (`rec`). */
 const W_FRAME = 0;
 const W_META = 1; // state (bits 0–7) | unit bits (8–15) | kind (16–23)
-const W_OWNER = 2;
-const W_REFS = 3;
+/** Word offsets in a slot's cold record (`cold`). */
+const W_OWNER = 0;
+const W_REFS = 1;
 
 export class LogicalTable {
   /** Unit number of each slot (-1 when the slot is free). */
   key: Float64Array;
   /**
-   * Every other per-slot field, as an array of structs (docs/architecture.md §8): `STRIDE` Int32 words per
-   * slot — the device frame (-1 when none), then `UnitState` | `UnitBit` flags << 8 | kind << 16, the owning
-   * device index, and the count of live allocations overlapping the unit. A device hit reads frame, kind and
-   * owner from one 16-byte record (one cache line) instead of one line in each of several column arrays;
-   * the accessors below keep the value ranges of the former columns (state, bits, kind 8-bit; owner, refs
-   * 16-bit).
+   * What a device hit reads, as an array of structs (docs/architecture.md §8): two Int32 words per slot, the
+   * device frame (-1 when none) and `UnitState` | `UnitBit` flags << 8 | kind << 16 — one 8-byte record, one
+   * cache line, where the former column arrays cost one line each. The rest (owning device index, count of
+   * live allocations overlapping the unit) is in `cold`, two words per slot. The accessors below keep the
+   * value ranges of the former columns (state, bits, kind 8-bit; owner, refs 16-bit).
    */
   rec: Int32Array;
+  cold: Int32Array;
   private readonly index: UnitIndex;
   private freeList: Int32Array;
   private freeCount = 0;
@@ -53,6 +54,7 @@ export class LogicalTable {
     this.index = index;
     this.key = new Float64Array(initialSlots).fill(-1);
     this.rec = new Int32Array(initialSlots * STRIDE);
+    this.cold = new Int32Array(initialSlots * STRIDE);
     for (let s = 0; s < initialSlots; s++) this.rec[s * STRIDE + W_FRAME] = -1;
     this.freeList = new Int32Array(initialSlots);
   }
@@ -106,23 +108,23 @@ export class LogicalTable {
   }
   /** Owning device index (0-based) in DEVICE state. */
   ownerOf(s: number): number {
-    return this.rec[s * STRIDE + W_OWNER]!;
+    return this.cold[s * STRIDE + W_OWNER]!;
   }
   setOwner(s: number, d: number): void {
-    this.rec[s * STRIDE + W_OWNER] = d & 0xffff;
+    this.cold[s * STRIDE + W_OWNER] = d & 0xffff;
   }
   /** Number of live allocations overlapping the unit (the slot lives while > 0). */
   refsOf(s: number): number {
-    return this.rec[s * STRIDE + W_REFS]!;
+    return this.cold[s * STRIDE + W_REFS]!;
   }
   setRefs(s: number, n: number): void {
-    this.rec[s * STRIDE + W_REFS] = n & 0xffff;
+    this.cold[s * STRIDE + W_REFS] = n & 0xffff;
   }
   /** Add `d` to the slot's refs and return the new value. */
   addRefs(s: number, d: number): number {
     const i = s * STRIDE + W_REFS;
-    const v = (this.rec[i]! + d) & 0xffff;
-    this.rec[i] = v;
+    const v = (this.cold[i]! + d) & 0xffff;
+    this.cold[i] = v;
     return v;
   }
 
@@ -153,8 +155,8 @@ export class LogicalTable {
     const i = s * STRIDE;
     r[i + W_FRAME] = -1;
     r[i + W_META] = 0;
-    r[i + W_OWNER] = 0;
-    r[i + W_REFS] = 0;
+    this.cold[i + W_OWNER] = 0;
+    this.cold[i + W_REFS] = 0;
     this.index.set(unit, s);
     this.size++;
     return s;
@@ -178,5 +180,6 @@ export class LogicalTable {
     rec.set(this.rec);
     for (let s = n0; s < n; s++) rec[s * STRIDE + W_FRAME] = -1;
     this.rec = rec;
+    this.cold = grown(this.cold, n * STRIDE);
   }
 }

@@ -81,7 +81,7 @@ export function detach(g: GmemState, s: number): void {
   g.resident[dv]!--;
   g.devOut++;
   const pt = g.pts[dv]!;
-  pt.unmap(t.key[s]!);
+  if (pt.enabled) pt.unmap(t.key[s]!); // the key is another cache line: read only when tables are charged
   if (pt.framesHeld > pt.framesNeeded) unwire(g, dv, pt.framesHeld - pt.framesNeeded);
 }
 
