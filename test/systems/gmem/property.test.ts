@@ -49,6 +49,8 @@ for (const [preset, ref, maxBytes] of [
   ['gmem-linux', { unitBytes: 2 * MiB, victim: 'driver', hmadviseExtension: false, chargePageTables: false, frames: 5 }, 24 * MiB],
   ['gmem-linux:victim=lru:hmadviseExtension=true', { unitBytes: 2 * MiB, victim: 'lru', hmadviseExtension: true, chargePageTables: false, frames: 5 }, 24 * MiB],
   ['gmem-paper:hmadviseExtension=true', { unitBytes: 4 * KiB, victim: 'fifo', hmadviseExtension: true, chargePageTables: true, frames: 700 }, 1 * MiB],
+  // device hits take the LRU's touchList (EvictionPolicy.touchList) instead of onTouch
+  ['gmem-paper:victim=lru:accessBitsRefresh=true:chargePageTables=false', { unitBytes: 4 * KiB, victim: 'lru', hmadviseExtension: false, chargePageTables: false, frames: 700, accessBitsRefresh: true }, 1 * MiB],
 ] as const) {
   test(`${preset} counts equal the simple reference model on seeded random traces`, async () => {
     for (let seed = 1; seed <= 12; seed++) {

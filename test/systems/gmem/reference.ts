@@ -14,6 +14,8 @@ export interface RefParams {
   hmadviseExtension: boolean;
   chargePageTables: boolean;
   frames: number;
+  /** A device hit moves the unit to the newest end (LRU with access bits; default false). */
+  accessBitsRefresh?: boolean;
 }
 
 interface Unit {
@@ -143,7 +145,13 @@ export function referenceRun(events: readonly TraceEvent[], p: RefParams): RefCo
           x.state = 'CPU';
           x.pte = true;
         } else {
-          if (x.state === 'DEVICE') continue;
+          if (x.state === 'DEVICE') {
+            if (p.accessBitsRefresh && p.victim === 'lru') {
+              order = order.filter((v) => v !== u);
+              order.push(u);
+            }
+            continue;
+          }
           n.deviceFaults!++;
           if (!makeRoom(u)) {
             n.oomEvents!++;
