@@ -219,7 +219,7 @@ const SPILL_MIN_KEYS_PER_LEAF = 64;
  * address space allows"): a directory of 4096-entry leaves over a window of unit numbers, addressed by
  * arithmetic alone, and nothing rehashes as the table grows (a 2-million-unit run spent ~6 % of its time
  * rehashing the hash index). The leaves live in ONE `Int32Array` (`pool`), the directory is an `Int32Array` of
- * offsets into it, and offset 0 is a shared leaf of -1s that is never written (absent entries): `get` is two
+ * offsets into it, and offset 0 is a shared leaf of absent entries that is never written: `get` is two
  * typed-array loads and an add, with no per-leaf array object to reach (the leaf objects of a 2-million-unit
  * run were one more cache miss per lookup).
  * The window starts up to 4096 leaves below the first key and grows upward to `MAX_DIR` leaves; keys outside
@@ -231,8 +231,11 @@ export class DirectUnitIndex implements UnitIndex {
   /** Directory: pool offset of each leaf of the window (0: absent). Entries past `dirLen` are 0. */
   private dir = new Int32Array(64);
   private dirLen = 0;
-  /** Leaves, `DLEAF` entries each; leaf 0 (offset 0) is the all -1 absent leaf. */
-  private pool = new Int32Array(DLEAF).fill(-1);
+  /**
+   * Leaves, `DLEAF` entries each, holding slot + 1 (0: absent), so a new pool needs no fill pass (fresh memory
+   * is zero); leaf 0 (offset 0) is the absent leaf, never written.
+   */
+  private pool = new Int32Array(DLEAF);
   private base = -1;
   private leaves = 0;
   private readonly far = new HashUnitIndex(64);
@@ -242,7 +245,7 @@ export class DirectUnitIndex implements UnitIndex {
   get(key: number): number {
     const high = Math.floor(key * INV_DLEAF);
     const d = high - this.base;
-    if (d >= 0 && d < this.dirLen) return this.pool[this.dir[d]! + (key - high * DLEAF)]!;
+    if (d >= 0 && d < this.dirLen) return this.pool[this.dir[d]! + (key - high * DLEAF)]! - 1;
     return this.far.get(key);
   }
 
@@ -255,8 +258,8 @@ export class DirectUnitIndex implements UnitIndex {
       let off = this.dir[d]!;
       if (off === 0) off = this.newLeaf(d);
       const at = off + (key - high * DLEAF);
-      if (this.pool[at] === -1) this.size++;
-      this.pool[at] = slot;
+      if (this.pool[at] === 0) this.size++;
+      this.pool[at] = slot + 1;
       if (this.leaves > SPILL_MIN_LEAVES && this.leaves * SPILL_MIN_KEYS_PER_LEAF > this.size) this.spill();
       return;
     }
@@ -271,8 +274,8 @@ export class DirectUnitIndex implements UnitIndex {
     if (d >= 0 && d < this.dirLen) {
       const off = this.dir[d]!;
       const at = off + (key - high * DLEAF);
-      if (off === 0 || this.pool[at] === -1) return false;
-      this.pool[at] = -1; // leaves stay allocated (a freed range is usually touched again)
+      if (off === 0 || this.pool[at] === 0) return false;
+      this.pool[at] = 0; // leaves stay allocated (a freed range is usually touched again)
       this.size--;
       return true;
     }
@@ -298,7 +301,7 @@ export class DirectUnitIndex implements UnitIndex {
       const first = (this.base + d) * DLEAF;
       const lo = Math.max(0, u0 - first);
       const hi = Math.min(DLEAF, u1 - first);
-      for (let low = lo; low < hi; low++) if (pool[off + low] !== -1) out[n++] = pool[off + low]!;
+      for (let low = lo; low < hi; low++) if (pool[off + low] !== 0) out[n++] = pool[off + low]! - 1;
     }
     return out.subarray(0, n);
   }
@@ -315,11 +318,11 @@ export class DirectUnitIndex implements UnitIndex {
     this.dirLen = len;
   }
 
-  /** Allocate the leaf of directory entry `d` (all -1) and return its offset. */
+  /** Allocate the leaf of directory entry `d` (all absent) and return its offset. */
   private newLeaf(d: number): number {
     const off = (this.leaves + 1) * DLEAF;
     if (off + DLEAF > this.pool.length) {
-      const pool = new Int32Array(Math.max(off + DLEAF, this.pool.length * 2)).fill(-1);
+      const pool = new Int32Array(Math.max(off + DLEAF, this.pool.length * 2));
       pool.set(this.pool);
       this.pool = pool;
     }
@@ -334,11 +337,11 @@ export class DirectUnitIndex implements UnitIndex {
     for (let d = 0; d < this.dirLen; d++) {
       const off = this.dir[d]!;
       if (off === 0) continue;
-      for (let low = 0; low < DLEAF; low++) if (pool[off + low] !== -1) this.far.set((this.base + d) * DLEAF + low, pool[off + low]!);
+      for (let low = 0; low < DLEAF; low++) if (pool[off + low] !== 0) this.far.set((this.base + d) * DLEAF + low, pool[off + low]! - 1);
     }
     this.dir = new Int32Array(0);
     this.dirLen = 0;
-    this.pool = new Int32Array(DLEAF).fill(-1);
+    this.pool = new Int32Array(DLEAF);
     this.closed = true;
     this.leaves = 0;
   }
