@@ -50,6 +50,12 @@ export interface PolicyEnv {
    * (UVMSmart SL-64K / TBN eviction order) require it; others ignore it.
    */
   groupOf?(slot: number): number;
+  /**
+   * Optional: a count the system increments whenever a resident slot may have become evictable (an unpin).
+   * With it, a policy may remember that the oldest part of its order is unevictable between calls and skip
+   * it (`ListOrderPolicy.victim`); without it, every `victim()` walks from the oldest slot.
+   */
+  evictableEpoch?(): number;
 }
 
 export interface EvictionPolicyDef<P extends Record<string, ParamValue> = Record<string, ParamValue>> {

@@ -127,6 +127,25 @@ for (const subject of EVICTION_CONTRACT_SUBJECTS) {
     assert.deepEqual(run(), run());
   });
 
+  test(`eviction contract [${label}]: with evictableEpoch (bumped at every unpin) the victims are those of the plain walk`, () => {
+    const slots = 48;
+    const wa: World = { resident: new Set(), pinned: new Set() };
+    const wb: World = { resident: new Set(), pinned: new Set() };
+    let epoch = 0;
+    const a = subject.def.create({ ...subject.def.defaults, ...subject.params }, { ...makeEnv(slots, 9, wa), evictableEpoch: () => epoch });
+    const b = create(slots, 9, wb);
+    const ra = new Rng(31);
+    const rb = new Rng(31);
+    for (let k = 0; k < 6000; k++) {
+      const pinnedBefore = wa.pinned.size;
+      const la = randomOp(a, wa, ra, slots, k);
+      const lb = randomOp(b, wb, rb, slots, k);
+      if (wa.pinned.size < pinnedBefore) epoch++;
+      assert.equal(la, lb, `diverged at step ${k}`);
+      assert.equal(a.victim(k), b.victim(k), `victims differ after step ${k} (${la})`);
+    }
+  });
+
   // only policies that offer the shortcut (the others are always called through onTouch)
   if (create(4, 1, { resident: new Set(), pinned: new Set() }).touchList !== undefined)
   test(`eviction contract [${label}]: touchList.touch(s) decides exactly as onTouch(s, t, why) for every reason`, () => {

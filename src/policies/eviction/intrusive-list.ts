@@ -15,6 +15,12 @@ export class IntrusiveList {
   head = -1;
   tail = -1;
   length = 0;
+  /**
+   * A member slot whose older side (tail side) a policy knows to be unevictable (`ListOrderPolicy.victim`), or
+   * -1. When it leaves its place (removed, or moved to the head) it passes to its newer neighbour, which keeps
+   * the claim true: the slots older than that neighbour are the same ones.
+   */
+  mark = -1;
 
   constructor(slots: number) {
     this.links = new Int32Array(2 * slots).fill(-1);
@@ -54,6 +60,7 @@ export class IntrusiveList {
     const p = l[2 * s]!;
     if (p === OUT) return;
     const n = l[2 * s + 1]!;
+    if (s === this.mark) this.mark = p;
     if (p !== -1) l[2 * p + 1] = n;
     else this.head = n;
     if (n !== -1) l[2 * n] = p;
@@ -75,6 +82,7 @@ export class IntrusiveList {
     }
     // a member that is not the head has a newer neighbour
     const n = l[2 * s + 1]!;
+    if (s === this.mark) this.mark = p;
     l[2 * p + 1] = n;
     if (n !== -1) l[2 * n] = p;
     else this.tail = p;
@@ -92,6 +100,7 @@ export class IntrusiveList {
     const p = l[2 * s]!;
     if (p === OUT) return;
     const n = l[2 * s + 1]!;
+    if (s === this.mark) this.mark = p;
     l[2 * p + 1] = n;
     if (n !== -1) l[2 * n] = p;
     else this.tail = p;

@@ -58,7 +58,10 @@ export function hmadvise(g: GmemState, va: number, bytes: number, code: number, 
     for (let u = Math.floor(lo / U); u <= u1; u++) {
       let s = t.find(u);
       if (s < 0) s = newUnit(g, u, a);
-      if (code === Advice.unpin) t.andBits(s, ~PINNED);
+      if (code === Advice.unpin) {
+        t.andBits(s, ~PINNED);
+        g.evictableEpoch++;
+      }
       else if (code === Advice.pinned) t.orBits(s, PINNED);
       else {
         t.orBits(s, WILLNEED);

@@ -39,6 +39,7 @@ export function attachDevices(g: GmemState): void {
         const s = pool.holder[f]!;
         return s >= 0 && (t.bitsOf(s) & (PINNED | WILLNEED)) === 0;
       },
+      evictableEpoch: () => g.evictableEpoch,
       // the 2 MiB chunk of the unit a frame holds (victim=driver orders chunks, not units)
       groupOf: (f: number) => Math.floor(t.key[pool.holder[f]!]! / unitsPerChunk),
     };

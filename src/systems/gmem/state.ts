@@ -100,6 +100,8 @@ export class GmemState {
   readonly linkAcc = new Float64Array(CAUSES);
   readonly itemAcc: Float64Array;
   readonly migrating: number[] = [];
+  /** Incremented whenever a unit may have become evictable (unpin): PolicyEnv.evictableEpoch. */
+  evictableEpoch = 0;
   /** Splits + merges of the VMA change the last `addRange` made. */
   vmaSplitsPending = 0;
 
