@@ -8,7 +8,8 @@ import { main } from '../../src/cli/main';
 import { capture } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-dir';
 
-const EXAMPLE = resolve(__dirname, '../../datasets/sweeps/example.json');
+// the example's shape (36 runs, OOM rows) on small traces: datasets/sweeps/example.json is paper-sized, too slow under GMEMLAB_DEBUG
+const EXAMPLE = resolve(__dirname, '../fixtures/sweeps/small-36.json');
 
 async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = capture();

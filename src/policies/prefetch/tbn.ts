@@ -128,6 +128,11 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
 };
 
 
+/** Live pages of basic block `i` (blocks of `bp` pages) inside [first, end). */
+function leafPagesOf(i: number, bp: number, first: number, end: number): number {
+  return Math.min((i + 1) * bp, end) - Math.max(i * bp, first);
+}
+
 /**
  * UVMSmart's TBN over one large page (the VA block's live pages; UVMSmart sizes a large page's tree to its
  * allocation, which `allocSizing=uvmsmart` traces reproduce). Leaves are 64 KiB basic blocks valued by their
@@ -142,7 +147,6 @@ function largePageFill(v: BlockFaultView, out: Uint32Array, leaf: Int32Array): n
   const bp = v.bigPagePages;
   const l0 = Math.floor(first / bp);
   const l1 = Math.ceil(end / bp);
-  const leafPages = (i: number): number => Math.min((i + 1) * bp, end) - Math.max(i * bp, first);
   for (let i = l0; i < l1; i++) {
     const a = Math.max(i * bp, first);
     const b = Math.min((i + 1) * bp, end);
@@ -159,12 +163,12 @@ function largePageFill(v: BlockFaultView, out: Uint32Array, leaf: Int32Array): n
       let size = 0;
       for (let i = lo; i < hi; i++) {
         val += leaf[i]!;
-        size += leafPages(i);
+        size += leafPagesOf(i, bp, first, end);
       }
       if (val === size || val * 2 <= size) continue;
       for (let i = lo; i < hi; i++) {
         if (leaf[i] !== 0) continue;
-        leaf[i] = leafPages(i);
+        leaf[i] = leafPagesOf(i, bp, first, end);
         maskFillRange(out, 0, Math.max(i * bp, first), Math.min((i + 1) * bp, end));
       }
     }

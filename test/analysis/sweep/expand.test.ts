@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expandSweep } from '../../../src/analysis/sweep/expand';
@@ -65,4 +67,12 @@ test('identical points are kept once, and a sweep without traces or systems is a
 test('expansion is deterministic', () => {
   const spec = { traces: ['a', 'b'], systems: ['x', 'y'], oversub: [1, 2, 3], grid: { 'device.a': [1, 2] } };
   assert.deepEqual(expandSweep(spec, { baseDir: '/' }), expandSweep(spec, { baseDir: '/' }));
+});
+
+test('the shipped example sweep (datasets/sweeps/example.json) expands to 36 runs over its two ≥ 1 GiB ml-train traces, explicit-copy at 1.25× included', () => {
+  const file = join(__dirname, '../../../datasets/sweeps/example.json');
+  const pts = expandSweep(JSON.parse(readFileSync(file, 'utf8')), { baseDir: dirname(file) });
+  assert.equal(pts.length, 36);
+  assert.equal(new Set(pts.map((p) => p.trace)).size, 2);
+  assert.ok(pts.some((p) => p.system === 'explicit-copy' && p.oversub === 1.25), 'the example keeps a combination that runs out of device memory');
 });

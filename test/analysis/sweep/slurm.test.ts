@@ -15,7 +15,8 @@ import { capture } from '../../helpers/cli';
 import { tempDir } from '../../helpers/temp-dir';
 import { startSlurmCluster, type SlurmCluster } from '../../helpers/slurm-cluster';
 
-const EXAMPLE = resolve(__dirname, '../../../datasets/sweeps/example.json');
+// the example's shape (36 runs, OOM rows) on small traces: datasets/sweeps/example.json is paper-sized, too slow under GMEMLAB_DEBUG
+const EXAMPLE = resolve(__dirname, '../../fixtures/sweeps/small-36.json');
 let cluster: SlurmCluster | undefined;
 let skip: string | undefined;
 
@@ -54,7 +55,7 @@ describe('sweeps on a one-node Slurm cluster', { concurrency: false }, () => {
     delete process.env.SLURM_CONF;
   });
 
-  test('the example sweep through Slurm gives the bytes of --backend local', async (t) => {
+  test('a 36-run sweep through Slurm gives the bytes of --backend local', async (t) => {
     if (skip) return t.skip(skip);
     const d = tempDir('slurm-example');
     assert.equal((await cli(['sweep', EXAMPLE, '-o', join(d, 'local.csv'), '--workers', '1'])).code, 0);
