@@ -15,7 +15,7 @@ import type { RowHook, SystemDef, SystemEnv, SystemModel } from './system';
 import { SeriesSampler } from './series';
 import { traceMetaWarnings } from './trace-meta-warnings';
 import { MigrationSizeRecorder } from './migration-sizes';
-import { RowLoop } from './row-loop';
+import { RowLoop, type RowRoutes } from './row-loop';
 
 /** With a `signal`, the engine yields to the event loop at least this often (wall ms) so an abort can land. */
 const YIELD_EVERY_MS = 50;
@@ -62,17 +62,13 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     traceName: run.traceName,
   };
   const model = def.create(run.params, env);
-  const route = routeRows(model, env);
+  const route = routeRows(model, env, run.debug);
   const sampler = new SeriesSampler(opts.maxSamples);
   const sizes = new MigrationSizeRecorder();
   const reader = trace.read();
   const signal = opts.signal;
   // the rows go through RowLoop (row-loop.ts: why the loop is a function of its own, calling bound hooks only)
-  const loop = new RowLoop(clock, counters, sizes, sampler, report, env, {
-    ...route,
-    checkInvariants: run.debug ? route.checkInvariants : undefined,
-    allDevices: model.allDevices === true,
-  }, signal !== undefined);
+  const loop = new RowLoop(clock, counters, sizes, sampler, report, env, route, signal !== undefined);
   let yieldAt = signal ? Date.now() + YIELD_EVERY_MS : Infinity;
   for await (const b of reader) {
     if (Date.now() >= yieldAt) {
@@ -154,19 +150,11 @@ function result(
   };
 }
 
-/** The per-op dispatch of one model: its hooks, or the engine's default for each op family it leaves out. */
-interface RowRoute {
-  /** Indexed by op code (`access` is routed by agent instead). */
-  readonly hooks: readonly RowHook[];
-  readonly cpuAccess: RowHook;
-  readonly deviceAccess: RowHook;
-  readonly beforeRow: RowHook | undefined;
-  /** `model.residentBytes` and `model.checkInvariants`, bound. */
-  readonly residentBytes: () => number;
-  readonly checkInvariants: (() => void) | undefined;
+/** The per-op dispatch of one model (what RowLoop calls), and whether some op family fell back to "unsupported". */
+type RowRoute = RowRoutes & {
   /** Some op family falls back to "unsupported" (→ `extra.unsupportedOps`). */
   readonly anyUnsupported: boolean;
-}
+};
 
 /** Hook name per op code (null: `access`, routed by agent). */
 const HOOK_OF_OP: readonly (keyof SystemModel | null)[] = (() => {
@@ -195,7 +183,7 @@ const TIME_ONLY_OPS: ReadonlySet<number> = new Set([Op.kernelBegin, Op.kernelEnd
  * Bind `model`'s hooks once per run, with the engine's defaults where it has none: copies replayed on the link,
  * kernel/marker rows ignored, anything else reported as unsupported (docs/architecture.md §4).
  */
-function routeRows(model: SystemModel, env: SystemEnv): RowRoute {
+function routeRows(model: SystemModel, env: SystemEnv, debug: boolean): RowRoute {
   let anyUnsupported = false;
   const unsupported = (op: number): RowHook => {
     anyUnsupported = true;
@@ -215,8 +203,11 @@ function routeRows(model: SystemModel, env: SystemEnv): RowRoute {
   });
   const cpuAccess = bound('cpuAccess') ?? unsupported(Op.access);
   const deviceAccess = bound('deviceAccess') ?? unsupported(Op.access);
-  const checkInvariants = model.checkInvariants?.bind(model);
-  return { hooks, cpuAccess, deviceAccess, beforeRow: bound('beforeRow'), residentBytes: model.residentBytes.bind(model), checkInvariants, anyUnsupported };
+  const checkInvariants = debug ? model.checkInvariants?.bind(model) : undefined;
+  return {
+    hooks, cpuAccess, deviceAccess, beforeRow: bound('beforeRow'), residentBytes: model.residentBytes.bind(model), checkInvariants,
+    allDevices: model.allDevices === true, anyUnsupported,
+  };
 }
 
 /**

@@ -10,17 +10,25 @@ const OUT = -2;
  * `links[2s]` for a slot outside the list — so membership, both links and the move of a touched slot read one
  * cache line per slot instead of three arrays (the recency update of an LRU hit is memory-bound).
  */
+/** What `oldestEvictable` reads of a policy's environment (the part of `PolicyEnv` it needs; types.ts imports this file). */
+export interface EvictableView {
+  isEvictable(slot: number): boolean;
+  evictableEpoch?(): number;
+}
+
 export class IntrusiveList {
   readonly links: Int32Array;
   head = -1;
   tail = -1;
   length = 0;
   /**
-   * A member slot whose older side (tail side) a policy knows to be unevictable (`ListOrderPolicy.victim`), or
-   * -1. When it leaves its place (removed, or moved to the head) it passes to its newer neighbour, which keeps
-   * the claim true: the slots older than that neighbour are the same ones.
+   * A member slot whose older side (tail side) `oldestEvictable` found unevictable, or -1. When it leaves its
+   * place (removed, or moved to the head) it passes to its newer neighbour, which keeps the claim true: the
+   * slots older than that neighbour are the same ones.
    */
   mark = -1;
+  /** `env.evictableEpoch()` when `mark` was set. */
+  private markEpoch = -1;
 
   constructor(slots: number) {
     this.links = new Int32Array(2 * slots).fill(-1);
@@ -94,19 +102,29 @@ export class IntrusiveList {
 
   /** Move member `s` to the head; nothing for a non-member (an LRU touch). */
   touch(s: number): void {
-    const h = this.head;
-    if (h === s) return;
+    if (this.links[2 * s] !== OUT) this.moveToHead(s);
+  }
+
+  /**
+   * The oldest member `env.isEvictable` accepts (-1: none) — the victim of the policies that keep one recency
+   * list (`ListOrderPolicy`, GMEM's driver order). With `env.evictableEpoch` the walk starts at `mark`: every
+   * older slot was found unevictable by an earlier walk and nothing became evictable since, so the victim is
+   * the same without walking a long unevictable prefix (pinned or WILLNEED units) again on every eviction.
+   */
+  oldestEvictable(env: EvictableView): number {
+    const epoch = env.evictableEpoch?.();
+    let s = this.tail;
+    if (epoch !== undefined && epoch === this.markEpoch && this.mark !== -1) s = this.mark;
     const l = this.links;
-    const p = l[2 * s]!;
-    if (p === OUT) return;
-    const n = l[2 * s + 1]!;
-    if (s === this.mark) this.mark = p;
-    l[2 * p + 1] = n;
-    if (n !== -1) l[2 * n] = p;
-    else this.tail = p;
-    l[2 * s] = -1;
-    l[2 * s + 1] = h;
-    l[2 * h] = s;
-    this.head = s;
+    for (; s !== -1; s = l[2 * s]!) {
+      if (env.isEvictable(s)) {
+        if (epoch !== undefined) {
+          this.mark = s;
+          this.markEpoch = epoch;
+        }
+        return s;
+      }
+    }
+    return -1;
   }
 }

@@ -17,28 +17,8 @@ export abstract class ListOrderPolicy implements EvictionPolicy {
   onRemove(slot: number): void {
     this.list.remove(slot);
   }
-  /** `evictableEpoch` when `list.mark` was set. */
-  private markEpoch = -1;
-
-  /**
-   * The oldest evictable slot. With `env.evictableEpoch`, the walk starts at `list.mark` (every older slot was
-   * found unevictable by an earlier walk and nothing became evictable since: the same victim, without walking
-   * a long unevictable prefix again on every eviction — pinned or WILLNEED units, quadratic before).
-   */
+  /** The oldest evictable slot (`IntrusiveList.oldestEvictable`: skips the unevictable prefix already walked). */
   victim(): number {
-    const list = this.list;
-    const epoch = this.env.evictableEpoch?.();
-    let s = list.tail;
-    if (epoch !== undefined && epoch === this.markEpoch && list.mark !== -1) s = list.mark;
-    for (; s !== -1; s = list.prevOf(s)) {
-      if (this.env.isEvictable(s)) {
-        if (epoch !== undefined) {
-          list.mark = s;
-          this.markEpoch = epoch;
-        }
-        return s;
-      }
-    }
-    return -1;
+    return this.list.oldestEvictable(this.env);
   }
 }

@@ -76,23 +76,7 @@ export class LeastRecentlyMigratedInto implements EvictionPolicy {
     this.chunkOf[slot] = -1;
   }
 
-  /** `evictableEpoch` when `list.mark` was set (the skip of ListOrderPolicy.victim, same rule). */
-  private markEpoch = -1;
-
   victim(): number {
-    const list = this.list;
-    const epoch = this.env.evictableEpoch?.();
-    let s = list.tail;
-    if (epoch !== undefined && epoch === this.markEpoch && list.mark !== -1) s = list.mark;
-    for (; s !== -1; s = list.prevOf(s)) {
-      if (this.env.isEvictable(s)) {
-        if (epoch !== undefined) {
-          list.mark = s;
-          this.markEpoch = epoch;
-        }
-        return s;
-      }
-    }
-    return -1;
+    return this.list.oldestEvictable(this.env);
   }
 }
