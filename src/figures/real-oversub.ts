@@ -1,7 +1,6 @@
 import type { RealOversubRow } from '../analysis/reference';
 import type { Cell } from '../analysis/table-input';
 import { orderingCheck } from './compare';
-import { capacityForLevel } from './context';
 import { OversubAssembly } from './oversub-assembly';
 import type { ComparedRow, FigureDef, FigureResult } from './types';
 
@@ -9,8 +8,9 @@ import type { ComparedRow, FigureDef, FigureResult } from './types';
  * "Direction and magnitude": a reproduced slowdown counts when it is within a factor of 2 of the measured one
  * (criterion `factor`, tolerance 1) and the slowdown grows with the level (ranking). The measured runs are
  * small programs under a tight budget, not large inputs: each log prints the managed footprint at 100 % and
- * footprint / 1.25, / 1.5 at the other labels ("Total variable size"), and every 100 % run already evicts
- * (D2H bytes > 0: bfs 6.33 GB, hotspot 42 MB, fdtd 92 MB, …), so the budget at the 100 % label is the footprint.
+ * footprint / 1.25, / 1.5 at the other labels (hotspot: 0.75 and 1 / 1.5; "Total variable size"), and every 100 % run
+ * already evicts (D2H bytes > 0: bfs 6.33 GB, hotspot 42 MB, fdtd 92 MB, …), so the budget at the 100 % label is the
+ * footprint; uvm's device memory at each label is what the runs' 2 MiB-rounded ballast left (measuredSetupCapacityBytes).
  */
 export const REAL_OVERSUB_TOLERANCE = 1;
 const PROFILE = 'gtx1080ti-pcie3';
@@ -38,9 +38,57 @@ export const MEASURED_FOOTPRINT_BYTES: Readonly<Record<(typeof APPS)[number], nu
 };
 
 /**
+ * The managed budget each measured run left free, as a fraction of its 100 % footprint ("Total variable size" of
+ * RealOversubOverhead/<app>_<label>.log over <app>_100.log): footprint / 1.25 and / 1.5, except hotspot, whose 125 %
+ * label leaves 0.75 of it (9,437,184 of 12,582,912 B; ra's logs do the same).
+ */
+export const MEASURED_BUDGET_FRACTION: Readonly<Record<(typeof APPS)[number], Readonly<Record<(typeof LEVELS)[number], number>>>> = {
+  bfs: { 1.25: 8_178_892 / 10_223_616, 1.5: 6_815_744 / 10_223_616 },
+  nw: { 1.25: 6_815_744 / 8_519_680, 1.5: 5_679_786 / 8_519_680 },
+  hotspot: { 1.25: 9_437_184 / 12_582_912, 1.5: 8_388_608 / 12_582_912 },
+  fdtd: { 1.25: 15_151_923 / 18_939_904, 1.5: 12_626_602 / 18_939_904 },
+  backprop: { 1.25: 14_732_492 / 18_415_616, 1.5: 12_277_077 / 18_415_616 },
+};
+/** "Free memory: 11544297472" — cudaMemGetInfo in every RealOversubOverhead log, before the ballast (5,504.75 × 2 MiB). */
+export const MEASURED_FREE_BYTES = 11_544_297_472;
+const ROOT_CHUNK_BYTES = 2 * 2 ** 20;
+
+/**
+ * Device memory uvm has in the measured setup for a managed budget of `budgetBytes`. Each log prints the free memory
+ * and "free after" = free − budget: the runs hold a cudaMalloc ballast of that size (one cudaMalloc besides the
+ * apps' own in every log), leaving the budget free for the managed data. Two driver facts turn that into root chunks:
+ * - RM backs a video-memory allocation of ≥ 2 MiB with 2 MiB huge pages by default (`_memmgrPickDefaultGpuPageSize`,
+ *   src/nvidia/src/kernel/gpu/mem_mgr/mem_mgr.c:1757-1765, 595.45.04) and pads its size to the page size
+ *   (`memmgrAllocDetermineAlignment_GM107`, arch/maxwell/mem_mgr_gm107.c:253-258): the ballast takes
+ *   ceil((free − budget) / 2 MiB) whole 2 MiB frames.
+ * - UVM takes user memory from PMA only as whole 2 MiB root chunks (`alloc_root_chunk`, uvm_pmm_gpu.c:1925-1997:
+ *   nvUvmInterfacePmaAllocPages(…, UVM_CHUNK_SIZE_MAX, …)); the free memory holds at most floor(free / 2 MiB) of
+ *   them (the logged free memory is 5,504.75 frames: 1.5 MiB of it is in partly used frames).
+ * So uvm gets at most floor(free / 2 MiB) − ceil((free − budget) / 2 MiB) user root chunks (at least one: nothing
+ * runs with none). The page tables do not come out of that budget: the driver allocated their kernel root chunk
+ * when the CUDA context registered its GPU VA space, before the logged cudaMemGetInfo (`uvm_page_tree_init`,
+ * uvm_va_space.c:1523 → root directory, uvm_mmu.c:1161 → `uvm_pmm_gpu_alloc_kernel`, uvm_mmu.c:181), and the
+ * directories and PTE tables of these ≤ 20 MB footprints (well under 2 MiB) are carved from it; the model counts
+ * that chunk inside its capacity (page-tables.ts), so it is added here.
+ */
+export function measuredSetupCapacityBytes(budgetBytes: number): number {
+  const userChunks = Math.floor(MEASURED_FREE_BYTES / ROOT_CHUNK_BYTES) - Math.ceil((MEASURED_FREE_BYTES - budgetBytes) / ROOT_CHUNK_BYTES);
+  return (Math.max(1, userChunks) + PAGE_TABLE_ROOT_CHUNKS) * ROOT_CHUNK_BYTES;
+}
+/** Kernel root chunks of the page tables, allocated before the measured budget was taken (see measuredSetupCapacityBytes). */
+export const PAGE_TABLE_ROOT_CHUNKS = 1;
+
+/** Capacity of `app`'s run at `level` (1 = the 100 % label): its footprint × the measured budget fraction, under the measured setup. */
+export function realOversubCapacityBytes(app: (typeof APPS)[number], footprintBytes: number, level: 1 | (typeof LEVELS)[number]): number {
+  const fraction = level === 1 ? 1 : MEASURED_BUDGET_FRACTION[app][level];
+  return measuredSetupCapacityBytes(Math.floor(footprintBytes * fraction));
+}
+
+/**
  * The real GTX 1080 Ti oversubscription blow-up (nvprof, Ganguly et al. artifact): main-kernel time at the
  * authors' 125 % and 150 % labels relative to 100 %, against `uvm` (driver defaults) on the generated Rodinia
- * traces at the measured runs' problem sizes, with the device capacity at data footprint / level (100 % included).
+ * traces at the measured runs' problem sizes, with the device memory the measured setup left uvm at each label
+ * (realOversubCapacityBytes; 100 % included).
  */
 export const gtx1080tiRealOversub: FigureDef = {
   id: 'gtx1080ti-real-oversub',
@@ -53,15 +101,15 @@ export const gtx1080tiRealOversub: FigureDef = {
     const scale = ctx.pick(SCALE);
     for (const app of APPS) {
       const trace = await ctx.workload(`rodinia-${app}`, { scale: scale[app] }, 0);
-      const base = await ctx.run(trace, { system: SYSTEM, profile: PROFILE, set: { 'device.memory.capacityBytes': capacityForLevel(trace.pageFootprintBytes, 1) } });
+      const base = await ctx.run(trace, { system: SYSTEM, profile: PROFILE, set: { 'device.memory.capacityBytes': realOversubCapacityBytes(app, trace.pageFootprintBytes, 1) } });
       const trend = { pub: new Map<string, number>([['100 %', 1]]), rep: new Map<string, number>([['100 %', 1]]) };
       fig.curve.push({ app, source: 'published (solid)', level: 1, slowdown: 1 }, { app, source: 'reproduced (dashed)', level: 1, slowdown: 1 });
-      fig.data.push(dataRow(app, 1, base.summary, 1, 1));
+      fig.data.push(dataRow(app, 1, base.summary, 1, 1, '', trace.pageFootprintBytes));
       for (const level of LEVELS) {
-        const r = await ctx.run(trace, { system: SYSTEM, profile: PROFILE, set: { 'device.memory.capacityBytes': capacityForLevel(trace.pageFootprintBytes, level) } });
+        const r = await ctx.run(trace, { system: SYSTEM, profile: PROFILE, set: { 'device.memory.capacityBytes': realOversubCapacityBytes(app, trace.pageFootprintBytes, level) } });
         const slowdown = r.summary.simTimeNs / base.summary.simTimeNs;
         const pub = ref.find((x) => x.app === app && x.oversub_pct === Math.round(level * 100));
-        fig.data.push(dataRow(app, level, r.summary, slowdown, pub?.slowdown ?? null, base.summary.specHash));
+        fig.data.push(dataRow(app, level, r.summary, slowdown, pub?.slowdown ?? null, base.summary.specHash, Math.floor(trace.pageFootprintBytes * MEASURED_BUDGET_FRACTION[app][level])));
         fig.level({ app }, level, slowdown, pub, trend, {
           group: app, series: `${Math.round(level * 100)} %`, metric: 'main-kernel time vs the 100 % run', unit: '×',
           tolerance: REAL_OVERSUB_TOLERANCE, criterion: 'factor', specHash: r.summary.specHash, baselineSpecHash: base.summary.specHash,
@@ -81,17 +129,20 @@ export const gtx1080tiRealOversub: FigureDef = {
       `Each app's generated Rodinia trace at the measured run's problem size (scale ${JSON.stringify(scale)}; bfs graph256k, needle 1024, hotspot 1024, ` +
         `fdtd 1200², backprop 131056) runs under uvm with the driver defaults (least-recently-migrated-into ` +
         `eviction of 2 MiB root chunks, short VA blocks sharing root chunks, page tables in a kernel root chunk, the TBN density prefetcher, batch fault costs; docs/systems.md) on ${PROFILE} (affine link: real hardware). ` +
-        `Device capacity = data footprint (4 KiB pages of the managed allocations) / level, for 100 % too: the measured logs print the footprint as the ` +
-        `budget at 100 % and every 100 % run evicts. Reproduced = sim time / the 100 % sim time; measured = main-kernel ` +
+        `Device memory = the measured setup's: each log prints the managed budget (the footprint at 100 %, footprint / 1.25 and / 1.5 at the other labels, ` +
+        `hotspot 0.75 and 1 / 1.5) and the free memory (11,544,297,472 B), and holds the rest in a cudaMalloc ballast, which RM backs with 2 MiB pages ` +
+        `(size rounded up to 2 MiB, mem_mgr.c:1757-1765, mem_mgr_gm107.c:253-258); uvm takes whole 2 MiB root chunks from PMA (uvm_pmm_gpu.c:1925-1997), so ` +
+        `it gets floor(free / 2 MiB) − ceil(ballast / 2 MiB) of them, plus the page tables' kernel root chunk, allocated at GPU VA space registration ` +
+        `before the budget was taken (uvm_mmu.c:1161). The model's budget is its own footprint × the measured fraction. Reproduced = sim time / the 100 % sim time; measured = main-kernel ` +
         `GPU time ratio (fdtd: first kernel only). Tolerance: within a factor of 2 (the capping method and inputs are not comparable beyond ` +
         `magnitude), and the slowdown must grow with the level.`,
     );
   },
 };
 
-function dataRow(app: string, level: number, s: import('../sim/run-types').RunSummary, slowdown: number, published: number | null, baseHash = ''): Record<string, Cell> {
+function dataRow(app: string, level: number, s: import('../sim/run-types').RunSummary, slowdown: number, published: number | null, baseHash: string, budgetBytes: number): Record<string, Cell> {
   return {
-    app, level, system: s.system, capacityBytes: s.capacityBytes, slowdown, publishedSlowdown: published, deviceFaults: s.deviceFaults,
+    app, level, system: s.system, budgetBytes, userRootChunks: s.capacityBytes / ROOT_CHUNK_BYTES - PAGE_TABLE_ROOT_CHUNKS, capacityBytes: s.capacityBytes, slowdown, publishedSlowdown: published, deviceFaults: s.deviceFaults,
     faultBatches: s.extra.faultBatches ?? null, migrationsH2D: s.migrationsH2D, evictions: s.evictions, bytesH2D: s.bytesH2D, bytesD2H: s.bytesD2H, simTimeNs: s.simTimeNs, timeFaultNs: s.timeFaultNs, timeTransferNs: s.timeTransferNs,
     specHash: s.specHash, baselineSpecHash: baseHash,
   };
@@ -100,7 +151,8 @@ function dataRow(app: string, level: number, s: import('../sim/run-types').RunSu
 function realGaps(data: ReadonlyArray<Record<string, Cell>>, ref: ReadonlyArray<RealOversubRow>): Array<readonly [(m: readonly ComparedRow[]) => boolean, string]> {
   const mb = (x: number): string => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} GB` : `${Math.round(x / 1e6)} MB`);
   const at = (a: string, level: number): Record<string, Cell> | undefined => data.find((x) => x.app === a && x.level === level);
-  const sizes = APPS.map((a) => `${a} ${mb(Number(at(a, 1)?.capacityBytes ?? NaN))} vs ${mb(MEASURED_FOOTPRINT_BYTES[a])}`);
+  const sizes = APPS.map((a) => `${a} ${mb(Number(at(a, 1)?.budgetBytes ?? NaN))} vs ${mb(MEASURED_FOOTPRINT_BYTES[a])}`);
+  const userChunks = (a: string): string => [1, 1.25, 1.5].map((l) => String(at(a, l)?.userRootChunks ?? '?')).join(' / ');
   // traffic of the 100 % run, model vs measured: H2D / D2H bytes
   const traffic = APPS.map((a) => {
     const d = at(a, 1);
@@ -123,28 +175,29 @@ function realGaps(data: ReadonlyArray<Record<string, Cell>>, ref: ReadonlyArray<
     const t = [1.25, 1.5].map((l) => Number(at(a, l)?.simTimeNs ?? NaN));
     return t[0] === t[1] && chunks(a, 1.25) === chunks(a, 1.5);
   });
-  const tieList = sameChunks.map((a) => `${a} ${mb(Number(at(a, 1.25)?.capacityBytes))} and ${mb(Number(at(a, 1.5)?.capacityBytes))}: ${chunks(a, 1.25)} root chunks`);
+  const tieList = sameChunks.map((a) => `${a} budgets ${mb(Number(at(a, 1.25)?.budgetBytes))} and ${mb(Number(at(a, 1.5)?.budgetBytes))}: ${chunks(a, 1.25) - PAGE_TABLE_ROOT_CHUNKS} user root chunks`);
   const cleanBase = APPS.filter((a) => Number(at(a, 1)?.evictions ?? 0) === 0);
   const hot = [1, 1.25, 1.5].map((l) => mb(Number(at('hotspot', l)?.bytesH2D ?? NaN)));
   return [
     [
       () => sameChunks.length > 0,
-      `Measured (tie): the 125 % and 150 % runs of ${sameChunks.join(', ')} take the same time: UVM takes device memory from PMA in 2 MiB root ` +
-        'chunks (uvm_pmm_gpu.c), one of which holds the page tables (kernel memory, page-tables.ts), and both budgets hold the same number of ' +
-        `root chunks (${tieList.join('; ')}; one of them kernel). The measured runs differ (hotspot 1.46 vs 1.56×, bfs 4.45 vs 15.4×); the logs do ` +
-        'not show how much device memory the driver had at each label beyond the footprint ratio.',
+      `Measured (tie): the 125 % and 150 % runs of ${sameChunks.join(', ')} take the same time: after the measured setup's ballast (rounded up to ` +
+        `whole 2 MiB frames by RM) both labels leave uvm the same whole 2 MiB root chunks (${tieList.join('; ')}; measuredSetupCapacityBytes). ` +
+        'The measured runs differ (hotspot 1.46 vs 1.56×, 56 vs 63 MB host→device): whole-frame accounting cannot tell the two budgets apart, so the ' +
+        'real driver had memory at 125 % that this count does not see (not identified: e.g. a ballast not backed wholly by 2 MiB pages, or free ' +
+        'frames beyond floor(free / 2 MiB) − ceil(ballast / 2 MiB)).',
     ],
     [
       (m) => m.some((r) => (r.ratio ?? 1) > 1),
-      `Measured (slowdowns too large): the driver's page tables now take one non-evictable 2 MiB kernel root chunk of every budget ` +
-        '(uvm_mmu.c page_tree_set_location: vidmem first; uvm_pmm_gpu_alloc_kernel; page-tables.ts), so every 100 % run evicts as the measured ' +
-        `ones do (model 100 % runs without eviction: ${cleanBase.length ? cleanBase.join(', ') : 'none'}). Host→device bytes at 100 %, model vs ` +
+      `Measured (slowdowns too large): every 100 % run evicts as the measured ones do because the ballast, rounded up to whole 2 MiB frames, leaves ` +
+        `uvm fewer whole root chunks than the footprint needs (user root chunks at 100 / 125 / 150 %: ${APPS.map((a) => `${a} ${userChunks(a)}`).join(', ')}; ` +
+        `model 100 % runs without eviction: ${cleanBase.length ? cleanBase.join(', ') : 'none'}). Host→device bytes at 100 %, model vs ` +
         `measured: ${traffic.join('; ')}. Growth of faults from 100 % to 125 %, model device faults vs measured fault groups: ${faults.join(', ')}.`,
     ],
     [
       () => Number(at('hotspot', 1.25)?.slowdown ?? NaN) < 1.05,
-      `Measured (hotspot ranking): hotspot moves ${hot.join(' / ')} host→device at 100 / 125 / 150 % (measured 44 MB at 100 %, with the page ` +
-        'tables\' kernel root chunk the model\'s 100 % run matches it): its three 4 MiB grids are swept cyclically, so least-recently-migrated-into ' +
+      `Measured (hotspot ranking): hotspot moves ${hot.join(' / ')} host→device at 100 / 125 / 150 % (measured 44 / 56 / 63 MB) with ` +
+        `${userChunks('hotspot')} user root chunks: its three 4 MiB grids are swept cyclically, so least-recently-migrated-into ` +
         'eviction misses every block with 5 and with 3 user root chunks alike, and the slowdown stays ~1 where the real run grows to 1.46–1.56×. ' +
         'Not measured here: how the real driver keeps part of the grids resident between sweeps.',
     ],
@@ -154,10 +207,10 @@ function realGaps(data: ReadonlyArray<Record<string, Cell>>, ref: ReadonlyArray<
         `${bfsGrain(at('bfs', 1))}, the real run in 317,270 migrations of 20.6 KB on average in 5,305 fault groups: fine-grained thrashing inside each of its 11 kernels, which grows to ` +
         '27.7 GB at 125 % and 89.1 GB at 150 %. The model now shares root chunks among short VA blocks as the driver does (bfs\'s masks, ' +
         'visited and cost arrays and the edge array\'s tail: 64 KiB sub-chunks of shared 2 MiB root chunks, evicted together by evict_root_chunk, ' +
-        'uvm_pmm_gpu.c:1291; shared-roots.ts); with the page tables\' kernel chunk this raised its 100 % traffic from 33 MB to the figure above. ' +
+        `uvm_pmm_gpu.c:1291; shared-roots.ts), and it has the measured setup's ${userChunks('bfs')} user root chunks at 100 / 125 / 150 %. ` +
         'The generated bfs still re-migrates whole 64 KiB–2 MiB regions a few times per kernel rather than ~5 pages at a time; not measured here: ' +
         'whether the trace (frontier-driven random accesses of many warps at once) or the driver\'s thrashing throttling makes the real grain. Footprints ' +
-        `(device capacity at 100 %, model vs measured): ${sizes.join(', ')}.`,
+        `(managed budget at 100 %, model vs measured): ${sizes.join(', ')}.`,
     ],
   ];
 }
