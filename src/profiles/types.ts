@@ -53,6 +53,8 @@ export interface DeviceProfile {
     readonly perEntryNs: number;
     readonly perBlockNs: number;
     readonly perFaultNs: number;
+    /** UVM: one PMA allocation call of the GPU memory manager (a batch of 2^pmaBatchOrder root chunks). */
+    readonly pmaAllocNs: number;
   };
   readonly tlb: {
     /** One range (or single-entry) invalidation. */

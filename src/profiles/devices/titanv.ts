@@ -8,7 +8,7 @@ export const titanv: DevicePreset = {
   values: {
     memory: { capacityBytes: 12 * GiB, bandwidthBytesPerNs: 652.8 },
     pageSizesBytes: [4 * KiB, 64 * KiB, 2 * MiB],
-    fault: { perPageNs: 5_000, perFaultNs: 4_020 },
+    fault: { perPageNs: 5_000, perFaultNs: 4_020, pmaAllocNs: 553_000 },
   },
   sources: {
     'memory.capacityBytes': { status: 'U', ref: '12 GB HBM2 (general knowledge; GiB assumed)' },
@@ -21,6 +21,17 @@ export const titanv: DevicePreset = {
         'CALIBRATION on SC\'21 (github.com/tallendev/uvm-eval, sgemm 16384, prefetch off, batch 256: ~1 ms per ~780 KB): the value at which ' +
         'figure sc21-uvm-costs reproduces the 5 µs no-prefetch cost per 4 KiB page on its sgemm-16384-shaped run at default scale (that row ' +
         'is a calibration row, not a reproduction)',
+    },
+    'fault.pmaAllocNs': {
+      status: 'D',
+      ref:
+        'derived from the recorded uvm-eval fault log (github.com/tallendev/uvm-eval archive/benchmarksv3/abc/short_log_32_ts/abc_1..4, driver ' +
+        '460.27.04, Titan V; docs/systems.md "PMA root-chunk batches"): the first batch of each run — the one whose block service makes the run\'s ' +
+        'first PMA call — spends 422, 806, 723, 436 µs (mean 597) more from its last fault record to its end than the line through the same ' +
+        'run\'s later batches (8 and 32 faults) gives for its 56 faults; minus what the model charges that batch for its own differences ' +
+        '(two CPU-resident blocks: 2 H2D copies of 96 + 128 KiB on pcie3-x16 = 21.5 µs, 2 CPU unmaps at host.tlbShootdownNs = 16.8 µs, one more ' +
+        'block at perBlockNs = 5 µs): 553 µs (range over the four runs 379–763 µs)',
+      range: [379_000, 763_000],
     },
   },
 };

@@ -207,10 +207,28 @@ export class DeviceMemory {
     return maskCountRange(b.exists, slot * b.words, 0, b.pagesPerBlock) === b.pagesPerBlock;
   }
 
+  /**
+   * PMA root-chunk batches (driver mode; 0 = off): when the PMM needs a root chunk and holds no free one, `alloc_root_chunk`
+   * asks PMA for `pmaBatch` = 2^uvm_perf_pma_batch_nonpinned_order root chunks, returns the first and puts the rest on
+   * its free list (uvm_pmm_gpu.c:1966-1997, 595.45.04); every chunk free then hands one free root chunk back to PMA
+   * (`free_chunk` → `free_next_available_root_chunk`, :2402-2475), except an eviction, which passes the evicted root chunk
+   * to the allocation that asked for it. `pmaHeld`: root chunks the PMM holds (in use or free); `pmaCalls`: PMA calls.
+   */
+  pmaBatch = 0;
+  pmaHeld = 0;
+  pmaCalls = 0;
+
   /** Back the pages `want@wantOff` of `slot` with device memory (chunk mode): its root chunk, or sub-chunks of shared ones. */
   backPages(slot: number, want: Uint32Array, wantOff: number, tNs: number): boolean {
-    if (!this.roots || !this.roots.usesPieces(slot, this.isFull(slot))) return this.blocks.chunk[slot]! >= 0 || this.insertBlock(slot, tNs);
-    return this.roots.back(slot, want, wantOff, tNs);
+    const ok =
+      !this.roots || !this.roots.usesPieces(slot, this.isFull(slot))
+        ? this.blocks.chunk[slot]! >= 0 || this.insertBlock(slot, tNs)
+        : this.roots.back(slot, want, wantOff, tNs);
+    if (this.pmaBatch > 0 && this.pool.used > this.pmaHeld) {
+      this.pmaHeld += this.pmaBatch;
+      this.pmaCalls++;
+    }
+    return ok;
   }
 
   chunkBytesOf(slot: number): number {
@@ -264,19 +282,20 @@ export class DeviceMemory {
     return true;
   }
 
-  removeBlock(slot: number): void {
+  /** Block `slot` gives its device memory back; `evicted`: an eviction, whose root chunk stays with the PMM (`pmaHeld`). */
+  removeBlock(slot: number, evicted = false): void {
     const c = this.blocks.chunk[slot]!;
     if (c < 0) return;
-    if (this.roots && this.owner[c] !== slot) {
-      this.roots.free(slot, -1);
-      return;
+    if (this.roots && this.owner[c] !== slot) this.roots.free(slot, -1);
+    else {
+      this.policy.onRemove(c);
+      this.owner[c] = -1;
+      this.pool.give(c);
+      this.usedBytes -= this.blocks.chunkBytes[slot]!;
+      this.blocks.chunk[slot] = -1;
+      this.blocks.chunkBytes[slot] = 0;
     }
-    this.policy.onRemove(c);
-    this.owner[c] = -1;
-    this.pool.give(c);
-    this.usedBytes -= this.blocks.chunkBytes[slot]!;
-    this.blocks.chunk[slot] = -1;
-    this.blocks.chunkBytes[slot] = 0;
+    if (!evicted && this.pmaHeld > this.pool.used) this.pmaHeld--;
   }
 
   /**

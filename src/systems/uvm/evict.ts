@@ -119,7 +119,7 @@ export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: 
     c.migrationsD2H++;
     c.bytesD2H += bytes;
   }
-  if (bl.devPages[slot] === 0 && s.mem.mode === 'chunk') s.mem.removeBlock(slot);
+  if (bl.devPages[slot] === 0 && s.mem.mode === 'chunk') s.mem.removeBlock(slot, countEviction); // an eviction keeps the root chunk with the PMM (device-memory.ts pmaHeld)
   if (countEviction) {
     c.evictions++;
     s.evictedPages += moved;

@@ -33,6 +33,14 @@ export function migrateIn(
   const bl = s.blocks;
   const o = slot * s.words;
   if (s.mem.mode === 'chunk' && !s.mem.backPages(slot, want, 0, env.clock.nowNs)) return 0;
+  // a PMA call for a batch of root chunks (block_populate_pages → uvm_pmm_gpu_alloc_user → alloc_root_chunk,
+  // uvm_pmm_gpu.c:1925-2040), synchronous in the service; an asynchronous prefetch only starts its copy later
+  let pmaNs = 0;
+  if (s.mem.pmaCalls !== s.pmaCallsCharged) {
+    pmaNs = (s.mem.pmaCalls - s.pmaCallsCharged) * env.platform.device.fault.pmaAllocNs;
+    s.pmaCallsCharged = s.mem.pmaCalls;
+    if (!async) env.clock.charge(Cause.fault, pmaNs);
+  }
   // before the copy: tear down the host copies' CPU mappings (one TLB shootdown per block) and zero-fill
   // the pages that have no data anywhere
   let zero = 0;
@@ -48,7 +56,7 @@ export function migrateIn(
     if ((wk & host & ~keep) !== 0) dropsHostCopy = true;
   }
   // (asynchronous prefetch: this work is done by the driver off the critical path and only delays the copy)
-  let startNs = env.clock.nowNs;
+  let startNs = env.clock.nowNs + (async ? pmaNs : 0);
   if (dropsHostCopy) {
     s.cpuShootdowns++;
     if (async) startNs += s.hostShootdownNs;

@@ -28,6 +28,7 @@ export interface UvmParams extends Record<string, number | boolean | string> {
   frontOrder: 'address' | 'spread';
   faultCost: 'batch' | 'far-fault';
   pageTableLocation: 'vid' | 'sys';
+  pmaBatchOrder: number;
   thrashing: boolean;
   thrashingThreshold: number;
   thrashingLapseNs: number;
@@ -57,6 +58,7 @@ export const UVM_DEFAULTS: UvmParams = {
   frontOrder: 'address',
   faultCost: 'batch',
   pageTableLocation: 'vid',
+  pmaBatchOrder: 6,
   thrashing: true,
   thrashingThreshold: 3,
   thrashingLapseNs: 500_000,
@@ -127,6 +129,13 @@ export const UVM_PARAM_DOCS: Readonly<Record<keyof UvmParams & string, ParamDoc>
       'faultCost=far-fault (GPGPU-Sim) has no page tables in device memory',
     values: ['vid', 'sys'],
   },
+  pmaBatchOrder: {
+    summary:
+      'root chunks the GPU memory manager takes from PMA per allocation call: 2^order (uvm_perf_pma_batch_nonpinned_order, default 6 = 64 ' +
+      'root chunks, uvm_pmm_gpu.c:188-194, 1966-1997, 595.45.04); faultCost=batch charges device.fault.pmaAllocNs per call (docs/systems.md ' +
+      '"PMA root-chunk batches"); far-fault has no PMA',
+    unit: 'count',
+  },
   faultCost: {
     summary:
       'batch = device.fault.batchFixedNs per batch + perEntryNs per fetched entry + perBlockNs per VA block serviced + perFaultNs per faulted page ' +
@@ -168,6 +177,7 @@ export function validateUvmParams(p: Readonly<UvmParams>): string | undefined {
   if (!(p.preEvictAt > 0 && p.preEvictAt <= 1)) return `preEvictAt must be in (0, 1], got ${p.preEvictAt}`;
   if (!(p.prefetchThreshold >= 1 && p.prefetchThreshold <= 100)) return `prefetchThreshold must be in [1, 100], got ${p.prefetchThreshold}`;
   if (!(Number.isInteger(p.batchMax) && p.batchMax >= 1)) return `batchMax must be a positive integer, got ${p.batchMax}`;
+  if (!(Number.isInteger(p.pmaBatchOrder) && p.pmaBatchOrder >= 0 && p.pmaBatchOrder <= 16)) return `pmaBatchOrder must be an integer in [0, 16], got ${p.pmaBatchOrder}`;
   for (const k of ['maxBatchesPerPass', 'frontPages'] as const) {
     if (!(Number.isInteger(p[k]) && p[k] >= 1)) return `${k} must be a positive integer, got ${p[k]}`;
   }

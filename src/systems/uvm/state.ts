@@ -93,6 +93,8 @@ export class UvmState {
   hostBytes = 0;
   // extra counters
   faultBatches = 0;
+  /** PMA allocation calls already charged (device-memory.ts `pmaCalls`). */
+  pmaCallsCharged = 0;
   servicePasses = 0;
   faultEntries = 0;
   flushedEntries = 0;
@@ -157,6 +159,8 @@ export class UvmState {
         ? new PageTables(plat.device.ptLevels, plat.device.pageTable.dirBytes, plat.device.pageTable.pteTablesBytesPer2M)
         : null;
     this.mem = new DeviceMemory(this.blocks, variant, plat.device.memory.capacityBytes, p.reservedFraction, env.rng.fork(), this.bigPagePages, p.faultCost === 'far-fault');
+    // PMA root-chunk batches (driver mode, chunk granule): device-memory.ts `pmaBatch`, charged in migrate.ts
+    if (p.faultCost === 'batch' && this.mem.mode === 'chunk') this.mem.pmaBatch = 2 ** p.pmaBatchOrder;
     this.link = env.link;
     this.costs = unitCosts(plat, PAGE_BYTES);
     this.rep = env.report;

@@ -102,6 +102,7 @@ export class UvmModel implements SystemModel {
     const t = s.thr;
     return {
       faultBatches: s.faultBatches,
+      pmaCalls: s.mem.pmaCalls,
       servicePasses: s.servicePasses,
       faultEntries: s.faultEntries,
       flushedEntries: s.flushedEntries,

@@ -8,6 +8,9 @@ const BASE = 0x4000_0000;
 const P = 4096;
 
 /** CPU writes and device reads of one page, alternating every `gapNs`, `n` touches in all (CPU first). */
+/** The run's one PMA call (device-memory.ts pmaBatch) would shift the ping-pong's times: not charged in these tests. */
+const NO_PMA = { 'device.fault.pmaAllocNs': 0 };
+
 function pingPong(n: number, gapNs: number, t0 = 1000): TraceEvent[] {
   const ev: TraceEvent[] = [{ op: 'alloc', tNs: 0, va: BASE, bytes: 2 * MiB, flags: ['managed'] }];
   for (let k = 0; k < n; k++) {
@@ -21,7 +24,7 @@ test('uvm thrashing: 3 ping-pong migrations within 500 µs mark the page; each l
   // touch 1 populates on the host; touches 2, 3, 4 are migrations = events 1, 2, 3 → thrashing detected;
   // touches 5..14 are throttled (10 throttles); touch 15 (CPU) pins the page to host memory;
   // touch 16 (device) is then a remote access, no fault.
-  const r = await replay('uvm', {}, pingPong(16, 10_000));
+  const r = await replay('uvm', {}, pingPong(16, 10_000), NO_PMA);
   const s = r.summary;
   assert.equal(s.extra.thrashingDetections, 1);
   assert.equal(s.extra.throttles, d.pinThreshold);
@@ -39,7 +42,7 @@ test('uvm thrashing: the pin lasts pinNs; afterwards the device faults and migra
   // two more device reads: one well inside the pin, one after it expired (simulated time passes the deadline)
   ev.push({ op: 'access', tNs: 1000 + 16 * 10_000, agent: 'dev0', va: BASE, bytes: P, access: 'r' });
   ev.push({ op: 'access', tNs: 1000 + 16 * 10_000 + d.pinNs + 1_000_000, agent: 'dev0', va: BASE, bytes: P, access: 'r' });
-  const r = await replay('uvm', {}, ev);
+  const r = await replay('uvm', {}, ev, NO_PMA);
   assert.equal(r.summary.remoteAccesses, 2);
   assert.equal(r.summary.extra.unpins, 1);
   assert.equal(r.summary.deviceFaults, 8, 'the read after the pin expired faults');
