@@ -16,7 +16,7 @@ export const DEVICE_DEFAULTS: PresetData<DeviceProfile> = {
     vaBits: 49,
     ptLevels: 5,
     pageTable: { dirBytes: 4096, pteTablesBytesPer2M: 4096 + 256 },
-    fault: { serviceNs: 40_000, batchFixedNs: 10_000, perPageNs: 5_000, perEntryNs: 200, perBlockNs: 5_000, perFaultNs: 4_020, pmaAllocNs: 553_000 },
+    fault: { serviceNs: 40_000, batchFixedNs: 10_000, perPageNs: 5_000, perEntryNs: 200, perBlockNs: 5_000, perFaultNs: 3_983, pmaAllocNs: 553_000 },
     tlb: { invalidateNs: 5_000, rangeInvalidate: true },
     map: {
       bindNs: 744,

@@ -8,7 +8,7 @@ export const titanv: DevicePreset = {
   values: {
     memory: { capacityBytes: 12 * GiB, bandwidthBytesPerNs: 652.8 },
     pageSizesBytes: [4 * KiB, 64 * KiB, 2 * MiB],
-    fault: { perPageNs: 5_000, perFaultNs: 4_020, pmaAllocNs: 553_000 },
+    fault: { perPageNs: 5_000, perFaultNs: 3_983, pmaAllocNs: 553_000 },
   },
   sources: {
     'memory.capacityBytes': { status: 'U', ref: '12 GB HBM2 (general knowledge; GiB assumed)' },
@@ -20,7 +20,7 @@ export const titanv: DevicePreset = {
       ref:
         'CALIBRATION on SC\'21 (github.com/tallendev/uvm-eval, sgemm 16384, prefetch off, batch 256: ~1 ms per ~780 KB): the value at which ' +
         'figure sc21-uvm-costs reproduces the 5 µs no-prefetch cost per 4 KiB page on its sgemm-16384-shaped run at default scale (that row ' +
-        'is a calibration row, not a reproduction)',
+        'is a calibration row, not a reproduction); re-derived 4020 → 3983 ns when the run\'s PMA call (fault.pmaAllocNs) was added',
     },
     'fault.pmaAllocNs': {
       status: 'D',
