@@ -212,7 +212,9 @@ export class DeviceMemory {
    * asks PMA for `pmaBatch` = 2^uvm_perf_pma_batch_nonpinned_order root chunks, returns the first and puts the rest on
    * its free list (uvm_pmm_gpu.c:1966-1997, 595.45.04); every chunk free then hands one free root chunk back to PMA
    * (`free_chunk` → `free_next_available_root_chunk`, :2402-2475), except an eviction, which passes the evicted root chunk
-   * to the allocation that asked for it. `pmaHeld`: root chunks the PMM holds (in use or free); `pmaCalls`: PMA calls.
+   * to the allocation that asked for it. A call is best effort: it returns what PMA has left (device memory less
+   * device allocations, the page tables' kernel chunks and what the PMM holds). `pmaHeld`: root chunks the PMM
+   * holds (in use or free); `pmaCalls`: PMA calls.
    */
   pmaBatch = 0;
   pmaHeld = 0;
@@ -225,7 +227,10 @@ export class DeviceMemory {
         ? this.blocks.chunk[slot]! >= 0 || this.insertBlock(slot, tNs)
         : this.roots.back(slot, want, wantOff, tNs);
     if (this.pmaBatch > 0 && this.pool.used > this.pmaHeld) {
-      this.pmaHeld += this.pmaBatch;
+      // best effort (UVM_PMA_ALLOCATE_ALLOW_PARTIAL, :1982): at most the root chunks PMA still has free
+      const rootBytes = this.blocks.pagesPerBlock * PAGE_BYTES;
+      const pmaFree = Math.floor((this.capacityBytes - this.deviceAllocBytes - this.kernelBytes) / rootBytes) - this.pmaHeld;
+      this.pmaHeld += Math.max(1, Math.min(this.pmaBatch, pmaFree));
       this.pmaCalls++;
     }
     return ok;

@@ -44,3 +44,16 @@ test('uvm PMA: an eviction reuses the evicted root chunk (no call); a free hands
   ]);
   assert.equal(fr.summary.extra.pmaCalls, 2);
 });
+
+test('uvm PMA: a call is best effort — it returns only the root chunks the device still has (UVM_PMA_ALLOCATE_ALLOW_PARTIAL)', async () => {
+  // 6 MiB: one kernel root chunk for the page tables + two user root chunks. The default order asks for 64 and gets 2;
+  // A takes one, B's first block the other; freeing A hands one back (1 held, 1 used), so B's second block calls again
+  // (with 64 held it would not)
+  const A = BASE;
+  const B = BASE + 4 * MiB;
+  const r = await replay('uvm', {}, [
+    alloc(2 * MiB, A), alloc(4 * MiB, B), dev(1e5, A), dev(2e5, B), { op: 'free', tNs: 3e5, va: A }, dev(4e5, B + 2 * MiB),
+  ], { 'device.memory.capacityBytes': 6 * MiB });
+  assert.equal(r.summary.evictions, 0);
+  assert.equal(r.summary.extra.pmaCalls, 2);
+});
