@@ -214,8 +214,10 @@ function sc21Gaps(on: Summary, touch: Summary, stream: Summary, small: ReadonlyA
     [
       (m) => m.some((r) => r.group === 'prefetch-batch-rate'),
       `Prefetching batch rate, measured on the run (${profile}, TBN, sgemm-shaped): ${per(on)}. SC'21's prefetching sgemm 32768 batches move up ` +
-        `to ~8 MB in ~1.1 ms; the model's batches hold more distinct faulted pages (256 entries / frontEntriesPerPage, each grown to its ` +
-        `64 KiB big page) and their copies run at the link rate, so the rate is the link's minus the per-batch and per-block service. ` +
+        `to ~8.4 MB in ~1.1–1.2 ms (uvm-eval paper-figs cublas-0-log-pf-32768-…-transfer-sizev15.png: ~0.1 ms + ~0.14 µs per KB); the ` +
+        `model's batches hold more distinct faulted pages (256 entries / frontEntriesPerPage = 195, each grown to its 64 KiB big page: ` +
+        `up to 12.5 MB, where 8.4 MB is ~131 big pages) and their copies run at the link rate, so the rate is the link's minus the ` +
+        `per-batch, per-block and PMA service. ` +
         `The same costs on a streaming first touch (${(stream.bytesH2D / MiB).toFixed(0)} MiB, address-order fronts) give ` +
         `${(stream.bytesH2D / gpuServiceNs(stream)).toFixed(2)} GB/s, where SC'21's regular-access first touch measured ~1.2 GB/s at 64 MB and ~0.9 GB/s at 8 GB (overhead.png).`,
     ],
@@ -227,10 +229,13 @@ function sc21Gaps(on: Summary, touch: Summary, stream: Summary, small: ReadonlyA
         `0.6–0.7 ms). The 256 KiB touch faults on all ${touch.deviceFaults} pages in one batch (as the recorded log's first touches do: ` +
         `64 faults for the 64 pages of two 128 KiB arrays) and each faulted page pays the calibrated perFaultNs ` +
         `(${(f.perFaultNs / 1e3).toFixed(2)} µs: ${((touch.deviceFaults * f.perFaultNs) / 1e3).toFixed(0)} µs in all), a slope SC'21's ` +
-        `overhead figure does not show between 4 KB and 256 KB. The per-fault cost is read from SC'21's batch logs of an instrumented ` +
-        `driver (the recorded log's batches take 7–11 µs per fault from the first fault record to the batch end; its service phase ` +
-        `after the last record 1.1–1.8 µs per fault), so the first-touch timing likely pays less per fault than the calibration; the ` +
-        `model keeps the one calibration and reports the miss.`,
+        `overhead figure does not show between 4 KB and 256 KB. The calibration is read on sgemm's one-page-per-column faults, ` +
+        `where every faulted page is its own CPU-unmap region and copy; the recorded log's contiguous faults cost less: its ` +
+        `instrumented driver prints the fault records before it starts the service clock and prints the service time at the ` +
+        `batch end (uvm-eval drivers/x86_64-460.27.04/faults uvm_gpu_replayable_faults.c:1450-1459, :1599-1600), and its later ` +
+        `batches (8 and 32 contiguous faults) take 1.1–1.8 µs per fault there (docs/systems.md "PMA root-chunk batches"). At that ` +
+        `rate the 256 KiB touch would come out at ${[1100, 1800].map((ns) => ((gpuServiceNs(touch) - touch.deviceFaults * (f.perFaultNs - ns)) / 1e6).toFixed(2)).join('–')} ms; the model keeps the one calibration (a per-faulted-page cost) and reports ` +
+        `the miss.`,
     ],
   ];
 }
