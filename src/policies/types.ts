@@ -51,6 +51,13 @@ export interface PolicyEnv {
    */
   groupOf?(slot: number): number;
   /**
+   * Optional: the eviction unit a slot belongs to (a non-negative integer, e.g. the id of the 64 KiB basic block
+   * holding a 4 KiB frame), fixed while the slot is resident. Policies that order units rather than slots
+   * (`large-page-lru`: UVMSmart's LRU list holds one entry per basic block for SL-64K / TBN) use it; without it a
+   * slot is its own unit.
+   */
+  unitOf?(slot: number): number;
+  /**
    * Optional: a count the system increments whenever a resident slot may have become evictable (an unpin).
    * With it, a policy may remember that the oldest part of its order is unevictable between calls and skip
    * it (`ListOrderPolicy.victim`); without it, every `victim()` walks from the oldest slot.

@@ -88,6 +88,12 @@ export class DeviceMemory {
           const o = this.owner[s]!;
           return this.mode === 'page' ? Math.floor(o / ppb) : o;
         },
+        // UVMSmart's LRU entry of a frame widened to its basic block (SL-64K, TBN) is that basic block
+        // (get_eviction_granularity, gpu-sim.cc:2875-2890): the 64 KiB big page of the page id
+        unitOf: (s: number): number => {
+          const o = this.owner[s]!;
+          return this.mode === 'page' && variant.expand !== 'none' ? Math.floor(o / bigPagePages) : s;
+        },
       },
     );
     // the driver (not the UVMSmart mode) sub-allocates short blocks from shared root chunks (shared-roots.ts)

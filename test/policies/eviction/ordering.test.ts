@@ -6,8 +6,8 @@ import { randomEviction } from '../../../src/policies/eviction/random';
 import { Rng } from '../../../src/sim/rng';
 import type { PolicyEnv } from '../../../src/policies/types';
 
-const env = (slots: number, evictable: (s: number) => boolean = () => true, groupOf?: (s: number) => number): PolicyEnv => ({
-  slots, rng: new Rng(1), isEvictable: evictable, groupOf,
+const env = (slots: number, evictable: (s: number) => boolean = () => true, groupOf?: (s: number) => number, unitOf?: (s: number) => number): PolicyEnv => ({
+  slots, rng: new Rng(1), isEvictable: evictable, groupOf, unitOf,
 });
 
 test('reserved-lru: with 10 resident pages and 20% reserved, the 3rd least recently used page is the victim', () => {
@@ -60,6 +60,33 @@ test('large-page-lru: the group whose newest page is oldest goes first; LRU insi
   assert.equal(p.victim(7), 5);
   p.onRemove(5);
   assert.equal(p.victim(8), 1, 'g0 order: 1 then 0');
+});
+
+test('large-page-lru with units: entries are units (UVMSmart basic blocks), placed by their newest slot; the reservation counts units', () => {
+  // groups of 8 slots (s >> 3), units of 2 slots (s >> 1): g0 = units 0 {0,1}, 1 {2,3}, …; g1 = units 4 {8,9}, …
+  const mk = (f: number) => largePageLruEviction.create({ reservedFraction: f }, env(16, () => true, (s) => s >> 3, (s) => s >> 1));
+  const p = mk(0);
+  p.onInsert(0, 0); // unit 0
+  p.onInsert(2, 1); // unit 1
+  p.onInsert(1, 2); // unit 0 again: its entry is refreshed (refresh_valid_pages) → g0 order: unit 1, unit 0
+  assert.equal(p.victim(3), 2, 'unit 1 is the oldest entry although slot 0 is the oldest slot');
+  p.onTouch(2, 4, 0); // unit 1 newest → g0 order: unit 0, unit 1
+  const v = p.victim(5);
+  assert.ok(v === 0 || v === 1, `a slot of unit 0, got ${v}`);
+  p.onInsert(8, 6); // g1 (unit 4) is the newest group
+  assert.ok([0, 1].includes(p.victim(7)), 'g0 still first');
+  p.onRemove(0);
+  p.onRemove(1); // unit 0 leaves with its last slot
+  assert.equal(p.victim(8), 2);
+  // 3 units resident: 0 {0,1} (t0, t2 → newest t2), 1 {2} (t1), 4 {8} (t3); order g0: unit 1, unit 0; then g1: unit 4.
+  // ⌊3 units × 0.5⌋ = 1 unit skipped (⌊4 slots × 0.5⌋ = 2 slots would skip into g1)
+  const q = mk(0.5);
+  q.onInsert(0, 0);
+  q.onInsert(2, 1);
+  q.onInsert(1, 2);
+  q.onInsert(8, 3);
+  const w = q.victim(4);
+  assert.ok(w === 0 || w === 1, `the second entry (unit 0), got ${w}`);
 });
 
 test('random: skips unevictable slots and covers every resident slot over many draws', () => {
