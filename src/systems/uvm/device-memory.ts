@@ -25,12 +25,13 @@ export const UNTRACKED = -2;
  * Device memory of the UVM model: capacity accounting, the allocation granule (page frames or per-block root
  * chunks) and the eviction policy's slots.
  *
- * - `chunk` granule (chunk-lrm, chunk-age, lru-2m): a full VA block with any device-resident page holds one 2 MiB
+ * - `chunk` granule (chunk-lrm, chunk-age, lru-2m in the driver mode): a full VA block with any device-resident page holds one 2 MiB
  *   root chunk. A block cut short by its allocation: in the driver mode (`roots`, shared-roots.ts) its 64 KiB
  *   pieces take sub-chunks of shared root chunks, and a victim root evicts every block piece in it; in the UVMSmart
  *   mode it holds one chunk of its existing pages rounded up to the big page. Policy slot = root chunk id.
- * - `page` granule (the other ISCA'19 variants): each resident 4 KiB page holds a frame; policy slot = frame.
- *   A victim page widens to its big page (sl-64k) or to the tree neighbourhood (tbn-pre).
+ * - `page` granule (the other ISCA'19 variants, and lru-2m in the UVMSmart mode): each resident 4 KiB page holds a
+ *   frame; policy slot = frame. A victim page widens to its big page (sl-64k), to the tree neighbourhood (tbn-pre) or to
+ *   its block's resident pages (lru-2m, evictions.ts UVMSMART_LRU_2M).
  * `deviceAllocBytes` (cudaMalloc-style `device` allocations) is carved out of the capacity, never evicted.
  */
 export class DeviceMemory {
@@ -82,7 +83,9 @@ export class DeviceMemory {
           if (o < 0) return false;
           if (this.mode === 'chunk' && blocks.busy[o] !== 0) return false;
           if (this.requireFree && this.frontUse(o) > this.maxFrontUse) return false;
-          return !this.requireWhole || (this.mode === 'page' ? this.basicBlockWhole(o) : this.largePageWhole(o));
+          if (!this.requireWhole) return true;
+          if (this.mode === 'chunk') return this.largePageWhole(o);
+          return variant.expand === 'large-page' ? this.largePageWhole(Math.floor(o / ppb)) : this.basicBlockWhole(o);
         }),
         groupOf: (s: number): number => {
           const o = this.owner[s]!;
@@ -92,7 +95,9 @@ export class DeviceMemory {
         // (get_eviction_granularity, gpu-sim.cc:2875-2890): the 64 KiB big page of the page id
         unitOf: (s: number): number => {
           const o = this.owner[s]!;
-          return this.mode === 'page' && variant.expand !== 'none' ? Math.floor(o / bigPagePages) : s;
+          if (this.mode !== 'page' || variant.expand === 'none') return s;
+          // LRU-2MB (UVMSmart mode): one entry per large page (get_eviction_granularity, :2875-2890)
+          return variant.expand === 'large-page' ? Math.floor(o / ppb) : Math.floor(o / bigPagePages);
         },
       },
     );
@@ -140,6 +145,9 @@ export class DeviceMemory {
     let n: number;
     if (this.mode === 'chunk') {
       a = o * ppb;
+      n = ppb;
+    } else if (this.variant.expand === 'large-page') {
+      a = o - (o % ppb);
       n = ppb;
     } else if (this.variant.expand === 'none') {
       a = o;
@@ -402,6 +410,10 @@ export class DeviceMemory {
     const expand = this.variant.expand;
     if (expand === 'none') {
       m[p >>> 5] = (1 << (p & 31)) >>> 0;
+      return slot;
+    }
+    if (expand === 'large-page') {
+      maskCopy(m, 0, b.dev, slot * w, w);
       return slot;
     }
     const bp = this.bigPagePages;

@@ -13,7 +13,7 @@ import { VaBlocks } from './blocks';
 import * as deviceMemory from './device-memory';
 import { DeviceMemory } from './device-memory';
 import { PageTables } from './page-tables';
-import { UVM_EVICTIONS } from './evictions';
+import { evictionVariant } from './evictions';
 import type { UvmParams, UvmPrefetch } from './params';
 import { ThrashingState } from './thrashing';
 
@@ -147,7 +147,7 @@ export class UvmState {
     this.frontEntries = p.faultCost === 'batch' ? p.frontEntriesPerPage : 1;
     this.ppb = p.vaBlockBytes / PAGE_BYTES;
     this.bigPagePages = p.bigPageBytes / PAGE_BYTES;
-    const variant = UVM_EVICTIONS[p.eviction];
+    const variant = evictionVariant(p.eviction, p.faultCost === 'far-fault');
     this.blocks = new VaBlocks(this.ppb, variant.granule === 'page');
     this.words = this.blocks.words;
     this.touch = variant.touch;

@@ -39,16 +39,30 @@ test('uvm far-fault, TBN eviction: the tree walk removes only whole basic blocks
 });
 
 test('uvm far-fault, LRU-2MB: a large page with a page not valid is no victim; with none whole, the LRU one goes and is counted', async () => {
-  // three 2 MiB blocks, room for two: block 0 holds one page (touched first), block 1 all 512; block 2's fault needs a chunk
-  const o = { 'device.memory.capacityBytes': 4 * MiB };
+  // three 2 MiB blocks, room for 513 pages: block 0 holds one page (touched first), block 1 all 512; block 2's fault needs a page
+  const o = { 'device.memory.capacityBytes': 513 * P };
   const trace = [alloc(6 * MiB), dev(10, 0), dev(20, 512, 512), dev(30, 1024)];
   const far = await replay('uvm', { ...FAR, eviction: 'lru-2m' }, trace, o);
   assert.equal(far.summary.evictions, 1);
   assert.equal(far.summary.extra.evictedPages, 512, 'block 1 (whole), not the older block 0 (1 of 512 pages)');
   // only partial blocks resident: the LRU one is taken anyway (UVMSmart would stall) and counted
-  const partial = await replay('uvm', { ...FAR, eviction: 'lru-2m' }, [alloc(6 * MiB), dev(10, 0), dev(20, 512), dev(30, 1024)], o);
+  const partial = await replay('uvm', { ...FAR, eviction: 'lru-2m' }, [alloc(6 * MiB), dev(10, 0), dev(20, 512), dev(30, 1024)], { 'device.memory.capacityBytes': 2 * P });
   assert.equal(partial.summary.extra.evictedPages, 1);
   assert.equal(partial.summary.extra.partialVictims, 1);
+});
+
+test('uvm far-fault, LRU-2MB: device memory is counted in 4 KiB pages, only the victim is a whole large page (gpu-sim.cc alloc_pages / free_pages)', async () => {
+  // three 2 MiB blocks, 200 pages touched in each = 600 pages on a 600-page device: nothing is evicted (as 2 MiB chunks
+  // they would need 6 MiB); one more page evicts the least recently used large page, block 0, with its 200 pages
+  const o = { 'device.memory.capacityBytes': 600 * P };
+  const three = [alloc(6 * MiB), dev(10, 0, 200), dev(20, 512, 200), dev(30, 1024, 200)];
+  const fits = await replay('uvm', { ...FAR, eviction: 'lru-2m' }, three, o);
+  assert.equal(fits.summary.evictions, 0);
+  assert.equal(fits.summary.bytesH2D, 600 * P);
+  // the blocks are not whole, so the victim is taken as a partial unit (counted); the order is the large pages' LRU order
+  const more = await replay('uvm', { ...FAR, eviction: 'lru-2m' }, [...three, dev(40, 1024 + 200)], o);
+  assert.equal(more.summary.evictions, 1);
+  assert.equal(more.summary.extra.evictedPages, 200, 'block 0, the least recently used large page');
 });
 
 test('uvm far-fault: a fault transfer ends at the faulted page; the replay waits for that part only, the rest arrives behind it', async () => {
