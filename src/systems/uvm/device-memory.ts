@@ -82,6 +82,8 @@ export class DeviceMemory {
           if (o === SHARED_ROOT) return this.roots!.evictable(s);
           if (o < 0) return false;
           if (this.mode === 'chunk' && blocks.busy[o] !== 0) return false;
+          // a frame taken for a transfer still under way (evict.ts firstTransferLands) holds no valid page yet
+          if (this.mode === 'page' && !maskTest(blocks.dev, Math.floor(o / ppb) * blocks.words, o % ppb)) return false;
           if (this.requireFree && this.frontUse(o) > this.maxFrontUse) return false;
           if (!this.requireWhole) return true;
           if (this.mode === 'chunk') return this.largePageWhole(o);
@@ -267,6 +269,7 @@ export class DeviceMemory {
 
   /** Page `p` of block `slot` became device resident (page mode). Returns false when no frame is free. */
   insertPage(slot: number, p: number, tNs: number): boolean {
+    if (this.blocks.frame[slot * this.blocks.pagesPerBlock + p]! >= 0) return true; // taken ahead (evict.ts firstTransferLands)
     const f = this.pool.take();
     if (f < 0) return false;
     const id = slot * this.blocks.pagesPerBlock + p;

@@ -1,4 +1,5 @@
 import * as pageMask from '../../model/page-mask';
+import { transferNs } from '../../model/link';
 import { grown } from '../../io/typed-arrays';
 import { PREFETCH_POLICIES } from '../../policies/prefetch/index';
 import * as clockMod from '../../sim/clock';
@@ -31,6 +32,7 @@ export function evictFor(s: UvmState, need: number, fraction: number): boolean {
     if (slot === SHARED_ROOT) evictSharedRoot(s, mem.victimRoot, sync);
     else if (slot < 0) return mem.headroom(1) >= need;
     else evictPages(s, slot, mem.victimMask, sync, true);
+    if (s.preSlot >= 0) need -= firstTransferLands(s);
     if (!sync) s.backgroundEvictions++;
     if (!s.p.prefetchOnOversub) s.prefetchOn = false;
     else if (s.p.oversubPrefetch !== 'same' && s.prefetchKind !== s.p.oversubPrefetch) switchPrefetcher(s, s.p.oversubPrefetch);
@@ -53,6 +55,27 @@ function evictSharedRoot(s: UvmState, root: number, sync: boolean): void {
     evictPages(s, slot, s.mem.victimMask, sync, true);
     roots.free(slot, root);
   }
+}
+
+/**
+ * UVMSmart mode, after a fault service's first victim: UVMSmart picks the next victim only when the running write-back
+ * ends (its pages still count as staged for write, gpu-sim.cc:3093-3106 with `should_evict_page`, cuda-sim/memory.cc:
+ * 259-262, while its frames were freed when it started, :3141-3156), and the read lane meanwhile starts the service's
+ * first transfer if the free frames cover it (:3276); when it lands its pages join the LRU list (`refresh_valid_pages`,
+ * :3197), so the next victim's reservation count includes them. If the first transfer (`s.preSlot`) lands before the
+ * victim's write-back ends, its pages take their frames now; returns the bytes they took (the caller needs that much
+ * less). Only the first transfer is followed: later ones wait for frames the later victims free.
+ */
+function firstTransferLands(s: UvmState): number {
+  const slot = s.preSlot;
+  s.preSlot = -1;
+  const nowNs = s.env.clock.nowNs;
+  const h2dFree = s.link.freeAt('h2d');
+  const landNs = (h2dFree > nowNs ? h2dFree : nowNs) + transferNs(s.link.link, (s.preB - s.preA) * PAGE_BYTES, 'h2d');
+  if (landNs > s.link.freeAt('d2h')) return 0;
+  let bytes = 0;
+  for (let p = s.preA; p < s.preB; p++) if (s.mem.insertPage(slot, p, nowNs)) bytes += PAGE_BYTES;
+  return bytes;
 }
 
 /** Switch the device-fault prefetcher after the first eviction (`oversubPrefetch`, UVMSmart `hwprefetch_oversub`). */

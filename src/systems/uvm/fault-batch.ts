@@ -319,6 +319,36 @@ export function flushBatch(s: UvmState): void {
   clock.waitUntil(transferEnd, Cause.transfer);
 }
 
+/**
+ * UVMSmart mode: record the block's first transfer (its pages to copy in address order, cut at a gap or right after the
+ * first faulted page, as migrate.ts splitAtFaults cuts them) when the free frames cover it (evict.ts firstTransferLands).
+ */
+function firstTransfer(s: UvmState, slot: number, want: Uint32Array, o: number): void {
+  s.preSlot = -1;
+  const a = maskNextSet(want, 0, 0, s.ppb);
+  if (a < 0) return;
+  let b = a;
+  while (b < s.ppb && maskTest(want, 0, b)) {
+    b++;
+    if (maskTest(s.blocks.pend, o, b - 1)) break;
+  }
+  if (b - a > s.gateFree) return;
+  s.preSlot = slot;
+  s.preA = a;
+  s.preB = b;
+}
+
+/** Give back the frames `firstTransferLands` took for pages the service no longer brings (its prefetch was dropped). */
+function dropFirstTransfer(s: UvmState, slot: number, want: Uint32Array): void {
+  s.preSlot = -1;
+  if (s.preB <= s.preA) return;
+  const bl = s.blocks;
+  for (let p = s.preA; p < s.preB; p++) {
+    if (!maskTest(want, 0, p) && bl.frame[slot * s.ppb + p]! >= 0 && !maskTest(bl.dev, slot * s.words, p)) s.mem.removePage(slot, p);
+  }
+  s.preA = s.preB = 0;
+}
+
 /** Make the faulted pages of one block resident (plus prefetch); returns pages made resident. */
 function serviceBlock(s: UvmState, slot: number): number {
   const env = s.env;
@@ -350,6 +380,7 @@ function serviceBlock(s: UvmState, slot: number): number {
     s.gating = true;
     s.gateN = 0;
     s.gateFree = Math.max(0, Math.floor(s.mem.headroom(1) / PAGE_BYTES));
+    firstTransfer(s, slot, want, o);
   }
   if (s.mem.headroom(s.p.preEvictAt) < need && !evictFor(s, need, s.p.preEvictAt)) {
     // no room for the prefetch: retry with the faulted pages only
@@ -359,11 +390,14 @@ function serviceBlock(s: UvmState, slot: number): number {
     need = s.mem.bytesFor(slot, n, want);
     if (s.mem.headroom(1) < need && !evictFor(s, need, 1)) {
       s.gating = false;
+      maskZero(want, 0, w);
+      dropFirstTransfer(s, slot, want);
       s.rep.oom(env.clock.nowNs, DEV, bl.key[slot]! * s.blockBytes, 'device', need);
       return 0;
     }
   }
   s.gating = false;
+  dropFirstTransfer(s, slot, want);
   if (s.p.faultCost === 'batch') {
     // per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568) and per faulted page
     // (the per-fault loop of service_fault_batch_block_locked, :1358–1567); prefetched pages pay only their copy

@@ -131,6 +131,15 @@ export class UvmState {
    * H2D transfers wait on (migrate.ts splitAtFaults). `gateFree` = frames free before them; on while `gating`.
    */
   gating = false;
+  /**
+   * UVMSmart mode: the pages [preA, preB) of block `preSlot` — the service's first transfer, up to its first faulted
+   * page — join the LRU list after the first victim if that transfer lands before the victim's write-back ends
+   * (evict.ts evictFor; -1 = none). UVMSmart picks its next victim only when the running write-back ends and adds a
+   * unit's entry when a transfer of it lands, so the count its reservation skips includes that transfer.
+   */
+  preSlot = -1;
+  preA = 0;
+  preB = 0;
   gateFree = 0;
   gateN = 0;
   gateAtNs: Float64Array = new Float64Array(16);

@@ -129,3 +129,22 @@ test('uvm far-fault: a fault waits for the frames its transfer needs, not for al
   assert.ok(transferNs(plat.link, 15 * P, 'h2d') < S, 'block 0\'s second transfer is over before row 2 (the test relies on it)');
   near(r.summary.simTimeNs, 20 + 2 * S + 2 * t1);
 });
+
+test('uvm far-fault: the first transfer of a fault joins the LRU list before the second victim (one victim per write-back, gpu-sim.cc:3093-3106, :3197)', async () => {
+  // SL-64K prefetch and eviction, half the LRU list reserved; 80 frames. Basic blocks 0..3 arrive at t = 10..40 (LRU order
+  // 0 1 2 3), 16 frames stay free. The row at t = 50 faults on pages 79..96: basic blocks 4, 5, 6 (48 pages). Its first
+  // transfer, pages 64..79 (up to the first faulted page), fits the free frames and lands while the first victim is
+  // written back. Victim 1: ⌊4 entries × 0.5⌋ = 2 skipped → basic block 2. Then basic block 4 has joined the list
+  // (0 1 3 4): 2 skipped → basic block 3. Without the landed transfer (0 1 3): 1 skipped → basic block 1.
+  const o = { 'device.memory.capacityBytes': 80 * P };
+  const sl = { ...FAR, prefetch: 'sl-64k', eviction: 'sl-64k', reservedFraction: 0.5 };
+  const base = [alloc(2 * MiB), dev(10, 0), dev(20, 16), dev(30, 32), dev(40, 48), dev(50, 79, 18)];
+  const r = await replay('uvm', sl, base, o);
+  assert.equal(r.summary.evictions, 2);
+  assert.equal(r.summary.deviceFaults, 4 + 18);
+  // basic block 1 stayed: reading it again is a hit; basic block 3 left: reading it faults
+  const hit = await replay('uvm', sl, [...base, dev(60, 16)], o);
+  assert.equal(hit.summary.deviceFaults, 4 + 18, 'page 16 (basic block 1) is still resident');
+  const miss = await replay('uvm', sl, [...base, dev(60, 48)], o);
+  assert.equal(miss.summary.deviceFaults, 4 + 18 + 1, 'page 48 (basic block 3) was the second victim');
+});
