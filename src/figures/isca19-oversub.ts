@@ -151,7 +151,7 @@ export const isca19PolicyMatrix: FigureDef = {
       orderings,
       charts: [{ name: 'bars', spec: publishedVsReproducedBars(rows, { title: "ISCA'19 policies at 110 %: slowdown vs no-oversubscription TBN", log: true }) }],
       data,
-      findings: standardFindings(rows, orderings, [...oversubGaps(ctx, await anatomy110(ctx), await baselines(ctx), orderings), reservationGap(orderings)]),
+      findings: standardFindings(rows, orderings, oversubGaps(ctx, await anatomy110(ctx), await baselines(ctx), orderings)),
       method: method(ctx, 'Every published 110 % configuration (levels marked "inferred" in the table are taken as 110 %; ranking ties within 10 %).'),
     };
   },
@@ -274,23 +274,3 @@ function oversubGaps(
   ];
 }
 
-/**
- * The measured cause of the hotspot ranking miss (TBN + TBN 10 % reserved above LRU-2MB), shown while that ranking
- * fails. Measured at uvm revision 4, default scale, against ReserveLRU/TBN_110_Rsv10 of the artifact (its F: lines).
- */
-function reservationGap(orderings: readonly OrderingCheck[]): readonly [(m: readonly ComparedRow[]) => boolean, string] {
-  return [
-    () => orderings.some((o) => o.group === 'hotspot' && !o.pass),
-    'Measured (hotspot, TBN + TBN with 10 % reserved): the reservation skips the first ⌊entries × 10 %⌋ entries of UVMSmart\'s LRU ' +
-      'list (page_eviction_procedure, gpu-sim.cc:2172; one entry per 64 KiB basic block, grouped by large page, :2371-2420, modelled ' +
-      'since uvm revision 4), and on hotspot that boundary falls exactly on the middle of temp\'s first large page (model: 16 of 160 entries ' +
-      'at the first eviction). The artifact then writes back the second half (c0100000 64 KiB, c0110000 64 KiB, c0120000 128 KiB, c0140000 256 KiB, ' +
-      'c0180000 512 KiB — TBN\'s tree walk, :2601-2612) and two of power\'s basic blocks: 288 pages in kernel 1, so its entry count was ' +
-      '≥ 160 when the second victim was picked. The model picks its second victim with 159 entries (⌊15.9⌋ = 15: the last basic block of ' +
-      'the first half), and the tree walk then takes the whole large page (512 pages); every later kernel repeats it (77 far faults, 6,224 ' +
-      'pages in vs the artifact\'s 63 and 5,520). With the boundary one entry later (a diagnostic, not the simulator\'s rounding) the model ' +
-      'gives 10 %: 1.60× (54 far faults, 4,992 pages in) and 20 %: 2.02× (72, 6,144; artifact 72, 6,144), and the ranking would match. ' +
-      'The artifact\'s count differs by an entry or two because its entries appear as each transfer lands (refresh_valid_pages at ' +
-      'PCIE_READ completion, :3197) while the model adds a fault\'s pages when it serves the fault; not modelled.',
-  ] as const;
-}
