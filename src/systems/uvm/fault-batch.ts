@@ -325,6 +325,7 @@ export function flushBatch(s: UvmState): void {
  */
 function firstTransfer(s: UvmState, slot: number, want: Uint32Array, o: number): void {
   s.preSlot = -1;
+  s.preA = s.preB = 0;
   const a = maskNextSet(want, 0, 0, s.ppb);
   if (a < 0) return;
   let b = a;
@@ -346,7 +347,6 @@ function dropFirstTransfer(s: UvmState, slot: number, want: Uint32Array): void {
   for (let p = s.preA; p < s.preB; p++) {
     if (!maskTest(want, 0, p) && bl.frame[slot * s.ppb + p]! >= 0 && !maskTest(bl.dev, slot * s.words, p)) s.mem.removePage(slot, p);
   }
-  s.preA = s.preB = 0;
 }
 
 /** Make the faulted pages of one block resident (plus prefetch); returns pages made resident. */
@@ -388,6 +388,7 @@ function serviceBlock(s: UvmState, slot: number): number {
     maskZero(out, 0, w);
     n = maskWeight(want, 0, w);
     need = s.mem.bytesFor(slot, n, want);
+    dropFirstTransfer(s, slot, want); // frames taken for prefetched pages of the first transfer go back
     if (s.mem.headroom(1) < need && !evictFor(s, need, 1)) {
       s.gating = false;
       maskZero(want, 0, w);
