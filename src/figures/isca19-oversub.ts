@@ -245,16 +245,14 @@ function oversubGaps(
     [
       (m) => m.some((r) => /^(TBN \+ TBN pre-eviction|LRU-2MB) @ 1[12]/.test(r.series) && r.group === 'fdtd') ||
         orderings.some((o) => o.group === 'fdtd' && !o.pass && o.metric.startsWith('policies at')),
-      'Measured gap (fdtd, LRU-2MB vs TBN + TBN order): in the artifact both move the same pages (LPEviction 110 %: 18,512 pages in, 230 vs ' +
+      'Measured (fdtd, LRU-2MB vs TBN + TBN order): in the artifact both move the same pages (LPEviction 110 %: 18,512 pages in, 230 vs ' +
         '226 far faults, 14,416 pages written back, the same H2D and write-back busy time) yet LRU-2MB\'s kernel time is 33 % longer ' +
-        '(10,711 vs 8,044 µs; 125 %: 12,800 vs 10,268 µs). The model moves the same pages for both as well, with the same faults and ' +
-        'transfers, so the two take the same time (a reproduced tie fails the ranking; at uvm revision 3 LRU-2MB was 0.15 % slower only ' +
-        'because it counted device memory in 2 MiB chunks, which UVMSmart does not). Found, not modelled: a finished warp exits only ' +
-        'when no PCIe transfer is staged or running in either direction (shader.cc:638 → pcie_transfers_completed, gpu-sim.cc:2097-2100), ' +
-        'so thread blocks cannot retire and no new ones start while a transfer is in flight. The artifact\'s event lines show it: in ' +
-        'kernel 5 of the LRU-2MB run no read starts for 211,056 cycles after c0055000 arrives, until 1,630 cycles after the 2 MiB ' +
-        'write-back of c0210000 (163 µs) ends; the TBN run\'s write-backs are 64 KiB-1 MiB and its next read follows at once. ' +
-        'The model charges a kernel\'s compute as one amount (the trace\'s dur_ns) and lets transfers overlap it.',
+        '(10,711 vs 8,044 µs; 125 %: 12,800 vs 10,268 µs). The cause is modelled: a finished warp exits only when no PCIe transfer is ' +
+        'staged or running in either direction (shader.cc:638 → pcie_transfers_completed, gpu-sim.cc:2097-2100), so no new thread block ' +
+        'starts while a transfer is in flight — in kernel 5 of the artifact\'s LRU-2MB run no read starts for 211,056 cycles, until the ' +
+        '2 MiB write-back of c0210000 (163 µs) ends, where the TBN run\'s write-backs are 64 KiB-1 MiB. The model makes each new wave ' +
+        '(front) and each kernel end wait for an idle link (fault-batch.ts warpExitStall); the model\'s fdtd still moves the same pages ' +
+        'for both policies, and the stall behind LRU-2MB\'s 2 MiB write-backs is what separates them.',
     ],
     [
       (m) => m.some((r) => r.group === 'hotspot' || r.group === 'bfs'),

@@ -50,6 +50,7 @@ export function deviceAccess(s: UvmState, b: EventBatch, i: number): void {
     // a new front: the open one drained (its last batch is serviced) and its service pass ended
     if (s.batchN > 0) flushBatch(s);
     s.passBatches = 0;
+    if (s.p.faultCost === 'far-fault' && s.frontTNs === s.frontTNs) warpExitStall(s);
     s.frontTNs = tNs;
     if (s.mem.inFlight) markFront(s, b, i, tNs);
   }
@@ -94,6 +95,17 @@ function markFront(s: UvmState, b: EventBatch, i: number, tNs: number): void {
       for (let p = r.firstPage; p < r.endPage; p++) t[o + p] = tNs;
     }
   }
+}
+
+/**
+ * UVMSmart: a finished warp exits only while no PCIe transfer is queued or in flight in either direction
+ * (shader.cc:638 `pcie_transfers_completed`, gpu-sim.cc:2097-2100), so the next wave of thread blocks starts
+ * only once the link is idle.
+ */
+export function warpExitStall(s: UvmState): void {
+  const l = s.link;
+  const idle = l.h2dBusyUntilNs > l.d2hBusyUntilNs ? l.h2dBusyUntilNs : l.d2hBusyUntilNs;
+  s.env.clock.waitUntil(idle, Cause.transfer);
 }
 
 function remote(s: UvmState, bytes: number, count: number, write: boolean): void {

@@ -15,11 +15,12 @@ const { CPU, MarkerKind, Op } = ev;
 const { deviceSync } = deviceSyncMod;
 const { advise, prefetch } = adviceMod;
 const { cpuAccess } = cpuFaultMod;
-const { deviceAccess, flushBatch } = faultBatchMod;
+const { deviceAccess, flushBatch, warpExitStall } = faultBatchMod;
 const { checkInvariants } = invariantsMod;
 const { alloc, free } = vaRangeMod;
 const OP_ACCESS = Op.access;
 const OP_MARKER = Op.marker;
+const OP_KERNEL_END = Op.kernelEnd;
 
 /**
  * The NVIDIA UVM model (docs/gmem-model.md §8, docs/systems.md): VA blocks of 4 KiB pages, replayable fault
@@ -54,6 +55,8 @@ export class UvmModel implements SystemModel {
       // a sync point: the open front drains (its batch is serviced) and the service pass ends
       if (this.s.batchN > 0) flushBatch(this.s);
       this.s.passBatches = 0;
+      // UVMSmart: a kernel ends when its last warps exit, which needs an idle link (fault-batch.ts warpExitStall)
+      if (b.op[i] === OP_KERNEL_END && b.agent[i] !== CPU && this.s.p.faultCost === 'far-fault') warpExitStall(this.s);
       this.s.frontTNs = NaN;
       this.s.mem.frontNs = NaN;
       // UVMSmart mode: cudaDeviceSynchronize writes back and drops the dirty pages and resets its LRU list (device-sync.ts)

@@ -126,8 +126,11 @@ test('uvm far-fault: a fault waits for the frames its transfer needs, not for al
   const t1 = transferNs(plat.link, P, 'h2d');
   const r = await replay('uvm', { ...FAR, prefetch: 'sl-64k', eviction: 'lru-4k' }, [alloc(4 * MiB), dev(10, 0), dev(20, 512)], o);
   assert.equal(r.summary.evictions, 16);
-  assert.ok(transferNs(plat.link, 15 * P, 'h2d') < S, 'block 0\'s second transfer is over before row 2 (the test relies on it)');
-  near(r.summary.simTimeNs, 20 + 2 * S + 2 * t1);
+  // row 2's wave starts when block 0's second transfer [1..15] has landed (warps exit only with an idle link,
+  // shader.cc:638): at 10 + S + t1 + t15, later than 20 + S + t1
+  const t15 = transferNs(plat.link, 15 * P, 'h2d');
+  assert.ok(t15 > 10, 'the second transfer outlasts the 10 ns gap (the test relies on it)');
+  near(r.summary.simTimeNs, 10 + S + t1 + t15 + S + t1);
 });
 
 test('uvm far-fault: the first transfer of a fault joins the LRU list before the second victim (one victim per write-back, gpu-sim.cc:3093-3106, :3197)', async () => {
@@ -150,4 +153,27 @@ test('uvm far-fault: the first transfer of a fault joins the LRU list before the
   assert.equal(hit.summary.deviceFaults, faults, 'page 16 (basic block 1) is still resident');
   const miss = await replay('uvm', sl, [...base, dev(60, 48)], o);
   assert.equal(miss.summary.deviceFaults, faults + 1, 'page 48 (basic block 3) was the second victim');
+});
+
+test('uvm far-fault: the next wave and the kernel end wait for an idle link (warps exit only with no PCIe transfer in flight, shader.cc:638, gpu-sim.cc:2097-2100)', async () => {
+  const o = {};
+  const plat = testPlatform(o);
+  const S = plat.device.fault.serviceNs;
+  const t6 = transferNs(plat.link, 6 * P, 'h2d');
+  const t10 = transferNs(plat.link, 10 * P, 'h2d');
+  assert.ok(t10 > 10, 'the test needs the second transfer to outlast the 10 ns gap');
+  // SL-64K: the fault on page 5 replays after [0..5] (10 + S + t6); [6..15] is still in flight until 10 + S + t6 + t10.
+  // The next wave (t = 20) reads page 0, already resident: a hit, but its blocks start only when the link is idle.
+  const wave = await replay('uvm', { ...FAR, prefetch: 'sl-64k' }, [alloc(2 * MiB), dev(10, 5), dev(20, 0)], o);
+  assert.equal(wave.summary.deviceFaults, 1);
+  near(wave.summary.simTimeNs, 10 + S + t6 + t10, 'not 20 + S + t6: the wave waited for the prefetch transfer');
+  // the kernel ends when its last warps exit: after the in-flight transfer, not at 11 + S + t6
+  const kernel = await replay('uvm', { ...FAR, prefetch: 'sl-64k' }, [
+    alloc(2 * MiB), { op: 'kernelBegin', tNs: 5, agent: 'dev0' }, dev(10, 5), { op: 'kernelEnd', tNs: 11, agent: 'dev0' },
+  ], o);
+  near(kernel.summary.simTimeNs, 10 + S + t6 + t10);
+  // the driver mode has no such rule: a resident page is read while the prefetch is still in flight
+  const drv = await replay('uvm', { prefetch: 'sl-64k', thrashing: false }, [alloc(2 * MiB), dev(10, 5), dev(20, 0)], o);
+  const drvOne = await replay('uvm', { prefetch: 'sl-64k', thrashing: false }, [alloc(2 * MiB), dev(10, 5)], o);
+  near(drv.summary.simTimeNs, drvOne.summary.simTimeNs + 10, 'the 10 ns gap only');
 });
