@@ -55,13 +55,14 @@ export function generateGraph(nodes: number, minEdges: number, maxEdges: number,
   }
   const starting = new Int32Array(nodes);
   for (let i = 1; i < nodes; i++) starting[i] = starting[i - 1]! + degree[i - 1]!;
-  const fill = new Int32Array(nodes);
+  // next free slot of each node's list (starting + filled so far): one random read-modify-write per reverse edge
+  const next = starting.slice();
   const edges = new Int32Array(2 * m);
   for (let a = 0, k = 0; a < nodes; a++) {
     for (let e = drawn[a]!; e > 0; e--) {
       const b = target[k++]!;
-      edges[starting[a]! + fill[a]!++] = b;
-      edges[starting[b]! + fill[b]!++] = a;
+      edges[next[a]!++] = b;
+      edges[next[b]!++] = a;
     }
   }
   return { nodes, starting, degree, edges };

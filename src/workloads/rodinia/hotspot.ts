@@ -88,7 +88,6 @@ export function* hotspotProgram(
   const tOn = new Float32Array(BLOCK * BLOCK);
   const pOn = new Float32Array(BLOCK * BLOCK);
   const tT = new Float32Array(BLOCK * BLOCK);
-  const computed = new Uint8Array(BLOCK * BLOCK);
 
   let src = 1;
   let dst = 0;
@@ -109,36 +108,41 @@ export function* hotspotProgram(
       const blkX = sbc * bx - border;
       const blkYmax = blkY + BLOCK - 1;
       const blkXmax = blkX + BLOCK - 1;
+      // each thread in range loads temp_src[index] then power[index]; a row's threads as one run per array
+      const txLo = Math.max(0, -blkX);
+      const txHi = Math.min(BLOCK - 1, cols - 1 - blkX);
       for (let ty = 0; ty < BLOCK; ty++) {
-        for (let tx = 0; tx < BLOCK; tx++) {
-          const y = blkY + ty;
-          const x = blkX + tx;
-          if (y >= 0 && y <= rows - 1 && x >= 0 && x <= cols - 1) {
-            const index = cols * y + x;
-            rec.thread(ty * BLOCK + tx);
-            tOn[ty * BLOCK + tx] = sIn[index]!;
-            rec.r(aIn, index);
-            pOn[ty * BLOCK + tx] = power[index]!;
-            rec.r(aPower.id, index);
-          }
+        const y = blkY + ty;
+        if (y < 0 || y > rows - 1 || txHi < txLo) continue;
+        const index0 = cols * y + blkX + txLo;
+        for (let tx = txLo; tx <= txHi; tx++) {
+          tOn[ty * BLOCK + tx] = sIn[index0 + tx - txLo]!;
+          pOn[ty * BLOCK + tx] = power[index0 + tx - txLo]!;
         }
+        rec.threadsAccess(aIn, index0, ty * BLOCK + txLo, txHi - txLo + 1, false);
+        rec.threadsAccess(aPower.id, index0, ty * BLOCK + txLo, txHi - txLo + 1, false);
       }
       // __syncthreads()
       const validYmin = blkY < 0 ? -blkY : 0;
       const validYmax = blkYmax > rows - 1 ? BLOCK - 1 - (blkYmax - rows + 1) : BLOCK - 1;
       const validXmin = blkX < 0 ? -blkX : 0;
       const validXmax = blkXmax > cols - 1 ? BLOCK - 1 - (blkXmax - cols + 1) : BLOCK - 1;
+      // Thread (tx, ty) computes in step i iff i+1 ≤ tx, ty ≤ BLOCK−i−2 and it lies inside the valid range (the
+      // kernel's `computed` flag): a rectangle, so the loops run over it directly.
+      let xLo = 0;
+      let xHi = -1;
+      let yLo = 0;
+      let yHi = -1;
       for (let i = 0; i < iteration; i++) {
-        for (let ty = 0; ty < BLOCK; ty++) {
+        xLo = Math.max(i + 1, validXmin);
+        xHi = Math.min(BLOCK - i - 2, validXmax);
+        yLo = Math.max(i + 1, validYmin);
+        yHi = Math.min(BLOCK - i - 2, validYmax);
+        for (let ty = yLo; ty <= yHi; ty++) {
           const N = Math.max(ty - 1, validYmin);
           const S = Math.min(ty + 1, validYmax);
-          for (let tx = 0; tx < BLOCK; tx++) {
+          for (let tx = xLo; tx <= xHi; tx++) {
             const k = ty * BLOCK + tx;
-            const ok =
-              tx >= i + 1 && tx <= BLOCK - i - 2 && ty >= i + 1 && ty <= BLOCK - i - 2 &&
-              tx >= validXmin && tx <= validXmax && ty >= validYmin && ty <= validYmax;
-            computed[k] = ok ? 1 : 0;
-            if (!ok) continue;
             const W = Math.max(tx - 1, validXmin);
             const E = Math.min(tx + 1, validXmax);
             const c = tOn[k]!;
@@ -149,17 +153,15 @@ export function* hotspotProgram(
         }
         // __syncthreads()
         if (i === iteration - 1) break;
-        for (let k = 0; k < BLOCK * BLOCK; k++) if (computed[k]) tOn[k] = tT[k]!;
+        for (let ty = yLo; ty <= yHi; ty++) for (let tx = xLo; tx <= xHi; tx++) tOn[ty * BLOCK + tx] = tT[ty * BLOCK + tx]!;
         // __syncthreads()
       }
-      for (let ty = 0; ty < BLOCK; ty++) {
-        for (let tx = 0; tx < BLOCK; tx++) {
-          const k = ty * BLOCK + tx;
-          if (!computed[k]) continue;
-          const index = cols * (blkY + ty) + blkX + tx;
-          sOut[index] = tT[k]!;
-          rec.thread(k);
-          rec.w(aOut, index);
+      // each computed thread stores temp_dst[index]: a row's computed threads at once
+      if (xHi >= xLo) {
+        for (let ty = yLo; ty <= yHi; ty++) {
+          const index0 = cols * (blkY + ty) + blkX + xLo;
+          for (let tx = xLo; tx <= xHi; tx++) sOut[index0 + tx - xLo] = tT[ty * BLOCK + tx]!;
+          rec.threadsAccess(aOut, index0, ty * BLOCK + xLo, xHi - xLo + 1, true);
         }
       }
     });

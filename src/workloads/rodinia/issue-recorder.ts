@@ -28,7 +28,13 @@ export const WARP_THREADS = 32;
  * declare the running thread with `thread(t)` before its accesses, and a block's threads are all declared by
  * their linear index `tx + ty · blockDim.x`.
  */
+/** Bounds of the packed sort key of `IssueRecorder.order`: `key · PAGE_LIMIT + page` < 2^53. */
+const KEY_LIMIT = 2 ** 31;
+const PAGE_LIMIT = 2 ** 22;
+
 export class IssueRecorder extends PageRecorder {
+  /** Scratch of `order`: packed (key, page) values. */
+  private packed = new Float64Array(0);
   /** Smallest issue key of any access to the page in the current step. */
   private key = new Float64Array(0);
   /** Accesses so far per thread of the current block (k). */
@@ -96,16 +102,28 @@ export class IssueRecorder extends PageRecorder {
     super.mark(p, n, write);
   }
 
-  /** One element read of `array[index]`: one access of the running thread. */
+  /** One element read of `array[index]`: one access of the running thread (`mark` inlined: the hot path). */
   override r(array: number, index: number): void {
-    this.curKey = this.nextKey();
-    super.r(array, index);
+    const k = this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
+    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
+    const rc = this.rc;
+    if (rc[p] === 0 && this.wc[p] === 0) {
+      this.key[p] = k;
+      this.touched[this.nTouched++] = p;
+    } else if (k < this.key[p]!) this.key[p] = k;
+    rc[p]!++;
   }
 
-  /** One element write of `array[index]`: one access of the running thread. */
+  /** One element write of `array[index]`: one access of the running thread (`mark` inlined). */
   override w(array: number, index: number): void {
-    this.curKey = this.nextKey();
-    super.w(array, index);
+    const k = this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
+    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
+    const wc = this.wc;
+    if (this.rc[p] === 0 && wc[p] === 0) {
+      this.key[p] = k;
+      this.touched[this.nTouched++] = p;
+    } else if (k < this.key[p]!) this.key[p] = k;
+    wc[p]!++;
   }
 
   /** `n` reads (or writes) of each element of `array[from, from+count)`: one access of the running thread. */
@@ -147,9 +165,75 @@ export class IssueRecorder extends PageRecorder {
     this.thread(t0 + n - 1); // as after the per-thread loop: the last thread runs
   }
 
-  /** Issue order: by smallest issue key, ties by ascending page (address). */
+  /**
+   * Threads `t0 … t0+n−1` of the current block each make their next access to one element, thread t0+j to
+   * `array[from + j]` (a row of threads loading or storing a contiguous row of elements): the same pages,
+   * counts, issue keys and per-thread access counts as `thread(t)` followed by `r` (or `w`) for every t in
+   * turn, without a call per thread. A kernel may batch a phase array by array (all threads' first access,
+   * then all threads' second) because a page's row depends only on the minimum key and the sum of counts of
+   * its accesses. Afterwards the running thread is t0+n−1, as after the per-thread loop.
+   */
+  threadsAccess(array: number, from: number, t0: number, n: number, write: boolean): void {
+    if (n <= 0) return;
+    if (!this.inBlock) {
+      this.range(array, from, n, write);
+      return;
+    }
+    const shift = this.shift[array]!;
+    const base = this.firstPage[array]!;
+    const ordinal = this.ordinal;
+    const stride = this.stride;
+    const sms = this.sms;
+    const blockBase = this.blockBase;
+    let page = -1;
+    let count = 0;
+    let minKey = 0;
+    for (let j = 0; j < n; j++) {
+      const t = t0 + j;
+      const k = ordinal[t]!++ * stride + blockBase + (t >>> 5) * sms;
+      const p = base + ((from + j) >>> shift);
+      if (p !== page) {
+        if (count > 0) this.markKeyed(page, count, minKey, write);
+        page = p;
+        count = 0;
+        minKey = k;
+      } else if (k < minKey) minKey = k;
+      count++;
+    }
+    this.markKeyed(page, count, minKey, write);
+    this.thread(t0 + n - 1);
+  }
+
+  /** `n` accesses of page `p` whose smallest issue key is `k`. */
+  private markKeyed(p: number, n: number, k: number, write: boolean): void {
+    if (this.rc[p] === 0 && this.wc[p] === 0) {
+      this.key[p] = k;
+      this.touched[this.nTouched++] = p;
+    } else if (k < this.key[p]!) this.key[p] = k;
+    if (write) this.wc[p] += n;
+    else this.rc[p] += n;
+  }
+
+  /**
+   * Issue order: by smallest issue key, ties by ascending page (address). Keys below 2^31 and pages below 2^22
+   * pack into one exact float (`key · 2^22 + page`) sorted natively (no comparator calls); otherwise the
+   * comparator sort, same order.
+   */
   protected override order(pages: Int32Array): void {
     const key = this.key;
-    pages.sort((a, b) => key[a]! - key[b]! || a - b);
+    const n = pages.length;
+    if (this.packed.length < n) this.packed = new Float64Array(Math.max(n, 2 * this.packed.length));
+    const packed = this.packed.subarray(0, n);
+    for (let i = 0; i < n; i++) {
+      const p = pages[i]!;
+      const k = key[p]!;
+      if (k >= KEY_LIMIT || p >= PAGE_LIMIT) {
+        pages.sort((a, b) => key[a]! - key[b]! || a - b);
+        return;
+      }
+      packed[i] = k * PAGE_LIMIT + p;
+    }
+    packed.sort();
+    for (let i = 0; i < n; i++) pages[i] = packed[i]! % PAGE_LIMIT;
   }
 }

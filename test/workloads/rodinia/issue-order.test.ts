@@ -172,3 +172,50 @@ test('firstAccessRange keys a page at its lowest warp: against another block\'s 
   assert.equal(rows(false), 'm z');
   assert.equal(rows(true), 'm z');
 });
+
+/**
+ * Two rows of 40 threads with unequal histories (thread t of row 0 made t % 3 earlier accesses) load a
+ * contiguous run of `a` then of `b` and store `c`; per-thread recording (thread(t); r; r; w in turn) against
+ * threadsAccess array by array. Pages hold 16-byte… 1-byte elements; the runs cross page boundaries.
+ */
+function rowsRun(fast: boolean, order: string, elemBytes: number): string {
+  const run = new DeviceRun({ ...RODINIA_COMMON_DEFAULTS, sms: 3, issueOrder: order });
+  const per = 4096 / elemBytes;
+  const a = run.managed('a', 4 * per, elemBytes);
+  const b = run.managed('b', 4 * per, elemBytes);
+  const c = run.managed('c', 4 * per, elemBytes);
+  const out: EventBatch[] = [];
+  for (const bt of run.launch('k', 6, 1, 256, { flops: 0, bytes: 1 }, (bx) => {
+    for (let t = 0; t < 40; t++) for (let j = 0; j < t % 3; j++) (run.rec.thread(t), run.rec.r(c.id, (bx * 7 + j) % per));
+    for (let row = 0; row < 2; row++) {
+      const t0 = 100 * row + 5;
+      const from = bx * (per / 2) + row * per - 17 + per; // straddles a page boundary
+      if (fast) {
+        run.rec.threadsAccess(a.id, from, t0, 40, false);
+        run.rec.threadsAccess(b.id, from + 3, t0, 40, false);
+        run.rec.threadsAccess(c.id, from, t0, 40, true);
+      } else {
+        for (let t = 0; t < 40; t++) {
+          run.rec.thread(t0 + t);
+          run.rec.r(a.id, from + t);
+          run.rec.r(b.id, from + 3 + t);
+          run.rec.w(c.id, from + t);
+        }
+      }
+    }
+    run.rec.thread(7); // a later access continues at each thread's count
+    run.rec.w(a.id, bx);
+  })) out.push(bt);
+  for (const bt of run.finish()) out.push(bt);
+  return JSON.stringify(batchesToEvents(out));
+}
+
+test('threadsAccess (a row of threads, array by array) records the rows, counts and issue order of per-thread r/w calls', () => {
+  for (const order of ['warps', 'address']) {
+    for (const elemBytes of [1, 4, 16]) {
+      const slow = rowsRun(false, order, elemBytes);
+      assert.equal(rowsRun(true, order, elemBytes), slow, `${order}, ${elemBytes}-byte elements`);
+      assert.ok(slow.length > 2000);
+    }
+  }
+});
