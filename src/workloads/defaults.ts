@@ -27,7 +27,32 @@ export const DEFAULT_INSTANCE_PARAMS: Readonly<Partial<Record<WorkloadId, Worklo
   // a 1 GiB texture streaming pool (Unreal Engine's highest texture-quality preset: r.Streaming.PoolSize=1000 MB,
   // [TextureQuality@3] of Engine/Config/BaseScalability.ini)
   'game-remap': { poolBytes: 1024 * 1024 * 1024 },
+  // three 320 MiB weight buffers and a 160 MiB activation buffer: 1.09 GiB allocated, still 125 rows (the --map example)
+  'foreign-csv': { layerBytes: 320 * 1024 * 1024 },
 };
+
+/**
+ * Paper-sized instances too large to commit (tens to hundreds of MB compressed, minutes of CPU): the Rodinia
+ * kernels at a `scale` whose footprint is at least 1 GiB (issue 15; docs/workloads.md "Default instances" gives
+ * each one's rows, size and generation time). They are generated on first use into the workload cache
+ * (`defaultInstanceTrace`, src/analysis/default-trace.ts) and read from it afterwards; `traces/<id>.csv.gz` keeps
+ * Rodinia's standard input (the generator's defaults) for tests and `--quick`. Rows stay at 4 KiB pages (the
+ * recorded granularity: coarser rows hand a 4 KiB system GMEM's all-or-nothing pattern) except where noted.
+ */
+export const GENERATED_INSTANCE_PARAMS: Readonly<Partial<Record<WorkloadId, WorkloadParamInput>>> = {
+  'rodinia-bfs': { scale: 430 }, // 28.2 M nodes: 1.02 GiB
+  'rodinia-hotspot': { scale: 19 }, // 9,728² grid: 1.06 GiB
+  'rodinia-fdtd': { scale: 19 }, // 9,728² grid: 1.06 GiB
+  'rodinia-backprop': { scale: 120 }, // 7.9 M inputs: 1.06 GiB
+  'rodinia-nw': { scale: 23 }, // 11,776² score matrix: 1.03 GiB
+  'rodinia-pathfinder': { scale: 42 }, // 100 × 2.75 M wall: 1.04 GiB
+  'rodinia-srad': { scale: 13.5 }, // 6,912² image: 1.07 GiB
+};
+
+/** The parameters of `id`'s paper-sized instance when it is generated on first use instead of committed, else undefined. */
+export function generatedInstanceParams(id: WorkloadId): WorkloadParamInput | undefined {
+  return GENERATED_INSTANCE_PARAMS[id];
+}
 
 /** The parameters of workload `id`'s committed default instance (`--set` values over its defaults). */
 export function defaultInstanceParams(id: WorkloadId): WorkloadParamInput {

@@ -8,8 +8,17 @@ import { batchToCsv, HEADER_LINE, metaLines } from '../../src/trace/canonical-cs
 import { PROJECT_ROOT } from '../../src/version';
 import { formatBytes } from '../../src/units';
 import {
-  DEFAULT_INSTANCE_PARAMS, DEFAULT_SEED, defaultInstanceParams, defaultTracePath, regenerateDefaults, updateWorkloadsDoc, type DefaultFacts,
+  DEFAULT_INSTANCE_PARAMS, DEFAULT_SEED, defaultInstanceParams, defaultTracePath, GENERATED_INSTANCE_PARAMS, regenerateDefaults, updateWorkloadsDoc,
+  type DefaultFacts,
 } from '../../src/workloads/defaults';
+import { backpropInputs } from '../../src/workloads/rodinia/backprop';
+import { bfsNodes } from '../../src/workloads/rodinia/bfs';
+import { fdtdSide } from '../../src/workloads/rodinia/fdtd';
+import { hotspotSide } from '../../src/workloads/rodinia/hotspot';
+import { nwLength } from '../../src/workloads/rodinia/nw';
+import { pathfinderCols } from '../../src/workloads/rodinia/pathfinder';
+import { sradSide } from '../../src/workloads/rodinia/srad';
+import type { WorkloadId } from '../../src/workloads/types';
 import { getWorkload, workloadIds } from '../../src/workloads/index';
 import { resolveWorkloadParams } from '../../src/workloads/params';
 import { StreamStats } from '../../src/workloads/write';
@@ -70,7 +79,7 @@ test('each workload summary states the footprint of its generator defaults (= th
   }
 });
 
-test('the committed instances with their own parameters (ml-train, game-remap) are paper-sized: footprint of at least 1 GiB (issue 15)', { skip: update ? 'regenerating' : false }, () => {
+test('the committed instances with their own parameters (ml-train, game-remap, foreign-csv) are paper-sized: footprint of at least 1 GiB (issue 15)', { skip: update ? 'regenerating' : false }, () => {
   for (const id of Object.keys(DEFAULT_INSTANCE_PARAMS)) {
     const f = facts.find((x) => x.id === id)!;
     assert.ok(f.footprintBytes >= 2 ** 30, `${id}: ${formatBytes(f.footprintBytes)}`);
@@ -88,3 +97,28 @@ if (update) {
     await regenerateDefaults(PROJECT_ROOT);
   });
 }
+
+test('the generated paper-sized Rodinia instances (GENERATED_INSTANCE_PARAMS) allocate at least 1 GiB, counted from each program\'s arrays', () => {
+  const scaleOf = (id: WorkloadId): number => resolveWorkloadParams(getWorkload(id), GENERATED_INSTANCE_PARAMS[id]).scale as number;
+  const round2M = (b: number): number => Math.ceil(b / 2 ** 21) * 2 ** 21;
+  const sum = (arrays: number[]): number => arrays.reduce((a, b) => a + round2M(b), 0);
+  const bytes: Record<string, number> = {};
+  // bfs: graph_nodes 8 B, mask/updating/visited 1 B, cost 4 B per node, graph_edges 4 B per edge end; each node draws
+  // 2…4 neighbours (mean 3) and every edge is stored both ways: 6 ends per node (the sum of 2.8e7 draws is within 0.1 %)
+  const n = bfsNodes(scaleOf('rodinia-bfs'));
+  bytes['rodinia-bfs'] = sum([8 * n, 0.999 * 6 * n * 4, n, n, n, 4 * n, 1]);
+  const hs = hotspotSide(scaleOf('rodinia-hotspot')); // power, temp0, temp1
+  bytes['rodinia-hotspot'] = sum([4 * hs * hs, 4 * hs * hs, 4 * hs * hs]);
+  const fs = fdtdSide(scaleOf('rodinia-fdtd')); // _fict_ (8 steps), ex NX·(NY+1), ey (NX+1)·NY, hz NX·NY
+  bytes['rodinia-fdtd'] = sum([32, 4 * fs * (fs + 1), 4 * (fs + 1) * fs, 4 * fs * fs]);
+  const nIn = backpropInputs(scaleOf('rodinia-backprop')); // input_units, input_weights, hidden_partial_sum, hidden_delta, input_prev_weights
+  bytes['rodinia-backprop'] = sum([4 * (nIn + 1), 4 * 17 * (nIn + 1), 4 * nIn, 4 * 17, 4 * 17 * (nIn + 1)]);
+  const nw = nwLength(scaleOf('rodinia-nw')) + 1; // referrence, input_itemsets: (n+1)² each
+  bytes['rodinia-nw'] = sum([4 * nw * nw, 4 * nw * nw]);
+  const pc = pathfinderCols(scaleOf('rodinia-pathfinder')); // gpuWall (rows−1)·cols, two result rows
+  bytes['rodinia-pathfinder'] = sum([4 * 99 * pc, 4 * pc, 4 * pc]);
+  const ss = sradSide(scaleOf('rodinia-srad')); // J, C, E_C, W_C, N_C, S_C
+  bytes['rodinia-srad'] = sum(Array(6).fill(4 * ss * ss));
+  assert.deepEqual(Object.keys(GENERATED_INSTANCE_PARAMS).sort(), Object.keys(bytes).sort());
+  for (const [id, b] of Object.entries(bytes)) assert.ok(b >= 2 ** 30 && b < 1.2 * 2 ** 30, `${id}: ${formatBytes(b)}`);
+});
