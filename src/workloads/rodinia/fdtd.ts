@@ -64,63 +64,68 @@ export function* fdtdProgram(
   const threads = gx * gy * BX * BY;
   for (let t = 0; t < tmax; t++) {
     yield* run.launch('fdtd_step1_kernel', gx, gy, BX * BY, { flops: threads * 2, bytes: threads * 12 }, (bx, by) => {
+      const j0 = bx * BX;
+      const n = Math.min(BX, NY - j0); // threads of a row with j < NY
       for (let ty = 0; ty < BY; ty++) {
         const i = by * BY + ty;
         if (i >= NX) break;
-        for (let tx = 0; tx < BX; tx++) {
-          const j = bx * BX + tx;
-          if (j >= NY) break;
-          rec.thread(ty * BX + tx);
-          if (i === 0) {
+        if (i === 0) {
+          for (let tx = 0; tx < n; tx++) {
+            rec.thread(ty * BX + tx);
             rec.r(aFict.id, t);
-            ey[j] = fict[t]!;
-          } else {
-            const k = i * NY + j;
-            rec.r(aEy.id, k);
-            rec.r(aHz.id, k);
-            rec.r(aHz.id, (i - 1) * NY + j);
-            ey[k] = ey[k]! - 0.5 * (hz[k]! - hz[(i - 1) * NY + j]!);
+            ey[j0 + tx] = fict[t]!;
+            rec.w(aEy.id, j0 + tx);
           }
-          rec.w(aEy.id, i * NY + j);
+          continue;
         }
+        // each thread: ey[k], hz[k], hz[k − NY] read, ey[k] written — one run per access over the row's threads
+        const k0 = i * NY + j0;
+        for (let k = k0; k < k0 + n; k++) ey[k] = ey[k]! - 0.5 * (hz[k]! - hz[k - NY]!);
+        rec.threadsAccess(aEy.id, k0, ty * BX, n, false);
+        rec.threadsAccess(aHz.id, k0, ty * BX, n, false);
+        rec.threadsAccess(aHz.id, k0 - NY, ty * BX, n, false);
+        rec.threadsAccess(aEy.id, k0, ty * BX, n, true);
       }
     });
     yield* run.launch('fdtd_step2_kernel', gx, gy, BX * BY, { flops: threads * 2, bytes: threads * 12 }, (bx, by) => {
+      const tx0 = bx === 0 ? 1 : 0; // the thread of column 0 makes no access
+      const j0 = bx * BX + tx0;
+      const n = Math.min(BX, NY - bx * BX) - tx0;
       for (let ty = 0; ty < BY; ty++) {
         const i = by * BY + ty;
         if (i >= NX) break;
-        for (let tx = 0; tx < BX; tx++) {
-          const j = bx * BX + tx;
-          if (j >= NY) break;
-          rec.thread(ty * BX + tx);
-          if (j === 0) continue;
-          const k = i * (NY + 1) + j;
-          rec.r(aEx.id, k);
-          rec.r(aHz.id, i * NY + j);
-          rec.r(aHz.id, i * NY + j - 1);
-          ex[k] = ex[k]! - 0.5 * (hz[i * NY + j]! - hz[i * NY + j - 1]!);
-          rec.w(aEx.id, k);
-        }
+        if (n <= 0) continue;
+        // each thread: ex[k], hz[i·NY + j], hz[i·NY + j − 1] read, ex[k] written
+        const k0 = i * (NY + 1) + j0;
+        const h0 = i * NY + j0;
+        for (let x = 0; x < n; x++) ex[k0 + x] = ex[k0 + x]! - 0.5 * (hz[h0 + x]! - hz[h0 + x - 1]!);
+        rec.threadsAccess(aEx.id, k0, ty * BX + tx0, n, false);
+        rec.threadsAccess(aHz.id, h0, ty * BX + tx0, n, false);
+        rec.threadsAccess(aHz.id, h0 - 1, ty * BX + tx0, n, false);
+        rec.threadsAccess(aEx.id, k0, ty * BX + tx0, n, true);
       }
     });
     yield* run.launch('fdtd_step3_kernel', gx, gy, BX * BY, { flops: threads * 5, bytes: threads * 24 }, (bx, by) => {
+      const j0 = bx * BX;
+      const n = Math.min(BX, NY - j0);
       for (let ty = 0; ty < BY; ty++) {
         const i = by * BY + ty;
         if (i >= NX) break;
-        for (let tx = 0; tx < BX; tx++) {
-          const j = bx * BX + tx;
-          if (j >= NY) break;
-          rec.thread(ty * BX + tx);
-          const k = i * NY + j;
-          const e = i * (NY + 1) + j;
-          rec.r(aHz.id, k);
-          rec.r(aEx.id, e + 1);
-          rec.r(aEx.id, e);
-          rec.r(aEy.id, (i + 1) * NY + j);
-          rec.r(aEy.id, k);
-          hz[k] = hz[k]! - 0.7 * (ex[e + 1]! - ex[e]! + ey[(i + 1) * NY + j]! - ey[k]!);
-          rec.w(aHz.id, k);
+        // each thread: hz[k], ex[e + 1], ex[e], ey[k + NY], ey[k] read, hz[k] written
+        const k0 = i * NY + j0;
+        const e0 = i * (NY + 1) + j0;
+        for (let x = 0; x < n; x++) {
+          const k = k0 + x;
+          const e = e0 + x;
+          hz[k] = hz[k]! - 0.7 * (ex[e + 1]! - ex[e]! + ey[k + NY]! - ey[k]!);
         }
+        const t0 = ty * BX;
+        rec.threadsAccess(aHz.id, k0, t0, n, false);
+        rec.threadsAccess(aEx.id, e0 + 1, t0, n, false);
+        rec.threadsAccess(aEx.id, e0, t0, n, false);
+        rec.threadsAccess(aEy.id, k0 + NY, t0, n, false);
+        rec.threadsAccess(aEy.id, k0, t0, n, false);
+        rec.threadsAccess(aHz.id, k0, t0, n, true);
       }
     });
   }
