@@ -40,7 +40,7 @@ export const DEFAULT_INSTANCE_PARAMS: Readonly<Partial<Record<WorkloadId, Worklo
  * recorded granularity: coarser rows hand a 4 KiB system GMEM's all-or-nothing pattern) except where noted.
  */
 export const GENERATED_INSTANCE_PARAMS: Readonly<Partial<Record<WorkloadId, WorkloadParamInput>>> = {
-  'rodinia-bfs': { scale: 430 }, // 28.2 M nodes: 1.02 GiB
+  'rodinia-bfs': { scale: 430 }, // 28.2 M nodes: 1.03 GiB
   'rodinia-hotspot': { scale: 19 }, // 9,728² grid: 1.06 GiB
   'rodinia-fdtd': { scale: 19 }, // 9,728² grid: 1.06 GiB
   'rodinia-backprop': { scale: 120 }, // 7.9 M inputs: 1.06 GiB
