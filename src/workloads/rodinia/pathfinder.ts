@@ -53,7 +53,6 @@ export function* pathfinderProgram(
   const blockCols = Math.ceil(cols / smallBlockCol);
   const prev = new Int32Array(BLOCK);
   const result = new Int32Array(BLOCK);
-  const computed = new Uint8Array(BLOCK);
   let src = 1;
   let dst = 0;
   for (let t = 0; t < rows - 1; t += p.pyramidHeight) {
@@ -71,39 +70,31 @@ export function* pathfinderProgram(
       const blkXmax = blkX + BLOCK - 1;
       const validXmin = blkX < 0 ? -blkX : 0;
       const validXmax = blkXmax > cols - 1 ? BLOCK - 1 - (blkXmax - cols + 1) : BLOCK - 1;
-      for (let tx = 0; tx < BLOCK; tx++) {
-        const x = blkX + tx;
-        if (x >= 0 && x <= cols - 1) {
-          prev[tx] = gSrc[x]!;
-          rec.thread(tx);
-          rec.r(aSrc, x);
-        }
-      }
+      // threads with 0 ≤ x < cols load gpuSrc[x]: one run
+      for (let tx = validXmin; tx <= validXmax; tx++) prev[tx] = gSrc[blkX + tx]!;
+      rec.threadsAccess(aSrc, blkX + validXmin, validXmin, validXmax - validXmin + 1, false);
       // __syncthreads()
+      // thread tx computes in step i iff i+1 ≤ tx ≤ BLOCK−i−2 and it is valid (the kernel's `computed` flag): a range
+      let lo = 0;
+      let hi = -1;
       for (let i = 0; i < iteration; i++) {
-        for (let tx = 0; tx < BLOCK; tx++) {
-          const ok = tx >= i + 1 && tx <= BLOCK - i - 2 && tx >= validXmin && tx <= validXmax;
-          computed[tx] = ok ? 1 : 0;
-          if (!ok) continue;
+        lo = Math.max(i + 1, validXmin);
+        hi = Math.min(BLOCK - i - 2, validXmax);
+        const index0 = cols * (t + i) + blkX;
+        for (let tx = lo; tx <= hi; tx++) {
           const W = Math.max(tx - 1, validXmin);
           const E = Math.min(tx + 1, validXmax);
           const shortest = Math.min(prev[W]!, prev[tx]!, prev[E]!);
-          const index = cols * (t + i) + blkX + tx;
-          rec.thread(tx);
-          rec.r(aWall.id, index);
-          result[tx] = shortest + data[cols + index]!;
+          result[tx] = shortest + data[cols + index0 + tx]!;
         }
+        rec.threadsAccess(aWall.id, index0 + lo, lo, hi - lo + 1, false);
         // __syncthreads()
         if (i === iteration - 1) break;
-        for (let tx = 0; tx < BLOCK; tx++) if (computed[tx]) prev[tx] = result[tx]!;
+        for (let tx = lo; tx <= hi; tx++) prev[tx] = result[tx]!;
         // __syncthreads()
       }
-      for (let tx = 0; tx < BLOCK; tx++) {
-        if (!computed[tx]) continue;
-        gDst[blkX + tx] = result[tx]!;
-        rec.thread(tx);
-        rec.w(aDst, blkX + tx);
-      }
+      for (let tx = lo; tx <= hi; tx++) gDst[blkX + tx] = result[tx]!;
+      rec.threadsAccess(aDst, blkX + lo, lo, hi - lo + 1, true);
     });
   }
   run.cpuRead(aRes[dst]!);
