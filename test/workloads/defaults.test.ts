@@ -16,7 +16,6 @@ import { bfsNodes } from '../../src/workloads/rodinia/bfs';
 import { fdtdSide } from '../../src/workloads/rodinia/fdtd';
 import { hotspotSide } from '../../src/workloads/rodinia/hotspot';
 import { nwLength } from '../../src/workloads/rodinia/nw';
-import { pathfinderCols } from '../../src/workloads/rodinia/pathfinder';
 import { sradSide } from '../../src/workloads/rodinia/srad';
 import type { WorkloadId } from '../../src/workloads/types';
 import { getWorkload, workloadIds } from '../../src/workloads/index';
@@ -115,8 +114,6 @@ test('the generated paper-sized Rodinia instances (GENERATED_INSTANCE_PARAMS) al
   bytes['rodinia-backprop'] = sum([4 * (nIn + 1), 4 * 17 * (nIn + 1), 4 * nIn, 4 * 17, 4 * 17 * (nIn + 1)]);
   const nw = nwLength(scaleOf('rodinia-nw')) + 1; // referrence, input_itemsets: (n+1)² each
   bytes['rodinia-nw'] = sum([4 * nw * nw, 4 * nw * nw]);
-  const pc = pathfinderCols(scaleOf('rodinia-pathfinder')); // gpuWall (rows−1)·cols, two result rows
-  bytes['rodinia-pathfinder'] = sum([4 * 99 * pc, 4 * pc, 4 * pc]);
   const ss = sradSide(scaleOf('rodinia-srad')); // J, C, E_C, W_C, N_C, S_C
   bytes['rodinia-srad'] = sum(Array(6).fill(4 * ss * ss));
   assert.deepEqual(Object.keys(GENERATED_INSTANCE_PARAMS).sort(), Object.keys(bytes).sort());
