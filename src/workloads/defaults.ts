@@ -32,11 +32,14 @@ export const DEFAULT_INSTANCE_PARAMS: Readonly<Partial<Record<WorkloadId, Worklo
   // Rodinia pathfinder over a 100 × 2.75 M wall (1.04 GiB): 571,662 rows of 4 KiB pages, 1.7 MB compressed — small enough
   // to commit (each launch streams a 20-row band of the wall once, so rows grow only linearly with the scale)
   'rodinia-pathfinder': { scale: 42 },
+  // Rodinia backprop with 7.9 M input units (1.06 GiB): 1,109,238 rows of 4 KiB pages, 3.1 MB compressed (two launches,
+  // each sweeping the input-weight matrix once)
+  'rodinia-backprop': { scale: 120 },
 };
 
 /**
  * Paper-sized instances too large to commit (tens of MB compressed, a minute or more of CPU): the Rodinia
- * kernels (but pathfinder, committed) at a `scale` whose footprint is at least 1 GiB (issue 15; docs/workloads.md "Default instances" gives
+ * kernels (but pathfinder and backprop, committed) at a `scale` whose footprint is at least 1 GiB (issue 15; docs/workloads.md "Default instances" gives
  * each one's rows, size and generation time). They are generated on first use into the workload cache
  * (`defaultInstanceTrace`, src/analysis/default-trace.ts) and read from it afterwards; `traces/<id>.csv.gz` keeps
  * Rodinia's standard input (the generator's defaults) for tests and `--quick`. Rows stay at 4 KiB pages (the
@@ -46,7 +49,6 @@ export const GENERATED_INSTANCE_PARAMS: Readonly<Partial<Record<WorkloadId, Work
   'rodinia-bfs': { scale: 430 }, // 28.2 M nodes: 1.03 GiB
   'rodinia-hotspot': { scale: 19 }, // 9,728² grid: 1.06 GiB
   'rodinia-fdtd': { scale: 19 }, // 9,728² grid: 1.06 GiB
-  'rodinia-backprop': { scale: 120 }, // 7.9 M inputs: 1.06 GiB
   'rodinia-nw': { scale: 23 }, // 11,776² score matrix: 1.03 GiB
   'rodinia-srad': { scale: 13.5 }, // 6,912² image: 1.07 GiB
 };
