@@ -125,7 +125,7 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
     const p0 = r.firstPage;
     const p1 = r.endPage;
     if (blockArrivedAndResident(s, slot, p0, p1, write, tNs)) {
-      if (write) maskFillRange(s.blocks.dirty, slot * s.words, p0, p1); // the store dirties the pages (device-sync.ts)
+      if (write && s.trackDirty) maskFillRange(s.blocks.dirty, slot * s.words, p0, p1); // the store dirties the pages (device-sync.ts)
       continue;
     }
     let remoteBytes = 0;
@@ -185,13 +185,16 @@ function visitPage(s: UvmState, slot: number, p: number, write: boolean, tNs: nu
   const o = slot * s.words;
   if (maskTest(bl.dev, o, p)) {
     if (write && maskTest(bl.cpu, o, p)) collapseToDevice(s, slot, p);
-    if (write) maskSet(bl.dirty, o, p);
+    if (write && s.trackDirty) maskSet(bl.dirty, o, p);
     if (s.touch) touchOne(s, slot, p, tNs);
     return 0;
   }
   if (s.batchN > 0 && maskTest(bl.pend, o, p)) { // no open batch: no pending fault anywhere
     // a concurrent row (same trace time) faults on a page already in the open batch: more entries
-    if (write) maskSet(bl.pendWrite, o, p);
+    if (write) {
+      maskSet(bl.pendWrite, o, p);
+      s.batchWrites = true;
+    }
     fetchEntries(s, false);
     return 0;
   }
@@ -236,7 +239,10 @@ function addFault(s: UvmState, slot: number, p: number, write: boolean): void {
     s.batchSlots[s.batchN++] = slot;
   }
   maskSet(bl.pend, o, p);
-  if (write) maskSet(bl.pendWrite, o, p);
+  if (write) {
+    maskSet(bl.pendWrite, o, p);
+    s.batchWrites = true;
+  }
   s.env.counters.deviceFaults++;
   s.batchPages++;
   fetchEntries(s, true);
@@ -320,11 +326,11 @@ export function flushBatch(s: UvmState): void {
     const slot = s.batchSlots[j]!;
     bl.inBatch[slot] = 0;
     const o = slot * w;
-    for (let k = 0; k < w; k++) {
-      bl.pend[o + k] = 0;
-      bl.pendWrite[o + k] = 0;
-    }
+    for (let k = 0; k < w; k++) bl.pend[o + k] = 0;
+    // (no write fault in the batch: `pendWrite` is still all zero)
+    if (s.batchWrites) for (let k = 0; k < w; k++) bl.pendWrite[o + k] = 0;
   }
+  s.batchWrites = false;
   s.batchN = 0;
   s.batchPages = 0;
   s.batchEntries = 0;

@@ -90,6 +90,7 @@ export function migrateIn(
   }
   // word by word: residency, counters, host copies dropped (kept for read duplication)
   const fromHost = s.runMask;
+  const trackDirty = s.trackDirty;
   let n = 0;
   for (let k = 0; k < words; k++) {
     const wk = want[k]!;
@@ -103,7 +104,7 @@ export function migrateIn(
     const cnt = popcount32(wk);
     n += cnt;
     bl.dev[o + k] = (bl.dev[o + k]! | wk) >>> 0;
-    bl.dirty[o + k] = ((bl.dirty[o + k]! & ~wk) | (wk & writes[writesOff + k]!)) >>> 0; // arrives clean unless a faulted store
+    if (trackDirty) bl.dirty[o + k] = ((bl.dirty[o + k]! & ~wk) | (wk & writes[writesOff + k]!)) >>> 0; // arrives clean unless a faulted store
     s.prefetchedPages += popcount32((wk & prefetched[k]!) >>> 0);
     if (!noZeroFill) c.zeroFills += cnt - popcount32(fh);
     const rm = advised ? bl.readMostly[o + k]! : 0;

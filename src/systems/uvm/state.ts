@@ -75,6 +75,13 @@ export class UvmState {
   batchN = 0;
   batchPages = 0;
   batchEntries = 0;
+  /** Some fault of the open batch is a write (`pendWrite` has bits to clear). */
+  batchWrites = false;
+  /**
+   * `blocks.dirty` is kept only in the UVMSmart mode (faultCost=far-fault), the only reader (device-sync.ts, on a
+   * `marker sync`); the driver mode does not touch the mask.
+   */
+  readonly trackDirty: boolean;
   /**
    * Each access row is a fault front (fault-batch.ts): at most `frontCap` distinct pages of `frontEntries`
    * fault-buffer entries each per batch (`faultCost=batch`: `frontPages`, `frontEntriesPerPage`; `far-fault`,
@@ -154,6 +161,7 @@ export class UvmState {
     this.blockBytes = p.vaBlockBytes;
     this.frontCap = p.faultCost === 'batch' ? p.frontPages : p.batchMax;
     this.frontEntries = p.faultCost === 'batch' ? p.frontEntriesPerPage : 1;
+    this.trackDirty = p.faultCost === 'far-fault';
     this.ppb = p.vaBlockBytes / PAGE_BYTES;
     this.bigPagePages = p.bigPageBytes / PAGE_BYTES;
     const variant = evictionVariant(p.eviction, p.faultCost === 'far-fault');

@@ -59,10 +59,16 @@ export interface ThrashingConfig {
 /** Per-page thrashing state over a growable page index space (page id = blockSlot × pagesPerBlock + page). */
 export class ThrashingState {
   /**
-   * Per page, interleaved (one cache line per fault-driven migration): `[2·page]` = thrash-clock time of its
-   * last migration, `[2·page + 1]` = the processor it went to + 1 (0 = none yet, so a fresh or reset page is all zero).
+   * Per page: thrash-clock time of its last migration (0 when none or reset). Written without being read on the
+   * common path (a migration to the same processor as the last one), so its cache miss does not stall.
    */
-  last: Float64Array;
+  lastNs: Float64Array;
+  /**
+   * Per page, 2 bits (16 pages per word: bits `2·(page mod 16)` of word `page >> 4`): the processor its last migration
+   * went to + 1 (0 = none yet, so a fresh or reset page is all zero). Processors 0 (CPU), 1 and 2 fit. A 16× smaller
+   * array than the times, read on every migration.
+   */
+  dest: Uint32Array;
   events: Uint8Array;
   throttles: Uint8Array;
   pinUntilNs: Float64Array;
@@ -81,7 +87,8 @@ export class ThrashingState {
   epochResets = 0;
 
   constructor(readonly cfg: ThrashingConfig, pages: number) {
-    this.last = new Float64Array(2 * pages);
+    this.lastNs = new Float64Array(pages);
+    this.dest = new Uint32Array(Math.ceil(pages / 16));
     this.events = new Uint8Array(pages);
     this.throttles = new Uint8Array(pages);
     this.pinUntilNs = new Float64Array(pages);
@@ -94,8 +101,9 @@ export class ThrashingState {
 
   /** Make room for `pages` page ids (keeps state). */
   grow(pages: number): void {
-    if (2 * pages <= this.last.length) return;
-    this.last = grown(this.last, 2 * pages);
+    if (pages <= this.lastNs.length) return;
+    this.lastNs = grown(this.lastNs, pages);
+    this.dest = grown(this.dest, Math.ceil(pages / 16));
     this.pinUntilNs = grown(this.pinUntilNs, pages);
     this.events = grown(this.events, pages);
     this.throttles = grown(this.throttles, pages);
@@ -110,8 +118,8 @@ export class ThrashingState {
   /** Forget everything about a page (freed, unpinned, read-duplicated). */
   reset(page: number): void {
     if (this.pinUntilNs[page] !== 0) this.blockPins[Math.floor(page / this.cfg.pagesPerBlock)]!--;
-    this.last[2 * page] = 0;
-    this.last[2 * page + 1] = 0;
+    this.lastNs[page] = 0;
+    this.dest[page >>> 4] = (this.dest[page >>> 4]! & ~(3 << ((page & 15) << 1))) >>> 0;
     this.events[page] = 0;
     this.throttles[page] = 0;
     this.pinUntilNs[page] = 0;
@@ -122,7 +130,9 @@ export class ThrashingState {
     const pin = this.pinUntilNs;
     // no pin time is set before the first pin (`pins` counts them): the scan is skipped until then
     if (this.pins !== 0) for (let q = first; q < end; q++) if (pin[q] !== 0) this.blockPins[Math.floor(q / this.cfg.pagesPerBlock)]!--;
-    this.last.fill(0, 2 * first, 2 * end);
+    this.lastNs.fill(0, first, end);
+    const d = this.dest;
+    for (let q = first; q < end; q++) d[q >>> 4] = (d[q >>> 4]! & ~(3 << ((q & 15) << 1))) >>> 0;
     this.events.fill(0, first, end);
     if (this.throttleCount !== 0) this.throttles.fill(0, first, end); // all zero before the first throttle
     if (this.pins !== 0) pin.fill(0, first, end);
@@ -148,17 +158,20 @@ export class ThrashingState {
     this.unpins++;
   }
 
-  /** Record a fault-driven migration of `page` to processor `dest` at thrash-clock time `tNs`. */
+  /** Record a fault-driven migration of `page` to processor `dest` (0, 1 or 2: the CPU or the device) at thrash-clock time `tNs`. */
   onMigration(page: number, dest: number, tNs: number): void {
-    const lt = this.last;
-    const prev = lt[2 * page + 1]! - 1;
+    const lt = this.lastNs;
+    const d = this.dest;
+    const w = page >>> 4;
+    const sh = (page & 15) << 1;
+    const prev = ((d[w]! >>> sh) & 3) - 1;
     if (prev === dest) {
-      lt[2 * page] = tNs;
+      lt[page] = tNs;
       return;
     }
-    const last = lt[2 * page]!;
-    lt[2 * page + 1] = dest + 1;
-    lt[2 * page] = tNs;
+    const last = lt[page]!;
+    d[w] = ((d[w]! & ~(3 << sh)) | ((dest + 1) << sh)) >>> 0;
+    lt[page] = tNs;
     if (prev < 0) {
       this.events[page] = 1;
       return;
@@ -192,7 +205,7 @@ export class ThrashingState {
       return ThrashHint.none;
     }
     if (this.events[page]! < this.cfg.threshold) return ThrashHint.none;
-    const gap = tNs - this.last[2 * page]!;
+    const gap = tNs - this.lastNs[page]!;
     if (this.cfg.adaptiveLapse) this.adjustLapse(gap);
     if (gap > this.lapseNs) return ThrashHint.none; // no longer thrashing
     if (this.throttles[page]! >= this.cfg.pinThreshold) {
