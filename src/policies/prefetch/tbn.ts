@@ -69,22 +69,45 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
         const end = v.endPage;
         const faulted = v.faulted;
         const thrashing = v.thrashing;
-        for (let w = 0; w < words; w++) tree[w] = (v.resident[w]! | faulted[w]!) >>> 0;
-        // 1.–2. big pages holding a fault, taken whole unless thrashing (faulted pages ascend: one visit each)
+        const resident = v.resident;
         const bp = v.bigPagePages;
-        let lastBig = -1;
-        for (let p = maskNextSet(faulted, 0, 0, v.pagesPerBlock); p >= 0; p = maskNextSet(faulted, 0, p + 1, v.pagesPerBlock)) {
-          const a = p - (p % bp);
-          if (a === lastBig) continue;
-          lastBig = a;
-          if (v.hasThrashing && !maskRangeEmpty(thrashing, 0, a, a + bp)) continue;
-          maskFillRange(tree, 0, Math.max(a, first), Math.min(a + bp, end));
+        const tr = tree;
+        const cm = cum;
+        cm[0] = 0;
+        if (first === 0 && end === words * 32 && bp <= 32) {
+          // the whole block exists and big pages lie inside words (the common case): steps 1.–2. and the counts in
+          // one pass, word by word (the same tree as the general path below)
+          const thr = v.hasThrashing;
+          const group = bp === 32 ? 0xffffffff : ((1 << bp) - 1) >>> 0;
+          for (let w = 0; w < words; w++) {
+            const f = faulted[w]!;
+            let t = resident[w]! | f;
+            if (f !== 0) {
+              const tw = thr ? thrashing[w]! : 0;
+              for (let g = 0; g < 32; g += bp) {
+                const m = (group << g) >>> 0;
+                if ((f & m) !== 0 && (tw & m) === 0) t |= m;
+              }
+            }
+            tr[w] = t >>> 0;
+            cm[w + 1] = cm[w]! + popcount32(t >>> 0);
+          }
+        } else {
+          for (let w = 0; w < words; w++) tr[w] = (resident[w]! | faulted[w]!) >>> 0;
+          // 1.–2. big pages holding a fault, taken whole unless thrashing (faulted pages ascend: one visit each)
+          let lastBig = -1;
+          for (let p = maskNextSet(faulted, 0, 0, v.pagesPerBlock); p >= 0; p = maskNextSet(faulted, 0, p + 1, v.pagesPerBlock)) {
+            const a = p - (p % bp);
+            if (a === lastBig) continue;
+            lastBig = a;
+            if (v.hasThrashing && !maskRangeEmpty(thrashing, 0, a, a + bp)) continue;
+            maskFillRange(tr, 0, Math.max(a, first), Math.min(a + bp, end));
+          }
+          // only [first, end) is ever counted: clip the tree to it, then count it word by word
+          if (first > 0) maskClearRange(tr, 0, 0, first);
+          if (end < words * 32) maskClearRange(tr, 0, end, words * 32);
+          for (let w = 0; w < words; w++) cm[w + 1] = cm[w]! + popcount32(tr[w]!);
         }
-        // only [first, end) is ever counted: clip the tree to it, then count it word by word
-        if (first > 0) maskClearRange(tree, 0, 0, first);
-        if (end < words * 32) maskClearRange(tree, 0, end, words * 32);
-        cum[0] = 0;
-        for (let w = 0; w < words; w++) cum[w + 1] = cum[w]! + popcount32(tree[w]!);
         const levels = 31 - Math.clz32(v.pagesPerBlock);
         // 3. faulted pages only (set bits), not every page of the block: a batch faults few pages per block.
         // The largest qualifying subtree is the first found walking down from the root.
@@ -101,10 +124,10 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
             if (k >= 5) {
               const w0 = lo >>> 5;
               const w1 = Math.min(w0 + (1 << (k - 5)), words);
-              count = cum[w1]! - cum[w0]!;
+              count = cm[w1]! - cm[w0]!;
             } else {
               const bits = (((1 << (1 << k)) - 1) << (lo & 31)) >>> 0;
-              count = popcount32((tree[lo >>> 5]! & bits) >>> 0);
+              count = popcount32((tr[lo >>> 5]! & bits) >>> 0);
             }
             if (count * 100 > (b - a) * threshold) {
               ra = a;

@@ -44,7 +44,7 @@ export function prefetch(s: UvmState, b: EventBatch, i: number): void {
     if (slot < 0) continue;
     const p0 = r.firstPage;
     const p1 = r.endPage;
-    const o = slot * w;
+    const o = slot * s.stride;
     const want = s.scratch;
     maskZero(want, 0, w);
     for (let p = p0; p < p1; p++) {
@@ -83,7 +83,6 @@ export function advise(s: UvmState, b: EventBatch, i: number): void {
   const end = va + b.bytes[i]!;
   const target = b.target[i]!;
   const bl = s.blocks;
-  const w = s.words;
   const ok = code === Advice.read_mostly || code === Advice.unset_read_mostly || code === Advice.preferred_location
     || code === Advice.unset_preferred_location || code === Advice.accessed_by || code === Advice.unset_accessed_by;
   if (!ok) {
@@ -99,7 +98,7 @@ export function advise(s: UvmState, b: EventBatch, i: number): void {
     if (slot < 0) continue;
     const p0 = r.firstPage;
     const p1 = r.endPage;
-    const o = slot * w;
+    const o = slot * s.stride;
     for (let p = p0; p < p1; p++) {
       if (!maskTest(bl.exists, o, p)) continue;
       switch (code) {

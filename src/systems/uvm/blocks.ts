@@ -7,9 +7,20 @@ import { grown } from '../../io/typed-arrays';
 const DIRECT_BLOCKS = 1 << 16;
 
 /**
+ * Masks per block record (`VaBlocks.rec`), in this order: dev, cpu, pend, the two destination planes of the thrashing
+ * state (thrashing.ts `DestPlanes`), exists, pendWrite, pinned, readMostly, accessedBy, dirty.
+ */
+const RECORD_MASKS = 11;
+/** Record position (in masks) of the thrashing state's destination planes. */
+const DEST_PLANES = 3;
+
+/**
  * The VA block table of the UVM model: one slot per live 2 MiB-aligned window (`floor(va / vaBlockBytes)`)
- * that holds managed memory, structure-of-arrays, grown by doubling. Masks have `words` words per slot
- * (src/model/page-mask.ts layout); per-page arrays are indexed by `slot × pagesPerBlock + page`.
+ * that holds managed memory, grown by doubling. A slot's page masks (`words` words each, src/model/page-mask.ts
+ * layout) lie together in one record of `stride` words (`rec`), the ones a fault reads first, so that a fault
+ * touches a few adjacent cache lines instead of one line in each of nine arrays; each mask field is a view of `rec`
+ * starting at its place in the record, so mask `m` of `slot` is `m[slot × stride + k]`, k < words. Per-slot scalars
+ * are arrays indexed by slot; per-page arrays are indexed by `slot × pagesPerBlock + page`.
  *
  * A window can hold several small allocations (UVM would make one VA block per range; here their pages share
  * the window, and `exists` says which pages are live). A slot is released when no page exists any more.
@@ -17,6 +28,12 @@ const DIRECT_BLOCKS = 1 << 16;
 export class VaBlocks {
   readonly pagesPerBlock: number;
   readonly words: number;
+  /** Words per slot record: `RECORD_MASKS × words`; the mask of a slot starts at `slot × stride` in every mask view. */
+  readonly stride: number;
+  /** Every slot's masks (views below). */
+  rec: Uint32Array;
+  /** Word of a record where the thrashing destination planes start (thrashing.ts `DestPlanes`). */
+  readonly destOffset: number;
   private readonly index: UnitIndex = createUnitIndex(1024);
   /**
    * Direct slot table for the `DIRECT_BLOCKS` block keys from `directBase` (set by the first block created: a
@@ -74,22 +91,16 @@ export class VaBlocks {
   constructor(pagesPerBlock: number, withFrames: boolean, initialSlots = 64) {
     this.pagesPerBlock = pagesPerBlock;
     this.words = maskWords(pagesPerBlock);
+    this.stride = RECORD_MASKS * this.words;
+    this.destOffset = DEST_PLANES * this.words;
     this.withFrames = withFrames;
     this.capacity = initialSlots;
     this.ids = new IdPool(initialSlots);
-    const w = this.words * initialSlots;
     const pages = pagesPerBlock * initialSlots;
     this.key = new Float64Array(initialSlots).fill(-1);
-    this.exists = new Uint32Array(w);
+    this.rec = new Uint32Array(this.stride * initialSlots);
+    [this.dev, this.cpu, this.pend, this.exists, this.pendWrite, this.pinned, this.readMostly, this.accessedBy, this.dirty] = this.views();
     this.full = new Uint8Array(initialSlots);
-    this.dev = new Uint32Array(w);
-    this.cpu = new Uint32Array(w);
-    this.readMostly = new Uint32Array(w);
-    this.accessedBy = new Uint32Array(w);
-    this.pinned = new Uint32Array(w);
-    this.pend = new Uint32Array(w);
-    this.pendWrite = new Uint32Array(w);
-    this.dirty = new Uint32Array(w);
     this.devPages = new Int32Array(initialSlots);
     this.chunk = new Int32Array(initialSlots).fill(-1);
     this.chunkBytes = new Float64Array(initialSlots);
@@ -142,7 +153,7 @@ export class VaBlocks {
 
   /** Recompute `full[slot]` after `exists` changed. */
   updateFull(slot: number): void {
-    this.full[slot] = maskCountRange(this.exists, slot * this.words, 0, this.pagesPerBlock) === this.pagesPerBlock ? 1 : 0;
+    this.full[slot] = maskCountRange(this.exists, slot * this.stride, 0, this.pagesPerBlock) === this.pagesPerBlock ? 1 : 0;
   }
 
   /** Release an empty slot (caller has cleared residency and accounting). */
@@ -152,11 +163,7 @@ export class VaBlocks {
     if (d >= 0 && d < DIRECT_BLOCKS) this.direct[d] = -1;
     else this.index.delete(key);
     this.key[slot] = -1;
-    const w = this.words;
-    const o = slot * w;
-    for (const m of [this.exists, this.dev, this.cpu, this.readMostly, this.accessedBy, this.pinned, this.pend, this.pendWrite, this.dirty]) {
-      m.fill(0, o, o + w);
-    }
+    this.rec.fill(0, slot * this.stride, (slot + 1) * this.stride);
     this.full[slot] = 0;
     this.devPages[slot] = 0;
     this.chunk[slot] = -1;
@@ -176,20 +183,20 @@ export class VaBlocks {
     for (let s = 0; s < this.capacity; s++) if (this.key[s] !== -1) fn(s);
   }
 
+  /** The mask views of `rec`, in record order. */
+  private views(): [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array] {
+    const r = this.rec;
+    const w = this.words;
+    // (words 3w … 5w − 1 hold the thrashing destination planes)
+    return [r.subarray(0), r.subarray(w), r.subarray(2 * w), r.subarray(5 * w), r.subarray(6 * w), r.subarray(7 * w), r.subarray(8 * w), r.subarray(9 * w), r.subarray(10 * w)];
+  }
+
   private grow(slots: number): void {
-    const masks = slots * this.words;
     const pages = slots * this.pagesPerBlock;
     this.key = grown(this.key, slots, -1);
-    this.exists = grown(this.exists, masks);
+    this.rec = grown(this.rec, slots * this.stride);
+    [this.dev, this.cpu, this.pend, this.exists, this.pendWrite, this.pinned, this.readMostly, this.accessedBy, this.dirty] = this.views();
     this.full = grown(this.full, slots);
-    this.dev = grown(this.dev, masks);
-    this.cpu = grown(this.cpu, masks);
-    this.readMostly = grown(this.readMostly, masks);
-    this.accessedBy = grown(this.accessedBy, masks);
-    this.pinned = grown(this.pinned, masks);
-    this.pend = grown(this.pend, masks);
-    this.pendWrite = grown(this.pendWrite, masks);
-    this.dirty = grown(this.dirty, masks);
     this.devPages = grown(this.devPages, slots);
     this.chunk = grown(this.chunk, slots, -1);
     this.chunkBytes = grown(this.chunkBytes, slots);

@@ -40,14 +40,13 @@ export function cpuAccess(s: UvmState, b: EventBatch, i: number): void {
 
 function cpuManaged(s: UvmState, start: number, end: number, write: boolean): void {
   const bl = s.blocks;
-  const w = s.words;
   const r = s.cpuWalk;
   r.start(start, end);
   while (r.next()) {
     const slot = r.slot;
     const p0 = r.firstPage;
     const p1 = r.endPage;
-    const o = slot * w;
+    const o = slot * s.stride;
     if (maskCountRange(bl.cpu, o, p0, p1) === p1 - p0 && (!write || maskRangeEmpty(bl.dev, o, p0, p1))) continue;
     for (let p = p0; p < p1; p++) {
       if (maskTest(bl.cpu, o, p)) {
@@ -69,7 +68,7 @@ function cpuFault(s: UvmState, slot: number, p: number, write: boolean): void {
   const clock = env.clock;
   const bl = s.blocks;
   const w = s.words;
-  const o = slot * w;
+  const o = slot * s.stride;
   env.counters.cpuFaults++;
   clock.charge(Cause.fault, env.platform.host.cpuFaultNs);
   const id = slot * s.ppb + p;

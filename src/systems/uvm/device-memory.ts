@@ -83,7 +83,7 @@ export class DeviceMemory {
           if (o < 0) return false;
           if (this.mode === 'chunk' && blocks.busy[o] !== 0) return false;
           // a frame taken for a transfer still under way (evict.ts firstTransferLands) holds no valid page yet
-          if (this.mode === 'page' && !maskTest(blocks.dev, Math.floor(o / ppb) * blocks.words, o % ppb)) return false;
+          if (this.mode === 'page' && !maskTest(blocks.dev, Math.floor(o / ppb) * blocks.stride, o % ppb)) return false;
           if (this.requireFree && this.frontUse(o) > this.maxFrontUse) return false;
           if (!this.requireWhole) return true;
           if (this.mode === 'chunk') return this.largePageWhole(o);
@@ -185,14 +185,14 @@ export class DeviceMemory {
     const slot = Math.floor(id / ppb);
     const p = id - slot * ppb;
     const a = p - (p % this.bigPagePages);
-    const o = slot * b.words;
+    const o = slot * b.stride;
     return maskCountRange(b.dev, o, a, a + this.bigPagePages) === maskCountRange(b.exists, o, a, a + this.bigPagePages);
   }
 
   /** Every live page of VA block `slot` (the large page) is device resident. */
   private largePageWhole(slot: number): boolean {
     const b = this.blocks;
-    return b.devPages[slot] === maskCountRange(b.exists, slot * b.words, 0, b.pagesPerBlock);
+    return b.devPages[slot] === maskCountRange(b.exists, slot * b.stride, 0, b.pagesPerBlock);
   }
 
   /**
@@ -257,7 +257,7 @@ export class DeviceMemory {
     const b = this.blocks;
     const ppb = b.pagesPerBlock;
     if (b.full[slot] === 1) return ppb * PAGE_BYTES;
-    const n = maskCountRange(b.exists, slot * b.words, 0, ppb);
+    const n = maskCountRange(b.exists, slot * b.stride, 0, ppb);
     if (n === ppb) return ppb * PAGE_BYTES;
     const big = this.bigPagePages * PAGE_BYTES;
     return Math.ceil((n * PAGE_BYTES) / big) * big;
@@ -340,7 +340,7 @@ export class DeviceMemory {
     }
     const ppb = b.pagesPerBlock;
     let n = 0;
-    for (let p = maskNextSet(b.dev, slot * b.words, 0, ppb); p >= 0; p = maskNextSet(b.dev, slot * b.words, p + 1, ppb)) {
+    for (let p = maskNextSet(b.dev, slot * b.stride, 0, ppb); p >= 0; p = maskNextSet(b.dev, slot * b.stride, p + 1, ppb)) {
       const id = slot * ppb + p;
       const f = b.frame[id]!;
       if (f < 0) continue;
@@ -404,7 +404,7 @@ export class DeviceMemory {
         this.victimRoot = s;
         return SHARED_ROOT;
       }
-      maskCopy(m, 0, b.dev, slot * w, w);
+      maskCopy(m, 0, b.dev, slot * b.stride, w);
       return slot;
     }
     const id = this.owner[s]!;
@@ -417,13 +417,13 @@ export class DeviceMemory {
       return slot;
     }
     if (expand === 'large-page') {
-      maskCopy(m, 0, b.dev, slot * w, w);
+      maskCopy(m, 0, b.dev, slot * b.stride, w);
       return slot;
     }
     const bp = this.bigPagePages;
     const a = p - (p % bp);
     maskFillRange(m, 0, a, a + bp);
-    andWith(m, b.dev, slot * w, w);
+    andWith(m, b.dev, slot * b.stride, w);
     if (expand === 'tbn') this.tbnNeighbourhood(slot, m);
     return slot;
   }
@@ -439,7 +439,7 @@ export class DeviceMemory {
     const w = b.words;
     const ppb = b.pagesPerBlock;
     const bp = this.bigPagePages;
-    const o = slot * w;
+    const o = slot * b.stride;
     const rest = this.tbnScratch ?? (this.tbnScratch = new Uint32Array(w));
     for (let k = 0; k < w; k++) rest[k] = (b.dev[o + k]! & ~m[k]!) >>> 0;
     for (let size = bp * 2; size <= ppb; size *= 2) {

@@ -28,7 +28,7 @@ export function deviceSync(s: UvmState): number {
   const c = s.env.counters;
   let written = 0;
   bl.forEachSlot((slot) => {
-    const o = slot * w;
+    const o = slot * s.stride;
     if (bl.devPages[slot] === 0) return;
     let moved = 0;
     for (let k = 0; k < w; k++) {

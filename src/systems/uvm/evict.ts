@@ -95,7 +95,7 @@ export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: 
   const c = env.counters;
   const bl = s.blocks;
   const words = s.words;
-  const o = slot * words;
+  const o = slot * s.stride;
   const nowNs = env.clock.nowNs;
   // UVMSmart (faultCost=far-fault) frees a victim's frames when its write-back is scheduled on the write lane, so
   // the fault waits for the write-back to start (gpgpu-sim_UVMSmart gpu-sim.cc:3131–3156, :3276; helper I's study);

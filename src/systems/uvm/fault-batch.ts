@@ -125,7 +125,7 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
     const p0 = r.firstPage;
     const p1 = r.endPage;
     if (blockArrivedAndResident(s, slot, p0, p1, write, tNs)) {
-      if (write && s.trackDirty) maskFillRange(s.blocks.dirty, slot * s.words, p0, p1); // the store dirties the pages (device-sync.ts)
+      if (write && s.trackDirty) maskFillRange(s.blocks.dirty, slot * s.stride, p0, p1); // the store dirties the pages (device-sync.ts)
       continue;
     }
     let remoteBytes = 0;
@@ -164,7 +164,7 @@ function devManagedSpread(s: UvmState, start: number, end: number, write: boolea
 /** Every page of `[p0, p1)` resident on the device and no duplicate to collapse. */
 function residentRange(s: UvmState, slot: number, p0: number, p1: number, write: boolean): boolean {
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   return maskCountRange(bl.dev, o, p0, p1) === p1 - p0 && (!write || maskRangeEmpty(bl.cpu, o, p0, p1));
 }
 
@@ -182,7 +182,7 @@ function blockArrivedAndResident(s: UvmState, slot: number, p0: number, p1: numb
 /** One page of a device access row: hit, more entries for a page in the open batch, remote, or a new fault. Returns remote bytes. */
 function visitPage(s: UvmState, slot: number, p: number, write: boolean, tNs: number): number {
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   if (maskTest(bl.dev, o, p)) {
     if (write && maskTest(bl.cpu, o, p)) collapseToDevice(s, slot, p);
     if (write && s.trackDirty) maskSet(bl.dirty, o, p);
@@ -217,7 +217,7 @@ function touchOne(s: UvmState, slot: number, p: number, tNs: number): void {
 /** Device access to a non-resident page that is mapped remotely instead of migrated. */
 function servedRemotely(s: UvmState, slot: number, p: number): boolean {
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   // (no page was ever pinned while remoteMaps is 0: migrate.ts pinToHost)
   if (s.remoteMaps !== 0 && bl.pinnedCount[slot]! > 0 && maskTest(bl.pinned, o, p)) {
     const id = slot * s.ppb + p;
@@ -232,7 +232,7 @@ function servedRemotely(s: UvmState, slot: number, p: number): boolean {
 
 function addFault(s: UvmState, slot: number, p: number, write: boolean): void {
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   if (bl.inBatch[slot] === 0) {
     bl.inBatch[slot] = 1;
     if (s.batchN === s.batchSlots.length) s.batchSlots = grown(s.batchSlots, s.batchSlots.length * 2);
@@ -292,7 +292,7 @@ export function flushBatch(s: UvmState): void {
     let throttled = false;
     for (let j = 0; j < s.batchN; j++) {
       const slot = s.batchSlots[j]!;
-      const o = slot * w;
+      const o = slot * s.stride;
       for (let p = maskNextSet(bl.pend, o, 0, s.ppb); p >= 0; p = maskNextSet(bl.pend, o, p + 1, s.ppb)) {
         const h = s.thr.hint(slot * s.ppb + p, clock.nowNs - s.throttleWaitNs, clock.nowNs);
         if (h === ThrashHint.throttle) throttled = true;
@@ -316,7 +316,7 @@ export function flushBatch(s: UvmState): void {
   let transferEnd = clock.nowNs;
   for (let j = 0; j < s.batchN; j++) {
     const slot = s.batchSlots[j]!;
-    if (maskRangeEmpty(bl.pend, slot * w, 0, s.ppb)) continue;
+    if (maskRangeEmpty(bl.pend, slot * s.stride, 0, s.ppb)) continue;
     bl.busy[slot] = 1;
     serviceBlock(s, slot);
     bl.busy[slot] = 0;
@@ -325,7 +325,7 @@ export function flushBatch(s: UvmState): void {
   for (let j = 0; j < s.batchN; j++) {
     const slot = s.batchSlots[j]!;
     bl.inBatch[slot] = 0;
-    const o = slot * w;
+    const o = slot * s.stride;
     for (let k = 0; k < w; k++) bl.pend[o + k] = 0;
     // (no write fault in the batch: `pendWrite` is still all zero)
     if (s.batchWrites) for (let k = 0; k < w; k++) bl.pendWrite[o + k] = 0;
@@ -363,7 +363,7 @@ function dropFirstTransfer(s: UvmState, slot: number, want: Uint32Array): void {
   if (s.preB <= s.preA) return;
   const bl = s.blocks;
   for (let p = s.preA; p < s.preB; p++) {
-    if (!maskTest(want, 0, p) && bl.frame[slot * s.ppb + p]! >= 0 && !maskTest(bl.dev, slot * s.words, p)) s.mem.removePage(slot, p);
+    if (!maskTest(want, 0, p) && bl.frame[slot * s.ppb + p]! >= 0 && !maskTest(bl.dev, slot * s.stride, p)) s.mem.removePage(slot, p);
   }
 }
 
@@ -373,7 +373,7 @@ function serviceBlock(s: UvmState, slot: number): number {
   const dev = env.platform.device;
   const bl = s.blocks;
   const w = s.words;
-  const o = slot * w;
+  const o = slot * s.stride;
   const out = s.out;
   s.lastTransferEnd = env.clock.nowNs;
   let faulted = 0;

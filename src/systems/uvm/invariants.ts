@@ -19,7 +19,7 @@ export function checkInvariants(s: UvmState): void {
   let host = 0;
   let untracked = 0;
   bl.forEachSlot((slot) => {
-    const o = slot * w;
+    const o = slot * s.stride;
     const d = maskWeight(bl.dev, o, w);
     if (d !== bl.devPages[slot]) throw new Error(`uvm: block ${slot} devPages ${bl.devPages[slot]} ≠ mask ${d}`);
     pages += d;

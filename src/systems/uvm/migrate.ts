@@ -31,7 +31,7 @@ export function migrateIn(
   const env = s.env;
   const c = env.counters;
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   if (s.mem.mode === 'chunk' && !s.mem.backPages(slot, want, 0, env.clock.nowNs)) return 0;
   // a PMA call for a batch of root chunks (block_populate_pages → uvm_pmm_gpu_alloc_user → alloc_root_chunk,
   // uvm_pmm_gpu.c:1925-2040), synchronous in the service; an asynchronous prefetch only starts its copy later
@@ -157,7 +157,7 @@ export function migrateIn(
 function splitAtFaults(s: UvmState, slot: number, prefetched: Uint32Array, nowNs: number, n: number): number {
   const c = s.env.counters;
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   const runs = s.runs;
   let end = nowNs;
   let faultEnd = nowNs;
@@ -201,7 +201,7 @@ export function populateHost(s: UvmState, slot: number, p: number): void {
     s.rep.oom(env.clock.nowNs, CPU, s.blocks.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'host', PAGE_BYTES);
     return;
   }
-  maskSet(s.blocks.cpu, slot * s.words, p);
+  maskSet(s.blocks.cpu, slot * s.stride, p);
   s.hostBytes += PAGE_BYTES;
   env.counters.zeroFills++;
   env.clock.charge(Cause.fault, PAGE_BYTES / env.platform.host.zeroFillBytesPerNs);
@@ -209,7 +209,7 @@ export function populateHost(s: UvmState, slot: number, p: number): void {
 
 /** A device write to a read-duplicated page: the host copy is invalidated (CPU TLB shootdown). */
 export function collapseToDevice(s: UvmState, slot: number, p: number): void {
-  maskClear(s.blocks.cpu, slot * s.words, p);
+  maskClear(s.blocks.cpu, slot * s.stride, p);
   s.hostBytes -= PAGE_BYTES;
   s.cpuShootdowns++;
   s.env.clock.charge(Cause.invalidate, s.hostShootdownNs);
@@ -219,7 +219,7 @@ export function collapseToDevice(s: UvmState, slot: number, p: number): void {
 export function collapseToHost(s: UvmState, slot: number, p: number): void {
   const bl = s.blocks;
   s.env.counters.cpuFaults++; // write to a read-only duplicate faults
-  maskClear(bl.dev, slot * s.words, p);
+  maskClear(bl.dev, slot * s.stride, p);
   bl.devPages[slot]!--;
   if (s.mem.mode === 'page') s.mem.removePage(slot, p);
   else if (bl.devPages[slot] === 0) s.mem.removeBlock(slot);
@@ -229,7 +229,7 @@ export function collapseToHost(s: UvmState, slot: number, p: number): void {
 /** Thrashing mitigation: pin page `p` to host memory (migrate it there if needed); the device maps it remotely. */
 export function pinToHost(s: UvmState, slot: number, p: number): void {
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   if (maskTest(bl.dev, o, p)) evictPages(s, slot, singlePage(s.scratch, s.words, p), true, false);
   if (!maskTest(bl.cpu, o, p)) populateHost(s, slot, p);
   maskSet(bl.pinned, o, p);
@@ -239,7 +239,7 @@ export function pinToHost(s: UvmState, slot: number, p: number): void {
 
 export function unpin(s: UvmState, slot: number, p: number): void {
   const bl = s.blocks;
-  maskClear(bl.pinned, slot * s.words, p);
+  maskClear(bl.pinned, slot * s.stride, p);
   bl.pinnedCount[slot]!--;
   s.thr!.unpin(slot * s.ppb + p);
   // remote mapping removed: one device TLB invalidation

@@ -18,7 +18,7 @@ const { CPU } = ev;
 export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy, resident: Uint32Array, out: Uint32Array, dest: number): number {
   const bl = s.blocks;
   const w = s.words;
-  const o = slot * w;
+  const o = slot * s.stride;
   const v = s.view;
   let first = -1;
   let last = -1;

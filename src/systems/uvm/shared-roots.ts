@@ -85,7 +85,7 @@ export class SharedRoots {
     let k = 0;
     for (let q = 0; q < this.subsPerRoot; q++) {
       if (this.pieceRoot[base + q]! >= 0) continue;
-      if (want ? maskCountRange(want, wantOff, q * bp, q * bp + bp) > 0 : maskCountRange(b.exists, slot * b.words, q * bp, q * bp + bp) > 0) k++;
+      if (want ? maskCountRange(want, wantOff, q * bp, q * bp + bp) > 0 : maskCountRange(b.exists, slot * b.stride, q * bp, q * bp + bp) > 0) k++;
     }
     return k <= this.freeSubs ? 0 : Math.ceil((k - this.freeSubs) / this.subsPerRoot) * this.rootBytes;
   }

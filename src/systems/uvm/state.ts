@@ -58,6 +58,8 @@ export class UvmState {
   readonly runs = new pageMask.MaskRuns();
   readonly ppb: number;
   readonly words: number;
+  /** Words per block record: mask `m` of block `slot` starts at `slot × stride` (blocks.ts). */
+  readonly stride: number;
   readonly blockBytes: number;
   readonly bigPagePages: number;
   readonly touch: boolean;
@@ -167,6 +169,7 @@ export class UvmState {
     const variant = evictionVariant(p.eviction, p.faultCost === 'far-fault');
     this.blocks = new VaBlocks(this.ppb, variant.granule === 'page');
     this.words = this.blocks.words;
+    this.stride = this.blocks.stride;
     this.touch = variant.touch;
     const uvmsmart = p.faultCost === 'far-fault';
     this.tlbInvalidateNs = uvmsmart ? 0 : plat.device.tlb.invalidateNs;
@@ -188,6 +191,7 @@ export class UvmState {
             maxResets: p.thrashingMaxResets, pagesPerBlock: this.ppb, throttleNs: p.throttleNs, pinThreshold: p.pinThreshold, pinNs: p.pinNs,
           },
           this.blocks.capacity * this.ppb,
+          this.blocks,
         )
       : null;
     if (this.thr) this.blocks.onGrow = (pages) => this.thr!.grow(pages);

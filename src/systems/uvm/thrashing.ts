@@ -56,6 +56,17 @@ export interface ThrashingConfig {
   readonly pinNs: number;
 }
 
+/**
+ * Where `ThrashingState` keeps its per-page destination bits: two bit planes (low, high) of `pagesPerBlock` bits each per
+ * block, the low one at word `destOffset` of the block's record of `stride` words in `rec` (the high one right after it).
+ * `rec` may be replaced when the host grows.
+ */
+export interface DestPlanes {
+  rec: Uint32Array;
+  readonly stride: number;
+  readonly destOffset: number;
+}
+
 /** Per-page thrashing state over a growable page index space (page id = blockSlot × pagesPerBlock + page). */
 export class ThrashingState {
   /**
@@ -64,11 +75,17 @@ export class ThrashingState {
    */
   lastNs: Float64Array;
   /**
-   * Per page, 2 bits (16 pages per word: bits `2·(page mod 16)` of word `page >> 4`): the processor its last migration
-   * went to + 1 (0 = none yet, so a fresh or reset page is all zero). Processors 0 (CPU), 1 and 2 fit. A 16× smaller
-   * array than the times, read on every migration.
+   * Per page, 2 bits: the processor its last migration went to + 1 (0 = none yet, so a fresh or reset page is all
+   * zero; processors 0 (CPU), 1 and 2 fit), as two bit planes per block in `planes.rec`: bit `p mod 32` of words
+   * `blk × stride + lo + ⌊p / 32⌋` (low bit) and `… + hi + …` (high bit), for page `p` of block `blk`. Read on every
+   * migration; the UVM model keeps the planes in its block records (blocks.ts) beside the masks a fault has just
+   * read, a standalone state in its own array.
    */
-  dest: Uint32Array;
+  readonly planes: DestPlanes;
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly blockShift: number;
+  private readonly ownPlanes: boolean;
   events: Uint8Array;
   throttles: Uint8Array;
   pinUntilNs: Float64Array;
@@ -86,9 +103,17 @@ export class ThrashingState {
   unpins = 0;
   epochResets = 0;
 
-  constructor(readonly cfg: ThrashingConfig, pages: number) {
+  /** `planes`: where the destination bits live (default: an array of this state's own, 2 planes per block). */
+  constructor(readonly cfg: ThrashingConfig, pages: number, planes?: DestPlanes) {
+    const ppb = cfg.pagesPerBlock;
+    if (!(ppb > 0 && (ppb & (ppb - 1)) === 0)) throw new Error(`thrashing: pagesPerBlock must be a power of two, got ${ppb}`);
+    this.blockShift = 31 - Math.clz32(ppb);
+    const words = Math.ceil(ppb / 32);
+    this.ownPlanes = planes === undefined;
+    this.planes = planes ?? { rec: new Uint32Array(Math.ceil(pages / ppb) * 2 * words), stride: 2 * words, destOffset: 0 };
+    this.lo = this.planes.destOffset;
+    this.hi = this.lo + words;
     this.lastNs = new Float64Array(pages);
-    this.dest = new Uint32Array(Math.ceil(pages / 16));
     this.events = new Uint8Array(pages);
     this.throttles = new Uint8Array(pages);
     this.pinUntilNs = new Float64Array(pages);
@@ -103,7 +128,7 @@ export class ThrashingState {
   grow(pages: number): void {
     if (pages <= this.lastNs.length) return;
     this.lastNs = grown(this.lastNs, pages);
-    this.dest = grown(this.dest, Math.ceil(pages / 16));
+    if (this.ownPlanes) this.planes.rec = grown(this.planes.rec, Math.ceil(pages / this.cfg.pagesPerBlock) * this.planes.stride);
     this.pinUntilNs = grown(this.pinUntilNs, pages);
     this.events = grown(this.events, pages);
     this.throttles = grown(this.throttles, pages);
@@ -119,7 +144,7 @@ export class ThrashingState {
   reset(page: number): void {
     if (this.pinUntilNs[page] !== 0) this.blockPins[Math.floor(page / this.cfg.pagesPerBlock)]!--;
     this.lastNs[page] = 0;
-    this.dest[page >>> 4] = (this.dest[page >>> 4]! & ~(3 << ((page & 15) << 1))) >>> 0;
+    this.setDest(page, 0);
     this.events[page] = 0;
     this.throttles[page] = 0;
     this.pinUntilNs[page] = 0;
@@ -131,11 +156,29 @@ export class ThrashingState {
     // no pin time is set before the first pin (`pins` counts them): the scan is skipped until then
     if (this.pins !== 0) for (let q = first; q < end; q++) if (pin[q] !== 0) this.blockPins[Math.floor(q / this.cfg.pagesPerBlock)]!--;
     this.lastNs.fill(0, first, end);
-    const d = this.dest;
-    for (let q = first; q < end; q++) d[q >>> 4] = (d[q >>> 4]! & ~(3 << ((q & 15) << 1))) >>> 0;
+    for (let q = first; q < end; q++) this.setDest(q, 0);
     this.events.fill(0, first, end);
     if (this.throttleCount !== 0) this.throttles.fill(0, first, end); // all zero before the first throttle
     if (this.pins !== 0) pin.fill(0, first, end);
+  }
+
+  /** The processor `page` last migrated to + 1 (0 = none). */
+  destOf(page: number): number {
+    const p = page & (this.cfg.pagesPerBlock - 1);
+    const i = (page >>> this.blockShift) * this.planes.stride + (p >>> 5);
+    const bit = 1 << (p & 31);
+    const r = this.planes.rec;
+    return ((r[i + this.lo]! & bit) !== 0 ? 1 : 0) | ((r[i + this.hi]! & bit) !== 0 ? 2 : 0);
+  }
+
+  /** Set `page`'s destination + 1 (`d` in 0…3). */
+  private setDest(page: number, d: number): void {
+    const p = page & (this.cfg.pagesPerBlock - 1);
+    const i = (page >>> this.blockShift) * this.planes.stride + (p >>> 5);
+    const bit = 1 << (p & 31);
+    const r = this.planes.rec;
+    r[i + this.lo] = (d & 1) !== 0 ? (r[i + this.lo]! | bit) >>> 0 : (r[i + this.lo]! & ~bit) >>> 0;
+    r[i + this.hi] = (d & 2) !== 0 ? (r[i + this.hi]! | bit) >>> 0 : (r[i + this.hi]! & ~bit) >>> 0;
   }
 
   isThrashing(page: number): boolean {
@@ -161,21 +204,20 @@ export class ThrashingState {
   /** Record a fault-driven migration of `page` to processor `dest` (0, 1 or 2: the CPU or the device) at thrash-clock time `tNs`. */
   onMigration(page: number, dest: number, tNs: number): void {
     const lt = this.lastNs;
-    const d = this.dest;
-    const w = page >>> 4;
-    const sh = (page & 15) << 1;
-    const prev = ((d[w]! >>> sh) & 3) - 1;
+    const prev = this.destOf(page) - 1;
     if (prev === dest) {
       lt[page] = tNs;
       return;
     }
-    const last = lt[page]!;
-    d[w] = ((d[w]! & ~(3 << sh)) | ((dest + 1) << sh)) >>> 0;
-    lt[page] = tNs;
+    this.setDest(page, dest + 1);
     if (prev < 0) {
+      // a page's first migration: its time is not read (a fresh page's time is not in cache)
+      lt[page] = tNs;
       this.events[page] = 1;
       return;
     }
+    const last = lt[page]!;
+    lt[page] = tNs;
     if (tNs - last <= this.lapseNs) {
       const e = this.events[page]!;
       if (e < 255) this.events[page] = e + 1;

@@ -40,7 +40,7 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
   r.start(va, va + bytes, true);
   const pt = s.pageTables;
   while (r.next()) {
-    const o = r.slot * s.words;
+    const o = r.slot * s.stride;
     if (pt && maskRangeEmpty(s.blocks.exists, o, 0, s.ppb)) pt.addBlock(s.blocks.key[r.slot]!);
     maskFillRange(s.blocks.exists, o, r.firstPage, r.endPage);
     s.blocks.updateFull(r.slot);
@@ -79,7 +79,6 @@ export function free(s: UvmState, b: EventBatch, i: number): void {
 /** Forget the pages of a freed managed range; a block left without live pages is released. */
 function forgetRange(s: UvmState, va: number, bytes: number): void {
   const bl = s.blocks;
-  const w = s.words;
   const r = s.opWalk;
   r.start(va, va + bytes);
   while (r.next()) {
@@ -93,7 +92,7 @@ function forgetRange(s: UvmState, va: number, bytes: number): void {
     if (r.isFirst && p0 < p1 && managedOn(s, base + p0 * PAGE_BYTES)) p0++;
     if (r.isLast && p0 < p1 && managedOn(s, base + (p1 - 1) * PAGE_BYTES)) p1--;
     if (p0 >= p1) continue;
-    const o = slot * w;
+    const o = slot * s.stride;
     dropPages(s, slot, p0, p1);
     maskClearRange(bl.exists, o, p0, p1);
     bl.full[slot] = 0;
@@ -118,7 +117,7 @@ function managedOn(s: UvmState, pageVa: number): boolean {
  */
 function dropPages(s: UvmState, slot: number, p0: number, p1: number): void {
   const bl = s.blocks;
-  const o = slot * s.words;
+  const o = slot * s.stride;
   const base = slot * s.ppb;
   const pageMode = s.mem.mode === 'page';
   const thr = s.thr;
