@@ -105,3 +105,22 @@ test('tbn: the word-count walk chooses exactly what the recounting reference cho
   }
   assert.ok(chosen > 10_000, `the random states exercise the prefetcher (${chosen} pages chosen)`);
 });
+
+test('tbn: the one-pass count of a whole block (big pages inside a word, or wider) chooses what the reference chooses (big pages of 1 to 64 pages)', () => {
+  const rng = new Rng(16);
+  let chosen = 0;
+  for (const [ppb, bp] of [[512, 1], [512, 2], [512, 4], [256, 8], [512, 64], [32, 4]] as const) {
+    const fast = tbnPrefetch.create({ thresholdPercent: 51, largePageFill: 0 }, { rng: new Rng(0) });
+    for (let i = 0; i < 1500; i++) {
+      const v = randomView(rng, ppb, bp);
+      const a = new Uint32Array(v.words);
+      const b = new Uint32Array(v.words);
+      const na = fast.choose(v, a);
+      const nb = referenceChoose(v, b, 51);
+      assert.equal(na, nb, `view ${i} (ppb ${ppb}, big page ${bp}): count`);
+      assert.deepEqual([...a], [...b], `view ${i} (ppb ${ppb}, big page ${bp}): pages`);
+      chosen += na;
+    }
+  }
+  assert.ok(chosen > 10_000, `the random states exercise the prefetcher (${chosen} pages chosen)`);
+});
