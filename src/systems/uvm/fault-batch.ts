@@ -103,9 +103,7 @@ function markFront(s: UvmState, b: EventBatch, i: number, tNs: number): void {
  * only once the link is idle.
  */
 export function warpExitStall(s: UvmState): void {
-  const l = s.link;
-  const idle = l.h2dBusyUntilNs > l.d2hBusyUntilNs ? l.h2dBusyUntilNs : l.d2hBusyUntilNs;
-  s.env.clock.waitUntil(idle, Cause.transfer);
+  s.env.clock.waitUntil(Math.max(s.link.freeAt('h2d'), s.link.freeAt('d2h')), Cause.transfer);
 }
 
 function remote(s: UvmState, bytes: number, count: number, write: boolean): void {
@@ -416,7 +414,7 @@ function serviceBlock(s: UvmState, slot: number): number {
     }
   }
   s.gating = false;
-  dropFirstTransfer(s, slot, want);
+  s.preSlot = -1; // the first transfer is followed only during this service's evictions (its dropped pages went back above)
   if (s.p.faultCost === 'batch') {
     // per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568) and per faulted page
     // (the per-fault loop of service_fault_batch_block_locked, :1358–1567); prefetched pages pay only their copy

@@ -1,4 +1,8 @@
 import { grown } from '../../io/typed-arrays';
+import * as pageMask from '../../model/page-mask';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the per-migration path uses local copies.
+const { maskClear, maskSet, maskTest } = pageMask;
 
 /**
  * UVM thrashing detection and mitigation (`uvm_perf_thrashing.c`), for one page at a time, single timeline.
@@ -165,20 +169,20 @@ export class ThrashingState {
   /** The processor `page` last migrated to + 1 (0 = none). */
   destOf(page: number): number {
     const p = page & (this.cfg.pagesPerBlock - 1);
-    const i = (page >>> this.blockShift) * this.planes.stride + (p >>> 5);
-    const bit = 1 << (p & 31);
+    const o = (page >>> this.blockShift) * this.planes.stride;
     const r = this.planes.rec;
-    return ((r[i + this.lo]! & bit) !== 0 ? 1 : 0) | ((r[i + this.hi]! & bit) !== 0 ? 2 : 0);
+    return (maskTest(r, o + this.lo, p) ? 1 : 0) | (maskTest(r, o + this.hi, p) ? 2 : 0);
   }
 
   /** Set `page`'s destination + 1 (`d` in 0…3). */
   private setDest(page: number, d: number): void {
     const p = page & (this.cfg.pagesPerBlock - 1);
-    const i = (page >>> this.blockShift) * this.planes.stride + (p >>> 5);
-    const bit = 1 << (p & 31);
+    const o = (page >>> this.blockShift) * this.planes.stride;
     const r = this.planes.rec;
-    r[i + this.lo] = (d & 1) !== 0 ? (r[i + this.lo]! | bit) >>> 0 : (r[i + this.lo]! & ~bit) >>> 0;
-    r[i + this.hi] = (d & 2) !== 0 ? (r[i + this.hi]! | bit) >>> 0 : (r[i + this.hi]! & ~bit) >>> 0;
+    if ((d & 1) !== 0) maskSet(r, o + this.lo, p);
+    else maskClear(r, o + this.lo, p);
+    if ((d & 2) !== 0) maskSet(r, o + this.hi, p);
+    else maskClear(r, o + this.hi, p);
   }
 
   isThrashing(page: number): boolean {
