@@ -102,28 +102,16 @@ export class IssueRecorder extends PageRecorder {
     super.mark(p, n, write);
   }
 
-  /** One element read of `array[index]`: one access of the running thread (`mark` inlined: the hot path). */
+  /** One element read of `array[index]`: one access of the running thread. */
   override r(array: number, index: number): void {
     const k = this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
-    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
-    const rc = this.rc;
-    if (rc[p] === 0 && this.wc[p] === 0) {
-      this.key[p] = k;
-      this.touched[this.nTouched++] = p;
-    } else if (k < this.key[p]!) this.key[p] = k;
-    rc[p]!++;
+    this.markKeyed(this.firstPage[array]! + (index >>> this.shift[array]!), 1, k, false);
   }
 
-  /** One element write of `array[index]`: one access of the running thread (`mark` inlined). */
+  /** One element write of `array[index]`: one access of the running thread. */
   override w(array: number, index: number): void {
     const k = this.inBlock ? this.ordinal[this.cur]!++ * this.stride + this.curBase : 0;
-    const p = this.firstPage[array]! + (index >>> this.shift[array]!);
-    const wc = this.wc;
-    if (this.rc[p] === 0 && wc[p] === 0) {
-      this.key[p] = k;
-      this.touched[this.nTouched++] = p;
-    } else if (k < this.key[p]!) this.key[p] = k;
-    wc[p]!++;
+    this.markKeyed(this.firstPage[array]! + (index >>> this.shift[array]!), 1, k, true);
   }
 
   /** `n` reads (or writes) of each element of `array[from, from+count)`: one access of the running thread. */
