@@ -60,6 +60,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     rng: new Rng(run.seed),
     debug: run.debug,
     traceName: run.traceName,
+    touchedBytesHint: sizeHintBytes(run),
   };
   const model = def.create(run.params, env);
   const route = routeRows(model, env, run.debug);
@@ -94,6 +95,12 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     opts.onProgress?.(counters.events);
   }
   return result(run, model, route.anyUnsupported, loop, clock, counters, events, log, report, sampler, sizes, reader);
+}
+
+/** `SystemEnv.touchedBytesHint`: the touched footprint when the trace facts have it, else the allocated one. */
+function sizeHintBytes(run: ResolvedRun): number {
+  const b = run.touchedBytes ?? run.footprintBytes;
+  return Number.isFinite(b) && b > 0 ? b : 0;
 }
 
 /** The run's result, once every row is processed. */

@@ -84,6 +84,12 @@ export interface SystemEnv {
   readonly debug: boolean;
   /** Trace name for messages. */
   readonly traceName: string;
+  /**
+   * Bytes the trace's accesses are expected to touch (the touched footprint of the trace facts, else its
+   * allocated footprint; 0 when unknown): a sizing hint for tables that would otherwise grow by copying
+   * (GmemState's logical table). Never semantics: a result must not depend on it.
+   */
+  readonly touchedBytesHint: number;
 }
 
 /**

@@ -14,9 +14,57 @@ export const PT_TABLE_BYTES = 4 * KiB;
 export const PT_LEAF_SPAN_BYTES = 2 * MiB;
 export const PT_MID_SPAN_BYTES = GiB;
 
+/**
+ * Mapped units per table region (a sparse counter map): a hash, plus the counts of the two regions used last
+ * kept outside it (written back when they drop out), since consecutive units share their tables — a 2 MiB leaf
+ * table spans 512 units of 4 KiB — and a fault maps units of one region while its evictions unmap units of
+ * another.
+ */
+class RegionCounts {
+  private readonly hash: HashUnitIndex;
+  /** The two cached regions, most recent first (NaN: none); the hash's entries for them are stale. */
+  private k0 = NaN;
+  private c0 = 0;
+  private k1 = NaN;
+  private c1 = 0;
+
+  constructor(capacity: number) {
+    this.hash = new HashUnitIndex(capacity);
+  }
+
+  /** Mapped units in region `key`. */
+  count(key: number): number {
+    if (key === this.k0) return this.c0;
+    if (key === this.k1) return this.c1;
+    return Math.max(0, this.hash.get(key));
+  }
+
+  /** Add `delta` to region `key`'s count; returns the new count. */
+  add(key: number, delta: number): number {
+    if (key !== this.k0) {
+      let c: number;
+      if (key === this.k1) c = this.c1;
+      else {
+        if (!Number.isNaN(this.k1)) {
+          // the older cached region drops out: its count goes back to the hash (0: no entry)
+          if (this.c1 !== 0) this.hash.set(this.k1, this.c1);
+          else this.hash.delete(this.k1);
+        }
+        c = Math.max(0, this.hash.get(key));
+      }
+      this.k1 = this.k0;
+      this.c1 = this.c0;
+      this.k0 = key;
+      this.c0 = c;
+    }
+    this.c0 += delta;
+    return this.c0;
+  }
+}
+
 export class PageTableCharge {
-  private readonly leafCount = new HashUnitIndex(64);
-  private readonly midCount = new HashUnitIndex(16);
+  private readonly leafCount = new RegionCounts(64);
+  private readonly midCount = new RegionCounts(16);
   private leaves = 0;
   private mids = 0;
   /** Wired frames currently held for page tables. */
@@ -42,8 +90,8 @@ export class PageTableCharge {
   extraFramesToMap(unit: number): number {
     if (!this.enabled) return 0;
     const va = unit * this.unitBytes;
-    const newLeaf = this.leafCount.get(Math.floor(va / PT_LEAF_SPAN_BYTES)) <= 0 ? 1 : 0;
-    const newMid = newLeaf === 0 || this.midCount.get(Math.floor(va / PT_MID_SPAN_BYTES)) > 0 ? 0 : 1;
+    const newLeaf = this.leafCount.count(Math.floor(va / PT_LEAF_SPAN_BYTES)) <= 0 ? 1 : 0;
+    const newMid = newLeaf === 0 || this.midCount.count(Math.floor(va / PT_MID_SPAN_BYTES)) > 0 ? 0 : 1;
     if (newLeaf + newMid === 0) return Math.max(0, this.framesFor(this.leaves, this.mids) - this.framesHeld);
     return Math.max(0, this.framesFor(this.leaves + newLeaf, this.mids + newMid) - this.framesHeld);
   }

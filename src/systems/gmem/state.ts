@@ -64,7 +64,8 @@ export class GmemState {
   readonly c: UnitCosts;
   readonly nDev: number;
   readonly mode: number;
-  readonly t = new LogicalTable(1024);
+  /** Sized for the units the trace is expected to touch (`env.touchedBytesHint`), so it rarely grows by copying. */
+  readonly t: LogicalTable;
   /** Per device (filled by `attachDevices`, residency.ts). */
   readonly pools: FramePool[] = [];
   readonly policies: EvictionPolicy[] = [];
@@ -112,6 +113,7 @@ export class GmemState {
     const plat = env.platform;
     this.U = p.unitBytes;
     this.invU = 1 / p.unitBytes;
+    this.t = new LogicalTable(initialSlots(env.touchedBytesHint, p.unitBytes));
     this.clock = env.clock;
     this.cn = env.counters;
     this.c = unitCosts(plat, this.U);
@@ -124,6 +126,15 @@ export class GmemState {
     this.itemAcc = new Float64Array(p.prefetchWorkers * CAUSES);
     this.where = { file: env.traceName };
   }
+}
+
+/**
+ * Logical-table slots to start with: one per unit the trace is expected to touch (a hint: the table still grows
+ * past it), at least 1024 and at most 2^21 (~56 MiB of records up front, then doubling).
+ */
+export function initialSlots(touchedBytes: number, unitBytes: number): number {
+  const units = Math.ceil(touchedBytes / unitBytes);
+  return Number.isFinite(units) ? Math.min(1 << 21, Math.max(1024, units)) : 1024;
 }
 
 // ---- time -------------------------------------------------------------------------------------------
