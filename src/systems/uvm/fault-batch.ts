@@ -103,7 +103,7 @@ function markFront(s: UvmState, b: EventBatch, i: number, tNs: number): void {
  * only once the link is idle.
  */
 export function warpExitStall(s: UvmState): void {
-  s.env.clock.waitUntil(Math.max(s.link.freeAt('h2d'), s.link.freeAt('d2h')), Cause.transfer);
+  s.warpExitStallNs += s.env.clock.waitUntil(Math.max(s.link.freeAt('h2d'), s.link.freeAt('d2h')), Cause.transfer);
 }
 
 function remote(s: UvmState, bytes: number, count: number, write: boolean): void {

@@ -113,6 +113,8 @@ export class UvmState {
   readDuplicates = 0;
   cpuShootdowns = 0;
   prefetchWaitNs = 0;
+  /** UVMSmart mode: clock time a new wave or a kernel end waited for an idle link (fault-batch.ts warpExitStall). */
+  warpExitStallNs = 0;
   /** Clock time charged while servicing CPU access rows (UVMSmart reports host-side time apart from kernel time). */
   cpuAccessNs = 0;
   backgroundEvictions = 0;

@@ -128,6 +128,7 @@ export class UvmModel implements SystemModel {
       unpins: t ? t.unpins : 0,
       remoteMaps: s.remoteMaps,
       prefetchWaitNs: s.prefetchWaitNs,
+      warpExitStallNs: s.warpExitStallNs,
       linkBusyH2DNs: s.link.h2dBusyNs,
       linkBusyD2HNs: s.link.d2hBusyNs,
       ignoredAdvice: s.ignoredAdvice,

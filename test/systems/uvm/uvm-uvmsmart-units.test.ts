@@ -167,13 +167,17 @@ test('uvm far-fault: the next wave and the kernel end wait for an idle link (war
   const wave = await replay('uvm', { ...FAR, prefetch: 'sl-64k' }, [alloc(2 * MiB), dev(10, 5), dev(20, 0)], o);
   assert.equal(wave.summary.deviceFaults, 1);
   near(wave.summary.simTimeNs, 10 + S + t6 + t10, 'not 20 + S + t6: the wave waited for the prefetch transfer');
+  // the wave reached its start at 20 + S + t6 (the 10 ns gap is compute) and waited until 10 + S + t6 + t10: t10 − 10
+  near(wave.summary.extra.warpExitStallNs!, t10 - 10, 'extra.warpExitStallNs: the wait for an idle link');
   // the kernel ends when its last warps exit: after the in-flight transfer, not at 11 + S + t6
   const kernel = await replay('uvm', { ...FAR, prefetch: 'sl-64k' }, [
     alloc(2 * MiB), { op: 'kernelBegin', tNs: 5, agent: 'dev0' }, dev(10, 5), { op: 'kernelEnd', tNs: 11, agent: 'dev0' },
   ], o);
   near(kernel.summary.simTimeNs, 10 + S + t6 + t10);
+  near(kernel.summary.extra.warpExitStallNs!, t10 - 1, 'the kernel end (t = 11, one compute ns after the replay) waited t10 − 1');
   // the driver mode has no such rule: a resident page is read while the prefetch is still in flight
   const drv = await replay('uvm', { prefetch: 'sl-64k', thrashing: false }, [alloc(2 * MiB), dev(10, 5), dev(20, 0)], o);
   const drvOne = await replay('uvm', { prefetch: 'sl-64k', thrashing: false }, [alloc(2 * MiB), dev(10, 5)], o);
   near(drv.summary.simTimeNs, drvOne.summary.simTimeNs + 10, 'the 10 ns gap only');
+  assert.equal(drv.summary.extra.warpExitStallNs, 0);
 });
