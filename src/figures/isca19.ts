@@ -132,10 +132,10 @@ export const ISCA_INPUTS: Readonly<Record<IscaBenchmark, Readonly<Record<string,
  */
 export const ISCA_TRACE_PARAMS: Readonly<Record<string, string>> = { allocSizing: 'uvmsmart' };
 
-/** The generated trace of one benchmark at the context's scale. */
-export function iscaTrace(ctx: FigureContext, bench: string): Promise<FigureTrace> {
+/** The generated trace of one benchmark at the context's scale (`seed` 0 for every reproduced number; others only in findings). */
+export function iscaTrace(ctx: FigureContext, bench: string, seed = 0): Promise<FigureTrace> {
   const scale = ctx.pick(ISCA_SCALE)[bench as IscaBenchmark] ?? 1;
-  return ctx.workload(`rodinia-${bench}`, { ...ISCA_TRACE_PARAMS, ...ISCA_INPUTS[bench as IscaBenchmark], scale }, 0);
+  return ctx.workload(`rodinia-${bench}`, { ...ISCA_TRACE_PARAMS, ...ISCA_INPUTS[bench as IscaBenchmark], scale }, seed);
 }
 
 /** The `uvm` item of a configuration. */
@@ -155,8 +155,8 @@ export function iscaItem(cfg: IscaConfig): string {
  * 27.06 MiB of managed allocations (output_logs/Oversubscription/<level>/<bench>.log of gpgpu-sim_UVMSmart). No
  * oversubscription = the profile's 10.9 GiB.
  */
-export async function iscaRun(ctx: FigureContext, bench: string, cfg: IscaConfig): Promise<{ result: RunResult; trace: FigureTrace; kernelNs: number }> {
-  const trace = await iscaTrace(ctx, bench);
+export async function iscaRun(ctx: FigureContext, bench: string, cfg: IscaConfig, seed = 0): Promise<{ result: RunResult; trace: FigureTrace; kernelNs: number }> {
+  const trace = await iscaTrace(ctx, bench, seed);
   const set: Record<string, string | number> = { ...UVMSMART_SET };
   if (cfg.level !== null) set['device.memory.capacityBytes'] = capacityForLevel(await syncEpochFootprintBytes(trace.trace), cfg.level);
   const result = await ctx.run(trace, { system: iscaItem(cfg), profile: ISCA_PROFILE, set });
