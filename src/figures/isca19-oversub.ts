@@ -263,25 +263,29 @@ function oversubGaps(
         '(3.35× → 3.71×: kernel time 4,990 → 5,790 µs, 175 → 188 far faults, 20 → 23 write-backs of 41.9 → 47.2 MB; ' +
         'LPEviction/2MB_110 and 2MB_125 logs). In its steady-state kernels (launches 9-17) both levels move the same ' +
         'bytes (6.3 MB in, three 2 MiB write-backs of the edge list\'s large pages each, the same victims in the same ' +
-        'order as the model\'s, which adds the 64 KiB tail its edge list has beyond 6 MiB), yet each is 30-150 µs longer at 125 %: while a write-back runs no warp can exit ' +
-        '(shader.cc:638, gpu-sim.cc:2097-2100), so the read lane idles until it ends — 581 µs in all at 110 %, 1,101 µs at ' +
-        '125 % (event logs: read-lane idle time while a write-back is on the write lane). The model has that mechanism (a ' +
-        'new wave waits for an idle link) and moves the same bytes per kernel at both levels; its idle-link waits fall as ' +
-        'the capacity shrinks (sweep above: same faults and evictions up to 118 %) because where a large page is evicted ' +
-        'within a wave decides whether the wave\'s later fault services and copies cover the 163 µs write-back (at uvm ' +
-        'revision 4, 15 of the 22 evictions at 110 % come at the last fault of a wave and the next wave waits; 23 of the 24 ' +
-        'at 125 % at a wave\'s first or a middle fault). That position depends on the graph: the same rule on other draws ' +
-        'of the generator (above) orders the two levels either way, by up to 5 %, against the artifact\'s 10.7 % on its ' +
-        'one time-seeded draw (graphgen.cpp seeds with time(NULL); graph256k.txt is not in the artifact snapshot): the ' +
-        'order of the two levels is within the spread of graph draws, not a missing mechanism. Checked and not adopted (each loses a number or a ranking elsewhere): ' +
-        '(1) graph256k has 261,444 nodes (data/bfs/inputGen/gen_dataset.sh; 511 thread blocks per launch in the logs), ' +
-        'not 4 × 65,536 — at 261,444 nodes (seed 0) the footprint is the artifact\'s 9.75 MiB but LRU-2MB gives 4.07× / ' +
-        '3.85×, TBN + TBN 10 % reserved 4.01× (published 2.82×) and the 125 % policy ranking fails; (2) the model charges ' +
-        'each far fault\'s 45 µs on the clock while transfers run (write-back time under fault charges at revision 4: 855 ' +
-        'of 3,142 µs at 110 %, 2,573 of 3,327 µs at 125 %); UVMSmart as the artifact runs it (enable_accurate_simulation 0, ' +
-        'configs/GeForceGTX1080Ti/gpgpusim.config:214) has no fault latency on its timeline (no PAGE_FAULT entry, ' +
-        'gpu-sim.cc:3716-3732) and adds count × latency at the end (:116-126); charged at the end, LRU-2MB gives 3.81× / ' +
-        '3.69× (still inverted) and TBN + TBN 10 % reserved 3.62× (out of tolerance).',
+        'order as the model\'s, which adds the 64 KiB tail its edge list has beyond 6 MiB), yet each is 30-150 µs longer ' +
+        'at 125 %: while a write-back runs no thread block can exit (shader.cc:638, gpu-sim.cc:2097-2100), so the read lane ' +
+        'idles until it ends — 581 µs in all at 110 %, 1,101 µs at 125 % (event logs: read-lane idle time while a ' +
+        'write-back is on the write lane). The model has that rule (a new wave waits for an idle link) and moves the same ' +
+        'bytes per kernel at both levels, but its idle-link waits fall as the capacity shrinks (sweep above: the same ' +
+        'faults and evictions up to 118 %). Cause: the model\'s waves are the trace\'s fronts, fixed sets of co-resident ' +
+        'thread blocks swept row by row, so a smaller device moves each eviction earlier within its wave, where the ' +
+        'wave\'s later fault services and copies cover the 163 µs write-back (15 of the 22 evictions at 110 % come at ' +
+        'the last fault of a wave, whose successor waits; 23 of the 24 at 125 % at a wave\'s first or a middle fault; ' +
+        'uvm revision 4). In GPGPU-Sim a wave is whatever thread blocks start at an idle-link moment: at 125 % its second ' +
+        'wave of launch 13 reads 128 pages and then waits 117 µs for a write-back, at 110 % the same point of the kernel ' +
+        'reads 512 pages and waits 81 µs. The traces carry the thread blocks\' waves, not when each block retires. The ' +
+        'graph is one draw (graphgen.cpp seeds with time(NULL); graph256k.txt is not in the artifact snapshot): other ' +
+        'draws of the generator (above) put the two levels up to 5 % apart, the artifact 10.7 %. Checked and not adopted ' +
+        '(each loses a number or a ranking elsewhere): (1) graph256k has 261,444 nodes (data/bfs/inputGen/gen_dataset.sh; ' +
+        '511 thread blocks per launch in the logs), not 4 × 65,536 — at 261,444 nodes (seed 0) the footprint is the ' +
+        'artifact\'s 9.75 MiB, LRU-2MB gives 4.07× / 3.85×, TBN + TBN 10 % reserved 4.01× (published 2.82×) and the 125 % ' +
+        'policy ranking fails; (2) the model charges each far fault\'s 45 µs on the clock while transfers run (write-back ' +
+        'time under fault charges: 855 of 3,142 µs at 110 %, 2,573 of 3,327 µs at 125 %), where UVMSmart as the artifact ' +
+        'runs it (enable_accurate_simulation 0, configs/GeForceGTX1080Ti/gpgpusim.config:214) has no fault latency on its ' +
+        'timeline (no PAGE_FAULT entry, gpu-sim.cc:3716-3732) and adds count × latency at the end (:116-126); charged at ' +
+        'the end, LRU-2MB gives 3.81× / 3.69× (seeds 1-4: 3.88/3.79, 3.82/3.74, 4.41/4.18, 3.80/3.91) and TBN + TBN 10 % ' +
+        'reserved 3.62× (out of tolerance).',
     ],
     [
       (m) => m.some(onDemandAfter),
