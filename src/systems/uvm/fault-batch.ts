@@ -422,8 +422,11 @@ function serviceBlock(s: UvmState, slot: number): number {
   } else {
     // one far fault per faulted 4 KiB page, whatever the prefetcher: UVMSmart's do_hardware_prefetch counts
     // mf_page_fault_outstanding once per page of page_fault_this_turn (gpgpu-sim_UVMSmart gpu-sim.cc:3757–3766;
-    // pages already requested or prefetched are pending, not faults: :3329–3380; helper I's study)
-    env.clock.charge(Cause.fault, dev.fault.serviceNs * faulted);
+    // pages already requested or prefetched are pending, not faults: :3329–3380; helper I's study). The latency is
+    // not on the simulated timeline: with enable_accurate_simulation 0 (configs/GeForceGTX1080Ti/gpgpusim.config:214)
+    // the faulted page's transfer is staged at once (no PAGE_FAULT entry on the read queue, gpu-sim.cc:3716-3732) and
+    // count × page_fault_latency is added to the kernel time at the end (:116-126): uvm.ts finish charges it
+    s.farFaultNs += dev.fault.serviceNs * faulted;
   }
   return migrateIn(s, slot, want, out, bl.pendWrite, o, env.clock.nowNs - s.throttleWaitNs, false);
 }

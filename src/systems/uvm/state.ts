@@ -115,6 +115,11 @@ export class UvmState {
   prefetchWaitNs = 0;
   /** UVMSmart mode: clock time a new wave or a kernel end waited for an idle link (fault-batch.ts warpExitStall). */
   warpExitStallNs = 0;
+  /**
+   * UVMSmart mode: far-fault latency of the run, charged when it ends (GPGPU-Sim with enable_accurate_simulation 0 has no
+   * fault latency on its timeline and adds count × latency to the kernel time, gpu-sim.cc:116-126).
+   */
+  farFaultNs = 0;
   /** Clock time charged while servicing CPU access rows (UVMSmart reports host-side time apart from kernel time). */
   cpuAccessNs = 0;
   backgroundEvictions = 0;

@@ -1,5 +1,6 @@
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
+import * as clockMod from '../../sim/clock';
 import type { SystemEnv, SystemModel } from '../../sim/system';
 import * as adviceMod from './advice';
 import * as cpuFaultMod from './cpu-fault';
@@ -12,6 +13,7 @@ import * as vaRangeMod from './va-range';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { CPU, MarkerKind, Op } = ev;
+const { Cause } = clockMod;
 const { deviceSync } = deviceSyncMod;
 const { advise, prefetch } = adviceMod;
 const { cpuAccess } = cpuFaultMod;
@@ -102,6 +104,8 @@ export class UvmModel implements SystemModel {
   finish(): Readonly<Record<string, number>> {
     const s = this.s;
     flushBatch(s);
+    // UVMSmart mode: the far-fault latency is added after the simulated timeline (gpu-sim.cc:116-126)
+    if (s.farFaultNs > 0) s.env.clock.charge(Cause.fault, s.farFaultNs);
     const t = s.thr;
     return {
       faultBatches: s.faultBatches,

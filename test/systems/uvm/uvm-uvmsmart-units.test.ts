@@ -181,3 +181,20 @@ test('uvm far-fault: the next wave and the kernel end wait for an idle link (war
   near(drv.summary.simTimeNs, drvOne.summary.simTimeNs + 10, 'the 10 ns gap only');
   assert.equal(drv.summary.extra.warpExitStallNs, 0);
 });
+
+test('uvm far-fault: the far-fault latency is off the timeline and added at the end (enable_accurate_simulation 0: no PAGE_FAULT entry, gpu-sim.cc:3716-3732; count × latency added, :116-126)', async () => {
+  const o = {};
+  const plat = testPlatform(o);
+  const S = plat.device.fault.serviceNs;
+  const t1 = transferNs(plat.link, P, 'h2d');
+  const t15 = transferNs(plat.link, 15 * P, 'h2d');
+  assert.ok(t15 < S, 'the test needs the prefetch transfer to be shorter than one far fault');
+  // one wave (t = 10) faults page 0 of block 0, then page 512 of block 1 (SL-64K: transfers [0], [1..15], then [512],
+  // [513..527]). The replay of page 0 waits for [0] (10 + t1); page 512's transfer queues behind [1..15] on the read
+  // lane and ends at 10 + t1 + t15 + t1, where the row resumes; the two far faults are added at the end: 2S.
+  // (Charged on the clock, the first fault's S would have hidden [1..15]: 10 + 2S + 2·t1.)
+  const r = await replay('uvm', { ...FAR, prefetch: 'sl-64k' }, [alloc(4 * MiB), dev(10, 0), dev(10, 512)], o);
+  assert.equal(r.summary.deviceFaults, 2);
+  near(r.summary.simTimeNs, 10 + t1 + t15 + t1 + 2 * S);
+  near(r.summary.timeFaultNs, 2 * S, 'far-fault time = count × latency');
+});
