@@ -23,7 +23,10 @@ export function toVram(st: SvmState, u: number, r: number): boolean {
   while (f < 0) {
     const v = st.policy.victim(clock.nowNs);
     if (v < 0) break;
-    evictRange(st, st.uRange[st.frames.holder[v]!]!);
+    const vu = st.frames.holder[v]!;
+    evictRange(st, st.uRange[vu]!);
+    // the victim's range holds the victim (ranges.ts keeps every unit in a range that covers it): never loop
+    if (st.frames.holder[v] === vu) throw new Error(`internal: hmm-svm evicted range ${st.uRange[vu]} but frame ${v} still holds unit ${vu}`);
     f = st.frames.alloc(u);
   }
   st.busyRange = -1;

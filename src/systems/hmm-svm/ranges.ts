@@ -66,6 +66,10 @@ function addRange(st: SvmState, start: number, end: number): void {
       st.uReadonly[u] = 0;
       st.uCowAny[u] = 0;
       st.uCow.fill(0, u * st.words, (u + 1) * st.words);
+    } else if (st.uMapped[u]) {
+      // a granule shared with a neighbouring allocation passes to the new range with its mapping
+      st.rMapped[st.uRange[u]!]!--;
+      st.rMapped[r]!++;
     }
     st.uRange[u] = r;
     st.uRefs[u]!++;
@@ -104,25 +108,37 @@ export function freeRanges(st: SvmState, b: EventBatch, i: number): void {
   // munmap: one notifier callback per overlapping range (unmap from the GPU), then the ranges go away
   invalidate(st, va, end);
   const gran = st.gran;
-  for (const it of st.ranges.overlapping(va, end)) {
+  const gone = st.ranges.overlapping(va, end);
+  const kept: number[] = []; // units that outlive their range: granules shared with a neighbouring allocation
+  for (const it of gone) {
     const r = it.value;
     const k1 = Math.floor((it.end - 1) / gran);
     for (let k = Math.floor(it.start / gran); k <= k1; k++) {
       const u = st.unitIndex.get(k);
-      if (u >= 0) dropUnit(st, u);
+      if (u >= 0 && !dropUnit(st, u) && st.uRange[u] === r) kept.push(u);
     }
     st.ranges.remove(it.start);
     st.rangeIds.give(r);
   }
+  // such a unit now belongs to the live range that covers it (the id of the freed one is reused elsewhere: an
+  // eviction through it would not find the unit)
+  for (const u of kept) {
+    const k = st.uKey[u]!;
+    const r = st.ranges.overlapping(k * gran, (k + 1) * gran)[0]!.value;
+    st.uRange[u] = r;
+    if (st.uMapped[u]) st.rMapped[r]!++;
+  }
 }
 
-function dropUnit(st: SvmState, u: number): void {
-  if (--st.uRefs[u]! > 0) return;
+/** Drop one reference of unit `u`; returns whether the unit went away (its last allocation was freed). */
+function dropUnit(st: SvmState, u: number): boolean {
+  if (--st.uRefs[u]! > 0) return false;
   if (st.uLoc[u] === VRAM) releaseFrame(st, u);
   if (st.uLoc[u] === HOST) st.hostBytes -= st.unitBytes(u);
   st.unitIndex.delete(st.uKey[u]!);
   st.uKey[u] = -1;
   st.unitIds.give(u);
+  return true;
 }
 
 // ---- range attributes: prefetch location and advice (`svm_range_set_attr`) --------------------------------
@@ -199,6 +215,12 @@ export function checkRangeInvariants(st: SvmState): void {
       if (f < 0 || st.frames.holder[f] !== u) throw new Error(`hmm-svm: unit ${u} in VRAM without its frame`);
     } else if (st.uFrame[u] !== -1) throw new Error(`hmm-svm: unit ${u} holds a frame but is not in VRAM`);
     if (st.uMapped[u]) mapped.set(st.uRange[u]!, (mapped.get(st.uRange[u]!) ?? 0) + 1);
+    // its range is live and covers it (evictRange and invalidate find a unit through its range's span)
+    const r = st.uRange[u]!;
+    const k = st.uKey[u]!;
+    if (!st.ranges.overlapping(k * st.gran, (k + 1) * st.gran).some((it) => it.value === r)) {
+      throw new Error(`hmm-svm: unit ${u} (granule ${k}) belongs to range ${r}, which does not cover it`);
+    }
   }
   if (vram !== st.frames.used) throw new Error(`hmm-svm: ${vram} VRAM units but ${st.frames.used} frames used`);
   for (const it of st.ranges.list()) {
