@@ -51,11 +51,12 @@ test('the size hint changes no result of any system (hint 0 vs 1 TiB)', async ()
   }
 });
 
-test('GMEM logical table starts with one slot per expected unit, between 1024 and 2^21', () => {
+test('GMEM logical table starts with one slot per expected unit, between 1024 and 2^22', () => {
   assert.equal(initialSlots(0, 4096), 1024); // unknown
   assert.equal(initialSlots(100 * 4096, 4096), 1024); // small trace: the floor
   assert.equal(initialSlots(5000 * 4096 + 1, 4096), 5001); // a partial unit counts
   assert.equal(initialSlots(3 * 2 * MiB, 2 * MiB), 1024);
-  assert.equal(initialSlots(2 ** 40, 4096), 2 ** 21); // the cap (~56 MiB of records)
+  assert.equal(initialSlots(2 ** 40, 4096), 2 ** 22); // the cap (~117 MiB of records)
+  assert.equal(initialSlots(2_108_965 * 4096, 4096), 2_108_965); // the benchmark trace's distinct pages: no growth
   assert.equal(initialSlots(Number.NaN, 4096), 1024);
 });

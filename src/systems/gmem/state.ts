@@ -130,11 +130,12 @@ export class GmemState {
 
 /**
  * Logical-table slots to start with: one per unit the trace is expected to touch (a hint: the table still grows
- * past it), at least 1024 and at most 2^21 (~56 MiB of records up front, then doubling).
+ * past it), at least 1024 and at most 2^22 (~117 MiB of records up front: a table that needs more reached that
+ * size by doubling anyway).
  */
 export function initialSlots(touchedBytes: number, unitBytes: number): number {
   const units = Math.ceil(touchedBytes / unitBytes);
-  return Number.isFinite(units) ? Math.min(1 << 21, Math.max(1024, units)) : 1024;
+  return Number.isFinite(units) ? Math.min(1 << 22, Math.max(1024, units)) : 1024;
 }
 
 // ---- time -------------------------------------------------------------------------------------------
