@@ -146,6 +146,7 @@ export function evictPages(s: UvmState, slot: number, pages: Uint32Array, sync: 
   if (countEviction) {
     c.evictions++;
     s.evictedPages += moved;
+    if (moved > 0 && bl.devPages[slot] === 0) s.emptiedBlocks++;
   }
   s.invalidateDeviceTlb();
   if (sync && !gate) env.clock.waitUntil(s.p.faultCost === 'far-fault' ? startNs : end, Cause.evict);

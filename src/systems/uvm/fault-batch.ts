@@ -390,6 +390,7 @@ function serviceBlock(s: UvmState, slot: number): number {
     n += popcount32(x);
   }
   if (n === 0) return 0;
+  if (faulted > 0 && bl.devPages[slot] === 0) s.emptyBlockServices++;
   let need = s.mem.bytesFor(slot, n, want);
   // UVMSmart mode: the block's transfers wait for the frames its evictions free, not the fault for the evictions
   if (s.p.faultCost === 'far-fault' && s.mem.mode === 'page') {

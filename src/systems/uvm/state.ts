@@ -109,6 +109,10 @@ export class UvmState {
   flushedEntries = 0;
   duplicateFaults = 0;
   evictedPages = 0;
+  /** Evictions that left their VA block with no resident page (evict.ts evictPages). */
+  emptiedBlocks = 0;
+  /** Fault services of a VA block that held no resident page: the block is filled from empty (fault-batch.ts serviceBlock). */
+  emptyBlockServices = 0;
   prefetchedPages = 0;
   readDuplicates = 0;
   cpuShootdowns = 0;

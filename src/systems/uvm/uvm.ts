@@ -115,6 +115,8 @@ export class UvmModel implements SystemModel {
       flushedEntries: s.flushedEntries,
       duplicateFaults: s.duplicateFaults,
       evictedPages: s.evictedPages,
+      emptiedBlocks: s.emptiedBlocks,
+      emptyBlockServices: s.emptyBlockServices,
       partialVictims: s.mem.partialVictims,
       inFlightVictims: s.mem.inFlightVictims,
       backgroundEvictions: s.backgroundEvictions,
