@@ -292,5 +292,17 @@ export const ARTIFACT_110: Readonly<Record<string, Readonly<Partial<Record<IscaB
   },
 };
 
+/**
+ * The artifact's bfs TBN + TBN runs at 110 % without and with a reservation, for the findings only (never scored,
+ * never fitted): `Page_tot_fault`, `Page_validate` (pages in), pages written back (`Page_evict_dirty` +
+ * `Page_evict_not_dirty`: UVMSmart writes back every evicted page, gpu-sim.cc:2297) and `Tot_kernel_exec_time` (µs, far
+ * faults excluded) of output_logs/Scalability/110, ReserveLRU/TBN_110_Rsv10 and ReserveLRU/TBN_110_Rsv20 (bfs.log).
+ */
+export const ARTIFACT_BFS_TBN_110: Readonly<Record<string, { readonly faults: number; readonly pagesIn: number; readonly writtenBack: number; readonly kernelUs: number }>> = {
+  'tbn-tbn-110': { faults: 143, pagesIn: 11648, writtenBack: 9392, kernelUs: 5345.37 },
+  'tbn-tbn-reserved10-110': { faults: 130, pagesIn: 10000, writtenBack: 7984, kernelUs: 4976.37 },
+  'tbn-tbn-reserved20-110': { faults: 95, pagesIn: 7184, writtenBack: 5024, kernelUs: 3673.94 },
+};
+
 /** Short source text of the ISCA'19 table for summary rows. */
 export const ISCA_SOURCE = 'Ganguly et al., ISCA 2019 (UVMSmart artifact output logs)';
