@@ -2,7 +2,7 @@ import { grown } from '../../io/typed-arrays';
 import * as pageMask from '../../model/page-mask';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the per-migration path uses local copies.
-const { maskClear, maskSet, maskTest } = pageMask;
+const { maskClear, maskClearRange, maskSet, maskTest } = pageMask;
 
 /**
  * UVM thrashing detection and mitigation (`uvm_perf_thrashing.c`), for one page at a time, single timeline.
@@ -41,6 +41,9 @@ const { maskClear, maskSet, maskTest } = pageMask;
 
 export const ThrashHint = { none: 0, throttle: 1, pin: 2 } as const;
 
+/** Page-time writes `ThrashingState` holds back before storing them together (see `noteTime`). */
+const PENDING_TIMES = 256;
+
 /** `UVM_PERF_LAPSE_VOTE_THRESHOLD` (uvm_perf_thrashing.c:277). */
 export const LAPSE_VOTE_THRESHOLD = 32;
 /** `UVM_PERF_THRASHING_LAPSE_USEC_MAX` / `_MIN` (uvm_perf_thrashing.c:270–271): 1000× and 1/100 of the 500 µs default. */
@@ -74,10 +77,20 @@ export interface DestPlanes {
 /** Per-page thrashing state over a growable page index space (page id = blockSlot × pagesPerBlock + page). */
 export class ThrashingState {
   /**
-   * Per page: thrash-clock time of its last migration (0 when none or reset). Written without being read on the
-   * common path (a migration to the same processor as the last one), so its cache miss does not stall.
+   * Per page: thrash-clock time of its last migration (0 when none or reset). Read through `lastNs`, which first
+   * applies the held-back writes (`noteTime`).
    */
-  lastNs: Float64Array;
+  private times: Float64Array;
+  /**
+   * Writes to `times` not applied yet, in order: page ids and times. The common path (a page's migration to the same
+   * processor as its last one, or its first) only writes its time, a cache miss in an array over the whole address
+   * space (8 bytes per page) that stalls the fault service behind it; held back and stored in one loop of
+   * `PENDING_TIMES`, the misses overlap. Every read and every other write of `times` applies them first, so what is
+   * read is what the plain stores would have left.
+   */
+  private readonly pendPage = new Int32Array(PENDING_TIMES);
+  private readonly pendNs = new Float64Array(PENDING_TIMES);
+  private pendN = 0;
   /**
    * Per page, 2 bits: the processor its last migration went to + 1 (0 = none yet, so a fresh or reset page is all
    * zero; processors 0 (CPU), 1 and 2 fit), as two bit planes per block in `planes.rec`: bit `p mod 32` of words
@@ -117,7 +130,7 @@ export class ThrashingState {
     this.planes = planes ?? { rec: new Uint32Array(Math.ceil(pages / ppb) * 2 * words), stride: 2 * words, destOffset: 0 };
     this.lo = this.planes.destOffset;
     this.hi = this.lo + words;
-    this.lastNs = new Float64Array(pages);
+    this.times = new Float64Array(pages);
     this.events = new Uint8Array(pages);
     this.throttles = new Uint8Array(pages);
     this.pinUntilNs = new Float64Array(pages);
@@ -128,10 +141,35 @@ export class ThrashingState {
     this.lapseNs = cfg.lapseNs;
   }
 
+  /** Per page: thrash-clock time of its last migration (0 when none or reset), the held-back writes applied. */
+  get lastNs(): Float64Array {
+    if (this.pendN !== 0) this.applyTimes();
+    return this.times;
+  }
+
+  /** Store the held-back page times, oldest first (a page noted twice keeps its later time). */
+  private applyTimes(): void {
+    const t = this.times;
+    const pp = this.pendPage;
+    const pn = this.pendNs;
+    const n = this.pendN;
+    for (let i = 0; i < n; i++) t[pp[i]!] = pn[i]!;
+    this.pendN = 0;
+  }
+
+  /** `times[page] = tNs`, held back (`pendPage`). */
+  private noteTime(page: number, tNs: number): void {
+    if (this.pendN === PENDING_TIMES) this.applyTimes();
+    const n = this.pendN;
+    this.pendPage[n] = page;
+    this.pendNs[n] = tNs;
+    this.pendN = n + 1;
+  }
+
   /** Make room for `pages` page ids (keeps state). */
   grow(pages: number): void {
-    if (pages <= this.lastNs.length) return;
-    this.lastNs = grown(this.lastNs, pages);
+    if (pages <= this.times.length) return;
+    this.times = grown(this.lastNs, pages);
     if (this.ownPlanes) this.planes.rec = grown(this.planes.rec, Math.ceil(pages / this.cfg.pagesPerBlock) * this.planes.stride);
     this.pinUntilNs = grown(this.pinUntilNs, pages);
     this.events = grown(this.events, pages);
@@ -160,7 +198,7 @@ export class ThrashingState {
     // no pin time is set before the first pin (`pins` counts them): the scan is skipped until then
     if (this.pins !== 0) for (let q = first; q < end; q++) if (pin[q] !== 0) this.blockPins[Math.floor(q / this.cfg.pagesPerBlock)]!--;
     this.lastNs.fill(0, first, end);
-    for (let q = first; q < end; q++) this.setDest(q, 0);
+    this.clearDests(first, end);
     this.events.fill(0, first, end);
     if (this.throttleCount !== 0) this.throttles.fill(0, first, end); // all zero before the first throttle
     if (this.pins !== 0) pin.fill(0, first, end);
@@ -172,6 +210,21 @@ export class ThrashingState {
     const o = (page >>> this.blockShift) * this.planes.stride;
     const r = this.planes.rec;
     return (maskTest(r, o + this.lo, p) ? 1 : 0) | (maskTest(r, o + this.hi, p) ? 2 : 0);
+  }
+
+  /** `setDest(q, 0)` for every page id of `[first, end)`, a block's plane words at a time. */
+  private clearDests(first: number, end: number): void {
+    const ppb = this.cfg.pagesPerBlock;
+    const r = this.planes.rec;
+    for (let q = first; q < end; ) {
+      const blk = q >>> this.blockShift;
+      const blockEnd = (blk + 1) * ppb;
+      const stop = end < blockEnd ? end : blockEnd;
+      const o = blk * this.planes.stride;
+      maskClearRange(r, o + this.lo, q - blk * ppb, stop - blk * ppb);
+      maskClearRange(r, o + this.hi, q - blk * ppb, stop - blk * ppb);
+      q = stop;
+    }
   }
 
   /** Set `page`'s destination + 1 (`d` in 0…3). */
@@ -207,19 +260,19 @@ export class ThrashingState {
 
   /** Record a fault-driven migration of `page` to processor `dest` (0, 1 or 2: the CPU or the device) at thrash-clock time `tNs`. */
   onMigration(page: number, dest: number, tNs: number): void {
-    const lt = this.lastNs;
     const prev = this.destOf(page) - 1;
     if (prev === dest) {
-      lt[page] = tNs;
+      this.noteTime(page, tNs);
       return;
     }
     this.setDest(page, dest + 1);
     if (prev < 0) {
       // a page's first migration: its time is not read (a fresh page's time is not in cache)
-      lt[page] = tNs;
+      this.noteTime(page, tNs);
       this.events[page] = 1;
       return;
     }
+    const lt = this.lastNs;
     const last = lt[page]!;
     lt[page] = tNs;
     if (tNs - last <= this.lapseNs) {

@@ -74,20 +74,29 @@ test('thrashing: destination planes, standalone or inside block records, behave 
       } else if (r < 0.98) {
         for (const t of [own, embedded]) t.reset(page);
         ref.reset(page);
-      } else {
+      } else if (r < 0.99) {
         const first = page - (page % 32);
         const end = Math.min(pages, first + 32);
         for (const t of [own, embedded]) t.resetRange(first, end);
         for (let q = first; q < end; q++) ref.reset(q);
+      } else {
+        // a range cut anywhere, up to two blocks long (the free of a partial range)
+        const end = Math.min(pages, page + 1 + rng.int(2 * ppb));
+        for (const t of [own, embedded]) t.resetRange(page, end);
+        for (let q = page; q < end; q++) ref.reset(q);
       }
-    }
-    for (const t of [own, embedded]) {
-      for (let q = 0; q < pages; q++) {
-        assert.equal(t.destOf(q), ref.dest[q]! + 1, `ppb ${ppb} page ${q}: destination`);
-        assert.equal(t.events[q], ref.events[q], `ppb ${ppb} page ${q}: events`);
-        if (ref.dest[q]! >= 0) assert.equal(t.lastNs[q], ref.lastNs[q], `ppb ${ppb} page ${q}: time`);
+      // the page times are written back in batches (thrashing.ts noteTime): what is read at any point is what plain
+      // stores would have left, also after resets
+      if (step % 500 === 499 || step === 1999) {
+        for (const t of [own, embedded]) {
+          for (let q = 0; q < pages; q++) {
+            assert.equal(t.destOf(q), ref.dest[q]! + 1, `ppb ${ppb} step ${step} page ${q}: destination`);
+            assert.equal(t.events[q], ref.events[q], `ppb ${ppb} step ${step} page ${q}: events`);
+            assert.equal(t.lastNs[q], ref.lastNs[q], `ppb ${ppb} step ${step} page ${q}: time`);
+          }
+          assert.equal(t.detections, ref.detections, `ppb ${ppb}: detections`);
+        }
       }
-      assert.equal(t.detections, ref.detections, `ppb ${ppb}: detections`);
     }
     assert.ok(ref.detections > 0 && ping > 100, `the steps exercise ping-pong detection (${ref.detections} detections)`);
     for (let b = 0; b < blocks; b++) {
