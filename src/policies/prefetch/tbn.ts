@@ -90,7 +90,7 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
               }
             }
             tr[w] = t >>> 0;
-            cm[w + 1] = cm[w]! + popcount32(t >>> 0);
+            cm[w + 1] = t === 0 ? cm[w]! : cm[w]! + popcount32(t >>> 0);
           }
         } else {
           for (let w = 0; w < words; w++) tr[w] = (resident[w]! | faulted[w]!) >>> 0;
@@ -140,7 +140,9 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
         }
         let n = 0;
         for (let w = 0; w < words; w++) {
-          const x = (out[w]! & ~(faulted[w]! | v.resident[w]! | thrashing[w]!)) >>> 0;
+          const o = out[w]!;
+          if (o === 0) continue;
+          const x = (o & ~(faulted[w]! | resident[w]! | thrashing[w]!)) >>> 0;
           out[w] = x;
           n += popcount32(x);
         }

@@ -163,6 +163,12 @@ function devManagedSpread(s: UvmState, start: number, end: number, write: boolea
 function residentRange(s: UvmState, slot: number, p0: number, p1: number, write: boolean): boolean {
   const bl = s.blocks;
   const o = slot * s.stride;
+  if (p1 === p0 + 1) {
+    // a one-page row (the common case): one bit
+    const k = o + (p0 >>> 5);
+    const bit = 1 << (p0 & 31);
+    return (bl.dev[k]! & bit) !== 0 && (!write || (bl.cpu[k]! & bit) === 0);
+  }
   return maskCountRange(bl.dev, o, p0, p1) === p1 - p0 && (!write || maskRangeEmpty(bl.cpu, o, p0, p1));
 }
 
@@ -374,20 +380,19 @@ function serviceBlock(s: UvmState, slot: number): number {
   const o = slot * s.stride;
   const out = s.out;
   s.lastTransferEnd = env.clock.nowNs;
-  let faulted = 0;
-  for (let k = 0; k < w; k++) {
-    out[k] = 0;
-    faulted += popcount32(bl.pend[o + k]!);
-  }
+  for (let k = 0; k < w; k++) out[k] = 0;
   if (s.prefetchOn) choosePrefetch(s, slot, s.prefetcher, bl.dev, out, DEV);
-  // pages to bring: faulted ∪ prefetched, never pinned or already resident ones
+  // pages to bring: faulted ∪ prefetched, never pinned or already resident ones; faulted pages counted in the same pass
   const want = s.want;
   const pinned = s.remoteMaps !== 0; // some page was ever pinned (migrate.ts pinToHost)
   let n = 0;
+  let faulted = 0;
   for (let k = 0; k < w; k++) {
-    const x = ((bl.pend[o + k]! | out[k]!) & ~(pinned ? bl.pinned[o + k]! : 0) & ~bl.dev[o + k]!) >>> 0;
+    const f = bl.pend[o + k]!;
+    const x = ((f | out[k]!) & ~(pinned ? bl.pinned[o + k]! : 0) & ~bl.dev[o + k]!) >>> 0;
     want[k] = x;
-    n += popcount32(x);
+    if (x !== 0) n += popcount32(x);
+    if (f !== 0) faulted += popcount32(f);
   }
   if (n === 0) return 0;
   if (faulted > 0 && bl.devPages[slot] === 0) s.emptyBlockServices++;

@@ -55,10 +55,16 @@ export function choosePrefetch(s: UvmState, slot: number, policy: PrefetchPolicy
   // first touch of a block whose preferred location is `dest`: populate the whole block (no preferred location
   // is set before any advice: state.ts anyAdvice)
   const pref = firstFault >= 0 && s.anyAdvice ? bl.prefLoc[slot * s.ppb + firstFault]! : 0;
+  const hostPref = dest !== CPU && blockHasHostPref(s, slot);
   if (pref === dest + 1 && bl.devPages[slot] === 0 && maskRangeEmpty(bl.cpu, o, 0, s.ppb)) {
     for (let k = 0; k < w; k++) out[k] = bl.exists[o + k]!;
-  } else policy.choose(v, out);
-  const hostPref = dest !== CPU && blockHasHostPref(s, slot);
+  } else {
+    const chosen = policy.choose(v, out);
+    // every prefetcher chooses only pages of [firstPage, endPage) that are neither faulted, resident nor thrashing, and
+    // returns how many (the contract, types.ts; test/policies/contract.test.ts): in a block whose pages all exist and
+    // with no page preferring the host, the pass below would change nothing
+    if (all && !hostPref) return chosen;
+  }
   let n = 0;
   for (let k = 0; k < w; k++) {
     let x = (out[k]! & (all ? 0xffffffff : bl.exists[o + k]!) & ~v.faulted[k]! & ~v.resident[k]! & ~v.thrashing[k]!) >>> 0;
