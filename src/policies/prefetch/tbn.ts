@@ -79,6 +79,7 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
           // one pass, word by word (the same tree as the general path below)
           const thr = v.hasThrashing;
           const group = bp === 32 ? 0xffffffff : ((1 << bp) - 1) >>> 0;
+          let c = 0; // cm[w], kept in a local (no store-to-load chain through `cm`)
           for (let w = 0; w < words; w++) {
             const f = faulted[w]!;
             let t = resident[w]! | f;
@@ -90,7 +91,8 @@ export const tbnPrefetch: PrefetchPolicyDef<TbnParams> = {
               }
             }
             tr[w] = t >>> 0;
-            cm[w + 1] = t === 0 ? cm[w]! : cm[w]! + popcount32(t >>> 0);
+            if (t !== 0) c += popcount32(t >>> 0);
+            cm[w + 1] = c;
           }
         } else {
           for (let w = 0; w < words; w++) tr[w] = (resident[w]! | faulted[w]!) >>> 0;

@@ -116,6 +116,14 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
     devManagedSpread(s, start, end, write, count, tNs);
     return;
   }
+  if (end - start <= PAGE_BYTES) {
+    // a row inside one page (the common case): its block and page without the block walk
+    const p = Math.floor(start / PAGE_BYTES);
+    if (Math.floor((end - 1) / PAGE_BYTES) === p) {
+      devManagedPage(s, start, end, p, write, count, tNs);
+      return;
+    }
+  }
   const r = s.devWalk;
   r.start(start, end);
   while (r.next()) {
@@ -130,6 +138,19 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
     for (let p = p0; p < p1; p++) remoteBytes += visitPage(s, slot, p, write, tNs);
     if (remoteBytes > 0) remote(s, Math.min(remoteBytes, end - start), count, write);
   }
+}
+
+/** `devManaged` of a row `[start, end)` inside page `page` (global page number): the walk's one block, one page. */
+function devManagedPage(s: UvmState, start: number, end: number, page: number, write: boolean, count: number, tNs: number): void {
+  const key = Math.floor(page / s.ppb);
+  const slot = s.blocks.find(key);
+  const p0 = page - key * s.ppb;
+  if (blockArrivedAndResident(s, slot, p0, p0 + 1, write, tNs)) {
+    if (write && s.trackDirty) maskFillRange(s.blocks.dirty, slot * s.stride, p0, p0 + 1); // the store dirties the page (device-sync.ts)
+    return;
+  }
+  const remoteBytes = visitPage(s, slot, p0, write, tNs);
+  if (remoteBytes > 0) remote(s, Math.min(remoteBytes, end - start), count, write);
 }
 
 /**
@@ -292,6 +313,8 @@ export function flushBatch(s: UvmState): void {
   if (++s.passBatches >= s.p.maxBatchesPerPass) s.passBatches = 0;
   // hint() has no effect and answers `none` until some page reached the threshold (thrashing.ts: with a
   // threshold ≥ 2 every page that reaches it counts a detection; nothing else marks a block)
+  // every block of the batch has a pending page (addFault) unless a pin below took its last one out
+  let pinned = false;
   if (s.thr && (s.thr.detections !== 0 || s.thr.cfg.threshold <= 1)) {
     let throttled = false;
     for (let j = 0; j < s.batchN; j++) {
@@ -301,6 +324,7 @@ export function flushBatch(s: UvmState): void {
         const h = s.thr.hint(slot * s.ppb + p, clock.nowNs - s.throttleWaitNs, clock.nowNs);
         if (h === ThrashHint.throttle) throttled = true;
         else if (h === ThrashHint.pin) {
+          pinned = true;
           maskClear(bl.pend, o, p);
           pinToHost(s, slot, p);
           env.counters.remoteAccesses++; // the faulting access is now served remotely
@@ -320,7 +344,7 @@ export function flushBatch(s: UvmState): void {
   let transferEnd = clock.nowNs;
   for (let j = 0; j < s.batchN; j++) {
     const slot = s.batchSlots[j]!;
-    if (maskRangeEmpty(bl.pend, slot * s.stride, 0, s.ppb)) continue;
+    if (pinned && maskRangeEmpty(bl.pend, slot * s.stride, 0, s.ppb)) continue;
     bl.busy[slot] = 1;
     serviceBlock(s, slot);
     bl.busy[slot] = 0;

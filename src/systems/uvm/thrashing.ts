@@ -90,6 +90,8 @@ export class ThrashingState {
    */
   private readonly pendPage = new Int32Array(PENDING_TIMES);
   private readonly pendNs = new Float64Array(PENDING_TIMES);
+  /** 1: the held-back write also sets the page's event count to 1 (its first migration). */
+  private readonly pendFirst = new Uint8Array(PENDING_TIMES);
   private pendN = 0;
   /**
    * Per page, 2 bits: the processor its last migration went to + 1 (0 = none yet, so a fresh or reset page is all
@@ -103,7 +105,8 @@ export class ThrashingState {
   private readonly hi: number;
   private readonly blockShift: number;
   private readonly ownPlanes: boolean;
-  events: Uint8Array;
+  /** Per page: thrashing events counted (see `events`). */
+  private counts: Uint8Array;
   throttles: Uint8Array;
   pinUntilNs: Float64Array;
   /** Per block: thrash-clock time of the last thrashing event (0 = none), epoch resets done, pinned pages. */
@@ -131,7 +134,7 @@ export class ThrashingState {
     this.lo = this.planes.destOffset;
     this.hi = this.lo + words;
     this.times = new Float64Array(pages);
-    this.events = new Uint8Array(pages);
+    this.counts = new Uint8Array(pages);
     this.throttles = new Uint8Array(pages);
     this.pinUntilNs = new Float64Array(pages);
     const blocks = Math.ceil(pages / cfg.pagesPerBlock);
@@ -147,22 +150,35 @@ export class ThrashingState {
     return this.times;
   }
 
-  /** Store the held-back page times, oldest first (a page noted twice keeps its later time). */
+  /** Per page: thrashing events counted (0 when none or reset; 1 from a page's first migration), held-back writes applied. */
+  get events(): Uint8Array {
+    if (this.pendN !== 0) this.applyTimes();
+    return this.counts;
+  }
+
+  /** Store the held-back page times (and first counts), oldest first (a page noted twice keeps its later time). */
   private applyTimes(): void {
     const t = this.times;
+    const c = this.counts;
     const pp = this.pendPage;
     const pn = this.pendNs;
+    const pf = this.pendFirst;
     const n = this.pendN;
-    for (let i = 0; i < n; i++) t[pp[i]!] = pn[i]!;
+    for (let i = 0; i < n; i++) {
+      const page = pp[i]!;
+      t[page] = pn[i]!;
+      if (pf[i] !== 0) c[page] = 1;
+    }
     this.pendN = 0;
   }
 
-  /** `times[page] = tNs`, held back (`pendPage`). */
-  private noteTime(page: number, tNs: number): void {
+  /** `times[page] = tNs` and, when `first`, `counts[page] = 1`, held back (`pendPage`). */
+  private noteTime(page: number, tNs: number, first: number): void {
     if (this.pendN === PENDING_TIMES) this.applyTimes();
     const n = this.pendN;
     this.pendPage[n] = page;
     this.pendNs[n] = tNs;
+    this.pendFirst[n] = first;
     this.pendN = n + 1;
   }
 
@@ -172,7 +188,7 @@ export class ThrashingState {
     this.times = grown(this.lastNs, pages);
     if (this.ownPlanes) this.planes.rec = grown(this.planes.rec, Math.ceil(pages / this.cfg.pagesPerBlock) * this.planes.stride);
     this.pinUntilNs = grown(this.pinUntilNs, pages);
-    this.events = grown(this.events, pages);
+    this.counts = grown(this.events, pages);
     this.throttles = grown(this.throttles, pages);
     const blocks = Math.ceil(pages / this.cfg.pagesPerBlock);
     if (blocks > this.blockLastThrashNs.length) {
@@ -262,14 +278,13 @@ export class ThrashingState {
   onMigration(page: number, dest: number, tNs: number): void {
     const prev = this.destOf(page) - 1;
     if (prev === dest) {
-      this.noteTime(page, tNs);
+      this.noteTime(page, tNs, 0);
       return;
     }
     this.setDest(page, dest + 1);
     if (prev < 0) {
-      // a page's first migration: its time is not read (a fresh page's time is not in cache)
-      this.noteTime(page, tNs);
-      this.events[page] = 1;
+      // a page's first migration: its time and count are not read
+      this.noteTime(page, tNs, 1);
       return;
     }
     const lt = this.lastNs;
