@@ -120,37 +120,26 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
     // a row inside one page (the common case): its block and page without the block walk
     const p = Math.floor(start / PAGE_BYTES);
     if (Math.floor((end - 1) / PAGE_BYTES) === p) {
-      devManagedPage(s, start, end, p, write, count, tNs);
+      const key = Math.floor(p / s.ppb);
+      const p0 = p - key * s.ppb;
+      devManagedBlock(s, s.blocks.find(key), p0, p0 + 1, end - start, write, count, tNs);
       return;
     }
   }
   const r = s.devWalk;
   r.start(start, end);
-  while (r.next()) {
-    const slot = r.slot;
-    const p0 = r.firstPage;
-    const p1 = r.endPage;
-    if (blockArrivedAndResident(s, slot, p0, p1, write, tNs)) {
-      if (write && s.trackDirty) maskFillRange(s.blocks.dirty, slot * s.stride, p0, p1); // the store dirties the pages (device-sync.ts)
-      continue;
-    }
-    let remoteBytes = 0;
-    for (let p = p0; p < p1; p++) remoteBytes += visitPage(s, slot, p, write, tNs);
-    if (remoteBytes > 0) remote(s, Math.min(remoteBytes, end - start), count, write);
-  }
+  while (r.next()) devManagedBlock(s, r.slot, r.firstPage, r.endPage, end - start, write, count, tNs);
 }
 
-/** `devManaged` of a row `[start, end)` inside page `page` (global page number): the walk's one block, one page. */
-function devManagedPage(s: UvmState, start: number, end: number, page: number, write: boolean, count: number, tNs: number): void {
-  const key = Math.floor(page / s.ppb);
-  const slot = s.blocks.find(key);
-  const p0 = page - key * s.ppb;
-  if (blockArrivedAndResident(s, slot, p0, p0 + 1, write, tNs)) {
-    if (write && s.trackDirty) maskFillRange(s.blocks.dirty, slot * s.stride, p0, p0 + 1); // the store dirties the page (device-sync.ts)
+/** The pages `[p0, p1)` of block `slot` that a device access row of `rowBytes` covers: a hit, or page by page. */
+function devManagedBlock(s: UvmState, slot: number, p0: number, p1: number, rowBytes: number, write: boolean, count: number, tNs: number): void {
+  if (blockArrivedAndResident(s, slot, p0, p1, write, tNs)) {
+    if (write && s.trackDirty) maskFillRange(s.blocks.dirty, slot * s.stride, p0, p1); // the store dirties the pages (device-sync.ts)
     return;
   }
-  const remoteBytes = visitPage(s, slot, p0, write, tNs);
-  if (remoteBytes > 0) remote(s, Math.min(remoteBytes, end - start), count, write);
+  let remoteBytes = 0;
+  for (let p = p0; p < p1; p++) remoteBytes += visitPage(s, slot, p, write, tNs);
+  if (remoteBytes > 0) remote(s, Math.min(remoteBytes, rowBytes), count, write);
 }
 
 /**
