@@ -245,13 +245,19 @@ async function lru2mBfsLevels(ctx: FigureContext): Promise<string> {
     const s = r.result.summary;
     sweep.push(`${pct(level)} % ${(r.kernelNs / base.kernelNs).toFixed(2)}× (${s.deviceFaults} faults, ${s.evictions} evictions, idle-link waits ${us(s.extra.warpExitStallNs ?? 0)} µs)`);
   }
+  const draws = await bfsDraws(ctx, 'lru-2mb-110', 'lru-2mb-125');
+  return `${parts.join('; ')}. Capacity sweep: ${sweep.join(', ')}. Other draws of the random graph, 110 % / 125 %: ${draws}`;
+}
+
+/** bfs slowdowns of configs `a` and `b` on the other draws of the generated graph (`LRU2M_BFS_SEEDS`), "seed k: a× / b×, …". */
+async function bfsDraws(ctx: FigureContext, a: string, b: string): Promise<string> {
   const draws: string[] = [];
   for (const seed of LRU2M_BFS_SEEDS) {
-    const b = (await iscaRun(ctx, 'bfs', ISCA_CONFIGS['no-oversub-tbn']!, seed)).kernelNs;
-    const at = async (config: string): Promise<string> => ((await iscaRun(ctx, 'bfs', ISCA_CONFIGS[config]!, seed)).kernelNs / b).toFixed(2);
-    draws.push(`seed ${seed}: ${await at('lru-2mb-110')}× / ${await at('lru-2mb-125')}×`);
+    const base = (await iscaRun(ctx, 'bfs', ISCA_CONFIGS['no-oversub-tbn']!, seed)).kernelNs;
+    const at = async (config: string): Promise<string> => ((await iscaRun(ctx, 'bfs', ISCA_CONFIGS[config]!, seed)).kernelNs / base).toFixed(2);
+    draws.push(`seed ${seed}: ${await at(a)}× / ${await at(b)}×`);
   }
-  return `${parts.join('; ')}. Capacity sweep: ${sweep.join(', ')}. Other draws of the random graph, 110 % / 125 %: ${draws.join(', ')}`;
+  return draws.join(', ');
 }
 
 /** bfs TBN + TBN runs at 110 % without and with a reservation (findings of the policy matrix only). */
@@ -296,16 +302,11 @@ async function reservedBfs(ctx: FigureContext): Promise<string> {
         `over the artifact's denominator ${(r.kernelNs / 1e3 / aBaseUs).toFixed(2)}×`;
     }
   }
-  const draws: string[] = [];
-  for (const seed of LRU2M_BFS_SEEDS) {
-    const b = (await iscaRun(ctx, 'bfs', ISCA_CONFIGS['no-oversub-tbn']!, seed)).kernelNs;
-    const at = async (config: string): Promise<string> => ((await iscaRun(ctx, 'bfs', ISCA_CONFIGS[config]!, seed)).kernelNs / b).toFixed(2);
-    draws.push(`seed ${seed}: ${await at('tbn-tbn-reserved10-110')}× / ${await at('tbn-tbn-110')}×`);
-  }
+  const draws = await bfsDraws(ctx, 'tbn-tbn-reserved10-110', 'tbn-tbn-110');
   return (
     `${parts.join('; ')}; ${eff.join('')}. Denominator (no-oversubscription TBN): ${us(base.kernelNs / 1e3)} vs ${us(aBaseUs)} µs, ${bs.deviceFaults} vs ${a0.tbnFaults} far faults, ` +
     `${us((base.kernelNs - bs.deviceFaults * farNs) / 1e3)} vs ${us(a0.tbnKernelUs)} µs besides them (${bs.extra.emptyBlockServices ?? 0} fills from empty: first touches; the trace's kernels last ${us((await kernelDurNs(base.trace.trace)) / 1e3)} µs in all); ${at10}. ` +
-    `Other draws of the random graph, 10 % reserved / unreserved: ${draws.join(', ')}`
+    `Other draws of the random graph, 10 % reserved / unreserved: ${draws}`
   );
 }
 
