@@ -136,28 +136,14 @@ export const sc21UvmCosts: FigureDef = {
     ];
     for (const [reading, series, metric, value, unit, s, trace] of cases) {
       const pub = get(reading);
-      data.push({
-        reading, trace, system: s.system, reproduced: value, unit, published: pub.value, deviceFaults: s.deviceFaults, bytesH2D: s.bytesH2D,
-        faultBatches: s.extra.faultBatches ?? null, timeFaultNs: s.timeFaultNs, timeTransferNs: s.timeTransferNs, cpuAccessNs: s.extra.cpuAccessNs ?? null,
-        gpuServiceNs: gpuServiceNs(s), specHash: s.specHash,
-      });
+      data.push(dataRow(reading, trace, s, value, unit, pub.value));
       rows.push(comparedRow({
         figure: id, group: reading, series, metric, unit, published: pub.value, reproduced: value, tolerance: SC21_TOLERANCE,
         calibration: calibration[reading] ?? '', specHash: s.specHash, kind: pub.kind, source: SOURCE,
       }));
     }
-    data.push({
-      reading: 'stream-rate (not compared)', trace: `first-touch ${matrixBytes / MiB} MiB`, system: stream.system, reproduced: stream.bytesH2D / gpuServiceNs(stream), unit: 'GB/s',
-      published: null, deviceFaults: stream.deviceFaults, bytesH2D: stream.bytesH2D, faultBatches: stream.extra.faultBatches ?? null, timeFaultNs: stream.timeFaultNs,
-      timeTransferNs: stream.timeTransferNs, cpuAccessNs: stream.extra.cpuAccessNs ?? null, gpuServiceNs: gpuServiceNs(stream), specHash: stream.specHash,
-    });
-    for (const [kib, t] of small) {
-      data.push({
-        reading: 'first-touch (not compared)', trace: `first-touch ${kib} KiB`, system: t.system, reproduced: gpuServiceNs(t) / 1e6, unit: 'ms',
-        published: null, deviceFaults: t.deviceFaults, bytesH2D: t.bytesH2D, faultBatches: t.extra.faultBatches ?? null, timeFaultNs: t.timeFaultNs,
-        timeTransferNs: t.timeTransferNs, cpuAccessNs: t.extra.cpuAccessNs ?? null, gpuServiceNs: gpuServiceNs(t), specHash: t.specHash,
-      });
-    }
+    data.push(dataRow('stream-rate (not compared)', `first-touch ${matrixBytes / MiB} MiB`, stream, stream.bytesH2D / gpuServiceNs(stream), 'GB/s', null));
+    for (const [kib, t] of small) data.push(dataRow('first-touch (not compared)', `first-touch ${kib} KiB`, t, gpuServiceNs(t) / 1e6, 'ms', null));
     return {
       id,
       title: this.title,
@@ -185,6 +171,15 @@ export const sc21UvmCosts: FigureDef = {
 };
 
 type Summary = import('../sim/run-types').RunSummary;
+
+/** A data row: the reading, its value and the run's fault-service counts and times. */
+function dataRow(reading: string, trace: string, s: Summary, reproduced: number, unit: string, published: number | null): Record<string, Cell> {
+  return {
+    reading, trace, system: s.system, reproduced, unit, published, deviceFaults: s.deviceFaults, bytesH2D: s.bytesH2D,
+    faultBatches: s.extra.faultBatches ?? null, timeFaultNs: s.timeFaultNs, timeTransferNs: s.timeTransferNs, cpuAccessNs: s.extra.cpuAccessNs ?? null,
+    gpuServiceNs: gpuServiceNs(s), specHash: s.specHash,
+  };
+}
 
 /**
  * What SC'21 times: GPU fault batches (fault service, its copies and waits, evictions), not the CPU's writes
