@@ -212,7 +212,9 @@ function routeRows(model: SystemModel, env: SystemEnv, debug: boolean): RowRoute
   const deviceAccess = bound('deviceAccess') ?? unsupported(Op.access);
   const checkInvariants = debug ? model.checkInvariants?.bind(model) : undefined;
   return {
-    hooks, cpuAccess, deviceAccess, beforeRow: bound('beforeRow'), residentBytes: model.residentBytes.bind(model), checkInvariants,
+    hooks, cpuAccess, deviceAccess, beforeRow: bound('beforeRow'),
+    warmRows: typeof model.warmRows === 'function' ? model.warmRows.bind(model) : undefined,
+    residentBytes: model.residentBytes.bind(model), checkInvariants,
     allDevices: model.allDevices === true, anyUnsupported,
   };
 }

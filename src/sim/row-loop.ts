@@ -18,6 +18,8 @@ const NONE = NO_AGENT;
 const AGENT_CPU = CPU;
 const DEV0 = 1;
 const C_COMPUTE = Cause.compute;
+/** Rows a `warmRows` call covers: enough misses in flight at once, few enough lines to stay in the first caches. */
+export const WARM_ROWS = 64;
 
 /** What the row loop calls: the model's hooks, bound once per run (engine.ts `routeRows`). */
 export interface RowRoutes {
@@ -26,6 +28,8 @@ export interface RowRoutes {
   readonly cpuAccess: RowHook;
   readonly deviceAccess: RowHook;
   readonly beforeRow: RowHook | undefined;
+  /** The model's `warmRows` hint (system.ts), bound; undefined when it has none. */
+  readonly warmRows: ((b: EventBatch, from: number, to: number) => void) | undefined;
   readonly residentBytes: () => number;
   /** Called after every row when set (debug runs). */
   readonly checkInvariants: (() => void) | undefined;
@@ -89,8 +93,14 @@ export class RowLoop {
     const n = b.length;
     let lastTraceNs = this.lastTraceNs;
     let accesses = this.accesses;
+    const warm = r.warmRows;
+    let warmEnd = warm === undefined ? n : from;
     let i = from;
     for (; i < n; i++) {
+      if (i === warmEnd) {
+        warmEnd = Math.min(n, i + WARM_ROWS);
+        warm!(b, i, warmEnd);
+      }
       const t = tNs[i]!;
       const o = op[i]!;
       if (this.kernelAgent === NONE && t > lastTraceNs) {

@@ -39,6 +39,12 @@ export interface SystemModel {
   readonly allDevices?: boolean;
   /** Called before every row is routed. */
   beforeRow?(b: EventBatch, i: number): void;
+  /**
+   * A speed hint, never semantics: read (and only read) what rows `from` … `to − 1` of `b` will look up, so
+   * that those cache misses overlap before the rows are routed one by one. Called by the engine ahead of
+   * every `WARM_ROWS` rows; a model must not change any state here (results are the same without it).
+   */
+  warmRows?(b: EventBatch, from: number, to: number): void;
   deviceAccess?(b: EventBatch, i: number): void;
   cpuAccess?(b: EventBatch, i: number): void;
   alloc?(b: EventBatch, i: number): void;

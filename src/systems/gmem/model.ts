@@ -8,6 +8,7 @@ import * as ranges from './ranges';
 import * as residency from './residency';
 import { GmemState } from './state';
 import * as stateTable from './state-table';
+import * as warm from './warm-rows';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hooks call local copies.
 const { accessRow, copyRow } = stateTable;
@@ -15,6 +16,7 @@ const { allocRange, freeRange, reserveRange, releaseRange, mapRange, unmapRange 
 const { hmadvise, prefetchRange } = advice;
 const { protectRange, fork: forkCow } = cowProtect;
 const { checkInvariants } = invariants;
+const { warmRows } = warm;
 
 /**
  * The GMEM model (docs/gmem-model.md §1–§7, §10–§11): the engine's hooks (src/sim/system.ts), each delegating to
@@ -25,7 +27,8 @@ const { checkInvariants } = invariants;
  * - ranges.ts — alloc/free and VMAs, range operations (discard + batched TLB work), §11 binds;
  * - hmadvise.ts — WILLNEED / PINNED / UNPIN, DONTNEED, PREFETCH;
  * - cow-protect.ts — mprotect and fork (copy-on-write);
- * - outcomes.ts — modelled failures; invariants.ts — debug checks.
+ * - outcomes.ts — modelled failures; invariants.ts — debug checks;
+ * - warm-rows.ts — the engine's speed hint (no semantics): loads the next rows' hit-path lines together.
  */
 export class GmemModel implements SystemModel {
   private readonly g: GmemState;
@@ -37,6 +40,11 @@ export class GmemModel implements SystemModel {
 
   /** GMEM serves every device (one `gm_dev` per agent). */
   readonly allDevices = true;
+
+  /** A speed hint (reads only): src/sim/system.ts `warmRows`. */
+  warmRows(b: EventBatch, from: number, to: number): void {
+    warmRows(this.g, b, from, to);
+  }
 
   deviceAccess(b: EventBatch, i: number): void {
     accessRow(this.g, b, i);

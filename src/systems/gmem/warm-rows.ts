@@ -1,0 +1,40 @@
+import type { EventBatch } from '../../trace/batch';
+import { Op } from '../../trace/event';
+import type { GmemState } from './state';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the loops read a local copy.
+const OP_ACCESS = Op.access;
+/** Scratch of `warmRows` (calls never nest): the rows' slots, then their frames. */
+const slots = new Int32Array(256);
+const frames = new Int32Array(256);
+/** Where the loaded values go, so that the compiler keeps the loads; never read for results. */
+let sink = 0;
+
+/**
+ * `SystemModel.warmRows` for GMEM: a speed hint that writes no state. The hit path of an access row reads
+ * three things, each found through the one before — the unit index entry of the row's unit (its slot), the
+ * slot's record (its frame), the frame's links in the recency list — so a row waits for three cache misses
+ * one after another, and the next row's misses start only after that (its path is too long for the
+ * processor to run ahead). Here each stage is a short loop over up to 64 rows, whose misses are in flight
+ * together; the rows then find those lines in cache. Rows that are not device hits read lines they do not
+ * use, which costs nothing but the loads. (Measured in docs/decisions.md "Realistic scale, round 5".)
+ */
+export function warmRows(g: GmemState, b: EventBatch, from: number, to: number): void {
+  const t = g.t;
+  const invU = g.invU;
+  const { op, va } = b;
+  const m = Math.min(to - from, slots.length);
+  for (let k = 0; k < m; k++) slots[k] = op[from + k] === OP_ACCESS ? t.find(Math.floor(va[from + k]! * invU)) : -1;
+  for (let k = 0; k < m; k++) {
+    const s = slots[k]!;
+    frames[k] = s >= 0 ? t.frameOf(s) : -1;
+  }
+  const list = g.touchLists[0];
+  if (list == null) return;
+  let acc = 0;
+  for (let k = 0; k < m; k++) {
+    const f = frames[k]!;
+    if (f >= 0) acc += list.prevOf(f);
+  }
+  sink = (sink + acc) | 0;
+}

@@ -1,0 +1,83 @@
+/**
+ * `SystemModel.warmRows` is a speed hint, never semantics (src/sim/system.ts; GMEM's is
+ * src/systems/gmem/warm-rows.ts): every GMEM configuration gives the same summary, counters, extra counters and
+ * result events with the hint as with the hint removed, on a trace that faults, hits, evicts, writes, touches
+ * from the CPU, spans units, frees and then touches freed memory — with and without an abort signal (which
+ * makes the engine stop and resume every 256 rows, re-entering a warm window).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planRuns, type TraceScan } from '../../../src/run/run';
+import { simulate } from '../../../src/sim/engine';
+import type { SystemDef, SystemModel } from '../../../src/sim/system';
+import { systemPreset } from '../../../src/systems/index';
+import { eventsToBatches } from '../../../src/trace/batch';
+import type { TraceEvent } from '../../../src/trace/event';
+import { memoryTrace } from '../../../src/trace/trace';
+import { MiB } from '../../../src/units';
+
+const BASE = 0x200000000;
+const PAGE = 4096;
+const PAGES = 6000; // 23.4 MiB managed in two allocations on a 4 MiB device
+
+function events(): TraceEvent[] {
+  const half = (PAGES / 2) * PAGE;
+  const ev: TraceEvent[] = [
+    { tNs: 0, op: 'alloc', agent: 'cpu', va: BASE, bytes: half, flags: ['managed'] },
+    { tNs: 1, op: 'alloc', agent: 'cpu', va: BASE + half, bytes: half, flags: ['managed'] },
+  ];
+  let x = 7;
+  for (let i = 1; i <= 5000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    // a hot eighth of the pages for hits, the rest for faults and evictions
+    const page = (x >>> 8) % (i % 3 === 0 ? PAGES : PAGES / 8);
+    const tNs = i * 100;
+    if (i % 700 === 1) ev.push({ tNs: tNs - 1, op: 'kernelBegin', agent: 'dev0' });
+    if (i === 4000) ev.push({ tNs: tNs - 1, op: 'free', agent: 'cpu', va: BASE + half });
+    const rowPages = i % 11 === 0 ? 3 : 1; // some rows span units
+    ev.push({ tNs, op: 'access', agent: i % 13 === 0 ? 'cpu' : 'dev0', va: BASE + Math.min(page, PAGES - rowPages) * PAGE, bytes: rowPages * PAGE, access: i % 5 === 0 ? 'w' : 'r' });
+  }
+  ev.push({ tNs: 600_000, op: 'free', agent: 'cpu', va: BASE });
+  return ev;
+}
+
+/** The same system with the model's `warmRows` removed (an own property shadowing the method). */
+function withoutWarm(def: SystemDef<any>): SystemDef<any> {
+  return {
+    ...def,
+    create(params, env) {
+      const m: SystemModel = def.create(params, env);
+      assert.equal(typeof m.warmRows, 'function', `${def.name} has the hint`);
+      Object.defineProperty(m, 'warmRows', { value: undefined });
+      return m;
+    },
+  };
+}
+
+const ITEMS = [
+  'gmem-linux',
+  'gmem-paper',
+  'gmem-paper:victim=lru:accessBitsRefresh=true:chargePageTables=false', // the recency list the hint reads
+  'gmem-paper:unitBytes=65536:victim=lru:accessBitsRefresh=true',
+  'gmem-paper:mode=share',
+];
+
+test('warmRows changes no result of any GMEM configuration (with and without pause points)', async () => {
+  const ev = events();
+  const trace = memoryTrace('warm-rows', eventsToBatches(ev));
+  const scan: TraceScan = { name: trace.name, digest: 'warm-rows', footprintBytes: PAGES * PAGE, events: ev.length, maxAgent: 1 };
+  for (const item of ITEMS) {
+    const [run] = planRuns({ system: item, profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 4 * MiB }, debug: true }, scan);
+    const def = systemPreset(run!.preset)!.def;
+    for (const signal of [undefined, new AbortController().signal]) {
+      const opts = signal ? { signal } : {};
+      const a = await simulate(run!, def, trace, opts);
+      const b = await simulate(run!, withoutWarm(def), trace, opts);
+      assert.deepEqual(a.summary, b.summary, item);
+      assert.deepEqual(a.events, b.events, `${item}: result events`);
+      assert.ok(a.summary.accesses === 5000, `${item}: every access replayed`);
+      // share mode serves re-touches remotely: it faults (first touches) but never evicts
+      assert.ok((a.summary.evictions > 0 || item.endsWith('mode=share')) && a.summary.deviceFaults > 0, `${item}: the trace faults and evicts (${a.summary.deviceFaults} faults, ${a.summary.evictions} evictions)`);
+    }
+  }
+});
