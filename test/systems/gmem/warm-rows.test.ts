@@ -74,7 +74,9 @@ test('warmRows changes no result of any GMEM configuration (with and without pau
       const a = await simulate(run!, def, trace, opts);
       const b = await simulate(run!, withoutWarm(def), trace, opts);
       assert.deepEqual(a.summary, b.summary, item);
-      assert.deepEqual(a.events, b.events, `${item}: result events`);
+      assert.deepEqual(a.resultEvents, b.resultEvents, `${item}: result events`);
+      assert.deepEqual(a.series, b.series, `${item}: residency series`);
+      assert.deepEqual(a.migrationSizes, b.migrationSizes, `${item}: migration sizes`);
       assert.ok(a.summary.accesses === 5000, `${item}: every access replayed`);
       // share mode serves re-touches remotely: it faults (first touches) but never evicts
       assert.ok((a.summary.evictions > 0 || item.endsWith('mode=share')) && a.summary.deviceFaults > 0, `${item}: the trace faults and evicts (${a.summary.deviceFaults} faults, ${a.summary.evictions} evictions)`);
