@@ -53,9 +53,18 @@ export function sizeBucketIndex(bytes: number): number {
   return bytes <= 1 ? 0 : Math.min(63, Math.ceil(Math.log2(bytes)));
 }
 
+/** The last size `add` bucketed and its bucket: a run's migrations are mostly of one or two sizes. */
+let lastSize = -1;
+let lastBucket = 0;
+
 function add(hist: Float64Array, migrations: number, bytes: number): void {
   if (migrations <= 0) return;
-  hist[sizeBucketIndex(bytes / migrations)]! += migrations;
+  const size = bytes / migrations;
+  if (size !== lastSize) {
+    lastSize = size;
+    lastBucket = sizeBucketIndex(size);
+  }
+  hist[lastBucket]! += migrations;
 }
 
 function buckets(hist: Float64Array): MigrationSizeBucket[] {
