@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { getImporter, detectFormat } from './index';
 import { resolveImporterOptions } from './options';
 import type { FormatId, ImportContext, ImporterDef } from './types';
+import { codeStamp } from '../io/code-stamp';
 import { openInput, type InputFile } from '../io/input';
 import { headPastPreamble } from './shared/sniff';
 import { DEFAULT_MAX_LINE_BYTES } from '../trace/canonical-csv/records';
@@ -19,6 +20,9 @@ import { loadMapSpec } from '../trace/map/spec';
 import { SemanticChecker } from '../trace/semantic-check';
 import { StringTable } from '../trace/strings';
 import type { Trace, TraceReader } from '../trace/trace';
+
+/** The file whose reach stamps import-cache keys (trace/cache.ts `importKey`): this one. */
+const IMPORT_CODE_ENTRY = 'importers/open.ts';
 
 /** How to open a trace file. */
 export interface OpenTraceOptions {
@@ -108,7 +112,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   let cacheFile: string | null = null;
   if (root !== null && input.sizeBytes >= (cacheOpts!.minBytes ?? DEFAULT_CACHE_MIN_BYTES)) {
     try {
-      cacheFile = cacheFileFor(root, importKey({ sourceSha256: sha256!, importer, options, strict }));
+      cacheFile = cacheFileFor(root, importKey({ sourceSha256: sha256!, importer, options, strict, code: codeStamp(IMPORT_CODE_ENTRY) }));
     } catch {
       cacheFile = null; // an unwritable cache folder: read without the cache
     }

@@ -8,8 +8,9 @@ import { PROJECT_ROOT } from '../version';
 /**
  * The import cache: Arrow copies of imported traces in `.gmemlab-cache/traces/` inside the project (never
  * beside the input, which may be read-only), named by a content key: SHA-256 of the source bytes, the
- * importer name@version, its resolved options (a `--map` spec by content) and the strict/lenient mode.
- * A changed source, importer version or option gives a new key, so a stale entry is never used. Entries
+ * importer name@version, its resolved options (a `--map` spec by content), the strict/lenient mode and the
+ * stamp of the import code (`importKey`). A changed source, option or import code gives a new key, so a stale
+ * entry is never used. Entries
  * are plain gmemlab Arrow traces; deleting the folder is always safe.
  */
 export interface CacheOptions {
@@ -49,8 +50,12 @@ export function cacheFileFor(root: string, key: string): string {
   return join(dir, `${key}.arrow`);
 }
 
-/** The content key of an import. */
-export function importKey(parts: { sourceSha256: string; importer: string; options: unknown; strict: boolean }): string {
+/**
+ * The content key of an import. `code`: the stamp of the code that makes an entry (io/code-stamp.ts over what
+ * importers/open.ts reaches: the importers, the semantic checker whose warnings the entry keeps, the Arrow
+ * writer), so an entry written before a change of that code — a new warning, a fixed parser — is never used.
+ */
+export function importKey(parts: { sourceSha256: string; importer: string; options: unknown; strict: boolean; code: string }): string {
   return hashOf({ cache: CACHE_VERSION, ...parts });
 }
 

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { codeStamp } from '../../src/io/code-stamp';
+import { importKey } from '../../src/trace/cache';
+import { PROJECT_ROOT } from '../../src/version';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { arrowMessages, csvMessages, importMessages } from '../../src/log/messages/trace';
 import { batchesToEvents, type EventBatch } from '../../src/trace/batch';
@@ -170,6 +173,29 @@ test('a cache entry with a damaged footer is rebuilt too', async () => {
   for await (const b of r) got.push(b);
   assert.equal(digestBatches(got), digestBatches(good));
   assert.equal(r.log.count(arrowMessages.cacheRebuilt.code), 1);
+});
+
+test('the cache key follows the import code: an entry written by other code (a new warning, a fixed parser) is never used', async () => {
+  const p = bigCsv('code.csv', 100);
+  const t = await openTrace(p, { cache, from: 'csv' });
+  const parts = { sourceSha256: t.source.sha256, importer: t.importer, options: t.options, strict: true };
+  assert.equal(basename(t.cacheFile!), `${importKey({ ...parts, code: codeStamp('importers/open.ts') })}.arrow`);
+  assert.notEqual(importKey({ ...parts, code: 'other' }), importKey({ ...parts, code: codeStamp('importers/open.ts') }));
+  // the stamp reaches the semantic checker (whose warnings an entry keeps) and the Arrow writer, not unrelated code
+  const src = mkdtempSync(join(tmpdir(), 'gmemlab-import-stamp-'));
+  try {
+    cpSync(join(PROJECT_ROOT, 'src'), src, { recursive: true });
+    const s0 = codeStamp('importers/open.ts', src);
+    appendFileSync(join(src, 'figures', 'sc21-costs.ts'), '\n// an edit the importers do not reach\n');
+    assert.equal(codeStamp('importers/open.ts', src), s0, 'figure code is not import code');
+    appendFileSync(join(src, 'trace', 'semantic-check.ts'), '\n// a checker edit\n');
+    const s1 = codeStamp('importers/open.ts', src);
+    assert.notEqual(s1, s0, 'the semantic checker');
+    appendFileSync(join(src, 'trace', 'arrow', 'write.ts'), '\n// a writer edit\n');
+    assert.notEqual(codeStamp('importers/open.ts', src), s1, 'the Arrow writer');
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+  }
 });
 
 test('an Arrow file written by import is itself an openable trace (auto-detected, no cache)', async () => {

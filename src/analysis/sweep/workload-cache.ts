@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { codeStamp } from '../../io/code-stamp';
 import { hashOf } from '../../io/hash';
 import { DiagnosticLog } from '../../log/collector';
 import { ArrowTraceError, readArrowBatches, readArrowInfo, restoreLog } from '../../trace/arrow/read';
@@ -9,7 +9,6 @@ import type { EventBatch } from '../../trace/batch';
 import { cacheRoot } from '../../trace/cache';
 import { StringTable } from '../../trace/strings';
 import type { Trace, TraceReader } from '../../trace/trace';
-import { PROJECT_ROOT } from '../../version';
 import { getWorkload } from '../../workloads/index';
 import { resolveWorkloadParams } from '../../workloads/params';
 import { workloadTrace } from '../../workloads/trace';
@@ -30,33 +29,12 @@ import { workloadTrace } from '../../workloads/trace';
  */
 export const WORKLOAD_CACHE_MIN_EVENTS = 65_536;
 
-let stamp: string | undefined;
-
 /**
  * SHA-256 over the relative path and bytes of the generators' code: every `.ts` file under `srcDir` that
- * `workloads/index.ts` reaches through relative imports (`from './x'`, `import './x'`, `require('./x')`,
- * `import('./x')`), sorted by path. Memoised per process for the project's own `src/`.
+ * `workloads/index.ts` reaches through relative imports (io/code-stamp.ts).
  */
-export function sourceStamp(srcDir: string = join(PROJECT_ROOT, 'src')): string {
-  const own = srcDir === join(PROJECT_ROOT, 'src');
-  if (own && stamp !== undefined) return stamp;
-  const seen = new Map<string, Buffer>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    const text = readFileSync(file);
-    seen.set(file, text);
-    for (const m of text.toString('utf8').matchAll(/(?:from\s+|import\s*\(?\s*|require\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const base = join(dirname(file), m[1]!);
-      const next = [`${base}.ts`, join(base, 'index.ts'), base].find((c) => c.endsWith('.ts') && existsSync(c));
-      if (next) visit(next);
-    }
-  };
-  visit(join(srcDir, 'workloads', 'index.ts'));
-  const h = createHash('sha256');
-  for (const f of [...seen.keys()].sort()) h.update(`${relative(srcDir, f)}\0`).update(seen.get(f)!).update('\0');
-  const s = h.digest('hex');
-  if (own) stamp = s;
-  return s;
+export function sourceStamp(srcDir?: string): string {
+  return codeStamp(join('workloads', 'index.ts'), srcDir);
 }
 
 /** The cache file of a generated workload (the `workloads/` folder is created when needed). */
