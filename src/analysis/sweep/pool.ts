@@ -214,13 +214,14 @@ class MixedPool implements TaskPool {
         }
         if (++finished === tasks.length) end();
       };
-      // A worker thread holds its running task and, while at least two tasks per thread are left, the next one
-      // (queued in the thread): it starts that one as soon as it finishes, instead of waiting for this thread to
-      // take its message (this thread may be simulating, answering only every ~50 ms). Near the end a worker
-      // holds one task at a time, so a queued task cannot keep another thread idle.
+      // A worker thread holds its running task and, while at least two tasks per thread are left and the others'
+      // estimated work covers it (CostSchedule.worthHolding), the next one (queued in the thread): it starts that
+      // one as soon as it finishes, instead of waiting for this thread to take its message (this thread may be
+      // simulating, answering only every ~50 ms). Near the end a worker holds one task at a time, so a queued
+      // task cannot keep another thread idle.
       const threads = this.workers.length + (this.main ? 1 : 0);
       const held = new Map<Worker, number>();
-      const want = (): number => (schedule.remaining >= 2 * threads ? 2 : 1);
+      const want = (): number => (schedule.remaining >= 2 * threads && schedule.worthHolding(threads) ? 2 : 1);
       const feed = (w: Worker): void => {
         while ((held.get(w) ?? 0) < want()) {
           const index = take();

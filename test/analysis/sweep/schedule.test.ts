@@ -60,3 +60,54 @@ test('time per unit is the class total (time over cost), not the last task alone
   assert.equal(s.next(), 1, 'a 10 × 3.5 = 35 before b 10 × 2 = 20');
   assert.equal(s.next(), 2);
 });
+
+test('a busy thread is given a task to hold only while the other remaining work covers it (threads × its estimate)', () => {
+  // costs 40, 30, 10, 10, 5, 5 in one class (rate 1 before anything finishes)
+  const cost = [40, 30, 10, 10, 5, 5];
+  const s = new CostSchedule(6, (i) => cost[i]!);
+  // next is 0 (40); the others sum to 60 ≥ 2 × 40 = 80? no
+  assert.equal(s.worthHolding(2), false);
+  assert.equal(s.worthHolding(1), true, 'one thread: 60 ≥ 40');
+  assert.equal(s.next(), 0);
+  // next is 1 (30); the others 30 ≥ 60? no
+  assert.equal(s.worthHolding(2), false);
+  assert.equal(s.next(), 1);
+  // next is 2 (10); the others 20 ≥ 20: yes
+  assert.equal(s.worthHolding(2), true);
+  assert.deepEqual([s.next(), s.next(), s.next()], [2, 3, 4]);
+  // next is 5 (5), nothing else left
+  assert.equal(s.worthHolding(2), false);
+  assert.equal(s.next(), 5);
+  assert.equal(s.worthHolding(2), false, 'nothing left');
+});
+
+test('holding weighs the learned rates, not the costs alone', () => {
+  // 0 slow/10, 1 fast/100, 2 slow/10, 3 slow/10; fast turns out 1 ms per unit, slow 20
+  const cost = [10, 100, 10, 10];
+  const cls = ['slow', 'fast', 'slow', 'slow'];
+  const u = new CostSchedule(4, (i) => cost[i]!, (i) => cls[i]!);
+  assert.equal(u.next(), 1); // 100 first (no rates yet)
+  u.finished(1, 100);
+  assert.equal(u.next(), 0); // slow unknown → as slow as the slowest known (1): ties in index order
+  u.finished(0, 200);
+  // left: 2 and 3, slow 10 each → 200 ms each
+  assert.equal(u.worthHolding(1), true, '200 other ≥ 1 × 200');
+  assert.equal(u.worthHolding(2), false, '200 other < 2 × 200');
+  // one slow task left and nothing else: never held
+  const v = new CostSchedule(3, (i) => [10, 100, 10][i]!, (i) => ['slow', 'fast', 'slow'][i]!);
+  assert.equal(v.next(), 1);
+  v.finished(1, 100);
+  assert.equal(v.next(), 0);
+  v.finished(0, 200);
+  assert.equal(v.worthHolding(1), false, 'nothing else to keep the other thread busy');
+  const w = new CostSchedule(4, (i) => [10, 100, 10, 100][i]!, (i) => ['slow', 'fast', 'slow', 'fast'][i]!);
+  assert.equal(w.next(), 1);
+  w.finished(1, 100);
+  assert.equal(w.next(), 3); // fast 100 (100 ms) vs slow 10 (10 ms while unknown)
+  w.finished(3, 100);
+  // left: 0 and 2, slow, never finished → as slow as the slowest known (1 per unit): 10 each
+  assert.equal(w.worthHolding(1), true);
+  assert.equal(w.next(), 0);
+  w.finished(0, 200); // slow learned: 20 per unit; left: 2 (200 ms) alone
+  assert.equal(w.worthHolding(1), false);
+});
