@@ -11,7 +11,7 @@ const memo = new Map<string, string>();
  * every `.ts` file under `srcDir` it reaches through relative imports (`from './x'`, `import './x'`,
  * `require('./x')`, `import('./x')`, type imports included), sorted by path. A cache whose entries are made by
  * that code puts the stamp in its keys, so an edit of any of those files gives new keys and an entry made by
- * older code is never used (the workload cache: `workloads/index.ts`; the import cache: `importers/index.ts`).
+ * older code is never used (the workload cache: `workloads/index.ts`; the import cache: `importers/open.ts`).
  * Memoised per process for the project's own `src/`.
  */
 export function codeStamp(entry: string, srcDir: string = join(PROJECT_ROOT, 'src')): string {

@@ -16,8 +16,9 @@ let sink = 0;
  * slot's record (its frame), the frame's links in the recency list — so a row waits for three cache misses
  * one after another, and the next row's misses start only after that (its path is too long for the
  * processor to run ahead). Here each stage is a short loop over up to 64 rows, whose misses are in flight
- * together; the rows then find those lines in cache. Rows that are not device hits read lines they do not
- * use, which costs nothing but the loads. (Measured in docs/decisions.md "Realistic scale, round 5".)
+ * together; the rows then find those lines in cache. The links read are those of device 0's list (the
+ * single-device case the hot path is for); rows that are not its hits read lines they do not use, which
+ * costs nothing but the loads. (Measured in docs/decisions.md "Realistic scale, round 5".)
  */
 export function warmRows(g: GmemState, b: EventBatch, from: number, to: number): void {
   const t = g.t;
