@@ -126,6 +126,14 @@ export class UvmState {
   farFaultNs = 0;
   /** Clock time charged while servicing CPU access rows (UVMSmart reports host-side time apart from kernel time). */
   cpuAccessNs = 0;
+  /**
+   * Debug mode only (invariants.ts): block and page visits earned by the rows since the last full check, and
+   * whether the next check must be full (set by `finish`, so the engine's last check covers everything).
+   */
+  invariantCredit = 0;
+  invariantCheckAll = false;
+  /** Debug mode only: full checks done (tests). */
+  invariantFullChecks = 0;
   backgroundEvictions = 0;
   /** UVMSmart-mode device synchronizes (`marker sync`) and the dirty pages they wrote back (device-sync.ts). */
   deviceSyncs = 0;

@@ -1,0 +1,73 @@
+/**
+ * uvm's debug checks (src/systems/uvm/invariants.ts): a full check after every row while it costs at most
+ * INVARIANT_VISITS_PER_ROW block and page visits; on a large address space, once the rows since the last check
+ * have earned its cost; and always after `finish` (the engine's last call), so a run never ends unchecked.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planRuns, type TraceScan } from '../../../src/run/run';
+import { simulate } from '../../../src/sim/engine';
+import type { SystemDef, SystemModel } from '../../../src/sim/system';
+import { systemPreset } from '../../../src/systems/index';
+import { INVARIANT_VISITS_PER_ROW } from '../../../src/systems/uvm/invariants';
+import type { UvmState } from '../../../src/systems/uvm/state';
+import { eventsToBatches } from '../../../src/trace/batch';
+import type { TraceEvent } from '../../../src/trace/event';
+import { memoryTrace } from '../../../src/trace/trace';
+import { GiB, MiB } from '../../../src/units';
+
+const BASE = 0x7f0000000000;
+
+/** `rows` one-page device reads spread over a managed allocation of `bytes`. */
+function trace(bytes: number, rows: number) {
+  const ev: TraceEvent[] = [{ tNs: 0, op: 'alloc', agent: 'cpu', va: BASE, bytes, flags: ['managed'] }];
+  const pages = bytes / 4096;
+  for (let i = 1; i <= rows; i++) ev.push({ tNs: i * 10, op: 'access', agent: 'dev0', va: BASE + ((i * 7919) % pages) * 4096, bytes: 4096, access: 'r' });
+  return { t: memoryTrace(`budget-${bytes}`, eventsToBatches(ev)), events: ev.length };
+}
+
+/** Run `system` in debug mode; `corrupt` may damage the state just before `finish`. Returns the model's state. */
+async function run(system: string, bytes: number, rows: number, corrupt?: (s: UvmState) => void): Promise<UvmState> {
+  const { t, events } = trace(bytes, rows);
+  const scan: TraceScan = { name: t.name, digest: 'budget', footprintBytes: bytes, events, maxAgent: 1 };
+  const [r] = planRuns({ system, profile: 'a100-pcie4', debug: true }, scan);
+  const def = systemPreset(r!.preset)!.def;
+  let state: UvmState | undefined;
+  const spy: SystemDef<any> = {
+    ...def,
+    create(params, env) {
+      const m = def.create(params, env) as SystemModel & { s: UvmState };
+      state = m.s;
+      if (corrupt) {
+        const finish = m.finish.bind(m);
+        m.finish = () => {
+          corrupt(m.s);
+          return finish();
+        };
+      }
+      return m;
+    },
+  };
+  await simulate(r!, spy, t);
+  return state!;
+}
+
+test('a small address space is checked after every row and at the end', async () => {
+  // 16 MiB: 8 VA blocks; a full check visits 8 × (16 words + 512 pages) = 4,224 ≤ the per-row budget
+  const s = await run('uvm:eviction=lru-4k', 16 * MiB, 300);
+  assert.ok(8 * (16 + 512) <= INVARIANT_VISITS_PER_ROW);
+  assert.equal(s.invariantFullChecks, 302, 'alloc row + 300 access rows + the check after finish');
+});
+
+test('a large address space is checked once the rows have earned it, and always after finish', async () => {
+  // 16 GiB: 8,192 blocks × 528 visits = 4,325,376, i.e. 66 rows' budget (65,536 each) per full check
+  const s = await run('uvm:eviction=lru-4k', 16 * GiB, 300);
+  assert.equal(s.invariantFullChecks, Math.floor(301 / 66) + 1, 'every 66th row (of 301), plus the one after finish');
+  // the check after finish is full even when the rows have not earned it: damage found there
+  await assert.rejects(
+    run('uvm:eviction=lru-4k', 16 * GiB, 300, (st) => {
+      st.blocks.devPages[st.blocks.find(Math.floor(BASE / (2 * MiB)))]! += 1;
+    }),
+    /devPages/,
+  );
+});
