@@ -10,6 +10,8 @@ const OP_ACCESS = Op.access; // module-local copy: imported bindings are getters
 const CHUNK_SHIFT = 16;
 const CHUNK_PAGES = 1 << CHUNK_SHIFT;
 const CHUNK_WORDS = CHUNK_PAGES >>> 5;
+/** Whole chunks in one row from which they are kept as a run instead of bitmaps (16 chunks: 4 GiB). */
+const WHOLE_RUN_CHUNKS = 16;
 
 /**
  * Touched footprint (docs/cli.md §3): the distinct 4 KiB pages that `access` rows (any agent) cover, in bytes,
@@ -20,9 +22,15 @@ const CHUNK_WORDS = CHUNK_PAGES >>> 5;
  * chunk number), and a running count of set bits: a row costs O(its pages / 32) word operations whatever the
  * order of the accesses. (A sorted range list made scattered accesses quadratic: 3 M random accesses over
  * 1 M pages spent minutes splicing arrays.) A repeat of the previous row's page range is skipped.
+ *
+ * The whole chunks of a row of ≥ `WHOLE_RUN_CHUNKS` chunks (4 GiB) are kept as runs of chunk numbers instead of
+ * bitmaps: a hostile or mis-imported size (one 256 TiB row: 2^20 chunks) cost 8 GiB of bitmaps and a minute.
  */
 export class TouchedPages {
   private readonly chunks = new Map<number, Uint32Array>();
+  /** Runs of wholly touched chunks, `[runStart[k], runEnd[k])`, sorted and disjoint (none in most traces). */
+  private runStart: number[] = [];
+  private runEnd: number[] = [];
   private count = 0;
   // the page range last added: most accesses repeat or extend it (skips the bitmap)
   private lastFirst = 0;
@@ -47,11 +55,28 @@ export class TouchedPages {
 
   /** Mark pages `[first, end)` (page numbers) as touched. */
   addPages(first: number, end: number): void {
+    const w0 = Math.ceil(first / CHUNK_PAGES);
+    const w1 = Math.floor(end / CHUNK_PAGES);
+    if (w1 - w0 >= WHOLE_RUN_CHUNKS) {
+      this.addBitmaps(first, w0 * CHUNK_PAGES);
+      this.addWholeChunks(w0, w1);
+      this.addBitmaps(w1 * CHUNK_PAGES, end);
+      return;
+    }
+    this.addBitmaps(first, end);
+  }
+
+  /** Pages `[first, end)` through the chunks' bitmaps (chunks inside a run are skipped: already counted). */
+  private addBitmaps(first: number, end: number): void {
     let p = first;
     while (p < end) {
       const c = Math.floor(p / CHUNK_PAGES);
       const base = c * CHUNK_PAGES;
       const stop = Math.min(end, base + CHUNK_PAGES);
+      if (this.runStart.length > 0 && this.inRun(c)) {
+        p = stop;
+        continue;
+      }
       let bits = this.chunks.get(c);
       if (bits === undefined) {
         bits = new Uint32Array(CHUNK_WORDS);
@@ -60,6 +85,52 @@ export class TouchedPages {
       this.setRange(bits, p - base, stop - base);
       p = stop;
     }
+  }
+
+  /** Whether chunk `c` lies in a run of whole chunks. */
+  private inRun(c: number): boolean {
+    const rs = this.runStart;
+    let lo = 0;
+    let hi = rs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rs[mid]! <= c) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && c < this.runEnd[lo - 1]!;
+  }
+
+  /** Chunks `[c0, c1)` wholly touched: count what was not yet, drop their bitmaps, merge the run. */
+  private addWholeChunks(c0: number, c1: number): void {
+    let known = 0; // pages of [c0, c1) already counted
+    const keepS: number[] = [];
+    const keepE: number[] = [];
+    let s = c0;
+    let e = c1;
+    for (let k = 0; k < this.runStart.length; k++) {
+      const a = this.runStart[k]!;
+      const b = this.runEnd[k]!;
+      if (b < c0 || a > c1) {
+        keepS.push(a);
+        keepE.push(b);
+        continue;
+      }
+      known += (Math.min(b, c1) - Math.max(a, c0)) * CHUNK_PAGES; // overlapping or adjacent: merged
+      s = Math.min(s, a);
+      e = Math.max(e, b);
+    }
+    for (const [c, bits] of this.chunks) {
+      if (c < c0 || c >= c1) continue;
+      for (let w = 0; w < CHUNK_WORDS; w++) if (bits[w] !== 0) known += popcount32(bits[w]!);
+      this.chunks.delete(c);
+    }
+    this.count += (c1 - c0) * CHUNK_PAGES - known;
+    let at = 0;
+    while (at < keepS.length && keepS[at]! < s) at++;
+    keepS.splice(at, 0, s);
+    keepE.splice(at, 0, e);
+    this.runStart = keepS;
+    this.runEnd = keepE;
   }
 
   /** Set bits `[s, e)` of one chunk, counting the ones that were clear. */

@@ -56,6 +56,13 @@ export class Reporter {
     this.env.log.add(msg.overlappingAlloc(this.where(), this.system, va, bytes));
   }
 
+  /** A managed allocation past what the model tracks (`limitBytes` of live managed memory): refused. */
+  allocTooLarge(tNs: number, agent: number, va: number, bytes: number, limitBytes: number): void {
+    this.env.counters.errorEvents++;
+    this.env.events.add('alloc-error', tNs, agent, va, 'larger than the model tracks');
+    this.env.log.add(msg.allocTooLarge(this.where(), this.system, va, bytes, limitBytes));
+  }
+
   oom(tNs: number, agent: number, va: number, where: 'device' | 'host', bytes: number): void {
     this.env.counters.oomEvents++;
     this.env.events.add('oom', tNs, agent, va, `${where} memory exhausted`);

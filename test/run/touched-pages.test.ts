@@ -55,3 +55,53 @@ test('touched footprint equals a reference set of page numbers on random rows (p
     assert.equal(touched(events).pages, ref.size, `round ${round}`);
   }
 });
+
+test('huge rows: whole 256 MiB chunks are kept as runs, and the count is the union of all rows (property, seeded)', () => {
+  const CHUNK = 65536; // pages per chunk
+  let s = 777;
+  const rnd = (n: number): number => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s % n;
+  };
+  // reference: the union length of page intervals (sorted, merged)
+  const union = (iv: Array<[number, number]>): number => {
+    const a = [...iv].sort((x, y) => x[0] - y[0]);
+    let total = 0;
+    let cs = -1;
+    let ce = -1;
+    for (const [f, e] of a) {
+      if (f > ce) {
+        total += ce - cs;
+        cs = f;
+        ce = e;
+      } else ce = Math.max(ce, e);
+    }
+    return total + (ce - cs);
+  };
+  for (let round = 0; round < 30; round++) {
+    const t = new TouchedPages();
+    const iv: Array<[number, number]> = [];
+    for (let i = 0; i < 60; i++) {
+      // over 64 chunks: small rows, rows across chunk edges, and rows of 16–40 whole chunks (runs)
+      const kind = rnd(4);
+      const first = rnd(64 * CHUNK);
+      const len = kind === 0 ? (16 + rnd(25)) * CHUNK + rnd(CHUNK) : kind === 1 ? rnd(3 * CHUNK) : 1 + rnd(100);
+      const end = Math.min(first + len, 80 * CHUNK);
+      if (end <= first) continue;
+      t.addPages(first, end);
+      iv.push([first, end]);
+      assert.equal(t.pages, union(iv), `round ${round}, row ${i}`);
+    }
+  }
+});
+
+test('a 256 TiB row costs one run, not a bitmap per 256 MiB', () => {
+  const t = touched([
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0x7f0000000000 + 5 * P, bytes: P, access: 'r' },
+    { op: 'access', tNs: 1, agent: 'cpu', va: 0x7f0000000000, bytes: 2 ** 48, access: 'w' },
+    { op: 'access', tNs: 2, agent: 'dev0', va: 0x7f0000000000 + 2 ** 47, bytes: 3 * P, access: 'r' }, // inside the run
+  ]);
+  assert.equal(t.pages, 2 ** 48 / P);
+  const chunks = (t as unknown as { chunks: Map<number, Uint32Array> }).chunks;
+  assert.ok(chunks.size <= 2, `bitmaps only for the edge chunks (${chunks.size})`);
+});

@@ -33,6 +33,14 @@ export const systemsMessages = {
       message: `${system}: allocation at 0x${va.toString(16)} (${formatBytes(bytes)}) overlaps a live one (alloc-error)`,
     }),
   ),
+  allocTooLarge: defineMessage(
+    'systems.alloc-too-large',
+    'warning',
+    'The model keeps state for every VA block (or granule) of a managed allocation from the moment it is made, and this allocation would take the live managed memory past what it tracks; the allocation is refused (alloc-error) and accesses to it are unmapped. Real drivers create that state on first touch; split the reservation in the trace, or replay it through gmem-*, which tracks units on first touch.',
+    (system: string, va: number, bytes: number, limitBytes: number) => ({
+      message: `${system}: managed allocation at 0x${va.toString(16)} (${formatBytes(bytes)}) would take the live managed memory past the ${formatBytes(limitBytes)} this model tracks (alloc-error)`,
+    }),
+  ),
   outOfMemory: defineMessage(
     'systems.oom',
     'warning',

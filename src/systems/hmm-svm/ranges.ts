@@ -15,10 +15,26 @@ const { DEV, HOST, MANAGED, NONE, VRAM } = stateMod;
 
 // ---- allocations and SVM ranges (`svm_range_*` in kfd_svm.c) ------------------------------------------
 
+/**
+ * Live units (migration granules) the model tracks at most: 2^23, 16 TiB of managed memory in 2 MiB granules
+ * (~180 B each). A managed allocation creates its units at once, where KFD keeps per-range page state (kfd_svm.c);
+ * past this a hostile or mis-imported size (256 TiB: 2^27 units) took minutes and 15 GB. Such an allocation is
+ * refused as an `alloc-error` (systems.alloc-too-large).
+ */
+export const MAX_TRACKED_UNITS = 1 << 23;
+
 export function allocRanges(st: SvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
   const bytes = b.bytes[i]!;
   const flags = b.flags[i]!;
+  if (flags & MANAGED) {
+    const units = Math.floor((va + bytes - 1) / st.gran) - Math.floor(va / st.gran) + 1;
+    if (st.unitIds.used + units > MAX_TRACKED_UNITS) {
+      st.rep.allocTooLarge(b.tNs[i]!, b.agent[i]!, va, bytes, MAX_TRACKED_UNITS * st.gran);
+      st.refusedAllocs.add(va);
+      return;
+    }
+  }
   const id = st.allocs.addRow(b, i, st.rep);
   if (id < 0) return;
   if (!(flags & MANAGED)) return;
@@ -99,7 +115,10 @@ function mapUpFront(st: SvmState, start: number, end: number): void {
 export function freeRanges(st: SvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
   const id = st.allocs.removeAt(va);
-  if (id < 0) return st.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+  if (id < 0) {
+    if (st.refusedAllocs.delete(va)) return; // refused at alloc (reported then)
+    return st.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+  }
   if (!(st.allocs.flags[id]! & MANAGED)) {
     mmInvalidate(st, va, va + st.allocs.bytes[id]!);
     return;

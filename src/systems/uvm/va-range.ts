@@ -17,10 +17,27 @@ const { evictFor } = evictMod;
 // Allocations (the driver's `uvm_va_range.c`: a managed range creates its VA blocks; `cudaMalloc` memory is
 // device memory from the start) and their free, which forgets the range's pages.
 
+/**
+ * Live VA blocks the model tracks at most (2 TiB of managed memory in 2 MiB blocks). A managed allocation creates
+ * its blocks' records and per-page arrays at once (~1.3 KiB per block with driver eviction, ~3.5 KiB at 4 KiB
+ * granularity, plus the thrashing state's per-page arrays once written), where the driver creates a VA block on its
+ * first fault (uvm_va_range.c, uvm_va_block.c): past this, a hostile or mis-imported size (256 TiB) would take tens
+ * of GB or fail inside a typed array. Such an allocation is refused as an `alloc-error` (systems.alloc-too-large).
+ */
+export const MAX_TRACKED_BLOCKS = 1 << 20;
+
 export function alloc(s: UvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
   const bytes = b.bytes[i]!;
   const flags = b.flags[i]!;
+  if (flags & MANAGED && !(flags & Flag.device)) {
+    const blocks = Math.floor((va + bytes - 1) / s.blockBytes) - Math.floor(va / s.blockBytes) + 1;
+    if (s.blocks.count + blocks > MAX_TRACKED_BLOCKS) {
+      s.rep.allocTooLarge(b.tNs[i]!, b.agent[i]!, va, bytes, MAX_TRACKED_BLOCKS * s.blockBytes);
+      s.refusedAllocs.add(va);
+      return;
+    }
+  }
   const id = s.allocs.addRow(b, i, s.rep);
   if (id < 0) return;
   s.lastAllocVa = NaN;
@@ -63,7 +80,10 @@ function reservePageTables(s: UvmState, pt: PageTables): void {
 export function free(s: UvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
   const id = s.allocs.removeAt(va);
-  if (id < 0) return s.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+  if (id < 0) {
+    if (s.refusedAllocs.delete(va)) return; // refused at alloc (reported then)
+    return s.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+  }
   s.lastAllocVa = NaN;
   const flags = s.allocs.flags[id]!;
   const bytes = s.allocs.bytes[id]!;
