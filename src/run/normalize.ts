@@ -102,6 +102,13 @@ function resolveParams(item: SystemItem, preset: SystemPreset, c: Classified): R
  * 4 KiB (default), or the allocated footprint rounded down to 2 MiB (`oversubBasis: 'allocated'`).
  * Pure; errors are `GmemlabError`s (exit 2).
  */
+/**
+ * Device memory a run may have at most: 1 TiB, more than any accelerator (every system keeps per-frame state, down
+ * to 4 KiB frames: 2^28 of them here). A hostile footprint with `--oversub` (a 2^52-byte row at 4×: 1 PiB) made
+ * a model fail inside a typed array; it is an input error (`run.capacity-too-large`, exit 2).
+ */
+export const MAX_DEVICE_BYTES = 2 ** 40;
+
 export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
   const itemsSpec = spec.systems ?? spec.system;
   if (itemsSpec === undefined || (Array.isArray(itemsSpec) && itemsSpec.length === 0)) {
@@ -140,6 +147,11 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
     const profileId = spec.profile ?? preset.defaultProfile;
     if (profileId === undefined) fail(runMessages.noProfile({}, item.text));
     const platform = resolvePlatform(profileId, overrides);
+    const cap = platform.device.memory.capacityBytes;
+    if (cap > MAX_DEVICE_BYTES) {
+      const how = oversub !== null ? `--oversub ${oversub} of the ${basis} footprint` : Object.hasOwn(c.profile, 'device.memory.capacityBytes') ? '--set device.memory.capacityBytes' : `profile ${profileId}`;
+      fail(runMessages.capacityTooLarge({}, cap, MAX_DEVICE_BYTES, how));
+    }
     const body = {
       system: item.text,
       preset: preset.name,

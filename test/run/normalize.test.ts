@@ -85,3 +85,13 @@ test('specHash covers the resolved run (params, platform, seed, trace) but not t
   assert.notEqual(h({}), h({ set: ['link.latencyNs=1us'] }));
   assert.notEqual(h({}), h({}, { ...facts, digest: 'e' }));
 });
+
+test('device memory above 1 TiB (MAX_DEVICE_BYTES) is an input error, from --oversub or --set; 1 TiB itself runs', async () => {
+  const { MAX_DEVICE_BYTES } = await import('../../src/run/normalize');
+  assert.equal(MAX_DEVICE_BYTES, 2 ** 40);
+  // a 2^52-byte touched footprint at 4×: 1 PiB (the fuzz input that made uvm fail inside a typed array)
+  assert.equal(code(() => normalize({ system: 'uvm', profile: 'gh200-c2c', oversub: 4 }, { ...facts, touchedBytes: 2 ** 52 })), 'run.capacity-too-large');
+  assert.equal(code(() => normalize({ system: 'gmem-linux', profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 2 ** 40 + 4096 } }, facts)), 'run.capacity-too-large');
+  const [r] = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 1 }, { ...facts, touchedBytes: 2 ** 40 });
+  assert.equal(r!.capacityBytes, 2 ** 40);
+});

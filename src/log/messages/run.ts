@@ -57,6 +57,17 @@ export const runMessages = {
     }),
     [8, 'touched', 4096],
   ),
+  capacityTooLarge: defineMessage(
+    'run.capacity-too-large',
+    'error',
+    'Every system keeps state per device frame (down to 4 KiB), so device memory is limited to 1 TiB, more than any accelerator has. With --oversub the capacity is the footprint divided by the ratio: a huge footprint (often a mis-imported size) or a ratio far below 1 gives this; check the trace or pick a larger ratio.',
+    (capacityBytes: number, limitBytes: number, how: string) => ({
+      message: `device memory of ${capacityBytes} bytes (${how}) is more than gmemlab simulates`,
+      expected: `device.memory.capacityBytes ≤ ${limitBytes}`,
+      found: String(capacityBytes),
+    }),
+    [2 ** 50, 2 ** 40, '--oversub 4 of the touched footprint'],
+  ),
   badNumber: defineMessage('run.bad-number', 'error', 'Pass a number of the expected form.', (flag: string, expected: string, found: string) => ({
     message: `bad value for ${flag}`,
     expected,
