@@ -16,7 +16,7 @@ import type { ExplicitCopyParams } from './params';
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { remoteAccessNs, unitCosts } = costMod;
 const { Cause } = clockMod;
-const { CPU, Flag, isWrite, NO_AGENT, Op } = ev;
+const { CPU, Flag, isWrite, NO_AGENT } = ev;
 
 const DEV = 1;
 const BUFFER = Flag.managed | Flag.peer_shared;
@@ -128,9 +128,8 @@ export class ExplicitCopyModel implements SystemModel {
   }
 
   free(b: EventBatch, i: number): void {
-    const va = b.va[i]!;
-    const id = this.allocs.removeAt(va);
-    if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+    const id = this.allocs.removeRow(b, i, this.rep);
+    if (id < 0) return;
     if (this.onDevice[id]) this.releaseDevice(id);
     this.kernelMark[id] = 0;
   }

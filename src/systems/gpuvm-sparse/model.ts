@@ -247,8 +247,8 @@ export class GpuvmSparseModel implements SystemModel {
 
   free(b: EventBatch, i: number): void {
     const va = b.va[i]!;
-    const id = this.allocs.removeAt(va);
-    if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+    const id = this.allocs.removeRow(b, i, this.rep);
+    if (id < 0) return;
     const flags = this.allocs.flags[id]!;
     const bytes = this.allocs.bytes[id]!;
     if (this.allocs.resource[id]! !== 0) this.resourceAlloc.delete(this.allocs.resource[id]!);

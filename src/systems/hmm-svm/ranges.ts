@@ -8,7 +8,7 @@ import type { SvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
-const { Advice, ADVICE_NAMES, CPU, NO_AGENT, Op } = ev;
+const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
 const { migrateToHost, populateHost, releaseFrame, toVram } = migrateMod;
 const { invalidate, mmInvalidate } = notifierMod;
 const { DEV, HOST, MANAGED, NONE, VRAM } = stateMod;
@@ -30,8 +30,7 @@ export function allocRanges(st: SvmState, b: EventBatch, i: number): void {
   if (flags & MANAGED) {
     const units = Math.floor((va + bytes - 1) / st.gran) - Math.floor(va / st.gran) + 1;
     if (st.unitIds.used + units > MAX_TRACKED_UNITS) {
-      st.rep.allocTooLarge(b.tNs[i]!, b.agent[i]!, va, bytes, MAX_TRACKED_UNITS * st.gran);
-      st.refusedAllocs.add(va);
+      st.allocs.refuseRow(b, i, st.rep, MAX_TRACKED_UNITS * st.gran);
       return;
     }
   }
@@ -114,11 +113,8 @@ function mapUpFront(st: SvmState, start: number, end: number): void {
 
 export function freeRanges(st: SvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
-  const id = st.allocs.removeAt(va);
-  if (id < 0) {
-    if (st.refusedAllocs.delete(va)) return; // refused at alloc (reported then)
-    return st.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
-  }
+  const id = st.allocs.removeRow(b, i, st.rep);
+  if (id < 0) return;
   if (!(st.allocs.flags[id]! & MANAGED)) {
     mmInvalidate(st, va, va + st.allocs.bytes[id]!);
     return;

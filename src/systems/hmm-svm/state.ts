@@ -46,8 +46,6 @@ export class SvmState {
   readonly maxRange: number;
   readonly words: number;
   readonly allocs = new Allocations();
-  /** Start addresses of managed allocations refused as larger than the model tracks (ranges.ts): their free is silent. */
-  readonly refusedAllocs = new Set<number>();
   readonly link: LinkTimeline;
   readonly rep: Reporter;
   // SVM ranges

@@ -394,8 +394,8 @@ export class IommuDmaModel implements SystemModel {
 
   free(b: EventBatch, i: number): void {
     const va = b.va[i]!;
-    const id = this.allocs.removeAt(va);
-    if (id < 0) return this.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
+    const id = this.allocs.removeRow(b, i, this.rep);
+    if (id < 0) return;
     if (!(this.allocs.flags[id]! & COHERENT)) return;
     const it = this.maps.find(va);
     if (it !== undefined && it.start === va) this.unmapRange(va, it.value, false);

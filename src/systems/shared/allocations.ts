@@ -2,7 +2,11 @@ import { IdPool } from '../../model/id-pool';
 import { IntervalSet } from '../../model/interval-set';
 import { grown } from '../../io/typed-arrays';
 import type { EventBatch } from '../../trace/batch';
+import { Op } from '../../trace/event';
 import type { Reporter } from '../../sim/reporter';
+
+// Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): a local copy.
+const OP_FREE = Op.free;
 
 /**
  * Live allocations of a trace (`alloc`/`free` rows) as the comparison systems see them: address range,
@@ -16,6 +20,8 @@ export class Allocations {
   bytes: Float64Array = new Float64Array(64);
   flags: Uint32Array = new Uint32Array(64);
   resource: Uint32Array = new Uint32Array(64);
+  /** Start addresses of allocations refused by `refuseRow` (never added): their free is silent. */
+  private readonly refused = new Set<number>();
 
   get count(): number {
     return this.ids.used;
@@ -45,6 +51,27 @@ export class Allocations {
   addRow(b: EventBatch, i: number, rep: Reporter): number {
     const id = this.add(b.va[i]!, b.bytes[i]!, b.flags[i]!, b.resource[i]!);
     if (id < 0) rep.allocError(b.tNs[i]!, b.agent[i]!, b.va[i]!, b.bytes[i]!);
+    return id;
+  }
+
+  /**
+   * Refuse the `alloc` row `i` of `b`: larger than the system tracks (`limitBytes` of live managed memory). Reported
+   * through `rep` (an `alloc-error` event, `errorEvents`, the `systems.alloc-too-large` warning); accesses to it are
+   * unmapped and its free (`removeRow`) is silent.
+   */
+  refuseRow(b: EventBatch, i: number, rep: Reporter, limitBytes: number): void {
+    rep.allocTooLarge(b.tNs[i]!, b.agent[i]!, b.va[i]!, b.bytes[i]!, limitBytes);
+    this.refused.add(b.va[i]!);
+  }
+
+  /**
+   * `removeAt` for the `free` row `i` of `b`: -1 when no live allocation starts at its address, reported through
+   * `rep` (a `fault-error` event, a bad-free warning) unless the allocation was refused (`refuseRow`).
+   */
+  removeRow(b: EventBatch, i: number, rep: Reporter): number {
+    const va = b.va[i]!;
+    const id = this.removeAt(va);
+    if (id < 0 && !this.refused.delete(va)) rep.badFree(b.tNs[i]!, b.agent[i]!, OP_FREE, va);
     return id;
   }
 

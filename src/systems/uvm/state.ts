@@ -150,8 +150,6 @@ export class UvmState {
   anyHostPref = false;
   /** `device` allocations that failed with OOM (they hold no memory). */
   readonly failedDeviceAllocs = new Set<number>();
-  /** Start addresses of managed allocations refused as larger than the model tracks (va-range.ts): their free is silent. */
-  readonly refusedAllocs = new Set<number>();
   lastAlloc = -1;
   /** End of the transfers booked by the last `migrateIn` (or the clock, when none / asynchronous). */
   lastTransferEnd = 0;

@@ -9,7 +9,7 @@ import type { UvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { maskClearRange, maskFillRange, maskRangeEmpty, popcount32 } = pageMask;
-const { Flag, Op } = ev;
+const { Flag } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { MANAGED } = stateMod;
 const { evictFor } = evictMod;
@@ -33,8 +33,7 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
   if (flags & MANAGED && !(flags & Flag.device)) {
     const blocks = Math.floor((va + bytes - 1) / s.blockBytes) - Math.floor(va / s.blockBytes) + 1;
     if (s.blocks.count + blocks > MAX_TRACKED_BLOCKS) {
-      s.rep.allocTooLarge(b.tNs[i]!, b.agent[i]!, va, bytes, MAX_TRACKED_BLOCKS * s.blockBytes);
-      s.refusedAllocs.add(va);
+      s.allocs.refuseRow(b, i, s.rep, MAX_TRACKED_BLOCKS * s.blockBytes);
       return;
     }
   }
@@ -79,11 +78,8 @@ function reservePageTables(s: UvmState, pt: PageTables): void {
 
 export function free(s: UvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
-  const id = s.allocs.removeAt(va);
-  if (id < 0) {
-    if (s.refusedAllocs.delete(va)) return; // refused at alloc (reported then)
-    return s.rep.badFree(b.tNs[i]!, b.agent[i]!, Op.free, va);
-  }
+  const id = s.allocs.removeRow(b, i, s.rep);
+  if (id < 0) return;
   s.lastAllocVa = NaN;
   const flags = s.allocs.flags[id]!;
   const bytes = s.allocs.bytes[id]!;
