@@ -1,4 +1,4 @@
-import { popcount32 } from '../model/page-mask';
+import { maskWeight, popcount32 } from '../model/page-mask';
 import type { EventBatch } from '../trace/batch';
 import { Op } from '../trace/event';
 
@@ -121,7 +121,7 @@ export class TouchedPages {
     }
     for (const [c, bits] of this.chunks) {
       if (c < c0 || c >= c1) continue;
-      for (let w = 0; w < CHUNK_WORDS; w++) if (bits[w] !== 0) known += popcount32(bits[w]!);
+      known += maskWeight(bits, 0, CHUNK_WORDS);
       this.chunks.delete(c);
     }
     this.count += (c1 - c0) * CHUNK_PAGES - known;

@@ -28,19 +28,32 @@ export class MigrationSizeRecorder {
   private bytesD2H = 0;
   private readonly h2d = new Float64Array(64);
   private readonly d2h = new Float64Array(64);
+  /** The last size bucketed and its bucket: a run's migrations are mostly of one or two sizes. */
+  private lastSize = -1;
+  private lastBucket = 0;
 
   /** Count migrations added to `c` since the last call. */
   observe(c: Counters): void {
     if (c.migrationsH2D !== this.seenH2D) {
-      add(this.h2d, c.migrationsH2D - this.seenH2D, c.bytesH2D - this.bytesH2D);
+      this.add(this.h2d, c.migrationsH2D - this.seenH2D, c.bytesH2D - this.bytesH2D);
       this.seenH2D = c.migrationsH2D;
     }
     this.bytesH2D = c.bytesH2D;
     if (c.migrationsD2H !== this.seenD2H) {
-      add(this.d2h, c.migrationsD2H - this.seenD2H, c.bytesD2H - this.bytesD2H);
+      this.add(this.d2h, c.migrationsD2H - this.seenD2H, c.bytesD2H - this.bytesD2H);
       this.seenD2H = c.migrationsD2H;
     }
     this.bytesD2H = c.bytesD2H;
+  }
+
+  private add(hist: Float64Array, migrations: number, bytes: number): void {
+    if (migrations <= 0) return;
+    const size = bytes / migrations;
+    if (size !== this.lastSize) {
+      this.lastSize = size;
+      this.lastBucket = sizeBucketIndex(size);
+    }
+    hist[this.lastBucket]! += migrations;
   }
 
   result(): MigrationSizes {
@@ -51,20 +64,6 @@ export class MigrationSizeRecorder {
 /** Bucket index of a size: the smallest k with 2^k ≥ bytes (sizes ≤ 1 go to bucket 0). */
 export function sizeBucketIndex(bytes: number): number {
   return bytes <= 1 ? 0 : Math.min(63, Math.ceil(Math.log2(bytes)));
-}
-
-/** The last size `add` bucketed and its bucket: a run's migrations are mostly of one or two sizes. */
-let lastSize = -1;
-let lastBucket = 0;
-
-function add(hist: Float64Array, migrations: number, bytes: number): void {
-  if (migrations <= 0) return;
-  const size = bytes / migrations;
-  if (size !== lastSize) {
-    lastSize = size;
-    lastBucket = sizeBucketIndex(size);
-  }
-  hist[lastBucket]! += migrations;
 }
 
 function buckets(hist: Float64Array): MigrationSizeBucket[] {
