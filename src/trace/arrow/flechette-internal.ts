@@ -92,12 +92,6 @@ const constants = require('@uwdata/flechette/src/constants.js') as {
 const decodeMessageMod = require('@uwdata/flechette/src/decode/message.js') as {
   decodeMessage(buf: Uint8Array, index: number): { type: number; index: number; content: unknown } | null;
 };
-const readMod = require('@uwdata/flechette/src/util/read.js') as {
-  readObject(buf: Uint8Array, index: number): <T>(index: number, read: (buf: Uint8Array, pos: number) => T, fallback?: T) => T;
-};
-const metadataMod = require('@uwdata/flechette/src/decode/metadata.js') as {
-  decodeMetadata(buf: Uint8Array, index: number): Map<string, string> | null;
-};
 const types = require('@uwdata/flechette/src/data-types.js') as {
   field(name: string, type: DataType, nullable?: boolean, metadata?: Map<string, string> | null): Field;
   float64(): DataType;
@@ -118,6 +112,4 @@ export const encodeDictionaryBatch = dictMod.encodeDictionaryBatch;
 export const writeFooter = footerMod.writeFooter;
 export const { MAGIC, EOS, MessageHeader } = constants;
 export const decodeMessage = decodeMessageMod.decodeMessage;
-export const readObject = readMod.readObject;
-export const decodeMetadata = metadataMod.decodeMetadata;
 export const arrowTypes = types;

@@ -7,7 +7,8 @@ import type { EventBatch } from '../batch';
 import { NO_AGENT } from '../event';
 import { checksumOf } from './checksum';
 import type { StringTable } from '../strings';
-import { decodeMessage, decodeMetadata, MAGIC, MessageHeader, readObject, type DictionaryBatchData, type RecordBatchData } from './flechette-internal';
+import { decodeMessage, MAGIC, MessageHeader, type DictionaryBatchData, type RecordBatchData } from './flechette-internal';
+import { checkMessageBounds, FlatbufferBoundsError, footerMetadata } from './flatbuffer-checks';
 import { ARROW_COLUMNS, ARROW_FORMAT, ARROW_FORMAT_VERSION, Dict, type ArrowTraceInfo } from './schema';
 
 const NOT_GIVEN = NO_AGENT; // module-local: imported bindings are getters under tsx
@@ -43,15 +44,17 @@ export function readArrowInfo(path: string): ArrowTraceInfo {
     const footerAt = size - 10 - footerLength;
     const footer = new Uint8Array(footerLength);
     readSync(fd, footer, 0, footerLength, footerAt);
-    let metadata: Map<string, string> | null;
+    let metadata: Map<string, string>;
     try {
-      metadata = readObject(footer, 0)(12, decodeMetadata, null);
-    } catch {
+      // bounds-checked (flatbuffer-checks.ts): flechette's reader trusts the vector lengths in the bytes
+      metadata = footerMetadata(footer);
+    } catch (e) {
+      if (e instanceof FlatbufferBoundsError) throw corrupt(path, `unreadable footer: ${e.message}`, 0, footerAt + e.at);
       throw corrupt(path, 'unreadable footer', 0, footerAt);
     }
-    const json = metadata?.get('gmemlab.trace');
+    const json = metadata.get('gmemlab.trace');
     if (json === undefined) throw notGmemlab(path, 'an Arrow file without gmemlab trace metadata', footerAt);
-    if (createHash('sha256').update(json).digest('hex') !== metadata!.get('gmemlab.trace_sha256')) throw corrupt(path, 'footer metadata checksum mismatch', 0, footerAt);
+    if (createHash('sha256').update(json).digest('hex') !== metadata.get('gmemlab.trace_sha256')) throw corrupt(path, 'footer metadata checksum mismatch', 0, footerAt);
     let info: ArrowTraceInfo;
     try {
       info = JSON.parse(json) as ArrowTraceInfo;
@@ -105,6 +108,7 @@ export async function* readArrowBatches(path: string, info: ArrowTraceInfo, stri
       // (valid checksums around nonsense) is a located error rather than a RangeError from a typed-array view
       let batch: EventBatch;
       try {
+        checkMessageBounds(buf); // flechette's decoder trusts the vector lengths in the bytes
         const m = decodeMessage(buf, 0);
         if (!m) throw corrupt(path, `no message at byte ${block.offset}`, rows, block.offset);
         if (m.type === MessageHeader.DictionaryBatch) {
@@ -116,6 +120,7 @@ export async function* readArrowBatches(path: string, info: ArrowTraceInfo, stri
         batch = toBatch(m.content as RecordBatchData, strings);
       } catch (e) {
         if (e instanceof ArrowTraceError) throw e;
+        if (e instanceof FlatbufferBoundsError) throw corrupt(path, `undecodable block: ${e.message}`, rows, block.offset + e.at);
         throw corrupt(path, `undecodable block at byte ${block.offset} (${(e as Error)?.message ?? String(e)})`, rows, block.offset);
       }
       rows += batch.length;
