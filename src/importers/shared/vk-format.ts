@@ -49,9 +49,26 @@ export function bytesPerTexelOfName(name: string): number | undefined {
   return bits > 0 && bits % 8 === 0 ? bits / 8 : undefined;
 }
 
-/** Size of a full mip chain: sum over levels of max(1, w>>l)·max(1, h>>l)·max(1, d>>l). */
+/**
+ * Levels of a complete mip chain of a `width`×`height`×`depth` image: floor(log2(max extent)) + 1 — the most
+ * `VkImageCreateInfo.mipLevels` may be (Vulkan spec, VUID-VkImageCreateInfo-mipLevels-00958). Extents ≥ 1.
+ */
+export function maxMipLevels(width: number, height: number, depth: number): number {
+  let levels = 1;
+  for (let e = Math.max(width, height, depth); e >= 2; e = Math.floor(e / 2)) levels++;
+  return levels;
+}
+
+/**
+ * Texels of the first `mipLevels` levels of a mip chain: sum over levels of max(1, ⌊w/2^l⌋)·max(1, ⌊h/2^l⌋)·max(1, ⌊d/2^l⌋)
+ * (exact for extents above 2^31, where `>>` would wrap). Levels past `maxMipLevels` (invalid in Vulkan; importers
+ * reject them) would each add 1 and are not summed, so the loop never runs more than ~53 times.
+ */
 export function mipChainTexels(width: number, height: number, depth: number, mipLevels: number): number {
   let total = 0;
-  for (let l = 0; l < Math.max(1, mipLevels); l++) total += Math.max(1, width >> l) * Math.max(1, height >> l) * Math.max(1, depth >> l);
+  const levels = Math.min(Math.max(1, mipLevels), maxMipLevels(width, height, depth));
+  for (let l = 0, scale = 1; l < levels; l++, scale *= 2) {
+    total += Math.max(1, Math.floor(width / scale)) * Math.max(1, Math.floor(height / scale)) * Math.max(1, Math.floor(depth / scale));
+  }
   return total;
 }

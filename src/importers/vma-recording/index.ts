@@ -8,7 +8,7 @@ import { decimalToUnits } from '../shared/decimal';
 import { readLines } from '../shared/lines';
 import { RowCollector } from '../shared/rows';
 import { baseName, firstLine } from '../shared/sniff';
-import { bytesPerTexel, mipChainTexels } from '../shared/vk-format';
+import { bytesPerTexel, maxMipLevels, mipChainTexels } from '../shared/vk-format';
 
 export type VmaRecordingOptions = { imageSize: string; alignBytes: number; baseVa: number };
 
@@ -133,12 +133,17 @@ export const vmaRecordingImporter = {
             ctx.log.add(importerMessages.sizeUnknown(where, `image (format ${args[2]}, extent ${args[3]}x${args[4]}x${args[5]})`));
             continue;
           }
+          const maxMips = maxMipLevels(w, h, d);
+          if (mips > maxMips) {
+            structural(ctx, importerMessages.badField({ ...where, field: 'mipLevels' }, `at most ${maxMips} (the complete mip chain of a ${w}x${h}x${d} image)`, args[6]!));
+            continue;
+          }
           bytes = Math.ceil(mipChainTexels(w, h, d, mips) * layers * samples * bpt);
           estimated = true;
         }
         const handle = args[layout.handle]!;
         if (!(bytes > 0) || bytes >= 2 ** 53 || !/^[0-9A-Fa-f]{1,16}$/.test(handle)) {
-          structural(ctx, importerMessages.badField({ ...where, field: Number.isNaN(bytes) || !(bytes > 0) ? 'size' : 'allocation' }, 'a size > 0 and a hex allocation handle', `${args[layout.size ?? 0]}, ${JSON.stringify(handle)}`));
+          structural(ctx, importerMessages.badField({ ...where, field: !(bytes > 0 && bytes < 2 ** 53) ? 'size' : 'allocation' }, 'a size > 0 and a hex allocation handle', `${args[layout.size ?? 0]}, ${JSON.stringify(handle)}`));
           continue;
         }
         const kind = kindOf(num(layout.usage), num(layout.required), num(layout.preferred));

@@ -5,7 +5,7 @@ import { decimalToUnits } from '../../../src/importers/shared/decimal';
 import { readLines } from '../../../src/importers/shared/lines';
 import { RowCollector } from '../../../src/importers/shared/rows';
 import { createImportContext, structural } from '../../../src/importers/shared/context';
-import { bytesPerTexel, bytesPerTexelOfName, mipChainTexels } from '../../../src/importers/shared/vk-format';
+import { bytesPerTexel, bytesPerTexelOfName, maxMipLevels, mipChainTexels } from '../../../src/importers/shared/vk-format';
 import { StringTable } from '../../../src/trace/strings';
 import { batchesToEvents } from '../../../src/trace/batch';
 import { Op } from '../../../src/trace/event';
@@ -68,4 +68,12 @@ test('Vulkan texel sizes by code and by name; mip chains', () => {
   assert.equal(bytesPerTexelOfName('VK_FORMAT_R32G32B32A32_SFLOAT'), 16);
   assert.equal(bytesPerTexelOfName('VK_FORMAT_A2B10G10R10_UNORM_PACK32'), 4);
   assert.equal(mipChainTexels(4, 4, 1, 3), 16 + 4 + 1);
+  // the complete chain: floor(log2(max extent)) + 1 levels (VUID-VkImageCreateInfo-mipLevels-00958)
+  assert.equal(maxMipLevels(1, 1, 1), 1);
+  assert.equal(maxMipLevels(800, 600, 1), 10); // 800 400 200 100 50 25 12 6 3 1
+  assert.equal(maxMipLevels(1, 1, 1024), 11);
+  assert.equal(mipChainTexels(8, 2, 1, 4), 16 + 4 + 2 + 1);
+  // extents past 2^31 stay exact (a shift would wrap), and a mip count past the chain never loops past it
+  assert.equal(mipChainTexels(2 ** 33, 1, 1, 2), 2 ** 33 + 2 ** 32);
+  assert.equal(mipChainTexels(4, 4, 1, 2 ** 48), 16 + 4 + 1);
 });

@@ -54,3 +54,16 @@ test('vma recording: wrong magic, truncated config and short calls are located e
   writeFileSync(path, REC.replace('vmaCreateBuffer,0,256,1,0,0,2,0,0,0,0000000000000000,00000000000000A1,', 'vmaCreateBuffer,0,256'));
   await assert.rejects(importWith(def, path), /bad\.csv:12: malformed vmaCreateBuffer call \(expected at least 11 arguments, found 2\)/);
 });
+
+test('vma recording: an image with more mip levels than its extent allows is a located bad field, at once (a fuzzed 2^48 levels looped for minutes)', async () => {
+  const path = join(dir, 'mips.csv');
+  // 64x32 allows 7 levels (64 32 16 8 4 2 1)
+  writeFileSync(path, REC.replace('vmaCreateImage,0,1,37,64,32,1,2,1,1,', 'vmaCreateImage,0,1,37,64,32,1,281474976710656,1,1,'));
+  await assert.rejects(importWith(def, path), /mips\.csv:10: bad field value \(field 'mipLevels', expected at most 7 \(the complete mip chain of a 64x32x1 image\), found 281474976710656\)/);
+  writeFileSync(path, REC.replace('vmaCreateImage,0,1,37,64,32,1,2,1,1,', 'vmaCreateImage,0,1,37,64,32,1,8,1,1,'));
+  await assert.rejects(importWith(def, path), /field 'mipLevels', expected at most 7/);
+  writeFileSync(path, REC.replace('vmaCreateImage,0,1,37,64,32,1,2,1,1,', 'vmaCreateImage,0,1,37,64,32,1,7,1,1,'));
+  const r = await importWith(def, path);
+  // the full chain: 64·32 + 32·16 + 16·8 + 8·4 + 4·2 + 2·1 + 1·1 = 2,731 texels of 4 B
+  assert.equal(events(r)[1]!.bytes, 2731 * 4);
+});
