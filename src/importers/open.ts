@@ -97,7 +97,7 @@ export async function openTrace(path: string, opts: OpenTraceOptions = {}): Prom
   } else def = from === 'auto' ? await detectPastPreamble(input) : getImporter(from);
   const given: Record<string, ParamValue> = { ...(opts.options ?? {}) };
   if (opts.map !== undefined) given.map = loadMapSpec(opts.map).text;
-  const options = resolveImporterOptions(def, given) as Record<string, ParamValue>;
+  const options = resolveImporterOptions(def, given, from === 'auto' && opts.map === undefined ? path : undefined) as Record<string, ParamValue>;
   const strict = opts.strict ?? true;
   const cacheOpts: CacheOptions | null = opts.cache === false ? null : opts.cache === true || opts.cache === undefined ? {} : opts.cache;
   const root = cacheOpts && def.name !== 'arrow' ? cacheRoot(cacheOpts) : null;

@@ -12,12 +12,17 @@ import type { ImporterDef } from './types';
 export function resolveImporterOptions<O extends Record<string, ParamValue>>(
   def: ImporterDef<O>,
   given: Readonly<Record<string, ParamValue>> = {},
+  /** The input whose content chose `def` (`--from auto`): an unknown option is then located in that file. */
+  detectedIn?: string,
 ): O {
   const out: Record<string, ParamValue> = { ...def.defaults };
   const known = Object.keys(def.defaults);
   for (const [key, raw] of Object.entries(given)) {
     // own properties only: `constructor`, `__proto__` … are no importer's options
-    if (!Object.hasOwn(def.defaults, key)) fail(importMessages.unknownOption({}, def.name, key, known));
+    if (!Object.hasOwn(def.defaults, key)) {
+      // detected: the format was read at the start of the file, which is where the mismatch lies
+      fail(importMessages.unknownOption(detectedIn === undefined ? {} : { file: detectedIn, offset: 0 }, def.name, key, known, detectedIn !== undefined));
+    }
     const dflt = def.defaults[key]!;
     const doc = def.options[key as keyof O & string];
     const text = String(raw);

@@ -49,15 +49,16 @@ test('importer options and format names: built-in names are unknown, like any ot
   assert.equal(resolveImporterOptions(csv, parseOptionPairs(['sort=true'])).sort, true);
 });
 
-test('the CLI exits 2 with an argument line naming the key for each listed case', async () => {
+test('the CLI exits 2 with a line naming the key for each listed case (the file when its format was detected)', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm', '--set', 'constructor=1'], /^error \[[\w.-]+\] argument: --set constructor: none of the selected systems/],
     [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm:constructor=1'], /^error \[[\w.-]+\] argument: system 'uvm' has no parameter 'constructor'/],
     [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm:toString=1'], /^error \[[\w.-]+\] argument: system 'uvm' has no parameter 'toString'/],
     [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm:valueOf=7'], /^error \[[\w.-]+\] argument: system 'uvm' has no parameter 'valueOf'/],
     [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm:hasOwnProperty=1'], /^error \[[\w.-]+\] argument: system 'uvm' has no parameter 'hasOwnProperty'/],
-    [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm', '--opt', 'constructor=x'], /^error \[[\w.-]+\] argument: importer csv has no option "constructor"/],
-    [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm', '--opt', '__proto__=1'], /^error \[[\w.-]+\] argument: importer csv has no option "__proto__"/],
+    [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm', '--opt', 'constructor=x'], /^error \[[\w.-]+\] traces\/x97-vecadd\.csv\.gz:@0: importer csv \(the format detected from the file's content\) has no option "constructor"/],
+    [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm', '--opt', '__proto__=1'], /^error \[[\w.-]+\] traces\/x97-vecadd\.csv\.gz:@0: importer csv \(the format detected from the file's content\) has no option "__proto__"/],
+    [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm', '--from', 'csv', '--opt', '__proto__=1'], /^error \[[\w.-]+\] argument: importer csv has no option "__proto__"/],
     [['run', TRACE, '--no-cache', '--profile', 'a100-pcie4', '--system', 'uvm', '--from', 'constructor'], /^error \[[\w.-]+\] argument: no importer for format "constructor"/],
     [['import', TRACE, '--no-cache', '--from', 'toString'], /^error \[[\w.-]+\] argument: no importer for format "toString"/],
   ];

@@ -136,6 +136,18 @@ test('unknown formats, missing files and bad output names are clear errors', asy
   await assert.rejects(importFile(file(HEADER + ROW), { cache: false }, join(dir, 'x.parquet')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === importMessages.badOutput.code);
   await assert.rejects(importFile(file(HEADER + ROW), { from: 'xprof' as never, cache: false }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === importMessages.unsupportedFormat.code);
   await assert.rejects(importFile(file(HEADER + ROW), { options: { nope: 1 }, cache: false }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === importMessages.unknownOption.code);
+  // an option of another importer on a detected format names the file and says the format was detected
+  // (a fuzzed GFXReconstruct capture that read as a VMA JSON dump: the error named neither)
+  const detected = file(HEADER + ROW);
+  await assert.rejects(importFile(detected, { options: { frameMarkers: true }, cache: false }), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError && e.diagnostic.code === importMessages.unknownOption.code);
+    assert.equal(e.diagnostic.file, detected);
+    assert.equal(e.diagnostic.offset, 0);
+    assert.match(e.message, /importer csv \(the format detected from the file's content\) has no option "frameMarkers"; name the format with --from/);
+    return true;
+  });
+  // named with --from: the importer was the user's choice, nothing to locate in the file
+  await assert.rejects(importFile(detected, { from: 'csv', options: { frameMarkers: true }, cache: false }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.file === undefined && !/detected/.test(e.message));
 });
 
 test('option sort=true accepts and sorts an unordered file (stable for equal times)', async () => {

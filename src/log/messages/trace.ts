@@ -229,8 +229,10 @@ export const importMessages = {
   unsupportedFormat: defineMessage('import.unsupported-format', 'error', 'Use one of the listed formats (gmemlab formats).', (name: string, known: readonly string[]) => ({
     message: `no importer for format ${quote(name)} yet; available formats are ${known.join(', ')}`,
   })),
-  unknownOption: defineMessage('import.unknown-option', 'error', 'Use an option the importer documents (gmemlab formats).', (importer: string, name: string, known: readonly string[]) => ({
-    message: `importer ${importer} has no option ${quote(name)}`,
+  unknownOption: defineMessage('import.unknown-option', 'error', 'Use an option the importer documents (gmemlab formats); when the format was detected from the file, check it is the one you meant, or name it with --from.', (importer: string, name: string, known: readonly string[], detected = false) => ({
+    message: detected
+      ? `importer ${importer} (the format detected from the file's content) has no option ${quote(name)}; name the format with --from if the file is another one`
+      : `importer ${importer} has no option ${quote(name)}`,
     expected: known.length ? `one of ${known.join(', ')}` : 'no options',
     found: quote(name),
   })),
