@@ -11,6 +11,7 @@ import * as residency from './residency';
 import * as state from './state';
 import type { AllocInfo, GmemState } from './state';
 import * as stateTable from './state-table';
+import * as warm from './warm-rows';
 
 /*
  * Address ranges: allocations and their VMAs (alloc / free, row 12), range operations that discard units and
@@ -26,6 +27,9 @@ const { charge, KIND_DEVICE, KIND_GMEM, KIND_HOST, MODE_REPLICATE, MODE_SHARE, T
 const { allocError } = outcomes;
 const { detach, frameFor, hostRelease, install } = residency;
 const { newUnit } = stateTable;
+const { warmSlots } = warm;
+/** Visits a `warmSlots` call covers (as `WARM_ROWS` in src/sim/row-loop.ts). */
+const WARM_SLOTS = 64;
 const C_INVALIDATE = Cause.invalidate;
 const C_MAP = Cause.map;
 const C_TRANSFER = Cause.transfer;
@@ -107,7 +111,7 @@ export function forUnitsIn(g: GmemState, lo: number, hi: number, fn: (s: number)
     // in it) and look each one up
     const ordered = t.slotsInOrder(u0, u1);
     if (ordered !== undefined) {
-      for (let i = 0; i < ordered.length; i++) fn(ordered[i]!);
+      visitWarm(g, ordered, fn);
       return;
     }
     let n = 0;
@@ -120,12 +124,22 @@ export function forUnitsIn(g: GmemState, lo: number, hi: number, fn: (s: number)
     // the slots are fixed before the first visit (a visit may remove units), as the slotsInOrder path does
     const slots = new Int32Array(n);
     for (let i = 0; i < n; i++) slots[i] = t.find(sorted[i]!);
-    for (let i = 0; i < n; i++) fn(slots[i]!);
+    visitWarm(g, slots, fn);
     return;
   }
   for (let u = u0; u < u1; u++) {
     const s = t.find(u);
     if (s >= 0) fn(s);
+  }
+}
+
+/** `fn` on each of `slots` in order, with the speed hint `warmSlots` (warm-rows.ts) ahead of every `WARM_SLOTS`. */
+function visitWarm(g: GmemState, slots: Int32Array, fn: (s: number) => void): void {
+  const n = slots.length;
+  for (let i = 0; i < n; i += WARM_SLOTS) {
+    const end = Math.min(n, i + WARM_SLOTS);
+    warmSlots(g, slots, i, end);
+    for (let k = i; k < end; k++) fn(slots[k]!);
   }
 }
 

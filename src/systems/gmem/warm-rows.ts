@@ -39,3 +39,46 @@ export function warmRows(g: GmemState, b: EventBatch, from: number, to: number):
   }
   sink = (sink + acc) | 0;
 }
+
+/**
+ * The same hint for a range operation's visit (ranges.ts `forUnitsIn`): before slots `slots[from..to)` are visited,
+ * load what a visit that discards a unit reads — the slot's record, cold record and key, then (for a unit on a
+ * device) device 0's pool entry and list links of its frame, then the links of the frame's two list neighbours
+ * (unlinking writes them). A free of millions of units visits them in unit order, which is random in slot and
+ * frame order: each visit waited for some six cache misses one after another. Reads only.
+ */
+export function warmSlots(g: GmemState, ordered: Int32Array, from: number, to: number): void {
+  const t = g.t;
+  const key = t.key;
+  const m = Math.min(to - from, frames.length);
+  let acc = 0;
+  for (let k = 0; k < m; k++) {
+    const s = ordered[from + k]!;
+    frames[k] = t.frameOf(s);
+    acc += t.refsOf(s) + key[s]!;
+  }
+  const list = g.touchLists[0];
+  const pool = g.pools[0];
+  if (list == null || pool === undefined) {
+    sink = (sink + acc) | 0;
+    return;
+  }
+  const links = list.links;
+  for (let k = 0; k < m; k++) {
+    const f = frames[k]!;
+    if (f >= 0 && f < pool.frames) {
+      slots[k] = links[2 * f]!;
+      acc += links[2 * f + 1]! + pool.holder[f]!;
+    } else slots[k] = -1;
+  }
+  for (let k = 0; k < m; k++) {
+    const f = frames[k]!;
+    const p = slots[k]!;
+    if (p >= 0) acc += links[2 * p + 1]!;
+    if (f >= 0 && f < pool.frames) {
+      const n = links[2 * f + 1]!;
+      if (n >= 0) acc += links[2 * n]!;
+    }
+  }
+  sink = (sink + acc) | 0;
+}

@@ -3,7 +3,8 @@
  * src/systems/gmem/warm-rows.ts): every GMEM configuration gives the same summary, counters, extra counters and
  * result events with the hint as with the hint removed, on a trace that faults, hits, evicts, writes, touches
  * from the CPU, spans units, frees and then touches freed memory — with and without an abort signal (which
- * makes the engine stop and resume every 256 rows, re-entering a warm window).
+ * makes the engine stop and resume every 256 rows, re-entering a warm window). Its range-visit twin `warmSlots`
+ * (used by a free or advice over many units) leaves every table, pool and list word as it found them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,8 @@ import { planRuns, type TraceScan } from '../../../src/run/run';
 import { simulate } from '../../../src/sim/engine';
 import type { SystemDef, SystemModel } from '../../../src/sim/system';
 import { systemPreset } from '../../../src/systems/index';
+import type { GmemState } from '../../../src/systems/gmem/state';
+import { warmSlots } from '../../../src/systems/gmem/warm-rows';
 import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';
 import { memoryTrace } from '../../../src/trace/trace';
@@ -83,3 +86,39 @@ test('warmRows changes no result of any GMEM configuration (with and without pau
     }
   }
 });
+
+test('warmSlots (the range-visit hint) writes no model state', async () => {
+  // the events above without the final free, so that units stay resident and in the list
+  const ev = events().slice(0, -1);
+  const trace = memoryTrace('warm-slots', eventsToBatches(ev));
+  const scan: TraceScan = { name: trace.name, digest: 'warm-slots', footprintBytes: PAGES * PAGE, events: ev.length, maxAgent: 1 };
+  for (const item of ITEMS) {
+    const [run] = planRuns({ system: item, profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 4 * MiB }, debug: true }, scan);
+    const def = systemPreset(run!.preset)!.def;
+    let model: SystemModel | undefined;
+    await simulate(run!, { ...def, create: (p, env) => (model = def.create(p, env)) }, trace);
+    const g = (model as unknown as { g: GmemState }).g;
+    const t = g.t;
+    const live: number[] = [];
+    for (let s = 0; s < t.highWater; s++) if (t.key[s]! >= 0) live.push(s);
+    assert.ok(live.length > 5 && (g.resident[0]! > 0 || item.endsWith('mode=share')), `${item}: units exist and some are resident`);
+    const before = snapshot(g);
+    const slots = Int32Array.from(live.reverse());
+    for (let i = 0; i < slots.length; i += 64) warmSlots(g, slots, i, Math.min(slots.length, i + 64));
+    warmSlots(g, Int32Array.of(...live.slice(0, 300)), 0, 300); // more than the scratch holds: clamped
+    assert.deepEqual(snapshot(g), before, `${item}: state after the hint`);
+  }
+});
+
+function snapshot(g: GmemState): unknown {
+  const list = g.touchLists[0];
+  return {
+    key: Array.from(g.t.key),
+    rec: Array.from(g.t.rec),
+    cold: Array.from(g.t.cold),
+    holder: Array.from(g.pools[0]!.holder),
+    links: list ? Array.from(list.links) : null,
+    head: list?.head,
+    tail: list?.tail,
+  };
+}
