@@ -10,6 +10,7 @@ import { runStatus } from './run-status';
 import { Reporter } from './reporter';
 import { ResultEventLog } from './result-events';
 import { Rng } from './rng';
+import type { Platform } from '../profiles/types';
 import type { ResolvedRun, RunResult, RunSummary } from './run-types';
 import type { RowHook, SystemDef, SystemEnv, SystemModel } from './system';
 import { SeriesSampler } from './series';
@@ -69,7 +70,7 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
   const reader = trace.read();
   const signal = opts.signal;
   // the rows go through RowLoop (row-loop.ts: why the loop is a function of its own, calling bound hooks only)
-  const loop = new RowLoop(clock, counters, sizes, sampler, report, env, route, signal !== undefined);
+  const loop = new RowLoop(clock, counters, sizes, sampler, report, env, route, signal !== undefined, maxRowBytes(run.platform));
   let yieldAt = signal ? Date.now() + YIELD_EVERY_MS : Infinity;
   for await (const b of reader) {
     if (Date.now() >= yieldAt) {
@@ -182,6 +183,14 @@ const HOOK_OF_OP: readonly (keyof SystemModel | null)[] = (() => {
   names[Op.fork] = 'fork';
   return names;
 })();
+
+/**
+ * The most one row can touch on `platform`: every device's memory plus the host's (`host.dramBytes`, the backing
+ * store). A touched page lives in one of them whatever the system does, so a larger row cannot be served.
+ */
+export function maxRowBytes(platform: Platform): number {
+  return platform.device.memory.capacityBytes * Math.max(1, platform.host.devices) + platform.host.dramBytes;
+}
 
 /** Ops whose rows only carry compute time (the engine's): no hook means nothing to do. */
 const TIME_ONLY_OPS: ReadonlySet<number> = new Set([Op.kernelBegin, Op.kernelEnd, Op.marker]);

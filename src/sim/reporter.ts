@@ -69,6 +69,13 @@ export class Reporter {
     this.env.log.add(msg.outOfMemory(this.where(), this.system, where, bytes));
   }
 
+  /** A row touching more bytes than the platform's memory (`limitBytes`, device + host): an oom, not replayed. */
+  rowExceedsMemory(tNs: number, agent: number, op: number, va: number, bytes: number, limitBytes: number): void {
+    this.env.counters.oomEvents++;
+    this.env.events.add('oom', tNs, agent, va, "touches more than the platform's device and host memory");
+    this.env.log.add(msg.rowExceedsMemory(this.where(), this.system, OP_CSV_NAMES[op]!, va, bytes, limitBytes));
+  }
+
   unsupported(op: number): void {
     this.unsupportedOps++;
     this.env.log.add(msg.unsupportedOp(this.where(), this.system, OP_CSV_NAMES[op]!));

@@ -14,6 +14,7 @@ const OP_KERNEL_BEGIN = Op.kernelBegin;
 const OP_KERNEL_END = Op.kernelEnd;
 const OP_MARKER = Op.marker;
 const OP_COPY = Op.copy;
+const OP_PREFETCH = Op.prefetch;
 const NONE = NO_AGENT;
 const AGENT_CPU = CPU;
 const DEV0 = 1;
@@ -69,6 +70,11 @@ export class RowLoop {
     private readonly r: RowRoutes,
     /** Return after every 256th row (a cancellation point for the caller). */
     private readonly pauseEvery256: boolean,
+    /**
+     * The platform's device and host memory together (`maxRowBytes` in engine.ts): an access, prefetch or
+     * copy row touching more than this is reported as an oom and not passed to the model.
+     */
+    private readonly maxRowBytes: number,
   ) {
     this.nextSampleNs = sampler.nextDueNs;
     this.byCause = clock.byCause;
@@ -89,7 +95,8 @@ export class RowLoop {
     const hasBeforeRow = beforeRow !== undefined;
     const allDevices = r.allDevices;
     const pause = this.pauseEvery256;
-    const { op, tNs, durNs, agent, count } = b;
+    const { op, tNs, durNs, agent, count, bytes } = b;
+    const maxRowBytes = this.maxRowBytes;
     const n = b.length;
     let lastTraceNs = this.lastTraceNs;
     let accesses = this.accesses;
@@ -119,10 +126,12 @@ export class RowLoop {
       if (hasBeforeRow) beforeRow!(b, i);
       if (o === OP_ACCESS) {
         const a = agent[i]!;
-        if (a === AGENT_CPU) cpuAccess(b, i);
+        if (bytes[i]! > maxRowBytes) this.tooLarge(b, i);
+        else if (a === AGENT_CPU) cpuAccess(b, i);
         else if (a === DEV0 || allDevices) deviceAccess(b, i);
         else this.report.singleDevice(t, a, b.va[i]!);
       } else if (o === OP_COPY && Number.isNaN(b.va[i]!)) replayExplicitCopy(this.env, b, i);
+      else if ((o === OP_PREFETCH || o === OP_COPY) && bytes[i]! > maxRowBytes) this.tooLarge(b, i);
       else hooks[o]!(b, i);
       if (counters.migrationsH2D !== sizes.seenH2D || counters.migrationsD2H !== sizes.seenD2H) sizes.observe(counters);
       if (o === OP_KERNEL_END && agent[i] === this.kernelAgent) {
@@ -146,5 +155,17 @@ export class RowLoop {
     this.lastTraceNs = lastTraceNs;
     this.accesses = accesses;
     return i;
+  }
+
+  /**
+   * Row `i` touches more bytes than the platform has memory: no system could back every page of it (each touched
+   * page lives on a device or in host memory), so it is an oom for every system alike, decided here rather than
+   * by each model — whose per-unit work on such a row (2^48 bytes: 2^36 units at 4 KiB) never finished.
+   */
+  private tooLarge(b: EventBatch, i: number): void {
+    const o = b.op[i]!;
+    // the agent whose memory the row would fill: a copy's or prefetch's target, an access's own agent
+    const agent = o === OP_ACCESS ? b.agent[i]! : b.target[i]!;
+    this.report.rowExceedsMemory(b.tNs[i]!, agent, o, b.va[i]!, b.bytes[i]!, this.maxRowBytes);
   }
 }

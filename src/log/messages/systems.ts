@@ -41,6 +41,14 @@ export const systemsMessages = {
       message: `${system}: managed allocation at 0x${va.toString(16)} (${formatBytes(bytes)}) would take the live managed memory past the ${formatBytes(limitBytes)} this model tracks (alloc-error)`,
     }),
   ),
+  rowExceedsMemory: defineMessage(
+    'systems.row-exceeds-memory',
+    'warning',
+    "An access, prefetch or copy row touches more bytes than the platform's device and host memory together (device.memory.capacityBytes × host.devices + host.dramBytes): no system can back every page it touches. The engine reports it as out of memory (oom) for every system alike and does not pass it to the model. Check the row's size, or raise host.dramBytes if the machine had more memory.",
+    (system: string, op: string, va: number, bytes: number, limitBytes: number) => ({
+      message: `${system}: ${op} row at 0x${va.toString(16)} touches ${formatBytes(bytes)}, more than the platform's ${formatBytes(limitBytes)} of device and host memory (oom; the row is not replayed)`,
+    }),
+  ),
   outOfMemory: defineMessage(
     'systems.oom',
     'warning',

@@ -5,7 +5,7 @@ import { ExplicitCopyModel } from './model';
 /** Explicit buffers with whole-buffer copies (docs/systems.md §explicit-copy). */
 export const explicitCopySystem: SystemDef<ExplicitCopyParams> = {
   name: 'explicit-copy',
-  revision: 1,
+  revision: 2,
   summary: 'no demand paging: whole buffers copied in before the kernels that use them and back before CPU use; OOM or LRU buffer swap',
   defaults: EXPLICIT_COPY_DEFAULTS,
   params: EXPLICIT_COPY_PARAM_DOCS,

@@ -9,7 +9,7 @@ import { GMEM_DEFAULTS, GMEM_PARAM_DOCS, validateGmemParams, type GmemParams } f
  */
 export const gmem: SystemDef<GmemParams> = {
   name: 'gmem',
-  revision: 2,
+  revision: 3,
   summary: 'GMEM: core-OS device memory management (logical page table, MMU modes, hmadvise, host swap backup)',
   defaults: GMEM_DEFAULTS,
   params: GMEM_PARAM_DOCS,

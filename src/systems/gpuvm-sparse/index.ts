@@ -5,7 +5,7 @@ import { GpuvmSparseModel } from './model';
 /** Driver-managed device VA with explicit (sparse) binding (docs/systems.md §gpuvm-sparse). */
 export const gpuvmSparseSystem: SystemDef<GpuvmSparseParams> = {
   name: 'gpuvm-sparse',
-  revision: 3,
+  revision: 4,
   summary: 'drm_gpuvm / VM_BIND / Vulkan sparse per driver (xe, amdgpu, nouveau, asahi): entries, tables, split rewrites, submissions and invalidations as each driver writes them',
   defaults: GPUVM_SPARSE_DEFAULTS,
   params: GPUVM_SPARSE_PARAM_DOCS,

@@ -5,7 +5,7 @@ import { IommuDmaModel } from './model';
 /** NIC DMA through an IOMMU (docs/systems.md §iommu-dma). */
 export const iommuDmaSystem: SystemDef<IommuDmaParams> = {
   name: 'iommu-dma',
-  revision: 3,
+  revision: 4,
   summary: 'IOMMU DMA API per packet buffer: IOVA alloc + PTEs per map; strict / deferred (flush queue) / batched (FreeBSD DMAR queued invalidation) / gmem-async invalidation; rxGbps and CPU ns per packet',
   defaults: IOMMU_DMA_DEFAULTS,
   params: IOMMU_DMA_PARAM_DOCS,
