@@ -164,8 +164,10 @@ export class RowLoop {
    */
   private tooLarge(b: EventBatch, i: number): void {
     const o = b.op[i]!;
-    // the agent whose memory the row would fill: a copy's or prefetch's target, an access's own agent
-    const agent = o === OP_ACCESS ? b.agent[i]! : b.target[i]!;
+    // the agent whose memory the row would fill: a copy's or prefetch's target (the row's agent when it names
+    // none), an access's own agent
+    const target = b.target[i]!;
+    const agent = o === OP_ACCESS || target === NONE ? b.agent[i]! : target;
     this.report.rowExceedsMemory(b.tNs[i]!, agent, o, b.va[i]!, b.bytes[i]!, this.maxRowBytes);
   }
 }
