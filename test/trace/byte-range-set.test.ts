@@ -47,3 +47,39 @@ test('matches a byte-set reference model on random operations', () => {
   const arr = s.toArray();
   for (let i = 1; i < arr.length; i++) assert.ok(arr[i]![0] > arr[i - 1]![1], 'disjoint and not adjacent');
 });
+
+test('matches the byte-set reference across many chunks (thousands of ranges, adds spanning chunk boundaries)', () => {
+  const rng = new Rng(11);
+  const s = new ByteRangeSet();
+  const SPACE = 60_000;
+  const ref = new Uint8Array(SPACE + 400);
+  for (let k = 0; k < 12_000; k++) {
+    const a = rng.int(SPACE);
+    // mostly short ranges with gaps (many ranges, many chunks); now and then a long one that merges hundreds
+    const b = a + 1 + (rng.next() < 0.01 ? rng.int(300) : rng.int(3));
+    if (rng.next() < (k < 8000 ? 0.7 : 0.35)) {
+      s.add(a, b);
+      ref.fill(1, a, b);
+    } else {
+      s.remove(a, b);
+      ref.fill(0, a, b);
+    }
+    if (k % 7 === 0) {
+      const qa = rng.int(SPACE);
+      const qb = qa + 1 + rng.int(400);
+      let n = 0;
+      for (let i = qa; i < qb; i++) n += ref[i]!;
+      assert.equal(s.overlapBytes(qa, qb), n, `overlap ${qa} ${qb}`);
+      assert.equal(s.covers(qa, qb), n === qb - qa);
+    }
+  }
+  // the ranges are exactly the runs of the reference
+  const runs: Array<[number, number]> = [];
+  for (let i = 0; i < ref.length; i++) {
+    if (ref[i] && (i === 0 || !ref[i - 1])) runs.push([i, i]);
+    if (ref[i]) runs[runs.length - 1]![1] = i + 1;
+  }
+  assert.ok(runs.length > 1000, `${runs.length} ranges: several chunks`);
+  assert.deepEqual(s.toArray(), runs);
+  assert.equal(s.size, runs.length);
+});
