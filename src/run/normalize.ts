@@ -108,6 +108,14 @@ function resolveParams(item: SystemItem, preset: SystemPreset, c: Classified): R
  * a model fail inside a typed array; it is an input error (`run.capacity-too-large`, exit 2).
  */
 export const MAX_DEVICE_BYTES = 2 ** 40;
+/**
+ * The platform's devices together (`host.devices × device.memory.capacityBytes`): 2 TiB, and 1024 devices at most.
+ * GMEM serves every device with a frame pool of its own, set up at the start: `--set host.devices=64` on an
+ * 80 GB profile took 21 GB of host memory at 4 KiB frames, 4096 devices exhausted the machine
+ * (`run.platform-too-large`, exit 2). An 8-GPU H200 board (8 × 141 GB) is inside.
+ */
+export const MAX_PLATFORM_DEVICE_BYTES = 2 ** 41;
+export const MAX_DEVICES = 1024;
 
 export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
   const itemsSpec = spec.systems ?? spec.system;
@@ -151,6 +159,10 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
     if (cap > MAX_DEVICE_BYTES) {
       const how = oversub !== null ? `--oversub ${oversub} of the ${basis} footprint` : Object.hasOwn(c.profile, 'device.memory.capacityBytes') ? '--set device.memory.capacityBytes' : `profile ${profileId}`;
       fail(runMessages.capacityTooLarge({}, cap, MAX_DEVICE_BYTES, how));
+    }
+    const devices = platform.host.devices;
+    if (devices > MAX_DEVICES || devices * cap > MAX_PLATFORM_DEVICE_BYTES) {
+      fail(runMessages.platformTooLarge({}, devices, cap, MAX_PLATFORM_DEVICE_BYTES, MAX_DEVICES));
     }
     const body = {
       system: item.text,

@@ -95,3 +95,14 @@ test('device memory above 1 TiB (MAX_DEVICE_BYTES) is an input error, from --ove
   const [r] = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', oversub: 1 }, { ...facts, touchedBytes: 2 ** 40 });
   assert.equal(r!.capacityBytes, 2 ** 40);
 });
+
+test('the platform\'s devices together are limited: 2 TiB and 1024 devices (run.platform-too-large)', async () => {
+  const { MAX_PLATFORM_DEVICE_BYTES } = await import('../../src/run/normalize');
+  assert.equal(MAX_PLATFORM_DEVICE_BYTES, 2 ** 41);
+  // 64 devices of an 80 GB profile: 21 GB of frame pools for gmem-paper before this check
+  assert.equal(code(() => normalize({ system: 'gmem-paper', profile: 'a100-pcie4', set: { 'host.devices': 64 } }, facts)), 'run.platform-too-large');
+  assert.equal(code(() => normalize({ system: 'uvm', profile: 'a100-pcie4', set: { 'host.devices': 4096, 'device.memory.capacityBytes': 2 ** 20 } }, facts)), 'run.platform-too-large');
+  // an 8-GPU H200 board (8 × 141 GB) and 1024 small devices are inside
+  assert.equal(normalize({ system: 'gmem-linux', profile: 'a100-pcie4', set: { 'host.devices': 8, 'device.memory.capacityBytes': 141e9 } }, facts).length, 1);
+  assert.equal(normalize({ system: 'gmem-linux', profile: 'a100-pcie4', set: { 'host.devices': 1024, 'device.memory.capacityBytes': 2 ** 30 } }, facts).length, 1);
+});

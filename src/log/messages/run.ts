@@ -68,6 +68,17 @@ export const runMessages = {
     }),
     [2 ** 50, 2 ** 40, '--oversub 4 of the touched footprint'],
   ),
+  platformTooLarge: defineMessage(
+    'run.platform-too-large',
+    'error',
+    "Systems that serve every device (gmem-*) keep one frame pool per device, so the platform's devices together are limited to 2 TiB of memory and to 1024 devices (an 8-GPU H200 board has 1.1 TiB; 64 devices of 80 GB took 21 GB of host memory to set up and 4096 exhausted it). Lower host.devices or device.memory.capacityBytes.",
+    (devices: number, capacityBytes: number, limitBytes: number, limitDevices: number) => ({
+      message: `${devices} devices of ${capacityBytes} bytes are more than gmemlab simulates`,
+      expected: `host.devices ≤ ${limitDevices} and host.devices × device.memory.capacityBytes ≤ ${limitBytes}`,
+      found: `${devices} × ${capacityBytes} = ${devices * capacityBytes}`,
+    }),
+    [64, 80e9, 2 ** 41, 1024],
+  ),
   badNumber: defineMessage('run.bad-number', 'error', 'Pass a number of the expected form.', (flag: string, expected: string, found: string) => ({
     message: `bad value for ${flag}`,
     expected,
