@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextTick } from '../../src/model/tick';
+import { nextTick, nextUp } from '../../src/model/tick';
 import { Rng } from '../../src/sim/rng';
 
 function stepped(next: number, interval: number, now: number): number {
@@ -44,4 +44,26 @@ test('a clock jump of 2^53 ns costs a few steps, not billions (found by the fuzz
   assert.equal(nextTick(1000, short.interval, 50_999), 51_000);
   assert.ok(short.uses() >= 50, `${short.uses()} steps for 50 intervals`);
   assert.equal(nextTick(5000, 1000, 4999), 5000, 'not yet due: unchanged');
+});
+
+test('an interval below the resolution of the clock still gives a tick after it, in a few steps (--set link.latencyNs=1e300 looped for ever)', () => {
+  for (const [next, now] of [
+    [1000, 1e300],
+    [1e300, 1e300], // the clock exactly at a tick: the old short-gap loop added 1000 to 1e300 for ever
+    [5e21, 5e21 + 2 ** 20],
+  ] as const) {
+    const c = countingInterval(1000, 100);
+    const t = nextTick(next, c.interval, now);
+    assert.ok(t > now, `${next} ${now}: ${t}`);
+    assert.equal(t, nextUp(now), 'the next double after the clock');
+  }
+  assert.equal(nextTick(1000, 1000, Infinity), Infinity);
+});
+
+test('nextUp is the next double', () => {
+  assert.equal(nextUp(1), 1 + Number.EPSILON);
+  assert.equal(nextUp(0), Number.MIN_VALUE);
+  assert.equal(nextUp(-Number.MIN_VALUE), -0);
+  assert.equal(nextUp(2 ** 53), 2 ** 53 + 2);
+  assert.ok(Number.isNaN(nextUp(NaN)));
 });
