@@ -3,7 +3,7 @@
  * takes (nowNs − next) / interval iterations: a trace whose clock jumps by 2^53 ns (a damaged timestamp, a
  * 100-day idle gap) made that billions of steps. Short gaps keep the step loop (bit-identical to before);
  * long ones jump in one multiplication and finish with a step or two for rounding. Where the interval is below
- * the resolution of a double at that time (a clock past ~2^63 ns for a 1 µs interval, as `--set
+ * the resolution of a double at that time (a clock past ~2^62 ns for a 1 µs interval, as `--set
  * link.latencyNs=1e300` made it), a step no longer moves the tick and the loop never ended: the tick is then
  * the next double after `nowNs`.
  */
