@@ -1,5 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import { requireColumns, rowsOf, tableFromRows, type FlatRow, type TableInput } from './table-input';
+import { maxOf, minOf } from '../extremes';
 
 /** Statistics `aggregateRuns` can compute. `stdev` is the sample standard deviation (n − 1; null for n < 2). */
 export type Stat = 'count' | 'mean' | 'median' | 'min' | 'max' | 'stdev' | 'sum';
@@ -54,9 +55,9 @@ function stat(xs: readonly number[], s: Exclude<Stat, 'count'>): number | null {
     case 'mean':
       return xs.reduce((a, b) => a + b, 0) / xs.length;
     case 'min':
-      return Math.min(...xs);
+      return minOf(xs);
     case 'max':
-      return Math.max(...xs);
+      return maxOf(xs);
     case 'median': {
       const a = [...xs].sort((p, q) => p - q);
       const m = a.length >> 1;

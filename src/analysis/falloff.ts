@@ -1,6 +1,7 @@
 import { statusOf } from './flatten';
 import type { ColumnTable } from 'arquero';
 import { requireColumns, rowsOf, tableFromRows, type Cell, type FlatRow, type TableInput } from './table-input';
+import { minOf } from '../extremes';
 
 /** Options of `falloffTable`. */
 export interface FalloffOptions {
@@ -80,7 +81,7 @@ export function falloffTable(input: TableInput, opts: FalloffOptions = {}): Colu
     row.maxX = last?.x ?? null;
     row.yAtMaxX = last?.y ?? null;
     const failedX = g.filter((r) => isNum(r[x]) && ('status' in r || 'oomEvents' in r) && statusOf(r) !== 'ok').map((r) => r[x] as number);
-    row.firstFailedX = failedX.length ? Math.min(...failedX) : null;
+    row.firstFailedX = failedX.length ? minOf(failedX) : null;
     out.push(row);
   }
   return tableFromRows(out, [...by, 'points', 'firstX', 'yAtFirst', 'crossingX', 'maxX', 'yAtMaxX', 'firstFailedX']);

@@ -4,6 +4,7 @@ import { formatBytes, formatNs } from '../units';
 import { COUNTER_FIELDS } from '../sim/counters';
 import { CAUSE_FIELDS, CAUSE_NAMES } from '../sim/clock';
 import type { RunResult, RunSummary } from '../sim/run-types';
+import { maxOf } from '../extremes';
 
 /**
  * Output formats of `gmemlab run` (docs/cli.md §1, §4):
@@ -65,7 +66,7 @@ export function resultsSummary(results: readonly RunResult[]): string {
     return [s.system, st, st === 'ok' ? formatNs(s.simTimeNs) : `${formatNs(s.simTimeNs)} *`, topCostCause(s), (s.deviceFaults + s.cpuFaults).toLocaleString('en-US'), formatBytes(s.bytesH2D + s.bytesD2H), s.evictions.toLocaleString('en-US')];
   });
   const rows = [header, ...body];
-  const widths = header.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const widths = header.map((_, c) => maxOf(rows.map((row) => row[c]!.length)));
   for (const row of rows) out.push(row.map((cell, c) => (c === 0 || c === 1 || c === 3 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
   const failed = results.filter((r) => statusOf(r.summary) !== 'ok');
   if (failed.length > 0) out.push(`* status oom/error: the run reported OOM or error events and skipped the failed work; its time is NOT comparable (${failed.map((r) => `${r.summary.system}: ${r.summary.oomEvents} OOM, ${r.summary.errorEvents} error events`).join('; ')})`);
@@ -104,7 +105,7 @@ export function resultsTable(results: readonly RunResult[]): string {
   }
   const paramKeys = [...new Set(results.flatMap((r) => Object.keys(r.summary.params)))];
   for (const k of paramKeys) rows.push([`params.${k}`, ...results.map((r) => human(k, r.summary.params[k] ?? '—'))]);
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const widths = rows[0]!.map((_, c) => maxOf(rows.map((row) => row[c]!.length)));
   const text = rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
   const out = [...text];
   const placeholders = [...new Set(results.flatMap((r) => placeholderFields(r.run.platform)))];

@@ -1,5 +1,6 @@
 import { colorScale, finish, spansDecades, type ChartOptions, type Datum, type TopLevelSpec } from '../analysis/charts/common';
 import type { ComparedRow } from './types';
+import { minOf } from '../extremes';
 
 /** Colours of the three bar kinds of `publishedVsReproducedBars`. */
 export const BAR_COLORS = { published: '#9e9e9e', within: '#1f77b4', miss: '#ff7f0e' } as const;
@@ -123,7 +124,7 @@ export function groupedBars(rows: readonly Readonly<Record<string, unknown>>[], 
   const all = values.map((v) => v.y as number);
   const log = (opts.log === undefined || opts.log === 'auto' ? spansDecades(all) : opts.log) && all.every((v) => v > 0);
   const colors = colorScale(values.map((v) => v.color as string));
-  const base = log ? 10 ** Math.floor(Math.log10(Math.min(...all))) : 0;
+  const base = log ? 10 ** Math.floor(Math.log10(minOf(all))) : 0;
   const encoding: Record<string, unknown> = {
     x: { field: 'x', type: 'nominal', title: opts.xTitle ?? opts.x, sort: [...new Set(values.map((v) => v.x as string))] },
     ...(opts.color === opts.x ? {} : { xOffset: { field: 'color', type: 'nominal', sort: colors.domain } }),

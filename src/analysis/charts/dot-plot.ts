@@ -1,6 +1,7 @@
 import type { TableInput } from '../table-input';
 import { rowsOf } from '../table-input';
 import { cell, colorScale, distinct, fieldRef, finish, labelOf, spansDecades, type ChartOptions, type Datum, type TopLevelSpec } from './common';
+import { maxOf, minOf } from '../../extremes';
 
 /** Options of `dotPlotChart` (`y`, `x` required). */
 export interface DotPlotOptions extends ChartOptions {
@@ -41,9 +42,9 @@ export function dotPlotChart(input: TableInput, opts: DotPlotOptions): TopLevelS
   const xs = values.map((v) => v.x as number);
   const log = opts.log === undefined || opts.log === 'auto' ? spansDecades(xs) : opts.log;
   const positive = xs.filter((v) => v > 0);
-  const minPos = positive.length ? Math.min(...positive) : 1;
+  const minPos = positive.length ? minOf(positive) : 1;
   const decades: number[] = [];
-  for (let e = Math.floor(Math.log10(minPos)); positive.length && 10 ** e <= Math.max(...positive) * 10; e++) decades.push(Number((10 ** e).toPrecision(1)));
+  for (let e = Math.floor(Math.log10(minPos)); positive.length && 10 ** e <= maxOf(positive) * 10; e++) decades.push(Number((10 ** e).toPrecision(1)));
   const missing = series.filter((s) => (have.get(s)?.size ?? 0) < categories.length).map((s) => `${s}: no value for ${categories.length - (have.get(s)?.size ?? 0)} of ${categories.length}`);
   const colors = colorScale(series);
   const xTitle = opts.xTitle ?? labelOf(opts.x);
