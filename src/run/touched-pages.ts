@@ -1,5 +1,6 @@
 import { maskWeight, popcount32 } from '../model/page-mask';
 import type { EventBatch } from '../trace/batch';
+import { ByteRangeSet } from '../trace/byte-range-set';
 import { Op } from '../trace/event';
 
 /** Page size of the touched footprint: the 4 KiB base page every modelled system tracks (docs/cli.md §3). */
@@ -28,9 +29,8 @@ const WHOLE_RUN_CHUNKS = 16;
  */
 export class TouchedPages {
   private readonly chunks = new Map<number, Uint32Array>();
-  /** Runs of wholly touched chunks, `[runStart[k], runEnd[k])`, sorted and disjoint (none in most traces). */
-  private runStart: number[] = [];
-  private runEnd: number[] = [];
+  /** Runs of wholly touched chunks, as ranges of chunk numbers (none in most traces). */
+  private readonly runs = new ByteRangeSet();
   private count = 0;
   // the page range last added: most accesses repeat or extend it (skips the bitmap)
   private lastFirst = 0;
@@ -73,7 +73,7 @@ export class TouchedPages {
       const c = Math.floor(p / CHUNK_PAGES);
       const base = c * CHUNK_PAGES;
       const stop = Math.min(end, base + CHUNK_PAGES);
-      if (this.runStart.length > 0 && this.inRun(c)) {
+      if (this.runs.size > 0 && this.runs.covers(c, c + 1)) {
         p = stop;
         continue;
       }
@@ -87,50 +87,17 @@ export class TouchedPages {
     }
   }
 
-  /** Whether chunk `c` lies in a run of whole chunks. */
-  private inRun(c: number): boolean {
-    const rs = this.runStart;
-    let lo = 0;
-    let hi = rs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (rs[mid]! <= c) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 && c < this.runEnd[lo - 1]!;
-  }
-
-  /** Chunks `[c0, c1)` wholly touched: count what was not yet, drop their bitmaps, merge the run. */
+  /** Chunks `[c0, c1)` wholly touched: count what was not yet, drop their bitmaps, add the run. */
   private addWholeChunks(c0: number, c1: number): void {
-    let known = 0; // pages of [c0, c1) already counted
-    const keepS: number[] = [];
-    const keepE: number[] = [];
-    let s = c0;
-    let e = c1;
-    for (let k = 0; k < this.runStart.length; k++) {
-      const a = this.runStart[k]!;
-      const b = this.runEnd[k]!;
-      if (b < c0 || a > c1) {
-        keepS.push(a);
-        keepE.push(b);
-        continue;
-      }
-      known += (Math.min(b, c1) - Math.max(a, c0)) * CHUNK_PAGES; // overlapping or adjacent: merged
-      s = Math.min(s, a);
-      e = Math.max(e, b);
-    }
+    // pages of [c0, c1) already counted: chunks in earlier runs, then the bitmaps (chunks in runs have none)
+    let known = this.runs.overlapBytes(c0, c1) * CHUNK_PAGES;
     for (const [c, bits] of this.chunks) {
       if (c < c0 || c >= c1) continue;
       known += maskWeight(bits, 0, CHUNK_WORDS);
       this.chunks.delete(c);
     }
     this.count += (c1 - c0) * CHUNK_PAGES - known;
-    let at = 0;
-    while (at < keepS.length && keepS[at]! < s) at++;
-    keepS.splice(at, 0, s);
-    keepE.splice(at, 0, e);
-    this.runStart = keepS;
-    this.runEnd = keepE;
+    this.runs.add(c0, c1);
   }
 
   /** Set bits `[s, e)` of one chunk, counting the ones that were clear. */

@@ -1,7 +1,8 @@
 /**
  * A set of byte addresses as sorted, disjoint, non-adjacent half-open ranges `[start, end)`, with
  * coverage queries, union and subtraction. Used by the semantic checker to track live allocations,
- * reservations and mappings. The ranges are kept in order in chunks of at most `2 × CHUNK` (split in two past
+ * reservations and mappings, and by the touched footprint (run/touched-pages.ts) for runs of whole chunk numbers.
+ * The ranges are kept in order in chunks of at most `2 × CHUNK` (split in two past
  * that, dropped when empty), found by a binary search over each chunk's last end: an operation costs a search
  * plus the k ranges it touches plus one chunk's move, not the whole array's (with one array, 200,000
  * allocations added and removed in random order took most of a 79 s run in two splices each). Addresses are
