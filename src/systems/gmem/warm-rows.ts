@@ -4,9 +4,11 @@ import type { GmemState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the loops read a local copy.
 const OP_ACCESS = Op.access;
-/** Scratch of `warmRows` (calls never nest): the rows' slots, then their frames. */
+/** Scratch of `warmRows` and `warmSlots` (calls never nest): slots, their frames, the frames' list neighbours. */
 const slots = new Int32Array(256);
 const frames = new Int32Array(256);
+const prevs = new Int32Array(256);
+const nexts = new Int32Array(256);
 /** Where the loaded values go, so that the compiler keeps the loads; never read for results. */
 let sink = 0;
 
@@ -63,22 +65,19 @@ export function warmSlots(g: GmemState, ordered: Int32Array, from: number, to: n
     sink = (sink + acc) | 0;
     return;
   }
-  const links = list.links;
   for (let k = 0; k < m; k++) {
     const f = frames[k]!;
     if (f >= 0 && f < pool.frames) {
-      slots[k] = links[2 * f]!;
-      acc += links[2 * f + 1]! + pool.holder[f]!;
-    } else slots[k] = -1;
+      prevs[k] = list.prevOf(f); // -2 for a frame outside the list
+      nexts[k] = list.nextOf(f);
+      acc += pool.holder[f]!;
+    } else prevs[k] = nexts[k] = -1;
   }
   for (let k = 0; k < m; k++) {
-    const f = frames[k]!;
-    const p = slots[k]!;
-    if (p >= 0) acc += links[2 * p + 1]!;
-    if (f >= 0 && f < pool.frames) {
-      const n = links[2 * f + 1]!;
-      if (n >= 0) acc += links[2 * n]!;
-    }
+    const p = prevs[k]!;
+    const n = nexts[k]!;
+    if (p >= 0) acc += list.nextOf(p);
+    if (n >= 0) acc += list.prevOf(n);
   }
   sink = (sink + acc) | 0;
 }
