@@ -464,7 +464,8 @@ function temporariesOf(dir, base) {
   return readdirSync(dir).filter((f) => f.startsWith(`.${base}.`) && f.endsWith('.tmp'));
 }
 
-const CANON_HEADER = 't_ns,op,agent,va,bytes,access,advice,target,flags,resource,offset,count,page_bytes,dur_ns,label';
+/** The canonical CSV header, every column in order (the rows below fill all 15). */
+const CANON_HEADER = require('../src/trace/event.ts').CSV_COLUMNS.join(',');
 
 def('row-larger-than-memory', 'a 256 TiB managed allocation with a prefetch and a device access over all of it (gmem-paper, 4 KiB units): exit 0 within 10 s, status oom (systems.row-exceeds-memory), not 2^36 units walked', async (ctx) => {
   const p = join(ctx.dir, 'huge-row.csv');
