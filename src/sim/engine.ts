@@ -223,6 +223,7 @@ function routeRows(model: SystemModel, env: SystemEnv, debug: boolean): RowRoute
   return {
     hooks, cpuAccess, deviceAccess, beforeRow: bound('beforeRow'),
     warmRows: typeof model.warmRows === 'function' ? model.warmRows.bind(model) : undefined,
+    deviceHits: typeof model.deviceHits === 'function' ? model.deviceHits.bind(model) : undefined,
     residentBytes: model.residentBytes.bind(model), checkInvariants,
     allDevices: model.allDevices === true, anyUnsupported,
   };

@@ -31,6 +31,8 @@ export interface RowRoutes {
   readonly beforeRow: RowHook | undefined;
   /** The model's `warmRows` hint (system.ts), bound; undefined when it has none. */
   readonly warmRows: ((b: EventBatch, from: number, to: number) => void) | undefined;
+  /** The model's `deviceHits` fast path (system.ts), bound; undefined when it has none or it cannot apply. */
+  readonly deviceHits: ((b: EventBatch, from: number, to: number) => number) | undefined;
   readonly residentBytes: () => number;
   /** Called after every row when set (debug runs). */
   readonly checkInvariants: (() => void) | undefined;
@@ -102,11 +104,48 @@ export class RowLoop {
     let accesses = this.accesses;
     const warm = r.warmRows;
     let warmEnd = warm === undefined ? n : from;
+    // the hits fast path needs the warm windows (system.ts) and no per-row hook before routing
+    const hits = warm === undefined || hasBeforeRow ? undefined : r.deviceHits;
     let i = from;
     for (; i < n; i++) {
-      if (i === warmEnd) {
+      if (i >= warmEnd) {
         warmEnd = Math.min(n, i + WARM_ROWS);
         warm!(b, i, warmEnd);
+      }
+      if (hits !== undefined && op[i] === OP_ACCESS) {
+        // rows the model served as hits: their bookkeeping in row order (no time charged, nothing to observe)
+        const end = pause ? Math.min(warmEnd, (i | 255) + 1) : warmEnd;
+        const k = hits(b, i, end);
+        if (k > i) {
+          for (let j = i; j < k; j++) {
+            const t = tNs[j]!;
+            if (this.kernelAgent === NONE && t > lastTraceNs) {
+              const d = t - lastTraceNs;
+              clock.nowNs += d;
+              byCause[C_COMPUTE]! += d;
+            }
+            lastTraceNs = t;
+            accesses += count[j]!;
+            if (clock.nowNs >= this.nextSampleNs) {
+              counters.events += j + 1;
+              counters.accesses += accesses;
+              this.sampler.sample(clock.nowNs, counters, r.residentBytes());
+              counters.events -= j + 1;
+              counters.accesses -= accesses;
+              this.nextSampleNs = this.sampler.nextDueNs;
+            }
+          }
+          if (checkInvariants !== undefined) checkInvariants();
+          if ((pause && ((k - 1) & 255) === 255) || k === n) {
+            i = k;
+            break;
+          }
+          i = k;
+          if (i >= warmEnd) {
+            warmEnd = Math.min(n, i + WARM_ROWS);
+            warm!(b, i, warmEnd);
+          }
+        }
       }
       const t = tNs[i]!;
       const o = op[i]!;

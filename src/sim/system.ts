@@ -45,6 +45,17 @@ export interface SystemModel {
    * every `WARM_ROWS` rows; a model must not change any state here (results are the same without it).
    */
   warmRows?(b: EventBatch, from: number, to: number): void;
+  /**
+   * A fast path with the semantics of `deviceAccess`: serve rows `from`, `from + 1`, … of `b` as long as each is
+   * an access row the engine would route to `deviceAccess` (op `access`, a device agent, at most the platform's
+   * memory in bytes) that the model serves as a hit: no simulated time charged, no counter or result changed
+   * (recency and dirty bits may change), the clock not read. Returns the first row it did not serve
+   * (`from` ≤ k ≤ `to`); the engine then does each served row's own bookkeeping (compute time, access count,
+   * series samples) in row order and routes row k as usual. Results are the same as without the hook.
+   * The engine calls it only for rows `[from, to)` inside the window of its last `warmRows(b, ·, ≥ to)` call,
+   * with no other batch in between, so a model may reuse the lookups `warmRows` made there.
+   */
+  deviceHits?(b: EventBatch, from: number, to: number): number;
   deviceAccess?(b: EventBatch, i: number): void;
   cpuAccess?(b: EventBatch, i: number): void;
   alloc?(b: EventBatch, i: number): void;

@@ -11,7 +11,7 @@ import * as stateTable from './state-table';
 import * as warm from './warm-rows';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hooks call local copies.
-const { accessRow, copyRow } = stateTable;
+const { accessRow, copyRow, deviceHitRows } = stateTable;
 const { allocRange, freeRange, reserveRange, releaseRange, mapRange, unmapRange } = ranges;
 const { hmadvise, prefetchRange } = advice;
 const { protectRange, fork: forkCow } = cowProtect;
@@ -22,7 +22,7 @@ const { warmRows } = warm;
  * The GMEM model (docs/gmem-model.md §1–§7, §10–§11): the engine's hooks (src/sim/system.ts), each delegating to
  * the behaviour files over one shared per-run state (state.ts):
  * - state-table.ts — accesses and faults: the COHERENT_EXCLUSIVE state-table rows, cross-device faults,
- *   SHARE / REPLICATE remote accesses;
+ *   SHARE / REPLICATE remote accesses; the row-3 hits of consecutive rows (the engine's `deviceHits`);
  * - residency.ts — device frames, install/detach, eviction, wired page-table frames, host memory;
  * - ranges.ts — alloc/free and VMAs, range operations (discard + batched TLB work), §11 binds;
  * - hmadvise.ts — WILLNEED / PINNED / UNPIN, DONTNEED, PREFETCH;
@@ -44,6 +44,11 @@ export class GmemModel implements SystemModel {
   /** A speed hint (reads only): src/sim/system.ts `warmRows`. */
   warmRows(b: EventBatch, from: number, to: number): void {
     warmRows(this.g, b, from, to);
+  }
+
+  /** The hit path over consecutive rows: src/sim/system.ts `deviceHits`. */
+  deviceHits(b: EventBatch, from: number, to: number): number {
+    return deviceHitRows(this.g, b, from, to);
   }
 
   deviceAccess(b: EventBatch, i: number): void {

@@ -5,7 +5,7 @@ import { UnitBit, UnitState } from '../../model/logical-table';
 import { TouchReason } from '../../policies/types';
 import { Cause } from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
-import { Access, CPU, NO_AGENT } from '../../trace/event';
+import { Access, CPU, NO_AGENT, Op } from '../../trace/event';
 import * as outcomes from './outcomes';
 import * as residency from './residency';
 import * as state from './state';
@@ -29,6 +29,7 @@ const AGENT_CPU = CPU;
 const ACC_WRITE = Access.w | Access.atomic;
 const TOUCH_ACCESS = TouchReason.access;
 const { NOMAP, CPU: ST_CPU, DEVICE } = UnitState;
+const OP_ACCESS = Op.access;
 const { PTE, WILLNEED, DIRTY, COW, READONLY, MIGRATING } = UnitBit;
 
 // ---- accesses ---------------------------------------------------------------------------------------
@@ -66,6 +67,61 @@ export function accessRow(g: GmemState, b: EventBatch, i: number): void {
     }
   }
   access(g, agent, va, bytes, b.access[i]!, b.count[i]!);
+}
+
+/**
+ * `SystemModel.deviceHits` for GMEM: the row-3 hit path of `accessRow` (above) over consecutive rows —
+ * an access by a device in exclusive mode, inside one live allocation, within one unit that the device holds in
+ * a frame, of GMEM kind; a write also needs the unit writable and sets DIRTY. The engine calls it inside the
+ * window `warmRows` (warm-rows.ts) has just loaded, so its lookups (index entry, record, list links) find their lines in cache.
+ * A hit charges no time and changes only recency (through the policy's `touchList`; a policy without one is
+ * told the time, which the engine has not advanced yet, so such rows are left to `accessRow`) and the DIRTY
+ * bit. Returns the first row that is not such a hit.
+ */
+export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: number): number {
+  if (g.mode !== MODE_EXCLUSIVE) return from;
+  const t = g.t;
+  const refresh = g.p.accessBitsRefresh;
+  const lists = g.touchLists;
+  const nDev = g.nDev;
+  const invU = g.invU;
+  const { op, agent, va, bytes, access } = b;
+  let lo = 0;
+  let hi = -1;
+  let i = from;
+  for (; i < to; i++) {
+    if (op[i] !== OP_ACCESS) return i;
+    const a = agent[i]!;
+    if (a === AGENT_CPU || a > nDev) return i;
+    const v = va[i]!;
+    const n = bytes[i]!;
+    const end = v + n;
+    if (!(n > 0)) return i;
+    if (v < lo || end > hi) {
+      const al = g.allocs.find(v);
+      if (al === undefined || end > al.end) return i;
+      lo = al.start;
+      hi = al.end;
+    }
+    const u = Math.floor(v * invU);
+    if (u !== Math.floor((end - 1) * invU)) return i;
+    const s = t.find(u);
+    if (s < 0) return i;
+    const f = t.frameOf(s);
+    if (f < 0 || t.kindOf(s) !== KIND_GMEM) return i;
+    if (nDev > 1 && t.ownerOf(s) !== a - 1) return i;
+    if ((access[i]! & ACC_WRITE) !== 0) {
+      const bits = t.bitsOf(s);
+      if ((bits & READONLY) !== 0) return i;
+      t.setBits(s, bits | DIRTY);
+    }
+    if (refresh) {
+      const l = lists[a - 1]!;
+      if (l === null) return i;
+      l.touch(f);
+    }
+  }
+  return i;
 }
 
 /**

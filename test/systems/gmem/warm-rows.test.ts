@@ -1,10 +1,12 @@
 /**
- * `SystemModel.warmRows` is a speed hint, never semantics (src/sim/system.ts; GMEM's is
- * src/systems/gmem/warm-rows.ts): every GMEM configuration gives the same summary, counters, extra counters and
- * result events with the hint as with the hint removed, on a trace that faults, hits, evicts, writes, touches
- * from the CPU, spans units, frees and then touches freed memory — with and without an abort signal (which
- * makes the engine stop and resume every 256 rows, re-entering a warm window). Its range-visit twin `warmSlots`
- * (used by a free or advice over many units) leaves every table, pool and list word as it found them.
+ * `SystemModel.warmRows` is a speed hint, never semantics, and `SystemModel.deviceHits` a fast path with the
+ * semantics of `deviceAccess` (src/sim/system.ts; GMEM's are src/systems/gmem/warm-rows.ts and state-table.ts
+ * `deviceHitRows`): every GMEM configuration gives the same summary, result events, residency series and
+ * migration sizes with both, with `deviceHits` removed and with both removed, on a trace that faults, hits,
+ * evicts, writes, touches from the CPU (and from a second device), spans units, frees and then touches freed
+ * memory — with and without an abort signal (which makes the engine stop and resume every 256 rows, re-entering a
+ * warm window) — and leaves the same tables, frames and recency lists. Its range-visit twin `warmSlots` (used by
+ * a free or advice over many units) leaves every table, pool and list word as it found them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,7 +25,7 @@ const BASE = 0x200000000;
 const PAGE = 4096;
 const PAGES = 6000; // 23.4 MiB managed in two allocations on a 4 MiB device
 
-function events(): TraceEvent[] {
+function events(devices = 1): TraceEvent[] {
   const half = (PAGES / 2) * PAGE;
   const ev: TraceEvent[] = [
     { tNs: 0, op: 'alloc', agent: 'cpu', va: BASE, bytes: half, flags: ['managed'] },
@@ -38,20 +40,43 @@ function events(): TraceEvent[] {
     if (i % 700 === 1) ev.push({ tNs: tNs - 1, op: 'kernelBegin', agent: 'dev0' });
     if (i === 4000) ev.push({ tNs: tNs - 1, op: 'free', agent: 'cpu', va: BASE + half });
     const rowPages = i % 11 === 0 ? 3 : 1; // some rows span units
-    ev.push({ tNs, op: 'access', agent: i % 13 === 0 ? 'cpu' : 'dev0', va: BASE + Math.min(page, PAGES - rowPages) * PAGE, bytes: rowPages * PAGE, access: i % 5 === 0 ? 'w' : 'r' });
+    // with two devices, some rows by the second (its own faults, hits and cross-device migrations)
+    const agent = i % 13 === 0 ? 'cpu' : devices > 1 && i % 17 === 0 ? 'dev1' : 'dev0';
+    ev.push({ tNs, op: 'access', agent, va: BASE + Math.min(page, PAGES - rowPages) * PAGE, bytes: rowPages * PAGE, access: i % 5 === 0 ? 'w' : 'r' });
   }
   ev.push({ tNs: 600_000, op: 'free', agent: 'cpu', va: BASE });
   return ev;
 }
 
-/** The same system with the model's `warmRows` removed (an own property shadowing the method). */
-function withoutWarm(def: SystemDef<any>): SystemDef<any> {
+/** The same system with the model's hooks `names` removed (own properties shadowing the methods). */
+function without(def: SystemDef<any>, names: readonly ('warmRows' | 'deviceHits')[]): SystemDef<any> {
   return {
     ...def,
     create(params, env) {
       const m: SystemModel = def.create(params, env);
-      assert.equal(typeof m.warmRows, 'function', `${def.name} has the hint`);
-      Object.defineProperty(m, 'warmRows', { value: undefined });
+      for (const name of names) {
+        assert.equal(typeof m[name], 'function', `${def.name} has ${name}`);
+        Object.defineProperty(m, name, { value: undefined });
+      }
+      return m;
+    },
+  };
+}
+
+/** The same system counting the rows its `deviceHits` served (into `served.rows`). */
+function counting(def: SystemDef<any>, served: { rows: number }): SystemDef<any> {
+  return {
+    ...def,
+    create(params, env) {
+      const m: SystemModel = def.create(params, env);
+      const hits = m.deviceHits!.bind(m);
+      Object.defineProperty(m, 'deviceHits', {
+        value: (b: Parameters<typeof hits>[0], from: number, to: number) => {
+          const k = hits(b, from, to);
+          served.rows += k - from;
+          return k;
+        },
+      });
       return m;
     },
   };
@@ -63,26 +88,45 @@ const ITEMS = [
   'gmem-paper:victim=lru:accessBitsRefresh=true:chargePageTables=false', // the recency list the hint reads
   'gmem-paper:unitBytes=65536:victim=lru:accessBitsRefresh=true',
   'gmem-paper:mode=share',
+  'gmem-paper:victim=lru:accessBitsRefresh=true@2', // two devices: dev1's rows are served too
 ];
 
-test('warmRows changes no result of any GMEM configuration (with and without pause points)', async () => {
-  const ev = events();
-  const trace = memoryTrace('warm-rows', eventsToBatches(ev));
-  const scan: TraceScan = { name: trace.name, digest: 'warm-rows', footprintBytes: PAGES * PAGE, events: ev.length, maxAgent: 1 };
-  for (const item of ITEMS) {
-    const [run] = planRuns({ system: item, profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 4 * MiB }, debug: true }, scan);
+test('warmRows and deviceHits change no result of any GMEM configuration (with and without pause points)', async () => {
+  for (const entry of ITEMS) {
+    const [item, devices] = entry.split('@') as [string, string | undefined];
+    const ev = events(Number(devices ?? 1));
+    const trace = memoryTrace('warm-rows', eventsToBatches(ev));
+    const scan: TraceScan = { name: trace.name, digest: 'warm-rows', footprintBytes: PAGES * PAGE, events: ev.length, maxAgent: Number(devices ?? 1) };
+    const set = { 'device.memory.capacityBytes': 4 * MiB, ...(devices ? { 'host.devices': Number(devices) } : {}) };
+    const [run] = planRuns({ system: item, profile: 'a100-pcie4', set, debug: true }, scan);
     const def = systemPreset(run!.preset)!.def;
     for (const signal of [undefined, new AbortController().signal]) {
       const opts = signal ? { signal } : {};
-      const a = await simulate(run!, def, trace, opts);
-      const b = await simulate(run!, withoutWarm(def), trace, opts);
-      assert.deepEqual(a.summary, b.summary, item);
-      assert.deepEqual(a.resultEvents, b.resultEvents, `${item}: result events`);
-      assert.deepEqual(a.series, b.series, `${item}: residency series`);
-      assert.deepEqual(a.migrationSizes, b.migrationSizes, `${item}: migration sizes`);
-      assert.ok(a.summary.accesses === 5000, `${item}: every access replayed`);
+      const served = { rows: 0 };
+      const a = await simulate(run!, counting(def, served), trace, opts);
+      for (const names of [['deviceHits'], ['warmRows', 'deviceHits']] as const) {
+        const b = await simulate(run!, without(def, names), trace, opts);
+        const what = `${entry} without ${names.join(', ')}`;
+        assert.deepEqual(a.summary, b.summary, what);
+        assert.deepEqual(a.resultEvents, b.resultEvents, `${what}: result events`);
+        assert.deepEqual(a.series, b.series, `${what}: residency series`);
+        assert.deepEqual(a.migrationSizes, b.migrationSizes, `${what}: migration sizes`);
+      }
+      // and the model's state (DIRTY bits, recency order, frames) is the same where units stay live
+      const kept = memoryTrace('warm-rows-kept', eventsToBatches(ev.slice(0, -1)));
+      const states = [];
+      for (const d of [def, without(def, ['deviceHits'])]) {
+        let model: SystemModel | undefined;
+        await simulate(run!, { ...d, create: (p, env) => (model = d.create(p, env)) }, kept, opts);
+        states.push(snapshot((model as unknown as { g: GmemState }).g));
+      }
+      assert.deepEqual(states[0], states[1], `${entry}: model state with and without deviceHits`);
+      assert.ok(a.summary.accesses === 5000, `${entry}: every access replayed`);
       // share mode serves re-touches remotely: it faults (first touches) but never evicts
-      assert.ok((a.summary.evictions > 0 || item.endsWith('mode=share')) && a.summary.deviceFaults > 0, `${item}: the trace faults and evicts (${a.summary.deviceFaults} faults, ${a.summary.evictions} evictions)`);
+      assert.ok((a.summary.evictions > 0 || item.endsWith('mode=share')) && a.summary.deviceFaults > 0, `${entry}: the trace faults and evicts (${a.summary.deviceFaults} faults, ${a.summary.evictions} evictions)`);
+      // the fast path is exercised wherever hits refresh no clock-reading policy (exclusive mode)
+      if (!item.endsWith('mode=share')) assert.ok(served.rows > 500, `${entry}: deviceHits served ${served.rows} rows`);
+      else assert.equal(served.rows, 0, `${entry}: share mode serves no hit on this path`);
     }
   }
 });
@@ -92,7 +136,7 @@ test('warmSlots (the range-visit hint) writes no model state', async () => {
   const ev = events().slice(0, -1);
   const trace = memoryTrace('warm-slots', eventsToBatches(ev));
   const scan: TraceScan = { name: trace.name, digest: 'warm-slots', footprintBytes: PAGES * PAGE, events: ev.length, maxAgent: 1 };
-  for (const item of ITEMS) {
+  for (const item of ITEMS.filter((e) => !e.includes('@'))) {
     const [run] = planRuns({ system: item, profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 4 * MiB }, debug: true }, scan);
     const def = systemPreset(run!.preset)!.def;
     let model: SystemModel | undefined;
@@ -111,14 +155,13 @@ test('warmSlots (the range-visit hint) writes no model state', async () => {
 });
 
 function snapshot(g: GmemState): unknown {
-  const list = g.touchLists[0];
   return {
     key: Array.from(g.t.key),
     rec: Array.from(g.t.rec),
     cold: Array.from(g.t.cold),
-    holder: Array.from(g.pools[0]!.holder),
-    links: list ? Array.from(list.links) : null,
-    head: list?.head,
-    tail: list?.tail,
+    devices: g.pools.map((pool, d) => {
+      const list = g.touchLists[d];
+      return { holder: Array.from(pool.holder), links: list ? Array.from(list.links) : null, head: list?.head, tail: list?.tail };
+    }),
   };
 }
