@@ -106,47 +106,15 @@ export class RowLoop {
     let warmEnd = warm === undefined ? n : from;
     // the hits fast path needs the warm windows (system.ts) and no per-row hook before routing
     const hits = warm === undefined || hasBeforeRow ? undefined : r.deviceHits;
+    // rows [i, served) were served by the model's `deviceHits`: only their bookkeeping is left
+    let served = from;
     let i = from;
     for (; i < n; i++) {
       if (i >= warmEnd) {
         warmEnd = Math.min(n, i + WARM_ROWS);
         warm!(b, i, warmEnd);
       }
-      if (hits !== undefined && op[i] === OP_ACCESS) {
-        // rows the model served as hits: their bookkeeping in row order (no time charged, nothing to observe)
-        const end = pause ? Math.min(warmEnd, (i | 255) + 1) : warmEnd;
-        const k = hits(b, i, end);
-        if (k > i) {
-          for (let j = i; j < k; j++) {
-            const t = tNs[j]!;
-            if (this.kernelAgent === NONE && t > lastTraceNs) {
-              const d = t - lastTraceNs;
-              clock.nowNs += d;
-              byCause[C_COMPUTE]! += d;
-            }
-            lastTraceNs = t;
-            accesses += count[j]!;
-            if (clock.nowNs >= this.nextSampleNs) {
-              counters.events += j + 1;
-              counters.accesses += accesses;
-              this.sampler.sample(clock.nowNs, counters, r.residentBytes());
-              counters.events -= j + 1;
-              counters.accesses -= accesses;
-              this.nextSampleNs = this.sampler.nextDueNs;
-            }
-          }
-          if (checkInvariants !== undefined) checkInvariants();
-          if ((pause && ((k - 1) & 255) === 255) || k === n) {
-            i = k;
-            break;
-          }
-          i = k;
-          if (i >= warmEnd) {
-            warmEnd = Math.min(n, i + WARM_ROWS);
-            warm!(b, i, warmEnd);
-          }
-        }
-      }
+      if (hits !== undefined && i >= served && op[i] === OP_ACCESS) served = hits(b, i, pause ? Math.min(warmEnd, (i | 255) + 1) : warmEnd);
       const t = tNs[i]!;
       const o = op[i]!;
       if (this.kernelAgent === NONE && t > lastTraceNs) {
@@ -155,6 +123,17 @@ export class RowLoop {
         byCause[C_COMPUTE]! += d;
       }
       lastTraceNs = t;
+      if (i < served) {
+        // a hit: no time charged, no counter changed, so nothing else of the per-row work below applies
+        accesses += count[i]!;
+        if (checkInvariants !== undefined) checkInvariants();
+        if (clock.nowNs >= this.nextSampleNs) this.sample(i + 1, accesses);
+        if (pause && (i & 255) === 255) {
+          i++;
+          break;
+        }
+        continue;
+      }
       if (o === OP_ACCESS) accesses += count[i]!;
       else if (o === OP_KERNEL_BEGIN) {
         if (this.kernelAgent === NONE && !Number.isNaN(durNs[i]!)) {
@@ -178,14 +157,7 @@ export class RowLoop {
         this.kernelAgent = NONE;
       }
       if (checkInvariants !== undefined) checkInvariants();
-      if (clock.nowNs >= this.nextSampleNs) {
-        counters.events += i + 1;
-        counters.accesses += accesses;
-        this.sampler.sample(clock.nowNs, counters, r.residentBytes());
-        counters.events -= i + 1;
-        counters.accesses -= accesses;
-        this.nextSampleNs = this.sampler.nextDueNs;
-      }
+      if (clock.nowNs >= this.nextSampleNs) this.sample(i + 1, accesses);
       if (pause && (i & 255) === 255) {
         i++;
         break;
@@ -194,6 +166,20 @@ export class RowLoop {
     this.lastTraceNs = lastTraceNs;
     this.accesses = accesses;
     return i;
+  }
+
+  /**
+   * A residency sample now, with the counters as they stand after the batch's first `rows` rows (`accesses`
+   * access rows of them): the per-batch totals are added only at the batch's end (engine.ts).
+   */
+  private sample(rows: number, accesses: number): void {
+    const counters = this.counters;
+    counters.events += rows;
+    counters.accesses += accesses;
+    this.sampler.sample(this.clock.nowNs, counters, this.r.residentBytes());
+    counters.events -= rows;
+    counters.accesses -= accesses;
+    this.nextSampleNs = this.sampler.nextDueNs;
   }
 
   /**
