@@ -70,13 +70,13 @@ export function accessRow(g: GmemState, b: EventBatch, i: number): void {
 }
 
 /**
- * `SystemModel.deviceHits` for GMEM: the row-3 hit path of `accessRow` (above) over consecutive rows —
- * an access by a device in exclusive mode, inside one live allocation, within one unit that the device holds in
- * a frame, of GMEM kind; a write also needs the unit writable and sets DIRTY. The engine calls it inside the
- * window `warmRows` (warm-rows.ts) has just loaded, so its lookups (index entry, record, list links) find their lines in cache.
- * A hit charges no time and changes only recency (through the policy's `touchList`; a policy without one is
- * told the time, which the engine has not advanced yet, so such rows are left to `accessRow`) and the DIRTY
- * bit. Returns the first row that is not such a hit.
+ * `SystemModel.deviceHits` for GMEM: the row-3 hit path of `accessRow` (above) over consecutive rows — an access
+ * by a device in exclusive mode, inside one live allocation, within one unit that the device holds in a frame, of
+ * GMEM kind; a write also needs the unit writable and sets DIRTY. The engine calls it inside the window `warmRows`
+ * (warm-rows.ts) has just loaded, so its lookups (index entry, record, list links) find their lines in cache. A
+ * hit charges no time and changes only recency (through the policy's `touchList`; a policy without one is told
+ * the time, which the engine has not advanced yet, so such rows are left to `accessRow`) and the DIRTY bit.
+ * Returns the first row that is not such a hit.
  */
 export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: number): number {
   if (g.mode !== MODE_EXCLUSIVE) return from;
@@ -103,6 +103,8 @@ export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: num
       lo = al.start;
       hi = al.end;
     }
+    // one unit held in a frame: the row's bytes are at most a unit, within the device's memory (the engine's
+    // row limit, engine.ts maxRowBytes, is never reached here)
     const u = Math.floor(v * invU);
     if (u !== Math.floor((end - 1) * invU)) return i;
     const s = t.find(u);
@@ -110,16 +112,15 @@ export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: num
     const f = t.frameOf(s);
     if (f < 0 || t.kindOf(s) !== KIND_GMEM) return i;
     if (nDev > 1 && t.ownerOf(s) !== a - 1) return i;
+    const l = refresh ? lists[a - 1]! : null;
+    if (refresh && l === null) return i;
     if ((access[i]! & ACC_WRITE) !== 0) {
       const bits = t.bitsOf(s);
       if ((bits & READONLY) !== 0) return i;
       t.setBits(s, bits | DIRTY);
     }
-    if (refresh) {
-      const l = lists[a - 1]!;
-      if (l === null) return i;
-      l.touch(f);
-    }
+    // a row left to `accessRow` above changed nothing; a served one changes only these
+    if (l !== null) l.touch(f);
   }
   return i;
 }
