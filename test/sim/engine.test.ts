@@ -5,7 +5,7 @@ import { Cause } from '../../src/sim/clock';
 import { normalize } from '../../src/run/normalize';
 import type { SystemDef } from '../../src/sim/system';
 import { eventsToBatches, type EventBatch } from '../../src/trace/batch';
-import type { TraceEvent } from '../../src/trace/event';
+import { Op, type TraceEvent } from '../../src/trace/event';
 import { memoryTrace } from '../../src/trace/trace';
 import { defineMessage } from '../../src/log/diagnostic';
 
@@ -230,4 +230,103 @@ test('beforeRow runs before every row is routed, single-device errors included',
     { op: 'marker', tNs: 3, label: 'm' },
   ]);
   assert.deepEqual(seen, ['before:2', 'alloc:2@0', 'before:6', 'deviceAccess:6@1', 'before:6', 'before:12']);
+});
+
+/**
+ * The engine's side of `deviceHits` (src/sim/system.ts): a probe whose hits are the device rows of even size (no
+ * time charged) and whose other device rows charge their size. With the fast path, the served rows' bookkeeping
+ * (compute time inside and outside kernels, access counts, samples, pause points) must give what routing every
+ * row to `deviceAccess` gives.
+ */
+function hitProbe(withHits: boolean, served: { rows: number }): SystemDef<{ x: number }> {
+  return {
+    ...probe,
+    create: (_p, env) => {
+      let hits = 0;
+      let resident = 0;
+      const isHit = (b: EventBatch, i: number): boolean => b.agent[i] !== 0 && b.bytes[i]! % 2 === 0;
+      const access = (b: EventBatch, i: number): void => {
+        if (isHit(b, i)) hits++;
+        else {
+          env.clock.charge(Cause.other, b.bytes[i]!);
+          resident += b.bytes[i]!;
+        }
+      };
+      return {
+        deviceAccess: access,
+        cpuAccess: access,
+        warmRows: () => {},
+        ...(withHits
+          ? {
+              deviceHits: (b: EventBatch, from: number, to: number): number => {
+                let i = from;
+                while (i < to && b.op[i] === Op.access && isHit(b, i)) {
+                  hits++;
+                  i++;
+                }
+                served.rows += i - from;
+                return i;
+              },
+            }
+          : {}),
+        residentBytes: () => resident,
+        finish: () => ({ hits }),
+      };
+    },
+  };
+}
+
+test('deviceHits: rows the model serves get the same bookkeeping as routed rows (time, counts, samples, pauses)', async () => {
+  const ev: TraceEvent[] = [];
+  let x = 1;
+  for (let i = 0; i < 3000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const tNs = i * 37 + (x % 5 === 0 ? 0 : x % 11); // uneven gaps, some rows at the same time (sorted below)
+    if (i % 500 === 100) ev.push({ op: 'kernelBegin', tNs, agent: 'dev0', durNs: 9000 });
+    if (i % 500 === 300) ev.push({ op: 'kernelEnd', tNs, agent: 'dev0' });
+    if (i % 97 === 0) ev.push({ op: 'marker', tNs, label: 'phase:p', durNs: 5 });
+    const bytes = x % 7 === 0 ? 3 : 2 + 2 * (x % 4); // mostly even: runs of hits
+    ev.push({ op: 'access', tNs, agent: i % 29 === 0 ? 'cpu' : 'dev0', va: 0, bytes, access: 'r' });
+  }
+  ev.sort((a, b) => a.tNs - b.tNs);
+  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4' }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
+  const trace = memoryTrace('t', eventsToBatches(ev));
+  for (const signal of [undefined, new AbortController().signal]) {
+    const opts = { maxSamples: 200, ...(signal ? { signal } : {}) };
+    const served = { rows: 0 };
+    const a = await simulate(run, hitProbe(true, served), trace, opts);
+    const b = await simulate(run, hitProbe(false, served), trace, opts);
+    assert.ok(served.rows > 1500, `${served.rows} rows served`);
+    assert.deepEqual(a.summary, b.summary);
+    assert.deepEqual(a.series, b.series);
+    assert.ok(a.series.tNs.length > 50, `${a.series.tNs.length} samples`);
+    assert.equal(a.summary.accesses, 3000);
+  }
+});
+
+test('deviceHits: an abort lands within 256 rows even while the model serves runs of hits', async () => {
+  // one batch of 5,000 device hits: the model aborts the run at its 1,000th hit and counts what it serves after
+  const ev: TraceEvent[] = [];
+  for (let i = 0; i < 5000; i++) ev.push({ op: 'access', tNs: i, agent: 'dev0', va: 0, bytes: 2, access: 'r' });
+  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4' }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
+  const ac = new AbortController();
+  let hits = 0;
+  let after = 0;
+  const def: SystemDef<{ x: number }> = {
+    ...probe,
+    create: () => ({
+      warmRows: () => {},
+      deviceHits: (b: EventBatch, from: number, to: number): number => {
+        for (let i = from; i < to; i++) {
+          if (ac.signal.aborted) after++;
+          if (++hits === 1000) ac.abort(new Error('stop'));
+        }
+        return to;
+      },
+      deviceAccess: () => assert.fail('every row is a hit'),
+      residentBytes: () => 0,
+    }),
+  };
+  await assert.rejects(simulate(run, def, memoryTrace('t', eventsToBatches(ev)), { signal: ac.signal }), /stop/);
+  assert.ok(after < 256, `${after} rows served after the abort`);
 });
