@@ -316,7 +316,7 @@ test('deviceHits: an abort lands within 256 rows even while the model serves run
     ...probe,
     create: () => ({
       warmRows: () => {},
-      deviceHits: (b: EventBatch, from: number, to: number): number => {
+      deviceHits: (_b: EventBatch, from: number, to: number): number => {
         for (let i = from; i < to; i++) {
           if (ac.signal.aborted) after++;
           if (++hits === 1000) ac.abort(new Error('stop'));
@@ -325,6 +325,7 @@ test('deviceHits: an abort lands within 256 rows even while the model serves run
       },
       deviceAccess: () => assert.fail('every row is a hit'),
       residentBytes: () => 0,
+      finish: () => ({}),
     }),
   };
   await assert.rejects(simulate(run, def, memoryTrace('t', eventsToBatches(ev)), { signal: ac.signal }), /stop/);
