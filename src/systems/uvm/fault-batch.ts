@@ -185,7 +185,8 @@ function residentRange(s: UvmState, slot: number, p0: number, p1: number, write:
 /** Waits for an asynchronous prefetch into the block, then the fast path: all resident (touched) → true. */
 function blockArrivedAndResident(s: UvmState, slot: number, p0: number, p1: number, write: boolean, tNs: number): boolean {
   const bl = s.blocks;
-  if (bl.arrivalNs[slot]! > s.env.clock.nowNs) {
+  // the block's arrival time is another cache line: read only while some transfer is still to arrive
+  if (s.latestArrivalNs > s.env.clock.nowNs && bl.arrivalNs[slot]! > s.env.clock.nowNs) {
     s.prefetchWaitNs += s.env.clock.waitUntil(bl.arrivalNs[slot]!, Cause.transfer);
   }
   if (!residentRange(s, slot, p0, p1, write)) return false;

@@ -141,6 +141,7 @@ export function migrateIn(
   }
   if (async) {
     if (end > bl.arrivalNs[slot]!) bl.arrivalNs[slot] = end;
+    if (end > s.latestArrivalNs) s.latestArrivalNs = end;
     s.lastTransferEnd = env.clock.nowNs;
   } else s.lastTransferEnd = end;
   return n;
@@ -190,7 +191,10 @@ function splitAtFaults(s: UvmState, slot: number, prefetched: Uint32Array, nowNs
       a = q + 1;
     }
   }
-  if (end > faultEnd && end > bl.arrivalNs[slot]!) bl.arrivalNs[slot] = end;
+  if (end > faultEnd && end > bl.arrivalNs[slot]!) {
+    bl.arrivalNs[slot] = end;
+    if (end > s.latestArrivalNs) s.latestArrivalNs = end;
+  }
   s.lastTransferEnd = faultEnd;
   return n;
 }

@@ -154,6 +154,11 @@ export class UvmState {
   /** End of the transfers booked by the last `migrateIn` (or the clock, when none / asynchronous). */
   lastTransferEnd = 0;
   /**
+   * The latest time any block's transfers arrive (`VaBlocks.arrivalNs`, which only grows between a block's
+   * release and its reuse): while the clock is past it no access needs to read its block's `arrivalNs`.
+   */
+  latestArrivalNs = 0;
+  /**
    * UVMSmart mode: the synchronous evictions of the block being serviced, as a timeline of page frames freed — a
    * victim's frames are freed when its write-back starts (gpgpu-sim_UVMSmart gpu-sim.cc:3131-3156) — which its
    * H2D transfers wait on (migrate.ts splitAtFaults). `gateFree` = frames free before them; on while `gating`.

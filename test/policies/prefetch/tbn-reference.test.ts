@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tbnPrefetch } from '../../../src/policies/prefetch/tbn';
 import type { BlockFaultView } from '../../../src/policies/prefetch/types';
-import { maskCountRange, maskFillRange, maskRangeEmpty, maskTest, popcount32 } from '../../../src/model/page-mask';
+import { maskCountRange, maskFillRange, maskRangeEmpty, maskSet, maskTest, popcount32 } from '../../../src/model/page-mask';
 import { Rng } from '../../../src/sim/rng';
 
 /**
@@ -123,4 +123,40 @@ test('tbn: the one-pass count of a whole block (big pages inside a word, or wide
     }
   }
   assert.ok(chosen > 10_000, `the random states exercise the prefetcher (${chosen} pages chosen)`);
+});
+
+test('tbn: sparse whole blocks (a few resident pages, one to three faults) choose what the reference chooses', () => {
+  // the random states above are mostly dense; here a whole block holds so few populated pages (resident ∪ faulted
+  // big pages) that no subtree of 32 pages or more qualifies in most states: only big pages and smaller subtrees
+  const rng = new Rng(17);
+  let sparse = 0;
+  let chosen = 0;
+  for (const [ppb, bp] of [[512, 16], [512, 8], [512, 1], [64, 16]] as const) {
+    for (const threshold of [51, 90, 40, 50]) {
+      const fast = tbnPrefetch.create({ thresholdPercent: threshold, largePageFill: 0 }, { rng: new Rng(0) });
+      for (let i = 0; i < 500; i++) {
+        const words = Math.max(1, Math.ceil(ppb / 32));
+        const v: BlockFaultView = {
+          pagesPerBlock: ppb, words, bigPagePages: bp, firstPage: 0, endPage: ppb,
+          resident: new Uint32Array(words), faulted: new Uint32Array(words), thrashing: new Uint32Array(words), hasThrashing: false,
+        };
+        for (let r = rng.int(20); r > 0; r--) maskSet(v.resident, 0, rng.int(ppb));
+        for (let f = 1 + rng.int(3); f > 0; f--) {
+          const p = rng.int(ppb);
+          if (!maskTest(v.resident, 0, p)) maskSet(v.faulted, 0, p);
+        }
+        // the tree's populated pages, as the prefetcher counts them (no thrashing here)
+        const tree = Uint32Array.from(v.resident);
+        for (let p = 0; p < ppb; p++) if (maskTest(v.faulted, 0, p)) maskFillRange(tree, 0, p - (p % bp), p - (p % bp) + bp);
+        if (maskCountRange(tree, 0, 0, ppb) * 100 <= 32 * threshold) sparse++;
+        const a = new Uint32Array(words);
+        const b = new Uint32Array(words);
+        const na = fast.choose(v, a);
+        assert.equal(na, referenceChoose(v, b, threshold), `view ${i} (ppb ${ppb}, big page ${bp}, threshold ${threshold}): count`);
+        assert.deepEqual([...a], [...b], `view ${i} (ppb ${ppb}, big page ${bp}, threshold ${threshold}): pages`);
+        chosen += na;
+      }
+    }
+  }
+  assert.ok(sparse > 2000 && chosen > 5000, `${sparse} sparse states, ${chosen} pages chosen`);
 });
