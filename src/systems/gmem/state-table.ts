@@ -36,91 +36,68 @@ const { PTE, WILLNEED, DIRTY, COW, READONLY, MIGRATING } = UnitBit;
 
 /** An access row (hot path): columns are read here so no float crosses a call boundary (no boxing). */
 export function accessRow(g: GmemState, b: EventBatch, i: number): void {
+  const f = rowHitFrame(g, b, i);
+  if (f >= 0) {
+    if (g.p.accessBitsRefresh) touchHit(g, b.agent[i]! - 1, f);
+    return;
+  }
+  access(g, b.agent[i]!, b.va[i]!, b.bytes[i]!, b.access[i]!, b.count[i]!);
+}
+
+/**
+ * Row `i` as a row-3 hit, all but the recency touch: an access by a device in exclusive mode, inside one live
+ * allocation, within one unit that the device holds in a frame, of GMEM kind; a write also needs the unit
+ * writable, and sets DIRTY. Returns that frame, or -1 when the row is not such a hit (nothing changed: the full
+ * path, `access`, takes it). One unit held in a frame: the row's bytes are at most a unit, within the device's
+ * memory, so the engine's row limit (engine.ts `maxRowBytes`) is never reached here.
+ */
+function rowHitFrame(g: GmemState, b: EventBatch, i: number): number {
   const agent = b.agent[i]!;
   const va = b.va[i]!;
   const bytes = b.bytes[i]!;
   const end = va + bytes;
+  const dv = agent - 1;
+  if (g.mode !== MODE_EXCLUSIVE || agent === AGENT_CPU || dv >= g.nDev || !(bytes > 0)) return -1;
   const a = g.allocs.find(va);
-  if (a !== undefined && bytes > 0 && end <= a.end && g.mode === MODE_EXCLUSIVE && agent !== AGENT_CPU) {
-    const dv = agent - 1;
-    const t = g.t;
-    const u0 = Math.floor(va * g.invU);
-    if (dv < g.nDev && u0 === Math.floor((end - 1) * g.invU)) {
-      // one unit, device agent, exclusive mode: the row-3 hit path inline
-      const s = t.find(u0);
-      // a unit holds a frame exactly when it is in DEVICE state (invariants.ts checks it), so the frame, needed
-      // anyway, stands for the state, and with one device its owner is that device: fewer memory loads per
-      // hit; bits are read only for a write
-      const f = s >= 0 ? t.frameOf(s) : -1;
-      if (f >= 0 && (g.nDev === 1 || t.ownerOf(s) === dv) && t.kindOf(s) === KIND_GMEM) {
-        if ((b.access[i]! & ACC_WRITE) === 0) {
-          if (g.p.accessBitsRefresh) touchHit(g, dv, f);
-          return;
-        }
-        const bits = t.bitsOf(s);
-        if ((bits & READONLY) === 0) {
-          t.setBits(s, bits | DIRTY);
-          if (g.p.accessBitsRefresh) touchHit(g, dv, f);
-          return;
-        }
-      }
-    }
+  if (a === undefined || end > a.end) return -1;
+  const u0 = Math.floor(va * g.invU);
+  if (u0 !== Math.floor((end - 1) * g.invU)) return -1;
+  const t = g.t;
+  const s = t.find(u0);
+  // a unit holds a frame exactly when it is in DEVICE state (invariants.ts checks it), so the frame, needed
+  // anyway, stands for the state, and with one device its owner is that device: fewer memory loads per hit;
+  // bits are read only for a write
+  const f = s >= 0 ? t.frameOf(s) : -1;
+  if (f < 0 || (g.nDev !== 1 && t.ownerOf(s) !== dv) || t.kindOf(s) !== KIND_GMEM) return -1;
+  if ((b.access[i]! & ACC_WRITE) !== 0) {
+    const bits = t.bitsOf(s);
+    if ((bits & READONLY) !== 0) return -1;
+    t.setBits(s, bits | DIRTY);
   }
-  access(g, agent, va, bytes, b.access[i]!, b.count[i]!);
+  return f;
 }
 
 /**
- * `SystemModel.deviceHits` for GMEM: the row-3 hit path of `accessRow` (above) over consecutive rows — an access
- * by a device in exclusive mode, inside one live allocation, within one unit that the device holds in a frame, of
- * GMEM kind; a write also needs the unit writable and sets DIRTY. The engine calls it inside the window `warmRows`
- * (warm-rows.ts) has just loaded, so its lookups (index entry, record, list links) find their lines in cache. A
- * hit charges no time and changes only recency (through the policy's `touchList`; a policy without one is told
- * the time, which the engine has not advanced yet, so such rows are left to `accessRow`) and the DIRTY bit.
- * Returns the first row that is not such a hit.
+ * `SystemModel.deviceHits` for GMEM: `accessRow`'s row-3 hits (`rowHitFrame`) over consecutive rows. The engine
+ * calls it inside the window `warmRows` (warm-rows.ts) has just loaded, so the lookups (index entry, record, list
+ * links) find their lines in cache. A hit charges no time and changes only recency (through the policy's
+ * `touchList`; a policy without one is told the time, which the engine has not advanced yet, so such rows are
+ * left to `accessRow`) and the DIRTY bit. Returns the first row that is not such a hit.
  */
 export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: number): number {
-  if (g.mode !== MODE_EXCLUSIVE) return from;
-  const t = g.t;
   const refresh = g.p.accessBitsRefresh;
   const lists = g.touchLists;
-  const nDev = g.nDev;
-  const invU = g.invU;
-  const { op, agent, va, bytes, access } = b;
-  let lo = 0;
-  let hi = -1;
+  const op = b.op;
   let i = from;
   for (; i < to; i++) {
     if (op[i] !== OP_ACCESS) return i;
-    const a = agent[i]!;
-    if (a === AGENT_CPU || a > nDev) return i;
-    const v = va[i]!;
-    const n = bytes[i]!;
-    const end = v + n;
-    if (!(n > 0)) return i;
-    if (v < lo || end > hi) {
-      const al = g.allocs.find(v);
-      if (al === undefined || end > al.end) return i;
-      lo = al.start;
-      hi = al.end;
-    }
-    // one unit held in a frame: the row's bytes are at most a unit, within the device's memory (the engine's
-    // row limit, engine.ts maxRowBytes, is never reached here)
-    const u = Math.floor(v * invU);
-    if (u !== Math.floor((end - 1) * invU)) return i;
-    const s = t.find(u);
-    if (s < 0) return i;
-    const f = t.frameOf(s);
-    if (f < 0 || t.kindOf(s) !== KIND_GMEM) return i;
-    if (nDev > 1 && t.ownerOf(s) !== a - 1) return i;
-    const l = refresh ? lists[a - 1]! : null;
-    if (refresh && l === null) return i;
-    if ((access[i]! & ACC_WRITE) !== 0) {
-      const bits = t.bitsOf(s);
-      if ((bits & READONLY) !== 0) return i;
-      t.setBits(s, bits | DIRTY);
-    }
-    // a row left to `accessRow` above changed nothing; a served one changes only these
-    if (l !== null) l.touch(f);
+    // a clock-reading policy first, before the row changes anything (an agent that is no device has no list:
+    // rowHitFrame refuses it)
+    const l = refresh ? lists[b.agent[i]! - 1] : undefined;
+    if (l === null) return i;
+    const f = rowHitFrame(g, b, i);
+    if (f < 0) return i;
+    if (l !== undefined) l.touch(f);
   }
   return i;
 }
