@@ -88,3 +88,20 @@ test('a copy without a destination address (cudaMemcpy as Nsight/Kineto/rocprof 
     assert.equal(r.summary.warnings['gmem.copy-ignored'] ?? 0, 0, s.system);
   }
 });
+
+test('host memory is a limit for every system that evicts to it: with none left, an eviction is a host OOM (never a device one), with enough there is none', async () => {
+  // eight 2 MiB blocks read whole by the device on a 6 MiB device: each system has to evict; every victim was
+  // zero-filled on the device, so its write-back needs host memory
+  const trace: TraceEvent[] = [{ op: 'alloc', tNs: 0, va: A, bytes: 16 * MiB, flags: ['managed'] }];
+  for (let k = 0; k < 8; k++) trace.push({ op: 'access', tNs: (k + 1) * 1e5, agent: 'dev0', va: A + k * 2 * MiB, bytes: 2 * MiB, access: 'r' });
+  for (const system of ['gmem-linux', 'gmem-paper', 'uvm', 'hmm-svm']) {
+    const run = (dram: number) => compare(memoryTrace('evict', eventsToBatches(trace)), { system, profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 6 * MiB, 'host.dramBytes': dram }, debug: true });
+    const [none] = await run(0);
+    assert.ok(none!.summary.oomEvents > 0, `${system}: no host memory → an OOM`);
+    assert.equal(none!.summary.evictions, 0, `${system}: no eviction completes`);
+    assert.ok(none!.resultEvents.every((e) => e.kind === 'oom' && /^host/.test(e.reason)), `${system}: ${JSON.stringify(none!.resultEvents)}`);
+    const [room] = await run(16 * MiB);
+    assert.equal(room!.summary.oomEvents, 0, `${system}: host memory for every victim → no OOM`);
+    assert.ok(room!.summary.evictions > 0, `${system}: it evicts`);
+  }
+});

@@ -101,7 +101,7 @@ function gpuFault(st: SvmState, u: number): void {
   clock.charge(Cause.fault, st.c.faultServiceNs);
   const stay = st.rPref[r] === CPU + 1 || st.rInPlace[r] === 1;
   if (stay) {
-    if (st.uLoc[u] === NONE) populateHost(st, u);
+    if (st.uLoc[u] === NONE && !populateHost(st, u, DEV)) return;
   } else if (st.uLoc[u] !== VRAM && !toVram(st, u, r)) return;
   st.uMapped[u] = 1;
   st.rMapped[r]!++;

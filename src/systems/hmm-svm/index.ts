@@ -5,7 +5,7 @@ import { HmmSvmModel } from './model';
 /** HMM / AMD KFD SVM mirroring (docs/systems.md §hmm-svm). */
 export const hmmSvmSystem: SystemDef<HmmSvmParams> = {
   name: 'hmm-svm',
-  revision: 4,
+  revision: 5,
   summary: 'HMM/KFD SVM mirroring: MMU-notifier callbacks, 2 MiB migration units, GPU retry faults (2 ms drop window) or queue eviction',
   defaults: HMM_SVM_DEFAULTS,
   params: HMM_SVM_PARAM_DOCS,

@@ -24,6 +24,13 @@ export function toVram(st: SvmState, u: number, r: number): boolean {
     const v = st.policy.victim(clock.nowNs);
     if (v < 0) break;
     const vu = st.frames.holder[v]!;
+    const wb = rangeVramBytes(st, st.uRange[vu]!);
+    if (!hostTakes(st, wb)) {
+      // the victim range's pages need system pages to go to (hostTakes): the eviction fails, so does this migration
+      st.busyRange = -1;
+      st.rep.oom(clock.nowNs, DEV, st.uKey[u]! * st.gran, 'host', wb);
+      return false;
+    }
     evictRange(st, st.uRange[vu]!);
     // the victim's range holds the victim (ranges.ts keeps every unit in a range that covers it): never loop
     if (st.frames.holder[v] === vu) throw new Error(`internal: hmm-svm evicted range ${st.uRange[vu]} but frame ${v} still holds unit ${vu}`);
@@ -59,6 +66,28 @@ export function releaseFrame(st: SvmState, u: number): void {
   st.uFrame[u] = -1;
 }
 
+/**
+ * Whether host memory can take `bytes` more: the platform's `host.dramBytes`, without swap, as for gmem-* and uvm. A
+ * migration to system memory allocates a system page per page (`svm_migrate_get_sys_page`: alloc_page_vma with
+ * GFP_HIGHUSER, kfd_migrate.c); without one `svm_migrate_copy_to_ram` fails with -ENOMEM, the range stays in VRAM,
+ * and a CPU fault gets VM_FAULT_SIGBUS (`svm_migrate_to_ram`). Host pages the model counts: `hostBytes`.
+ */
+export function hostTakes(st: SvmState, bytes: number): boolean {
+  return st.hostBytes + bytes <= st.env.platform.host.dramBytes;
+}
+
+/** Bytes of range `r` in VRAM (what its eviction moves to system memory). */
+function rangeVramBytes(st: SvmState, r: number): number {
+  const gran = st.gran;
+  const k1 = Math.floor((st.rEnd[r]! - 1) / gran);
+  let bytes = 0;
+  for (let k = Math.floor(st.rStart[r]! / gran); k <= k1; k++) {
+    const u = st.unitIndex.get(k);
+    if (u >= 0 && st.uLoc[u] === VRAM && st.uRange[u] === r) bytes += st.unitBytes(u);
+  }
+  return bytes;
+}
+
 /** TTM evicts the range's VRAM (the SVM BO) to system memory: D2H per unit, one notifier callback. */
 export function evictRange(st: SvmState, r: number): void {
   st.env.counters.evictions++;
@@ -89,12 +118,18 @@ export function migrateToHost(st: SvmState, u: number, cause: typeof Cause.evict
   st.hostBytes += bytes;
 }
 
-export function populateHost(st: SvmState, u: number): void {
+/** Zero-fill unit `u` in host memory; false (a host OOM, reported for `agent`) when host memory cannot take it. */
+export function populateHost(st: SvmState, u: number, agent: number): boolean {
   const bytes = st.unitBytes(u);
+  if (!hostTakes(st, bytes)) {
+    st.rep.oom(st.env.clock.nowNs, agent, st.uKey[u]! * st.gran, 'host', bytes);
+    return false;
+  }
   st.env.counters.zeroFills++;
   st.env.clock.charge(Cause.fault, bytes / st.env.platform.host.zeroFillBytesPerNs);
   st.uLoc[u] = HOST;
   st.hostBytes += bytes;
+  return true;
 }
 
 // ---- CPU accesses ------------------------------------------------------------------------------------
@@ -130,13 +165,17 @@ function cpuUnit(st: SvmState, u: number, s: number, e: number, write: boolean):
     // migrate_to_ram: the whole unit comes back; the migration invalidates the GPU mapping
     cn.cpuFaults++;
     clock.charge(Cause.fault, st.c.cpuFaultNs);
+    if (!hostTakes(st, st.unitBytes(u))) {
+      st.rep.oom(clock.nowNs, CPU, st.uKey[u]! * st.gran, 'host', st.unitBytes(u)); // VM_FAULT_SIGBUS
+      return;
+    }
     migrateToHost(st, u, Cause.transfer);
     const a = st.uKey[u]! * st.gran;
     invalidate(st, a, a + st.gran);
   } else if (loc === NONE) {
     cn.cpuFaults++;
     clock.charge(Cause.fault, st.c.cpuFaultNs);
-    populateHost(st, u);
+    if (!populateHost(st, u, CPU)) return;
   }
   if (write && st.uCowAny[u]) breakCow(st, u, s, e, false);
 }

@@ -9,7 +9,7 @@ import type { SvmState } from './state';
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
 const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
-const { migrateToHost, populateHost, releaseFrame, toVram } = migrateMod;
+const { hostTakes, migrateToHost, populateHost, releaseFrame, toVram } = migrateMod;
 const { invalidate, mmInvalidate } = notifierMod;
 const { DEV, HOST, MANAGED, NONE, VRAM } = stateMod;
 
@@ -100,7 +100,7 @@ function mapUpFront(st: SvmState, start: number, end: number): void {
     for (let k = Math.floor(st.rStart[r]! / gran); k <= k1; k++) {
       const u = st.unitIndex.get(k);
       if (u < 0) continue;
-      if (st.uLoc[u] === NONE) populateHost(st, u);
+      if (st.uLoc[u] === NONE && !populateHost(st, u, DEV)) continue;
       if (!st.uMapped[u]) {
         st.uMapped[u] = 1;
         st.rMapped[r]!++;
@@ -183,6 +183,10 @@ export function prefetchRanges(st: SvmState, b: EventBatch, i: number): void {
         }
         mapped = true;
       } else if (target === CPU && st.uLoc[u] === VRAM) {
+        if (!hostTakes(st, st.unitBytes(u))) {
+          st.rep.oom(st.env.clock.nowNs, CPU, st.uKey[u]! * gran, 'host', st.unitBytes(u));
+          continue;
+        }
         migrateToHost(st, u, Cause.transfer);
         const a = st.uKey[u]! * gran;
         invalidate(st, a, a + gran);
@@ -220,10 +224,12 @@ export function adviseRanges(st: SvmState, b: EventBatch, i: number): void {
 
 export function checkRangeInvariants(st: SvmState): void {
   let vram = 0;
+  let host = 0;
   const mapped = new Map<number, number>();
   for (let u = 0; u < st.uKey.length; u++) {
     if (st.uKey[u] === -1 || st.uRefs[u] === 0) continue;
     const loc = st.uLoc[u]!;
+    if (loc === HOST) host += st.unitBytes(u);
     if (loc === VRAM) {
       vram++;
       const f = st.uFrame[u]!;
@@ -238,6 +244,8 @@ export function checkRangeInvariants(st: SvmState): void {
     }
   }
   if (vram !== st.frames.used) throw new Error(`hmm-svm: ${vram} VRAM units but ${st.frames.used} frames used`);
+  if (host !== st.hostBytes) throw new Error(`hmm-svm: hostBytes ${st.hostBytes} ≠ ${host} in host units`);
+  if (st.hostBytes > st.env.platform.host.dramBytes) throw new Error(`hmm-svm: hostBytes ${st.hostBytes} > host.dramBytes`);
   for (const it of st.ranges.list()) {
     const r = it.value;
     if ((mapped.get(r) ?? 0) !== st.rMapped[r]) throw new Error(`hmm-svm: range ${r} mapped count ${st.rMapped[r]} ≠ ${mapped.get(r) ?? 0}`);

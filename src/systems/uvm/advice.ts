@@ -10,11 +10,11 @@ import type { UvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
-const { maskClear, maskSet, maskTest, maskWeight, maskZero } = pageMask;
+const { maskClear, maskNextSet, maskSet, maskTest, maskWeight, maskZero } = pageMask;
 const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { DEV, MANAGED } = stateMod;
-const { evictFor, evictPages } = evictMod;
+const { evictFor, evictionOom, evictPages, hostTakes, writeBackBytes } = evictMod;
 const { collapseToHost, migrateIn } = migrateMod;
 
 // Hints: cudaMemPrefetchAsync (the driver's `uvm_migrate.c`, `uvm_api_migrate`) and cudaMemAdvise
@@ -59,7 +59,7 @@ export function prefetch(s: UvmState, b: EventBatch, i: number): void {
       const ok = s.mem.headroom(s.p.preEvictAt) >= need || evictFor(s, need, s.p.preEvictAt);
       bl.busy[slot] = 0;
       if (!ok) {
-        s.rep.oom(s.env.clock.nowNs, DEV, r.base + p0 * PAGE_BYTES, 'device', need);
+        evictionOom(s, s.env.clock.nowNs, DEV, r.base + p0 * PAGE_BYTES, need);
         continue;
       }
       if (!async) s.env.clock.charge(Cause.fault, s.env.platform.device.fault.perPageNs * n);
@@ -74,6 +74,12 @@ export function prefetch(s: UvmState, b: EventBatch, i: number): void {
 
 /** Prefetch to the host: like an eviction of the range, not counted as one. */
 function evictPagesAsPrefetch(s: UvmState, slot: number, pages: Uint32Array, async: boolean): void {
+  const bytes = writeBackBytes(s, slot, pages);
+  if (!hostTakes(s, bytes)) {
+    // the migration to the CPU needs host pages (evict.ts hostTakes): it fails, the pages stay on the device
+    s.rep.oom(s.env.clock.nowNs, CPU, s.blocks.key[slot]! * s.blockBytes + maskNextSet(pages, 0, 0, s.ppb) * PAGE_BYTES, 'host', bytes);
+    return;
+  }
   evictPages(s, slot, pages, !async, false);
 }
 

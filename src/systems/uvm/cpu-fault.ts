@@ -3,6 +3,7 @@ import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
 import * as deviceMemory from './device-memory';
+import * as evictMod from './evict';
 import * as migrateMod from './migrate';
 import * as perfPrefetchMod from './perf-prefetch';
 import * as stateMod from './state';
@@ -18,6 +19,7 @@ const { MANAGED } = stateMod;
 const { ThrashHint } = thrashingMod;
 const { collapseToHost, pinToHost, populateHost, unpin } = migrateMod;
 const { choosePrefetch } = perfPrefetchMod;
+const { hostTakes } = evictMod;
 
 // CPU accesses to managed memory and CPU faults (the driver's `uvm_va_space_cpu_fault` path,
 // `uvm_va_block_cpu_fault`): the faulting page, and its prefetch region, move to the host.
@@ -102,9 +104,18 @@ function cpuFault(s: UvmState, slot: number, p: number, write: boolean): void {
   let end = nowNs;
   let runStart = -1;
   let dropped = false;
+  let hostFull = false;
   for (let q = 0; q <= s.ppb; q++) {
-    const inR = q < s.ppb && maskTest(region, 0, q) && !maskTest(bl.cpu, o, q);
-    const fromDev = inR && maskTest(bl.dev, o, q);
+    let inR = !hostFull && q < s.ppb && maskTest(region, 0, q) && !maskTest(bl.cpu, o, q);
+    let fromDev = inR && maskTest(bl.dev, o, q);
+    if (fromDev && !hostTakes(s, PAGE_BYTES)) {
+      // no host page for it (evict.ts hostTakes): the fault's service stops here (one host OOM), the rest of its
+      // region stays on the device
+      s.rep.oom(nowNs, CPU, bl.key[slot]! * s.blockBytes + q * PAGE_BYTES, 'host', PAGE_BYTES);
+      hostFull = true;
+      inR = false;
+      fromDev = false;
+    }
     if (runStart >= 0 && !fromDev) {
       const bytes = (q - runStart) * PAGE_BYTES;
       const e = s.link.book(nowNs, bytes, 'd2h');
@@ -116,6 +127,7 @@ function cpuFault(s: UvmState, slot: number, p: number, write: boolean): void {
     if (!inR) continue;
     if (!fromDev) {
       populateHost(s, slot, q);
+      if (!maskTest(bl.cpu, o, q)) hostFull = true; // populateHost reported the host OOM
       continue;
     }
     if (runStart < 0) runStart = q;

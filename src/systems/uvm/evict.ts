@@ -22,22 +22,76 @@ const { popcount32 } = pageMask;
 /**
  * Evict until `need` bytes fit under `fraction × capacity`. Eviction needed to fit the full capacity is
  * synchronous (the clock waits for the write-back); eviction beyond it (pre-eviction, `preEvictAt` < 1) only
- * occupies the D2H link. Returns false when nothing more can be evicted.
+ * occupies the D2H link. Returns false when nothing more can be evicted, or when host memory cannot take the next
+ * victim's write-back (`hostTakes`; the victim stays): the caller reports either with `evictionOom`.
  */
 export function evictFor(s: UvmState, need: number, fraction: number): boolean {
   const mem = s.mem;
+  s.hostShortBytes = 0;
   while (mem.headroom(fraction) < need) {
     const sync = mem.headroom(1) < need;
     const slot = mem.victimPages(s.env.clock.nowNs);
-    if (slot === SHARED_ROOT) evictSharedRoot(s, mem.victimRoot, sync);
-    else if (slot < 0) return mem.headroom(1) >= need;
-    else evictPages(s, slot, mem.victimMask, sync, true);
+    if (slot === SHARED_ROOT) {
+      if (!hostTakes(s, sharedRootWriteBackBytes(s, mem.victimRoot))) return false;
+      evictSharedRoot(s, mem.victimRoot, sync);
+    } else if (slot < 0) return mem.headroom(1) >= need;
+    else {
+      if (!hostTakes(s, writeBackBytes(s, slot, mem.victimMask))) return false;
+      evictPages(s, slot, mem.victimMask, sync, true);
+    }
     if (s.preSlot >= 0) need -= firstTransferLands(s);
     if (!sync) s.backgroundEvictions++;
     if (!s.p.prefetchOnOversub) s.prefetchOn = false;
     else if (s.p.oversubPrefetch !== 'same' && s.prefetchKind !== s.p.oversubPrefetch) switchPrefetcher(s, s.p.oversubPrefetch);
   }
   return true;
+}
+
+/**
+ * Whether host memory can take `bytes` more (the victim's write-back, a CPU fault's migration). Host memory is the
+ * platform's `host.dramBytes`, without swap, as for gmem-* (residency.ts hostReserve). The driver (595.45.04) backs an
+ * evicted page with a CPU page it allocates: uvm_va_block_evict_chunks makes the pages resident on the CPU
+ * (uvm_va_block.c:12999-13006, UVM_MAKE_RESIDENT_CAUSE_EVICTION) → block_populate_pages (:4820) → block_alloc_cpu_chunk
+ * (:1508-1543) → uvm_cpu_chunk_alloc_page with GFP_KERNEL | GFP_HIGHUSER (uvm_pmm_sysmem.c:427-456, uvm_linux.h:120).
+ * Those pages are the driver's and not swappable. When the allocation fails the eviction fails
+ * (evict_root_chunk_from_va_block returns its status, uvm_pmm_gpu.c:1157-1189, :1319-1321), and so does the fault
+ * service that needed the memory. When host memory cannot take them, `hostShortBytes` keeps the bytes, so the caller
+ * reports a host OOM (`evictionOom`) instead of a device one.
+ */
+export function hostTakes(s: UvmState, bytes: number): boolean {
+  if (s.hostBytes + bytes <= s.env.platform.host.dramBytes) return true;
+  s.hostShortBytes = bytes;
+  return false;
+}
+
+/**
+ * The OOM of a failed eviction, reported by the caller once it gives up (`evictFor` returned false): host memory when
+ * the last `evictFor` stopped because the host could not take a victim's pages, else device memory.
+ */
+export function evictionOom(s: UvmState, tNs: number, agent: number, va: number, needBytes: number): void {
+  if (s.hostShortBytes > 0) s.rep.oom(tNs, agent, va, 'host', s.hostShortBytes);
+  else s.rep.oom(tNs, agent, va, 'device', needBytes);
+}
+
+/** Bytes that evicting `pages` of `slot` writes back to the host: its device-resident pages without a host copy. */
+export function writeBackBytes(s: UvmState, slot: number, pages: Uint32Array): number {
+  const bl = s.blocks;
+  const o = slot * s.stride;
+  let n = 0;
+  for (let k = 0; k < s.words; k++) n += popcount32((pages[k]! & bl.dev[o + k]! & ~bl.cpu[o + k]!) >>> 0);
+  return n * PAGE_BYTES;
+}
+
+function sharedRootWriteBackBytes(s: UvmState, root: number): number {
+  const roots = s.mem.roots!;
+  const n = roots.rootBlocks(root);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const slot = roots.rootSlots[i]!;
+    roots.piecesMask(root, slot, s.mem.victimMask);
+    bytes += writeBackBytes(s, slot, s.mem.victimMask);
+  }
+  return bytes;
 }
 
 /**

@@ -21,7 +21,7 @@ const { remoteAccessNs } = costMod;
 const { PAGE_BYTES } = deviceMemory;
 const { DEV, HOSTKIND, MANAGED } = stateMod;
 const { ThrashHint } = thrashingMod;
-const { evictFor } = evictMod;
+const { evictFor, evictionOom } = evictMod;
 const { collapseToDevice, migrateIn, pinToHost, unpin } = migrateMod;
 const { choosePrefetch } = perfPrefetchMod;
 
@@ -429,7 +429,7 @@ function serviceBlock(s: UvmState, slot: number): number {
       s.gating = false;
       maskZero(want, 0, w);
       dropFirstTransfer(s, slot, want);
-      s.rep.oom(env.clock.nowNs, DEV, bl.key[slot]! * s.blockBytes, 'device', need);
+      evictionOom(s, env.clock.nowNs, DEV, bl.key[slot]! * s.blockBytes, need);
       return 0;
     }
   }

@@ -75,4 +75,9 @@ export function checkAll(s: UvmState): void {
   if (used !== mem.usedBytes) throw new Error(`uvm: usedBytes ${mem.usedBytes} ≠ ${used}`);
   if (mem.usedBytes + mem.deviceAllocBytes + mem.kernelBytes > mem.capacityBytes) throw new Error(`uvm: ${mem.usedBytes + mem.deviceAllocBytes} B resident > capacity`);
   if (host !== s.hostBytes) throw new Error(`uvm: hostBytes ${s.hostBytes} ≠ ${host}`);
+  // host memory bounds every driver-mode path that takes host pages (evict.ts hostTakes); UVMSmart's write-back at a
+  // device synchronize (device-sync.ts) has no host limit, as GPGPU-Sim has none
+  if (s.p.faultCost === 'batch' && s.hostBytes > s.env.platform.host.dramBytes) {
+    throw new Error(`uvm: hostBytes ${s.hostBytes} > host.dramBytes ${s.env.platform.host.dramBytes}`);
+  }
 }

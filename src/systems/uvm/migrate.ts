@@ -12,7 +12,7 @@ const { maskClear, maskCountRange, maskSet, maskTest, maskZero, popcount32 } = p
 const { CPU } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { DEV } = stateMod;
-const { evictPages } = evictMod;
+const { evictPages, hostTakes, writeBackBytes } = evictMod;
 
 // Migration of pages between host and device (the driver's `uvm_va_block.c` copy paths, driven by
 // `uvm_migrate.c` and the fault handlers): device population with zero-fill and H2D runs, host population,
@@ -234,8 +234,19 @@ export function collapseToHost(s: UvmState, slot: number, p: number): void {
 export function pinToHost(s: UvmState, slot: number, p: number): void {
   const bl = s.blocks;
   const o = slot * s.stride;
-  if (maskTest(bl.dev, o, p)) evictPages(s, slot, singlePage(s.scratch, s.words, p), true, false);
-  if (!maskTest(bl.cpu, o, p)) populateHost(s, slot, p);
+  if (maskTest(bl.dev, o, p)) {
+    const page = singlePage(s.scratch, s.words, p);
+    if (!hostTakes(s, writeBackBytes(s, slot, page))) {
+      // no host page to pin it to (evict.ts hostTakes): the page stays where it is, not pinned
+      s.rep.oom(s.env.clock.nowNs, CPU, bl.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'host', PAGE_BYTES);
+      return;
+    }
+    evictPages(s, slot, page, true, false);
+  }
+  if (!maskTest(bl.cpu, o, p)) {
+    populateHost(s, slot, p);
+    if (!maskTest(bl.cpu, o, p)) return; // host memory full (populateHost reported it): not pinned
+  }
   maskSet(bl.pinned, o, p);
   bl.pinnedCount[slot]!++;
   s.remoteMaps++;

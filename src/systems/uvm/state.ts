@@ -100,6 +100,11 @@ export class UvmState {
   /** Simulated time spent throttled (the thrash clock = now − this). */
   throttleWaitNs = 0;
   hostBytes = 0;
+  /**
+   * Bytes of the victim host memory could not take when the last `evictFor` stopped (evict.ts hostTakes); 0 when it
+   * did not stop for that. The caller's OOM is then a host one (evict.ts evictionOom).
+   */
+  hostShortBytes = 0;
   // extra counters
   faultBatches = 0;
   /** PMA allocation calls already charged (device-memory.ts `pmaCalls`). */

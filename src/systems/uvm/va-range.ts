@@ -12,7 +12,7 @@ const { maskClearRange, maskFillRange, maskRangeEmpty, popcount32 } = pageMask;
 const { Flag } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { MANAGED } = stateMod;
-const { evictFor } = evictMod;
+const { evictFor, evictionOom } = evictMod;
 
 // Allocations (the driver's `uvm_va_range.c`: a managed range creates its VA blocks; `cudaMalloc` memory is
 // device memory from the start) and their free, which forgets the range's pages.
@@ -43,7 +43,7 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
   if (flags & Flag.device) {
     const need = Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
     if (s.mem.headroom(1) < need && !evictFor(s, need, 1)) {
-      s.rep.oom(b.tNs[i]!, b.agent[i]!, va, 'device', need);
+      evictionOom(s, b.tNs[i]!, b.agent[i]!, va, need);
       s.failedDeviceAllocs.add(id); // cudaMalloc fails: no memory is taken
       return;
     }
