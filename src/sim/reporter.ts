@@ -63,6 +63,13 @@ export class Reporter {
     this.env.log.add(msg.allocTooLarge(this.where(), this.system, va, bytes, limitBytes));
   }
 
+  /** A row that needs one more VA block than the model tracks (`limitBlocks`): a fault-error, the row not replayed. */
+  tooManyBlocks(tNs: number, agent: number, va: number, limitBlocks: number): void {
+    this.env.counters.errorEvents++;
+    this.env.events.add('fault-error', tNs, agent, va, 'past the VA blocks the model tracks');
+    this.env.log.add(msg.tooManyBlocks(this.where(), this.system, va, limitBlocks));
+  }
+
   oom(tNs: number, agent: number, va: number, where: 'device' | 'host', bytes: number): void {
     this.env.counters.oomEvents++;
     this.env.events.add('oom', tNs, agent, va, `${where} memory exhausted`);

@@ -36,9 +36,17 @@ export const systemsMessages = {
   allocTooLarge: defineMessage(
     'systems.alloc-too-large',
     'warning',
-    'The model keeps state for every VA block (or granule) of a managed allocation from the moment it is made, and this allocation would take the live managed memory past what it tracks; the allocation is refused (alloc-error) and accesses to it are unmapped. Real drivers create that state on first touch; split the reservation in the trace, or replay it through gmem-*, which tracks units on first touch.',
+    'The model (hmm-svm) keeps state for every 2 MiB granule of a managed allocation from the moment it is made, and this allocation would take the live managed memory past what it tracks; the allocation is refused (alloc-error) and accesses to it are unmapped. KFD keeps per-range state instead; split the reservation in the trace, or replay it through gmem-* or uvm, which create their state on first touch.',
     (system: string, va: number, bytes: number, limitBytes: number) => ({
       message: `${system}: managed allocation at 0x${va.toString(16)} (${formatBytes(bytes)}) would take the live managed memory past the ${formatBytes(limitBytes)} this model tracks (alloc-error)`,
+    }),
+  ),
+  tooManyBlocks: defineMessage(
+    'systems.too-many-blocks',
+    'warning',
+    'uvm creates a VA block (2 MiB window) the first time the trace uses it and keeps it while a managed allocation has pages in it; it tracks at most 2^20 of them at once (2 TiB of windows, about 1.3–3.5 KiB each). A row that needs one more is a fault-error and stops there (its later pages are not replayed). The trace touches more distinct 2 MiB windows than that: check the importer mapping, free what the workload no longer uses, or replay it through gmem-*.',
+    (system: string, va: number, limitBlocks: number) => ({
+      message: `${system}: access at 0x${va.toString(16)} needs a VA block past the ${limitBlocks} this model tracks at once (fault-error; the row stops there)`,
     }),
   ),
   rowExceedsMemory: defineMessage(

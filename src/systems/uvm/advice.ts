@@ -13,7 +13,7 @@ const { Cause } = clockMod;
 const { maskClear, maskNextSet, maskSet, maskTest, maskWeight, maskZero } = pageMask;
 const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
 const { PAGE_BYTES } = deviceMemory;
-const { DEV, MANAGED } = stateMod;
+const { DEV, MANAGED, isManagedRange } = stateMod;
 const { evictFor, evictionOom, evictPages, hostTakes, writeBackBytes } = evictMod;
 const { collapseToHost, migrateIn } = migrateMod;
 
@@ -38,10 +38,16 @@ export function prefetch(s: UvmState, b: EventBatch, i: number): void {
   const aEnd = Math.min(end, s.allocs.end(a));
   let waitEnd = s.env.clock.nowNs;
   const r = s.opWalk;
-  r.start(va, aEnd);
+  // to the device: its blocks are created (it migrates every page); to the CPU: only blocks that exist hold pages
+  // on the device
+  r.start(va, aEnd, target === DEV);
   while (r.next()) {
     const slot = r.slot;
-    if (slot < 0) continue;
+    if (slot < 0) {
+      if (target !== DEV) continue;
+      s.rep.tooManyBlocks(b.tNs[i]!, b.agent[i]!, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+      break;
+    }
     const p0 = r.firstPage;
     const p1 = r.endPage;
     const o = slot * s.stride;
@@ -88,7 +94,6 @@ export function advise(s: UvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
   const end = va + b.bytes[i]!;
   const target = b.target[i]!;
-  const bl = s.blocks;
   const ok = code === Advice.read_mostly || code === Advice.unset_read_mostly || code === Advice.preferred_location
     || code === Advice.unset_preferred_location || code === Advice.accessed_by || code === Advice.unset_accessed_by;
   if (!ok) {
@@ -96,39 +101,53 @@ export function advise(s: UvmState, b: EventBatch, i: number): void {
     s.rep.ignoredAdvice(ADVICE_NAMES[code] ?? String(code));
     return;
   }
-  if (code === Advice.read_mostly || code === Advice.accessed_by || (code === Advice.preferred_location && target !== NO_AGENT)) s.anyAdvice = true;
+  // advice that sets something creates the blocks it applies to (the driver keeps it in the range's policy, which a
+  // block created later reads: the same pages end up advised); advice that clears has nothing to clear in a block
+  // not created yet
+  const sets = code === Advice.read_mostly || code === Advice.accessed_by || (code === Advice.preferred_location && target !== NO_AGENT);
+  if (sets) s.anyAdvice = true;
   const r = s.opWalk;
-  r.start(va, end);
-  while (r.next()) {
-    const slot = r.slot;
-    if (slot < 0) continue;
-    const p0 = r.firstPage;
-    const p1 = r.endPage;
-    const o = slot * s.stride;
-    for (let p = p0; p < p1; p++) {
-      if (!maskTest(bl.exists, o, p)) continue;
-      switch (code) {
-        case Advice.read_mostly:
-          maskSet(bl.readMostly, o, p);
-          break;
-        case Advice.unset_read_mostly:
-          maskClear(bl.readMostly, o, p);
-          if (maskTest(bl.dev, o, p) && maskTest(bl.cpu, o, p)) collapseToHost(s, slot, p);
-          break;
-        case Advice.preferred_location:
-          bl.prefLoc[slot * s.ppb + p] = target === NO_AGENT ? 0 : target + 1;
-          if (target === CPU) s.anyHostPref = true;
-          break;
-        case Advice.unset_preferred_location:
-          bl.prefLoc[slot * s.ppb + p] = 0;
-          break;
-        case Advice.accessed_by:
-          maskSet(bl.accessedBy, o, p);
-          break;
-        case Advice.unset_accessed_by:
-          maskClear(bl.accessedBy, o, p);
-          break;
+  for (const it of s.allocs.ranges.overlapping(va, end)) {
+    if (!isManagedRange(s.allocs.flags[it.value]!)) continue;
+    r.start(Math.max(va, it.start), Math.min(end, it.end), sets);
+    while (r.next()) {
+      const slot = r.slot;
+      if (slot < 0) {
+        if (!sets) continue;
+        return s.rep.tooManyBlocks(b.tNs[i]!, b.agent[i]!, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
       }
+      adviseBlock(s, code, target, slot, r.firstPage, r.endPage);
+    }
+  }
+}
+
+/** Advice `code` (to `target`) on the pages `[p0, p1)` of block `slot` that exist. */
+function adviseBlock(s: UvmState, code: number, target: number, slot: number, p0: number, p1: number): void {
+  const bl = s.blocks;
+  const o = slot * s.stride;
+  for (let p = p0; p < p1; p++) {
+    if (!maskTest(bl.exists, o, p)) continue;
+    switch (code) {
+      case Advice.read_mostly:
+        maskSet(bl.readMostly, o, p);
+        break;
+      case Advice.unset_read_mostly:
+        maskClear(bl.readMostly, o, p);
+        if (maskTest(bl.dev, o, p) && maskTest(bl.cpu, o, p)) collapseToHost(s, slot, p);
+        break;
+      case Advice.preferred_location:
+        bl.prefLoc[slot * s.ppb + p] = target === NO_AGENT ? 0 : target + 1;
+        if (target === CPU) s.anyHostPref = true;
+        break;
+      case Advice.unset_preferred_location:
+        bl.prefLoc[slot * s.ppb + p] = 0;
+        break;
+      case Advice.accessed_by:
+        maskSet(bl.accessedBy, o, p);
+        break;
+      case Advice.unset_accessed_by:
+        maskClear(bl.accessedBy, o, p);
+        break;
     }
   }
 }

@@ -15,7 +15,8 @@ const { PAGE_BYTES } = deviceMemory;
  *     while (r.next()) { … r.slot, r.firstPage, r.endPage … }
  *
  * `next()` looks each block up with `VaBlocks.find` (`slot` is -1 for a window that holds no block; callers
- * that may meet one skip it), or creates it with `VaBlocks.obtain` after `start(va, end, true)` (allocation).
+ * that may meet one skip it), or after `start(va, end, true)` — a range inside one managed allocation — with
+ * `create` (`UvmState.blockAt`: created on first use; -1 only past the blocks the model tracks).
  * A cursor is not re-entrant: a walk must finish (or be abandoned) before the same cursor starts another.
  */
 export class BlockRange {
@@ -40,9 +41,10 @@ export class BlockRange {
     private readonly blocks: VaBlocks,
     private readonly blockBytes: number,
     private readonly pagesPerBlock: number,
+    private readonly createBlock: (key: number) => number,
   ) {}
 
-  /** Start a walk of `[va, end)` (`end > va`); `create`: blocks that do not exist are created. */
+  /** Start a walk of `[va, end)` (`end > va`); `create`: blocks that do not exist are created (`createBlock`). */
   start(va: number, end: number, create = false): void {
     this.va = va;
     this.end = end;
@@ -63,7 +65,8 @@ export class BlockRange {
     this.isLast = k === this.k1;
     this.firstPage = this.isFirst ? Math.floor((this.va - base) / PAGE_BYTES) : 0;
     this.endPage = this.isLast ? Math.ceil((this.end - base) / PAGE_BYTES) : this.pagesPerBlock;
-    this.slot = this.create ? this.blocks.obtain(k) : this.blocks.find(k);
+    const slot = this.blocks.find(k);
+    this.slot = slot < 0 && this.create ? this.createBlock(k) : slot;
     return true;
   }
 }

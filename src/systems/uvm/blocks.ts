@@ -3,6 +3,15 @@ import { createUnitIndex, type UnitIndex } from '../../model/unit-index';
 import { maskCountRange, maskWords } from '../../model/page-mask';
 import { grown } from '../../io/typed-arrays';
 
+/**
+ * Live VA blocks the model tracks at most (2 TiB of 2 MiB windows; ~1.3 KiB per block with driver eviction, ~3.5 KiB
+ * at 4 KiB granularity, plus the thrashing state's per-page arrays once written). Blocks are created on first use,
+ * as the driver creates a VA block on its first fault (`uvm_va_block_find_create`), so only a trace that touches
+ * more than this many distinct 2 MiB windows at once reaches it: such a touch is a `fault-error`
+ * (systems.too-many-blocks), where a hostile or mis-imported trace would otherwise take tens of GB.
+ */
+export const MAX_TRACKED_BLOCKS = 1 << 20;
+
 /** Block keys served by the direct table of `VaBlocks` (2^16 blocks = 128 GiB of 2 MiB blocks, 256 KiB). */
 const DIRECT_BLOCKS = 1 << 16;
 
@@ -15,8 +24,9 @@ const RECORD_MASKS = 11;
 const DEST_PLANES = 3;
 
 /**
- * The VA block table of the UVM model: one slot per live 2 MiB-aligned window (`floor(va / vaBlockBytes)`)
- * that holds managed memory, grown by doubling. A slot's page masks (`words` words each, src/model/page-mask.ts
+ * The VA block table of the UVM model: one slot per 2 MiB-aligned window (`floor(va / vaBlockBytes)`) that holds
+ * managed memory and has been used (a fault, a CPU access, a prefetch to the device, advice: `UvmState.blockAt`),
+ * grown by doubling. A slot's page masks (`words` words each, src/model/page-mask.ts
  * layout) lie together in one record of `stride` words (`rec`), the ones a fault reads first, so that a fault
  * touches a few adjacent cache lines instead of one line in each of nine arrays; each mask field is a view of `rec`
  * starting at its place in the record, so mask `m` of `slot` is `m[slot × stride + k]`, k < words. Per-slot scalars
@@ -43,6 +53,8 @@ export class VaBlocks {
   private directBase = NaN;
   private readonly direct = new Int32Array(DIRECT_BLOCKS).fill(-1);
   private readonly ids: IdPool;
+  /** Live slots at most (`MAX_TRACKED_BLOCKS`; tests lower it to reach the limit with a few blocks). */
+  maxSlots = MAX_TRACKED_BLOCKS;
   capacity: number;
   /** Block index (va / vaBlockBytes) per slot. */
   key: Float64Array;
@@ -124,6 +136,14 @@ export class VaBlocks {
     return this.index.get(key);
   }
 
+  /**
+   * Start the direct table's window at block `key` unless it is set (the first managed allocation sets it, so the
+   * blocks a trace uses are found by one typed-array read whichever of them is created first).
+   */
+  anchor(key: number): void {
+    if (Number.isNaN(this.directBase)) this.directBase = key;
+  }
+
   /** Slot of block `key`, created (all masks clear) if absent. */
   obtain(key: number): number {
     const s = this.find(key);
@@ -142,8 +162,9 @@ export class VaBlocks {
   }
 
   /**
-   * Make room for `slots` more live slots at once (an allocation about to create its blocks), so a large range
-   * grows every table once instead of doubling step by step; slot ids are handed out as before.
+   * Make room for `slots` more live slots at once (a managed allocation that will use up to that many blocks), so
+   * the tables grow once instead of doubling step by step as its blocks are created; slot ids are handed out as
+   * before.
    */
   reserve(slots: number): void {
     let cap = this.capacity;

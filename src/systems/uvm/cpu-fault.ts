@@ -15,7 +15,7 @@ const { Cause } = clockMod;
 const { maskClear, maskCountRange, maskRangeEmpty, maskSet, maskTest, maskZero } = pageMask;
 const { CPU, Flag, isWrite } = ev;
 const { PAGE_BYTES } = deviceMemory;
-const { MANAGED } = stateMod;
+const { isManagedRange } = stateMod;
 const { ThrashHint } = thrashingMod;
 const { collapseToHost, pinToHost, populateHost, unpin } = migrateMod;
 const { choosePrefetch } = perfPrefetchMod;
@@ -34,18 +34,19 @@ export function cpuAccess(s: UvmState, b: EventBatch, i: number): void {
     if (a < 0) return s.rep.unmapped(tNs, CPU, va);
     const aEnd = Math.min(end, s.allocs.end(a));
     const flags = s.allocs.flags[a]!;
-    if (flags & MANAGED) cpuManaged(s, va, aEnd, write);
+    if (isManagedRange(flags)) cpuManaged(s, tNs, va, aEnd, write);
     else if (flags & Flag.device) s.rep.faultError(tNs, CPU, va, 'CPU access to device memory (cudaMalloc)');
     va = aEnd;
   }
 }
 
-function cpuManaged(s: UvmState, start: number, end: number, write: boolean): void {
+function cpuManaged(s: UvmState, tNs: number, start: number, end: number, write: boolean): void {
   const bl = s.blocks;
   const r = s.cpuWalk;
-  r.start(start, end);
+  r.start(start, end, true);
   while (r.next()) {
     const slot = r.slot;
+    if (slot < 0) return s.rep.tooManyBlocks(tNs, CPU, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
     const p0 = r.firstPage;
     const p1 = r.endPage;
     const o = slot * s.stride;

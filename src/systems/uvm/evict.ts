@@ -31,12 +31,15 @@ export function evictFor(s: UvmState, need: number, fraction: number): boolean {
   while (mem.headroom(fraction) < need) {
     const sync = mem.headroom(1) < need;
     const slot = mem.victimPages(s.env.clock.nowNs);
+    // a victim writes back at most a VA block or a shared root chunk (`victimBoundBytes`): with that much room in
+    // host memory its exact write-back need not be counted
+    const roomy = s.hostBytes + s.victimBoundBytes <= s.hostCapBytes;
     if (slot === SHARED_ROOT) {
-      if (!hostTakes(s, sharedRootWriteBackBytes(s, mem.victimRoot))) return false;
+      if (!roomy && !hostTakes(s, sharedRootWriteBackBytes(s, mem.victimRoot))) return false;
       evictSharedRoot(s, mem.victimRoot, sync);
     } else if (slot < 0) return mem.headroom(1) >= need;
     else {
-      if (!hostTakes(s, writeBackBytes(s, slot, mem.victimMask))) return false;
+      if (!roomy && !hostTakes(s, writeBackBytes(s, slot, mem.victimMask))) return false;
       evictPages(s, slot, mem.victimMask, sync, true);
     }
     if (s.preSlot >= 0) need -= firstTransferLands(s);
@@ -59,7 +62,7 @@ export function evictFor(s: UvmState, need: number, fraction: number): boolean {
  * reports a host OOM (`evictionOom`) instead of a device one.
  */
 export function hostTakes(s: UvmState, bytes: number): boolean {
-  if (s.hostBytes + bytes <= s.env.platform.host.dramBytes) return true;
+  if (s.hostBytes + bytes <= s.hostCapBytes) return true;
   s.hostShortBytes = bytes;
   return false;
 }

@@ -19,7 +19,7 @@ const { CPU, isWrite, Op } = ev;
 const OP_ACCESS = Op.access;
 const { remoteAccessNs } = costMod;
 const { PAGE_BYTES } = deviceMemory;
-const { DEV, HOSTKIND, MANAGED } = stateMod;
+const { DEV, HOSTKIND, isManagedRange } = stateMod;
 const { ThrashHint } = thrashingMod;
 const { evictFor, evictionOom } = evictMod;
 const { collapseToDevice, migrateIn, pinToHost, unpin } = migrateMod;
@@ -66,7 +66,7 @@ export function deviceAccess(s: UvmState, b: EventBatch, i: number): void {
     }
     const aEnd = Math.min(end, s.allocs.end(a));
     const flags = s.allocs.flags[a]!;
-    if (flags & MANAGED) devManaged(s, va, aEnd, write, count, tNs);
+    if (isManagedRange(flags)) devManaged(s, va, aEnd, write, count, tNs);
     else if (flags & HOSTKIND) remote(s, aEnd - va, count, write);
     // device-kind allocations are resident from alloc: a hit
     va = aEnd;
@@ -82,17 +82,26 @@ function markFront(s: UvmState, b: EventBatch, i: number, tNs: number): void {
   const mem = s.mem;
   mem.frontNs = tNs;
   const ppb = s.ppb;
-  const need = s.blocks.capacity * ppb;
-  if (mem.pageFrontNs.length < need) mem.pageFrontNs = grown(mem.pageFrontNs, need, NaN);
-  const t = mem.pageFrontNs;
   const r = s.devWalk;
   for (let j = i; j < b.length && b.tNs[j] === tNs; j++) {
     if (b.op[j] !== OP_ACCESS || b.agent[j] === CPU) break;
-    r.start(b.va[j]!, b.va[j]! + b.bytes[j]!);
-    while (r.next()) {
-      if (r.slot < 0) continue;
-      const o = r.slot * ppb;
-      for (let p = r.firstPage; p < r.endPage; p++) t[o + p] = tNs;
+    // the managed parts of the row (their blocks created now, as the row's faults will)
+    const end = b.va[j]! + b.bytes[j]!;
+    for (let va = b.va[j]!; va < end; ) {
+      const a = s.allocAt(va);
+      if (a < 0) break;
+      const aEnd = Math.min(end, s.allocs.end(a));
+      if (isManagedRange(s.allocs.flags[a]!)) {
+        r.start(va, aEnd, true);
+        while (r.next()) {
+          if (r.slot < 0) continue;
+          if (mem.pageFrontNs.length < s.blocks.capacity * ppb) mem.pageFrontNs = grown(mem.pageFrontNs, s.blocks.capacity * ppb, NaN);
+          const t = mem.pageFrontNs;
+          const o = r.slot * ppb;
+          for (let p = r.firstPage; p < r.endPage; p++) t[o + p] = tNs;
+        }
+      }
+      va = aEnd;
     }
   }
 }
@@ -122,13 +131,18 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
     if (Math.floor((end - 1) / PAGE_BYTES) === p) {
       const key = Math.floor(p / s.ppb);
       const p0 = p - key * s.ppb;
-      devManagedBlock(s, s.blocks.find(key), p0, p0 + 1, end - start, write, count, tNs);
+      const slot = s.blockAt(key);
+      if (slot < 0) s.rep.tooManyBlocks(tNs, DEV, start, s.blocks.maxSlots);
+      else devManagedBlock(s, slot, p0, p0 + 1, end - start, write, count, tNs);
       return;
     }
   }
   const r = s.devWalk;
-  r.start(start, end);
-  while (r.next()) devManagedBlock(s, r.slot, r.firstPage, r.endPage, end - start, write, count, tNs);
+  r.start(start, end, true);
+  while (r.next()) {
+    if (r.slot < 0) return s.rep.tooManyBlocks(tNs, DEV, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+    devManagedBlock(s, r.slot, r.firstPage, r.endPage, end - start, write, count, tNs);
+  }
 }
 
 /** The pages `[p0, p1)` of block `slot` that a device access row of `rowBytes` covers: a hit, or page by page. */
@@ -154,9 +168,14 @@ function devManagedSpread(s: UvmState, start: number, end: number, write: boolea
   const rowPage = Math.floor(start / PAGE_BYTES);
   let remoteBytes = 0;
   for (let o = 0; o < stride; o++) {
-    r.start(start, end);
+    r.start(start, end, true);
     while (r.next()) {
       const slot = r.slot;
+      if (slot < 0) {
+        s.rep.tooManyBlocks(tNs, DEV, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+        o = stride; // the row stops here
+        break;
+      }
       const p0 = r.firstPage;
       const p1 = r.endPage;
       if (o === 0 ? blockArrivedAndResident(s, slot, p0, p1, write, tNs) : residentRange(s, slot, p0, p1, write)) continue;

@@ -14,8 +14,9 @@
  * uvm_turing_mmu.c:180-213, Hopper uvm_hopper_mmu.c:90-128): the directory whose entries map 2 MiB has 2^8 entries
  * (bit_widths[last] = 8), every directory above it 2^9 entries, the root the remaining VA bits; each directory is
  * `device.pageTable.dirBytes`; each 2 MiB block mapped with small pages has `device.pageTable.pteTablesBytesPer2M`
- * of PTE tables. Counted here for every live managed VA block from its allocation on: the driver allocates a
- * block's tables when it maps it (an upper bound; a block mapped by a 2 MiB PTE needs no PTE table).
+ * of PTE tables. Counted here for every 2 MiB window of a live managed allocation from its allocation on, whether
+ * or not its VA block has been created yet: the driver allocates a block's tables when it maps it (an upper bound;
+ * a block mapped by a 2 MiB PTE needs no PTE table).
  */
 export class PageTables {
   /** Per directory level below the root (from the level of 2 MiB entries up): live blocks per directory. */
@@ -40,23 +41,30 @@ export class PageTables {
 
   /** A managed 2 MiB VA block (`key` = va / 2 MiB) came into use. */
   addBlock(key: number): void {
-    this.blocks++;
-    for (let d = 0; d < this.dirs.length; d++) {
-      const k = Math.floor(key / 2 ** this.shifts[d]!);
-      const m = this.dirs[d]!;
-      m.set(k, (m.get(k) ?? 0) + 1);
-    }
+    this.changeBlocks(key, key, 1);
   }
 
   /** A managed VA block went away. */
   removeBlock(key: number): void {
-    this.blocks--;
+    this.changeBlocks(key, key, -1);
+  }
+
+  /**
+   * The blocks `[k0, k1]` came into use (`sign` 1) or went away (−1), each exactly once: per directory level, one
+   * count update per directory the range spans (a 1 TiB allocation is 2,048 lowest directories, not 524,288 blocks).
+   */
+  changeBlocks(k0: number, k1: number, sign: 1 | -1): void {
+    this.blocks += sign * (k1 - k0 + 1);
     for (let d = 0; d < this.dirs.length; d++) {
-      const k = Math.floor(key / 2 ** this.shifts[d]!);
+      const span = 2 ** this.shifts[d]!;
       const m = this.dirs[d]!;
-      const n = (m.get(k) ?? 0) - 1;
-      if (n > 0) m.set(k, n);
-      else m.delete(k);
+      for (let dir = Math.floor(k0 / span); dir <= Math.floor(k1 / span); dir++) {
+        const lo = Math.max(k0, dir * span);
+        const hi = Math.min(k1, (dir + 1) * span - 1);
+        const n = (m.get(dir) ?? 0) + sign * (hi - lo + 1);
+        if (n > 0) m.set(dir, n);
+        else m.delete(dir);
+      }
     }
   }
 

@@ -20,12 +20,18 @@ import { ThrashingState } from './thrashing';
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
 const { PAGE_BYTES } = deviceMemory;
+const { maskFillRange } = pageMask;
 const { unitCosts } = costMod;
 
 /** Agent code of dev0: the only device this model serves. */
 export const DEV = 1;
 /** Allocation flags of managed memory (cudaMallocManaged; peer-shared managed memory is managed too). */
 export const MANAGED = ev.Flag.managed | ev.Flag.peer_shared;
+const DEVICE_KIND = ev.Flag.device; // a local copy: `ev.Flag` is a getter call under tsx (CommonJS interop)
+/** An allocation whose pages the VA blocks track: managed, not `cudaMalloc` device memory. */
+export function isManagedRange(flags: number): boolean {
+  return (flags & MANAGED) !== 0 && (flags & DEVICE_KIND) === 0;
+}
 /** Allocation flags of host memory a device access reaches remotely. */
 export const HOSTKIND = ev.Flag.host | ev.Flag.pinned_host;
 
@@ -105,6 +111,10 @@ export class UvmState {
    * did not stop for that. The caller's OOM is then a host one (evict.ts evictionOom).
    */
   hostShortBytes = 0;
+  /** Host memory (`host.dramBytes`; evict.ts hostTakes). */
+  readonly hostCapBytes: number;
+  /** The most one victim of `DeviceMemory.victimPages` can write back: a VA block, or a shared root chunk. */
+  victimBoundBytes = 0;
   // extra counters
   faultBatches = 0;
   /** PMA allocation calls already charged (device-memory.ts `pmaCalls`). */
@@ -189,6 +199,7 @@ export class UvmState {
 
   constructor(readonly p: UvmParams, readonly env: SystemEnv) {
     const plat = env.platform;
+    this.hostCapBytes = plat.host.dramBytes;
     this.blockBytes = p.vaBlockBytes;
     this.frontCap = p.faultCost === 'batch' ? p.frontPages : p.batchMax;
     this.frontEntries = p.faultCost === 'batch' ? p.frontEntriesPerPage : 1;
@@ -208,6 +219,7 @@ export class UvmState {
         ? new PageTables(plat.device.ptLevels, plat.device.pageTable.dirBytes, plat.device.pageTable.pteTablesBytesPer2M)
         : null;
     this.mem = new DeviceMemory(this.blocks, variant, plat.device.memory.capacityBytes, p.reservedFraction, env.rng.fork(), this.bigPagePages, p.faultCost === 'far-fault');
+    this.victimBoundBytes = Math.max(this.blockBytes, this.mem.roots?.rootBytes ?? 0);
     // PMA root-chunk batches (driver mode, chunk granule): device-memory.ts `pmaBatch`, charged in migrate.ts
     if (p.faultCost === 'batch' && this.mem.mode === 'chunk') this.mem.pmaBatch = 2 ** p.pmaBatchOrder;
     this.link = env.link;
@@ -239,9 +251,46 @@ export class UvmState {
     this.want = new Uint32Array(w);
     this.runMask = new Uint32Array(w);
     this.batchSlots = new Int32Array(Math.max(16, p.batchMax));
-    this.devWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb);
-    this.cpuWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb);
-    this.opWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb);
+    const create = (key: number): number => this.createBlock(key);
+    this.devWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb, create);
+    this.cpuWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb, create);
+    this.opWalk = new BlockRange(this.blocks, this.blockBytes, this.ppb, create);
+  }
+
+  /**
+   * The VA block of window `key` (in a live managed allocation), created on first use: the driver creates a VA block
+   * on its first fault, CPU fault, migration or policy change that needs it (`uvm_va_block_find_create`,
+   * uvm_va_block.c), not when the range is allocated. Its `exists` mask is the pages of the live managed
+   * allocations in the window. -1 when the model already tracks `MAX_TRACKED_BLOCKS` (blocks.ts; the caller reports it).
+   */
+  blockAt(key: number): number {
+    const slot = this.blocks.find(key);
+    return slot >= 0 ? slot : this.createBlock(key);
+  }
+
+  private createBlock(key: number): number {
+    if (this.blocks.count >= this.blocks.maxSlots) return -1;
+    const bl = this.blocks;
+    const slot = bl.obtain(key);
+    const base = key * this.blockBytes;
+    const end = base + this.blockBytes;
+    const o = slot * this.stride;
+    for (const it of this.allocs.ranges.overlapping(base, end)) {
+      if (!isManagedRange(this.allocs.flags[it.value]!)) continue;
+      const a = it.start > base ? it.start : base;
+      const e = it.end < end ? it.end : end;
+      maskFillRange(bl.exists, o, Math.floor((a - base) / PAGE_BYTES), Math.ceil((e - base) / PAGE_BYTES));
+    }
+    bl.updateFull(slot);
+    return slot;
+  }
+
+  /** Whether a live managed allocation other than `except` has pages in window `key` (page tables, va-range.ts). */
+  managedIn(key: number, except: number): boolean {
+    for (const it of this.allocs.ranges.overlapping(key * this.blockBytes, (key + 1) * this.blockBytes)) {
+      if (it.value !== except && isManagedRange(this.allocs.flags[it.value]!)) return true;
+    }
+    return false;
   }
 
   /** Allocation containing `va` (one-entry cache), or -1. */

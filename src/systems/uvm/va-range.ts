@@ -14,29 +14,21 @@ const { PAGE_BYTES } = deviceMemory;
 const { MANAGED } = stateMod;
 const { evictFor, evictionOom } = evictMod;
 
-// Allocations (the driver's `uvm_va_range.c`: a managed range creates its VA blocks; `cudaMalloc` memory is
-// device memory from the start) and their free, which forgets the range's pages.
+// Allocations (the driver's `uvm_va_range.c`: a managed range; its VA blocks are created on first use,
+// UvmState.blockAt; `cudaMalloc` memory is device memory from the start) and their free, which forgets the range's
+// pages.
 
 /**
- * Live VA blocks the model tracks at most (2 TiB of managed memory in 2 MiB blocks). A managed allocation creates
- * its blocks' records and per-page arrays at once (~1.3 KiB per block with driver eviction, ~3.5 KiB at 4 KiB
- * granularity, plus the thrashing state's per-page arrays once written), where the driver creates a VA block on its
- * first fault (uvm_va_range.c, uvm_va_block.c): past this, a hostile or mis-imported size (256 TiB) would take tens
- * of GB or fail inside a typed array. Such an allocation is refused as an `alloc-error` (systems.alloc-too-large).
+ * Block slots an allocation reserves room for at most (2^16: 128 GiB of 2 MiB windows, ~90 MiB of tables with page
+ * frames), so an allocation of realistic size grows the tables once; a larger one costs memory only as its blocks are
+ * created.
  */
-export const MAX_TRACKED_BLOCKS = 1 << 20;
+const RESERVE_BLOCKS = 1 << 16;
 
 export function alloc(s: UvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
   const bytes = b.bytes[i]!;
   const flags = b.flags[i]!;
-  if (flags & MANAGED && !(flags & Flag.device)) {
-    const blocks = Math.floor((va + bytes - 1) / s.blockBytes) - Math.floor(va / s.blockBytes) + 1;
-    if (s.blocks.count + blocks > MAX_TRACKED_BLOCKS) {
-      s.allocs.refuseRow(b, i, s.rep, MAX_TRACKED_BLOCKS * s.blockBytes);
-      return;
-    }
-  }
   const id = s.allocs.addRow(b, i, s.rep);
   if (id < 0) return;
   s.lastAllocVa = NaN;
@@ -51,17 +43,39 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
     return;
   }
   if (!(flags & MANAGED)) return;
-  const r = s.opWalk;
-  s.blocks.reserve(Math.floor((va + bytes - 1) / s.blockBytes) - Math.floor(va / s.blockBytes) + 1);
-  r.start(va, va + bytes, true);
-  const pt = s.pageTables;
-  while (r.next()) {
-    const o = r.slot * s.stride;
-    if (pt && maskRangeEmpty(s.blocks.exists, o, 0, s.ppb)) pt.addBlock(s.blocks.key[r.slot]!);
-    maskFillRange(s.blocks.exists, o, r.firstPage, r.endPage);
-    s.blocks.updateFull(r.slot);
+  const k0 = Math.floor(va / s.blockBytes);
+  const k1 = Math.floor((va + bytes - 1) / s.blockBytes);
+  s.blocks.anchor(k0);
+  // room for the blocks it may use, up to RESERVE_BLOCKS (a larger one grows the tables as its blocks are created)
+  s.blocks.reserve(Math.min(k1 - k0 + 1, RESERVE_BLOCKS));
+  // blocks of the range that exist already (another allocation's pages share the window) gain its pages
+  for (const k of k0 === k1 ? [k0] : [k0, k1]) {
+    const slot = s.blocks.find(k);
+    if (slot < 0) continue;
+    const base = k * s.blockBytes;
+    const a = Math.max(va, base);
+    const e = Math.min(va + bytes, base + s.blockBytes);
+    maskFillRange(s.blocks.exists, slot * s.stride, Math.floor((a - base) / PAGE_BYTES), Math.ceil((e - base) / PAGE_BYTES));
+    s.blocks.updateFull(slot);
   }
-  if (pt) reservePageTables(s, pt);
+  const pt = s.pageTables;
+  if (pt) {
+    // every window of the range holds managed memory from now on; the first and last may have had some already
+    changeWindows(s, pt, k0, k1, id, 1);
+    reservePageTables(s, pt);
+  }
+}
+
+/**
+ * Page tables of the windows `[k0, k1]` an allocation (`id`) brings into use (`sign` 1) or leaves (−1): each window no
+ * other live managed allocation shares. Only the first and last window can be shared (allocations do not overlap).
+ */
+function changeWindows(s: UvmState, pt: PageTables, k0: number, k1: number, id: number, sign: 1 | -1): void {
+  let a = k0;
+  let b = k1;
+  if (s.managedIn(k0, id)) a++;
+  if (k1 > k0 && s.managedIn(k1, id)) b--;
+  if (a <= b) pt.changeBlocks(a, b, sign);
 }
 
 /**
@@ -89,7 +103,11 @@ export function free(s: UvmState, b: EventBatch, i: number): void {
   }
   if (!(flags & MANAGED)) return;
   forgetRange(s, va, bytes);
-  if (s.pageTables) reservePageTables(s, s.pageTables);
+  const pt = s.pageTables;
+  if (pt) {
+    changeWindows(s, pt, Math.floor(va / s.blockBytes), Math.floor((va + bytes - 1) / s.blockBytes), id, -1);
+    reservePageTables(s, pt);
+  }
 }
 
 /** Forget the pages of a freed managed range; a block left without live pages is released. */
@@ -114,7 +132,6 @@ function forgetRange(s: UvmState, va: number, bytes: number): void {
     bl.full[slot] = 0;
     if (maskRangeEmpty(bl.exists, o, 0, s.ppb)) {
       s.mem.removeBlock(slot);
-      s.pageTables?.removeBlock(bl.key[slot]!);
       bl.release(slot);
     } else if (bl.devPages[slot] === 0) s.mem.removeBlock(slot);
   }

@@ -36,3 +36,20 @@ test('page tables, 6 levels (Hopper, 57-bit VA): one more directory per block', 
   pt.addBlock(7);
   assert.equal(pt.bytes, 5 * 4096 + 4352);
 });
+
+test('page tables: a range of blocks counts as each block once (the same bytes as block by block, either way)', () => {
+  const one = new PageTables(5, 4096, 4352);
+  const bulk = new PageTables(5, 4096, 4352);
+  for (let k = 200; k <= 900; k++) one.addBlock(k);
+  bulk.changeBlocks(200, 900, 1);
+  assert.equal(bulk.bytes, one.bytes);
+  // keys 200–900 span lowest directories 0–3 (256 blocks each) under one PD1 and one PD2: root + 4 + 1 + 1
+  assert.equal(bulk.bytes, 7 * 4096 + 701 * 4352);
+  bulk.changeBlocks(300, 800, -1);
+  for (let k = 300; k <= 800; k++) one.removeBlock(k);
+  assert.equal(bulk.bytes, one.bytes);
+  assert.equal(bulk.bytes, 6 * 4096 + 200 * 4352, 'keys 200–299 and 801–900: directories 0, 1 and 3 remain');
+  bulk.changeBlocks(200, 299, -1);
+  bulk.changeBlocks(801, 900, -1);
+  assert.equal(bulk.bytes, 0);
+});
