@@ -11,8 +11,7 @@ import assert from 'node:assert/strict';
 import { planRuns, type TraceScan } from '../../src/run/run';
 import { simulate } from '../../src/sim/engine';
 import { systemPreset } from '../../src/systems/index';
-import type { SystemDef, SystemModel } from '../../src/sim/system';
-import type { UvmState } from '../../src/systems/uvm/state';
+import { simulateUvm } from './uvm/uvm-spy';
 import { MAX_TRACKED_UNITS } from '../../src/systems/hmm-svm/ranges';
 import { eventsToBatches } from '../../src/trace/batch';
 import type { TraceEvent } from '../../src/trace/event';
@@ -54,25 +53,13 @@ for (const [system, limitBytes] of [['hmm-svm', MAX_TRACKED_UNITS * 2 * MiB]] as
   });
 }
 
-/** `run`, keeping the uvm model's state (and lowering its block limit to `maxSlots` when given). */
-async function runUvm(system: string, ev: TraceEvent[], maxSlots?: number) {
-  const t = memoryTrace(`uvm-${system}`, eventsToBatches(ev));
-  const scan: TraceScan = { name: t.name, digest: 'uvm-blocks', footprintBytes: 64 * MiB, events: ev.length, maxAgent: 1 };
-  const [r] = planRuns({ system, profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 1 * GiB }, debug: true }, scan);
-  const def = systemPreset(r!.preset)!.def;
-  let state: UvmState | undefined;
-  const spy: SystemDef<any> = {
-    ...def,
-    create(params, env) {
-      const m = def.create(params, env) as SystemModel & { s: UvmState };
-      state = m.s;
-      if (maxSlots !== undefined) state.blocks.maxSlots = maxSlots;
-      return m;
-    },
-  };
-  const res = await simulate(r!, spy, t);
-  return { res, state: state! };
-}
+/** Run `ev` through a uvm item with 1 GiB of device memory, keeping its state (its block limit lowered to `maxSlots`). */
+const runUvm = (system: string, ev: TraceEvent[], maxSlots?: number) =>
+  simulateUvm(system, ev, {
+    footprintBytes: 64 * MiB,
+    set: { 'device.memory.capacityBytes': 1 * GiB },
+    onModel: (m) => void (maxSlots !== undefined && (m.s.blocks.maxSlots = maxSlots)),
+  });
 
 for (const system of ['uvm', 'uvm:eviction=lru-4k']) {
   test(`${system}: a 64 TiB managed allocation works; only the VA blocks the trace touches exist`, async () => {

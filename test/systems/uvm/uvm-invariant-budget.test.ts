@@ -5,16 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planRuns, type TraceScan } from '../../../src/run/run';
-import { simulate } from '../../../src/sim/engine';
-import type { SystemDef, SystemModel } from '../../../src/sim/system';
-import { systemPreset } from '../../../src/systems/index';
 import { INVARIANT_VISITS_PER_ROW } from '../../../src/systems/uvm/invariants';
 import type { UvmState } from '../../../src/systems/uvm/state';
-import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';
-import { memoryTrace } from '../../../src/trace/trace';
 import { GiB, MiB } from '../../../src/units';
+import { simulateUvm } from './uvm-spy';
 
 const BASE = 0x7f0000000000;
 
@@ -22,38 +17,28 @@ const BASE = 0x7f0000000000;
  * `rows` one-page device reads spread over a managed allocation of `bytes`; with `adviseAll`, read-mostly advice on
  * the whole allocation first, which creates every VA block (blocks exist from first use: UvmState.blockAt).
  */
-function trace(bytes: number, rows: number, adviseAll = false) {
+function trace(bytes: number, rows: number, adviseAll = false): TraceEvent[] {
   const ev: TraceEvent[] = [{ tNs: 0, op: 'alloc', agent: 'cpu', va: BASE, bytes, flags: ['managed'] }];
   if (adviseAll) ev.push({ tNs: 1, op: 'advise', va: BASE, bytes, advice: 'read_mostly' });
   const pages = bytes / 4096;
   for (let i = 1; i <= rows; i++) ev.push({ tNs: i * 10, op: 'access', agent: 'dev0', va: BASE + ((i * 7919) % pages) * 4096, bytes: 4096, access: 'r' });
-  return { t: memoryTrace(`budget-${bytes}`, eventsToBatches(ev)), events: ev.length };
+  return ev;
 }
 
 /** Run `system` in debug mode; `corrupt` may damage the state just before `finish`. Returns the model's state. */
 async function run(system: string, bytes: number, rows: number, corrupt?: (s: UvmState) => void, adviseAll = false): Promise<UvmState> {
-  const { t, events } = trace(bytes, rows, adviseAll);
-  const scan: TraceScan = { name: t.name, digest: 'budget', footprintBytes: bytes, events, maxAgent: 1 };
-  const [r] = planRuns({ system, profile: 'a100-pcie4', debug: true }, scan);
-  const def = systemPreset(r!.preset)!.def;
-  let state: UvmState | undefined;
-  const spy: SystemDef<any> = {
-    ...def,
-    create(params, env) {
-      const m = def.create(params, env) as SystemModel & { s: UvmState };
-      state = m.s;
-      if (corrupt) {
-        const finish = m.finish.bind(m);
-        m.finish = () => {
-          corrupt(m.s);
-          return finish();
-        };
-      }
-      return m;
+  const { state } = await simulateUvm(system, trace(bytes, rows, adviseAll), {
+    footprintBytes: bytes,
+    onModel: (m) => {
+      if (!corrupt) return;
+      const finish = m.finish.bind(m);
+      m.finish = () => {
+        corrupt(m.s);
+        return finish();
+      };
     },
-  };
-  await simulate(r!, spy, t);
-  return state!;
+  });
+  return state;
 }
 
 test('a small address space is checked after every row and at the end', async () => {

@@ -6,40 +6,29 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planRuns, type TraceScan } from '../../../src/run/run';
-import { simulate } from '../../../src/sim/engine';
-import type { SystemDef, SystemModel } from '../../../src/sim/system';
-import { systemPreset } from '../../../src/systems/index';
 import { maskWeight } from '../../../src/model/page-mask';
 import type { UvmState } from '../../../src/systems/uvm/state';
-import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';
-import { memoryTrace } from '../../../src/trace/trace';
 import { MiB } from '../../../src/units';
+import { simulateUvm } from './uvm-spy';
 
 const W = 0x4000_0000; // a 2 MiB window
 const KEY = W / (2 * MiB);
 
-/** Run `ev` through uvm in debug mode; `probe(state, row)` after each row (the model's state as the engine left it). */
+/** Run `ev` through uvm in debug mode; `probe(state, row)` after each row's debug check (the state as the engine left it). */
 async function run(ev: TraceEvent[], probe: (s: UvmState, row: number) => void) {
-  const t = memoryTrace('va-blocks', eventsToBatches(ev));
-  const scan: TraceScan = { name: t.name, digest: 'va-blocks', footprintBytes: 4 * MiB, events: ev.length, maxAgent: 1 };
-  const [r] = planRuns({ system: 'uvm', profile: 'a100-pcie4', debug: true }, scan);
-  const def = systemPreset(r!.preset)!.def;
-  const spy: SystemDef<any> = {
-    ...def,
-    create(params, env) {
-      const m = def.create(params, env) as SystemModel & { s: UvmState };
+  const { res } = await simulateUvm('uvm', ev, {
+    footprintBytes: 4 * MiB,
+    onModel: (m) => {
       let row = 0;
       const check = m.checkInvariants!.bind(m);
       m.checkInvariants = () => {
         check();
         probe(m.s, row++);
       };
-      return m;
     },
-  };
-  return simulate(r!, spy, t);
+  });
+  return res;
 }
 
 const existsPages = (s: UvmState): number => {
