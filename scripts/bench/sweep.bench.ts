@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { cpuSplit, threadCpuSeconds } from '../../src/bench/threads';
 import type { Benchmark, BenchRow } from '../../src/bench/types';
 import { sweep, type SweepSpec } from '../../src/analysis/sweep';
 
@@ -129,7 +130,9 @@ async function exampleSweep(root: string, log: (m: string) => void): Promise<Ben
   log('example sweep: first run (generates its traces)…');
   const first = await wall(1);
   log('example sweep: 1 at a time, then 2 at a time…');
+  const cpu0 = threadCpuSeconds();
   const one = await wall(1);
+  const cpu1 = threadCpuSeconds();
   const two = await wall(2);
   if (one.table !== two.table || one.table !== first.table) throw new Error('example sweep results differ between runs');
   log('example sweep: the ceiling (one 1-at-a-time sweep process alone, then two side by side)…');
@@ -147,6 +150,24 @@ async function exampleSweep(root: string, log: (m: string) => void): Promise<Ben
       note: `two 1-at-a-time sweep processes side by side (${ceiling.togetherS.toFixed(2)} s) vs one alone (${ceiling.aloneS.toFixed(2)} s): 2 × alone / together: what the 2 cores give this work when both run it (background GC and compiler threads, shared caches and memory bandwidth); an estimate, not a bound: each process also pays its start and cold compile`,
     },
     { group: 'sweep (example file)', metric: 'speed-up / co-run ceiling', value: one.wallS / two.wallS / ceiling.ratio, unit: '', note: 'how much of the reachable speed-up the sweep pool gets' },
+    ...cpuCeiling(one.wallS, cpu0, cpu1),
+  ];
+}
+
+/**
+ * The speed-up two cores allow given where the 1-at-a-time sweep's CPU went (Linux): its main thread's CPU `M` and the
+ * CPU V8's helper threads (optimising compiler, GC) used beside it, `H`. Two sweeps at once need 2 × (M + H) CPU
+ * seconds from 2 cores, so they take at least M + H; sequentially they take 2 × the wall time `W`: speed-up ≤ 2W / (M + H).
+ */
+function cpuCeiling(wallS: number, before: Map<number, number> | undefined, after: Map<number, number> | undefined): BenchRow[] {
+  if (!before || !after) return [];
+  const { mainS, othersS } = cpuSplit(before, after);
+  const bound = (2 * wallS) / (mainS + othersS);
+  return [
+    {
+      group: 'sweep (example file)', metric: 'CPU ceiling', value: bound, unit: '×', baseline: 'ideal (2 idle cores)', baselineValue: 2, ratio: bound / 2,
+      note: `1 at a time: main thread ${mainS.toFixed(2)} s of CPU, V8 helper threads (optimising compiler, GC) ${othersS.toFixed(2)} s beside it, in ${wallS.toFixed(2)} s wall; two at a time need twice that CPU from 2 cores: speed-up ≤ 2 × wall / CPU`,
+    },
   ];
 }
 
