@@ -352,7 +352,7 @@ export class DirectUnitIndex implements UnitIndex {
  * hmm-svm's pages): `DirectUnitIndex`.
  */
 export function createPageIndex(): UnitIndex {
-  return process.env.S2_HASH ? new HashUnitIndex(1024) : new DirectUnitIndex();
+  return new DirectUnitIndex();
 }
 
 /** The unit index used by the logical table (see docs/decisions.md for the benchmark behind the choice). */
