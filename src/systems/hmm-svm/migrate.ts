@@ -24,8 +24,10 @@ export function toVram(st: SvmState, u: number, r: number): boolean {
     const v = st.policy.victim(clock.nowNs);
     if (v < 0) break;
     const vu = st.frames.holder[v]!;
-    const wb = rangeVramBytes(st, st.uRange[vu]!);
-    if (!hostTakes(st, wb)) {
+    const vr = st.uRange[vu]!;
+    // the range's VRAM units are counted only when host memory could not take the whole range
+    const wb = hostTakes(st, st.rEnd[vr]! - st.rStart[vr]!) ? 0 : rangeVramBytes(st, vr);
+    if (wb > 0 && !hostTakes(st, wb)) {
       // the victim range's pages need system pages to go to (hostTakes): the eviction fails, so does this migration
       st.busyRange = -1;
       st.rep.oom(clock.nowNs, DEV, st.uKey[u]! * st.gran, 'host', wb);
