@@ -114,7 +114,7 @@ export class UvmState {
   /** Host memory (`host.dramBytes`; evict.ts hostTakes). */
   readonly hostCapBytes: number;
   /** The most one victim of `DeviceMemory.victimPages` can write back: a VA block, or a shared root chunk. */
-  victimBoundBytes = 0;
+  readonly victimBoundBytes: number;
   // extra counters
   faultBatches = 0;
   /** PMA allocation calls already charged (device-memory.ts `pmaCalls`). */
