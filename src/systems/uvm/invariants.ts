@@ -1,10 +1,8 @@
 import * as pageMask from '../../model/page-mask';
 import * as deviceMemory from './device-memory';
-import * as stateMod from './state';
 import type { UvmState } from './state';
 
-const { maskFillRange, maskTest, maskWeight } = pageMask;
-const { isManagedRange } = stateMod;
+const { maskTest, maskWeight } = pageMask;
 const { PAGE_BYTES, UNTRACKED } = deviceMemory;
 
 /**
@@ -50,7 +48,8 @@ export function checkAll(s: UvmState): void {
     pages += d;
     host += maskWeight(bl.cpu, o, w) * PAGE_BYTES;
     // a block exists only while a managed allocation has pages in its window, and knows exactly those pages
-    const want = existsOf(s, bl.key[slot]!);
+    const want = new Uint32Array(w);
+    s.fillManagedPages(bl.key[slot]!, want, 0);
     for (let k = 0; k < w; k++) if (bl.exists[o + k] !== want[k]) throw new Error(`uvm: block ${slot} (window ${bl.key[slot]}) exists mask ≠ its live managed allocations' pages`);
     if (maskWeight(want, 0, w) === 0) throw new Error(`uvm: block ${slot} (window ${bl.key[slot]}) holds no live managed page`);
     const full = maskWeight(bl.exists, o, w) === s.ppb ? 1 : 0;
@@ -86,16 +85,4 @@ export function checkAll(s: UvmState): void {
   if (s.p.faultCost === 'batch' && s.hostBytes > s.env.platform.host.dramBytes) {
     throw new Error(`uvm: hostBytes ${s.hostBytes} > host.dramBytes ${s.env.platform.host.dramBytes}`);
   }
-}
-
-/** The `exists` mask window `key` must have: the pages of the live managed allocations in it (debug checks only). */
-function existsOf(s: UvmState, key: number): Uint32Array {
-  const m = new Uint32Array(s.words);
-  const base = key * s.blockBytes;
-  const end = base + s.blockBytes;
-  for (const it of s.allocs.ranges.overlapping(base, end)) {
-    if (!isManagedRange(s.allocs.flags[it.value]!)) continue;
-    maskFillRange(m, 0, Math.floor((Math.max(it.start, base) - base) / PAGE_BYTES), Math.ceil((Math.min(it.end, end) - base) / PAGE_BYTES));
-  }
-  return m;
 }

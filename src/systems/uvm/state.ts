@@ -270,19 +270,25 @@ export class UvmState {
 
   private createBlock(key: number): number {
     if (this.blocks.count >= this.blocks.maxSlots) return -1;
-    const bl = this.blocks;
-    const slot = bl.obtain(key);
+    const slot = this.blocks.obtain(key);
+    this.fillManagedPages(key, this.blocks.exists, slot * this.stride);
+    this.blocks.updateFull(slot);
+    return slot;
+  }
+
+  /**
+   * Set in mask `m` (at word `off`) the pages of window `key` that live managed allocations cover: a block's `exists`
+   * (its creation, a new allocation sharing its window; the debug checks compare against it).
+   */
+  fillManagedPages(key: number, m: Uint32Array, off: number): void {
     const base = key * this.blockBytes;
     const end = base + this.blockBytes;
-    const o = slot * this.stride;
     for (const it of this.allocs.ranges.overlapping(base, end)) {
       if (!isManagedRange(this.allocs.flags[it.value]!)) continue;
       const a = it.start > base ? it.start : base;
       const e = it.end < end ? it.end : end;
-      maskFillRange(bl.exists, o, Math.floor((a - base) / PAGE_BYTES), Math.ceil((e - base) / PAGE_BYTES));
+      maskFillRange(m, off, Math.floor((a - base) / PAGE_BYTES), Math.ceil((e - base) / PAGE_BYTES));
     }
-    bl.updateFull(slot);
-    return slot;
   }
 
   /** Whether a live managed allocation other than `except` has pages in window `key` (page tables, va-range.ts). */

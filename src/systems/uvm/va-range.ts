@@ -8,7 +8,7 @@ import type { PageTables } from './page-tables';
 import type { UvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { maskClearRange, maskFillRange, maskRangeEmpty, popcount32 } = pageMask;
+const { maskClearRange, maskRangeEmpty, popcount32 } = pageMask;
 const { Flag } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { MANAGED } = stateMod;
@@ -52,10 +52,7 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
   for (const k of k0 === k1 ? [k0] : [k0, k1]) {
     const slot = s.blocks.find(k);
     if (slot < 0) continue;
-    const base = k * s.blockBytes;
-    const a = Math.max(va, base);
-    const e = Math.min(va + bytes, base + s.blockBytes);
-    maskFillRange(s.blocks.exists, slot * s.stride, Math.floor((a - base) / PAGE_BYTES), Math.ceil((e - base) / PAGE_BYTES));
+    s.fillManagedPages(k, s.blocks.exists, slot * s.stride);
     s.blocks.updateFull(slot);
   }
   const pt = s.pageTables;
