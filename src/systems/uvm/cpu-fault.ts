@@ -127,8 +127,7 @@ function cpuFault(s: UvmState, slot: number, p: number, write: boolean): void {
     }
     if (!inR) continue;
     if (!fromDev) {
-      populateHost(s, slot, q);
-      if (!maskTest(bl.cpu, o, q)) hostFull = true; // populateHost reported the host OOM
+      if (!populateHost(s, slot, q)) hostFull = true; // populateHost reported the host OOM
       continue;
     }
     if (runStart < 0) runStart = q;

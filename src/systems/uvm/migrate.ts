@@ -199,16 +199,18 @@ function splitAtFaults(s: UvmState, slot: number, prefetched: Uint32Array, nowNs
   return n;
 }
 
-export function populateHost(s: UvmState, slot: number, p: number): void {
+/** Zero-fill page `p` of `slot` in host memory; false (a host OOM, reported) when host memory cannot take it. */
+export function populateHost(s: UvmState, slot: number, p: number): boolean {
   const env = s.env;
-  if (s.hostBytes + PAGE_BYTES > env.platform.host.dramBytes) {
+  if (!hostTakes(s, PAGE_BYTES)) {
     s.rep.oom(env.clock.nowNs, CPU, s.blocks.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'host', PAGE_BYTES);
-    return;
+    return false;
   }
   maskSet(s.blocks.cpu, slot * s.stride, p);
   s.hostBytes += PAGE_BYTES;
   env.counters.zeroFills++;
   env.clock.charge(Cause.fault, PAGE_BYTES / env.platform.host.zeroFillBytesPerNs);
+  return true;
 }
 
 /** A device write to a read-duplicated page: the host copy is invalidated (CPU TLB shootdown). */
@@ -243,10 +245,7 @@ export function pinToHost(s: UvmState, slot: number, p: number): void {
     }
     evictPages(s, slot, page, true, false);
   }
-  if (!maskTest(bl.cpu, o, p)) {
-    populateHost(s, slot, p);
-    if (!maskTest(bl.cpu, o, p)) return; // host memory full (populateHost reported it): not pinned
-  }
+  if (!maskTest(bl.cpu, o, p) && !populateHost(s, slot, p)) return; // host memory full: not pinned
   maskSet(bl.pinned, o, p);
   bl.pinnedCount[slot]!++;
   s.remoteMaps++;
