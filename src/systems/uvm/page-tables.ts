@@ -39,19 +39,10 @@ export class PageTables {
     }
   }
 
-  /** A managed 2 MiB VA block (`key` = va / 2 MiB) came into use. */
-  addBlock(key: number): void {
-    this.changeBlocks(key, key, 1);
-  }
-
-  /** A managed VA block went away. */
-  removeBlock(key: number): void {
-    this.changeBlocks(key, key, -1);
-  }
-
   /**
-   * The blocks `[k0, k1]` came into use (`sign` 1) or went away (−1), each exactly once: per directory level, one
-   * count update per directory the range spans (a 1 TiB allocation is 2,048 lowest directories, not 524,288 blocks).
+   * The managed 2 MiB blocks `[k0, k1]` (key = va / 2 MiB) came into use (`sign` 1) or went away (−1), each exactly
+   * once: per directory level, one count update per directory the range spans (a 1 TiB allocation is 2,048 lowest
+   * directories, not 524,288 blocks).
    */
   changeBlocks(k0: number, k1: number, sign: 1 | -1): void {
     this.blocks += sign * (k1 - k0 + 1);
