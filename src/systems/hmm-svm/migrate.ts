@@ -25,15 +25,17 @@ export function toVram(st: SvmState, u: number, r: number): boolean {
     if (v < 0) break;
     const vu = st.frames.holder[v]!;
     const vr = st.uRange[vu]!;
-    // the range's VRAM units are counted only when host memory could not take the whole range
-    const wb = hostTakes(st, st.rEnd[vr]! - st.rStart[vr]!) ? 0 : rangeVramBytes(st, vr);
-    if (wb > 0 && !hostTakes(st, wb)) {
-      // the victim range's pages need system pages to go to (hostTakes): the eviction fails, so does this migration
-      st.busyRange = -1;
-      st.rep.oom(clock.nowNs, DEV, st.uKey[u]! * st.gran, 'host', wb);
-      return false;
+    // the range's VRAM units need system pages (hostTakes); counted only when the whole range might not fit
+    if (!hostTakes(st, st.rEnd[vr]! - st.rStart[vr]!)) {
+      const wb = rangeVramBytes(st, vr);
+      if (!hostTakes(st, wb)) {
+        // the eviction fails, so does this migration
+        st.busyRange = -1;
+        st.rep.oom(clock.nowNs, DEV, st.uKey[u]! * st.gran, 'host', wb);
+        return false;
+      }
     }
-    evictRange(st, st.uRange[vu]!);
+    evictRange(st, vr);
     // the victim's range holds the victim (ranges.ts keeps every unit in a range that covers it): never loop
     if (st.frames.holder[v] === vu) throw new Error(`internal: hmm-svm evicted range ${st.uRange[vu]} but frame ${v} still holds unit ${vu}`);
     f = st.frames.alloc(u);
