@@ -25,8 +25,16 @@ export function childrenCpuSeconds(ticksPerSecond = clockTicks()): number | unde
  * the parenthesised command name, which may itself contain spaces and parentheses (hence the last `)`).
  */
 export function childrenTicks(stat: string): number {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const rest = statFieldsAfterName(stat);
   return Number(rest[13]) + Number(rest[14]);
+}
+
+/**
+ * The fields of a `/proc/<pid>/stat` (or `/proc/<pid>/task/<tid>/stat`) line after the parenthesised command name,
+ * which may itself hold spaces and parentheses: field 3 (state) is element 0.
+ */
+export function statFieldsAfterName(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 let ticks: number | undefined;

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { clockTicks } from './start';
+import { clockTicks, statFieldsAfterName } from './start';
 
 /**
  * CPU time per thread of this process, for the sweep benchmark's ceiling (scripts/bench/sweep.bench.ts): the
@@ -10,7 +10,7 @@ import { clockTicks } from './start';
 
 /** `utime + stime` (fields 14 and 15, clock ticks) of a `/proc/<pid>/task/<tid>/stat` line. */
 export function threadTicks(stat: string): number {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const rest = statFieldsAfterName(stat);
   return Number(rest[11]) + Number(rest[12]);
 }
 
