@@ -45,7 +45,7 @@ export function prefetch(s: UvmState, b: EventBatch, i: number): void {
     const slot = r.slot;
     if (slot < 0) {
       if (target !== DEV) continue;
-      s.rep.tooManyBlocks(b.tNs[i]!, b.agent[i]!, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+      s.tooManyBlocks(b.tNs[i]!, b.agent[i]!, r.firstVa);
       break;
     }
     const p0 = r.firstPage;
@@ -114,7 +114,7 @@ export function advise(s: UvmState, b: EventBatch, i: number): void {
       const slot = r.slot;
       if (slot < 0) {
         if (!sets) continue;
-        return s.rep.tooManyBlocks(b.tNs[i]!, b.agent[i]!, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+        return s.tooManyBlocks(b.tNs[i]!, b.agent[i]!, r.firstVa);
       }
       adviseBlock(s, code, target, slot, r.firstPage, r.endPage);
     }

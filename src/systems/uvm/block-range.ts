@@ -44,6 +44,11 @@ export class BlockRange {
     private readonly createBlock: (key: number) => number,
   ) {}
 
+  /** First byte of the current block's page range (`base` + `firstPage` pages). */
+  get firstVa(): number {
+    return this.base + this.firstPage * PAGE_BYTES;
+  }
+
   /** Start a walk of `[va, end)` (`end > va`); `create`: blocks that do not exist are created (`createBlock`). */
   start(va: number, end: number, create = false): void {
     this.va = va;

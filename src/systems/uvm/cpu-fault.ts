@@ -46,7 +46,7 @@ function cpuManaged(s: UvmState, tNs: number, start: number, end: number, write:
   r.start(start, end, true);
   while (r.next()) {
     const slot = r.slot;
-    if (slot < 0) return s.rep.tooManyBlocks(tNs, CPU, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+    if (slot < 0) return s.tooManyBlocks(tNs, CPU, r.firstVa);
     const p0 = r.firstPage;
     const p1 = r.endPage;
     const o = slot * s.stride;

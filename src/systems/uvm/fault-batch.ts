@@ -132,7 +132,7 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
       const key = Math.floor(p / s.ppb);
       const p0 = p - key * s.ppb;
       const slot = s.blockAt(key);
-      if (slot < 0) s.rep.tooManyBlocks(tNs, DEV, start, s.blocks.maxSlots);
+      if (slot < 0) s.tooManyBlocks(tNs, DEV, start);
       else devManagedBlock(s, slot, p0, p0 + 1, end - start, write, count, tNs);
       return;
     }
@@ -140,7 +140,7 @@ function devManaged(s: UvmState, start: number, end: number, write: boolean, cou
   const r = s.devWalk;
   r.start(start, end, true);
   while (r.next()) {
-    if (r.slot < 0) return s.rep.tooManyBlocks(tNs, DEV, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+    if (r.slot < 0) return s.tooManyBlocks(tNs, DEV, r.firstVa);
     devManagedBlock(s, r.slot, r.firstPage, r.endPage, end - start, write, count, tNs);
   }
 }
@@ -172,7 +172,7 @@ function devManagedSpread(s: UvmState, start: number, end: number, write: boolea
     while (r.next()) {
       const slot = r.slot;
       if (slot < 0) {
-        s.rep.tooManyBlocks(tNs, DEV, r.base + r.firstPage * PAGE_BYTES, s.blocks.maxSlots);
+        s.tooManyBlocks(tNs, DEV, r.firstVa);
         o = stride; // the row stops here
         break;
       }

@@ -291,6 +291,11 @@ export class UvmState {
     }
   }
 
+  /** A touch at `va` needs a block past `MAX_TRACKED_BLOCKS` (`blockAt` returned -1): a fault-error. */
+  tooManyBlocks(tNs: number, agent: number, va: number): void {
+    this.rep.tooManyBlocks(tNs, agent, va, this.blocks.maxSlots);
+  }
+
   /** Whether a live managed allocation other than `except` has pages in window `key` (page tables, va-range.ts). */
   managedIn(key: number, except: number): boolean {
     for (const it of this.allocs.ranges.overlapping(key * this.blockBytes, (key + 1) * this.blockBytes)) {
