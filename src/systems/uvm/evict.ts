@@ -31,17 +31,18 @@ export function evictFor(s: UvmState, need: number, fraction: number): boolean {
   while (mem.headroom(fraction) < need) {
     const sync = mem.headroom(1) < need;
     const slot = mem.victimPages(s.env.clock.nowNs);
+    if (slot < 0 && slot !== SHARED_ROOT) return mem.headroom(1) >= need;
     // a victim writes back at most a VA block or a shared root chunk (`victimBoundBytes`): with that much room in
     // host memory its exact write-back need not be counted
-    const roomy = s.hostBytes + s.victimBoundBytes <= s.hostCapBytes;
-    if (slot === SHARED_ROOT) {
-      if (!roomy && !hostTakes(s, sharedRootWriteBackBytes(s, mem.victimRoot))) return false;
-      evictSharedRoot(s, mem.victimRoot, sync);
-    } else if (slot < 0) return mem.headroom(1) >= need;
-    else {
-      if (!roomy && !hostTakes(s, writeBackBytes(s, slot, mem.victimMask))) return false;
-      evictPages(s, slot, mem.victimMask, sync, true);
+    if (!hostTakes(s, s.victimBoundBytes)) {
+      const wb = slot === SHARED_ROOT ? sharedRootWriteBackBytes(s, mem.victimRoot) : writeBackBytes(s, slot, mem.victimMask);
+      if (!hostTakes(s, wb)) {
+        s.hostShortBytes = wb; // the victim stays; the caller reports a host OOM (evictionOom)
+        return false;
+      }
     }
+    if (slot === SHARED_ROOT) evictSharedRoot(s, mem.victimRoot, sync);
+    else evictPages(s, slot, mem.victimMask, sync, true);
     if (s.preSlot >= 0) need -= firstTransferLands(s);
     if (!sync) s.backgroundEvictions++;
     if (!s.p.prefetchOnOversub) s.prefetchOn = false;
@@ -58,13 +59,11 @@ export function evictFor(s: UvmState, need: number, fraction: number): boolean {
  * (:1508-1543) → uvm_cpu_chunk_alloc_page with GFP_KERNEL | GFP_HIGHUSER (uvm_pmm_sysmem.c:427-456, uvm_linux.h:120).
  * Those pages are the driver's and not swappable. When the allocation fails the eviction fails
  * (evict_root_chunk_from_va_block returns its status, uvm_pmm_gpu.c:1157-1189, :1319-1321), and so does the fault
- * service that needed the memory. When host memory cannot take them, `hostShortBytes` keeps the bytes, so the caller
- * reports a host OOM (`evictionOom`) instead of a device one.
+ * service that needed the memory: `evictFor` then keeps the bytes in `hostShortBytes`, so its caller reports a host
+ * OOM (`evictionOom`) instead of a device one.
  */
 export function hostTakes(s: UvmState, bytes: number): boolean {
-  if (s.hostBytes + bytes <= s.hostCapBytes) return true;
-  s.hostShortBytes = bytes;
-  return false;
+  return s.hostBytes + bytes <= s.hostCapBytes;
 }
 
 /**
