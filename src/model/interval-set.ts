@@ -22,6 +22,8 @@ export class IntervalSet<T> {
   /** `chunks[c][0].start` for each chunk c. */
   private readonly firsts: number[] = [];
   private count = 0;
+  /** Incremented by every insert and removal: an interval found before is still the one `find` returns while it is unchanged. */
+  version = 0;
   private last: Interval<T> | undefined;
   /** Result of `floor`: chunk and index of the last interval with start ≤ x (`fc` = -1: none). */
   private fc = -1;
@@ -151,6 +153,7 @@ export class IntervalSet<T> {
       this.split(c);
     }
     this.count++;
+    this.version++;
     return true;
   }
 
@@ -177,6 +180,7 @@ export class IntervalSet<T> {
       this.firsts.splice(c, 1);
     } else if (this.fi === 0) this.firsts[c] = a[0]!.start;
     this.count--;
+    this.version++;
     if (this.last === it) this.last = undefined;
     return it;
   }

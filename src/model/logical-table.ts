@@ -49,6 +49,8 @@ export class LogicalTable {
   private hi = 0;
   /** Live slots. */
   size = 0;
+  /** Slots removed so far: a slot found before is still its unit's while this is unchanged (slots are reused). */
+  removals = 0;
 
   constructor(initialSlots = 1024, index: UnitIndex = createPageIndex()) {
     this.index = index;
@@ -170,6 +172,7 @@ export class LogicalTable {
     if (this.freeCount === this.freeList.length) this.freeList = grown(this.freeList, this.freeList.length * 2);
     this.freeList[this.freeCount++] = s;
     this.size--;
+    this.removals++;
   }
 
   private grow(): void {

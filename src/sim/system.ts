@@ -42,7 +42,8 @@ export interface SystemModel {
   /**
    * A speed hint, never semantics: read (and only read) what rows `from` … `to − 1` of `b` will look up, so
    * that those cache misses overlap before the rows are routed one by one. Called by the engine ahead of
-   * every `WARM_ROWS` rows; a model must not change any state here (results are the same without it).
+   * every `WARM_ROWS` rows; a model must not change any state of its semantics here (results are the same
+   * without it), but may keep what it looked up for `deviceHits`.
    */
   warmRows?(b: EventBatch, from: number, to: number): void;
   /**

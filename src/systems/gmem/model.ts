@@ -41,7 +41,7 @@ export class GmemModel implements SystemModel {
   /** GMEM serves every device (one `gm_dev` per agent). */
   readonly allDevices = true;
 
-  /** A speed hint (reads only): src/sim/system.ts `warmRows`. */
+  /** A speed hint (no semantics; keeps its lookups for `deviceHits`): src/sim/system.ts `warmRows`. */
   warmRows(b: EventBatch, from: number, to: number): void {
     warmRows(this.g, b, from, to);
   }

@@ -88,15 +88,36 @@ export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: num
   const refresh = g.p.accessBitsRefresh;
   const lists = g.touchLists;
   const op = b.op;
+  const t = g.t;
+  // the rows warmRows has just looked up (state.ts warmSlots), while those lookups still hold
+  const w0 = g.warmFrom;
+  const warm = b === g.warmBatch && g.warmAllocs === g.allocs.version && g.warmRemovals === t.removals;
+  const w1 = warm ? w0 + g.warmRows : w0;
+  const ws = g.warmSlots;
+  const agent = b.agent;
+  const nDev = g.nDev;
   let i = from;
   for (; i < to; i++) {
     if (op[i] !== OP_ACCESS) return i;
     // a clock-reading policy first, before the row changes anything (an agent that is no device has no list:
     // rowHitFrame refuses it)
-    const l = refresh ? lists[b.agent[i]! - 1] : undefined;
+    const l = refresh ? lists[agent[i]! - 1] : undefined;
     if (l === null) return i;
-    const f = rowHitFrame(g, b, i);
-    if (f < 0) return i;
+    let f: number;
+    if (i >= w0 && i < w1) {
+      // warmRows gave the slot only to a device access within one unit of one live allocation (exclusive mode)
+      const s = ws[i - w0]!;
+      f = s >= 0 ? t.frameOf(s) : -1;
+      if (f < 0 || (nDev !== 1 && t.ownerOf(s) !== agent[i]! - 1) || t.kindOf(s) !== KIND_GMEM) return i;
+      if ((b.access[i]! & ACC_WRITE) !== 0) {
+        const bits = t.bitsOf(s);
+        if ((bits & READONLY) !== 0) return i;
+        t.setBits(s, bits | DIRTY);
+      }
+    } else {
+      f = rowHitFrame(g, b, i);
+      if (f < 0) return i;
+    }
     if (l !== undefined) l.touch(f);
   }
   return i;

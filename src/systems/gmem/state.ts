@@ -95,6 +95,17 @@ export class GmemState {
   // range-operation context
   rangePtes = 0;
   readonly rangeDev: Int32Array;
+  /**
+   * What the last `warmRows` (warm-rows.ts) found for rows `warmFrom + k` of `warmBatch`, k < `warmRows`: the
+   * slot of a row that may be a row-3 hit (-1 for any other row), valid while no allocation and no slot has
+   * changed since (`warmAllocs`, `warmRemovals`), so `deviceHitRows` does not look the row up again.
+   */
+  readonly warmSlots = new Int32Array(256);
+  warmBatch: object | undefined = undefined;
+  warmFrom = 0;
+  warmRows = 0;
+  warmAllocs = -1;
+  warmRemovals = -1;
   // prefetch timing context
   inPrefetch = false;
   item = 0;

@@ -1,11 +1,13 @@
 import type { EventBatch } from '../../trace/batch';
-import { Op } from '../../trace/event';
+import { CPU, Op } from '../../trace/event';
+import * as state from './state';
 import type { GmemState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the loops read a local copy.
 const OP_ACCESS = Op.access;
-/** Scratch of `warmRows` and `warmSlots` (calls never nest): slots, their frames, the frames' list neighbours. */
-const slots = new Int32Array(256);
+const AGENT_CPU = CPU;
+const { MODE_EXCLUSIVE } = state;
+/** Scratch of `warmRows` and `warmSlots` (calls never nest): frames, the frames' list neighbours. */
 const frames = new Int32Array(256);
 const prevs = new Int32Array(256);
 const nexts = new Int32Array(256);
@@ -13,7 +15,7 @@ const nexts = new Int32Array(256);
 let sink = 0;
 
 /**
- * `SystemModel.warmRows` for GMEM: a speed hint that writes no state. The hit path of an access row reads
+ * `SystemModel.warmRows` for GMEM: a speed hint that writes no state of the model's semantics. The hit path of an access row reads
  * three things, each found through the one before — the unit index entry of the row's unit (its slot), the
  * slot's record (its frame), the frame's links in the recency list — so a row waits for three cache misses
  * one after another, and the next row's misses start only after that (its path is too long for the
@@ -21,13 +23,41 @@ let sink = 0;
  * together; the rows then find those lines in cache. The links read are those of device 0's list (the
  * single-device case the hot path is for); rows that are not its hits read lines they do not use, which
  * costs nothing but the loads. (Measured in docs/decisions.md "Realistic scale, round 5".)
+ * The slots found are kept (state.ts `warmSlots`), so that `deviceHitRows` does not look its rows up a second time:
+ * a row gets a slot only when it passes the tests of `rowHitFrame` that no hit can change.
  */
 export function warmRows(g: GmemState, b: EventBatch, from: number, to: number): void {
   const t = g.t;
   const invU = g.invU;
-  const { op, va } = b;
-  const m = Math.min(to - from, slots.length);
-  for (let k = 0; k < m; k++) slots[k] = op[from + k] === OP_ACCESS ? t.find(Math.floor(va[from + k]! * invU)) : -1;
+  const allocs = g.allocs;
+  const { op, va, bytes, agent } = b;
+  const m = Math.min(to - from, g.warmSlots.length);
+  // the slots are kept for deviceHitRows (state.ts warmSlots): a row gets one only when it passes rowHitFrame's
+  // tests that no hit can change (a device access within one unit of one live allocation, exclusive mode)
+  const slots = g.warmSlots;
+  const candidates = g.mode === MODE_EXCLUSIVE;
+  const nDev = g.nDev;
+  for (let k = 0; k < m; k++) {
+    const i = from + k;
+    let s = -1;
+    if (candidates && op[i] === OP_ACCESS) {
+      const v = va[i]!;
+      const n = bytes[i]!;
+      const end = v + n;
+      const ag = agent[i]!;
+      const u0 = Math.floor(v * invU);
+      if (ag !== AGENT_CPU && ag - 1 < nDev && n > 0 && u0 === Math.floor((end - 1) * invU)) {
+        const a = allocs.find(v);
+        if (a !== undefined && end <= a.end) s = t.find(u0);
+      }
+    }
+    slots[k] = s;
+  }
+  g.warmBatch = b;
+  g.warmFrom = from;
+  g.warmRows = m;
+  g.warmAllocs = allocs.version;
+  g.warmRemovals = t.removals;
   for (let k = 0; k < m; k++) {
     const s = slots[k]!;
     frames[k] = s >= 0 ? t.frameOf(s) : -1;

@@ -166,3 +166,33 @@ function snapshot(g: GmemState): unknown {
     }),
   };
 }
+
+test('a slot warmRows looked up is not used after a free made it another unit’s (the lookups hold only while no allocation or slot changed)', async () => {
+  // window 1 (rows 0–63): X faults, then hits; window 2 starts at row 64, where warmRows looks up row 67 (X, live);
+  // then X's allocation is freed (its slot freed), Y's first touch takes that slot and a frame, X's range is
+  // allocated again, and row 67 touches X: a first touch (a fault), not a hit of the frame Y now holds
+  const X = BASE;
+  const Y = BASE + 16 * PAGE;
+  const ev: TraceEvent[] = [
+    { tNs: 0, op: 'alloc', agent: 'cpu', va: X, bytes: PAGE, flags: ['managed'] },
+    { tNs: 1, op: 'alloc', agent: 'cpu', va: Y, bytes: PAGE, flags: ['managed'] },
+  ];
+  for (let i = 2; i < 64; i++) ev.push({ tNs: i, op: 'access', agent: 'dev0', va: X, bytes: PAGE, access: 'r' });
+  ev.push({ tNs: 64, op: 'free', agent: 'cpu', va: X });
+  ev.push({ tNs: 65, op: 'access', agent: 'dev0', va: Y, bytes: PAGE, access: 'r' });
+  ev.push({ tNs: 66, op: 'alloc', agent: 'cpu', va: X, bytes: PAGE, flags: ['managed'] });
+  ev.push({ tNs: 67, op: 'access', agent: 'dev0', va: X, bytes: PAGE, access: 'r' });
+  const batches = eventsToBatches(ev);
+  assert.equal(batches.length, 1, 'one batch: the warm windows start at rows 0 and 64');
+  const trace = memoryTrace('warm-reuse', batches);
+  const scan: TraceScan = { name: trace.name, digest: 'warm-reuse', footprintBytes: 17 * PAGE, events: ev.length, maxAgent: 1 };
+  const [run] = planRuns({ system: 'gmem-paper:victim=lru:accessBitsRefresh=true:chargePageTables=false', profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': 4 * MiB }, debug: true }, scan);
+  const def = systemPreset(run!.preset)!.def;
+  const served = { rows: 0 };
+  const r = await simulate(run!, counting(def, served), trace);
+  // X's first touch, Y's first touch, X's first touch in its new allocation
+  assert.equal(r.summary.deviceFaults, 3);
+  assert.equal(served.rows, 61, 'the 61 hits on X in the first window, and no row after the free');
+  const plain = await simulate(run!, without(def, ['warmRows', 'deviceHits']), trace);
+  assert.deepEqual(r.summary, plain.summary);
+});
