@@ -12,6 +12,15 @@ export type Rocprofv3Options = { agentMap: string };
 
 const ALLOC_COLUMNS = ['Kind', 'Operation', 'Agent_Id', 'Allocation_Size', 'Address', 'Start_Timestamp', 'End_Timestamp'] as const;
 const COPY_COLUMNS = ['Kind', 'Direction', 'Source_Agent_Id', 'Destination_Agent_Id', 'Start_Timestamp', 'End_Timestamp'] as const;
+/** What an agent-id cell may hold: rocprofiler-sdk writes `"Agent N"` (allocation traces, and copy traces of recent
+ * releases) or the bare integer N (copy traces of earlier releases). */
+const AGENT_ID_FORMS = 'an agent id: "Agent <n>" or an integer <n>';
+
+/** The agent number of a cell in either form (`AGENT_ID_FORMS`), or undefined. */
+function agentId(text: string): number | undefined {
+  const m = /^(?:Agent )?(\d{1,9})$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
 
 interface Row {
   readonly line: number;
@@ -82,10 +91,11 @@ export const rocprofv3Importer = {
       const end = big('End_Timestamp');
       if (start === undefined || end === undefined) continue;
       if (kind === 'copy') {
-        const s = Number(cell('Source_Agent_Id'));
-        const d = Number(cell('Destination_Agent_Id'));
-        if (!/^\d+$/.test(cell('Source_Agent_Id')) || !/^\d+$/.test(cell('Destination_Agent_Id'))) {
-          structural(ctx, importerMessages.badField({ ...where, field: 'Source_Agent_Id' }, 'integer agent ids', `${cell('Source_Agent_Id')} → ${cell('Destination_Agent_Id')}`));
+        const s = agentId(cell('Source_Agent_Id'));
+        const d = agentId(cell('Destination_Agent_Id'));
+        if (s === undefined || d === undefined) {
+          const field = s === undefined ? 'Source_Agent_Id' : 'Destination_Agent_Id';
+          structural(ctx, importerMessages.badField({ ...where, field }, AGENT_ID_FORMS, JSON.stringify(cell(field).slice(0, 30))));
           continue;
         }
         rows.push({ line: l.line, start, end, op: 'copy', agentId: s, targetId: d, va: NaN, bytes: NaN, direction: cell('Direction') });
@@ -106,13 +116,14 @@ export const rocprofv3Importer = {
         rows.push({ line: l.line, start, end, op: 'free', agentId: -1, targetId: -1, va, bytes: NaN, direction: '' });
         continue;
       }
-      const agentText = /^Agent (\d+)$/.exec(cell('Agent_Id'));
+      const agent = agentId(cell('Agent_Id'));
       const size = cell('Allocation_Size');
-      if (!agentText || !/^\d{1,15}$/.test(size) || Number(size) <= 0) {
-        structural(ctx, importerMessages.badField({ ...where, field: agentText ? 'Allocation_Size' : 'Agent_Id' }, agentText ? 'a size > 0 in bytes' : '"Agent <n>"', JSON.stringify((agentText ? size : cell('Agent_Id')).slice(0, 30))));
+      if (agent === undefined || !/^\d{1,15}$/.test(size) || Number(size) <= 0) {
+        const ok = agent !== undefined;
+        structural(ctx, importerMessages.badField({ ...where, field: ok ? 'Allocation_Size' : 'Agent_Id' }, ok ? 'a size > 0 in bytes' : AGENT_ID_FORMS, JSON.stringify((ok ? size : cell('Agent_Id')).slice(0, 30))));
         continue;
       }
-      rows.push({ line: l.line, start, end, op: 'alloc', agentId: Number(agentText[1]), targetId: -1, va, bytes: Number(size), direction: '' });
+      rows.push({ line: l.line, start, end, op: 'alloc', agentId: agent, targetId: -1, va, bytes: Number(size), direction: '' });
     }
     if (!header) fail(importerMessages.unexpectedEnd({ file: ctx.file, line: 1 }, 'a rocprofv3 CSV header'));
     if (ignored) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file }, `${ignored} allocation row(s) of other operations`));

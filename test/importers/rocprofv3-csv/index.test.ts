@@ -40,6 +40,26 @@ test('rocprofv3: copies have no byte count (size_unknown) and keep their duratio
   assert.deepEqual(r.ctx.observations.get('copy'), [{ tNs: 0, durNs: 600, direction: 'MEMORY_COPY_DEVICE_TO_HOST', sourceAgentId: 2, destinationAgentId: 0 }]);
 });
 
+test('rocprofv3: agent ids are read in both forms rocprofiler-sdk writes ("Agent N" and a bare integer), in both traces', async () => {
+  // recent releases write copy agents as "Agent N" (rocm-systems projects/rocprofiler-sdk/source/docs/data/memory_copy_trace.csv)
+  const copy = join(dir, 'copy-agents.csv');
+  writeFileSync(copy, `"Kind","Direction","Stream_Id","Source_Agent_Id","Destination_Agent_Id","Correlation_Id","Start_Timestamp","End_Timestamp"
+"MEMORY_COPY","MEMORY_COPY_HOST_TO_DEVICE",0,"Agent 0","Agent 4",1,1000,1077
+"MEMORY_COPY","MEMORY_COPY_DEVICE_TO_HOST",0,4,0,2,2000,2075
+`);
+  const r = await importWith(def, copy);
+  assert.deepEqual(events(r).map((e) => [e.agent, e.target]), [['cpu', 'dev0'], ['dev0', 'cpu']]);
+  assert.deepEqual(r.ctx.observations.get('copy')!.map((o) => [o.sourceAgentId, o.destinationAgentId]), [[0, 4], [4, 0]]);
+  const alloc = join(dir, 'alloc-int.csv');
+  writeFileSync(alloc, ALLOC.replace('"Agent 2"', '2'));
+  assert.deepEqual(events(await importWith(def, alloc)), events(await importWith(def, join(dir, 'alloc.csv'))));
+  // a bad id names its own field
+  writeFileSync(copy, `"Kind","Direction","Source_Agent_Id","Destination_Agent_Id","Start_Timestamp","End_Timestamp"
+"MEMORY_COPY","MEMORY_COPY_HOST_TO_DEVICE","Agent 0","GPU 4",1000,1077
+`);
+  await assert.rejects(importWith(def, copy), /copy-agents\.csv:2: bad field value \(field 'Destination_Agent_Id', expected an agent id: "Agent <n>" or an integer <n>, found "GPU 4"\)/);
+});
+
 test('rocprofv3: a header without the needed columns, or a bad cell, is a located error', async () => {
   const path = join(dir, 'bad.csv');
   writeFileSync(path, '"Kind","Operation"\n');
