@@ -8,7 +8,7 @@ import type { RunResult } from '../sim/run-types';
 import type { Trace } from '../trace/trace';
 import { statusOf } from './flatten';
 import { COUNTER_FIELDS } from '../sim/counters';
-import { SYNTHESIZED_ADDRESSES_KEY } from '../sim/trace-meta-warnings';
+import { SYNTHESIZED_ADDRESSES_KEY } from '../trace/meta-keys';
 
 /**
  * Robustness of a comparison (docs/analysis.md §Robustness): does its conclusion hold when each uncertain

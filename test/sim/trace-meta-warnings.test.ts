@@ -53,3 +53,15 @@ test('a trace with recorded addresses gets no such warning; sweep tasks add it l
   assert.equal(r.summary.warnings['run.synthesized-addresses'], 1);
   assert.deepEqual(r.diagnostics[0], runMessages.synthesizedAddresses({}, 'some-layout'));
 });
+
+test('a trace whose source had no times (synthesized_times) gives every result run.synthesized-times, after any address warning', async () => {
+  const ev = [
+    { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x10000, bytes: 4096, flags: ['managed'] },
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0x10000, bytes: 4096, access: 'r' },
+  ] as const;
+  const [untimed] = await compare(memoryTrace('untimed', eventsToBatches([...ev]), { synthesized_times: 'pytorch-snapshot-order' }), { systems: ['gmem-linux'], profile: 'a100-pcie4' });
+  assert.equal(untimed!.summary.warnings['run.synthesized-times'], 1);
+  assert.deepEqual(untimed!.diagnostics[0], runMessages.synthesizedTimes({}, 'pytorch-snapshot-order'));
+  const [both] = await compare(memoryTrace('both', eventsToBatches([...ev]), { synthesized_times: 'x', synthesized_addresses: 'y' }), { systems: ['uvm'], profile: 'a100-pcie4' });
+  assert.deepEqual(both!.diagnostics.slice(0, 2), [runMessages.synthesizedAddresses({}, 'y'), runMessages.synthesizedTimes({}, 'x')]);
+});

@@ -5,6 +5,7 @@ import type { ImportContext } from '../types';
 import { Checkpoint } from '../shared/checkpoint';
 import { structural } from '../shared/context';
 import { FieldReader, isRecord } from '../shared/fields';
+import { SYNTHESIZED_TIMES_KEY } from '../../trace/meta-keys';
 import { RowCollector } from '../shared/rows';
 import type { RawSnapshot } from './decode';
 
@@ -52,11 +53,20 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
   const rows = new RowCollector(ctx.strings);
   const b = rows.builder;
   const kind = opts.segmentKind === 'device' ? Flag.device : Flag.managed;
+  // PyTorch before 2.1 recorded no time in its trace entries: then every entry is read at time 0, in the
+  // recorded order (the sort below is stable), and the trace says so
+  const untimed = !raw.deviceTraces.some((list) => list.some((e) => isRecord(e) && e.time_us !== undefined));
+  let rawEntries = 0;
+  for (const list of raw.deviceTraces) rawEntries += list.length;
   const traces: Entry[][] = [];
-  for (let d = 0; d < raw.deviceTraces.length; d++) traces.push(await readEntries(raw, d, raw.deviceTraces[d]!, ctx, cp));
+  for (let d = 0; d < raw.deviceTraces.length; d++) traces.push(await readEntries(raw, d, raw.deviceTraces[d]!, ctx, cp, untimed));
+  if (untimed && rawEntries > 0) {
+    ctx.meta[SYNTHESIZED_TIMES_KEY] = 'pytorch-snapshot-order';
+    ctx.log.add(importerMessages.untimedEntries({ file: ctx.file, field: 'device_traces' }, rawEntries));
+  }
   let t0 = Infinity;
   for (const t of traces) if (t.length) t0 = Math.min(t0, t[0]!.timeUs);
-  if (t0 === Infinity) t0 = 0;
+  if (t0 === Infinity || untimed) t0 = 0;
   else ctx.meta.origin_unix_ns = (BigInt(t0) * 1000n).toString();
   const segs = await readSegments(raw, ctx, cp);
   const segsOf = new Map<number, Segment[]>();
@@ -177,7 +187,17 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     }
   }
   if (preexisting > 0) ctx.log.add(importerMessages.preexisting({ file: ctx.file }, preexisting, 'segments or mappings'));
-  if (events === 0) ctx.log.add(importerMessages.noMemoryEvents({ file: ctx.file }, 'device trace entries (was _record_memory_history enabled?)'));
+  if (events === 0) {
+    let kept = 0;
+    for (const t of traces) kept += t.length;
+    const what =
+      rawEntries === 0
+        ? 'device trace entries (was _record_memory_history enabled?)'
+        : kept === 0
+          ? `usable device trace entries (all ${rawEntries} were skipped as malformed)`
+          : `events to simulate among its ${kept} device trace entries (with synthesis=${opts.synthesis})`;
+    ctx.log.add(importerMessages.noMemoryEvents({ file: ctx.file }, what));
+  }
   yield* rows.sorted();
 }
 
@@ -208,7 +228,7 @@ async function readSegments(raw: RawSnapshot, ctx: ImportContext, cp: Checkpoint
   return out;
 }
 
-async function readEntries(raw: RawSnapshot, d: number, list: readonly unknown[], ctx: ImportContext, cp: Checkpoint): Promise<Entry[]> {
+async function readEntries(raw: RawSnapshot, d: number, list: readonly unknown[], ctx: ImportContext, cp: Checkpoint, untimed: boolean): Promise<Entry[]> {
   const out: Entry[] = [];
   let last = -Infinity;
   for (let i = 0; i < list.length; i++) {
@@ -219,7 +239,7 @@ async function readEntries(raw: RawSnapshot, d: number, list: readonly unknown[]
     const action = e?.action;
     const addr = e?.addr ?? 0;
     const size = e?.size ?? 0;
-    const timeUs = e?.time_us;
+    const timeUs = untimed ? 0 : e?.time_us;
     const deviceFree = action === 'oom' ? (e.device_free ?? 0) : 0;
     if (
       typeof action === 'string' && isInt(addr) && isInt(size) && isInt(timeUs) && isInt(deviceFree) &&
@@ -229,7 +249,7 @@ async function readEntries(raw: RawSnapshot, d: number, list: readonly unknown[]
       out.push({ action, addr, size, timeUs, deviceFree });
       continue;
     }
-    reportEntry(raw, d, i, e, last, ctx);
+    reportEntry(raw, d, i, e, last, ctx, untimed);
   }
   return out;
 }
@@ -239,7 +259,7 @@ function isInt(v: unknown): v is number {
 }
 
 /** Slow path: report what is wrong with entry `i` (thrown in strict mode; in lenient mode it is skipped). */
-function reportEntry(raw: RawSnapshot, d: number, i: number, e: unknown, last: number, ctx: ImportContext): void {
+function reportEntry(raw: RawSnapshot, d: number, i: number, e: unknown, last: number, ctx: ImportContext, untimed: boolean): void {
   const where = raw.traceLoc(d, i);
   if (!isRecord(e)) {
     structural(ctx, importerMessages.badField(where, 'a trace entry dict', typeof e));
@@ -249,7 +269,7 @@ function reportEntry(raw: RawSnapshot, d: number, i: number, e: unknown, last: n
   const action = f.str(e, 'action');
   const addr = f.optInt(e, 'addr', 0);
   const size = f.optInt(e, 'size', 0);
-  const timeUs = f.int(e, 'time_us');
+  const timeUs = untimed ? 0 : f.int(e, 'time_us');
   const deviceFree = action === 'oom' ? f.optInt(e, 'device_free', 0) : 0;
   if (action === undefined || addr === undefined || size === undefined || timeUs === undefined || deviceFree === undefined) return;
   if (timeUs < last) {

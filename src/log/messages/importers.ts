@@ -50,6 +50,9 @@ export const importerMessages = {
   noMemoryEvents: defineMessage('importer.no-memory-events', 'info', 'Record with memory profiling enabled (e.g. torch.profiler.profile(profile_memory=True)) to get allocations.', (what: string) => ({
     message: `the trace has no ${what}`,
   })),
+  untimedEntries: defineMessage('importer.untimed-entries', 'warning', 'PyTorch before 2.1 records no time_us in its trace entries: gmemlab keeps their order, puts every event at time 0 (the device lists one after another) and marks the trace (synthesized_times); every run of it carries run.synthesized-times. Record with PyTorch ≥ 2.1 to get times.', (entries: number) => ({
+    message: `none of the ${entries} device trace entries has a time (time_us): events keep their recorded order at time 0`,
+  }), [10307]),
   synthesizedAddresses: defineMessage('importer.synthesized-addresses', 'warning', 'The trace records sizes but no addresses (e.g. PyTorch ≤ 1.9 profiler [memory] events). gmemlab pairs frees with allocations by size and places blocks in an invented layout (docs/importers.md); every run of this trace carries run.synthesized-addresses. Record with PyTorch ≥ 1.10 to get real addresses.', (events: number, layout: string, unmatchedFrees: number) => ({
     message: `${events} memory events have no address: allocation identity reconstructed by size, addresses synthesized (layout ${layout}); ${unmatchedFrees} frees matched no live allocation`,
   })),

@@ -90,4 +90,7 @@ export const runMessages = {
   synthesizedAddresses: defineMessage('run.synthesized-addresses', 'warning', 'The importer invented the trace\'s addresses (the source records none; docs/importers.md): where blocks sit decides page sharing, faults, migrations and TLB reach, so a difference between systems may come from the layout rather than the workload. Prefer a trace with recorded addresses for conclusions.', (layout: string) => ({
     message: `the trace's addresses are synthesized (synthesized_addresses=${layout}): results depend on an invented layout`,
   }), ['kineto-legacy']),
+  synthesizedTimes: defineMessage('run.synthesized-times', 'warning', 'The source records the order of its events but not their times (docs/importers.md), so the trace charges no compute time between them: each system\'s time is its memory-management cost alone, and nothing overlaps with work. Compare systems by their cost and counts, not as application run times; record with a newer tool version to get times.', (how: string) => ({
+    message: `the trace has no recorded times (synthesized_times=${how}): every event is at time 0, in the recorded order`,
+  }), ['pytorch-snapshot-order']),
 } as const;

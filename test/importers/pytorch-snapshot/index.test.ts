@@ -110,3 +110,40 @@ test('ill-typed entries are located errors (strict) or skipped and counted (leni
   assert.equal(r.ctx.log.count('importer.bad-field'), 1);
   assert.equal(r.counts.access, undefined, 'the bad alloc was skipped');
 });
+
+test('a PyTorch < 2.1 snapshot (no time_us in any entry) keeps its recorded order at time 0 and says so', async () => {
+  const old = structuredClone(fixture) as typeof fixture & { device_traces: Record<string, unknown>[][] };
+  for (const list of old.device_traces) for (const e of list) delete e.time_us;
+  const path = join(dir, 'untimed.json');
+  writeFileSync(path, JSON.stringify(old));
+  const r = await importWith(def, path, { synthesis: 'touch-on-alloc-and-free', freeAsDontneed: true });
+  const timed = await importWith(def, join(dir, 'fixture.json'), { synthesis: 'touch-on-alloc-and-free', freeAsDontneed: true });
+  const got = events(r);
+  assert.ok(got.every((e) => e.tNs === 0), 'every event at time 0');
+  // the same events as the timed fixture; within a device, in the recorded order (dev0's entries, then dev1's)
+  const key = (e: Record<string, unknown>): string => JSON.stringify({ ...e, tNs: 0 });
+  assert.deepEqual(got.map(key).sort(), events(timed).map(key).sort());
+  const dev0 = got.filter((e) => e.agent === 'dev0' && !e.flags?.includes('preexisting')).map((e) => e.op);
+  assert.deepEqual(dev0, ['free', 'alloc', 'access', 'access', 'advise', 'marker', 'marker']);
+  assert.equal(r.ctx.meta.synthesized_times, 'pytorch-snapshot-order');
+  assert.equal(r.ctx.meta.origin_unix_ns, undefined);
+  assert.equal(r.ctx.log.count('importer.untimed-entries'), 1);
+  // a snapshot where only some entries lack a time is damaged, not old: the entry is a located error
+  const mixed = structuredClone(fixture) as typeof fixture & { device_traces: Record<string, unknown>[][] };
+  delete mixed.device_traces[1]![2]!.time_us;
+  writeFileSync(path, JSON.stringify(mixed, null, 1));
+  await assert.rejects(importWith(def, path), /field 'device_traces\[1\]\[2\]\.time_us', expected an integer >= 0, found nothing \(field missing\)/);
+});
+
+test('when every entry is skipped as malformed (lenient), the info says so instead of blaming the recording', async () => {
+  const bad = structuredClone(fixture) as typeof fixture & { device_traces: Record<string, unknown>[][] };
+  for (const list of bad.device_traces) for (const e of list) e.addr = 'x';
+  const path = join(dir, 'all-bad.json');
+  writeFileSync(path, JSON.stringify(bad));
+  const r = await importWith(def, path, {}, false);
+  const info = r.ctx.log.examples().find((d) => d.code === 'importer.no-memory-events');
+  assert.equal(info?.message, 'the trace has no usable device trace entries (all 11 were skipped as malformed)');
+  writeFileSync(path, JSON.stringify({ ...fixture, device_traces: [[]] }));
+  const empty = await importWith(def, path);
+  assert.match(empty.ctx.log.examples().find((d) => d.code === 'importer.no-memory-events')!.message, /no device trace entries \(was _record_memory_history enabled\?\)/);
+});
