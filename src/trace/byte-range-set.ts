@@ -147,6 +147,25 @@ export class ByteRangeSet {
     return n;
   }
 
+  /** The parts of `[a, b)` that are not in the set, in order. */
+  gaps(a: number, b: number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let x = a; // bytes below x are accounted for
+    this.locate(a);
+    outer: for (let c = this.pc, i = this.pi; c < this.starts.length; c++, i = 0) {
+      const s = this.starts[c]!;
+      const e = this.ends[c]!;
+      for (; i < s.length; i++) {
+        if (s[i]! >= b) break outer;
+        if (s[i]! > x) out.push([x, s[i]!]);
+        x = e[i]!; // > x: the first range located ends above a, and ranges are disjoint and sorted
+        if (x >= b) break outer;
+      }
+    }
+    if (x < b) out.push([x, b]);
+    return out;
+  }
+
   /** True when every byte of `[a, b)` is in the set. */
   covers(a: number, b: number): boolean {
     this.locate(a);

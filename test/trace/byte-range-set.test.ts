@@ -3,6 +3,17 @@ import assert from 'node:assert/strict';
 import { ByteRangeSet } from '../../src/trace/byte-range-set';
 import { Rng } from '../../src/sim/rng';
 
+/** The runs of bytes of `[a, b)` that `ref` does not hold (the reference for `gaps`). */
+function refGaps(ref: Uint8Array, a: number, b: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = a; i < b; i++) {
+    if (ref[i]) continue;
+    if (out.length > 0 && out[out.length - 1]![1] === i) out[out.length - 1]![1] = i + 1;
+    else out.push([i, i + 1]);
+  }
+  return out;
+}
+
 test('add merges overlapping and adjacent ranges; remove splits', () => {
   const s = new ByteRangeSet();
   s.add(10, 20);
@@ -16,7 +27,11 @@ test('add merges overlapping and adjacent ranges; remove splits', () => {
   assert.equal(s.overlapBytes(0, 100), 27);
   assert.equal(s.covers(18, 40), true);
   assert.equal(s.covers(14, 19), false);
+  assert.deepEqual(s.gaps(0, 100), [[0, 10], [15, 18], [40, 100]]);
+  assert.deepEqual(s.gaps(12, 20), [[15, 18]]);
+  assert.deepEqual(s.gaps(20, 30), []);
   s.remove(0, 100);
+  assert.deepEqual(s.gaps(5, 9), [[5, 9]]);
   assert.equal(s.size, 0);
 });
 
@@ -40,6 +55,7 @@ test('matches a byte-set reference model on random operations', () => {
     for (let i = qa; i < qb; i++) n += ref[i]!;
     assert.equal(s.overlapBytes(qa, qb), n);
     assert.equal(s.covers(qa, qb), n === qb - qa);
+    assert.deepEqual(s.gaps(qa, qb), refGaps(ref, qa, qb));
   }
   let total = 0;
   for (const x of ref) total += x;
@@ -71,6 +87,7 @@ test('matches the byte-set reference across many chunks (thousands of ranges, ad
       for (let i = qa; i < qb; i++) n += ref[i]!;
       assert.equal(s.overlapBytes(qa, qb), n, `overlap ${qa} ${qb}`);
       assert.equal(s.covers(qa, qb), n === qb - qa);
+      assert.deepEqual(s.gaps(qa, qb), refGaps(ref, qa, qb), `gaps ${qa} ${qb}`);
     }
   }
   // the ranges are exactly the runs of the reference

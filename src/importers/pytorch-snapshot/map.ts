@@ -5,6 +5,7 @@ import type { ImportContext } from '../types';
 import { Checkpoint } from '../shared/checkpoint';
 import { structural } from '../shared/context';
 import { FieldReader, isRecord } from '../shared/fields';
+import { ByteRangeSet } from '../../trace/byte-range-set';
 import { SYNTHESIZED_TIMES_KEY } from '../../trace/meta-keys';
 import { RowCollector } from '../shared/rows';
 import type { RawSnapshot } from './decode';
@@ -84,18 +85,31 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     // ---- pass 1: what existed before the first event --------------------------------------------------
     const live = new Map<number, number>();
     const early: Array<[number, number]> = [];
-    const mapped = new Set<number>();
-    const earlyMaps: Array<[number, number]> = [];
+    // expandable segments, as byte ranges: an unmap releases any pages, which may span several maps or part of one
+    // (CUDACachingAllocator.cpp unmap_block), so what was mapped before the trace is found byte-wise
+    const mapped = new ByteRangeSet(); // mapped now, replaying the entries
+    const before = new ByteRangeSet(); // found mapped before the first entry
+    const touched = new ByteRangeSet(); // covered by some map or unmap of the trace
     for (const e of entries) {
       if (cp.tick()) await cp.pause();
       if (e.action === 'segment_alloc') live.set(e.addr, e.size);
       else if (e.action === 'segment_free') {
         if (!live.delete(e.addr)) early.push([e.addr, e.size]);
-      } else if (e.action === 'segment_map') mapped.add(e.addr);
-      else if (e.action === 'segment_unmap' && !mapped.delete(e.addr)) earlyMaps.push([e.addr, e.size]);
+      } else if (e.action === 'segment_map') {
+        mapped.add(e.addr, e.addr + e.size);
+        touched.add(e.addr, e.addr + e.size);
+      } else if (e.action === 'segment_unmap') {
+        // the pages it releases that no earlier map of the trace mapped were mapped before it began
+        for (const [a, b] of mapped.gaps(e.addr, e.addr + e.size)) for (const g of before.gaps(a, b)) before.add(g[0], g[1]);
+        mapped.remove(e.addr, e.addr + e.size);
+        touched.add(e.addr, e.addr + e.size);
+      }
     }
     const mine = segsOf.get(d) ?? [];
     const expandable = mine.filter((s) => s.expandable);
+    // the dump lists what is mapped at its end: the parts no map or unmap of the trace covered were mapped before it
+    for (const s of expandable) for (const [a, b] of touched.gaps(s.address, s.address + s.totalSize)) before.add(a, b);
+    const earlyMaps = before.toArray();
     for (const s of mine) if (!s.expandable && !live.has(s.address)) early.push([s.address, s.totalSize]);
     for (const [addr, size] of early) {
       const i = b.addRow(Op.alloc, 0, agent, addr, size);
@@ -104,7 +118,7 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
       rows.flush();
     }
     preexisting += early.length;
-    // reservations for expandable segments: the dump's segments, widened to every map inside them
+    // reservations for expandable segments: the dump's segments and every mapped range, merged where they touch
     const reserves = await reservationsFor(expandable, entries, cp);
     const owners = new ReservationIndex(reserves);
     for (const r of reserves) {
@@ -113,9 +127,9 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
       b.cols.label[i] = ctx.strings.intern(segmentResource(r.start));
       rows.flush();
     }
-    for (const [addr, size] of earlyMaps) {
+    for (const [addr, end] of earlyMaps) {
       const r = owners.firstContaining(addr);
-      const i = b.addRow(Op.map, 0, agent, addr, size);
+      const i = b.addRow(Op.map, 0, agent, addr, end - addr);
       b.cols.flags[i] = Flag.preexisting;
       b.cols.resource[i] = ctx.strings.intern(segmentResource(r ? r.start : addr));
       b.cols.offsetBytes[i] = r ? addr - r.start : 0;
@@ -286,56 +300,26 @@ interface Reservation {
 }
 
 /**
- * One reservation per expandable segment of the dump, widened to cover every `segment_map` inside it; maps
- * outside every dumped segment get synthetic reservations (the union of their ranges). Dumped segments that
- * overlap (only in a damaged dump: the allocator never hands out one range twice) are merged first, so the
- * reservations stay disjoint and the owner of a map is found by binary search.
+ * The VA reservations of expandable segments. PyTorch reserves one large range per expandable segment and maps
+ * and unmaps pages inside it (c10/cuda/CUDACachingAllocator.cpp `ExpandableSegment`: cuMemAddressReserve once,
+ * cuMemMap / cuMemUnmap of whole pages after), and the dump lists the segment's mapped runs, so a reservation
+ * is the union of the dump's expandable segments and every mapped or unmapped range of the trace, merged where
+ * they overlap or touch: disjoint by construction, every map inside one. A reservation holding no dumped segment
+ * is marked `synthetic` (only the trace shows it).
  */
 async function reservationsFor(expandable: readonly Segment[], entries: readonly Entry[], cp: Checkpoint): Promise<Reservation[]> {
-  const sorted = expandable
-    .map((s) => ({ start: s.address, end: s.address + s.totalSize, synthetic: false }))
-    .sort((a, b) => a.start - b.start);
-  const res: Reservation[] = [];
-  for (const r of sorted) {
-    const last = res[res.length - 1];
-    if (last && r.start < last.end) last.end = Math.max(last.end, r.end);
-    else res.push(r);
+  const spans = new ByteRangeSet();
+  const dumped = new ByteRangeSet();
+  for (const s of expandable) {
+    spans.add(s.address, s.address + s.totalSize);
+    dumped.add(s.address, s.address + s.totalSize);
   }
-  const orphans: Array<[number, number]> = [];
   for (const e of entries) {
     if (e.action !== 'segment_map' && e.action !== 'segment_unmap') continue;
     if (cp.tick()) await cp.pause();
-    // an expandable segment grows contiguously: a map extends the segment that it starts inside or right
-    // after, i.e. the last reservation starting at or below it, when the map reaches its (growing) end
-    const k = lastStartAtOrBelow(res, e.addr);
-    const owner = k >= 0 && e.addr <= res[k]!.end ? res[k] : undefined;
-    const next = owner ? res[k + 1] : undefined;
-    if (owner && (next === undefined || e.addr + e.size <= next.start)) owner.end = Math.max(owner.end, e.addr + e.size);
-    else orphans.push([e.addr, e.addr + e.size]);
+    spans.add(e.addr, e.addr + e.size);
   }
-  orphans.sort((a, b) => a[0] - b[0]);
-  const extra: Reservation[] = [];
-  for (const [s, e] of orphans) {
-    const last = extra[extra.length - 1];
-    if (last && s <= last.end) last.end = Math.max(last.end, e);
-    else extra.push({ start: s, end: e, synthetic: true });
-  }
-  return [...res, ...extra].sort((a, b) => a.start - b.start);
-}
-
-/** Index of the last reservation with `start <= addr` (starts ascending), or -1. */
-function lastStartAtOrBelow(res: readonly Reservation[], addr: number): number {
-  let lo = 0;
-  let hi = res.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (res[mid]!.start <= addr) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
+  return spans.toArray().map(([start, end]) => ({ start, end, synthetic: dumped.overlapBytes(start, end) === 0 }));
 }
 
 /**

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { pytorchSnapshotImporter as def } from '../../../src/importers/pytorch-snapshot/index';
 import { readSafePickle } from '../../../src/importers/pytorch-snapshot/safe-pickle';
 import { GmemlabError } from '../../../src/log/diagnostic';
+import { DiagnosticLog } from '../../../src/log/collector';
+import { SemanticChecker } from '../../../src/trace/semantic-check';
 import { digestBatches } from '../../../src/trace/digest';
 import { absent, events, importWith, sample } from '../helpers';
 
@@ -112,7 +114,7 @@ test('ill-typed entries are located errors (strict) or skipped and counted (leni
 });
 
 test('a PyTorch < 2.1 snapshot (no time_us in any entry) keeps its recorded order at time 0 and says so', async () => {
-  const old = structuredClone(fixture) as typeof fixture & { device_traces: Record<string, unknown>[][] };
+  const old = structuredClone(fixture) as unknown as { device_traces: Record<string, unknown>[][] };
   for (const list of old.device_traces) for (const e of list) delete e.time_us;
   const path = join(dir, 'untimed.json');
   writeFileSync(path, JSON.stringify(old));
@@ -121,7 +123,7 @@ test('a PyTorch < 2.1 snapshot (no time_us in any entry) keeps its recorded orde
   const got = events(r);
   assert.ok(got.every((e) => e.tNs === 0), 'every event at time 0');
   // the same events as the timed fixture; within a device, in the recorded order (dev0's entries, then dev1's)
-  const key = (e: Record<string, unknown>): string => JSON.stringify({ ...e, tNs: 0 });
+  const key = (e: object): string => JSON.stringify({ ...e, tNs: 0 });
   assert.deepEqual(got.map(key).sort(), events(timed).map(key).sort());
   const dev0 = got.filter((e) => e.agent === 'dev0' && !e.flags?.includes('preexisting')).map((e) => e.op);
   assert.deepEqual(dev0, ['free', 'alloc', 'access', 'access', 'advise', 'marker', 'marker']);
@@ -129,14 +131,14 @@ test('a PyTorch < 2.1 snapshot (no time_us in any entry) keeps its recorded orde
   assert.equal(r.ctx.meta.origin_unix_ns, undefined);
   assert.equal(r.ctx.log.count('importer.untimed-entries'), 1);
   // a snapshot where only some entries lack a time is damaged, not old: the entry is a located error
-  const mixed = structuredClone(fixture) as typeof fixture & { device_traces: Record<string, unknown>[][] };
+  const mixed = structuredClone(fixture) as unknown as { device_traces: Record<string, unknown>[][] };
   delete mixed.device_traces[1]![2]!.time_us;
   writeFileSync(path, JSON.stringify(mixed, null, 1));
   await assert.rejects(importWith(def, path), /field 'device_traces\[1\]\[2\]\.time_us', expected an integer >= 0, found nothing \(field missing\)/);
 });
 
 test('when every entry is skipped as malformed (lenient), the info says so instead of blaming the recording', async () => {
-  const bad = structuredClone(fixture) as typeof fixture & { device_traces: Record<string, unknown>[][] };
+  const bad = structuredClone(fixture) as unknown as { device_traces: Record<string, unknown>[][] };
   for (const list of bad.device_traces) for (const e of list) e.addr = 'x';
   const path = join(dir, 'all-bad.json');
   writeFileSync(path, JSON.stringify(bad));
@@ -146,4 +148,46 @@ test('when every entry is skipped as malformed (lenient), the info says so inste
   writeFileSync(path, JSON.stringify({ ...fixture, device_traces: [[]] }));
   const empty = await importWith(def, path);
   assert.match(empty.ctx.log.examples().find((d) => d.code === 'importer.no-memory-events')!.message, /no device trace entries \(was _record_memory_history enabled\?\)/);
+});
+
+test('expandable segments: the dump lists mapped runs of one reservation, and an unmap may span several maps (no overlapping reservations or maps)', async () => {
+  // one PyTorch expandable segment at A: the trace maps [A, A+3u) in three maps and unmaps [A+1.5u, A+2.5u),
+  // which spans the second and third; the dump lists what stays mapped as two runs, [A, A+1.5u) and [A+2.5u, A+3u),
+  // plus a run [A+4u, A+5u) no entry of the trace maps (it was mapped before the trace began)
+  const A = 0x7f0000000000;
+  const u = 4 * MiB;
+  const seg = (addr: number, size: number) => ({ device: 0, address: addr, total_size: size, is_expandable: true, blocks: [] });
+  const snap = {
+    segments: [seg(A, 1.5 * u), seg(A + 2.5 * u, 0.5 * u), seg(A + 4 * u, u)],
+    device_traces: [[
+      { action: 'segment_map', addr: A, size: u, time_us: 0 },
+      { action: 'segment_map', addr: A + u, size: u, time_us: 1 },
+      { action: 'segment_map', addr: A + 2 * u, size: u, time_us: 2 },
+      { action: 'segment_unmap', addr: A + 1.5 * u, size: u, time_us: 3 },
+      { action: 'segment_unmap', addr: A + 4.5 * u, size: u, time_us: 4 },
+    ]],
+  };
+  const path = join(dir, 'expandable.json');
+  writeFileSync(path, JSON.stringify(snap));
+  const r = await importWith(def, path);
+  const res = `seg@0x${A.toString(16)}`;
+  const res2 = `seg@0x${(A + 4 * u).toString(16)}`;
+  assert.deepEqual(events(r), [
+    // [A, A+3u): the dumped runs and the maps, merged; [A+4u, A+5.5u): the third run and the last unmap
+    { op: 'reserve', tNs: 0, agent: 'dev0', va: A, bytes: 3 * u, flags: ['preexisting'], label: res },
+    { op: 'reserve', tNs: 0, agent: 'dev0', va: A + 4 * u, bytes: 1.5 * u, flags: ['preexisting'], label: res2 },
+    // mapped before the trace: the dumped run no entry touches, [A+4u, A+4.5u), and the part of the last unmap
+    // nothing mapped, [A+4.5u, A+5.5u): one range
+    { op: 'map', tNs: 0, agent: 'dev0', va: A + 4 * u, bytes: 1.5 * u, flags: ['preexisting'], resource: res2, offsetBytes: 0 },
+    { op: 'map', tNs: 0, agent: 'dev0', va: A, bytes: u, resource: res, offsetBytes: 0 },
+    { op: 'map', tNs: 1000, agent: 'dev0', va: A + u, bytes: u, resource: res, offsetBytes: u },
+    { op: 'map', tNs: 2000, agent: 'dev0', va: A + 2 * u, bytes: u, resource: res, offsetBytes: 2 * u },
+    { op: 'unmap', tNs: 3000, agent: 'dev0', va: A + 1.5 * u, bytes: u },
+    { op: 'unmap', tNs: 4000, agent: 'dev0', va: A + 4.5 * u, bytes: u },
+  ]);
+  // nothing overlaps: the import's semantic checks find no overlapping reservation or map, nor a map outside one
+  const log = new DiagnosticLog();
+  const check = new SemanticChecker(path, log);
+  for (const batch of r.batches) check.update(batch);
+  assert.deepEqual(log.countsByCode(), {});
 });
