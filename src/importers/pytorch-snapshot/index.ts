@@ -4,16 +4,17 @@ import type { ImporterDef } from '../types';
 import { baseName, firstNonWs, headText } from '../shared/sniff';
 import { Checkpoint } from '../shared/checkpoint';
 import { decodeSnapshot } from './decode';
-import { mapSnapshot, SYNTHESIS_MODES, type SynthesisMode } from './map';
+import { EXPANDABLE_MODES, mapSnapshot, SYNTHESIS_MODES, type ExpandableMode, type SynthesisMode } from './map';
 
 export type PytorchSnapshotOptions = {
   synthesis: string;
   freeAsDontneed: boolean;
   segmentKind: string;
+  expandable: string;
 };
 
 /** Output version of this importer (bump when the events for the same input change). */
-const IMPORTER_VERSION = 1;
+const IMPORTER_VERSION = 2;
 
 /**
  * PyTorch CUDA caching-allocator snapshot (`torch.cuda.memory._dump_snapshot` pickle, or the JSON of
@@ -23,7 +24,7 @@ export const pytorchSnapshotImporter = {
   name: 'pytorch-snapshot' as const,
   summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON): segments, block allocs/frees, OOMs; accesses synthesised',
   version: IMPORTER_VERSION,
-  defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed' },
+  defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc' },
   options: {
     synthesis: {
       summary: 'how accesses are synthesised (a snapshot has none): none; touch-on-alloc = whole-block device write at alloc; touch-on-alloc-and-free = plus a whole-block read at free_requested',
@@ -31,6 +32,10 @@ export const pytorchSnapshotImporter = {
     },
     freeAsDontneed: { summary: 'emit free_completed as advise dontneed on the block' },
     segmentKind: { summary: 'allocation kind of caching-allocator segments', values: ['managed', 'device'] },
+    expandable: {
+      summary: 'expandable segments: alloc = each mapped range an allocation of segmentKind (cut at every map and unmap end; every system runs it); map = the VMM reserve/map/unmap calls as recorded',
+      values: EXPANDABLE_MODES,
+    },
   },
   sniff(head) {
     const t = headText(head, 4096);
@@ -47,6 +52,9 @@ export const pytorchSnapshotImporter = {
     if (opts.segmentKind !== 'managed' && opts.segmentKind !== 'device') {
       fail(cliMessages.badValue({}, 'pytorch-snapshot option segmentKind', 'managed | device', opts.segmentKind));
     }
+    if (!EXPANDABLE_MODES.includes(opts.expandable as ExpandableMode)) {
+      fail(cliMessages.badValue({}, 'pytorch-snapshot option expandable', EXPANDABLE_MODES.join(' | '), opts.expandable));
+    }
     // one step counter for decoding and mapping: SIGINT/SIGTERM are seen every CHECK_EVERY_STEPS steps
     const cp = new Checkpoint(ctx.signal);
     const raw = await decodeSnapshot(input, ctx.file, { checkpoint: cp });
@@ -55,8 +63,9 @@ export const pytorchSnapshotImporter = {
     ctx.meta.synthesis = synthesis;
     ctx.meta.free_as_dontneed = String(opts.freeAsDontneed);
     ctx.meta.segment_kind = opts.segmentKind;
+    ctx.meta.expandable = opts.expandable;
     ctx.meta.snapshot_form = raw.form;
     ctx.meta.devices = raw.deviceTraces.map((_t, d) => `dev${d}`).join(',');
-    yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind }, ctx, cp);
+    yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind, expandable: opts.expandable as ExpandableMode }, ctx, cp);
   },
 } satisfies ImporterDef<PytorchSnapshotOptions>;

@@ -19,7 +19,16 @@ export interface SnapshotMapOptions {
   readonly freeAsDontneed: boolean;
   /** Allocation kind of segments: `managed` (default) or `device`. */
   readonly segmentKind: 'managed' | 'device';
+  /**
+   * Expandable segments as `alloc` (default: every mapped range an allocation of `segmentKind`, cut where maps and
+   * unmaps begin and end, so every system can run the trace) or `map` (the VMM calls as they were: reservations,
+   * maps and unmaps of physical memory, which only the models of mapped ranges serve).
+   */
+  readonly expandable: ExpandableMode;
 }
+
+export const EXPANDABLE_MODES = ['alloc', 'map'] as const;
+export type ExpandableMode = (typeof EXPANDABLE_MODES)[number];
 
 interface Entry {
   readonly action: string;
@@ -39,7 +48,8 @@ export function segmentResource(addr: number): string {
  * - `segment_alloc`/`segment_free` → `alloc`/`free` (kind `managed` or `device`, `resource` = segment);
  * - segments alive before the first recorded event (in the dump without a `segment_alloc`, or freed without
  *   one: the trace is a ring buffer) → `alloc` at t=0 with `flags=preexisting`;
- * - expandable segments → `reserve` at t=0 per segment, `segment_map`/`segment_unmap` → `map`/`unmap`;
+ * - expandable segments: `segment_map`/`segment_unmap` → `alloc`/`free` of the pieces between their ends
+ *   (`expandable=alloc`, default), or `reserve` at t=0 per reservation and `map`/`unmap` (`expandable=map`);
  * - block `alloc` → synthetic whole-block device write (`touch-on-alloc*`), `free_requested` → synthetic
  *   whole-block read (`touch-on-alloc-and-free`), `free_completed` → `advise dontneed` (`freeAsDontneed`);
  * - `oom` → `marker oom` with `bytes` = `device_free`; `snapshot` → `marker snapshot`.
@@ -121,17 +131,35 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     // reservations for expandable segments: the dump's segments and every mapped range, merged where they touch
     const reserves = await reservationsFor(expandable, entries, cp);
     const owners = new ReservationIndex(reserves);
-    for (const r of reserves) {
-      const i = b.addRow(Op.reserve, 0, agent, r.start, r.end - r.start);
-      b.cols.flags[i] = Flag.preexisting | (r.synthetic ? Flag.synthetic : 0);
-      b.cols.label[i] = ctx.strings.intern(segmentResource(r.start));
-      rows.flush();
+    const asAllocs = opts.expandable === 'alloc';
+    // expandable=alloc: the pieces between every start and end of a map, an unmap or a pre-existing range, so that
+    // each map is whole allocations and each unmap frees whole ones; `livePieces` holds the starts of those mapped
+    const cuts = asAllocs ? await pieceCuts(earlyMaps, entries, cp) : new Float64Array(0);
+    const livePieces = new Set<number>();
+    const resourceOf = (addr: number): number => ctx.strings.intern(segmentResource(owners.firstContaining(addr)?.start ?? addr));
+    if (!asAllocs) {
+      for (const r of reserves) {
+        const i = b.addRow(Op.reserve, 0, agent, r.start, r.end - r.start);
+        b.cols.flags[i] = Flag.preexisting | (r.synthetic ? Flag.synthetic : 0);
+        b.cols.label[i] = ctx.strings.intern(segmentResource(r.start));
+        rows.flush();
+      }
     }
     for (const [addr, end] of earlyMaps) {
+      if (asAllocs) {
+        forPieces(cuts, addr, end, (a, z) => {
+          const i = b.addRow(Op.alloc, 0, agent, a, z - a);
+          b.cols.flags[i] = kind | Flag.preexisting;
+          b.cols.resource[i] = resourceOf(a);
+          livePieces.add(a);
+          rows.flush();
+        });
+        continue;
+      }
       const r = owners.firstContaining(addr);
       const i = b.addRow(Op.map, 0, agent, addr, end - addr);
       b.cols.flags[i] = Flag.preexisting;
-      b.cols.resource[i] = ctx.strings.intern(segmentResource(r ? r.start : addr));
+      b.cols.resource[i] = resourceOf(addr);
       b.cols.offsetBytes[i] = r ? addr - r.start : 0;
       rows.flush();
     }
@@ -152,6 +180,21 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
           break;
         case 'segment_map':
         case 'segment_unmap': {
+          if (asAllocs) {
+            const map = e.action === 'segment_map';
+            forPieces(cuts, e.addr, e.addr + e.size, (a, z) => {
+              // a piece mapped twice or unmapped while not mapped is left to the semantic checks' warning once
+              if (map === livePieces.has(a)) return;
+              const i = b.addRow(map ? Op.alloc : Op.free, t, agent, a, z - a);
+              if (map) {
+                b.cols.flags[i] = kind;
+                b.cols.resource[i] = resourceOf(a);
+                livePieces.add(a);
+              } else livePieces.delete(a);
+              rows.flush();
+            });
+            continue;
+          }
           const r = owners.firstContaining(e.addr);
           const i = b.addRow(e.action === 'segment_map' ? Op.map : Op.unmap, t, agent, e.addr, e.size);
           if (e.action === 'segment_map') {
@@ -320,6 +363,33 @@ async function reservationsFor(expandable: readonly Segment[], entries: readonly
     spans.add(e.addr, e.addr + e.size);
   }
   return spans.toArray().map(([start, end]) => ({ start, end, synthetic: dumped.overlapBytes(start, end) === 0 }));
+}
+
+/** The sorted distinct starts and ends of the pre-existing ranges and of every map and unmap (expandable=alloc). */
+async function pieceCuts(early: ReadonlyArray<readonly [number, number]>, entries: readonly Entry[], cp: Checkpoint): Promise<Float64Array> {
+  const all: number[] = [];
+  for (const [a, z] of early) all.push(a, z);
+  for (const e of entries) {
+    if (e.action !== 'segment_map' && e.action !== 'segment_unmap') continue;
+    if (cp.tick()) await cp.pause();
+    all.push(e.addr, e.addr + e.size);
+  }
+  const sorted = Float64Array.from(all).sort();
+  let n = 0;
+  for (let k = 0; k < sorted.length; k++) if (n === 0 || sorted[k] !== sorted[n - 1]) sorted[n++] = sorted[k]!;
+  return sorted.subarray(0, n);
+}
+
+/** `fn(start, end)` for each piece between consecutive `cuts` inside `[a, z)` (both are cuts). */
+function forPieces(cuts: Float64Array, a: number, z: number, fn: (start: number, end: number) => void): void {
+  let lo = 0;
+  let hi = cuts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cuts[mid]! < a) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k + 1 < cuts.length && cuts[k]! < z; k++) fn(cuts[k]!, cuts[k + 1]!);
 }
 
 /**

@@ -225,7 +225,7 @@ test('the mapper checks the abort signal every N entries: once aborted it throws
   const ac = new AbortController();
   const ctx = createImportContext(path, { signal: ac.signal });
   const cp = new Checkpoint(ac.signal, 100);
-  const it = mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed' }, ctx, cp);
+  const it = mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc' }, ctx, cp);
   const first = it.next();
   const reason = new Error('interrupted (SIGTERM)');
   ac.abort(reason);
@@ -233,7 +233,7 @@ test('the mapper checks the abort signal every N entries: once aborted it throws
   assert.equal(cp.steps, 100, 'the mapper stopped at the first checkpoint after the abort');
   // without an abort it maps every entry (2 devices × 500)
   let rows = 0;
-  for await (const b of mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed' }, createImportContext(path))) rows += b.length;
+  for await (const b of mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc' }, createImportContext(path))) rows += b.length;
   assert.equal(rows, 1000);
 });
 
@@ -250,6 +250,8 @@ test('overlapping dumped segments (one dict listed 2,000 times) are merged into 
   );
   const path = join(dir, 'overlap.pickle');
   writeFileSync(path, p);
-  const r = await importWith(def, path);
+  const r = await importWith(def, path, { expandable: 'map' });
   assert.deepEqual(r.counts, { reserve: 1, map: n });
+  // as allocations, the range is mapped once: the other maps map nothing new
+  assert.deepEqual((await importWith(def, path)).counts, { alloc: 1 });
 });

@@ -44,7 +44,7 @@ const fixture = {
 test('snapshot mapping: pre-existing segments at t=0, expandable reservations, synthesis, dontneed, OOM marker', async () => {
   const path = join(dir, 'fixture.json');
   writeFileSync(path, JSON.stringify(fixture, null, 1));
-  const r = await importWith(def, path, { synthesis: 'touch-on-alloc-and-free', freeAsDontneed: true });
+  const r = await importWith(def, path, { synthesis: 'touch-on-alloc-and-free', freeAsDontneed: true, expandable: 'map' });
   const seg = (a: number): string => `seg@0x${a.toString(16)}`;
   assert.deepEqual(events(r), [
     // dev0 pre-state: a segment freed before its alloc was recorded, and a dumped segment never allocated in the trace
@@ -169,7 +169,7 @@ test('expandable segments: the dump lists mapped runs of one reservation, and an
   };
   const path = join(dir, 'expandable.json');
   writeFileSync(path, JSON.stringify(snap));
-  const r = await importWith(def, path);
+  const r = await importWith(def, path, { expandable: 'map' });
   const res = `seg@0x${A.toString(16)}`;
   const res2 = `seg@0x${(A + 4 * u).toString(16)}`;
   assert.deepEqual(events(r), [
@@ -190,4 +190,47 @@ test('expandable segments: the dump lists mapped runs of one reservation, and an
   const check = new SemanticChecker(path, log);
   for (const batch of r.batches) check.update(batch);
   assert.deepEqual(log.countsByCode(), {});
+});
+
+test('expandable=alloc (default): every mapped range an allocation of segmentKind, cut where maps and unmaps begin and end', async () => {
+  const A = 0x7f0000000000;
+  const u = 4 * MiB;
+  const seg = (addr: number, size: number) => ({ device: 0, address: addr, total_size: size, is_expandable: true, blocks: [] });
+  // as above: three maps, an unmap spanning the second and third, a dumped run mapped before the trace; a block
+  // alloc inside the first map is a synthetic touch
+  const snap = {
+    segments: [seg(A, 1.5 * u), seg(A + 2.5 * u, 0.5 * u), seg(A + 4 * u, u)],
+    device_traces: [[
+      { action: 'segment_map', addr: A, size: u, time_us: 0 },
+      { action: 'segment_map', addr: A + u, size: u, time_us: 1 },
+      { action: 'segment_map', addr: A + 2 * u, size: u, time_us: 2 },
+      { action: 'alloc', addr: A, size: 2 * u, time_us: 3 },
+      { action: 'segment_unmap', addr: A + 1.5 * u, size: u, time_us: 4 },
+    ]],
+  };
+  const path = join(dir, 'expandable-alloc.json');
+  writeFileSync(path, JSON.stringify(snap));
+  const r = await importWith(def, path, { segmentKind: 'device' });
+  const res = `seg@0x${A.toString(16)}`;
+  const res2 = `seg@0x${(A + 4 * u).toString(16)}`;
+  // cuts: A, A+u, A+1.5u, A+2u, A+2.5u, A+3u, A+4u, A+5u
+  assert.deepEqual(events(r), [
+    { op: 'alloc', tNs: 0, agent: 'dev0', va: A + 4 * u, bytes: u, flags: ['device', 'preexisting'], resource: res2 },
+    { op: 'alloc', tNs: 0, agent: 'dev0', va: A, bytes: u, flags: ['device'], resource: res },
+    { op: 'alloc', tNs: 1000, agent: 'dev0', va: A + u, bytes: 0.5 * u, flags: ['device'], resource: res },
+    { op: 'alloc', tNs: 1000, agent: 'dev0', va: A + 1.5 * u, bytes: 0.5 * u, flags: ['device'], resource: res },
+    { op: 'alloc', tNs: 2000, agent: 'dev0', va: A + 2 * u, bytes: 0.5 * u, flags: ['device'], resource: res },
+    { op: 'alloc', tNs: 2000, agent: 'dev0', va: A + 2.5 * u, bytes: 0.5 * u, flags: ['device'], resource: res },
+    { op: 'access', tNs: 3000, agent: 'dev0', va: A, bytes: 2 * u, access: 'w', flags: ['synthetic'] },
+    { op: 'free', tNs: 4000, agent: 'dev0', va: A + 1.5 * u, bytes: 0.5 * u },
+    { op: 'free', tNs: 4000, agent: 'dev0', va: A + 2 * u, bytes: 0.5 * u },
+  ]);
+  assert.equal(r.ctx.meta.expandable, 'alloc');
+  const log = new DiagnosticLog();
+  const check = new SemanticChecker(path, log);
+  for (const batch of r.batches) check.update(batch);
+  check.finish();
+  // only the allocations still mapped at the end are reported (as live at the end), nothing overlaps
+  assert.deepEqual(log.countsByCode(), { 'trace.live-at-end': 1 });
+  await assert.rejects(importWith(def, path, { expandable: 'vmm' }), /bad value for pytorch-snapshot option expandable/);
 });
