@@ -32,7 +32,7 @@ export const RECORD_HINTS: Readonly<Record<FormatId, string>> = {
   'uvm-fault-log': "log faults with the instrumented nvidia-uvm driver (Allen & Ge, SC'21) and keep the kernel log lines of the run",
   'rocprofv3-csv': 'rocprofv3 --memory-allocation-trace --output-format csv -- <app> (the memory_allocation_trace.csv, with Allocation_Size)',
   'rocprofv3-scratch': 'rocprofv3 --scratch-memory-trace --output-format csv -- <app>, with a rocprofiler-sdk whose scratch_memory_trace.csv has the Allocation_Size column (without sizes there is nothing to place)',
-  'gfxr-jsonl': 'capture with the GFXReconstruct layer (VK_INSTANCE_LAYERS=VK_LAYER_LUNARG_gfxreconstruct) while the application allocates and binds memory, then gfxrecon-convert --format jsonl capture.gfxr',
+  'gfxr-jsonl': 'capture with the GFXReconstruct layer (VK_INSTANCE_LAYERS=VK_LAYER_LUNARG_gfxreconstruct) while the application allocates and binds memory, then gfxrecon-convert capture.gfxr (writes capture.jsonl)',
   'vma-json': 'save vmaBuildStatsString(allocator, &json, VK_TRUE) while allocations are live',
   'vma-recording': 'build VMA with VMA_RECORDING_ENABLED=1 and set VmaAllocatorCreateInfo.pRecordSettings (flags, pFilePath)',
   csv: 'add alloc/free/access/map… rows (docs/import.md); kernel and marker rows only carry time',

@@ -8,7 +8,7 @@ import { parseJsonAt } from '../shared/json-scan';
 import { readLines } from '../shared/lines';
 
 /**
- * Reading GFXReconstruct JSON Lines records (`gfxrecon-convert --format jsonl`, docs/trace-formats.md H): line
+ * Reading GFXReconstruct JSON Lines records (`gfxrecon-convert <file>`, docs/trace-formats.md H): line
  * scanning, the header, the call records (`function` key of current converters, `vkFunc` of converters up to
  * 0.9.x) and the decoding of their arguments (handles, sizes, flags, nested structs and arrays).
  */

@@ -15,7 +15,7 @@ export type { GfxrJsonlOptions };
 const IMPORTER_VERSION = 1;
 
 /**
- * GFXReconstruct capture converted to JSON Lines (`gfxrecon-convert --format jsonl`), docs/trace-formats.md H.
+ * GFXReconstruct capture converted to JSON Lines (`gfxrecon-convert <file>`), docs/trace-formats.md H.
  * Accepts the `vkFunc` key of converters up to 0.9.x and the `function` key of current ones. Memory objects
  * are `alloc`s of synthetic backing ranges (`resource = mem<handle>`); each buffer/image gets a reserved VA
  * range once its size is known (memory requirements) and binds `map` it onto the memory (game-style
@@ -47,7 +47,7 @@ export const gfxrJsonlImporter = {
     if (!(nsPerIndex > 0)) fail(cliMessages.badValue({}, 'gfxr-jsonl option nsPerIndex', 'a positive number of ns', String(opts.nsPerIndex)));
     if (!Number.isInteger(align) || align <= 0) fail(cliMessages.badValue({}, 'gfxr-jsonl option alignBytes', 'a positive integer', String(opts.alignBytes)));
     if (headText(input.head, 4) === 'GFXR') {
-      fail(importerMessages.needsConversion({ file: ctx.file, offset: 0 }, 'a binary GFXReconstruct capture (.gfxr)', `gfxrecon-convert --format jsonl ${baseName(input.path)}`));
+      fail(importerMessages.needsConversion({ file: ctx.file, offset: 0 }, 'a binary GFXReconstruct capture (.gfxr)', `gfxrecon-convert ${baseName(input.path)} (JSON Lines by default; releases with a --format option: add --format jsonl)`));
     }
     ctx.meta.importer = `gfxr-jsonl@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);

@@ -61,7 +61,7 @@ test('standard sparse block geometry: 64 KiB blocks, per-texel-size shapes, mips
 test('a binary .gfxr capture is recognised and explained (convert with gfxrecon-convert), not misread', { skip: absent('gfxreconstruct/multisample-depth.gfxr') }, async () => {
   const path = sample('gfxreconstruct/multisample-depth.gfxr')!;
   assert.deepEqual(sniffRealFormat(readFileSync(path).subarray(0, 64), path).map((d) => d.name), ['gfxr-jsonl']);
-  await assert.rejects(importWith(def, path), /multisample-depth\.gfxr:@0: this is a binary GFXReconstruct capture \(\.gfxr\), which gmemlab does not read directly; convert it first: gfxrecon-convert --format jsonl multisample-depth\.gfxr/);
+  await assert.rejects(importWith(def, path), /multisample-depth\.gfxr:@0: this is a binary GFXReconstruct capture \(\.gfxr\), which gmemlab does not read directly; convert it first: gfxrecon-convert multisample-depth\.gfxr \(JSON Lines by default; releases with a --format option: add --format jsonl\)/);
 });
 
 // Found by the fuzz runner (issue 9): a damaged image-bind extent (depth 2^53) turned one bind into an endless
