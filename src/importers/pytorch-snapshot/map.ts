@@ -183,7 +183,8 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
           if (asAllocs) {
             const map = e.action === 'segment_map';
             forPieces(cuts, e.addr, e.addr + e.size, (a, z) => {
-              // a piece mapped twice or unmapped while not mapped is left to the semantic checks' warning once
+              // a piece mapped again while mapped, or unmapped while not, emits nothing: its allocation is already
+              // live or already gone (only a damaged trace does this; with expandable=map the checks warn of it)
               if (map === livePieces.has(a)) return;
               const i = b.addRow(map ? Op.alloc : Op.free, t, agent, a, z - a);
               if (map) {

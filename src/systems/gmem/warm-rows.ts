@@ -15,9 +15,9 @@ const nexts = new Int32Array(256);
 let sink = 0;
 
 /**
- * `SystemModel.warmRows` for GMEM: a speed hint that writes no state of the model's semantics. The hit path of an access row reads
- * three things, each found through the one before — the unit index entry of the row's unit (its slot), the
- * slot's record (its frame), the frame's links in the recency list — so a row waits for three cache misses
+ * `SystemModel.warmRows` for GMEM: a speed hint that writes no state of the model's semantics. The hit path of
+ * an access row reads three things, each found through the one before — the unit index entry of the row's unit
+ * (its slot), the slot's record (its frame), the frame's links in the recency list — so a row waits for three cache misses
  * one after another, and the next row's misses start only after that (its path is too long for the
  * processor to run ahead). Here each stage is a short loop over up to 64 rows, whose misses are in flight
  * together; the rows then find those lines in cache. The links read are those of device 0's list (the
