@@ -84,8 +84,10 @@ export function decodeKinetoEvent(e: unknown, where: Location, ctx: ImportContex
   }
   const dur = e.dur;
   if (typeof dur !== 'number' || !Number.isFinite(dur) || dur < 0) return bad('dur', 'a duration in µs >= 0');
-  const device = args?.device;
-  if (typeof device !== 'number' || !Number.isInteger(device) || device < 0 || device > 65000) return bad('args.device', 'a device index 0..65000');
+  // a GPU activity's device is in args.device; Kineto also writes it as the event's pid (libkineto
+  // output_json.cpp handleGpuActivity: "pid" = deviceId, "tid" = stream), which is all an event without args has
+  const device = args?.device ?? (args?.device === undefined && isDeviceIndex(e.pid) ? e.pid : undefined);
+  if (!isDeviceIndex(device)) return bad('args.device', 'a device index 0..65000 (or, without args.device, the event pid)');
   const rawBytes = args?.bytes;
   const bytes = typeof rawBytes === 'number' && Number.isInteger(rawBytes) && rawBytes > 0 && rawBytes < 2 ** 53 ? rawBytes : NaN;
   if (gpuKind === 'kernel') return { kind: 'kernel', ts, dur, device, name: typeof name === 'string' ? name : '' };
@@ -94,4 +96,9 @@ export function decodeKinetoEvent(e: unknown, where: Location, ctx: ImportContex
   const dir = DIRECTIONS.find((d) => text.includes(d));
   if (!dir) return bad('name', 'a copy name naming its direction (HtoD, DtoH, DtoD, HtoH, PtoP)');
   return { kind: 'copy', ts, dur, device, dir, bytes };
+}
+
+/** An integer device index 0..65000. */
+function isDeviceIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65000;
 }

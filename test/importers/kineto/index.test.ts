@@ -77,6 +77,17 @@ test('kineto: a trace without memory events imports with zero events and an info
   await assert.rejects(importWith(def, notTrace), /does not look like a Chrome trace/);
 });
 
+test('kineto: a GPU activity without args.device is on the device its pid names (Kineto writes pid = device id); with neither it is a located error', async () => {
+  const path = join(dir, 'pid.json');
+  const mem = { ph: 'i', name: '[memory]', ts: 1, args: { 'Device Type': 1, 'Device Id': 2, Addr: 4096, Bytes: 512 } };
+  writeFileSync(path, JSON.stringify({ traceEvents: [mem, { ph: 'X', cat: 'kernel', name: 'k', pid: 2, tid: 7, ts: 5, dur: 1 }] }));
+  const r = await importWith(def, path);
+  assert.deepEqual(events(r).filter((e) => e.op !== 'alloc' && e.op !== 'access').map((e) => [e.op, e.agent]), [['kernelBegin', 'dev0'], ['kernelEnd', 'dev0']]);
+  assert.equal(events(r).find((e) => e.op === 'alloc')!.agent, 'dev0', 'the same device as the [memory] event (Device Id 2)');
+  writeFileSync(path, JSON.stringify({ traceEvents: [mem, { ph: 'X', cat: 'kernel', name: 'k', pid: 'GPU 2', tid: 7, ts: 5, dur: 1 }] }));
+  await assert.rejects(importWith(def, path), /pid\.json:1:\d+: bad field value \(field 'args\.device', expected a device index 0\.\.65000 \(or, without args\.device, the event pid\), found nothing \(field missing\)\)/);
+});
+
 // --- every PyTorch profiler era (issue 17): hand-written fixtures from the public format description ---
 
 const FIXTURE_DIR = join(FIXTURES, 'kineto');
