@@ -19,6 +19,8 @@ export interface RawSnapshot {
   readonly segments: readonly unknown[];
   readonly deviceTraces: readonly (readonly unknown[])[];
   readonly allocatorSettings: unknown;
+  /** Bytes of the (decompressed) input, for the record budget (`maxImportRecords`); 0 until `decodeSnapshot` sets it. */
+  readonly inputBytes?: number;
   /** Location of `device_traces[d][i]` (JSON: line and column; pickle: the field path only). */
   traceLoc(d: number, i: number): Location;
   segmentLoc(i: number): Location;
@@ -50,7 +52,7 @@ export async function decodeSnapshot(input: InputFile, file: string, opts: Decod
     raw = await decodeJson(counted, file, cp);
   } else return notSnapshot(file, first);
   checkRecords(raw, file, inputBytes);
-  return raw;
+  return { ...raw, inputBytes };
 }
 
 /** Refuse a snapshot listing more records than its size allows, or more devices than agents exist. */

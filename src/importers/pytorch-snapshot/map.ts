@@ -1,4 +1,6 @@
+import { fail } from '../../log/diagnostic';
 import { importerMessages } from '../../log/messages/importers';
+import { maxImportRecords } from '../shared/limits';
 import type { EventBatch } from '../../trace/batch';
 import { Access, Advice, Flag, markerKindOf, Op } from '../../trace/event';
 import type { ImportContext } from '../types';
@@ -89,6 +91,8 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
 
   let preexisting = 0;
   let events = 0;
+  let pieceVisits = 0;
+  const pieceBudget = maxImportRecords(raw.inputBytes ?? 0);
   for (let d = 0; d < traces.length; d++) {
     const agent = d + 1;
     const entries = traces[d]!;
@@ -135,6 +139,15 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     // expandable=alloc: the pieces between every start and end of a map, an unmap or a pre-existing range, so that
     // each map is whole allocations and each unmap frees whole ones; `livePieces` holds the starts of those mapped
     const cuts = asAllocs ? await pieceCuts(earlyMaps, entries, cp) : new Float64Array(0);
+    if (asAllocs) {
+      // the pieces the maps and unmaps will visit, counted first (two binary searches each): a crafted trace of many
+      // small maps and a few huge ones would visit pieces quadratically many times; it counts against the record budget
+      for (const [a, z] of earlyMaps) pieceVisits += piecesIn(cuts, a, z);
+      for (const e of entries) if (e.action === 'segment_map' || e.action === 'segment_unmap') pieceVisits += piecesIn(cuts, e.addr, e.addr + e.size);
+      if (pieceVisits > pieceBudget) {
+        fail(importerMessages.tooManyRecords({ file: ctx.file, field: 'device_traces' }, 'expandable segments cut into allocations (expandable=alloc; expandable=map keeps one row per map)', pieceBudget, pieceVisits));
+      }
+    }
     const livePieces = new Set<number>();
     const resourceOf = (addr: number): number => ctx.strings.intern(segmentResource(owners.firstContaining(addr)?.start ?? addr));
     if (!asAllocs) {
@@ -381,16 +394,26 @@ async function pieceCuts(early: ReadonlyArray<readonly [number, number]>, entrie
   return sorted.subarray(0, n);
 }
 
-/** `fn(start, end)` for each piece between consecutive `cuts` inside `[a, z)` (both are cuts). */
-function forPieces(cuts: Float64Array, a: number, z: number, fn: (start: number, end: number) => void): void {
+/** Index of the first cut ≥ `x` (`cuts.length` when none). */
+function cutAt(cuts: Float64Array, x: number): number {
   let lo = 0;
-  let hi = cuts.length - 1;
+  let hi = cuts.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (cuts[mid]! < a) lo = mid + 1;
+    if (cuts[mid]! < x) lo = mid + 1;
     else hi = mid;
   }
-  for (let k = lo; k + 1 < cuts.length && cuts[k]! < z; k++) fn(cuts[k]!, cuts[k + 1]!);
+  return lo;
+}
+
+/** Pieces between consecutive `cuts` inside `[a, z)` (both are cuts). */
+function piecesIn(cuts: Float64Array, a: number, z: number): number {
+  return Math.max(0, cutAt(cuts, z) - cutAt(cuts, a));
+}
+
+/** `fn(start, end)` for each piece between consecutive `cuts` inside `[a, z)` (both are cuts). */
+function forPieces(cuts: Float64Array, a: number, z: number, fn: (start: number, end: number) => void): void {
+  for (let k = cutAt(cuts, a); k + 1 < cuts.length && cuts[k]! < z; k++) fn(cuts[k]!, cuts[k + 1]!);
 }
 
 /**

@@ -255,3 +255,39 @@ test('overlapping dumped segments (one dict listed 2,000 times) are merged into 
   // as allocations, the range is mapped once: the other maps map nothing new
   assert.deepEqual((await importWith(def, path)).counts, { alloc: 1 });
 });
+
+test('expandable=alloc counts the pieces its maps and unmaps visit against the record budget before making any (no quadratic blow-up)', async () => {
+  // 100 two-MiB maps, each followed by a gap, make 201 cuts over [base, base + 200 P): 200 pieces. The first unmap of
+  // the whole range finds the 100 gaps never mapped in the trace (so mapped before it: 100 pre-existing pieces), and
+  // the 20 unmaps and maps of the whole range visit 200 pieces each: 100 + 100 + 4,000 visits
+  const P = 0x200000;
+  const base = 0x7f0000000000;
+  const entries: object[] = [];
+  for (let k = 0; k < 100; k++) entries.push({ action: 'segment_map', addr: base + 2 * k * P, size: P, time_us: k });
+  for (let k = 0; k < 10; k++) {
+    entries.push({ action: 'segment_unmap', addr: base, size: 200 * P, time_us: 100 + 2 * k });
+    entries.push({ action: 'segment_map', addr: base, size: 200 * P, time_us: 101 + 2 * k });
+  }
+  const path = join(dir, 'pieces.json');
+  writeFileSync(path, JSON.stringify({ segments: [], device_traces: [entries] }));
+  const visits = 100 + 100 + 20 * 200;
+  const saved = process.env.GMEMLAB_MAX_IMPORT_RECORDS;
+  try {
+    process.env.GMEMLAB_MAX_IMPORT_RECORDS = '1000';
+    await assert.rejects(importWith(def, path), (e: unknown) => {
+      assert.ok(e instanceof GmemlabError);
+      assert.equal(e.diagnostic.code, importerMessages.tooManyRecords.code);
+      assert.equal(e.diagnostic.found, `${visits} records`);
+      return true;
+    });
+    // as VMM calls it is one row per entry (110 maps) plus the 100 pre-existing ones, within the same budget
+    assert.equal((await importWith(def, path, { expandable: 'map' })).counts.map, 210);
+    process.env.GMEMLAB_MAX_IMPORT_RECORDS = String(visits);
+    const r = await importWith(def, path);
+    // allocations: 100 pre-existing, 100 maps, then each whole-range map 200; each whole-range unmap frees 200
+    assert.deepEqual(r.counts, { alloc: 100 + 100 + 10 * 200, free: 10 * 200 });
+  } finally {
+    if (saved === undefined) delete process.env.GMEMLAB_MAX_IMPORT_RECORDS;
+    else process.env.GMEMLAB_MAX_IMPORT_RECORDS = saved;
+  }
+});
