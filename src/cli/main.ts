@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { escapeControl, formatDiagnosticLine, GmemlabError } from '../log/diagnostic';
 import { cliMessages } from '../log/messages/cli';
 import { removePendingTemporaries } from '../io/atomic';
@@ -77,12 +79,29 @@ export function runCli(): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitAfterBackgroundWork(code, onSignal),
     (e) => {
       process.stderr.write(`gmemlab: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-      process.exitCode = 1;
+      exitAfterBackgroundWork(1, onSignal);
     },
   );
+}
+
+/**
+ * End the process with `code` once the command is done (its output is written: stdout and stderr are synchronous
+ * for files, pipes and terminals on Linux). Letting Node exit on its own can hang for ever (nodejs/node#54918,
+ * Node 20): with the event loop empty the main thread waits for V8's background jobs, and a TurboFan compile job
+ * whose allocation needs a garbage collection waits for the main thread to run it. The process then sits with its
+ * output complete, deaf to SIGTERM — measured on an Nsight SQLite import: 6 of 60 runs with a natural exit, 5 of
+ * 300 with `process.exit` alone (its platform shutdown joins the stuck worker), 0 of 600 with a full collection on
+ * the main thread first, which serves any job waiting for one (`--expose-gc` set at run time, as V8 allows; the
+ * collection at exit cost nothing measurable). The signal handlers are removed first, so that a process that
+ * still got stuck is ended by SIGTERM or Ctrl-C.
+ */
+function exitAfterBackgroundWork(code: number, onSignal: (sig: NodeJS.Signals) => void): void {
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  process.exit(code);
 }
