@@ -78,6 +78,16 @@ export class SimulatableCounter {
 }
 
 /**
+ * What the import kept as observations (measurements of the recorded run, not events: e.g. Nsight's unified-memory
+ * migrations), so that a file with nothing to simulate is not described as empty: `; observations: um-migration
+ * 24576` or ''.
+ */
+function observed(observations: Readonly<Record<string, ReadonlyArray<unknown>>>): string {
+  const kinds = Object.entries(observations).filter(([, rows]) => rows.length > 0);
+  return kinds.length === 0 ? '' : `; it keeps observations of the recorded run (${kinds.map(([k, rows]) => `${k} ${rows.length}`).join(', ')}), which are not events`;
+}
+
+/**
  * The `import` command as a function: open `file` (format detection, validation, semantic checks),
  * stream it once, optionally writing canonical events to `output` (CSV or Arrow, atomically: when the
  * read fails, e.g. at the first structural error in strict mode, no output file exists afterwards), and
@@ -102,7 +112,7 @@ export async function importFile(
       yield b;
     }
     // before the writer finishes: the output must not appear
-    if (sim.simulatable === 0) fail(importerMessages.nothingToSimulate({ file }, sim.holds(), RECORD_HINTS[trace.format] ?? GENERIC_RECORD_HINT));
+    if (sim.simulatable === 0) fail(importerMessages.nothingToSimulate({ file }, sim.holds() + observed(reader.observations), RECORD_HINTS[trace.format] ?? GENERIC_RECORD_HINT));
   }
   if (kind === 'csv') await writeCanonicalCsv(tapped(), () => reader.meta, output!);
   else if (kind === 'arrow') {

@@ -88,7 +88,8 @@ test('a Kineto trace without [memory] events exits 2 naming its contents and pro
     const out = join(dir, `no-memory-${lenient}.csv`);
     const io = capture();
     assert.equal(await main(['import', src, '-o', out, '--no-cache', ...(lenient ? ['--lenient'] : [])], io), 2);
-    const holds = '5 events (copy 1 without an address, kernel_begin 2, kernel_end 2), none a memory event';
+    // the copy's duration is also kept as an observation of the recorded run, and the message says so
+    const holds = '5 events (copy 1 without an address, kernel_begin 2, kernel_end 2), none a memory event; it keeps observations of the recorded run (copy 1), which are not events';
     assert.equal(io.err.split('\n')[0], formatDiagnosticLine(importerMessages.nothingToSimulate({ file: src }, holds, RECORD_HINTS.kineto!)));
     assert.match(io.err, /profile_memory=True/);
     assert.doesNotMatch(io.err, /\n\s+at /, 'no stack trace');
@@ -103,7 +104,9 @@ test('an Nsight Systems export without CUDA memory rows exits 2 naming --cuda-me
   const out = join(dir, 'no-memory-nsys.arrow');
   const io = capture();
   assert.equal(await main(['import', src, '-o', out, '--no-cache'], io), 2);
-  assert.equal(io.err.split('\n')[0], formatDiagnosticLine(importerMessages.nothingToSimulate({ file: src }, '1 event (copy 1 without an address), none a memory event', RECORD_HINTS['nsys-sqlite']!)));
+  // the unified-memory migrations it recorded are observations, which the message names (the file is not empty)
+  const holds = '1 event (copy 1 without an address), none a memory event; it keeps observations of the recorded run (um_migration 2, copy 1), which are not events';
+  assert.equal(io.err.split('\n')[0], formatDiagnosticLine(importerMessages.nothingToSimulate({ file: src }, holds, RECORD_HINTS['nsys-sqlite']!)));
   assert.match(io.err, /--cuda-memory-usage=true/);
   assert.equal(existsSync(out), false);
 });
