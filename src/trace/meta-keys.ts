@@ -11,3 +11,6 @@ export const SYNTHESIZED_ADDRESSES_KEY = 'synthesized_addresses';
  * PyTorch < 2.1 memory snapshots, every event at time 0 in the recorded order).
  */
 export const SYNTHESIZED_TIMES_KEY = 'synthesized_times';
+
+/** Memory of the recording's device 0 in bytes, where the source records it (Nsight, Kineto deviceProperties, VMA). */
+export const RECORDED_CAPACITY_KEY = 'capacity_bytes.dev0';

@@ -65,3 +65,22 @@ test('a trace whose source had no times (synthesized_times) gives every result r
   const [both] = await compare(memoryTrace('both', eventsToBatches([...ev]), { synthesized_times: 'x', synthesized_addresses: 'y' }), { systems: ['uvm'], profile: 'a100-pcie4' });
   assert.deepEqual(both!.diagnostics.slice(0, 2), [runMessages.synthesizedAddresses({}, 'y'), runMessages.synthesizedTimes({}, 'x')]);
 });
+
+test('a run on the profile\'s capacity says when the trace records a device of another size (capacity_bytes.dev0); --oversub or the same size does not', async () => {
+  const ev = [
+    { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x10000000, bytes: 64 * 2 ** 20, flags: ['managed'] },
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0x10000000, bytes: 64 * 2 ** 20, access: 'r' },
+  ] as const;
+  const GiB = 2 ** 30;
+  const recorded40 = memoryTrace('a100-40', eventsToBatches([...ev]), { 'capacity_bytes.dev0': String(42411098112) });
+  const [r] = await compare(recorded40, { systems: ['gmem-linux'], profile: 'a100-pcie4' });
+  assert.equal(r!.summary.capacityBytes, 80 * GiB);
+  assert.equal(r!.summary.warnings['run.recorded-capacity-differs'], 1);
+  assert.deepEqual(r!.diagnostics[0], runMessages.recordedCapacityDiffers({}, 42411098112, 80 * GiB, 'a100-pcie4'));
+  // with --oversub the capacity is chosen on purpose
+  const [o] = await compare(recorded40, { systems: ['gmem-linux'], profile: 'a100-pcie4', oversub: 1.5 });
+  assert.equal(o!.summary.warnings['run.recorded-capacity-differs'], undefined);
+  // the same device (within 1 %)
+  const [same] = await compare(memoryTrace('a100-80', eventsToBatches([...ev]), { 'capacity_bytes.dev0': String(80 * GiB - 2 ** 20) }), { systems: ['gmem-linux'], profile: 'a100-pcie4' });
+  assert.equal(same!.summary.warnings['run.recorded-capacity-differs'], undefined);
+});

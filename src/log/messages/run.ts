@@ -1,3 +1,4 @@
+import { formatBytes } from '../../units';
 import { defineMessage } from '../diagnostic';
 
 /** Messages about run specifications: `--system` items, `--set`, `--profile`, `--oversub`, `--seed`. */
@@ -93,4 +94,9 @@ export const runMessages = {
   synthesizedTimes: defineMessage('run.synthesized-times', 'warning', 'The source records the order of its events but not their times (docs/importers.md), so the trace charges no compute time between them: each system\'s time is its memory-management cost alone, and nothing overlaps with work. Compare systems by their cost and counts, not as application run times; record with a newer tool version to get times.', (how: string) => ({
     message: `the trace has no recorded times (synthesized_times=${how}): every event is at time 0, in the recorded order`,
   }), ['pytorch-snapshot-order']),
+  recordedCapacityDiffers: defineMessage('run.recorded-capacity-differs', 'warning', 'Faults, evictions and oversubscription depend on the device memory: pick the profile of the recorded device, or set its size (--set device.memory.capacityBytes=…), or choose the pressure explicitly with --oversub.', (recordedBytes: number, capacityBytes: number, platform: string) => ({
+    message: `the trace was recorded on a device with ${formatBytes(recordedBytes)} of memory; this run's device ('${platform}') has ${formatBytes(capacityBytes)}`,
+    expected: formatBytes(recordedBytes),
+    found: formatBytes(capacityBytes),
+  }), [42411098112, 85899345920, 'a100-pcie4']),
 } as const;
