@@ -165,9 +165,7 @@ test('records a snapshot lists are budgeted per input byte: 64 devices sharing o
   writeFileSync(path, data);
   // 64 lists + 64 × 1000 entries, from a file of ~2 KB
   const found = 64 + 64 * 1000;
-  const saved = process.env.GMEMLAB_MAX_IMPORT_RECORDS;
-  try {
-    process.env.GMEMLAB_MAX_IMPORT_RECORDS = '10000';
+  await withRecordLimit(10000, async () => {
     await assert.rejects(importWith(def, path), (e: unknown) => {
       assert.ok(e instanceof GmemlabError);
       assert.equal(e.diagnostic.code, importerMessages.tooManyRecords.code);
@@ -176,14 +174,12 @@ test('records a snapshot lists are budgeted per input byte: 64 devices sharing o
       assert.equal(e.diagnostic.found, `${found} records`);
       return true;
     });
-    // raised: the same file imports, one synthetic access per entry per device
-    process.env.GMEMLAB_MAX_IMPORT_RECORDS = String(found);
+  });
+  // raised: the same file imports, one synthetic access per entry per device
+  await withRecordLimit(found, async () => {
     const r = await importWith(def, path);
     assert.equal(r.rows, 64 * 1000);
-  } finally {
-    if (saved === undefined) delete process.env.GMEMLAB_MAX_IMPORT_RECORDS;
-    else process.env.GMEMLAB_MAX_IMPORT_RECORDS = saved;
-  }
+  });
 });
 
 test('the default record budget is 1,000,000 + 1 per 4 input bytes (GMEMLAB_MAX_IMPORT_RECORDS replaces it)', () => {
@@ -271,9 +267,7 @@ test('expandable=alloc counts the pieces its maps and unmaps visit against the r
   const path = join(dir, 'pieces.json');
   writeFileSync(path, JSON.stringify({ segments: [], device_traces: [entries] }));
   const visits = 100 + 100 + 20 * 200;
-  const saved = process.env.GMEMLAB_MAX_IMPORT_RECORDS;
-  try {
-    process.env.GMEMLAB_MAX_IMPORT_RECORDS = '1000';
+  await withRecordLimit(1000, async () => {
     await assert.rejects(importWith(def, path), (e: unknown) => {
       assert.ok(e instanceof GmemlabError);
       assert.equal(e.diagnostic.code, importerMessages.tooManyRecords.code);
@@ -282,12 +276,22 @@ test('expandable=alloc counts the pieces its maps and unmaps visit against the r
     });
     // as VMM calls it is one row per entry (110 maps) plus the 100 pre-existing ones, within the same budget
     assert.equal((await importWith(def, path, { expandable: 'map' })).counts.map, 210);
-    process.env.GMEMLAB_MAX_IMPORT_RECORDS = String(visits);
+  });
+  await withRecordLimit(visits, async () => {
     const r = await importWith(def, path);
     // allocations: 100 pre-existing, 100 maps, then each whole-range map 200; each whole-range unmap frees 200
     assert.deepEqual(r.counts, { alloc: 100 + 100 + 10 * 200, free: 10 * 200 });
+  });
+});
+
+/** `fn` with GMEMLAB_MAX_IMPORT_RECORDS set to `limit`, restored afterwards. */
+async function withRecordLimit(limit: number, fn: () => Promise<void>): Promise<void> {
+  const saved = process.env.GMEMLAB_MAX_IMPORT_RECORDS;
+  process.env.GMEMLAB_MAX_IMPORT_RECORDS = String(limit);
+  try {
+    await fn();
   } finally {
     if (saved === undefined) delete process.env.GMEMLAB_MAX_IMPORT_RECORDS;
     else process.env.GMEMLAB_MAX_IMPORT_RECORDS = saved;
   }
-});
+}

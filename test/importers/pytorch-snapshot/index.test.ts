@@ -7,6 +7,7 @@ import { pytorchSnapshotImporter as def } from '../../../src/importers/pytorch-s
 import { readSafePickle } from '../../../src/importers/pytorch-snapshot/safe-pickle';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import { DiagnosticLog } from '../../../src/log/collector';
+import type { EventBatch } from '../../../src/trace/batch';
 import { SemanticChecker } from '../../../src/trace/semantic-check';
 import { digestBatches } from '../../../src/trace/digest';
 import { absent, events, importWith, sample } from '../helpers';
@@ -150,23 +151,44 @@ test('when every entry is skipped as malformed (lenient), the info says so inste
   assert.match(empty.ctx.log.examples().find((d) => d.code === 'importer.no-memory-events')!.message, /no device trace entries \(was _record_memory_history enabled\?\)/);
 });
 
-test('expandable segments: the dump lists mapped runs of one reservation, and an unmap may span several maps (no overlapping reservations or maps)', async () => {
-  // one PyTorch expandable segment at A: the trace maps [A, A+3u) in three maps and unmaps [A+1.5u, A+2.5u),
-  // which spans the second and third; the dump lists what stays mapped as two runs, [A, A+1.5u) and [A+2.5u, A+3u),
-  // plus a run [A+4u, A+5u) no entry of the trace maps (it was mapped before the trace began)
-  const A = 0x7f0000000000;
-  const u = 4 * MiB;
+/**
+ * One PyTorch expandable segment at EXP_A (EXP_U = 4 MiB): the trace maps [A, A+3u) in three maps at times 0–2, then
+ * `tail`; the dump lists the runs still mapped, [A, A+1.5u) and [A+2.5u, A+3u), and a run [A+4u, A+5u) no entry maps.
+ */
+const EXP_A = 0x7f0000000000;
+const EXP_U = 4 * MiB;
+function expandableSnap(tail: object[]): object {
   const seg = (addr: number, size: number) => ({ device: 0, address: addr, total_size: size, is_expandable: true, blocks: [] });
-  const snap = {
+  const [A, u] = [EXP_A, EXP_U];
+  return {
     segments: [seg(A, 1.5 * u), seg(A + 2.5 * u, 0.5 * u), seg(A + 4 * u, u)],
     device_traces: [[
       { action: 'segment_map', addr: A, size: u, time_us: 0 },
       { action: 'segment_map', addr: A + u, size: u, time_us: 1 },
       { action: 'segment_map', addr: A + 2 * u, size: u, time_us: 2 },
-      { action: 'segment_unmap', addr: A + 1.5 * u, size: u, time_us: 3 },
-      { action: 'segment_unmap', addr: A + 4.5 * u, size: u, time_us: 4 },
+      ...tail,
     ]],
   };
+}
+
+/** The import's semantic checks (src/trace/semantic-check.ts) over `batches`: warning counts by code. */
+function semanticCounts(batches: readonly EventBatch[], file: string, atEnd: boolean): Record<string, number> {
+  const log = new DiagnosticLog();
+  const check = new SemanticChecker(file, log);
+  for (const batch of batches) check.update(batch);
+  if (atEnd) check.finish();
+  return log.countsByCode();
+}
+
+test('expandable segments: the dump lists mapped runs of one reservation, and an unmap may span several maps (no overlapping reservations or maps)', async () => {
+  // the maps of expandableSnap, then an unmap of [A+1.5u, A+2.5u), which spans the second and third map, and one of
+  // [A+4.5u, A+5.5u), half in the dumped run no entry maps (it was mapped before the trace began)
+  const A = EXP_A;
+  const u = EXP_U;
+  const snap = expandableSnap([
+    { action: 'segment_unmap', addr: A + 1.5 * u, size: u, time_us: 3 },
+    { action: 'segment_unmap', addr: A + 4.5 * u, size: u, time_us: 4 },
+  ]);
   const path = join(dir, 'expandable.json');
   writeFileSync(path, JSON.stringify(snap));
   const r = await importWith(def, path, { expandable: 'map' });
@@ -186,28 +208,18 @@ test('expandable segments: the dump lists mapped runs of one reservation, and an
     { op: 'unmap', tNs: 4000, agent: 'dev0', va: A + 4.5 * u, bytes: u },
   ]);
   // nothing overlaps: the import's semantic checks find no overlapping reservation or map, nor a map outside one
-  const log = new DiagnosticLog();
-  const check = new SemanticChecker(path, log);
-  for (const batch of r.batches) check.update(batch);
-  assert.deepEqual(log.countsByCode(), {});
+  assert.deepEqual(semanticCounts(r.batches, path, false), {});
 });
 
 test('expandable=alloc (default): every mapped range an allocation of segmentKind, cut where maps and unmaps begin and end', async () => {
-  const A = 0x7f0000000000;
-  const u = 4 * MiB;
-  const seg = (addr: number, size: number) => ({ device: 0, address: addr, total_size: size, is_expandable: true, blocks: [] });
-  // as above: three maps, an unmap spanning the second and third, a dumped run mapped before the trace; a block
-  // alloc inside the first map is a synthetic touch
-  const snap = {
-    segments: [seg(A, 1.5 * u), seg(A + 2.5 * u, 0.5 * u), seg(A + 4 * u, u)],
-    device_traces: [[
-      { action: 'segment_map', addr: A, size: u, time_us: 0 },
-      { action: 'segment_map', addr: A + u, size: u, time_us: 1 },
-      { action: 'segment_map', addr: A + 2 * u, size: u, time_us: 2 },
-      { action: 'alloc', addr: A, size: 2 * u, time_us: 3 },
-      { action: 'segment_unmap', addr: A + 1.5 * u, size: u, time_us: 4 },
-    ]],
-  };
+  // the maps of expandableSnap, a block alloc inside the first map (a synthetic touch), then the unmap spanning the
+  // second and third map
+  const A = EXP_A;
+  const u = EXP_U;
+  const snap = expandableSnap([
+    { action: 'alloc', addr: A, size: 2 * u, time_us: 3 },
+    { action: 'segment_unmap', addr: A + 1.5 * u, size: u, time_us: 4 },
+  ]);
   const path = join(dir, 'expandable-alloc.json');
   writeFileSync(path, JSON.stringify(snap));
   const r = await importWith(def, path, { segmentKind: 'device' });
@@ -226,11 +238,7 @@ test('expandable=alloc (default): every mapped range an allocation of segmentKin
     { op: 'free', tNs: 4000, agent: 'dev0', va: A + 2 * u, bytes: 0.5 * u },
   ]);
   assert.equal(r.ctx.meta.expandable, 'alloc');
-  const log = new DiagnosticLog();
-  const check = new SemanticChecker(path, log);
-  for (const batch of r.batches) check.update(batch);
-  check.finish();
   // only the allocations still mapped at the end are reported (as live at the end), nothing overlaps
-  assert.deepEqual(log.countsByCode(), { 'trace.live-at-end': 1 });
+  assert.deepEqual(semanticCounts(r.batches, path, true), { 'trace.live-at-end': 1 });
   await assert.rejects(importWith(def, path, { expandable: 'vmm' }), /bad value for pytorch-snapshot option expandable/);
 });
