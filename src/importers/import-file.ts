@@ -79,8 +79,8 @@ export class SimulatableCounter {
 
 /**
  * What the import kept as observations (measurements of the recorded run, not events: e.g. Nsight's unified-memory
- * migrations), so that a file with nothing to simulate is not described as empty: `; observations: um-migration
- * 24576` or ''.
+ * migrations), so that a file with nothing to simulate is not described as empty: `; it keeps observations of the
+ * recorded run (um_migration 24576), which are not events`, or '' when there are none.
  */
 function observed(observations: Readonly<Record<string, ReadonlyArray<unknown>>>): string {
   const kinds = Object.entries(observations).filter(([, rows]) => rows.length > 0);

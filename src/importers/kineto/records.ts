@@ -86,7 +86,7 @@ export function decodeKinetoEvent(e: unknown, where: Location, ctx: ImportContex
   if (typeof dur !== 'number' || !Number.isFinite(dur) || dur < 0) return bad('dur', 'a duration in µs >= 0');
   // a GPU activity's device is in args.device; Kineto also writes it as the event's pid (libkineto
   // output_json.cpp handleGpuActivity: "pid" = deviceId, "tid" = stream), which is all an event without args has
-  const device = args?.device ?? (args?.device === undefined && isDeviceIndex(e.pid) ? e.pid : undefined);
+  const device = args?.device !== undefined ? args.device : isDeviceIndex(e.pid) ? e.pid : undefined;
   if (!isDeviceIndex(device)) return bad('args.device', 'a device index 0..65000 (or, without args.device, the event pid)');
   const rawBytes = args?.bytes;
   const bytes = typeof rawBytes === 'number' && Number.isInteger(rawBytes) && rawBytes > 0 && rawBytes < 2 ** 53 ? rawBytes : NaN;
