@@ -52,24 +52,40 @@ export function accessRow(g: GmemState, b: EventBatch, i: number): void {
  * memory, so the engine's row limit (engine.ts `maxRowBytes`) is never reached here.
  */
 function rowHitFrame(g: GmemState, b: EventBatch, i: number): number {
+  const s = hitCandidateSlot(g, b, i);
+  return s < 0 ? -1 : slotHitFrame(g, s, b.agent[i]! - 1, b.access[i]!);
+}
+
+/**
+ * The part of `rowHitFrame` that no hit can change: the slot of row `i`'s unit when the row is a device access in
+ * exclusive mode within one unit of one live allocation, else -1 (also when the unit has no slot yet). `warmRows`
+ * (warm-rows.ts) finds the same slots, with the same tests, and keeps them for `deviceHitRows`.
+ */
+function hitCandidateSlot(g: GmemState, b: EventBatch, i: number): number {
   const agent = b.agent[i]!;
   const va = b.va[i]!;
   const bytes = b.bytes[i]!;
   const end = va + bytes;
-  const dv = agent - 1;
-  if (g.mode !== MODE_EXCLUSIVE || agent === AGENT_CPU || dv >= g.nDev || !(bytes > 0)) return -1;
+  if (g.mode !== MODE_EXCLUSIVE || b.op[i] !== OP_ACCESS || agent === AGENT_CPU || agent - 1 >= g.nDev || !(bytes > 0)) return -1;
   const a = g.allocs.find(va);
   if (a === undefined || end > a.end) return -1;
   const u0 = Math.floor(va * g.invU);
   if (u0 !== Math.floor((end - 1) * g.invU)) return -1;
+  return g.t.find(u0);
+}
+
+/**
+ * The rest of `rowHitFrame`, for candidate slot `s` (`hitCandidateSlot`) touched by device `dv` with access flags
+ * `acc`: the frame when the device holds the unit and it is of GMEM kind (a write: writable, and DIRTY is set), else -1.
+ */
+function slotHitFrame(g: GmemState, s: number, dv: number, acc: number): number {
   const t = g.t;
-  const s = t.find(u0);
   // a unit holds a frame exactly when it is in DEVICE state (invariants.ts checks it), so the frame, needed
   // anyway, stands for the state, and with one device its owner is that device: fewer memory loads per hit;
   // bits are read only for a write
-  const f = s >= 0 ? t.frameOf(s) : -1;
+  const f = t.frameOf(s);
   if (f < 0 || (g.nDev !== 1 && t.ownerOf(s) !== dv) || t.kindOf(s) !== KIND_GMEM) return -1;
-  if ((b.access[i]! & ACC_WRITE) !== 0) {
+  if ((acc & ACC_WRITE) !== 0) {
     const bits = t.bitsOf(s);
     if ((bits & READONLY) !== 0) return -1;
     t.setBits(s, bits | DIRTY);
@@ -88,14 +104,12 @@ export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: num
   const refresh = g.p.accessBitsRefresh;
   const lists = g.touchLists;
   const op = b.op;
-  const t = g.t;
   // the rows warmRows has just looked up (state.ts warmSlots), while those lookups still hold
   const w0 = g.warmFrom;
-  const warm = b === g.warmBatch && g.warmAllocs === g.allocs.version && g.warmRemovals === t.removals;
+  const warm = b === g.warmBatch && g.warmAllocs === g.allocs.version && g.warmRemovals === g.t.removals;
   const w1 = warm ? w0 + g.warmRows : w0;
   const ws = g.warmSlots;
   const agent = b.agent;
-  const nDev = g.nDev;
   let i = from;
   for (; i < to; i++) {
     if (op[i] !== OP_ACCESS) return i;
@@ -103,21 +117,10 @@ export function deviceHitRows(g: GmemState, b: EventBatch, from: number, to: num
     // rowHitFrame refuses it)
     const l = refresh ? lists[agent[i]! - 1] : undefined;
     if (l === null) return i;
-    let f: number;
-    if (i >= w0 && i < w1) {
-      // warmRows gave the slot only to a device access within one unit of one live allocation (exclusive mode)
-      const s = ws[i - w0]!;
-      f = s >= 0 ? t.frameOf(s) : -1;
-      if (f < 0 || (nDev !== 1 && t.ownerOf(s) !== agent[i]! - 1) || t.kindOf(s) !== KIND_GMEM) return i;
-      if ((b.access[i]! & ACC_WRITE) !== 0) {
-        const bits = t.bitsOf(s);
-        if ((bits & READONLY) !== 0) return i;
-        t.setBits(s, bits | DIRTY);
-      }
-    } else {
-      f = rowHitFrame(g, b, i);
-      if (f < 0) return i;
-    }
+    // inside the warm window, the candidate slot warmRows found (hitCandidateSlot) instead of a second lookup
+    const s = i >= w0 && i < w1 ? ws[i - w0]! : hitCandidateSlot(g, b, i);
+    const f = s < 0 ? -1 : slotHitFrame(g, s, agent[i]! - 1, b.access[i]!);
+    if (f < 0) return i;
     if (l !== undefined) l.touch(f);
   }
   return i;

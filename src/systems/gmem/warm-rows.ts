@@ -33,7 +33,9 @@ export function warmRows(g: GmemState, b: EventBatch, from: number, to: number):
   const { op, va, bytes, agent } = b;
   const m = Math.min(to - from, g.warmSlots.length);
   // the slots are kept for deviceHitRows (state.ts warmSlots): a row gets one only when it passes rowHitFrame's
-  // tests that no hit can change (a device access within one unit of one live allocation, exclusive mode)
+  // tests that no hit can change (a device access within one unit of one live allocation, exclusive mode). They are
+  // state-table.ts hitCandidateSlot, written out here with the row-invariant loads hoisted: calling it per row made
+  // the simulation of an all-hit trace ~10 % slower (2e7 rows: 0.86–0.87 → 0.95–0.99 s)
   const slots = g.warmSlots;
   const candidates = g.mode === MODE_EXCLUSIVE;
   const nDev = g.nDev;
