@@ -122,13 +122,30 @@ export function migrateToHost(st: SvmState, u: number, cause: typeof Cause.evict
   st.hostBytes += bytes;
 }
 
+/** Whether host memory can take unit `u` (`hostTakes`); when it cannot, a host OOM is reported for `agent`. */
+function hostTakesUnit(st: SvmState, u: number, agent: number): boolean {
+  const bytes = st.unitBytes(u);
+  if (hostTakes(st, bytes)) return true;
+  st.rep.oom(st.env.clock.nowNs, agent, st.uKey[u]! * st.gran, 'host', bytes);
+  return false;
+}
+
+/**
+ * `svm_migrate_to_ram` of VRAM unit `u` for `agent` (a CPU fault, a prefetch to the CPU): the whole unit moves to
+ * system memory and its GPU mapping is invalidated; false (a host OOM, reported) when host memory cannot take it.
+ */
+export function unitToRam(st: SvmState, u: number, agent: number): boolean {
+  if (!hostTakesUnit(st, u, agent)) return false;
+  migrateToHost(st, u, Cause.transfer);
+  const a = st.uKey[u]! * st.gran;
+  invalidate(st, a, a + st.gran);
+  return true;
+}
+
 /** Zero-fill unit `u` in host memory; false (a host OOM, reported for `agent`) when host memory cannot take it. */
 export function populateHost(st: SvmState, u: number, agent: number): boolean {
+  if (!hostTakesUnit(st, u, agent)) return false;
   const bytes = st.unitBytes(u);
-  if (!hostTakes(st, bytes)) {
-    st.rep.oom(st.env.clock.nowNs, agent, st.uKey[u]! * st.gran, 'host', bytes);
-    return false;
-  }
   st.env.counters.zeroFills++;
   st.env.clock.charge(Cause.fault, bytes / st.env.platform.host.zeroFillBytesPerNs);
   st.uLoc[u] = HOST;
@@ -169,13 +186,7 @@ function cpuUnit(st: SvmState, u: number, s: number, e: number, write: boolean):
     // migrate_to_ram: the whole unit comes back; the migration invalidates the GPU mapping
     cn.cpuFaults++;
     clock.charge(Cause.fault, st.c.cpuFaultNs);
-    if (!hostTakes(st, st.unitBytes(u))) {
-      st.rep.oom(clock.nowNs, CPU, st.uKey[u]! * st.gran, 'host', st.unitBytes(u)); // VM_FAULT_SIGBUS
-      return;
-    }
-    migrateToHost(st, u, Cause.transfer);
-    const a = st.uKey[u]! * st.gran;
-    invalidate(st, a, a + st.gran);
+    if (!unitToRam(st, u, CPU)) return; // VM_FAULT_SIGBUS
   } else if (loc === NONE) {
     cn.cpuFaults++;
     clock.charge(Cause.fault, st.c.cpuFaultNs);

@@ -1,4 +1,3 @@
-import * as clockMod from '../../sim/clock';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
 import * as migrateMod from './migrate';
@@ -7,9 +6,8 @@ import * as stateMod from './state';
 import type { SvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { Cause } = clockMod;
 const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
-const { hostTakes, migrateToHost, populateHost, releaseFrame, toVram } = migrateMod;
+const { populateHost, releaseFrame, toVram, unitToRam } = migrateMod;
 const { invalidate, mmInvalidate } = notifierMod;
 const { DEV, HOST, MANAGED, NONE, VRAM } = stateMod;
 
@@ -182,15 +180,7 @@ export function prefetchRanges(st: SvmState, b: EventBatch, i: number): void {
           st.rMapped[r]!++;
         }
         mapped = true;
-      } else if (target === CPU && st.uLoc[u] === VRAM) {
-        if (!hostTakes(st, st.unitBytes(u))) {
-          st.rep.oom(st.env.clock.nowNs, CPU, st.uKey[u]! * gran, 'host', st.unitBytes(u));
-          continue;
-        }
-        migrateToHost(st, u, Cause.transfer);
-        const a = st.uKey[u]! * gran;
-        invalidate(st, a, a + gran);
-      }
+      } else if (target === CPU && st.uLoc[u] === VRAM) unitToRam(st, u, CPU);
     }
     if (mapped) {
       st.mapOp();
