@@ -14,7 +14,7 @@ const { maskClear, maskNextSet, maskSet, maskTest, maskWeight, maskZero } = page
 const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { DEV, MANAGED, isManagedRange } = stateMod;
-const { evictFor, evictionOom, evictPages, hostTakes, writeBackBytes } = evictMod;
+const { evictFor, evictionOom, evictPages, hostOomAt, hostTakes, writeBackBytes } = evictMod;
 const { collapseToHost, migrateIn } = migrateMod;
 
 // Hints: cudaMemPrefetchAsync (the driver's `uvm_migrate.c`, `uvm_api_migrate`) and cudaMemAdvise
@@ -83,7 +83,7 @@ function evictPagesAsPrefetch(s: UvmState, slot: number, pages: Uint32Array, asy
   const bytes = writeBackBytes(s, slot, pages);
   if (!hostTakes(s, bytes)) {
     // the migration to the CPU needs host pages (evict.ts hostTakes): it fails, the pages stay on the device
-    s.rep.oom(s.env.clock.nowNs, CPU, s.blocks.key[slot]! * s.blockBytes + maskNextSet(pages, 0, 0, s.ppb) * PAGE_BYTES, 'host', bytes);
+    hostOomAt(s, s.env.clock.nowNs, CPU, slot, maskNextSet(pages, 0, 0, s.ppb), bytes);
     return;
   }
   evictPages(s, slot, pages, !async, false);

@@ -19,7 +19,7 @@ const { isManagedRange } = stateMod;
 const { ThrashHint } = thrashingMod;
 const { collapseToHost, pinToHost, populateHost, unpin } = migrateMod;
 const { choosePrefetch } = perfPrefetchMod;
-const { hostTakes } = evictMod;
+const { hostOomAt, hostTakes } = evictMod;
 
 // CPU accesses to managed memory and CPU faults (the driver's `uvm_va_space_cpu_fault` path,
 // `uvm_va_block_cpu_fault`): the faulting page, and its prefetch region, move to the host.
@@ -112,7 +112,7 @@ function cpuFault(s: UvmState, slot: number, p: number, write: boolean): void {
     if (fromDev && !hostTakes(s, PAGE_BYTES)) {
       // no host page for it (evict.ts hostTakes): the fault's service stops here (one host OOM), the rest of its
       // region stays on the device
-      s.rep.oom(nowNs, CPU, bl.key[slot]! * s.blockBytes + q * PAGE_BYTES, 'host', PAGE_BYTES);
+      hostOomAt(s, nowNs, CPU, slot, q, PAGE_BYTES);
       hostFull = true;
       inR = false;
       fromDev = false;

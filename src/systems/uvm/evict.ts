@@ -66,6 +66,11 @@ export function hostTakes(s: UvmState, bytes: number): boolean {
   return s.hostBytes + bytes <= s.hostCapBytes;
 }
 
+/** The host OOM at page `p` of block `slot` (time `tNs`, for `agent`): host memory could not take `bytes` for it. */
+export function hostOomAt(s: UvmState, tNs: number, agent: number, slot: number, p: number, bytes: number): void {
+  s.rep.oom(tNs, agent, s.blocks.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'host', bytes);
+}
+
 /**
  * The OOM of a failed eviction, reported by the caller once it gives up (`evictFor` returned false): host memory when
  * the last `evictFor` stopped because the host could not take a victim's pages, else device memory.

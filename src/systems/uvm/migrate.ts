@@ -12,7 +12,7 @@ const { maskClear, maskCountRange, maskSet, maskTest, maskZero, popcount32 } = p
 const { CPU } = ev;
 const { PAGE_BYTES } = deviceMemory;
 const { DEV } = stateMod;
-const { evictPages, hostTakes, writeBackBytes } = evictMod;
+const { evictPages, hostOomAt, hostTakes, writeBackBytes } = evictMod;
 
 // Migration of pages between host and device (the driver's `uvm_va_block.c` copy paths, driven by
 // `uvm_migrate.c` and the fault handlers): device population with zero-fill and H2D runs, host population,
@@ -203,7 +203,7 @@ function splitAtFaults(s: UvmState, slot: number, prefetched: Uint32Array, nowNs
 export function populateHost(s: UvmState, slot: number, p: number): boolean {
   const env = s.env;
   if (!hostTakes(s, PAGE_BYTES)) {
-    s.rep.oom(env.clock.nowNs, CPU, s.blocks.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'host', PAGE_BYTES);
+    hostOomAt(s, env.clock.nowNs, CPU, slot, p, PAGE_BYTES);
     return false;
   }
   maskSet(s.blocks.cpu, slot * s.stride, p);
@@ -240,7 +240,7 @@ export function pinToHost(s: UvmState, slot: number, p: number): void {
     const page = singlePage(s.scratch, s.words, p);
     if (!hostTakes(s, writeBackBytes(s, slot, page))) {
       // no host page to pin it to (evict.ts hostTakes): the page stays where it is, not pinned
-      s.rep.oom(s.env.clock.nowNs, CPU, bl.key[slot]! * s.blockBytes + p * PAGE_BYTES, 'host', PAGE_BYTES);
+      hostOomAt(s, s.env.clock.nowNs, CPU, slot, p, PAGE_BYTES);
       return;
     }
     evictPages(s, slot, page, true, false);
