@@ -157,6 +157,9 @@ test('when every entry is skipped as malformed (lenient), the info says so inste
  */
 const EXP_A = 0x7f0000000000;
 const EXP_U = 4 * MiB;
+/** The resources (segment labels) of its reservations: the one at A, and the one at A+4u. */
+const EXP_RES = `seg@0x${EXP_A.toString(16)}`;
+const EXP_RES2 = `seg@0x${(EXP_A + 4 * EXP_U).toString(16)}`;
 function expandableSnap(tail: object[]): object {
   const seg = (addr: number, size: number) => ({ device: 0, address: addr, total_size: size, is_expandable: true, blocks: [] });
   const [A, u] = [EXP_A, EXP_U];
@@ -192,8 +195,7 @@ test('expandable segments: the dump lists mapped runs of one reservation, and an
   const path = join(dir, 'expandable.json');
   writeFileSync(path, JSON.stringify(snap));
   const r = await importWith(def, path, { expandable: 'map' });
-  const res = `seg@0x${A.toString(16)}`;
-  const res2 = `seg@0x${(A + 4 * u).toString(16)}`;
+  const [res, res2] = [EXP_RES, EXP_RES2];
   assert.deepEqual(events(r), [
     // [A, A+3u): the dumped runs and the maps, merged; [A+4u, A+5.5u): the third run and the last unmap
     { op: 'reserve', tNs: 0, agent: 'dev0', va: A, bytes: 3 * u, flags: ['preexisting'], label: res },
@@ -223,8 +225,7 @@ test('expandable=alloc (default): every mapped range an allocation of segmentKin
   const path = join(dir, 'expandable-alloc.json');
   writeFileSync(path, JSON.stringify(snap));
   const r = await importWith(def, path, { segmentKind: 'device' });
-  const res = `seg@0x${A.toString(16)}`;
-  const res2 = `seg@0x${(A + 4 * u).toString(16)}`;
+  const [res, res2] = [EXP_RES, EXP_RES2];
   // cuts: A, A+u, A+1.5u, A+2u, A+2.5u, A+3u, A+4u, A+5u
   assert.deepEqual(events(r), [
     { op: 'alloc', tNs: 0, agent: 'dev0', va: A + 4 * u, bytes: u, flags: ['device', 'preexisting'], resource: res2 },
