@@ -31,6 +31,9 @@ export const gmemMessages = {
   prefetchIgnored: defineMessage('gmem.prefetch-ignored', 'warning', 'In SHARE and REPLICATE modes data stays in host memory; PREFETCH has nothing to migrate.', (mode: string) => ({
     message: `hmadvise(PREFETCH) ignored in ${mode} mode (device memory is not used)`,
   })),
+  mixedUnit: defineMessage('gmem.mixed-unit', 'warning', 'Allocations of different kinds share one GMEM unit (unitBytes): an access to one of them is served by its own kind (device memory refused to the CPU, host memory remote to a device) without changing the unit, which keeps the state of the allocation that created it. Real systems keep such allocations apart; the cost of these accesses is approximate. Place device and host allocations at least unitBytes away from other kinds (an importer that synthesises addresses should align them).', (kind: string, unitKind: string, va: number, unitBytes: number) => ({
+    message: `access to ${kind} memory at ${hex(va)} inside a ${unitBytes / 1024} KiB unit of ${unitKind} memory: served as ${kind} memory, the unit unchanged`,
+  }), ['host', 'device', 0x100010000, 2 * 1024 * 1024]),
   copyIgnored: defineMessage('gmem.copy-ignored', 'warning', 'Give copy rows with a destination `va` a byte count so GMEM can replay them as writes by the target.', () => ({
     message: 'copy to an address without a byte count has no GMEM equivalent; ignored',
   })),

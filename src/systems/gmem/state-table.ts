@@ -58,7 +58,7 @@ function rowHitFrame(g: GmemState, b: EventBatch, i: number): number {
 
 /**
  * The part of `rowHitFrame` that no hit can change: the slot of row `i`'s unit when the row is a device access in
- * exclusive mode within one unit of one live allocation, else -1 (also when the unit has no slot yet). `warmRows`
+ * exclusive mode within one unit of one live GMEM-kind allocation, else -1 (also when the unit has no slot yet). `warmRows`
  * (warm-rows.ts) finds the same slots, with the same tests, and keeps them for `deviceHitRows`.
  */
 function hitCandidateSlot(g: GmemState, b: EventBatch, i: number): number {
@@ -68,7 +68,8 @@ function hitCandidateSlot(g: GmemState, b: EventBatch, i: number): number {
   const end = va + bytes;
   if (g.mode !== MODE_EXCLUSIVE || b.op[i] !== OP_ACCESS || agent === AGENT_CPU || agent - 1 >= g.nDev || !(bytes > 0)) return -1;
   const a = g.allocs.find(va);
-  if (a === undefined || end > a.end) return -1;
+  // a GMEM-kind unit can hold part of another kind's allocation (neighbourAccess): only a GMEM allocation's row is a hit
+  if (a === undefined || end > a.end || a.value.kind !== KIND_GMEM) return -1;
   const u0 = Math.floor(va * g.invU);
   if (u0 !== Math.floor((end - 1) * g.invU)) return -1;
   return g.t.find(u0);
@@ -165,6 +166,13 @@ function access(g: GmemState, agent: number, va: number, bytes: number, acc: num
   for (let u = Math.floor(va * g.invU); u <= u1; u++) {
     let s = t.find(u);
     if (s < 0) s = newUnit(g, u, a);
+    // the allocation kind of this unit's part of the access (a row that `covers` several allocations: the one there)
+    const pva = Math.max(va, u * U);
+    const ak = pva < a.end ? a.value.kind : (g.allocs.find(pva)?.value.kind ?? a.value.kind);
+    if (ak !== t.kindOf(s)) {
+      neighbourAccess(g, s, agent, ak, write, Math.min(end, (u + 1) * U) - pva, count, pva);
+      continue;
+    }
     if (fast && t.stateOf(s) === DEVICE && t.ownerOf(s) === dv && t.kindOf(s) === KIND_GMEM) {
       // row 3 fast path: a hit by the owning device (same as devTouch)
       const bits = t.bitsOf(s);
@@ -189,6 +197,37 @@ function access(g: GmemState, agent: number, va: number, bytes: number, acc: num
     }
   }
 }
+
+/**
+ * An access to an allocation of kind `ak` inside a unit that belongs to a neighbour of another kind: allocations of
+ * different kinds share the unit (a `device` or `host` allocation within one `unitBytes` of another allocation; the
+ * unit's kind and state are those of the allocation that created it, `newUnit`). The real GMEM never shares a
+ * unit across kinds — it manages only peer-shared VMAs, whose mappings it aligns to its page size, and leaves device
+ * and host memory to the driver and the kernel — so the model serves such an access by its own allocation's kind and
+ * leaves the unit to its owner: the allocation decides what the access may do, the unit where the data is.
+ * - CPU: device-only memory is refused (fault error, as `cpuTouch`); host memory is the CPU's own (nothing charged:
+ *   no first-touch zero-fill, unlike a unit of its own); GMEM-managed data in a unit resident on a device is read
+ *   over the link (remote access), else it is in host memory (nothing).
+ * - A device: data in a unit it holds (not host memory) is a hit; anything else is a remote access, as
+ *   `devTouch`/`sharedTouch` serve host memory and another device's memory.
+ * Each such access carries the warning `gmem.mixed-unit`: its cost is an approximation of the separate units a real
+ * system keeps.
+ */
+function neighbourAccess(g: GmemState, s: number, agent: number, ak: number, write: boolean, portion: number, count: number, pva: number): void {
+  const t = g.t;
+  const onDevice = t.stateOf(s) === DEVICE;
+  g.env.log.add(gmemMessages.mixedUnit(g.where, KIND_NAMES[ak] ?? String(ak), KIND_NAMES[t.kindOf(s)] ?? String(t.kindOf(s)), pva, g.U));
+  if (agent === AGENT_CPU) {
+    if (ak === KIND_DEVICE) faultError(g, CPU, pva, 'CPU access to device-only memory');
+    else if (ak === KIND_GMEM && onDevice) remote(g, count, portion, write);
+    return;
+  }
+  if (onDevice && t.ownerOf(s) === agent - 1 && ak !== KIND_HOST) return;
+  remote(g, count, portion, write);
+}
+
+/** Allocation kind names of the `gmem.mixed-unit` warning (state.ts KIND_*). */
+const KIND_NAMES: Readonly<Record<number, string>> = { [KIND_GMEM]: 'managed', [KIND_DEVICE]: 'device', [KIND_HOST]: 'host' };
 
 /** Create the slot of unit `u` (first touch). `a` is an allocation known to contain part of the access. */
 export function newUnit(g: GmemState, u: number, a: Interval<AllocInfo>): number {

@@ -7,6 +7,7 @@ import type { GmemState } from './state';
 const OP_ACCESS = Op.access;
 const AGENT_CPU = CPU;
 const { MODE_EXCLUSIVE } = state;
+const KIND_GMEM_ = state.KIND_GMEM;
 /** Scratch of `warmRows` and `warmSlots` (calls never nest): frames, the frames' list neighbours. */
 const frames = new Int32Array(256);
 const prevs = new Int32Array(256);
@@ -33,7 +34,7 @@ export function warmRows(g: GmemState, b: EventBatch, from: number, to: number):
   const { op, va, bytes, agent } = b;
   const m = Math.min(to - from, g.warmSlots.length);
   // the slots are kept for deviceHitRows (state.ts warmSlots): a row gets one only when it passes rowHitFrame's
-  // tests that no hit can change (a device access within one unit of one live allocation, exclusive mode). They are
+  // tests that no hit can change (a device access within one unit of one live GMEM-kind allocation, exclusive mode). They are
   // state-table.ts hitCandidateSlot, written out here with the row-invariant loads hoisted: calling it per row made
   // the simulation of an all-hit trace ~10 % slower (2e7 rows: 0.86–0.87 → 0.95–0.99 s)
   const slots = g.warmSlots;
@@ -50,7 +51,7 @@ export function warmRows(g: GmemState, b: EventBatch, from: number, to: number):
       const u0 = Math.floor(v * invU);
       if (ag !== AGENT_CPU && ag - 1 < nDev && n > 0 && u0 === Math.floor((end - 1) * invU)) {
         const a = allocs.find(v);
-        if (a !== undefined && end <= a.end) s = t.find(u0);
+        if (a !== undefined && end <= a.end && a.value.kind === KIND_GMEM_) s = t.find(u0);
       }
     }
     slots[k] = s;
