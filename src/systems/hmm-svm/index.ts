@@ -2,10 +2,10 @@ import type { SystemDef, SystemPreset } from '../../sim/system';
 import { HMM_SVM_DEFAULTS, HMM_SVM_PARAM_DOCS, validateHmmSvmParams, type HmmSvmParams } from './params';
 import { HmmSvmModel } from './model';
 
-/** HMM / AMD KFD SVM mirroring (docs/systems.md §hmm-svm). */
+/** HMM / AMD KFD SVM mirroring (docs/systems.md §hmm-svm). Revision 6: `device` allocations take VRAM (ranges.ts `deviceAlloc`). */
 export const hmmSvmSystem: SystemDef<HmmSvmParams> = {
   name: 'hmm-svm',
-  revision: 5,
+  revision: 6,
   summary: 'HMM/KFD SVM mirroring: MMU-notifier callbacks, 2 MiB migration units, GPU retry faults (2 ms drop window) or queue eviction',
   defaults: HMM_SVM_DEFAULTS,
   params: HMM_SVM_PARAM_DOCS,

@@ -19,32 +19,9 @@ export function toVram(st: SvmState, u: number, r: number): boolean {
   const clock = env.clock;
   const cn = env.counters;
   st.busyRange = r;
-  let f = st.frames.alloc(u);
-  while (f < 0) {
-    const v = st.policy.victim(clock.nowNs);
-    if (v < 0) break;
-    const vu = st.frames.holder[v]!;
-    const vr = st.uRange[vu]!;
-    // the range's VRAM units need system pages (hostTakes); counted only when the whole range might not fit
-    if (!hostTakes(st, st.rEnd[vr]! - st.rStart[vr]!)) {
-      const wb = rangeVramBytes(st, vr);
-      if (!hostTakes(st, wb)) {
-        // the eviction fails, so does this migration
-        st.busyRange = -1;
-        st.rep.oom(clock.nowNs, DEV, st.uKey[u]! * st.gran, 'host', wb);
-        return false;
-      }
-    }
-    evictRange(st, vr);
-    // the victim's range holds the victim (ranges.ts keeps every unit in a range that covers it): never loop
-    if (st.frames.holder[v] === vu) throw new Error(`internal: hmm-svm evicted range ${st.uRange[vu]} but frame ${v} still holds unit ${vu}`);
-    f = st.frames.alloc(u);
-  }
+  const f = takeFrame(st, u, st.uKey[u]! * st.gran, st.gran);
   st.busyRange = -1;
-  if (f < 0) {
-    st.rep.oom(clock.nowNs, DEV, st.uKey[u]! * st.gran, 'device', st.gran);
-    return false;
-  }
+  if (f < 0) return false;
   const bytes = st.unitBytes(u);
   if (st.uLoc[u] === HOST) {
     clock.charge(Cause.transfer, st.c.dmaMapNs);
@@ -61,6 +38,38 @@ export function toVram(st: SvmState, u: number, r: number): boolean {
   st.uFrame[u] = f;
   st.policy.onInsert(f, clock.nowNs);
   return true;
+}
+
+/**
+ * A VRAM frame for `holder` (a unit, or `WIRED` for a device allocation), evicting whole ranges in the policy's order
+ * while none is free (TTM evicts the SVM BOs, `svm_range_evict_svm_bo_worker`, kfd_svm.c); the range `st.busyRange`
+ * is never a victim. -1, after reporting the OOM at `va` (`bytes` needed), when no range is left to evict or host
+ * memory cannot take a victim's data.
+ */
+export function takeFrame(st: SvmState, holder: number, va: number, bytes: number): number {
+  const clock = st.env.clock;
+  let f = st.frames.alloc(holder);
+  while (f < 0) {
+    const v = st.policy.victim(clock.nowNs);
+    if (v < 0) break;
+    const vu = st.frames.holder[v]!;
+    const vr = st.uRange[vu]!;
+    // the range's VRAM units need system pages (hostTakes); counted only when the whole range might not fit
+    if (!hostTakes(st, st.rEnd[vr]! - st.rStart[vr]!)) {
+      const wb = rangeVramBytes(st, vr);
+      if (!hostTakes(st, wb)) {
+        // the eviction fails, so does what needed the frame
+        st.rep.oom(clock.nowNs, DEV, va, 'host', wb);
+        return -1;
+      }
+    }
+    evictRange(st, vr);
+    // the victim's range holds the victim (ranges.ts keeps every unit in a range that covers it): never loop
+    if (st.frames.holder[v] === vu) throw new Error(`internal: hmm-svm evicted range ${st.uRange[vu]} but frame ${v} still holds unit ${vu}`);
+    f = st.frames.alloc(holder);
+  }
+  if (f < 0) st.rep.oom(clock.nowNs, DEV, va, 'device', bytes);
+  return f;
 }
 
 export function releaseFrame(st: SvmState, u: number): void {

@@ -1,3 +1,4 @@
+import * as framePool from '../../model/frame-pool';
 import type { EventBatch } from '../../trace/batch';
 import * as ev from '../../trace/event';
 import * as migrateMod from './migrate';
@@ -6,8 +7,9 @@ import * as stateMod from './state';
 import type { SvmState } from './state';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
-const { Advice, ADVICE_NAMES, CPU, NO_AGENT } = ev;
-const { populateHost, releaseFrame, toVram, unitToRam } = migrateMod;
+const { Advice, ADVICE_NAMES, CPU, Flag, NO_AGENT } = ev;
+const { WIRED } = framePool;
+const { populateHost, releaseFrame, takeFrame, toVram, unitToRam } = migrateMod;
 const { invalidate, mmInvalidate } = notifierMod;
 const { DEV, HOST, MANAGED, NONE, VRAM } = stateMod;
 
@@ -34,6 +36,10 @@ export function allocRanges(st: SvmState, b: EventBatch, i: number): void {
   }
   const id = st.allocs.addRow(b, i, st.rep);
   if (id < 0) return;
+  if (flags & Flag.device) {
+    if (!deviceAlloc(st, va, bytes)) st.failedDeviceAllocs.add(id);
+    return;
+  }
   if (!(flags & MANAGED)) return;
   // split into SVM ranges of at most maxRange, cut at maxRange-aligned boundaries; one interval notifier each
   const end = va + bytes;
@@ -43,6 +49,36 @@ export function allocRanges(st: SvmState, b: EventBatch, i: number): void {
     s = e;
   }
   if (!st.p.retryFaults) mapUpFront(st, va, end);
+}
+
+/**
+ * A `device` allocation (hipMalloc: a KFD VRAM BO, `amdgpu_amdkfd_gpuvm_alloc_memory_of_gpu`, amdgpu_amdkfd_gpuvm.c)
+ * takes VRAM from its allocation on and keeps it: `deviceAllocBytes`, held as the `WIRED` frames it rounds up to
+ * (never victims). When VRAM is full, TTM makes room by evicting SVM ranges (their BOs) in the policy's order, as
+ * for a migration (`takeFrame`); with no range left to evict the allocation fails (an OOM, like hipMalloc's
+ * -ENOMEM), takes nothing and its free releases nothing. Returns whether it got its VRAM.
+ */
+function deviceAlloc(st: SvmState, va: number, bytes: number): boolean {
+  const need = Math.ceil((st.deviceAllocBytes + bytes) / st.gran) - st.wiredFrames.length;
+  const taken: number[] = [];
+  for (let k = 0; k < need; k++) {
+    const f = takeFrame(st, WIRED, va, bytes);
+    if (f < 0) {
+      for (const t of taken) st.frames.release(t);
+      return false;
+    }
+    taken.push(f);
+  }
+  st.wiredFrames.push(...taken);
+  st.deviceAllocBytes += bytes;
+  return true;
+}
+
+/** The free of a `device` allocation gives back the VRAM frames the remaining ones no longer round up to. */
+function deviceFree(st: SvmState, bytes: number): void {
+  st.deviceAllocBytes -= bytes;
+  const keep = Math.ceil(st.deviceAllocBytes / st.gran);
+  while (st.wiredFrames.length > keep) st.frames.release(st.wiredFrames.pop()!);
 }
 
 function addRange(st: SvmState, start: number, end: number): void {
@@ -114,6 +150,7 @@ export function freeRanges(st: SvmState, b: EventBatch, i: number): void {
   const id = st.allocs.removeRow(b, i, st.rep);
   if (id < 0) return;
   if (!(st.allocs.flags[id]! & MANAGED)) {
+    if (st.allocs.flags[id]! & Flag.device && !st.failedDeviceAllocs.delete(id)) deviceFree(st, st.allocs.bytes[id]!);
     mmInvalidate(st, va, va + st.allocs.bytes[id]!);
     return;
   }
@@ -233,7 +270,10 @@ export function checkRangeInvariants(st: SvmState): void {
       throw new Error(`hmm-svm: unit ${u} (granule ${k}) belongs to range ${r}, which does not cover it`);
     }
   }
-  if (vram !== st.frames.used) throw new Error(`hmm-svm: ${vram} VRAM units but ${st.frames.used} frames used`);
+  if (vram + st.wiredFrames.length !== st.frames.used) throw new Error(`hmm-svm: ${vram} VRAM units and ${st.wiredFrames.length} device-allocation frames but ${st.frames.used} frames used`);
+  if (st.wiredFrames.length !== Math.ceil(st.deviceAllocBytes / st.gran) || st.frames.wired !== st.wiredFrames.length) {
+    throw new Error(`hmm-svm: ${st.wiredFrames.length} device-allocation frames (${st.frames.wired} wired) for ${st.deviceAllocBytes} B of device allocations`);
+  }
   if (host !== st.hostBytes) throw new Error(`hmm-svm: hostBytes ${st.hostBytes} ≠ ${host} in host units`);
   if (st.hostBytes > st.env.platform.host.dramBytes) throw new Error(`hmm-svm: hostBytes ${st.hostBytes} > host.dramBytes`);
   for (const it of st.ranges.list()) {

@@ -74,6 +74,11 @@ export class SvmState {
   readonly policy: EvictionPolicy;
   busyRange = -1;
   hostBytes = 0;
+  /** Bytes of live `device` allocations (ranges.ts `deviceAlloc`), held as the `WIRED` frames `wiredFrames`. */
+  deviceAllocBytes = 0;
+  readonly wiredFrames: number[] = [];
+  /** Allocation ids of `device` allocations that got no VRAM (their free releases nothing). */
+  readonly failedDeviceAllocs = new Set<number>();
   queuesEvictedUntilNs = 0;
   // extra
   notifierCallbacks = 0;
