@@ -13,11 +13,14 @@ const SAME_CAPACITY = 0.01;
  * < 2.1 memory snapshots), and `run.recorded-capacity-differs` when the run takes its device capacity from the
  * profile (no `--oversub`) and the trace records a device 0 of another size (`capacity_bytes.dev0`: Nsight,
  * Kineto, VMA). The metadata travels with the trace (canonical CSV, Arrow, cache), so a result computed
- * from a re-imported or cached copy carries the warning too. The engine adds them to every result
+ * from a re-imported or cached copy carries the warning too. Also `run.no-accesses` when the trace's facts say no
+ * page is touched (`touchedBytes` 0: e.g. a memory snapshot without allocator history), so that a result of nothing but
+ * allocation bookkeeping is not read as a fast run. The engine adds them to every result
  * (`summary.warnings` and first in `diagnostics`).
  */
-export function traceMetaWarnings(meta: Readonly<Record<string, string>>, run: Pick<ResolvedRun, 'oversub' | 'capacityBytes' | 'platform'>): Diagnostic[] {
+export function traceMetaWarnings(meta: Readonly<Record<string, string>>, run: Pick<ResolvedRun, 'oversub' | 'capacityBytes' | 'platform' | 'touchedBytes'>): Diagnostic[] {
   const out: Diagnostic[] = [];
+  if (run.touchedBytes === 0) out.push(runMessages.noAccesses({}));
   const layout = meta[SYNTHESIZED_ADDRESSES_KEY];
   if (layout !== undefined) out.push(runMessages.synthesizedAddresses({}, layout));
   const times = meta[SYNTHESIZED_TIMES_KEY];

@@ -84,3 +84,15 @@ test('a run on the profile\'s capacity says when the trace records a device of a
   const [same] = await compare(memoryTrace('a100-80', eventsToBatches([...ev]), { 'capacity_bytes.dev0': String(80 * GiB - 2 ** 20) }), { systems: ['gmem-linux'], profile: 'a100-pcie4' });
   assert.equal(same!.summary.warnings['run.recorded-capacity-differs'], undefined);
 });
+
+test('a trace that touches no page (allocations only, e.g. a snapshot without allocator history) gives every result run.no-accesses; one access removes it', async () => {
+  const alloc = { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x10000000, bytes: 2 ** 20, flags: ['managed'] } as const;
+  const free = { op: 'free', tNs: 10, agent: 'cpu', va: 0x10000000 } as const;
+  const results = await compare(memoryTrace('allocs-only', eventsToBatches([alloc, free])), { systems: ['gmem-linux', 'uvm', 'hmm-svm', 'gmem-paper'], profile: 'a100-pcie4' });
+  for (const r of results) {
+    assert.equal(r.summary.warnings['run.no-accesses'], 1, r.summary.system);
+    assert.deepEqual(r.diagnostics[0], runMessages.noAccesses({}));
+  }
+  const touched = await compare(memoryTrace('touched', eventsToBatches([alloc, { op: 'access', tNs: 5, agent: 'cpu', va: 0x10000000, bytes: 4096, access: 'w' }, free])), { systems: ['gmem-linux'], profile: 'a100-pcie4' });
+  assert.equal(touched[0]!.summary.warnings['run.no-accesses'], undefined);
+});

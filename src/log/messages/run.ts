@@ -94,6 +94,9 @@ export const runMessages = {
   synthesizedTimes: defineMessage('run.synthesized-times', 'warning', 'The source records the order of its events but not their times (docs/importers.md), so the trace charges no compute time between them: each system\'s time is its memory-management cost alone, and nothing overlaps with work. Compare systems by their cost and counts, not as application run times; record with a newer tool version to get times.', (how: string) => ({
     message: `the trace has no recorded times (synthesized_times=${how}): every event is at time 0, in the recorded order`,
   }), ['pytorch-snapshot-order']),
+  noAccesses: defineMessage('run.no-accesses', 'warning', 'Every system\'s time and counts on such a trace are allocation bookkeeping alone: no page is ever touched, so nothing faults, migrates or is evicted. A memory snapshot without allocator history (torch.cuda.memory._snapshot() without _record_memory_history, or torch.cuda.memory_snapshot()) is like this; record the history, or give the importer an access synthesis (docs/importers.md).', () => ({
+    message: 'the trace has no access rows: no page is touched, so no system faults, migrates or evicts anything',
+  })),
   recordedCapacityDiffers: defineMessage('run.recorded-capacity-differs', 'warning', 'Faults, evictions and oversubscription depend on the device memory: pick the profile of the recorded device, or set its size (--set device.memory.capacityBytes=…), or choose the pressure explicitly with --oversub.', (recordedBytes: number, capacityBytes: number, platform: string) => ({
     message: `the trace was recorded on a device with ${formatBytes(recordedBytes)} of memory; this run's device ('${platform}') has ${formatBytes(capacityBytes)}`,
     expected: formatBytes(recordedBytes),
