@@ -19,6 +19,8 @@ export interface TraceFacts {
   readonly footprintBytes: number;
   /** Distinct 4 KiB pages touched by access rows, bytes (`TouchedPages`); needed for `--oversub` on the touched basis. */
   readonly touchedBytes?: number;
+  /** Highest device agent code of any row's `agent` or `target` (0: only the CPU appears; `TraceScan.maxAgent`). */
+  readonly maxAgent?: number;
 }
 
 /** Parse a parameter value given as text by its kind (the default's type and the doc's unit/values). */
@@ -180,6 +182,7 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
       traceDigest: trace.digest,
       version: VERSION,
     };
-    return { ...body, traceName: trace.name, debug, specHash: hashOf(body) };
+    // the trace's highest device agent is a fact of its digest, not of the run: not hashed (as the name)
+    return { ...body, traceName: trace.name, maxAgent: trace.maxAgent ?? null, debug, specHash: hashOf(body) };
   });
 }

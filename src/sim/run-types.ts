@@ -39,6 +39,8 @@ export interface ResolvedRun {
   readonly seed: number;
   readonly traceDigest: string;
   readonly traceName: string;
+  /** Highest device agent code in the trace (0: only the CPU appears); null or absent when the trace facts did not include it. Not in `specHash`. */
+  readonly maxAgent?: number | null;
   /** gmemlab version. */
   readonly version: string;
   readonly debug: boolean;

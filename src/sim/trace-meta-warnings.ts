@@ -15,12 +15,14 @@ const SAME_CAPACITY = 0.01;
  * Kineto, VMA). The metadata travels with the trace (canonical CSV, Arrow, cache), so a result computed
  * from a re-imported or cached copy carries the warning too. Also `run.no-accesses` when the trace's facts say no
  * page is touched (`touchedBytes` 0: e.g. a memory snapshot without allocator history), so that a result of nothing but
- * allocation bookkeeping is not read as a fast run. The engine adds them to every result
+ * allocation bookkeeping is not read as a fast run, and `run.no-device-rows` when only the CPU appears (`maxAgent` 0:
+ * e.g. a Kineto trace of a CPU-only run), where no system has device memory to manage. The engine adds them to every result
  * (`summary.warnings` and first in `diagnostics`).
  */
-export function traceMetaWarnings(meta: Readonly<Record<string, string>>, run: Pick<ResolvedRun, 'oversub' | 'capacityBytes' | 'platform' | 'touchedBytes'>): Diagnostic[] {
+export function traceMetaWarnings(meta: Readonly<Record<string, string>>, run: Pick<ResolvedRun, 'oversub' | 'capacityBytes' | 'platform' | 'touchedBytes' | 'maxAgent'>): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (run.touchedBytes === 0) out.push(runMessages.noAccesses({}));
+  else if (run.maxAgent === 0) out.push(runMessages.noDeviceRows({}));
   const layout = meta[SYNTHESIZED_ADDRESSES_KEY];
   if (layout !== undefined) out.push(runMessages.synthesizedAddresses({}, layout));
   const times = meta[SYNTHESIZED_TIMES_KEY];

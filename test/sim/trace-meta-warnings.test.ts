@@ -96,3 +96,16 @@ test('a trace that touches no page (allocations only, e.g. a snapshot without al
   const touched = await compare(memoryTrace('touched', eventsToBatches([alloc, { op: 'access', tNs: 5, agent: 'cpu', va: 0x10000000, bytes: 4096, access: 'w' }, free])), { systems: ['gmem-linux'], profile: 'a100-pcie4' });
   assert.equal(touched[0]!.summary.warnings['run.no-accesses'], undefined);
 });
+
+test('a trace where only the CPU appears gives every result run.no-device-rows; one device row removes it', async () => {
+  const alloc = { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x10000000, bytes: 2 ** 20, flags: ['managed'] } as const;
+  const cpu = { op: 'access', tNs: 5, agent: 'cpu', va: 0x10000000, bytes: 4096, access: 'w' } as const;
+  const results = await compare(memoryTrace('cpu-only', eventsToBatches([alloc, cpu])), { systems: ['gmem-linux', 'uvm', 'hmm-svm', 'gmem-paper'], profile: 'a100-pcie4' });
+  for (const r of results) {
+    assert.equal(r.summary.warnings['run.no-device-rows'], 1, r.summary.system);
+    assert.equal(r.summary.warnings['run.no-accesses'], undefined);
+  }
+  const dev = { op: 'access', tNs: 6, agent: 'dev0', va: 0x10000000, bytes: 4096, access: 'r' } as const;
+  const [withDevice] = await compare(memoryTrace('cpu-and-device', eventsToBatches([alloc, cpu, dev])), { systems: ['gmem-linux'], profile: 'a100-pcie4' });
+  assert.equal(withDevice!.summary.warnings['run.no-device-rows'], undefined);
+});

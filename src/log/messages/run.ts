@@ -97,6 +97,9 @@ export const runMessages = {
   noAccesses: defineMessage('run.no-accesses', 'warning', 'Every system\'s time and counts on such a trace are allocation bookkeeping alone: no page is ever touched, so nothing faults, migrates or is evicted. A memory snapshot without allocator history (torch.cuda.memory._snapshot() without _record_memory_history, or torch.cuda.memory_snapshot()) is like this; record the history, or give the importer an access synthesis (docs/importers.md).', () => ({
     message: 'the trace has no access rows: no page is touched, so no system faults, migrates or evicts anything',
   })),
+  noDeviceRows: defineMessage('run.no-device-rows', 'warning', 'Only the CPU appears in the trace (no row names a device as its agent or target), so no system has device memory to manage: their results differ only in how they serve host memory. Profile the accelerator side too (e.g. torch.profiler with ProfilerActivity.CUDA and a model on the GPU).', () => ({
+    message: 'the trace has no device rows: only the CPU touches memory, so no system faults to, migrates to or evicts from a device',
+  })),
   recordedCapacityDiffers: defineMessage('run.recorded-capacity-differs', 'warning', 'Faults, evictions and oversubscription depend on the device memory: pick the profile of the recorded device, or set its size (--set device.memory.capacityBytes=…), or choose the pressure explicitly with --oversub.', (recordedBytes: number, capacityBytes: number, platform: string) => ({
     message: `the trace was recorded on a device with ${formatBytes(recordedBytes)} of memory; this run's device ('${platform}') has ${formatBytes(capacityBytes)}`,
     expected: formatBytes(recordedBytes),
