@@ -6,6 +6,7 @@ import { ArrowTraceWriter } from '../trace/arrow/write';
 import type { EventBatch } from '../trace/batch';
 import { writeCanonicalCsv } from '../trace/canonical-csv/write';
 import { openTrace, type OpenedTrace, type OpenTraceOptions } from './open';
+import { PRODUCER_KEY, PRODUCER_RECORD_HINTS } from './shared/producer';
 import { TraceSummarizer, type TraceSummary } from '../trace/summary';
 import type { FormatId } from './types';
 
@@ -112,7 +113,7 @@ export async function importFile(
       yield b;
     }
     // before the writer finishes: the output must not appear
-    if (sim.simulatable === 0) fail(importerMessages.nothingToSimulate({ file }, sim.holds() + observed(reader.observations), RECORD_HINTS[trace.format] ?? GENERIC_RECORD_HINT));
+    if (sim.simulatable === 0) fail(importerMessages.nothingToSimulate({ file }, sim.holds() + observed(reader.observations), PRODUCER_RECORD_HINTS[reader.meta[PRODUCER_KEY] ?? ''] ?? RECORD_HINTS[trace.format] ?? GENERIC_RECORD_HINT));
   }
   if (kind === 'csv') await writeCanonicalCsv(tapped(), () => reader.meta, output!);
   else if (kind === 'arrow') {

@@ -163,3 +163,27 @@ test('an output in a missing folder is io.cannot-write naming it, not a crash', 
   await assert.rejects(importFile(file(HEADER + ROW), { cache: false }, target), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.cannotWrite.code && e.diagnostic.file === target);
   await assert.rejects(importFile(file(HEADER + ROW), { cache: false }, target.replace('.csv', '.arrow')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.cannotWrite.code);
 });
+
+test('a Chrome trace written by rocprof v1/v2 (read by the Kineto importer) holds nothing to simulate and says how to record with rocprofv3; a Kineto trace keeps the PyTorch hint', async () => {
+  const rocprof = JSON.stringify({
+    traceEvents: [
+      {},
+      { args: { name: 'CPU HIP API' }, ph: 'M', pid: 2, name: 'process_name', sort_index: 0 },
+      { args: { name: 'COPY' }, ph: 'M', pid: 1, name: 'process_name', sort_index: 1 },
+      { ph: 'X', name: 'CopyHostToDevice', pid: '1', tid: '1', ts: '773902396463', dur: '8', args: { BeginNs: '773902396463126', EndNs: '773902396471606' } },
+    ],
+  });
+  const kineto = JSON.stringify({ traceEvents: [{ ph: 'X', cat: 'cpu_op', name: 'aten::add', pid: 1, tid: 1, ts: 1, dur: 2 }] });
+  const hint = async (content: string): Promise<string> => {
+    try {
+      await importFile(file(content, '.json'), { from: 'kineto', strict: true, cache: false }, join(mkdtempSync(join(dir, 'out-')), 'out.csv'));
+    } catch (e) {
+      assert.ok(e instanceof GmemlabError);
+      assert.equal(e.diagnostic.code, 'importer.nothing-to-simulate');
+      return e.message;
+    }
+    throw new Error('expected importer.nothing-to-simulate');
+  };
+  assert.match(await hint(rocprof), /written by rocprof v1\/v2 .*rocprofv3 --memory-allocation-trace/);
+  assert.match(await hint(kineto), /profile_memory=True/);
+});

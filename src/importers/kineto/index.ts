@@ -7,6 +7,7 @@ import { RowCollector } from '../shared/rows';
 import { structural } from '../shared/context';
 import { scanJson, type JsonPath } from '../shared/json-scan';
 import { isRecord } from '../shared/fields';
+import { PRODUCER_KEY, ROCPROF_CHROME } from '../shared/producer';
 import { baseName, firstNonWs, headText } from '../shared/sniff';
 import { SYNTHESIS_MODES } from '../pytorch-snapshot/map';
 import { LEGACY_ALIGN_BYTES, LEGACY_BASE_VA, LEGACY_LAYOUT, LEGACY_REGION_BYTES, LegacyAllocations } from './legacy';
@@ -21,7 +22,7 @@ export type KinetoOptions = {
 };
 
 /** Output version of this importer (bump when the events for the same input change). */
-const IMPORTER_VERSION = 2;
+const IMPORTER_VERSION = 3;
 
 /**
  * PyTorch profiler (Kineto) Chrome trace, `.json` or `.json.gz` (docs/trace-formats.md B, docs/importers.md).
@@ -59,6 +60,7 @@ export const kinetoImporter = {
     let sawEvents = false;
     const ignored = new Map<string, number>();
     const dropped = { cpuAllocs: 0, kernels: 0 };
+    let rocprofMarks = 0;
     const select = (p: JsonPath, kind: string): 'descend' | 'capture' | 'raw' | 'skip' => {
       if (p.length === 0) return 'descend';
       if (typeof p[0] === 'number') return p.length === 1 ? 'capture' : 'skip'; // bare-array form
@@ -76,6 +78,7 @@ export const kinetoImporter = {
         if (!r) {
           const why = ignoredCategory(it.value);
           ignored.set(why, (ignored.get(why) ?? 0) + 1);
+          if (rocprofMark(it.value)) rocprofMarks++;
         } else if (r.kind === 'mem' && r.cpu && opts.cpuAllocs === 'drop') dropped.cpuAllocs++;
         else if (r.kind === 'kernel' && !opts.kernels) dropped.kernels++;
         else recs.push(r);
@@ -87,6 +90,8 @@ export const kinetoImporter = {
       fail(importerMessages.notThisFormat({ file: ctx.file, line: 1, col: 1 }, 'Chrome trace', 'an object with traceEvents, or an array of events', 'neither'));
     }
     reportDropped(ignored, dropped, ctx);
+    // a Chrome trace written by rocprof v1/v2 (`--hip-trace`/`--sys-trace`): HIP API calls and copies, no memory events
+    if (rocprofMarks > 0 && recs.length === 0) ctx.meta[PRODUCER_KEY] = ROCPROF_CHROME;
     yield* mapRecords(recs, top, baseRaw, opts, ctx);
   },
 } satisfies ImporterDef<KinetoOptions>;
@@ -95,6 +100,16 @@ function check(opts: Readonly<KinetoOptions>): void {
   if (!SYNTHESIS_MODES.includes(opts.synthesis as never)) fail(cliMessages.badValue({}, 'kineto option synthesis', SYNTHESIS_MODES.join(' | '), opts.synthesis));
   if (opts.allocKind !== 'managed' && opts.allocKind !== 'device') fail(cliMessages.badValue({}, 'kineto option allocKind', 'managed | device', opts.allocKind));
   if (opts.cpuAllocs !== 'host' && opts.cpuAllocs !== 'drop') fail(cliMessages.badValue({}, 'kineto option cpuAllocs', 'host | drop', opts.cpuAllocs));
+}
+
+/**
+ * What only rocprof v1/v2 writes in its Chrome JSON (rocprofiler `bin/tblextr.py`, `label_json`): process names `CPU HIP API`
+ * and `COPY`, and `args.BeginNs` / `EndNs` as decimal strings. Kineto writes neither.
+ */
+function rocprofMark(e: unknown): boolean {
+  if (!isRecord(e) || !isRecord(e.args)) return false;
+  if (e.ph === 'M') return e.name === 'process_name' && (e.args.name === 'CPU HIP API' || e.args.name === 'COPY');
+  return typeof e.args.BeginNs === 'string';
 }
 
 /**
