@@ -6,7 +6,16 @@ import { loadSqlJs } from './db';
  * docs/trace-formats.md D (no public nsys export has a usable licence): one CPU fault, two GPU fault groups, one
  * UM migration per copyKind 11/12, an HtoD memcpy, one managed alloc/free pair, a prefetch runtime call.
  */
-export async function writeNsysFixture(path: string, opts: { schema?: string; omit?: readonly string[] } = {}): Promise<void> {
+export interface NsysFixtureOptions {
+  /** EXPORT_SCHEMA_VERSION (default 3.11.1). */
+  readonly schema?: string;
+  /** Tables left out. */
+  readonly omit?: readonly string[];
+  /** Name of the metadata table: META_DATA_EXPORT (default, nsys ≥ 2023.3) or EXPORT_META_DATA (nsys ≤ 2023.1). */
+  readonly metaTable?: 'META_DATA_EXPORT' | 'EXPORT_META_DATA';
+}
+
+export async function writeNsysFixture(path: string, opts: NsysFixtureOptions = {}): Promise<void> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   const omit = new Set(opts.omit ?? []);
@@ -19,7 +28,7 @@ export async function writeNsysFixture(path: string, opts: { schema?: string; om
     stmt.free();
   };
   table('StringIds', 'id INTEGER PRIMARY KEY, value TEXT NOT NULL', [[1, 'cudaMemPrefetchAsync_v8000'], [2, 'libapp.so'], [3, 'mov'], [4, 'cudaLaunchKernel_v7000'], [5, 'weights']]);
-  table('META_DATA_EXPORT', 'name TEXT, value TEXT', [['EXPORT_SCHEMA_VERSION', opts.schema ?? '3.11.1'], ['EXPORT_SCHEMA_NAME', 'nsys']]);
+  table(opts.metaTable ?? 'META_DATA_EXPORT', 'name TEXT, value TEXT', [['EXPORT_SCHEMA_VERSION', opts.schema ?? '3.11.1'], ['EXPORT_SCHEMA_NAME', 'nsys']]);
   table('META_DATA_CAPTURE', 'name TEXT, value TEXT', [['USER_NAME', 'someone'], ['HOST_NAME', 'somewhere']]);
   table('ENUM_CUDA_MEMCPY_OPER', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[1, 'CUDA_MEMCPY_OPER_HTOD', 'HtoD'], [11, 'CUDA_MEMCPY_OPER_UVM_HTOD', 'UVM HtoD'], [12, 'CUDA_MEMCPY_OPER_UVM_DTOH', 'UVM DtoH']]);
   table('ENUM_CUDA_UNIF_MEM_MIGRATION', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[0, 'UNKNOWN', 'Unknown'], [2, 'COHERENCE', 'Coherence'], [4, 'EVICTION', 'Eviction']]);

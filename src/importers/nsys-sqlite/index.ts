@@ -18,7 +18,7 @@ const PAGE = 4096;
 const MARKER_APIS = /^(cudaMemPrefetchAsync|cudaMemAdvise|cudaMallocManaged|cuMemPrefetchAsync|cuMemAdvise|cuMemAllocManaged)/;
 
 /** Output version of this importer (bump when the events for the same input change). */
-const IMPORTER_VERSION = 1;
+const IMPORTER_VERSION = 2;
 
 /**
  * Nsight Systems SQLite export (`nsys export --type sqlite`), docs/trace-formats.md D, read with sql.js. Unified
@@ -62,18 +62,25 @@ export const nsysSqliteImporter = {
   },
 } satisfies ImporterDef<NsysSqliteOptions>;
 
+/**
+ * Export metadata table: `META_DATA_EXPORT` in newer exports (seen from Nsight Systems 2023.3, schema 3.4.0),
+ * `EXPORT_META_DATA` up to 2023.1 (schema 2.9.1 – 3.1.2); same name/value columns.
+ */
+const META_TABLES = ['META_DATA_EXPORT', 'EXPORT_META_DATA'] as const;
+
 function checkSchema(db: NsysDb, ctx: ImportContext): void {
-  let version = '';
-  const cols = db.columns('META_DATA_EXPORT');
-  if (cols.has('name') && cols.has('value')) {
-    for (const [name, value] of db.select('META_DATA_EXPORT', ['name', 'value'], "name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
+  const meta = META_TABLES.find((t) => db.has(t));
+  if (!meta && !db.has('StringIds') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
+    fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT or EXPORT_META_DATA, CUDA_…, CUPTI_…)', 'none of them'));
   }
-  if (!db.has('StringIds') && !db.has('META_DATA_EXPORT') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
-    fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT, CUDA_…, CUPTI_…)', 'none of them'));
+  let version = '';
+  const cols = meta ? db.columns(meta) : new Set<string>();
+  if (meta && cols.has('name') && cols.has('value')) {
+    for (const [name, value] of db.select(meta, ['name', 'value'], "name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
   }
   ctx.meta.nsys_export_schema = version || 'unknown';
   const major = Number(version.split('.')[0]);
-  if (!CHECKED_SCHEMA_MAJOR.includes(major)) ctx.log.add(importerMessages.schemaVersion({ file: ctx.file, field: 'META_DATA_EXPORT.EXPORT_SCHEMA_VERSION' }, version || 'none', `${CHECKED_SCHEMA_MAJOR.join('/')}.x`));
+  if (!CHECKED_SCHEMA_MAJOR.includes(major)) ctx.log.add(importerMessages.schemaVersion({ file: ctx.file, field: `${meta ?? META_TABLES[0]}.EXPORT_SCHEMA_VERSION` }, version || 'none', `${CHECKED_SCHEMA_MAJOR.join('/')}.x`));
 }
 
 async function devices(db: NsysDb, ctx: ImportContext): Promise<void> {
