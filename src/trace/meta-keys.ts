@@ -12,5 +12,5 @@ export const SYNTHESIZED_ADDRESSES_KEY = 'synthesized_addresses';
  */
 export const SYNTHESIZED_TIMES_KEY = 'synthesized_times';
 
-/** Memory of the recording's device 0 in bytes, where the source records it (Nsight, Kineto deviceProperties, VMA). */
+/** Memory of the recording's device 0 (agent `dev0`) in bytes, where the source records it (Nsight, Kineto deviceProperties, VMA). */
 export const RECORDED_CAPACITY_KEY = 'capacity_bytes.dev0';

@@ -1,12 +1,37 @@
 import { writeFileAtomic } from '../../io/atomic';
 import { loadSqlJs } from './db';
 
+/** A TARGET_INFO_GPU row of the fixture; `cuDevice` (the CUDA device number) adds that column when any row has it. */
+export interface NsysFixtureGpu {
+  readonly id: number;
+  readonly name: string;
+  readonly totalMemory: number;
+  readonly busLocation: string;
+  readonly smCount: number;
+  readonly cuDevice?: number;
+}
+
+export interface NsysFixtureOptions {
+  /** EXPORT_SCHEMA_VERSION (default 3.11.1). */
+  readonly schema?: string;
+  /** Tables left out. */
+  readonly omit?: readonly string[];
+  /** Name of the metadata table: META_DATA_EXPORT (default, nsys ≥ 2023.3) or EXPORT_META_DATA (nsys ≤ 2023.1). */
+  readonly metaTable?: 'META_DATA_EXPORT' | 'EXPORT_META_DATA';
+  /** TARGET_INFO_GPU rows (default: one A100, id 0, without a cuDevice column). */
+  readonly gpus?: readonly NsysFixtureGpu[];
+  /** TARGET_INFO_CUDA_DEVICE rows [gpuId, cudaId, pid] (newer exports); the table is absent unless given. */
+  readonly cudaDevices?: readonly (readonly [number | null, number, number])[];
+}
+
+const A100: NsysFixtureGpu = { id: 0, name: 'NVIDIA A100-PCIE-40GB', totalMemory: 42505273344, busLocation: '0000:3b:00.0', smCount: 108 };
+
 /**
  * Builds, at test time (and for the fuzz runner), a small Nsight Systems SQLite export with the tables, columns and enum values of
  * docs/trace-formats.md D (no public nsys export has a usable licence): one CPU fault, two GPU fault groups, one
  * UM migration per copyKind 11/12, an HtoD memcpy, one managed alloc/free pair, a prefetch runtime call.
  */
-export async function writeNsysFixture(path: string, opts: { schema?: string; omit?: readonly string[] } = {}): Promise<void> {
+export async function writeNsysFixture(path: string, opts: NsysFixtureOptions = {}): Promise<void> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
   const omit = new Set(opts.omit ?? []);
@@ -19,13 +44,19 @@ export async function writeNsysFixture(path: string, opts: { schema?: string; om
     stmt.free();
   };
   table('StringIds', 'id INTEGER PRIMARY KEY, value TEXT NOT NULL', [[1, 'cudaMemPrefetchAsync_v8000'], [2, 'libapp.so'], [3, 'mov'], [4, 'cudaLaunchKernel_v7000'], [5, 'weights']]);
-  table('META_DATA_EXPORT', 'name TEXT, value TEXT', [['EXPORT_SCHEMA_VERSION', opts.schema ?? '3.11.1'], ['EXPORT_SCHEMA_NAME', 'nsys']]);
+  table(opts.metaTable ?? 'META_DATA_EXPORT', 'name TEXT, value TEXT', [['EXPORT_SCHEMA_VERSION', opts.schema ?? '3.11.1'], ['EXPORT_SCHEMA_NAME', 'nsys']]);
   table('META_DATA_CAPTURE', 'name TEXT, value TEXT', [['USER_NAME', 'someone'], ['HOST_NAME', 'somewhere']]);
   table('ENUM_CUDA_MEMCPY_OPER', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[1, 'CUDA_MEMCPY_OPER_HTOD', 'HtoD'], [11, 'CUDA_MEMCPY_OPER_UVM_HTOD', 'UVM HtoD'], [12, 'CUDA_MEMCPY_OPER_UVM_DTOH', 'UVM DtoH']]);
   table('ENUM_CUDA_UNIF_MEM_MIGRATION', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[0, 'UNKNOWN', 'Unknown'], [2, 'COHERENCE', 'Coherence'], [4, 'EVICTION', 'Eviction']]);
   table('ENUM_CUDA_UNIF_MEM_ACCESS_TYPE', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[1, 'READ', 'Read'], [2, 'WRITE', 'Write']]);
   table('ENUM_CUDA_MEM_KIND', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[2, 'DEVICE', 'Device'], [4, 'MANAGED', 'Managed']]);
-  table('TARGET_INFO_GPU', 'id INTEGER, name TEXT, totalMemory INTEGER, busLocation TEXT, smCount INTEGER', [[0, 'NVIDIA A100-PCIE-40GB', 42505273344, '0000:3b:00.0', 108]]);
+  const gpus = opts.gpus ?? [A100];
+  const cuDevice = gpus.some((g) => g.cuDevice !== undefined);
+  table('TARGET_INFO_GPU', `id INTEGER, name TEXT, totalMemory INTEGER, busLocation TEXT, smCount INTEGER${cuDevice ? ', cuDevice INTEGER' : ''}`, gpus.map((g) => {
+    const row: unknown[] = [g.id, g.name, g.totalMemory, g.busLocation, g.smCount];
+    return cuDevice ? [...row, g.cuDevice ?? null] : row;
+  }));
+  if (opts.cudaDevices) table('TARGET_INFO_CUDA_DEVICE', 'gpuId INTEGER, cudaId INTEGER, pid INTEGER', opts.cudaDevices.map((r) => [...r]));
   table('CUDA_UM_CPU_PAGE_FAULT_EVENTS', 'start INTEGER, globalPid INTEGER, address INTEGER, originalFaultPc INTEGER, CpuInstruction INTEGER, module INTEGER, unresolvedFaultPc INTEGER', [
     [1000, 77, 0x7f0000001234, 0x401000, 3, 2, 0],
   ]);

@@ -18,7 +18,7 @@ const PAGE = 4096;
 const MARKER_APIS = /^(cudaMemPrefetchAsync|cudaMemAdvise|cudaMallocManaged|cuMemPrefetchAsync|cuMemAdvise|cuMemAllocManaged)/;
 
 /** Output version of this importer (bump when the events for the same input change). */
-const IMPORTER_VERSION = 1;
+const IMPORTER_VERSION = 2;
 
 /**
  * Nsight Systems SQLite export (`nsys export --type sqlite`), docs/trace-formats.md D, read with sql.js. Unified
@@ -62,31 +62,166 @@ export const nsysSqliteImporter = {
   },
 } satisfies ImporterDef<NsysSqliteOptions>;
 
+/**
+ * Export metadata table: `META_DATA_EXPORT` in newer exports (seen from Nsight Systems 2023.3, schema 3.4.0),
+ * `EXPORT_META_DATA` up to 2023.1 (schema 2.9.1 – 3.1.2); same name/value columns.
+ */
+const META_TABLES = ['META_DATA_EXPORT', 'EXPORT_META_DATA'] as const;
+
 function checkSchema(db: NsysDb, ctx: ImportContext): void {
-  let version = '';
-  const cols = db.columns('META_DATA_EXPORT');
-  if (cols.has('name') && cols.has('value')) {
-    for (const [name, value] of db.select('META_DATA_EXPORT', ['name', 'value'], "name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
+  const meta = META_TABLES.find((t) => db.has(t));
+  if (!meta && !db.has('StringIds') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
+    fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT or EXPORT_META_DATA, CUDA_…, CUPTI_…)', 'none of them'));
   }
-  if (!db.has('StringIds') && !db.has('META_DATA_EXPORT') && !db.has('TARGET_INFO_GPU') && !db.has('CUPTI_ACTIVITY_KIND_MEMCPY')) {
-    fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT, CUDA_…, CUPTI_…)', 'none of them'));
+  let version = '';
+  const cols = meta ? db.columns(meta) : new Set<string>();
+  if (meta && cols.has('name') && cols.has('value')) {
+    for (const [name, value] of db.select(meta, ['name', 'value'], "name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
   }
   ctx.meta.nsys_export_schema = version || 'unknown';
   const major = Number(version.split('.')[0]);
-  if (!CHECKED_SCHEMA_MAJOR.includes(major)) ctx.log.add(importerMessages.schemaVersion({ file: ctx.file, field: 'META_DATA_EXPORT.EXPORT_SCHEMA_VERSION' }, version || 'none', `${CHECKED_SCHEMA_MAJOR.join('/')}.x`));
+  if (!CHECKED_SCHEMA_MAJOR.includes(major)) ctx.log.add(importerMessages.schemaVersion({ file: ctx.file, field: `${meta ?? META_TABLES[0]}.EXPORT_SCHEMA_VERSION` }, version || 'none', `${CHECKED_SCHEMA_MAJOR.join('/')}.x`));
 }
 
+/** A CUDA device number as trace rows use it (`agentOf`): an integer in [0, 65000), else undefined. */
+function ordinal(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 65000 ? v : undefined;
+}
+
+/** One TARGET_INFO_GPU row kept as a CUDA device. */
+type Gpu = { id: number; name: string; label: string; totalMemory: unknown; cuDevice: unknown };
+/** "GPU `gpu` is CUDA device `cuda`" (in process `pid`, from TARGET_INFO_CUDA_DEVICE). */
+type Link = { gpu: number; cuda: number; pid?: number };
+
+/**
+ * Metadata `devices` and `capacity_bytes.devN`, keyed by the CUDA device number that trace rows carry
+ * (`deviceId`, the CUDA ordinal) rather than by nsys's own GPU id (`TARGET_INFO_GPU.id`), which need not
+ * agree (an 8-GPU export has id 0 = cuDevice 2). The number comes from TARGET_INFO_CUDA_DEVICE (gpuId →
+ * cudaId per process) when present, else from TARGET_INFO_GPU.cuDevice, else from id; a number mapped to
+ * more than one GPU, or a GPU mapped to more than one number, is left out (`importer.ambiguous-devices`).
+ * Position N of `devices` is devN; a number without a known GPU is named `gpu<N>`. Display adapters that
+ * are not CUDA devices (Windows lists them with smCount 0 and totalMemory 0) are left out.
+ */
 async function devices(db: NsysDb, ctx: ImportContext): Promise<void> {
-  if (!db.has('TARGET_INFO_GPU')) return;
-  const names: string[] = [];
+  const T = 'TARGET_INFO_GPU';
+  if (!db.has(T)) return;
+  const mapped = await cudaDeviceLinks(db);
+  const named = new Set(mapped.map((l) => l.gpu));
+  const gpus: Gpu[] = [];
+  const adapters: { label: string; why: string }[] = [];
   let k = 0;
-  for await (const r of db.rows('TARGET_INFO_GPU', ['id', 'name', 'totalMemory'], 'id')) {
-    const idx = typeof r.id === 'number' ? r.id : k;
+  for await (const r of db.rows(T, ['id', 'name', 'totalMemory', 'smCount', 'cuDevice'], 'id')) {
+    const id = ordinal(r.id) ?? k;
     k++;
-    names.push(String(r.name ?? `gpu${idx}`));
-    if (typeof r.totalMemory === 'number') ctx.meta[`capacity_bytes.dev${idx}`] = String(r.totalMemory);
+    const name = typeof r.name === 'string' ? r.name : '';
+    const label = name ? `'${name}' (id ${id})` : `id ${id}`;
+    // nsys writes 0 for what it did not measure: a recorded 0 SMs or 0 bytes is not a CUDA device,
+    // unless TARGET_INFO_CUDA_DEVICE names it as one
+    const zero = (['smCount', 'totalMemory'] as const).filter((c) => typeof r[c] === 'number' && !((r[c] as number) > 0));
+    if (zero.length && !named.has(id)) {
+      adapters.push({ label, why: zero.map((c) => `${c} ${String(r[c])}`).join(', ') });
+      continue;
+    }
+    gpus.push({ id, name, label, totalMemory: r.totalMemory, cuDevice: r.cuDevice });
   }
-  ctx.meta.devices = names.join(',');
+  if (adapters.length) {
+    ctx.log.add(importerMessages.nonCudaAdapters({ file: ctx.file, field: T }, adapters.map((a) => a.label).join(', '), adapters.map((a) => `${a.label}: ${a.why}`).join('; ')));
+  }
+
+  let links: Link[];
+  let names: { table: string; gpu: string; cuda: string };
+  if (mapped.length) {
+    links = mapped;
+    names = { table: 'TARGET_INFO_CUDA_DEVICE', gpu: 'gpuId', cuda: 'cudaId' };
+  } else if (gpus.length && gpus.every((g) => ordinal(g.cuDevice) !== undefined)) {
+    links = gpus.map((g) => ({ gpu: g.id, cuda: g.cuDevice as number }));
+    names = { table: T, gpu: 'id', cuda: 'cuDevice' };
+  } else {
+    links = gpus.map((g) => ({ gpu: g.id, cuda: g.id }));
+    names = { table: T, gpu: 'id', cuda: 'id' };
+  }
+
+  const rowsOf = new Map<number, Gpu[]>();
+  for (const g of gpus) {
+    const same = rowsOf.get(g.id);
+    if (same) same.push(g);
+    else rowsOf.set(g.id, [g]);
+  }
+  const gpusOf = group(links, (l) => l.cuda, (l) => l.gpu);
+  const cudasOf = group(links, (l) => l.gpu, (l) => l.cuda);
+  const conflicts: string[] = [];
+  const unclear = new Set<number>();
+  const pids = (l: readonly Link[]) => {
+    const p = [...new Set(l.flatMap((x) => (x.pid === undefined ? [] : [x.pid])))].sort((a, b) => a - b);
+    return p.length ? ` (pid ${p.join(', ')})` : '';
+  };
+  for (const [cuda, byGpu] of sorted(gpusOf)) {
+    if (byGpu.size < 2) continue;
+    unclear.add(cuda);
+    conflicts.push(`${names.cuda} ${cuda}: ${sorted(byGpu).map(([gpu, l]) => `${names.gpu} ${gpu}${pids(l)}`).join(', ')}`);
+  }
+  for (const [gpu, byCuda] of sorted(cudasOf)) {
+    if (byCuda.size < 2) continue;
+    for (const cuda of byCuda.keys()) unclear.add(cuda);
+    conflicts.push(`${names.gpu} ${gpu}: ${sorted(byCuda).map(([cuda, l]) => `${names.cuda} ${cuda}${pids(l)}`).join(', ')}`);
+  }
+  for (const [gpu, rows] of sorted(rowsOf)) {
+    if (rows.length < 2) continue;
+    for (const cuda of cudasOf.get(gpu)?.keys() ?? []) unclear.add(cuda);
+    conflicts.push(`${T}.id ${gpu}: ${rows.length} rows`);
+  }
+  if (conflicts.length) {
+    const ordinals = [...unclear].sort((a, b) => a - b).join(', ');
+    ctx.log.add(importerMessages.ambiguousDevices({ file: ctx.file, field: names.table }, ordinals, `each ${names.cuda} with one ${names.gpu} and each ${names.gpu} with one ${names.cuda}`, conflicts.join('; ')));
+  }
+
+  const byCuda = new Map<number, Gpu | undefined>();
+  for (const [cuda, byGpu] of gpusOf) byCuda.set(cuda, unclear.has(cuda) ? undefined : rowsOf.get([...byGpu.keys()][0]!)?.[0]);
+  const unused = gpus.filter((g) => !cudasOf.has(g.id));
+  if (unused.length) {
+    ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file, field: T }, `${unused.map((g) => g.label).join(', ')}: no CUDA device of a traced process (${names.table})`));
+  }
+  const last = Math.max(-1, ...byCuda.keys());
+  const list: string[] = [];
+  for (let n = 0; n <= last; n++) {
+    const g = byCuda.get(n);
+    list.push(g?.name || `gpu${n}`);
+    if (g && typeof g.totalMemory === 'number') ctx.meta[`capacity_bytes.dev${n}`] = String(g.totalMemory);
+  }
+  ctx.meta.devices = list.join(',');
+}
+
+/** TARGET_INFO_CUDA_DEVICE (newer exports): which nsys GPU id is which CUDA device number in each process. */
+async function cudaDeviceLinks(db: NsysDb): Promise<Link[]> {
+  const T = 'TARGET_INFO_CUDA_DEVICE';
+  const cols = db.columns(T);
+  if (!cols.has('gpuId') || !cols.has('cudaId')) return [];
+  const links: Link[] = [];
+  for await (const r of db.rows(T, ['gpuId', 'cudaId', 'pid'], 'gpuId')) {
+    const gpu = ordinal(r.gpuId);
+    const cuda = ordinal(r.cudaId);
+    if (gpu === undefined || cuda === undefined) continue;
+    links.push(typeof r.pid === 'number' ? { gpu, cuda, pid: r.pid } : { gpu, cuda });
+  }
+  return links;
+}
+
+/** Entries of `m` by ascending key. */
+function sorted<V>(m: ReadonlyMap<number, V>): [number, V][] {
+  return [...m].sort((a, b) => a[0] - b[0]);
+}
+
+/** `items` grouped by `key`, then by `sub` (insertion order kept). */
+function group<T>(items: readonly T[], key: (x: T) => number, sub: (x: T) => number): Map<number, Map<number, T[]>> {
+  const out = new Map<number, Map<number, T[]>>();
+  for (const x of items) {
+    let m = out.get(key(x));
+    if (!m) out.set(key(x), (m = new Map()));
+    const same = m.get(sub(x));
+    if (same) same.push(x);
+    else m.set(sub(x), [x]);
+  }
+  return out;
 }
 
 /** A time or address column as an exact non-negative integer, or a structural problem. */

@@ -88,6 +88,16 @@ export const importerMessages = {
     expected: checked,
     found,
   })),
+  nonCudaAdapters: defineMessage('importer.non-cuda-adapter', 'info', 'Nsight Systems on Windows lists every display adapter in TARGET_INFO_GPU; those that are not CUDA devices have 0 SMs and 0 bytes of memory (nsys writes defaults for what it did not measure) and are left out of the devices and capacity_bytes.devN metadata. Nothing to do.', (adapters: string, found: string) => ({
+    message: `left out display adapter(s) that are not CUDA devices: ${adapters}`,
+    expected: 'a CUDA device (smCount > 0 and totalMemory > 0)',
+    found,
+  }), ["'Intel(R) UHD Graphics' (id 1)", "'Intel(R) UHD Graphics' (id 1): smCount 0, totalMemory 0"]),
+  ambiguousDevices: defineMessage('importer.ambiguous-devices', 'warning', 'The export maps CUDA device numbers to GPUs in more than one way (e.g. processes run with different CUDA_VISIBLE_DEVICES): those CUDA devices get a placeholder name (gpu<N>) and no capacity_bytes.devN; trace rows keep the device number they recorded. To have every device named, profile processes that see the same devices (the same CUDA_VISIBLE_DEVICES), or one process per export.', (ordinals: string, expected: string, found: string) => ({
+    message: `the GPU behind CUDA device(s) ${ordinals} is ambiguous: no name or capacity recorded for them`,
+    expected,
+    found,
+  }), ['0, 1', 'each cudaId with one gpuId and each gpuId with one cudaId', 'cudaId 0: gpuId 0 (pid 100), gpuId 1 (pid 200); gpuId 1: cudaId 0 (pid 200), cudaId 1 (pid 100)']),
   timelineOnly: defineMessage('importer.timeline-only', 'info', "Use the option layout=bump to give tensors synthetic addresses so the trace can drive a simulation.", () => ({
     message: 'memory timeline has no addresses: no events emitted (bytes-by-category timeline recorded as observations)',
   })),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { nsysSqliteImporter as def } from '../../../src/importers/nsys-sqlite/index';
 import { sniffRealFormat } from '../../../src/importers/real-formats';
 import { GmemlabError } from '../../../src/log/diagnostic';
+import { importerMessages } from '../../../src/log/messages/importers';
 import { events, importWith } from '../helpers';
 import { writeNsysFixture } from './fixture';
 
@@ -44,6 +45,29 @@ test('missing tables mean "no data"; an unchecked schema version is a warning, n
   assert.deepEqual(r.counts, { access: 2, copy: 1 });
   assert.equal(r.ctx.log.count('importer.schema-version'), 1);
   assert.deepEqual(r.ctx.observations.get('um_migration')!.map((o) => o.cause), ['coherence', 'eviction'], 'documented cause names');
+});
+
+test('exports up to nsys 2023.1 name the metadata table EXPORT_META_DATA: its schema version is read the same way', async () => {
+  // nsys_memfusion_r1.sqlite: EXPORT_META_DATA ('EXPORT_SCHEMA_VERSION', '3.1.2')
+  const v3 = join(dir, 'old-meta-3.sqlite');
+  await writeNsysFixture(v3, { metaTable: 'EXPORT_META_DATA', schema: '3.1.2' });
+  const r3 = await importWith(def, v3);
+  assert.equal(r3.ctx.meta.nsys_export_schema, '3.1.2');
+  assert.equal(r3.ctx.log.total, 0, 'a 3.x schema is a checked one');
+  // nsys_vecadd__report1.sqlite: 2.9.1, warned for its version, not for a missing one
+  const v2 = join(dir, 'old-meta-2.sqlite');
+  await writeNsysFixture(v2, { metaTable: 'EXPORT_META_DATA', schema: '2.9.1' });
+  const r2 = await importWith(def, v2);
+  assert.equal(r2.ctx.meta.nsys_export_schema, '2.9.1');
+  assert.deepEqual(r2.ctx.log.examples(), [importerMessages.schemaVersion({ file: v2, field: 'EXPORT_META_DATA.EXPORT_SCHEMA_VERSION' }, '2.9.1', '3.x')]);
+});
+
+test('EXPORT_META_DATA alone marks the file as an nsys export', async () => {
+  const path = join(dir, 'only-old-meta.sqlite');
+  await writeNsysFixture(path, { metaTable: 'EXPORT_META_DATA', omit: ['StringIds', 'TARGET_INFO_GPU', 'CUPTI_ACTIVITY_KIND_MEMCPY'] });
+  const r = await importWith(def, path);
+  assert.equal(r.ctx.meta.nsys_export_schema, '3.11.1');
+  assert.deepEqual(r.counts, { alloc: 1, access: 3, free: 1 }, 'the CPU fault, two GPU fault groups, the alloc/free pair (no StringIds: no marker names)');
 });
 
 test('a damaged database is a located error naming the file', async () => {
