@@ -11,10 +11,11 @@ export type PytorchSnapshotOptions = {
   freeAsDontneed: boolean;
   segmentKind: string;
   expandable: string;
+  compactDevices: boolean;
 };
 
 /** Output version of this importer (bump when the events for the same input change). */
-const IMPORTER_VERSION = 2;
+const IMPORTER_VERSION = 3;
 
 /**
  * PyTorch CUDA caching-allocator snapshot (`torch.cuda.memory._dump_snapshot` pickle, or the JSON of
@@ -24,7 +25,7 @@ export const pytorchSnapshotImporter = {
   name: 'pytorch-snapshot' as const,
   summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON): segments, block allocs/frees, OOMs; accesses synthesised',
   version: IMPORTER_VERSION,
-  defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc' },
+  defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc', compactDevices: true },
   options: {
     synthesis: {
       summary: 'how accesses are synthesised (a snapshot has none): none; touch-on-alloc = whole-block device write at alloc; touch-on-alloc-and-free = plus a whole-block read at free_requested',
@@ -36,6 +37,7 @@ export const pytorchSnapshotImporter = {
       summary: 'expandable segments: alloc = each mapped range an allocation of segmentKind (cut at every map and unmap end; every system runs it); map = the VMM reserve/map/unmap calls as recorded',
       values: EXPANDABLE_MODES,
     },
+    compactDevices: { summary: 'renumber the GPUs that occur (a segment or a trace entry on them) densely from dev0 (a snapshot of cuda:1 becomes dev0); the mapping is in the metadata' },
   },
   sniff(head) {
     const t = headText(head, 4096);
@@ -65,7 +67,11 @@ export const pytorchSnapshotImporter = {
     ctx.meta.segment_kind = opts.segmentKind;
     ctx.meta.expandable = opts.expandable;
     ctx.meta.snapshot_form = raw.form;
-    ctx.meta.devices = raw.deviceTraces.map((_t, d) => `dev${d}`).join(',');
-    yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind, expandable: opts.expandable as ExpandableMode }, ctx, cp);
+    yield* mapSnapshot(
+      raw,
+      { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind, expandable: opts.expandable as ExpandableMode, compactDevices: Boolean(opts.compactDevices) },
+      ctx,
+      cp,
+    );
   },
 } satisfies ImporterDef<PytorchSnapshotOptions>;
