@@ -63,7 +63,8 @@ export function segmentResource(addr: number): string {
  * The GPUs that occur (a segment or a kept trace entry on the device; an empty `device_traces[N]` is not one) are
  * agents dev0, dev1, … in ascending order (`compactDevices`, default), or GPU N is `devN`; metadata `devices` lists
  * those agents and `device_map` their GPUs (`dev0=gpu1`). Times are rebased to the earliest event (µs → ns after
- * rebasing). Returns the rows in time order and writes `origin_unix_ns`, `devices` and `device_map`.
+ * rebasing). Returns the rows in time order and writes `origin_unix_ns`, `devices`, `device_map` and
+ * `allocator_history` (`recorded`, or `none` when the source lists no trace entry).
  *
  * Work is linear in the number of records (up to log factors): segments are grouped by device once and
  * reservations are found by binary search, so no input makes it quadratic. Every `cp.everySteps` records it
@@ -95,6 +96,7 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     if (l === undefined) segsOf.set(s.device, (l = []));
     l.push(s);
   }
+  ctx.meta.allocator_history = rawEntries > 0 ? 'recorded' : 'none';
   // the GPUs that occur, ascending: those with a segment or a kept trace entry (not those with an empty list)
   const occurring = new Set<number>(segsOf.keys());
   for (let d = 0; d < traces.length; d++) if (traces[d]!.length > 0) occurring.add(d);
@@ -277,7 +279,9 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     for (const t of traces) kept += t.length;
     const what =
       rawEntries === 0
-        ? 'device trace entries (was _record_memory_history enabled?)'
+        ? raw.layout === 'segment-list'
+          ? 'allocator history: the file is a torch.cuda.memory_snapshot() segment list (the segments at the time of the dump, emitted at t=0); torch.cuda.memory._record_memory_history() and _dump_snapshot() record one'
+          : 'device trace entries (was _record_memory_history enabled?)'
         : kept === 0
           ? `usable device trace entries (all ${rawEntries} were skipped as malformed)`
           : `events to simulate among its ${kept} device trace entries (with synthesis=${opts.synthesis})`;

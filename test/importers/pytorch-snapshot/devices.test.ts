@@ -52,6 +52,7 @@ test('a snapshot of cuda:1 is agent dev0 (compactDevices, default): every row, t
   // only the device that occurs is listed (not dev0 … dev3 for the four lists)
   assert.equal(r.ctx.meta.devices, 'dev0');
   assert.equal(r.ctx.meta.device_map, 'dev0=gpu1');
+  assert.equal(r.ctx.meta.allocator_history, 'recorded');
 });
 
 test('compactDevices=false keeps GPU N as devN, and still lists only the devices that occur', async () => {
@@ -81,6 +82,7 @@ test('a device occurs through a dumped segment or a trace entry; an empty device
   const two = await importWith(def, write('two-lists.json', { segments: snap.segments.map((s) => ({ ...s, device: 0 })), device_traces: [[], []] }));
   assert.equal(two.ctx.meta.devices, 'dev0');
   assert.equal(two.ctx.meta.device_map, 'dev0=gpu0');
+  assert.equal(two.ctx.meta.allocator_history, 'none');
 });
 
 test('segments of a GPU beyond the device lists are imported, not dropped', async () => {
