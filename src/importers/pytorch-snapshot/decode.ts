@@ -16,6 +16,12 @@ export const MAX_PICKLE_BYTES = 1536 * 1024 * 1024;
 /** A snapshot as decoded, before validation: the dump's top-level lists plus where each entry came from. */
 export interface RawSnapshot {
   readonly form: 'pickle' | 'json';
+  /**
+   * `dict`: a `_snapshot()` / `_dump_snapshot()` dict (segments, device_traces, …); `segment-list`: the plain list of
+   * segment dicts of `torch.cuda.memory_snapshot()` (no allocator history), which PyTorch's viewer also reads
+   * (torch/cuda/_memory_viz.py `_read`: a list is `{'segments': data, 'traces': []}`).
+   */
+  readonly layout: 'dict' | 'segment-list';
   readonly segments: readonly unknown[];
   readonly deviceTraces: readonly (readonly unknown[])[];
   readonly allocatorSettings: unknown;
@@ -23,6 +29,7 @@ export interface RawSnapshot {
   readonly inputBytes?: number;
   /** Location of `device_traces[d][i]` (JSON: line and column; pickle: the field path only). */
   traceLoc(d: number, i: number): Location;
+  /** Location of segment `i`: field `segments[i]`, or `[i]` in a segment list. */
   segmentLoc(i: number): Location;
 }
 
@@ -33,7 +40,8 @@ export interface DecodeOptions {
 }
 
 /**
- * Decode a `_dump_snapshot` pickle (first byte 0x80) or a `json.dump(_snapshot())` file. The records the
+ * Decode a `_dump_snapshot` pickle (first byte 0x80; also the pickled segment list of `torch.cuda.memory_snapshot()`)
+ * or a `json.dump(_snapshot())` file. The records the
  * snapshot lists (device lists, their entries, segments) are counted against `maxImportRecords` of the
  * decompressed input size before any is mapped: a pickle can list one object many times (shared references),
  * so without the limit a 1.5 MB file could become tens of millions of events.
@@ -61,7 +69,7 @@ function checkRecords(raw: RawSnapshot, file: string, inputBytes: number): void 
   let records = raw.segments.length + raw.deviceTraces.length;
   for (const t of raw.deviceTraces) records += t.length;
   if (records > limit) {
-    const field = raw.deviceTraces.length > raw.segments.length ? 'device_traces' : 'segments';
+    const field = raw.deviceTraces.length > raw.segments.length ? 'device_traces' : raw.layout === 'segment-list' ? 'segment list' : 'segments';
     fail(importerMessages.tooManyRecords({ file, field }, `${raw.deviceTraces.length} device list(s) and ${raw.segments.length} segment(s)`, limit, records));
   }
   if (raw.deviceTraces.length - 1 > MAX_DEVICE_INDEX) {
@@ -82,7 +90,21 @@ function notSnapshot(file: string, first: number): never {
 
 async function decodePickle(bytes: Uint8Array, file: string, checkpoint: Checkpoint): Promise<RawSnapshot> {
   const v = await readSafePickleAsync(bytes, file, { checkpoint });
-  if (!isRecord(v)) fail(importerMessages.notThisFormat({ file, offset: 0 }, 'PyTorch memory snapshot', 'a dict with segments and device_traces', show(v)));
+  if (Array.isArray(v)) {
+    // torch.cuda.memory_snapshot(): the segments alone, as _memory_viz.py `_read` takes them (no device traces)
+    return {
+      form: 'pickle',
+      layout: 'segment-list',
+      segments: v,
+      deviceTraces: [],
+      allocatorSettings: undefined,
+      traceLoc: (d, i) => ({ file, field: `device_traces[${d}][${i}]` }),
+      segmentLoc: (i) => ({ file, field: `[${i}]` }),
+    };
+  }
+  if (!isRecord(v)) {
+    fail(importerMessages.notThisFormat({ file, offset: 0 }, 'PyTorch memory snapshot', 'a dict with segments and device_traces, or a list of segment dicts (torch.cuda.memory_snapshot())', show(v)));
+  }
   const top = v as Record<string, unknown>;
   const segments = top.segments ?? [];
   const traces = top.device_traces ?? [];
@@ -92,6 +114,7 @@ async function decodePickle(bytes: Uint8Array, file: string, checkpoint: Checkpo
   }
   return {
     form: 'pickle',
+    layout: 'dict',
     segments: segments as unknown[],
     deviceTraces: traces as unknown[][],
     allocatorSettings: top.allocator_settings,
@@ -142,6 +165,7 @@ async function decodeJson(chunks: AsyncIterable<Buffer>, file: string, cp: Check
   const at = (l: JsonLoc | undefined, field: string): Location => (l ? { file, line: l.line, col: l.col, field } : { file, field });
   return {
     form: 'json',
+    layout: 'dict',
     segments,
     deviceTraces: traces,
     allocatorSettings: settings,

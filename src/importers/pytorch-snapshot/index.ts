@@ -11,20 +11,22 @@ export type PytorchSnapshotOptions = {
   freeAsDontneed: boolean;
   segmentKind: string;
   expandable: string;
+  compactDevices: boolean;
 };
 
 /** Output version of this importer (bump when the events for the same input change). */
-const IMPORTER_VERSION = 2;
+const IMPORTER_VERSION = 3;
 
 /**
  * PyTorch CUDA caching-allocator snapshot (`torch.cuda.memory._dump_snapshot` pickle, or the JSON of
- * `_snapshot()`), docs/trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
+ * `_snapshot()`; also the pickled segment list of `torch.cuda.memory_snapshot()`, which has no allocator history),
+ * docs/trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
  */
 export const pytorchSnapshotImporter = {
   name: 'pytorch-snapshot' as const,
-  summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON): segments, block allocs/frees, OOMs; accesses synthesised',
+  summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON, or a pickled memory_snapshot() segment list): segments, block allocs/frees, OOMs; accesses synthesised',
   version: IMPORTER_VERSION,
-  defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc' },
+  defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc', compactDevices: true },
   options: {
     synthesis: {
       summary: 'how accesses are synthesised (a snapshot has none): none; touch-on-alloc = whole-block device write at alloc; touch-on-alloc-and-free = plus a whole-block read at free_requested',
@@ -36,10 +38,13 @@ export const pytorchSnapshotImporter = {
       summary: 'expandable segments: alloc = each mapped range an allocation of segmentKind (cut at every map and unmap end; every system runs it); map = the VMM reserve/map/unmap calls as recorded',
       values: EXPANDABLE_MODES,
     },
+    compactDevices: { summary: 'renumber the GPUs that occur (a segment or a trace entry on them) densely from dev0 (a snapshot of cuda:1 becomes dev0); the mapping is in the metadata' },
   },
   sniff(head) {
     const t = headText(head, 4096);
     if (head[0] === 0x80 && head[1] !== undefined && head[1] >= 2 && head[1] <= 5) {
+      // a top-level list is a memory_snapshot() segment list only when its first dicts have segment keys
+      if (firstPickleOpcode(head) === EMPTY_LIST) return t.includes('total_size') && t.includes('segment_type');
       return t.includes('segments') || t.includes('device_traces');
     }
     return firstNonWs(head) === 0x7b && /"(segments|device_traces)"\s*:/.test(t) && !t.includes('"traceEvents"');
@@ -65,7 +70,21 @@ export const pytorchSnapshotImporter = {
     ctx.meta.segment_kind = opts.segmentKind;
     ctx.meta.expandable = opts.expandable;
     ctx.meta.snapshot_form = raw.form;
-    ctx.meta.devices = raw.deviceTraces.map((_t, d) => `dev${d}`).join(',');
-    yield* mapSnapshot(raw, { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind, expandable: opts.expandable as ExpandableMode }, ctx, cp);
+    yield* mapSnapshot(
+      raw,
+      { synthesis, freeAsDontneed: Boolean(opts.freeAsDontneed), segmentKind: opts.segmentKind, expandable: opts.expandable as ExpandableMode, compactDevices: Boolean(opts.compactDevices) },
+      ctx,
+      cp,
+    );
   },
 } satisfies ImporterDef<PytorchSnapshotOptions>;
+
+/** Pickle opcodes the sniffer looks at. */
+const FRAME = 0x95;
+const EMPTY_LIST = 0x5d;
+
+/** The first opcode after `PROTO n` and, from protocol 4, `FRAME` (8-byte length): what the pickle's value starts with. */
+function firstPickleOpcode(head: Uint8Array): number | undefined {
+  const i = head[2] === FRAME ? 11 : 2;
+  return head[i];
+}

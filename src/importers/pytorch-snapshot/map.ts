@@ -2,7 +2,7 @@ import { fail } from '../../log/diagnostic';
 import { importerMessages } from '../../log/messages/importers';
 import { maxImportRecords } from '../shared/limits';
 import type { EventBatch } from '../../trace/batch';
-import { Access, Advice, Flag, markerKindOf, Op } from '../../trace/event';
+import { Access, Advice, Flag, markerKindOf, MAX_DEVICE_INDEX, Op } from '../../trace/event';
 import type { ImportContext } from '../types';
 import { Checkpoint } from '../shared/checkpoint';
 import { structural } from '../shared/context';
@@ -27,6 +27,11 @@ export interface SnapshotMapOptions {
    * maps and unmaps of physical memory, which only the models of mapped ranges serve).
    */
   readonly expandable: ExpandableMode;
+  /**
+   * Renumber the GPUs that occur (a segment or a trace entry on it) densely from dev0, as Kineto does (default):
+   * a snapshot of cuda:1 becomes dev0, which a one-device platform runs. False: GPU N is devN.
+   */
+  readonly compactDevices: boolean;
 }
 
 export const EXPANDABLE_MODES = ['alloc', 'map'] as const;
@@ -55,8 +60,11 @@ export function segmentResource(addr: number): string {
  * - block `alloc` → synthetic whole-block device write (`touch-on-alloc*`), `free_requested` → synthetic
  *   whole-block read (`touch-on-alloc-and-free`), `free_completed` → `advise dontneed` (`freeAsDontneed`);
  * - `oom` → `marker oom` with `bytes` = `device_free`; `snapshot` → `marker snapshot`.
- * `device_traces[N]` is agent `devN`. Times are rebased to the earliest event (µs → ns after rebasing).
- * Returns the rows in time order and writes `origin_unix_ns`.
+ * The GPUs that occur (a segment or a kept trace entry on the device; an empty `device_traces[N]` is not one) are
+ * agents dev0, dev1, … in ascending order (`compactDevices`, default), or GPU N is `devN`; metadata `devices` lists
+ * those agents and `device_map` their GPUs (`dev0=gpu1`). Times are rebased to the earliest event (µs → ns after
+ * rebasing). Returns the rows in time order and writes `origin_unix_ns`, `devices`, `device_map` and
+ * `allocator_history` (`recorded`, or `none` when the source lists no trace entry).
  *
  * Work is linear in the number of records (up to log factors): segments are grouped by device once and
  * reservations are found by binary search, so no input makes it quadratic. Every `cp.everySteps` records it
@@ -88,14 +96,22 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     if (l === undefined) segsOf.set(s.device, (l = []));
     l.push(s);
   }
+  ctx.meta.allocator_history = rawEntries > 0 ? 'recorded' : 'none';
+  // the GPUs that occur, ascending: those with a segment or a kept trace entry (not those with an empty list)
+  const occurring = new Set<number>(segsOf.keys());
+  for (let d = 0; d < traces.length; d++) if (traces[d]!.length > 0) occurring.add(d);
+  const devices = [...occurring].sort((x, y) => x - y);
+  const agentOf = new Map<number, number>(devices.map((d, k) => [d, (opts.compactDevices ? k : d) + 1]));
+  ctx.meta.devices = devices.map((d) => `dev${agentOf.get(d)! - 1}`).join(',');
+  ctx.meta.device_map = devices.map((d) => `dev${agentOf.get(d)! - 1}=gpu${d}`).join(' ');
 
   let preexisting = 0;
   let events = 0;
   let pieceVisits = 0;
   const pieceBudget = maxImportRecords(raw.inputBytes ?? 0);
-  for (let d = 0; d < traces.length; d++) {
-    const agent = d + 1;
-    const entries = traces[d]!;
+  for (const d of devices) {
+    const agent = agentOf.get(d)!;
+    const entries = traces[d] ?? [];
     // ---- pass 1: what existed before the first event --------------------------------------------------
     const live = new Map<number, number>();
     const early: Array<[number, number]> = [];
@@ -241,7 +257,7 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
           const i = b.addRow(Op.marker, t, agent, NaN, e.deviceFree);
           b.cols.code[i] = markerKindOf('oom');
           b.cols.label[i] = ctx.strings.intern('oom');
-          ctx.observe('oom', { tNs: t, agent: `dev${d}`, requestedBytes: e.size, deviceFreeBytes: e.deviceFree });
+          ctx.observe('oom', { tNs: t, agent: `dev${agent - 1}`, requestedBytes: e.size, deviceFreeBytes: e.deviceFree });
           break;
         }
         case 'snapshot': {
@@ -263,7 +279,9 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
     for (const t of traces) kept += t.length;
     const what =
       rawEntries === 0
-        ? 'device trace entries (was _record_memory_history enabled?)'
+        ? raw.layout === 'segment-list'
+          ? 'allocator history: the file is a torch.cuda.memory_snapshot() segment list (the segments at the time of the dump, emitted at t=0); torch.cuda.memory._record_memory_history() and _dump_snapshot() record one'
+          : 'device trace entries (was _record_memory_history enabled?)'
         : kept === 0
           ? `usable device trace entries (all ${rawEntries} were skipped as malformed)`
           : `events to simulate among its ${kept} device trace entries (with synthesis=${opts.synthesis})`;
@@ -289,11 +307,15 @@ async function readSegments(raw: RawSnapshot, ctx: ImportContext, cp: Checkpoint
       structural(ctx, importerMessages.badField(where, 'a segment dict', typeof s));
       continue;
     }
-    const f = new FieldReader(ctx, where, `segments[${i}].`);
+    const f = new FieldReader(ctx, where, `${where.field}.`);
     const device = f.optInt(s, 'device', 0);
     const address = f.int(s, 'address');
     const totalSize = f.int(s, 'total_size', 1);
     if (device === undefined || address === undefined || totalSize === undefined) continue;
+    if (device > MAX_DEVICE_INDEX) {
+      structural(ctx, importerMessages.badField({ ...where, field: `${where.field}.device` }, `a device index 0 … ${MAX_DEVICE_INDEX}`, String(device)));
+      continue;
+    }
     out.push({ device, address, totalSize, expandable: s.is_expandable === true });
   }
   return out;

@@ -221,7 +221,7 @@ test('the mapper checks the abort signal every N entries: once aborted it throws
   const ac = new AbortController();
   const ctx = createImportContext(path, { signal: ac.signal });
   const cp = new Checkpoint(ac.signal, 100);
-  const it = mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc' }, ctx, cp);
+  const it = mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc', compactDevices: true }, ctx, cp);
   const first = it.next();
   const reason = new Error('interrupted (SIGTERM)');
   ac.abort(reason);
@@ -229,7 +229,7 @@ test('the mapper checks the abort signal every N entries: once aborted it throws
   assert.equal(cp.steps, 100, 'the mapper stopped at the first checkpoint after the abort');
   // without an abort it maps every entry (2 devices × 500)
   let rows = 0;
-  for await (const b of mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc' }, createImportContext(path))) rows += b.length;
+  for await (const b of mapSnapshot(raw, { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc', compactDevices: true }, createImportContext(path))) rows += b.length;
   assert.equal(rows, 1000);
 });
 
