@@ -19,6 +19,8 @@ export type Args = Record<string, unknown>;
 /** Receives every successful Vulkan call, in file order. */
 export interface CallSink {
   call(name: string, args: Args, t: number, where: Location): void;
+  /** A `{"meta": {"name", "args"}}` block (GFXReconstruct meta command); true when the sink used it. */
+  meta?(name: string, args: Args, where: Location): boolean;
 }
 
 /** What `readCalls` saw besides the calls it handed on. */
@@ -27,14 +29,15 @@ export interface CallCounts {
   readonly calls: number;
   /** Memory calls whose return was not VK_SUCCESS (skipped). */
   readonly failed: number;
-  /** Annotation/meta/method blocks (skipped). */
+  /** Annotation/meta/method blocks the sink did not use (skipped). */
   readonly other: number;
 }
 
 /**
  * Scan the records of `input`: the first line must be the `{"header": …}` record (its versions go to
  * `ctx.meta`); every later call record whose `return` is VK_SUCCESS (or absent) is handed to `sink` with
- * `t_ns = index × nsPerIndex`. Calls whose `return` is not VK_SUCCESS are skipped.
+ * `t_ns = index × nsPerIndex`. Calls whose `return` is not VK_SUCCESS are skipped. Meta blocks go to
+ * `sink.meta` (they need no index).
  */
 export async function readCalls(input: InputFile, ctx: ImportContext, nsPerIndex: number, sink: CallSink): Promise<CallCounts> {
   let sawHeader = false;
@@ -59,7 +62,8 @@ export async function readCalls(input: InputFile, ctx: ImportContext, nsPerIndex
     }
     const call = isRecord(v.function) ? v.function : isRecord(v.vkFunc) ? v.vkFunc : undefined;
     if (!call) {
-      other++;
+      const meta = isRecord(v.meta) ? v.meta : undefined;
+      if (!(meta && typeof meta.name === 'string' && sink.meta?.(meta.name, isRecord(meta.args) ? meta.args : {}, where))) other++;
       continue;
     }
     const index = v.index;
@@ -75,7 +79,7 @@ export async function readCalls(input: InputFile, ctx: ImportContext, nsPerIndex
     calls++;
     const ret = call.return;
     if (ret !== undefined && ret !== 'VK_SUCCESS' && ret !== 0 && typeof ret !== 'object') {
-      if (name === 'vkAllocateMemory' || name.startsWith('vkBind') || name === 'vkCreateBuffer' || name === 'vkCreateImage' || name === 'vkMapMemory' || name === 'vkQueueBindSparse') failed++;
+      if (name === 'vkAllocateMemory' || name.startsWith('vkBind') || name === 'vkCreateBuffer' || name === 'vkCreateImage' || name.startsWith('vkMapMemory') || name === 'vkQueueBindSparse') failed++;
       continue;
     }
     const args = isRecord(call.args) ? call.args : {};

@@ -12,7 +12,7 @@ import type { GfxrJsonlOptions } from './vulkan-state';
 export type { GfxrJsonlOptions };
 
 /** Output version of this importer (bump when the events for the same input change). */
-const IMPORTER_VERSION = 1;
+const IMPORTER_VERSION = 2;
 
 /**
  * GFXReconstruct capture converted to JSON Lines (`gfxrecon-convert <file>`), docs/trace-formats.md H.
@@ -20,7 +20,9 @@ const IMPORTER_VERSION = 1;
  * are `alloc`s of synthetic backing ranges (`resource = mem<handle>`); each buffer/image gets a reserved VA
  * range once its size is known (memory requirements) and binds `map` it onto the memory (game-style
  * reserve/map/unmap, sparse binds included, NULL memory = unbind); destroy → `unmap` + `release`. There are
- * no timestamps: `t_ns = index × nsPerIndex`. Calls whose `return` is not VK_SUCCESS are skipped.
+ * no timestamps: `t_ns = index × nsPerIndex`. Calls whose `return` is not VK_SUCCESS are skipped. Kinds come
+ * from the memory types (vkGetPhysicalDeviceMemoryProperties, or the SetDeviceMemoryPropertiesCommand meta
+ * block of trimmed captures); a type neither describes is decided by whether the capture maps its memory.
  * Records are read by decode.ts; the Vulkan object state machine is vulkan-state.ts.
  */
 export const gfxrJsonlImporter = {
@@ -57,6 +59,7 @@ export const gfxrJsonlImporter = {
     const rows = new RowCollector(ctx.strings);
     const st = new VulkanState(ctx, rows, opts, align);
     const { calls, failed, other } = await readCalls(input, ctx, nsPerIndex, st);
+    st.finish();
     ctx.meta.calls = String(calls);
     if (failed) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file }, `${failed} memory call(s) whose return was not VK_SUCCESS`));
     if (other) ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file }, `${other} annotation/meta/method block(s)`));

@@ -4,7 +4,7 @@ import { Access, CPU, Flag, markerKindOf, Op } from '../../trace/event';
 import type { ImportContext } from '../types';
 import { structural } from '../shared/context';
 import { show } from '../shared/fields';
-import type { RowCollector } from '../shared/rows';
+import type { RowCollector, RowRef } from '../shared/rows';
 import { bytesPerTexelOfName, bytesPerTexel } from '../shared/vk-format';
 import * as decodeMod from './decode';
 import type { Args, CallSink } from './decode';
@@ -28,14 +28,49 @@ const { handle, hasBit, isSize, list, rec, WHOLE } = decodeMod;
  * backing ranges (`resource = mem<handle>`); each buffer/image gets a reserved VA range once its size is known
  * (memory requirements) and binds `map` it onto the memory (game-style reserve/map/unmap, sparse binds
  * included, NULL memory = unbind); destroy → `unmap` + `release`; vkMapMemory/vkUnmapMemory → markers;
- * vkQueuePresentKHR → a frame marker. Canonical rows go to the importer's `RowCollector`.
+ * vkQueuePresentKHR → a frame marker. The kind of each memory object comes from its memory type
+ * (`kindOfMemoryType`); a type the capture does not describe is decided by `finish()` from what the capture
+ * does with it. Canonical rows go to the importer's `RowCollector`.
  */
+
+/** What the importer needs of a Vulkan memory type (VkMemoryType and its heap's flags). */
+export interface MemoryType {
+  /** VK_MEMORY_HEAP_DEVICE_LOCAL_BIT on its heap (or VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT on the type). */
+  readonly deviceLocal: boolean;
+  /** VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT: memory of this type can be mapped for the CPU (vkMapMemory). */
+  readonly hostVisible: boolean;
+}
+
+/**
+ * The allocation kind of memory of type `t` (docs/importers.md, gfxr-jsonl, Kinds): device-local and not
+ * host-visible → `device`; device-local and host-visible (resizable BAR, unified memory) → `managed`, because
+ * it lives in device memory and the CPU may map and write it, which the systems serve for `managed` memory and
+ * fault for `device` memory; not device-local → `pinned_host` (host memory the GPU reads).
+ */
+export function kindOfMemoryType(t: MemoryType): number {
+  if (!t.deviceLocal) return Flag.pinned_host;
+  return t.hostVisible ? Flag.managed : Flag.device;
+}
+
+/** A memory type index the capture does not describe, and what the capture does with its memory. */
+interface UnknownType {
+  /** Why it is unknown (for the warning). */
+  readonly why: string;
+  /** Its first vkAllocateMemory. */
+  readonly first: Location;
+  /** The `alloc` rows of its memory objects (emitted as `device`, amended by `finish()`). */
+  readonly allocs: RowRef[];
+  /** The first map of one of its memory objects: proof that the type is HOST_VISIBLE. */
+  mapped?: string;
+}
 
 interface Memory {
   readonly va: number;
   readonly bytes: number;
   readonly agent: number;
   readonly resource: number;
+  /** Set when the memory type was not described at allocation. */
+  readonly unknownType?: UnknownType;
 }
 
 interface Resource {
@@ -53,7 +88,8 @@ export class VulkanState implements CallSink {
   /** Memory objects allocated with `allocationSize` 0 (invalid usage): their calls are skipped with a warning. */
   private readonly zeroSized = new Set<string>();
   private readonly resources = new Map<string, Resource>();
-  private memoryTypes: Array<{ deviceLocal: boolean }> = [];
+  private memoryTypes: MemoryType[] = [];
+  private readonly unknownTypes = new Map<string, UnknownType>();
   private backing: number;
   private reserve: number;
 
@@ -103,8 +139,17 @@ export class VulkanState implements CallSink {
       case 'vkDestroyImage':
         return this.destroy(handle(a.buffer ?? a.image), t);
       case 'vkMapMemory':
+        return this.mapMemory(name, a.memory, a.offset, a.size, t, where);
       case 'vkUnmapMemory':
-        return this.mapMemory(name, a, t, where);
+        return this.unmapMemory(name, a.memory, t, where);
+      case 'vkMapMemory2':
+      case 'vkMapMemory2KHR': {
+        const info = rec(a.pMemoryMapInfo);
+        return this.mapMemory(name, info?.memory, info?.offset, info?.size, t, where);
+      }
+      case 'vkUnmapMemory2':
+      case 'vkUnmapMemory2KHR':
+        return this.unmapMemory(name, rec(a.pMemoryUnmapInfo)?.memory, t, where);
       case 'vkQueueBindSparse':
         return this.bindSparse(a, t, where);
       case 'vkQueuePresentKHR':
@@ -135,16 +180,48 @@ export class VulkanState implements CallSink {
     return base;
   }
 
+  /**
+   * A meta block: `SetDeviceMemoryPropertiesCommand` holds the memory types of a trimmed capture (written by
+   * the capture layer in place of the vkGetPhysicalDeviceMemoryProperties call the trim cut off); current
+   * converters write it as `{"meta": {"name": "SetDeviceMemoryPropertiesCommand", "args":
+   * {"physical_device_id", "memory_types": [{"property_flags", "heap_index"}], "memory_heaps": [{"size",
+   * "flags"}]}}}` (GFXReconstruct framework/decode/vulkan_json_consumer_base.cpp and
+   * custom_vulkan_struct_to_json.cpp). Other meta blocks are not used.
+   */
+  meta(name: string, a: Args): boolean {
+    if (name !== 'SetDeviceMemoryPropertiesCommand') return false;
+    this.setMemoryTypes(list(a.memory_types), list(a.memory_heaps), 'property_flags', 'heap_index');
+    return true;
+  }
+
   private memoryProperties(a: Args): void {
     const p = rec(a.pMemoryProperties) ?? rec(rec(a.pMemoryProperties)?.memoryProperties);
     const props = rec(p?.memoryProperties) ?? p;
-    const heaps = list(props?.memoryHeaps);
-    const types = list(props?.memoryTypes);
+    this.setMemoryTypes(list(props?.memoryTypes), list(props?.memoryHeaps), 'propertyFlags', 'heapIndex');
+  }
+
+  private setMemoryTypes(types: Args[], heaps: Args[], flagsKey: string, heapKey: string): void {
     if (!types.length) return;
-    this.memoryTypes = types.map((ty) => {
-      const heap = heaps[Number(ty.heapIndex)];
-      return { deviceLocal: hasBit(heap?.flags, 1, 'DEVICE_LOCAL') };
-    });
+    this.memoryTypes = types.map((ty) => ({
+      deviceLocal: hasBit(heaps[Number(ty[heapKey])]?.flags, 1, 'DEVICE_LOCAL') || hasBit(ty[flagsKey], 1, 'DEVICE_LOCAL'),
+      hostVisible: hasBit(ty[flagsKey], 2, 'HOST_VISIBLE'),
+    }));
+  }
+
+  /**
+   * Decide the memory types the capture did not describe, from what it did with their memory: a type of which
+   * some memory object was mapped is HOST_VISIBLE (vkMapMemory valid usage: the memory type must report
+   * VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT), so its allocations become `managed` (the CPU may access them);
+   * a type never mapped stays `device`. One `importer.memory-type-assumed` warning per type says which.
+   * Call once, after the last call and before `rows.sorted()`.
+   */
+  finish(): void {
+    for (const [type, u] of this.unknownTypes) {
+      if (u.mapped) for (const r of u.allocs) this.rows.setFlags(r, Flag.managed | Flag.synthetic);
+      const evidence = u.mapped ? `mapped (${u.mapped}), so HOST_VISIBLE` : 'never mapped, so assumed DEVICE_LOCAL and not HOST_VISIBLE';
+      this.ctx.log.add(importerMessages.memoryTypeAssumed(u.first, type, u.why, evidence, u.allocs.length, u.mapped ? 'managed' : 'device'));
+    }
+    this.unknownTypes.clear();
   }
 
   private allocate(a: Args, t: number, where: Location): void {
@@ -160,18 +237,33 @@ export class VulkanState implements CallSink {
       structural(this.ctx, importerMessages.badField({ ...where, field: 'pAllocateInfo.allocationSize' }, 'a size > 0 and a pMemory handle', show(size)));
       return;
     }
-    const type = this.memoryTypes[Number(info?.memoryTypeIndex)];
-    const device = type ? type.deviceLocal : true;
-    const agent = device ? 1 : CPU;
+    const index = info?.memoryTypeIndex;
+    const type = typeof index === 'number' ? this.memoryTypes[index] : undefined;
+    // a type the capture does not describe is `device` until finish() sees whether it was mapped
+    const kind = type ? kindOfMemoryType(type) : Flag.device;
+    const agent = kind === Flag.pinned_host ? CPU : 1;
     const va = this.bump(size as number, 'backing', where);
     if (Number.isNaN(va)) return;
     const resource = this.ctx.strings.intern(`mem${mem}`);
-    this.memories.set(mem, { va, bytes: size as number, agent, resource });
     const b = this.rows.builder;
     const i = b.addRow(Op.alloc, t, agent, va, size as number);
-    b.cols.flags[i] = (device ? Flag.device : Flag.pinned_host) | Flag.synthetic;
+    b.cols.flags[i] = kind | Flag.synthetic;
     b.cols.resource[i] = resource;
+    const unknownType = type ? undefined : this.unknownType(show(index), where);
+    unknownType?.allocs.push(this.rows.ref(i));
     this.rows.flush();
+    this.memories.set(mem, { va, bytes: size as number, agent, resource, unknownType });
+  }
+
+  private unknownType(index: string, where: Location): UnknownType {
+    let u = this.unknownTypes.get(index);
+    if (!u) {
+      const n = this.memoryTypes.length;
+      const why = n ? `not among the ${n} recorded memory types` : 'no memory properties recorded before its first allocation';
+      u = { why, first: { ...where, field: 'pAllocateInfo.memoryTypeIndex' }, allocs: [] };
+      this.unknownTypes.set(index, u);
+    }
+    return u;
   }
 
   /** True (after the warning) when `mem` is a zero-size memory object: the call `what` is skipped. */
@@ -298,24 +390,39 @@ export class VulkanState implements CallSink {
     this.rows.flush();
   }
 
-  private mapMemory(name: string, a: Args, t: number, where: Location): void {
-    const mem = handle(a.memory);
+  /** vkMapMemory(2): a marker of the mapped range (and with `mapAsCpuWrite` a CPU write of it). */
+  private mapMemory(name: string, memory: unknown, offset: unknown, bytes: unknown, t: number, where: Location): void {
+    const mem = handle(memory);
     if (this.skipZeroSized(mem, name, where)) return;
     const m = mem ? this.memories.get(mem) : undefined;
     if (!m) return;
-    const off = typeof a.offset === 'number' && a.offset < m.bytes ? a.offset : 0;
-    const size = typeof a.size === 'number' && a.size > 0 && a.size < WHOLE ? Math.min(a.size, m.bytes - off) : m.bytes - off;
-    const b = this.rows.builder;
-    const i = b.addRow(Op.marker, t, CPU, name === 'vkMapMemory' ? m.va + off : m.va, name === 'vkMapMemory' ? size : m.bytes);
-    b.cols.label[i] = this.ctx.strings.intern(name);
-    b.cols.resource[i] = m.resource;
-    this.rows.flush();
-    if (name === 'vkMapMemory' && this.opts.mapAsCpuWrite) {
+    if (m.unknownType && !m.unknownType.mapped) m.unknownType.mapped = `${name} of memory ${mem} at line ${where.line}`;
+    const off = typeof offset === 'number' && offset < m.bytes ? offset : 0;
+    const size = typeof bytes === 'number' && bytes > 0 && bytes < WHOLE ? Math.min(bytes, m.bytes - off) : m.bytes - off;
+    this.mapMarker(name, m, m.va + off, size, t);
+    if (this.opts.mapAsCpuWrite) {
+      const b = this.rows.builder;
       const j = b.addRow(Op.access, t, CPU, m.va + off, size);
       b.cols.access[j] = Access.w;
       b.cols.flags[j] = Flag.synthetic;
       this.rows.flush();
     }
+  }
+
+  /** vkUnmapMemory(2): a marker of the whole memory object. */
+  private unmapMemory(name: string, memory: unknown, t: number, where: Location): void {
+    const mem = handle(memory);
+    if (this.skipZeroSized(mem, name, where)) return;
+    const m = mem ? this.memories.get(mem) : undefined;
+    if (m) this.mapMarker(name, m, m.va, m.bytes, t);
+  }
+
+  private mapMarker(name: string, m: Memory, va: number, bytes: number, t: number): void {
+    const b = this.rows.builder;
+    const i = b.addRow(Op.marker, t, CPU, va, bytes);
+    b.cols.label[i] = this.ctx.strings.intern(name);
+    b.cols.resource[i] = m.resource;
+    this.rows.flush();
   }
 
   private bindSparse(a: Args, t: number, where: Location): void {

@@ -2,6 +2,12 @@ import { BatchBuilder, BATCH_ROWS, type EventBatch } from '../../trace/batch';
 import { isTimeOrdered, sortedByTime } from '../../trace/sort';
 import type { StringTable } from '../../trace/strings';
 
+/** A row already added to a `RowCollector`, whose flags can still be changed until `sorted()`. */
+export interface RowRef {
+  readonly flags: Uint32Array;
+  readonly i: number;
+}
+
 /**
  * Collects rows for a source whose records are not in time order (Kineto, GFXReconstruct with pre-state,
  * snapshots with reconstructed pre-existing state): rows go into batches as they come, and `sorted()` yields
@@ -18,6 +24,19 @@ export class RowCollector {
   /** Call after each `builder.addRow`/`push` (moves a full batch aside). */
   flush(): void {
     if (this.builder.full) this.done.push(this.builder.take());
+  }
+
+  /**
+   * The row at builder index `i` (as `builder.addRow` returned it), to amend with `setFlags` until `sorted()`.
+   * `BatchBuilder.take()` hands its column buffers on as views, so the reference survives `flush()`.
+   */
+  ref(i: number): RowRef {
+    return { flags: this.builder.cols.flags, i };
+  }
+
+  /** Replace the flags of a row added earlier (before `sorted()`). */
+  setFlags(r: RowRef, flags: number): void {
+    r.flags[r.i] = flags;
   }
 
   get length(): number {

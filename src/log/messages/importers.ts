@@ -69,6 +69,9 @@ export const importerMessages = {
   zeroSizeAllocation: defineMessage('importer.zero-size-allocation', 'warning', 'vkAllocateMemory with allocationSize 0 is invalid Vulkan usage (seen in captures taken on mock drivers): the call and every later use of that memory object (bind, map, free) are skipped, each counted under this code.', (what: string) => ({
     message: `${what}: memory object of 0 bytes (invalid usage); skipped`,
   })),
+  memoryTypeAssumed: defineMessage('importer.memory-type-assumed', 'warning', 'The capture does not say what this Vulkan memory type is (a trimmed capture starts after vkGetPhysicalDeviceMemoryProperties, and converters that write no meta records, such as 0.9.18, drop the SetDeviceMemoryPropertiesCommand that holds the types). gmemlab decides from the capture, per memory type: a type the application maps (vkMapMemory) is HOST_VISIBLE by the Vulkan spec and imports as managed, so both the CPU and the device may access it; a type never mapped imports as device. Converting the capture with a current gfxrecon-convert gives the recorded types.', (memoryType: string, unknownBecause: string, evidence: string, allocations: number, kind: string) => ({
+    message: `memory type ${memoryType}: ${unknownBecause}; ${evidence}: its ${allocations} allocation(s) imported as ${kind}`,
+  }), ['2', 'no memory properties recorded before its first allocation', 'mapped (vkMapMemory of memory 72 at line 82), so HOST_VISIBLE', 9, 'managed']),
   ignoredRecord: defineMessage('importer.ignored-record', 'info', 'Nothing to do; listed so that dropped content is visible.', (what: string) => ({
     message: `ignored: ${what}`,
   })),

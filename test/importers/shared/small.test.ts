@@ -8,7 +8,7 @@ import { createImportContext, structural } from '../../../src/importers/shared/c
 import { bytesPerTexel, bytesPerTexelOfName, maxMipLevels, mipChainTexels } from '../../../src/importers/shared/vk-format';
 import { StringTable } from '../../../src/trace/strings';
 import { batchesToEvents } from '../../../src/trace/batch';
-import { Op } from '../../../src/trace/event';
+import { Flag, Op } from '../../../src/trace/event';
 import { importerMessages } from '../../../src/log/messages/importers';
 
 test('splitCsvLine: RFC 4180 quotes, empty cells, unterminated quote', () => {
@@ -49,6 +49,20 @@ test('RowCollector sorts stably by time: equal times keep arrival order, across 
     rows.flush();
   }
   assert.deepEqual(batchesToEvents([...rows.sorted()]).map((e) => [e.tNs, e.va]), [[0, 4], [1, 2], [1, 5], [5, 1], [5, 3]]);
+});
+
+test('RowCollector.setFlags amends a row added earlier, also after its batch was moved aside by flush()', () => {
+  const rows = new RowCollector(new StringTable(), 2);
+  const refs = [];
+  for (const t of [0, 1, 2]) {
+    const i = rows.builder.addRow(Op.alloc, t, 1, 0x1000 * (t + 1), 0x1000);
+    rows.builder.cols.flags[i] = Flag.device;
+    refs.push(rows.ref(i));
+    rows.flush(); // the first batch (rows 0 and 1) is full after the second row
+  }
+  rows.setFlags(refs[0]!, Flag.managed);
+  rows.setFlags(refs[2]!, Flag.pinned_host);
+  assert.deepEqual(batchesToEvents([...rows.sorted()]).map((e) => e.flags), [['managed'], ['device'], ['pinned_host']]);
 });
 
 test('structural problems throw in strict mode and are counted in lenient mode', () => {
