@@ -1,4 +1,5 @@
 import { fail } from '../../log/diagnostic';
+import { maxOf } from '../../extremes';
 import { importerMessages } from '../../log/messages/importers';
 import { Access, CPU, Flag, Op } from '../../trace/event';
 import type { ImporterDef, ImportContext } from '../types';
@@ -181,7 +182,7 @@ async function devices(db: NsysDb, ctx: ImportContext): Promise<void> {
   if (unused.length) {
     ctx.log.add(importerMessages.ignoredRecord({ file: ctx.file, field: T }, `${unused.map((g) => g.label).join(', ')}: no CUDA device of a traced process (${names.table})`));
   }
-  const last = Math.max(-1, ...byCuda.keys());
+  const last = maxOf([...byCuda.keys()], -1);
   const list: string[] = [];
   for (let n = 0; n <= last; n++) {
     const g = byCuda.get(n);
