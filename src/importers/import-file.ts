@@ -1,4 +1,5 @@
-import { fail } from '../log/diagnostic';
+import { fail, formatDiagnostic } from '../log/diagnostic';
+import type { DiagnosticLog } from '../log/collector';
 import { importerMessages } from '../log/messages/importers';
 import { importMessages } from '../log/messages/trace';
 import { Op, OP_COUNT, OP_CSV_NAMES } from '../trace/event';
@@ -89,6 +90,19 @@ function observed(observations: Readonly<Record<string, ReadonlyArray<unknown>>>
 }
 
 /**
+ * The records a lenient import skipped as malformed (the log's error-severity diagnostics, by code), so that a file
+ * whose every row was rejected is not described as one without memory events: `; --lenient skipped 38374 malformed
+ * records (csv.field-count 38374; first: <its message>)`, or '' when none was skipped.
+ */
+function skipped(log: DiagnosticLog): string {
+  const errors = log.examples().filter((d) => d.severity === 'error');
+  if (errors.length === 0) return '';
+  const codes = [...new Set(errors.map((d) => d.code))];
+  const total = codes.reduce((n, c) => n + log.count(c), 0);
+  return `; --lenient skipped ${total} malformed record${total === 1 ? '' : 's'} (${codes.map((c) => `${c} ${log.count(c)}`).join(', ')}; first: ${formatDiagnostic(errors[0]!)})`;
+}
+
+/**
  * The `import` command as a function: open `file` (format detection, validation, semantic checks),
  * stream it once, optionally writing canonical events to `output` (CSV or Arrow, atomically: when the
  * read fails, e.g. at the first structural error in strict mode, no output file exists afterwards), and
@@ -113,7 +127,7 @@ export async function importFile(
       yield b;
     }
     // before the writer finishes: the output must not appear
-    if (sim.simulatable === 0) fail(importerMessages.nothingToSimulate({ file }, sim.holds() + observed(reader.observations), PRODUCER_RECORD_HINTS[reader.meta[PRODUCER_KEY] ?? ''] ?? RECORD_HINTS[trace.format] ?? GENERIC_RECORD_HINT));
+    if (sim.simulatable === 0) fail(importerMessages.nothingToSimulate({ file }, sim.holds() + observed(reader.observations) + skipped(reader.log), PRODUCER_RECORD_HINTS[reader.meta[PRODUCER_KEY] ?? ''] ?? RECORD_HINTS[trace.format] ?? GENERIC_RECORD_HINT));
   }
   if (kind === 'csv') await writeCanonicalCsv(tapped(), () => reader.meta, output!);
   else if (kind === 'arrow') {

@@ -187,3 +187,16 @@ test('a Chrome trace written by rocprof v1/v2 (read by the Kineto importer) hold
   assert.match(await hint(rocprof), /written by rocprof v1\/v2 .*rocprofv3 --memory-allocation-trace/);
   assert.match(await hint(kineto), /profile_memory=True/);
 });
+
+test('a lenient import whose every row was malformed says so in nothing-to-simulate (counts by code, the first one located), not only "no events"', async () => {
+  const input = file(`${HEADER}1,access,dev0,0x1000\n2,access,dev0,0x2000,4096,r,,,,,,,,,,extra\n`);
+  let err: unknown;
+  try {
+    await importFile(input, { from: 'csv', strict: false, cache: false }, join(mkdtempSync(join(dir, 'out-')), 'out.csv'));
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof GmemlabError);
+  assert.equal(err.diagnostic.code, 'importer.nothing-to-simulate');
+  assert.match(err.message, /--lenient skipped 2 malformed records \(csv\.field-count 2; first: \S+:2: /);
+});
