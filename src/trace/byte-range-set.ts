@@ -173,6 +173,17 @@ export class ByteRangeSet {
     return this.starts[this.pc]![this.pi]! <= a && this.ends[this.pc]![this.pi]! >= b;
   }
 
+  /**
+   * Like `covers`, and when a range of the set covers `[a, b)` its bounds go to `out[0]` (start) and `out[1]`
+   * (end), so that a caller can answer later questions inside it without a search.
+   */
+  coveringRange(a: number, b: number, out: Float64Array): boolean {
+    if (!this.covers(a, b)) return false;
+    out[0] = this.starts[this.pc]![this.pi]!;
+    out[1] = this.ends[this.pc]![this.pi]!;
+    return true;
+  }
+
   /** Add `[a, b)` (merging with overlapping or adjacent ranges). */
   add(a: number, b: number): void {
     if (b <= a) return;

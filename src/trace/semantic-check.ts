@@ -7,13 +7,13 @@ import { ByteRangeSet } from './byte-range-set';
 import { sourceLineOf } from './source-lines';
 
 const OP_ALLOC = Op.alloc, OP_FREE = Op.free, OP_RESERVE = Op.reserve, OP_RELEASE = Op.release;
-const OP_MAP = Op.map, OP_UNMAP = Op.unmap, OP_KBEGIN = Op.kernelBegin, OP_KEND = Op.kernelEnd;
+const OP_MAP = Op.map, OP_UNMAP = Op.unmap, OP_KBEGIN = Op.kernelBegin, OP_KEND = Op.kernelEnd, OP_ACCESS = Op.access;
 
 /**
  * Streaming semantic checks (docs/trace-formats.md part 1, "Validation"), applied by `openTrace` to the output of
  * every importer: `free`/`release` of something not live (and size mismatches), `unmap` of a range not
  * mapped, `map` outside any live reservation or allocation, overlapping maps, overlapping live allocations
- * or reservations, and at the end allocations never freed and kernels never ended (a file cut exactly at a
+ * or reservations, `access` rows outside every live allocation and mapping (counted, one warning at the end), and at the end allocations never freed and kernels never ended (a file cut exactly at a
  * line break parses cleanly, so this is the only sign of it). These are warnings: the trace stays usable and simulations report the same situations
  * as result events (gmem-model decision E). Decreasing `t_ns` is an error here, because importers must sort.
  *
@@ -32,6 +32,11 @@ export class SemanticChecker {
   /** kernel_begin and kernel_end events seen (a row's `count` included). */
   private kernelBegins = 0;
   private kernelEnds = 0;
+  /** A live allocation or mapping that covered the last access checked (`[covered[0], covered[1])`; empty after a free). */
+  private readonly covered = new Float64Array(2);
+  /** Access rows outside every live allocation and mapping, and where the first one is. */
+  private outsideAccesses = 0;
+  private firstOutside: { at: Location; va: number; bytes: number } | undefined;
 
   constructor(
     private readonly file: string,
@@ -47,7 +52,12 @@ export class SemanticChecker {
       this.lastTNs = t;
       const o = op[i]!;
       if (o < OP_MAP + 2) this.range(b, i, o, va[i]!, bytes[i]!);
-      else if (o === OP_KBEGIN) this.kernelBegins += count[i]!;
+      else if (o === OP_ACCESS) {
+        // the allocation or mapping of the previous access covers most accesses: two compares, no search
+        const a = va[i]!;
+        const e = a + bytes[i]!;
+        if (!(a >= this.covered[0]! && e <= this.covered[1]!) && e === e && !this.coveredNow(a, e)) this.outside(b, i, a, e - a);
+      } else if (o === OP_KBEGIN) this.kernelBegins += count[i]!;
       else if (o === OP_KEND) this.kernelEnds += count[i]!;
     }
     this.events += b.length;
@@ -66,6 +76,17 @@ export class SemanticChecker {
       this.log.add(traceMessages.liveAtEnd({ file: this.file }, this.allocs.size, liveBytes));
     }
     if (this.kernelBegins > this.kernelEnds) this.log.add(traceMessages.kernelOpenAtEnd({ file: this.file }, this.kernelBegins, this.kernelEnds));
+    const first = this.firstOutside;
+    if (first !== undefined) this.log.add(traceMessages.accessOutsideAllocation(first.at, this.outsideAccesses, first.va, first.bytes));
+  }
+
+  /** Whether a live allocation or mapping covers `[a, e)`; remembers it for the next access. */
+  private coveredNow(a: number, e: number): boolean {
+    return this.allocSet.coveringRange(a, e, this.covered) || this.mapped.coveringRange(a, e, this.covered);
+  }
+
+  private outside(b: EventBatch, i: number, a: number, n: number): void {
+    if (this.outsideAccesses++ === 0) this.firstOutside = { at: this.at(b, i, 'va'), va: a, bytes: n };
   }
 
   private range(b: EventBatch, i: number, o: number, a: number, n: number): void {
@@ -97,6 +118,7 @@ export class SemanticChecker {
         live.delete(a);
         (o === OP_FREE ? this.allocSet : this.reservedSet).remove(a, a + size);
         this.mapped.remove(a, a + size);
+        this.covered[0] = this.covered[1] = 0;
         return;
       }
       case OP_MAP: {
@@ -114,6 +136,7 @@ export class SemanticChecker {
         const covered = this.mapped.overlapBytes(a, a + n);
         if (covered < n) this.log.add(traceMessages.unmapNotMapped(this.at(b, i, 'va'), this.seq(i), a, n, covered));
         this.mapped.remove(a, a + n);
+        this.covered[0] = this.covered[1] = 0;
         return;
       }
       default:

@@ -112,3 +112,21 @@ test('decreasing times from an importer are an error; an empty trace is a warnin
   assert.throws(() => check([{ op: 'marker', tNs: 5, label: 'a' }, { op: 'marker', tNs: 4, label: 'b' }]), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === traceMessages.timeBackwards.code);
   assert.deepEqual(check([]).countsByCode(), { [traceMessages.noEvents.code]: 1 });
 });
+
+test('access rows outside every live allocation and mapping are counted into one warning at the end, located at the first', () => {
+  const log = check([
+    { op: 'alloc', tNs: 0, agent: 'cpu', va: 0x10000, bytes: 0x4000, flags: ['managed'] },
+    { op: 'access', tNs: 1, agent: 'dev0', va: 0x10000, bytes: 0x1000, access: 'r' }, // inside
+    { op: 'access', tNs: 2, agent: 'dev0', va: 0x13000, bytes: 0x2000, access: 'r' }, // runs past the end
+    { op: 'access', tNs: 3, agent: 'dev0', va: 0x40000, bytes: 0x1000, access: 'r' }, // nowhere
+    { op: 'reserve', tNs: 4, agent: 'dev0', va: 0x80000, bytes: 0x10000 },
+    { op: 'access', tNs: 5, agent: 'dev0', va: 0x80000, bytes: 0x1000, access: 'r' }, // reserved, not mapped
+    { op: 'map', tNs: 6, agent: 'dev0', va: 0x80000, bytes: 0x10000, resource: 'r0', offset: 0, pageBytes: 4096 },
+    { op: 'access', tNs: 7, agent: 'dev0', va: 0x80000, bytes: 0x1000, access: 'r' }, // mapped
+    { op: 'free', tNs: 8, agent: 'cpu', va: 0x10000 },
+    { op: 'access', tNs: 9, agent: 'dev0', va: 0x10000, bytes: 0x1000, access: 'r' }, // freed (the cached range is gone)
+  ]);
+  assert.equal(log.count('trace.access-outside-allocation'), 1);
+  const d = log.examples().find((x) => x.code === 'trace.access-outside-allocation')!;
+  assert.match(d.message, /^4 access rows touch memory outside .*the first: 8192 bytes at 0x13000$/);
+});

@@ -190,6 +190,17 @@ export const traceMessages = {
   noEvents: defineMessage('trace.no-events', 'warning', 'The trace has no events; nothing will be simulated.', () => ({
     message: 'the trace has no events',
   })),
+  accessOutsideAllocation: defineMessage(
+    'trace.access-outside-allocation',
+    'warning',
+    'Every system reports such an access as an error (unmapped access) and skips it, so the run ends in status error. A trace of raw addresses (a cache, DRAM or instruction trace mapped with --map) needs the allocations its accesses fall in: add alloc rows (e.g. one covering the address range at t=0); otherwise check the importer mapping.',
+    (count: number, va: number, bytes: number) => ({
+      message: `${count} access row${count === 1 ? '' : 's'} touch memory outside every live allocation and mapping; the first: ${bytes} bytes at 0x${va.toString(16)}`,
+      expected: 'every access inside a live alloc or map',
+      found: `${count} outside`,
+    }),
+    [113872, 0x2000d5c0, 4096],
+  ),
   liveAtEnd: defineMessage(
     'trace.live-at-end',
     'warning',
