@@ -121,7 +121,7 @@ test('access rows outside every live allocation and mapping are counted into one
     { op: 'access', tNs: 3, agent: 'dev0', va: 0x40000, bytes: 0x1000, access: 'r' }, // nowhere
     { op: 'reserve', tNs: 4, agent: 'dev0', va: 0x80000, bytes: 0x10000 },
     { op: 'access', tNs: 5, agent: 'dev0', va: 0x80000, bytes: 0x1000, access: 'r' }, // reserved, not mapped
-    { op: 'map', tNs: 6, agent: 'dev0', va: 0x80000, bytes: 0x10000, resource: 'r0', offset: 0, pageBytes: 4096 },
+    { op: 'map', tNs: 6, agent: 'dev0', va: 0x80000, bytes: 0x10000, resource: 'r0', offsetBytes: 0, pageBytes: 4096 },
     { op: 'access', tNs: 7, agent: 'dev0', va: 0x80000, bytes: 0x1000, access: 'r' }, // mapped
     { op: 'free', tNs: 8, agent: 'cpu', va: 0x10000 },
     { op: 'access', tNs: 9, agent: 'dev0', va: 0x10000, bytes: 0x1000, access: 'r' }, // freed (the cached range is gone)
