@@ -59,7 +59,7 @@ export interface ColumnRule {
   readonly pageBytes?: number;
   /** Address columns: added after scaling (decimal or 0x hex). */
   readonly base?: string | number;
-  /** Time columns: subtract the first row's value (absolute timestamps → ns since the trace start). */
+  /** `t_ns` only: subtract the first row's time (absolute timestamps → ns since the trace start). */
   readonly rebase?: boolean;
   /** Exact value renames, applied after `replace` (e.g. foreign op names → canonical ops). */
   readonly values?: Readonly<Record<string, string>>;
@@ -153,7 +153,10 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
     }
     if (rule.unit === 'page' && !(typeof rule.pageBytes === 'number' && rule.pageBytes > 0 && Number.isInteger(rule.pageBytes))) bad(`${at}.pageBytes`, 'a positive integer (bytes per page)', rule.pageBytes);
     if (rule.base !== undefined && (cls !== 'address' || !/^(0x[0-9a-f]+|\d+)$/i.test(String(rule.base)))) bad(`${at}.base`, 'a decimal or 0x address, on va or offset', rule.base);
-    if (rule.rebase !== undefined && (cls !== 'time' || typeof rule.rebase !== 'boolean')) bad(`${at}.rebase`, 'true or false, on t_ns', rule.rebase);
+    // only t_ns has an origin: a duration (dur_ns) is already relative, and sharing t_ns's origin made it negative
+    if (rule.rebase !== undefined && (column !== 't_ns' || typeof rule.rebase !== 'boolean')) {
+      bad(`${at}.rebase`, column === 't_ns' ? 'true or false' : 'rebase only on t_ns (durations and other columns are never rebased)', rule.rebase);
+    }
     if (rule.values !== undefined && (typeof rule.values !== 'object' || rule.values === null || Object.values(rule.values).some((v) => typeof v !== 'string'))) bad(`${at}.values`, 'an object of foreign → canonical strings', rule.values);
     const replace: Array<[LinearPattern, string]> = [];
     if (rule.replace !== undefined) {

@@ -41,3 +41,19 @@ test('spec mistakes are map.bad-spec naming the key', () => {
   bad('{"columns":{"t_ns":"t","op":{"from":"o","colour":"red"}}}', 'columns.op.colour')();
   bad(join(dir, 'missing.json'))();
 });
+
+test('rebase is a t_ns rule only: on dur_ns (or any other column) it is map.bad-spec naming the spec file, line and key', () => {
+  const p = join(dir, 'rebase-dur.json');
+  writeFileSync(p, '{\n  "columns": {\n    "t_ns": { "from": "Start", "unit": "ms", "rebase": true },\n    "op": "Name",\n    "dur_ns": { "from": "Duration", "unit": "us", "rebase": true }\n  }\n}\n');
+  assert.throws(() => loadMapSpec(p), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badSpec.code);
+    assert.equal(e.diagnostic.file, p);
+    assert.equal(e.diagnostic.line, 5, 'the line of "rebase" in the dur_ns rule');
+    assert.equal(e.diagnostic.field, 'columns.dur_ns.rebase');
+    assert.match(e.diagnostic.expected!, /only on t_ns/);
+    return true;
+  });
+  bad('{"columns":{"t_ns":"t","op":"o","va":{"from":"a","rebase":false}}}', 'columns.va.rebase')();
+  assert.equal(loadMapSpec('{"columns":{"t_ns":{"from":"t","rebase":true},"op":"o"}}').columns[0]!.rule.rebase, true);
+});
