@@ -266,11 +266,11 @@ export const mapMessages = {
     expected: quote(column),
     found: `columns ${someQuoted(header)}`,
   })),
-  badValue: defineMessage('map.bad-value', 'error', 'The value cannot be converted as the map says; fix the value or the map.', (expected: string, found: string) => ({
+  badValue: defineMessage('map.bad-value', 'error', 'The value cannot be converted as the map says; fix the value or the map. A "replace" or "values" rule that turns a placeholder into the empty string makes it "not given".', (expected: string, found: string, rewritten?: string) => ({
     message: 'cannot convert value',
     expected,
-    found: quote(found),
-  })),
+    found: rewritten === undefined ? quote(found) : `${quote(rewritten)} (the cell ${quote(found)} after replace/values)`,
+  }), ['an address (decimal or 0x hex) in B', 'ffff8000 (kernel)', '0xffff8000 (kernel)']),
   unusedColumns: defineMessage('map.unused-columns', 'info', 'Columns the map does not read are ignored; list them in "ignore" to silence this.', (columns: readonly string[]) => ({
     message: `columns not used by the map: ${someQuoted(columns)}`,
   })),

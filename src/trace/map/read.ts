@@ -241,7 +241,7 @@ class MappedSink implements RecordSink, RowTarget {
       if (raw.trim() === '' && rule.default !== undefined) raw = String(rule.default);
       const v = convertValue(raw, COLUMN_CLASS[column], rule, replace, column, this.state);
       if ('error' in v) {
-        return this.problem(mapMessages.badValue({ file: this.o.file, line: rec.line, ...(src >= 0 ? { col: fieldColumn(rec.text, this.delimiter, src) } : {}), field: src >= 0 ? `${rule.from}→${column}` : column }, v.error, raw));
+        return this.problem(mapMessages.badValue({ file: this.o.file, line: rec.line, ...(src >= 0 ? { col: fieldColumn(rec.text, this.delimiter, src) } : {}), field: src >= 0 ? `${rule.from}→${column}` : column }, v.error, raw, v.rewritten));
       }
       const need = o + Buffer.byteLength(v.text) ;
       if (need > this.scratch.length) {

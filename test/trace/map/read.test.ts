@@ -121,3 +121,36 @@ test('a catastrophic replace pattern on a 35-character cell imports at once (lin
   const { batches } = await read(`when,what,name\n0,alloc,${hostile}\n1,free,${'a'.repeat(35)}\n`, true, spec);
   assert.deepEqual(batchesToEvents(batches).map((e) => e.label), [hostile, 'all-a']);
 });
+
+test('nvprof "-" placeholders replaced by "" are not given: optional fields stay empty, a required one is csv.missing-field', async () => {
+  const spec = JSON.stringify({
+    columns: {
+      t_ns: { from: 'Start', unit: 'auto' }, op: { from: 'Name', values: { k: 'kernel_begin', f: 'access' } }, agent: { const: 'dev0' },
+      va: { from: 'VA', replace: [['^-$', '']] }, bytes: { from: 'Size', unit: 'KiB', replace: [['^-$', '']] },
+      access: { from: 'Name', values: { f: 'r', k: '' } }, dur_ns: { from: 'Duration', unit: 'auto', replace: [['^-$', '']] },
+    },
+  });
+  const { batches } = await read('Start,Duration,VA,Size,Name\n1ms,2.5us,-,-,k\n2ms,-,0x1000,4,f\n', true, spec);
+  assert.deepEqual(batchesToEvents(batches), [
+    { op: 'kernelBegin', tNs: 1_000_000, agent: 'dev0', durNs: 2500 },
+    { op: 'access', tNs: 2_000_000, agent: 'dev0', va: 0x1000, bytes: 4096, access: 'r' },
+  ]);
+  await assert.rejects(read('Start,Duration,VA,Size,Name\n1ms,-,-,-,f\n', true, spec), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, csvMessages.missingField.code, 'an access needs va: the canonical rule decides');
+    assert.equal(e.diagnostic.line, 2);
+    assert.equal(e.diagnostic.field, 'VA→va');
+    return true;
+  });
+});
+
+test('map.bad-value after a rewrite shows the rewritten value and the raw cell', async () => {
+  const spec = JSON.stringify({ columns: { t_ns: { const: 0 }, op: { const: 'access' }, agent: { const: 'cpu' }, va: { from: 'addr', replace: [['^', '0x']] }, bytes: { const: 64 }, access: { const: 'r' } } });
+  await assert.rejects(read('addr\nzz12\n', true, spec), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
+    assert.equal(e.diagnostic.found, '"0xzz12" (the cell "zz12" after replace/values)');
+    assert.equal(e.message.split('\n')[0], `${e.diagnostic.file}:2:1: cannot convert value (field 'addr→va', expected an address (decimal or 0x hex) in B, found "0xzz12" (the cell "zz12" after replace/values))`);
+    return true;
+  });
+});
