@@ -271,6 +271,11 @@ export const mapMessages = {
     expected,
     found: rewritten === undefined ? quote(found) : `${quote(rewritten)} (the cell ${quote(found)} after replace/values)`,
   }), ['an address (decimal or 0x hex) in B', 'ffff8000 (kernel)', '0xffff8000 (kernel)']),
+  beforeOrigin: defineMessage('map.before-origin', 'error', 'rebase subtracts the first row\'s time, so a row earlier than the first would get a negative time: the file is not in time order. Import with --opt sort=true to sort the rows and rebase on the earliest time.', (originLine: number, origin: string, found: string, earlierNs: string) => ({
+    message: 'time before the rebase origin (the first row\'s time): rebased, it would be negative',
+    expected: `a time ≥ the rebase origin ${quote(origin)} (line ${originLine})`,
+    found: `${quote(found)}, ${earlierNs} ns earlier`,
+  }), [2, '3532602762001', '3532602761916', '85']),
   unusedColumns: defineMessage('map.unused-columns', 'info', 'Columns the map does not read are ignored; list them in "ignore" to silence this.', (columns: readonly string[]) => ({
     message: `columns not used by the map: ${someQuoted(columns)}`,
   })),

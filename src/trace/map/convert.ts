@@ -14,6 +14,12 @@ import { ownTable, SIZE_UNITS, TIME_UNITS, type ColumnClass, type ColumnRule } f
  */
 export type Converted = { readonly text: string } | { readonly error: string; readonly rewritten?: string };
 
+/** The origin of `rebase` (the first row's time) and the last rebased value. */
+export interface RebaseState {
+  origin?: bigint;
+  rebased?: bigint;
+}
+
 const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const WITH_SUFFIX = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-zµμ]*)\s*$/;
 
@@ -53,7 +59,8 @@ function parseInteger(text: string): bigint | null {
  * `values` renames (flags: per `|`/`;`-separated token), then the unit conversion. An empty cell, or one
  * that `replace`/`values` turn into the empty string (nvprof's `-` → `""`), is empty: "not given", for every
  * column class (the canonical row rules then decide whether the row needed it). `state.origin` holds the
- * first row's time for `rebase` (set by the first call).
+ * first row's time for `rebase` (set by the first call); `state.rebased` the last rebased time, which is
+ * negative for a row earlier than the first (the caller reports or, when sorting, shifts it).
  */
 export function convertValue(
   raw: string,
@@ -61,7 +68,7 @@ export function convertValue(
   rule: ColumnRule,
   replace: ReadonlyArray<readonly [LinearPattern, string]>,
   column: string,
-  state: { origin?: bigint },
+  state: RebaseState,
 ): Converted {
   let v = raw.trim();
   if (v === '') return { text: '' };
@@ -96,6 +103,7 @@ export function convertValue(
   if (cls === 'time' && rule.rebase) {
     if (state.origin === undefined) state.origin = n;
     n -= state.origin;
+    state.rebased = n;
   }
   if (rule.base !== undefined) n += BigInt(rule.base);
   return { text: n.toString() };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
 import type { InputFile } from '../../io/input';
 import type { DiagnosticLog } from '../../log/collector';
-import { GmemlabError, type Diagnostic } from '../../log/diagnostic';
+import { GmemlabError, type Diagnostic, type Location } from '../../log/diagnostic';
 import { csvMessages, mapMessages } from '../../log/messages/trace';
 import { BATCH_ROWS, BatchBuilder, type EventBatch } from '../batch';
 import { colKindOf, makeLayout, type ColKind } from '../canonical-csv/columns';
@@ -10,7 +10,7 @@ import { DEFAULT_MAX_LINE_BYTES, RecordSplitter, type RecordSink } from '../cano
 import { RowParser, type RowTarget } from '../canonical-csv/row';
 import { setSourceLines } from '../source-lines';
 import type { StringTable } from '../strings';
-import { convertValue } from './convert';
+import { convertValue, type RebaseState } from './convert';
 import { COLUMN_CLASS, type ResolvedMapSpec } from './spec';
 
 /** Options of a mapped (foreign) CSV read. */
@@ -41,7 +41,8 @@ export async function* readMappedCsv(input: InputFile, spec: ResolvedMapSpec, o:
   for await (const chunk of input.chunks()) {
     splitter.push(chunk);
     sink.process();
-    while (sink.out.length) yield sink.out.shift()!;
+    // rebasing on the earliest time (sorting): every batch waits for the last row, which may be the earliest
+    if (!sink.holdsTimes) while (sink.out.length) yield sink.out.shift()!;
   }
   splitter.end();
   sink.process();
@@ -77,6 +78,9 @@ export function detectDelimiter(head: Uint8Array, comments: string | false): str
   return r.meta.delimiter || ',';
 }
 
+const LIMIT = 2 ** 53;
+const BIG_LIMIT = 2n ** 53n;
+
 interface Pending {
   readonly text: string;
   readonly line: number;
@@ -92,13 +96,29 @@ class MappedSink implements RecordSink, RowTarget {
   private parser: RowParser | null = null;
   private sources: number[] = [];
   private pending: Pending[] = [];
-  private readonly state: { origin?: bigint } = {};
+  private readonly state: RebaseState = {};
+  /** Index (in spec.columns) of the rebased t_ns rule, or -1. */
+  private readonly rebaseCol: number;
+  /**
+   * Sorting with `rebase`: the origin is the earliest time, known only at the end. Rows keep their time
+   * relative to the first row's (negative when earlier; exact, |t| < 2^53) and `finish` shifts them all.
+   */
+  readonly holdsTimes: boolean;
+  /** Line and cell of the row whose time is the rebase origin (the first converted time). */
+  private originLine = 0;
+  private originCell = '';
+  /** Earliest and latest relative time of the accepted rows (holdsTimes), and the latest one's line. */
+  private minRel = Infinity;
+  private maxRel = -Infinity;
+  private maxLine = 0;
   private scratch = Buffer.alloc(1024);
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   private readonly cols: Int32Array;
   private rowsSeen = 0;
   private lastLine = 0;
+  /** Field name of each rule in messages (`size→bytes`, `t_ns (constant)`). */
+  private readonly display: string[] = [];
 
   constructor(
     private readonly spec: ResolvedMapSpec,
@@ -111,6 +131,8 @@ class MappedSink implements RecordSink, RowTarget {
     this.starts = new Int32Array(n);
     this.ends = new Int32Array(n);
     this.cols = new Int32Array(n);
+    this.rebaseCol = spec.columns.findIndex((c) => c.column === 't_ns' && c.rule.rebase === true);
+    this.holdsTimes = this.rebaseCol >= 0 && o.sorted === false;
   }
 
   problem(d: Diagnostic): void {
@@ -160,6 +182,28 @@ class MappedSink implements RecordSink, RowTarget {
     if (!this.header) throw new GmemlabError(csvMessages.empty({ file: this.o.file, line: Math.max(1, this.lastLine) }));
     if (this.rowsSeen === 0) this.problem(csvMessages.headerOnly({ file: this.o.file, line: this.lastLine + 1 }));
     if (this.builder.length > 0 || this.out.length === 0) this.flush();
+    if (this.holdsTimes) this.rebaseOnEarliest();
+  }
+
+  /** Sorting with `rebase`: shift every row so that the earliest accepted time is 0; that time is the origin. */
+  private rebaseOnEarliest(): void {
+    if (this.state.origin === undefined) return;
+    if (this.minRel === Infinity) return this.originMeta(this.state.origin);
+    const min = this.minRel;
+    if (this.maxRel - min >= LIMIT) {
+      // a span beyond 2^53 ns (104 days): found only now, when no row can be dropped any more
+      throw new GmemlabError(csvMessages.tooLarge({ file: this.o.file, line: this.maxLine, field: this.display[this.rebaseCol]! }, (BigInt(this.maxRel) - BigInt(min)).toString()));
+    }
+    if (min !== 0) for (const b of this.out) for (let i = 0, t = b.tNs; i < b.length; i++) t[i] = t[i]! - min;
+    this.originMeta(this.state.origin + BigInt(min));
+  }
+
+  /**
+   * A rebased origin is Unix time only when it looks like it (2001-09-09 … 2096, in ns); a monotonic or
+   * since-boot clock value is kept as `origin_clock_ns` (as rocprofv3-scratch does), never as a date (issue 16).
+   */
+  private originMeta(o: bigint): void {
+    this.o.meta[o >= 1_000_000_000_000_000_000n && o < 4_000_000_000_000_000_000n ? 'origin_unix_ns' : 'origin_clock_ns'] = o.toString();
   }
 
   flush(): void {
@@ -176,7 +220,7 @@ class MappedSink implements RecordSink, RowTarget {
     const names = (r.data[0] ?? []).map((h) => h.trim());
     this.header = names;
     const kinds: ColKind[] = [];
-    const display: string[] = [];
+    const display = this.display;
     const used = new Set<string>();
     for (const { column, rule } of this.spec.columns) {
       kinds.push(colKindOf(column) as ColKind);
@@ -233,6 +277,7 @@ class MappedSink implements RecordSink, RowTarget {
       return this.problem(csvMessages.fieldCount(where, header.length, fields.length));
     }
     let o = 0;
+    let rel = 0;
     const spec = this.spec.columns;
     for (let c = 0; c < spec.length; c++) {
       const { column, rule, replace } = spec[c]!;
@@ -240,26 +285,50 @@ class MappedSink implements RecordSink, RowTarget {
       let raw = src >= 0 ? fields[src]! : String(rule.const);
       if (raw.trim() === '' && rule.default !== undefined) raw = String(rule.default);
       const v = convertValue(raw, COLUMN_CLASS[column], rule, replace, column, this.state);
-      if ('error' in v) {
-        return this.problem(mapMessages.badValue({ file: this.o.file, line: rec.line, ...(src >= 0 ? { col: fieldColumn(rec.text, this.delimiter, src) } : {}), field: src >= 0 ? `${rule.from}→${column}` : column }, v.error, raw, v.rewritten));
+      if ('error' in v) return this.problem(mapMessages.badValue(this.at(rec, c), v.error, raw, v.rewritten));
+      let text = v.text;
+      if (c === this.rebaseCol && text !== '') {
+        const t = this.state.rebased!;
+        if (this.originLine === 0) {
+          this.originLine = rec.line;
+          this.originCell = raw.trim();
+        }
+        if (this.holdsTimes) {
+          // kept relative to the first row's time (set on the batch row below), shifted by `finish`
+          if (t <= -BIG_LIMIT || t >= BIG_LIMIT) return this.problem(csvMessages.tooLarge(this.at(rec, c), t.toString()));
+          rel = Number(t);
+          text = '0';
+        } else if (t < 0n) {
+          return this.problem(mapMessages.beforeOrigin(this.at(rec, c), this.originLine, this.originCell, raw.trim(), (-t).toString()));
+        }
       }
-      const need = o + Buffer.byteLength(v.text) ;
+      const need = o + Buffer.byteLength(text);
       if (need > this.scratch.length) {
         const bigger = Buffer.alloc(2 * need);
         this.scratch.copy(bigger, 0, 0, o);
         this.scratch = bigger;
       }
       this.starts[c] = o;
-      o += this.scratch.write(v.text, o);
+      o += this.scratch.write(text, o);
       this.ends[c] = o;
     }
-    // a rebased origin is Unix time only when it looks like it (2001-09-09 … 2096, in ns); a monotonic or
-    // since-boot clock value is kept as `origin_clock_ns` (as rocprofv3-scratch does), never as a date (issue 16)
-    if (this.state.origin !== undefined && this.o.meta.origin_unix_ns === undefined && this.o.meta.origin_clock_ns === undefined) {
-      const o = this.state.origin;
-      this.o.meta[o >= 1_000_000_000_000_000_000n && o < 4_000_000_000_000_000_000n ? 'origin_unix_ns' : 'origin_clock_ns'] = o.toString();
+    if (this.state.origin !== undefined && !this.holdsTimes && this.o.meta.origin_unix_ns === undefined && this.o.meta.origin_clock_ns === undefined) {
+      this.originMeta(this.state.origin);
     }
-    this.parser!.parseFields(this.scratch, this.starts, this.ends, this.cols, spec.length, rec.line, false);
+    const parser = this.parser!;
+    const accepted = parser.rows;
+    parser.parseFields(this.scratch, this.starts, this.ends, this.cols, spec.length, rec.line, false);
+    if (this.holdsTimes && parser.rows > accepted) {
+      this.builder.cols.tNs[this.builder.length - 1] = rel;
+      if (rel < this.minRel) this.minRel = rel;
+      if (rel > this.maxRel) (this.maxRel = rel), (this.maxLine = rec.line);
+    }
     if (this.builder.full) this.flush();
+  }
+
+  /** Where a problem with rule `c` of record `rec` is: the foreign line, column and field. */
+  private at(rec: Pending, c: number): Location {
+    const src = this.sources[c]!;
+    return { file: this.o.file, line: rec.line, ...(src >= 0 ? { col: fieldColumn(rec.text, this.delimiter, src) } : {}), field: this.display[c]! };
   }
 }

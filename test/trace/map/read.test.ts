@@ -154,3 +154,39 @@ test('map.bad-value after a rewrite shows the rewritten value and the raw cell',
     return true;
   });
 });
+
+const REBASE = JSON.stringify({ columns: { t_ns: { from: 'when', unit: 's', rebase: true }, op: { const: 'marker' }, label: 'name' } });
+
+test('rebase with sort=true: the origin is the earliest time, not the first row\'s, and no row is negative', async () => {
+  const t = await openTrace(file('when,name\n5123.75,b\n5123.5,a\n5124,c\n'), { map: REBASE, options: { sort: true }, cache: false });
+  const { batches, reader } = await collectBatches(t);
+  // earliest 5123.5 s: a at 0, b 0.25 s later, c 0.5 s later
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['a', 0], ['b', 250_000_000], ['c', 500_000_000]]);
+  assert.equal(reader.meta.origin_clock_ns, '5123500000000');
+  assert.deepEqual(reader.log.countsByCode(), {});
+});
+
+test('rebase with sort=true stays exact for epoch times in ns far beyond 2^53', async () => {
+  const spec = JSON.stringify({ columns: { t_ns: { from: 'when', rebase: true }, op: { const: 'marker' }, label: 'name' } });
+  const t = await openTrace(file('when,name\n1700000000123456789,b\n1700000000123456700,a\n1700000000123456790,c\n'), { map: spec, options: { sort: true }, cache: false });
+  const { batches, reader } = await collectBatches(t);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['a', 0], ['b', 89], ['c', 90]]);
+  assert.equal(reader.meta.origin_unix_ns, '1700000000123456700');
+});
+
+test('rebase without sorting: a row earlier than the first row is map.before-origin, naming the origin and suggesting sort=true', async () => {
+  await assert.rejects(read('when,name\n5123.75,b\n5123.5,a\n', true, REBASE), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.beforeOrigin.code);
+    assert.equal(e.diagnostic.line, 3);
+    assert.equal(e.diagnostic.col, 1);
+    assert.equal(e.diagnostic.field, 'when→t_ns');
+    assert.equal(e.diagnostic.expected, 'a time ≥ the rebase origin "5123.75" (line 2)');
+    assert.equal(e.diagnostic.found, '"5123.5", 250000000 ns earlier');
+    assert.match(mapMessages.beforeOrigin.advice, /sort=true/);
+    return true;
+  });
+  const { batches, reader } = await read('when,name\n5123.75,b\n5123.5,a\n5124,c\n', false, REBASE);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['b', 0], ['c', 250_000_000]]);
+  assert.deepEqual(reader.log.countsByCode(), { [mapMessages.beforeOrigin.code]: 1 });
+});
