@@ -276,6 +276,16 @@ export const mapMessages = {
     expected: `a time ≥ the rebase origin ${quote(origin)} (line ${originLine})`,
     found: `${quote(found)}, ${earlierNs} ns earlier`,
   }), [2, '3532602762001', '3532602761916', '85']),
+  fieldCount: defineMessage('map.field-count', 'error', 'Every row needs one field per column name, in order. Check the delimiter and the map\'s "header".', (names: readonly string[], found: number) => ({
+    message: 'wrong number of fields',
+    expected: `${names.length} field${names.length === 1 ? '' : 's'}: ${someQuoted(names)} (the map's "header")`,
+    found: `${found}`,
+  }), [['addr', 'rw'], 1]),
+  noRows: defineMessage('map.no-rows', 'error', 'The file has no data rows (only blank or comment lines). If an empty trace is intended, import with --lenient.', (names: readonly string[]) => ({
+    message: 'the file has no rows',
+    expected: `at least one row of ${someQuoted(names)} (the map's "header")`,
+    found: 'end of file',
+  }), [['addr', 'rw']]),
   unusedColumns: defineMessage('map.unused-columns', 'info', 'Columns the map does not read are ignored; list them in "ignore" to silence this.', (columns: readonly string[]) => ({
     message: `columns not used by the map: ${someQuoted(columns)}`,
   })),

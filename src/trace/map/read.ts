@@ -30,7 +30,8 @@ export interface MappedCsvOptions {
  * Read a foreign CSV through a map spec (`--map`). Records are cut by the same bounded, quote-aware
  * splitter as the canonical reader (so line numbers and the line limit behave the same); papaparse splits
  * each chunk's records into fields (RFC 4180 quoting, any delimiter; the delimiter is detected from the
- * header when the spec does not give it). Each row's cells are converted exactly (map/convert.ts) and then
+ * first line when the spec does not give it). The column names come from the first line, or from the
+ * spec's `header` (the file then has none). Each row's cells are converted exactly (map/convert.ts) and then
  * checked by the canonical row parser, so every canonical rule applies; messages name the foreign column
  * (`size→bytes`) and the foreign line.
  */
@@ -92,7 +93,9 @@ class MappedSink implements RecordSink, RowTarget {
   readonly builder: BatchBuilder;
   lines: Uint32Array;
   readonly fastCount = 0;
-  private header: string[] | null = null;
+  private header: readonly string[] | null = null;
+  /** The header comes from the map (the file has none). */
+  private readonly given: boolean;
   private parser: RowParser | null = null;
   private sources: number[] = [];
   private pending: Pending[] = [];
@@ -133,6 +136,8 @@ class MappedSink implements RecordSink, RowTarget {
     this.cols = new Int32Array(n);
     this.rebaseCol = spec.columns.findIndex((c) => c.column === 't_ns' && c.rule.rebase === true);
     this.holdsTimes = this.rebaseCol >= 0 && o.sorted === false;
+    this.given = spec.header !== undefined;
+    if (spec.header) this.useHeader(spec.header, undefined);
   }
 
   problem(d: Diagnostic): void {
@@ -180,7 +185,10 @@ class MappedSink implements RecordSink, RowTarget {
 
   finish(): void {
     if (!this.header) throw new GmemlabError(csvMessages.empty({ file: this.o.file, line: Math.max(1, this.lastLine) }));
-    if (this.rowsSeen === 0) this.problem(csvMessages.headerOnly({ file: this.o.file, line: this.lastLine + 1 }));
+    if (this.rowsSeen === 0) {
+      const where = { file: this.o.file, line: this.lastLine + 1 };
+      this.problem(this.given ? mapMessages.noRows(where, this.header) : csvMessages.headerOnly(where));
+    }
     if (this.builder.length > 0 || this.out.length === 0) this.flush();
     if (this.holdsTimes) this.rebaseOnEarliest();
   }
@@ -217,7 +225,12 @@ class MappedSink implements RecordSink, RowTarget {
   private readHeader(text: string, line: number): void {
     const r = Papa.parse<string[]>(text, { delimiter: this.delimiter });
     if (r.errors.length) throw new GmemlabError(csvMessages.badQuote({ file: this.o.file, line }, r.errors[0]!.message));
-    const names = (r.data[0] ?? []).map((h) => h.trim());
+    this.useHeader((r.data[0] ?? []).map((h) => h.trim()), line);
+  }
+
+  /** Set up the columns from the header: the file's first line (`line`) or the map's `header` (no line). */
+  private useHeader(names: readonly string[], line: number | undefined): void {
+    const at = line === undefined ? { file: this.o.file } : { file: this.o.file, line };
     this.header = names;
     const kinds: ColKind[] = [];
     const display = this.display;
@@ -226,7 +239,7 @@ class MappedSink implements RecordSink, RowTarget {
       kinds.push(colKindOf(column) as ColKind);
       if (rule.from !== undefined) {
         const idx = names.indexOf(rule.from);
-        if (idx < 0) throw new GmemlabError(mapMessages.missingSourceColumn({ file: this.o.file, line, field: rule.from }, rule.from, names));
+        if (idx < 0) throw new GmemlabError(mapMessages.missingSourceColumn({ ...at, field: rule.from }, rule.from, names));
         this.sources.push(idx);
         used.add(rule.from);
         display.push(rule.from === column ? column : `${rule.from}→${column}`);
@@ -236,7 +249,7 @@ class MappedSink implements RecordSink, RowTarget {
       }
     }
     const unused = names.filter((n) => !used.has(n) && !this.spec.ignore.includes(n));
-    if (unused.length) this.o.log.add(mapMessages.unusedColumns({ file: this.o.file, line }, unused));
+    if (unused.length) this.o.log.add(mapMessages.unusedColumns(at, unused));
     this.parser = new RowParser(makeLayout(kinds, display), this, this.o.file, this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     this.parser.checkOrder = this.o.sorted ?? true;
     const m = this.o.meta;
@@ -271,10 +284,12 @@ class MappedSink implements RecordSink, RowTarget {
   private row(fields: string[], rec: Pending): void {
     this.rowsSeen++;
     const header = this.header!;
-    if (fields.length !== header.length) {
+    const nf = fields.length;
+    if (nf !== header.length) {
       const where = { file: this.o.file, line: rec.line };
-      if (rec.atEof && fields.length < header.length) return this.problem(csvMessages.truncatedLastLine(where, header.length, fields.length));
-      return this.problem(csvMessages.fieldCount(where, header.length, fields.length));
+      if (rec.atEof && nf < header.length) return this.problem(csvMessages.truncatedLastLine(where, header.length, nf));
+      if (this.given) return this.problem(mapMessages.fieldCount(where, header, nf));
+      return this.problem(csvMessages.fieldCount(where, header.length, nf));
     }
     let o = 0;
     let rel = 0;

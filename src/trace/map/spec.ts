@@ -20,8 +20,10 @@ import { LinearPattern, PatternError } from './pattern';
  * ```
  */
 export interface MapSpec {
-  /** Field delimiter of the foreign file; default: detected from its header (`,`, `;`, tab or `|`). */
+  /** Field delimiter of the foreign file; default: detected from its first line (`,`, `;`, tab or `|`). */
   readonly delimiter?: string;
+  /** Column names of a file without a header line (its first line is then data). */
+  readonly header?: readonly string[];
   /** Lines starting with this string are comments; default `#`; `false` for none. */
   readonly comments?: string | false;
   /** Canonical column → rule. `t_ns` and `op` are required. */
@@ -82,6 +84,8 @@ export const COLUMN_CLASS: Readonly<Record<CsvColumn, ColumnClass>> = {
 /** A validated spec with every rule in object form. */
 export interface ResolvedMapSpec {
   readonly delimiter?: string;
+  /** Column names given by the map (the file has no header line), or undefined. */
+  readonly header?: readonly string[];
   readonly comments: string | false;
   readonly columns: ReadonlyArray<{ readonly column: CsvColumn; readonly rule: ColumnRule; readonly replace: ReadonlyArray<readonly [LinearPattern, string]> }>;
   readonly ignore: readonly string[];
@@ -118,6 +122,7 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
   return validateMapSpec(raw, where, lineOf);
 }
 
+const TOP_KEYS = ['columns', 'delimiter', 'header', 'comments', 'ignore', 'description'];
 const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'base', 'rebase', 'values', 'replace'];
 
 /** Check a parsed spec; returns it in resolved form. */
@@ -128,8 +133,14 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(root)', 'a JSON object with "columns"', raw);
   const spec = raw as Record<string, unknown>;
-  for (const k of Object.keys(spec)) if (!['columns', 'delimiter', 'comments', 'ignore', 'description'].includes(k)) bad(k, 'one of columns, delimiter, comments, ignore, description', k);
+  for (const k of Object.keys(spec)) if (!TOP_KEYS.includes(k)) bad(k, `one of ${TOP_KEYS.join(', ')}`, k);
   if (spec.delimiter !== undefined && (typeof spec.delimiter !== 'string' || spec.delimiter.length !== 1)) bad('delimiter', 'a one-character string', spec.delimiter);
+  if (spec.header !== undefined && (!Array.isArray(spec.header) || spec.header.length === 0)) bad('header', 'a non-empty array of column names (the file has no header line)', spec.header);
+  const header = spec.header as string[] | undefined;
+  header?.forEach((h, k) => {
+    if (typeof h !== 'string' || h.trim() === '' || h.trim() !== h) bad('header', 'column names: non-empty strings without surrounding spaces', h, ['header', k]);
+    if (header.indexOf(h) !== k) bad('header', 'distinct column names', h, ['header', k]);
+  });
   if (spec.comments !== undefined && spec.comments !== false && (typeof spec.comments !== 'string' || spec.comments === '')) bad('comments', 'a non-empty string or false', spec.comments);
   if (spec.ignore !== undefined && (!Array.isArray(spec.ignore) || spec.ignore.some((x) => typeof x !== 'string'))) bad('ignore', 'an array of column names', spec.ignore);
   const cols = spec.columns;
@@ -144,6 +155,9 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
     for (const k of Object.keys(rule)) if (!RULE_KEYS.includes(k)) bad(`${at}.${k}`, `one of ${RULE_KEYS.join(', ')}`, k);
     if ((rule.from === undefined) === (rule.const === undefined)) bad(at, 'exactly one of "from" or "const"', rule);
     if (rule.from !== undefined && typeof rule.from !== 'string') bad(`${at}.from`, 'a column name', rule.from);
+    if (rule.from !== undefined && header !== undefined && !header.includes(rule.from)) {
+      bad(`${at}.from`, `one of the names in "header": ${header.join(', ')}`, rule.from);
+    }
     const cls = COLUMN_CLASS[column];
     if (rule.unit !== undefined) {
       const ok =
@@ -177,6 +191,7 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
   for (const req of ['t_ns', 'op'] as const) if (!columns.some((c) => c.column === req)) bad(`columns.${req}`, `a rule for ${req} (every row needs one)`, 'none');
   return {
     delimiter: spec.delimiter as string | undefined,
+    ...(header !== undefined ? { header } : {}),
     comments: spec.comments === undefined ? '#' : (spec.comments as string | false),
     columns,
     ignore: (spec.ignore as string[] | undefined) ?? [],

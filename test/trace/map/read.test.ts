@@ -190,3 +190,38 @@ test('rebase without sorting: a row earlier than the first row is map.before-ori
   assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['b', 0], ['c', 250_000_000]]);
   assert.deepEqual(reader.log.countsByCode(), { [mapMessages.beforeOrigin.code]: 1 });
 });
+
+// Ramulator's DRAM trace: `<hex addr> <R|W>`, no header line
+const DRAM = JSON.stringify({
+  header: ['addr', 'type'], delimiter: ' ',
+  columns: { t_ns: { const: 0 }, op: { const: 'access' }, agent: { const: 'dev0' }, va: 'addr', bytes: { const: 64 }, access: { from: 'type', values: { R: 'r', W: 'w' } } },
+});
+
+test('a map "header" names the columns of a header-less file: its first line is data', async () => {
+  const { batches, reader } = await read('0x12345680 R\n0x4cbd56c0 W\n', true, DRAM);
+  assert.deepEqual(batchesToEvents(batches), [
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0x12345680, bytes: 64, access: 'r' },
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0x4cbd56c0, bytes: 64, access: 'w' },
+  ]);
+  assert.deepEqual(reader.log.countsByCode(), {});
+});
+
+test('header-less: messages name the map\'s column names (map.bad-value, map.field-count), from line 1', async () => {
+  await assert.rejects(read('0x1zz R\n', true, DRAM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
+    assert.equal(e.diagnostic.line, 1);
+    assert.equal(e.diagnostic.col, 1);
+    assert.equal(e.diagnostic.field, 'addr→va');
+    return true;
+  });
+  await assert.rejects(read('0x1000 R\n0x2000 R 17\n', true, DRAM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code);
+    assert.equal(e.diagnostic.line, 2);
+    assert.equal(e.diagnostic.expected, '2 fields: "addr", "type" (the map\'s "header")');
+    assert.equal(e.diagnostic.found, '3');
+    return true;
+  });
+  await assert.rejects(read('# nothing but a comment\n\n', true, DRAM), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.noRows.code && /"addr", "type"/.test(e.diagnostic.expected!));
+});

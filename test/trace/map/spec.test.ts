@@ -57,3 +57,22 @@ test('rebase is a t_ns rule only: on dur_ns (or any other column) it is map.bad-
   bad('{"columns":{"t_ns":"t","op":"o","va":{"from":"a","rebase":false}}}', 'columns.va.rebase')();
   assert.equal(loadMapSpec('{"columns":{"t_ns":{"from":"t","rebase":true},"op":"o"}}').columns[0]!.rule.rebase, true);
 });
+
+test('"header" names the columns of a file without a header line: distinct non-empty names, and every "from" must be one of them', () => {
+  const s = loadMapSpec('{"header":["addr","rw"],"columns":{"t_ns":{"const":0},"op":{"const":"access"},"va":"addr","access":"rw"}}');
+  assert.deepEqual(s.header, ['addr', 'rw']);
+  assert.equal(loadMapSpec('{"columns":{"t_ns":"t","op":"o"}}').header, undefined);
+  bad('{"header":"addr rw","columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":[],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":["addr",""],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":["addr",7],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":["addr","addr"],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  assert.throws(() => loadMapSpec('{"header":["addr","rw"],"columns":{"t_ns":{"const":0},"op":{"const":"access"},"va":"address"}}'), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badSpec.code);
+    assert.equal(e.diagnostic.field, 'columns.va.from');
+    assert.equal(e.diagnostic.expected, 'one of the names in "header": addr, rw');
+    assert.equal(e.diagnostic.found, '"address"');
+    return true;
+  });
+});
