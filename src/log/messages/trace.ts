@@ -276,7 +276,7 @@ export const mapMessages = {
     expected: `a time ≥ the rebase origin ${quote(origin)} (line ${originLine})`,
     found: `${quote(found)}, ${earlierNs} ns earlier`,
   }), [2, '3532602762001', '3532602761916', '85']),
-  fieldCount: defineMessage('map.field-count', 'error', 'Every row needs one field per column name, in order. Check the delimiter and the map\'s "header".', (names: readonly string[], found: number) => ({
+  fieldCount: defineMessage('map.field-count', 'error', 'Every row needs one field per column name, in order. Check the delimiter ("whitespace" for space-aligned files) and the map\'s "header".', (names: readonly string[], found: number) => ({
     message: 'wrong number of fields',
     expected: `${names.length} field${names.length === 1 ? '' : 's'}: ${someQuoted(names)} (the map's "header")`,
     found: `${found}`,

@@ -11,7 +11,7 @@ import { RowParser, type RowTarget } from '../canonical-csv/row';
 import { setSourceLines } from '../source-lines';
 import type { StringTable } from '../strings';
 import { convertValue, type RebaseState } from './convert';
-import { COLUMN_CLASS, type ResolvedMapSpec } from './spec';
+import { COLUMN_CLASS, WHITESPACE, type ResolvedMapSpec } from './spec';
 
 /** Options of a mapped (foreign) CSV read. */
 export interface MappedCsvOptions {
@@ -30,15 +30,17 @@ export interface MappedCsvOptions {
  * Read a foreign CSV through a map spec (`--map`). Records are cut by the same bounded, quote-aware
  * splitter as the canonical reader (so line numbers and the line limit behave the same); papaparse splits
  * each chunk's records into fields (RFC 4180 quoting, any delimiter; the delimiter is detected from the
- * first line when the spec does not give it). The column names come from the first line, or from the
- * spec's `header` (the file then has none). Each row's cells are converted exactly (map/convert.ts) and then
- * checked by the canonical row parser, so every canonical rule applies; messages name the foreign column
- * (`size→bytes`) and the foreign line.
+ * first line when the spec does not give it). With `delimiter: "whitespace"` records are lines (no quoting)
+ * split on runs of spaces and tabs. The column names come from the first line, or from the spec's `header`
+ * (the file then has none). Each row's cells are converted exactly (map/convert.ts) and then checked by the
+ * canonical row parser, so every canonical rule applies; messages name the foreign column (`size→bytes`)
+ * and the foreign line.
  */
 export async function* readMappedCsv(input: InputFile, spec: ResolvedMapSpec, o: MappedCsvOptions): AsyncGenerator<EventBatch> {
   const delimiter = spec.delimiter ?? detectDelimiter(input.head, spec.comments);
   const sink = new MappedSink(spec, o, delimiter);
-  const splitter = new RecordSplitter(sink, o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, delimiter.charCodeAt(0));
+  const ws = delimiter === WHITESPACE;
+  const splitter = new RecordSplitter(sink, o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, ws ? 32 : delimiter.charCodeAt(0), !ws);
   for await (const chunk of input.chunks()) {
     splitter.push(chunk);
     sink.process();
@@ -54,8 +56,17 @@ export async function* readMappedCsv(input: InputFile, spec: ResolvedMapSpec, o:
 /**
  * 1-based byte column of the first character of field `index` of one CSV record (RFC 4180 quotes: a delimiter
  * inside a quoted field does not count; `""` is an escaped quote). A quoted field's column is its opening quote.
+ * With `whitespace`, fields are the runs of other characters.
  */
 export function fieldColumn(text: string, delimiter: string, index: number): number {
+  if (delimiter === WHITESPACE) {
+    let field = -1;
+    for (let i = 0; i < text.length; i++) {
+      if (isBlank(text.charCodeAt(i)) || (i > 0 && !isBlank(text.charCodeAt(i - 1)))) continue;
+      if (++field === index) return Buffer.byteLength(text.slice(0, i)) + 1;
+    }
+    return 1;
+  }
   let field = 0;
   let inQuote = false;
   for (let i = 0; i < text.length && field < index; i++) {
@@ -79,6 +90,32 @@ export function detectDelimiter(head: Uint8Array, comments: string | false): str
   return r.meta.delimiter || ',';
 }
 
+/** Space or tab (the `whitespace` delimiter). */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Index of the first character of `text` that is not a space or tab (`text.length` if none). */
+function firstNonBlank(text: string): number {
+  let i = 0;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The fields of a whitespace-separated record: runs of characters other than spaces and tabs. */
+export function splitWhitespace(text: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const blank = i === text.length || isBlank(text.charCodeAt(i));
+    if (blank) {
+      if (start >= 0) out.push(text.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  return out;
+}
+
 const LIMIT = 2 ** 53;
 const BIG_LIMIT = 2n ** 53n;
 
@@ -94,6 +131,8 @@ class MappedSink implements RecordSink, RowTarget {
   lines: Uint32Array;
   readonly fastCount = 0;
   private header: readonly string[] | null = null;
+  /** Fields split on runs of spaces and tabs (`delimiter: "whitespace"`). */
+  private readonly ws: boolean;
   /** The header comes from the map (the file has none). */
   private readonly given: boolean;
   private parser: RowParser | null = null;
@@ -136,6 +175,7 @@ class MappedSink implements RecordSink, RowTarget {
     this.cols = new Int32Array(n);
     this.rebaseCol = spec.columns.findIndex((c) => c.column === 't_ns' && c.rule.rebase === true);
     this.holdsTimes = this.rebaseCol >= 0 && o.sorted === false;
+    this.ws = delimiter === WHITESPACE;
     this.given = spec.header !== undefined;
     if (spec.header) this.useHeader(spec.header, undefined);
   }
@@ -149,7 +189,11 @@ class MappedSink implements RecordSink, RowTarget {
     this.lastLine = line;
     if (s === e) return;
     const text = buf.toString('utf8', s, e);
-    if (this.spec.comments && text.startsWith(this.spec.comments)) return;
+    if (this.ws) {
+      // leading spaces and tabs are not a field; a line of them only is blank
+      const i = firstNonBlank(text);
+      if (i === text.length || (this.spec.comments && text.startsWith(this.spec.comments, i))) return;
+    } else if (this.spec.comments && text.startsWith(this.spec.comments)) return;
     if (text.includes('\u0000')) {
       const d = csvMessages.binary({ file: this.o.file, line }, 'byte 0x00');
       if (!this.header) throw new GmemlabError(d);
@@ -223,9 +267,14 @@ class MappedSink implements RecordSink, RowTarget {
   }
 
   private readHeader(text: string, line: number): void {
-    const r = Papa.parse<string[]>(text, { delimiter: this.delimiter });
-    if (r.errors.length) throw new GmemlabError(csvMessages.badQuote({ file: this.o.file, line }, r.errors[0]!.message));
-    this.useHeader((r.data[0] ?? []).map((h) => h.trim()), line);
+    let names: string[];
+    if (this.ws) names = splitWhitespace(text);
+    else {
+      const r = Papa.parse<string[]>(text, { delimiter: this.delimiter });
+      if (r.errors.length) throw new GmemlabError(csvMessages.badQuote({ file: this.o.file, line }, r.errors[0]!.message));
+      names = (r.data[0] ?? []).map((h) => h.trim());
+    }
+    this.useHeader(names, line);
   }
 
   /** Set up the columns from the header: the file's first line (`line`) or the map's `header` (no line). */
@@ -260,6 +309,10 @@ class MappedSink implements RecordSink, RowTarget {
     const recs = this.pending;
     if (recs.length === 0) return;
     this.pending = [];
+    if (this.ws) {
+      for (const rec of recs) this.row(splitWhitespace(rec.text), rec);
+      return;
+    }
     let rows: string[][] | null = null;
     const r = Papa.parse<string[]>(recs.map((p) => p.text).join('\n'), { delimiter: this.delimiter });
     if (r.errors.length === 0 && r.data.length === recs.length) rows = r.data;

@@ -20,7 +20,11 @@ import { LinearPattern, PatternError } from './pattern';
  * ```
  */
 export interface MapSpec {
-  /** Field delimiter of the foreign file; default: detected from its first line (`,`, `;`, tab or `|`). */
+  /**
+   * Field delimiter of the foreign file: one character (RFC 4180 quoting), or `whitespace` (runs of spaces
+   * and tabs, leading and trailing ones ignored, no quoting). Default: detected from the first line (`,`,
+   * `;`, tab or `|`).
+   */
   readonly delimiter?: string;
   /** Column names of a file without a header line (its first line is then data). */
   readonly header?: readonly string[];
@@ -83,6 +87,7 @@ export const COLUMN_CLASS: Readonly<Record<CsvColumn, ColumnClass>> = {
 
 /** A validated spec with every rule in object form. */
 export interface ResolvedMapSpec {
+  /** One character, `whitespace` (WHITESPACE), or undefined (detected). */
   readonly delimiter?: string;
   /** Column names given by the map (the file has no header line), or undefined. */
   readonly header?: readonly string[];
@@ -122,6 +127,9 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
   return validateMapSpec(raw, where, lineOf);
 }
 
+/** `delimiter` value for fields separated by runs of spaces and tabs. */
+export const WHITESPACE = 'whitespace';
+
 const TOP_KEYS = ['columns', 'delimiter', 'header', 'comments', 'ignore', 'description'];
 const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'base', 'rebase', 'values', 'replace'];
 
@@ -134,7 +142,8 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(root)', 'a JSON object with "columns"', raw);
   const spec = raw as Record<string, unknown>;
   for (const k of Object.keys(spec)) if (!TOP_KEYS.includes(k)) bad(k, `one of ${TOP_KEYS.join(', ')}`, k);
-  if (spec.delimiter !== undefined && (typeof spec.delimiter !== 'string' || spec.delimiter.length !== 1)) bad('delimiter', 'a one-character string', spec.delimiter);
+  const d = spec.delimiter;
+  if (d !== undefined && (typeof d !== 'string' || (d.length !== 1 && d !== WHITESPACE))) bad('delimiter', `a one-character string, or "${WHITESPACE}" (runs of spaces and tabs)`, d);
   if (spec.header !== undefined && (!Array.isArray(spec.header) || spec.header.length === 0)) bad('header', 'a non-empty array of column names (the file has no header line)', spec.header);
   const header = spec.header as string[] | undefined;
   header?.forEach((h, k) => {

@@ -225,3 +225,38 @@ test('header-less: messages name the map\'s column names (map.bad-value, map.fie
   });
   await assert.rejects(read('# nothing but a comment\n\n', true, DRAM), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.noRows.code && /"addr", "type"/.test(e.diagnostic.expected!));
 });
+
+// DRAMsim3's trace: `<0x addr> <READ|WRITE> <cycle>`, aligned with runs of spaces, no header line
+const DRAMSIM = JSON.stringify({
+  header: ['addr', 'cmd', 'cycle'], delimiter: 'whitespace',
+  columns: { t_ns: 'cycle', op: { const: 'access' }, agent: { const: 'dev0' }, va: 'addr', bytes: { const: 64 }, access: { from: 'cmd', values: { READ: 'r', WRITE: 'w' } } },
+});
+
+test('delimiter "whitespace": runs of spaces and tabs separate fields; leading and trailing ones, blank lines and indented comments are ignored', async () => {
+  const { batches } = await read('0x2000D5C0 READ  30\n  0x1FF96FC0\tWRITE   \t160  \n   \n  # a note\n0x2000D600 READ    165\n', true, DRAMSIM);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.tNs, e.va, e.access]), [[30, 0x2000d5c0, 'r'], [160, 0x1ff96fc0, 'w'], [165, 0x2000d600, 'r']]);
+});
+
+test('delimiter "whitespace": a double quote is an ordinary character, and a problem names the field\'s column', async () => {
+  await assert.rejects(read('0x40 READ 1\n  0x80   "READ  2\n', true, DRAMSIM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, csvMessages.badEnum.code, 'the access "READ (with its quote) is not a canonical access');
+    assert.equal(e.diagnostic.line, 2);
+    assert.equal(e.diagnostic.field, 'cmd→access');
+    return true;
+  });
+  await assert.rejects(read('0x40 READ 1\n  0x80   READ  2.5x\n', true, DRAMSIM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
+    assert.equal(e.diagnostic.col, 16, 'the first character of "2.5x" in `  0x80   READ  2.5x` (2 + 4 + 3 + 4 + 2 characters before it)');
+    return true;
+  });
+  assert.equal(fieldColumn('  0x80   READ\t 2', 'whitespace', 0), 3);
+  assert.equal(fieldColumn('  0x80   READ\t 2', 'whitespace', 2), 16);
+});
+
+test('delimiter "whitespace" with the file\'s own header line', async () => {
+  const spec = JSON.stringify({ ...JSON.parse(DRAMSIM), header: undefined });
+  const { batches } = await read('addr   cmd    cycle\n0x40   WRITE  7\n', true, spec);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.tNs, e.va, e.access]), [[7, 0x40, 'w']]);
+});

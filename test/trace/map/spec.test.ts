@@ -76,3 +76,9 @@ test('"header" names the columns of a file without a header line: distinct non-e
     return true;
   });
 });
+
+test('"delimiter" is one character or "whitespace"', () => {
+  assert.equal(loadMapSpec('{"delimiter":"whitespace","columns":{"t_ns":"t","op":"o"}}').delimiter, 'whitespace');
+  assert.equal(loadMapSpec('{"delimiter":" ","columns":{"t_ns":"t","op":"o"}}').delimiter, ' ');
+  bad('{"delimiter":"spaces","columns":{"t_ns":"t","op":"o"}}', 'delimiter')();
+});
