@@ -276,11 +276,11 @@ export const mapMessages = {
     expected: `a time ≥ the rebase origin ${quote(origin)} (line ${originLine})`,
     found: `${quote(found)}, ${earlierNs} ns earlier`,
   }), [2, '3532602762001', '3532602761916', '85']),
-  fieldCount: defineMessage('map.field-count', 'error', 'Every row needs one field per column name, in order. Check the delimiter ("whitespace" for space-aligned files) and the map\'s "header".', (names: readonly string[], found: number) => ({
+  fieldCount: defineMessage('map.field-count', 'error', 'Every row needs one field per column name, in order (with "ragged": true, trailing fields may be missing). Check the delimiter ("whitespace" for space-aligned files) and the map\'s "header".', (names: readonly string[], given: boolean, ragged: boolean, found: number) => ({
     message: 'wrong number of fields',
-    expected: `${names.length} field${names.length === 1 ? '' : 's'}: ${someQuoted(names)} (the map's "header")`,
+    expected: `${ragged ? 'at most ' : ''}${names.length} field${names.length === 1 ? '' : 's'}: ${someQuoted(names)} (${given ? 'the map\'s "header"' : 'the header line'})`,
     found: `${found}`,
-  }), [['addr', 'rw'], 1]),
+  }), [['addr', 'rw'], true, false, 1]),
   noRows: defineMessage('map.no-rows', 'error', 'The file has no data rows (only blank or comment lines). If an empty trace is intended, import with --lenient.', (names: readonly string[]) => ({
     message: 'the file has no rows',
     expected: `at least one row of ${someQuoted(names)} (the map's "header")`,

@@ -338,10 +338,10 @@ class MappedSink implements RecordSink, RowTarget {
     this.rowsSeen++;
     const header = this.header!;
     const nf = fields.length;
-    if (nf !== header.length) {
+    if (nf !== header.length && !(this.spec.ragged && nf < header.length)) {
       const where = { file: this.o.file, line: rec.line };
       if (rec.atEof && nf < header.length) return this.problem(csvMessages.truncatedLastLine(where, header.length, nf));
-      if (this.given) return this.problem(mapMessages.fieldCount(where, header, nf));
+      if (this.given || this.spec.ragged) return this.problem(mapMessages.fieldCount(where, header, this.given, this.spec.ragged, nf));
       return this.problem(csvMessages.fieldCount(where, header.length, nf));
     }
     let o = 0;
@@ -350,7 +350,8 @@ class MappedSink implements RecordSink, RowTarget {
     for (let c = 0; c < spec.length; c++) {
       const { column, rule, replace } = spec[c]!;
       const src = this.sources[c]!;
-      let raw = src >= 0 ? fields[src]! : String(rule.const);
+      // a ragged row's missing trailing fields are empty
+      let raw = src < 0 ? String(rule.const) : src < nf ? fields[src]! : '';
       if (raw.trim() === '' && rule.default !== undefined) raw = String(rule.default);
       const v = convertValue(raw, COLUMN_CLASS[column], rule, replace, column, this.state);
       if ('error' in v) return this.problem(mapMessages.badValue(this.at(rec, c), v.error, raw, v.rewritten));

@@ -28,6 +28,8 @@ export interface MapSpec {
   readonly delimiter?: string;
   /** Column names of a file without a header line (its first line is then data). */
   readonly header?: readonly string[];
+  /** Rows may have fewer fields than the header: the missing trailing fields are empty. */
+  readonly ragged?: boolean;
   /** Lines starting with this string are comments; default `#`; `false` for none. */
   readonly comments?: string | false;
   /** Canonical column → rule. `t_ns` and `op` are required. */
@@ -91,6 +93,7 @@ export interface ResolvedMapSpec {
   readonly delimiter?: string;
   /** Column names given by the map (the file has no header line), or undefined. */
   readonly header?: readonly string[];
+  readonly ragged: boolean;
   readonly comments: string | false;
   readonly columns: ReadonlyArray<{ readonly column: CsvColumn; readonly rule: ColumnRule; readonly replace: ReadonlyArray<readonly [LinearPattern, string]> }>;
   readonly ignore: readonly string[];
@@ -130,7 +133,7 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
 /** `delimiter` value for fields separated by runs of spaces and tabs. */
 export const WHITESPACE = 'whitespace';
 
-const TOP_KEYS = ['columns', 'delimiter', 'header', 'comments', 'ignore', 'description'];
+const TOP_KEYS = ['columns', 'delimiter', 'header', 'ragged', 'comments', 'ignore', 'description'];
 const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'base', 'rebase', 'values', 'replace'];
 
 /** Check a parsed spec; returns it in resolved form. */
@@ -150,6 +153,7 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
     if (typeof h !== 'string' || h.trim() === '' || h.trim() !== h) bad('header', 'column names: non-empty strings without surrounding spaces', h, ['header', k]);
     if (header.indexOf(h) !== k) bad('header', 'distinct column names', h, ['header', k]);
   });
+  if (spec.ragged !== undefined && typeof spec.ragged !== 'boolean') bad('ragged', 'true or false', spec.ragged);
   if (spec.comments !== undefined && spec.comments !== false && (typeof spec.comments !== 'string' || spec.comments === '')) bad('comments', 'a non-empty string or false', spec.comments);
   if (spec.ignore !== undefined && (!Array.isArray(spec.ignore) || spec.ignore.some((x) => typeof x !== 'string'))) bad('ignore', 'an array of column names', spec.ignore);
   const cols = spec.columns;
@@ -201,6 +205,7 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
   return {
     delimiter: spec.delimiter as string | undefined,
     ...(header !== undefined ? { header } : {}),
+    ragged: spec.ragged === true,
     comments: spec.comments === undefined ? '#' : (spec.comments as string | false),
     columns,
     ignore: (spec.ignore as string[] | undefined) ?? [],

@@ -260,3 +260,40 @@ test('delimiter "whitespace" with the file\'s own header line', async () => {
   const { batches } = await read('addr   cmd    cycle\n0x40   WRITE  7\n', true, spec);
   assert.deepEqual(batchesToEvents(batches).map((e) => [e.tNs, e.va, e.access]), [[7, 0x40, 'w']]);
 });
+
+// Ramulator's CPU trace: `<bubbles> <read addr> [<writeback addr>]`: 2 or 3 fields
+const CPU_TRACE = JSON.stringify({
+  header: ['bubbles', 'read_addr', 'wb_addr'], delimiter: 'whitespace',
+  columns: { t_ns: { const: 0 }, op: { const: 'access' }, agent: { const: 'cpu' }, va: 'read_addr', bytes: { const: 64 }, access: { const: 'r' }, label: 'wb_addr' },
+  ignore: ['bubbles'],
+});
+
+test('"ragged": true lets rows end early: the missing trailing fields are empty (not given); off by default', async () => {
+  const ragged = JSON.stringify({ ...JSON.parse(CPU_TRACE), ragged: true });
+  const { batches } = await read('3 20734016\n8 20841280 20841280\n', true, ragged);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.va, e.label]), [[20734016, undefined], [20841280, '20841280']]);
+  await assert.rejects(read('3 20734016 1 2\n', true, ragged), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code, 'more fields than names is still an error');
+    assert.equal(e.diagnostic.expected, 'at most 3 fields: "bubbles", "read_addr", "wb_addr" (the map\'s "header")');
+    return true;
+  });
+  await assert.rejects(read('3 20734016\n8 20841280 20841280\n', true, CPU_TRACE), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code);
+    assert.equal(e.diagnostic.line, 1);
+    assert.equal(e.diagnostic.found, '2');
+    return true;
+  });
+});
+
+test('"ragged" with a file header line; without it a short row stays csv.field-count', async () => {
+  const spec = { columns: { t_ns: 'when', op: { const: 'marker' }, label: 'name' } };
+  const { batches } = await read('when,name,note\n1,a\n2,b,x\n', true, JSON.stringify({ ...spec, ragged: true, ignore: ['note'] }));
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.tNs, e.label]), [[1, 'a'], [2, 'b']]);
+  // a last line cut short cannot be told from a short row: with ragged it is one (csv.truncated-last-line without)
+  const cut = await read('when,name,note\n1,a,x\n2,b', true, JSON.stringify({ ...spec, ragged: true, ignore: ['note'] }));
+  assert.deepEqual(batchesToEvents(cut.batches).map((e) => [e.tNs, e.label]), [[1, 'a'], [2, 'b']]);
+  await assert.rejects(read('when,name,note\n1,a,x\n2,b', true, JSON.stringify({ ...spec, ignore: ['note'] })), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === csvMessages.truncatedLastLine.code);
+  await assert.rejects(read('when,name,note\n1,a\n', true, JSON.stringify(spec)), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === csvMessages.fieldCount.code);
+});

@@ -82,3 +82,9 @@ test('"delimiter" is one character or "whitespace"', () => {
   assert.equal(loadMapSpec('{"delimiter":" ","columns":{"t_ns":"t","op":"o"}}').delimiter, ' ');
   bad('{"delimiter":"spaces","columns":{"t_ns":"t","op":"o"}}', 'delimiter')();
 });
+
+test('"ragged" is a boolean, off by default', () => {
+  assert.equal(loadMapSpec('{"columns":{"t_ns":"t","op":"o"}}').ragged, false);
+  assert.equal(loadMapSpec('{"ragged":true,"columns":{"t_ns":"t","op":"o"}}').ragged, true);
+  bad('{"ragged":"yes","columns":{"t_ns":"t","op":"o"}}', 'ragged')();
+});
