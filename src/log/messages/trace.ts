@@ -277,11 +277,26 @@ export const mapMessages = {
     expected: quote(column),
     found: `columns ${someQuoted(header)}`,
   })),
-  badValue: defineMessage('map.bad-value', 'error', 'The value cannot be converted as the map says; fix the value or the map.', (expected: string, found: string) => ({
+  badValue: defineMessage('map.bad-value', 'error', 'The value cannot be converted as the map says; fix the value or the map. A "replace" or "values" rule that turns a placeholder into the empty string makes it "not given".', (expected: string, found: string, rewritten?: string) => ({
     message: 'cannot convert value',
     expected,
-    found: quote(found),
-  })),
+    found: rewritten === undefined ? quote(found) : `${quote(rewritten)} (the cell ${quote(found)} after replace/values)`,
+  }), ['an address (decimal or 0x hex) in B', 'ffff8000 (kernel)', '0xffff8000 (kernel)']),
+  beforeOrigin: defineMessage('map.before-origin', 'error', 'rebase subtracts the first row\'s time, so a row earlier than the first would get a negative time: the file is not in time order. Import with --opt sort=true to sort the rows and rebase on the earliest time.', (originLine: number, origin: string, found: string, earlierNs: string) => ({
+    message: 'time before the rebase origin (the first row\'s time): rebased, it would be negative',
+    expected: `a time ≥ the rebase origin ${quote(origin)} (line ${originLine})`,
+    found: `${quote(found)}, ${earlierNs} ns earlier`,
+  }), [2, '3532602762001', '3532602761916', '85']),
+  fieldCount: defineMessage('map.field-count', 'error', 'Every row needs one field per column name, in order (with "ragged": true, trailing fields may be missing). Check the delimiter ("whitespace" for space-aligned files) and the map\'s "header".', (names: readonly string[], given: boolean, ragged: boolean, found: number) => ({
+    message: 'wrong number of fields',
+    expected: `${ragged ? 'at most ' : ''}${names.length} field${names.length === 1 ? '' : 's'}: ${someQuoted(names)} (${given ? 'the map\'s "header"' : 'the header line'})`,
+    found: `${found}`,
+  }), [['addr', 'rw'], true, false, 1]),
+  noRows: defineMessage('map.no-rows', 'error', 'The file has no data rows (only blank or comment lines). If an empty trace is intended, import with --lenient.', (names: readonly string[]) => ({
+    message: 'the file has no rows',
+    expected: `at least one row of ${someQuoted(names)} (the map's "header")`,
+    found: 'end of file',
+  }), [['addr', 'rw']]),
   unusedColumns: defineMessage('map.unused-columns', 'info', 'Columns the map does not read are ignored; list them in "ignore" to silence this.', (columns: readonly string[]) => ({
     message: `columns not used by the map: ${someQuoted(columns)}`,
   })),

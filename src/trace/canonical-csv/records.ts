@@ -61,6 +61,8 @@ export class RecordSplitter {
     private readonly sink: RecordSink,
     readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
     private readonly delimiter: number = 44,
+    /** false: a double quote is an ordinary character (`--map` whitespace-separated files): records are lines. */
+    private readonly quotes = true,
   ) {}
 
   /** Feed the next chunk. */
@@ -122,7 +124,7 @@ export class RecordSplitter {
     if (!this.started && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
     this.started = true;
     if (pos >= buf.length) return;
-    const q = buf.indexOf(QUOTE, pos);
+    const q = this.quotes ? buf.indexOf(QUOTE, pos) : -1;
     if (q >= 0) {
       const r = this.scanQuoted(buf, pos);
       if (r.end < 0) {
@@ -164,7 +166,7 @@ export class RecordSplitter {
   private scanEnd(buf: Buffer): number {
     if (!this.inQuotes) {
       const nl = buf.indexOf(LF);
-      const q = buf.indexOf(QUOTE);
+      const q = this.quotes ? buf.indexOf(QUOTE) : -1;
       if (q < 0 || (nl >= 0 && nl < q)) {
         if (nl >= 0) return nl;
         if (buf.length > 0) this.fieldStart = buf[buf.length - 1] === this.delimiter;
@@ -212,7 +214,7 @@ export class RecordSplitter {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0) return pos;
       if (q < pos) {
-        q = buf.indexOf(QUOTE, pos);
+        q = this.quotes ? buf.indexOf(QUOTE, pos) : -1;
         if (q < 0) q = buf.length;
       }
       if (q < nl) {

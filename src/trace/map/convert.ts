@@ -8,8 +8,17 @@ import { ownTable, SIZE_UNITS, TIME_UNITS, type ColumnClass, type ColumnRule } f
  * Results are decimal strings, which the canonical row parser then range-checks (< 2^53).
  */
 
-/** Converted text, or an `error` saying what was expected. */
-export type Converted = { readonly text: string } | { readonly error: string };
+/**
+ * Converted text (`''`: not given), or an `error` saying what was expected; `rewritten` is the value that
+ * failed when `replace`/`values` changed the cell (messages show it next to the raw cell).
+ */
+export type Converted = { readonly text: string } | { readonly error: string; readonly rewritten?: string };
+
+/** The origin of `rebase` (the first row's time) and the last rebased value. */
+export interface RebaseState {
+  origin?: bigint;
+  rebased?: bigint;
+}
 
 const NUMBER = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const WITH_SUFFIX = /^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*([A-Za-zµμ]*)\s*$/;
@@ -46,9 +55,12 @@ function parseInteger(text: string): bigint | null {
 }
 
 /**
- * Convert one foreign cell for a canonical column of class `cls` by `rule`. Text columns get `replace`
- * rewrites then `values` renames (flags: per `|`/`;`-separated token). Empty stays empty ("not given").
- * `rebaseOrigin` holds the first row's time for `rebase` (set by the first call).
+ * Convert one foreign cell for a canonical column of class `cls` by `rule`: `replace` rewrites, then
+ * `values` renames (flags: per `|`/`;`-separated token), then the unit conversion. An empty cell, or one
+ * that `replace`/`values` turn into the empty string (nvprof's `-` → `""`), is empty: "not given", for every
+ * column class (the canonical row rules then decide whether the row needed it). `state.origin` holds the
+ * first row's time for `rebase` (set by the first call); `state.rebased` the last rebased time, which is
+ * negative for a row earlier than the first (the caller reports or, when sorting, shifts it).
  */
 export function convertValue(
   raw: string,
@@ -56,7 +68,7 @@ export function convertValue(
   rule: ColumnRule,
   replace: ReadonlyArray<readonly [LinearPattern, string]>,
   column: string,
-  state: { origin?: bigint },
+  state: RebaseState,
 ): Converted {
   let v = raw.trim();
   if (v === '') return { text: '' };
@@ -73,22 +85,32 @@ export function convertValue(
     }
     return { text: one(v) };
   }
+  const cell = v;
   for (const [re, to] of replace) v = re.replaceFirst(v, to);
   if (rule.values && Object.prototype.hasOwnProperty.call(rule.values, v)) v = rule.values[v]!;
+  if (v !== cell) {
+    v = v.trim();
+    if (v === '') return { text: '' };
+  }
   if (cls === 'integer') {
     const n = parseInteger(v);
-    return n === null ? { error: 'an integer' } : { text: n.toString() };
+    return n === null ? failed('an integer', v, cell) : { text: n.toString() };
   }
   let n: bigint | null;
   if (cls === 'time') n = convertTime(v, rule.unit ?? 'ns');
   else n = convertAmount(v, rule, cls);
-  if (n === null) return { error: expectation(cls, rule) };
+  if (n === null) return failed(expectation(cls, rule), v, cell);
   if (cls === 'time' && rule.rebase) {
     if (state.origin === undefined) state.origin = n;
     n -= state.origin;
+    state.rebased = n;
   }
   if (rule.base !== undefined) n += BigInt(rule.base);
   return { text: n.toString() };
+}
+
+function failed(error: string, value: string, cell: string): Converted {
+  return value === cell ? { error } : { error, rewritten: value };
 }
 
 function convertTime(v: string, unit: string): bigint | null {

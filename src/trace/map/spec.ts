@@ -20,8 +20,16 @@ import { LinearPattern, PatternError } from './pattern';
  * ```
  */
 export interface MapSpec {
-  /** Field delimiter of the foreign file; default: detected from its header (`,`, `;`, tab or `|`). */
+  /**
+   * Field delimiter of the foreign file: one character (RFC 4180 quoting), or `whitespace` (runs of spaces
+   * and tabs, leading and trailing ones ignored, no quoting). Default: detected from the first line (`,`,
+   * `;`, tab or `|`).
+   */
   readonly delimiter?: string;
+  /** Column names of a file without a header line (its first line is then data). */
+  readonly header?: readonly string[];
+  /** Rows may have fewer fields than the header: the missing trailing fields are empty. */
+  readonly ragged?: boolean;
   /** Lines starting with this string are comments; default `#`; `false` for none. */
   readonly comments?: string | false;
   /** Canonical column → rule. `t_ns` and `op` are required. */
@@ -59,7 +67,7 @@ export interface ColumnRule {
   readonly pageBytes?: number;
   /** Address columns: added after scaling (decimal or 0x hex). */
   readonly base?: string | number;
-  /** Time columns: subtract the first row's value (absolute timestamps → ns since the trace start). */
+  /** `t_ns` only: subtract the first row's time (absolute timestamps → ns since the trace start). */
   readonly rebase?: boolean;
   /** Exact value renames, applied after `replace` (e.g. foreign op names → canonical ops). */
   readonly values?: Readonly<Record<string, string>>;
@@ -81,7 +89,11 @@ export const COLUMN_CLASS: Readonly<Record<CsvColumn, ColumnClass>> = {
 
 /** A validated spec with every rule in object form. */
 export interface ResolvedMapSpec {
+  /** One character, `whitespace` (WHITESPACE), or undefined (detected). */
   readonly delimiter?: string;
+  /** Column names given by the map (the file has no header line), or undefined. */
+  readonly header?: readonly string[];
+  readonly ragged: boolean;
   readonly comments: string | false;
   readonly columns: ReadonlyArray<{ readonly column: CsvColumn; readonly rule: ColumnRule; readonly replace: ReadonlyArray<readonly [LinearPattern, string]> }>;
   readonly ignore: readonly string[];
@@ -118,6 +130,10 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
   return validateMapSpec(raw, where, lineOf);
 }
 
+/** `delimiter` value for fields separated by runs of spaces and tabs. */
+export const WHITESPACE = 'whitespace';
+
+const TOP_KEYS = ['columns', 'delimiter', 'header', 'ragged', 'comments', 'ignore', 'description'];
 const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'base', 'rebase', 'values', 'replace'];
 
 /** Check a parsed spec; returns it in resolved form. */
@@ -128,8 +144,16 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(root)', 'a JSON object with "columns"', raw);
   const spec = raw as Record<string, unknown>;
-  for (const k of Object.keys(spec)) if (!['columns', 'delimiter', 'comments', 'ignore', 'description'].includes(k)) bad(k, 'one of columns, delimiter, comments, ignore, description', k);
-  if (spec.delimiter !== undefined && (typeof spec.delimiter !== 'string' || spec.delimiter.length !== 1)) bad('delimiter', 'a one-character string', spec.delimiter);
+  for (const k of Object.keys(spec)) if (!TOP_KEYS.includes(k)) bad(k, `one of ${TOP_KEYS.join(', ')}`, k);
+  const d = spec.delimiter;
+  if (d !== undefined && (typeof d !== 'string' || (d.length !== 1 && d !== WHITESPACE))) bad('delimiter', `a one-character string, or "${WHITESPACE}" (runs of spaces and tabs)`, d);
+  if (spec.header !== undefined && (!Array.isArray(spec.header) || spec.header.length === 0)) bad('header', 'a non-empty array of column names (the file has no header line)', spec.header);
+  const header = spec.header as string[] | undefined;
+  header?.forEach((h, k) => {
+    if (typeof h !== 'string' || h.trim() === '' || h.trim() !== h) bad('header', 'column names: non-empty strings without surrounding spaces', h, ['header', k]);
+    if (header.indexOf(h) !== k) bad('header', 'distinct column names', h, ['header', k]);
+  });
+  if (spec.ragged !== undefined && typeof spec.ragged !== 'boolean') bad('ragged', 'true or false', spec.ragged);
   if (spec.comments !== undefined && spec.comments !== false && (typeof spec.comments !== 'string' || spec.comments === '')) bad('comments', 'a non-empty string or false', spec.comments);
   if (spec.ignore !== undefined && (!Array.isArray(spec.ignore) || spec.ignore.some((x) => typeof x !== 'string'))) bad('ignore', 'an array of column names', spec.ignore);
   const cols = spec.columns;
@@ -144,6 +168,9 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
     for (const k of Object.keys(rule)) if (!RULE_KEYS.includes(k)) bad(`${at}.${k}`, `one of ${RULE_KEYS.join(', ')}`, k);
     if ((rule.from === undefined) === (rule.const === undefined)) bad(at, 'exactly one of "from" or "const"', rule);
     if (rule.from !== undefined && typeof rule.from !== 'string') bad(`${at}.from`, 'a column name', rule.from);
+    if (rule.from !== undefined && header !== undefined && !header.includes(rule.from)) {
+      bad(`${at}.from`, `one of the names in "header": ${header.join(', ')}`, rule.from);
+    }
     const cls = COLUMN_CLASS[column];
     if (rule.unit !== undefined) {
       const ok =
@@ -153,7 +180,10 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
     }
     if (rule.unit === 'page' && !(typeof rule.pageBytes === 'number' && rule.pageBytes > 0 && Number.isInteger(rule.pageBytes))) bad(`${at}.pageBytes`, 'a positive integer (bytes per page)', rule.pageBytes);
     if (rule.base !== undefined && (cls !== 'address' || !/^(0x[0-9a-f]+|\d+)$/i.test(String(rule.base)))) bad(`${at}.base`, 'a decimal or 0x address, on va or offset', rule.base);
-    if (rule.rebase !== undefined && (cls !== 'time' || typeof rule.rebase !== 'boolean')) bad(`${at}.rebase`, 'true or false, on t_ns', rule.rebase);
+    // only t_ns has an origin: a duration (dur_ns) is already relative, and sharing t_ns's origin made it negative
+    if (rule.rebase !== undefined && (column !== 't_ns' || typeof rule.rebase !== 'boolean')) {
+      bad(`${at}.rebase`, column === 't_ns' ? 'true or false' : 'rebase only on t_ns (durations and other columns are never rebased)', rule.rebase);
+    }
     if (rule.values !== undefined && (typeof rule.values !== 'object' || rule.values === null || Object.values(rule.values).some((v) => typeof v !== 'string'))) bad(`${at}.values`, 'an object of foreign → canonical strings', rule.values);
     const replace: Array<[LinearPattern, string]> = [];
     if (rule.replace !== undefined) {
@@ -174,6 +204,8 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
   for (const req of ['t_ns', 'op'] as const) if (!columns.some((c) => c.column === req)) bad(`columns.${req}`, `a rule for ${req} (every row needs one)`, 'none');
   return {
     delimiter: spec.delimiter as string | undefined,
+    ...(header !== undefined ? { header } : {}),
+    ragged: spec.ragged === true,
     comments: spec.comments === undefined ? '#' : (spec.comments as string | false),
     columns,
     ignore: (spec.ignore as string[] | undefined) ?? [],

@@ -62,3 +62,20 @@ test('decimal helpers', () => {
   assert.equal(scaleExact({ m: 15n, exp: -1 }, 1n, false), null);
   assert.equal(scaleExact({ m: -15n, exp: -1 }, 1n, true), -2n);
 });
+
+test('a placeholder that replace or values turn into the empty string is "not given" in every column class', () => {
+  const dash: ColumnRule = { replace: [['^-$', '']] };
+  assert.deepEqual(conv('-', 'time', { ...dash, unit: 'auto' }), { text: '' }, 'nvprof Duration "-"');
+  assert.deepEqual(conv('-', 'address', dash), { text: '' });
+  assert.deepEqual(conv('-', 'size', { ...dash, unit: 'KiB' }), { text: '' });
+  assert.deepEqual(conv('-', 'integer', dash), { text: '' });
+  assert.deepEqual(conv('n/a', 'size', { values: { 'n/a': '' } }), { text: '' }, 'values too');
+  assert.deepEqual(conv('-', 'time', { replace: [['^-$', '  ']] }), { text: '' }, 'only spaces left: empty');
+  assert.deepEqual(conv('1.5ms', 'time', { ...dash, unit: 'auto' }), { text: '1500000' }, 'other cells convert as before');
+});
+
+test('a rewritten value that does not convert reports the value after replace/values next to the cell; an untouched one only the cell', () => {
+  assert.deepEqual(conv('PC 0x400b82', 'address', { replace: [['^', '0x']] }), { error: 'an address (decimal or 0x hex) in B', rewritten: '0xPC 0x400b82' });
+  assert.deepEqual(conv('lots', 'size', { unit: 'auto', replace: [['^-$', '']] }), { error: 'a size with an optional unit (4096, 64KiB, 2MB)' });
+  assert.deepEqual(conv('x', 'integer', { values: { x: 'many' } }), { error: 'an integer', rewritten: 'many' });
+});

@@ -121,3 +121,179 @@ test('a catastrophic replace pattern on a 35-character cell imports at once (lin
   const { batches } = await read(`when,what,name\n0,alloc,${hostile}\n1,free,${'a'.repeat(35)}\n`, true, spec);
   assert.deepEqual(batchesToEvents(batches).map((e) => e.label), [hostile, 'all-a']);
 });
+
+test('nvprof "-" placeholders replaced by "" are not given: optional fields stay empty, a required one is csv.missing-field', async () => {
+  const spec = JSON.stringify({
+    columns: {
+      t_ns: { from: 'Start', unit: 'auto' }, op: { from: 'Name', values: { k: 'kernel_begin', f: 'access' } }, agent: { const: 'dev0' },
+      va: { from: 'VA', replace: [['^-$', '']] }, bytes: { from: 'Size', unit: 'KiB', replace: [['^-$', '']] },
+      access: { from: 'Name', values: { f: 'r', k: '' } }, dur_ns: { from: 'Duration', unit: 'auto', replace: [['^-$', '']] },
+    },
+  });
+  const { batches } = await read('Start,Duration,VA,Size,Name\n1ms,2.5us,-,-,k\n2ms,-,0x1000,4,f\n', true, spec);
+  assert.deepEqual(batchesToEvents(batches), [
+    { op: 'kernelBegin', tNs: 1_000_000, agent: 'dev0', durNs: 2500 },
+    { op: 'access', tNs: 2_000_000, agent: 'dev0', va: 0x1000, bytes: 4096, access: 'r' },
+  ]);
+  await assert.rejects(read('Start,Duration,VA,Size,Name\n1ms,-,-,-,f\n', true, spec), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, csvMessages.missingField.code, 'an access needs va: the canonical rule decides');
+    assert.equal(e.diagnostic.line, 2);
+    assert.equal(e.diagnostic.field, 'VA→va');
+    return true;
+  });
+});
+
+test('map.bad-value after a rewrite shows the rewritten value and the raw cell', async () => {
+  const spec = JSON.stringify({ columns: { t_ns: { const: 0 }, op: { const: 'access' }, agent: { const: 'cpu' }, va: { from: 'addr', replace: [['^', '0x']] }, bytes: { const: 64 }, access: { const: 'r' } } });
+  await assert.rejects(read('addr\nzz12\n', true, spec), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
+    assert.equal(e.diagnostic.found, '"0xzz12" (the cell "zz12" after replace/values)');
+    assert.equal(e.message.split('\n')[0], `${e.diagnostic.file}:2:1: cannot convert value (field 'addr→va', expected an address (decimal or 0x hex) in B, found "0xzz12" (the cell "zz12" after replace/values))`);
+    return true;
+  });
+});
+
+const REBASE = JSON.stringify({ columns: { t_ns: { from: 'when', unit: 's', rebase: true }, op: { const: 'marker' }, label: 'name' } });
+
+test('rebase with sort=true: the origin is the earliest time, not the first row\'s, and no row is negative', async () => {
+  const t = await openTrace(file('when,name\n5123.75,b\n5123.5,a\n5124,c\n'), { map: REBASE, options: { sort: true }, cache: false });
+  const { batches, reader } = await collectBatches(t);
+  // earliest 5123.5 s: a at 0, b 0.25 s later, c 0.5 s later
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['a', 0], ['b', 250_000_000], ['c', 500_000_000]]);
+  assert.equal(reader.meta.origin_clock_ns, '5123500000000');
+  assert.deepEqual(reader.log.countsByCode(), {});
+});
+
+test('rebase with sort=true stays exact for epoch times in ns far beyond 2^53', async () => {
+  const spec = JSON.stringify({ columns: { t_ns: { from: 'when', rebase: true }, op: { const: 'marker' }, label: 'name' } });
+  const t = await openTrace(file('when,name\n1700000000123456789,b\n1700000000123456700,a\n1700000000123456790,c\n'), { map: spec, options: { sort: true }, cache: false });
+  const { batches, reader } = await collectBatches(t);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['a', 0], ['b', 89], ['c', 90]]);
+  assert.equal(reader.meta.origin_unix_ns, '1700000000123456700');
+});
+
+test('rebase without sorting: a row earlier than the first row is map.before-origin, naming the origin and suggesting sort=true', async () => {
+  await assert.rejects(read('when,name\n5123.75,b\n5123.5,a\n', true, REBASE), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.beforeOrigin.code);
+    assert.equal(e.diagnostic.line, 3);
+    assert.equal(e.diagnostic.col, 1);
+    assert.equal(e.diagnostic.field, 'when→t_ns');
+    assert.equal(e.diagnostic.expected, 'a time ≥ the rebase origin "5123.75" (line 2)');
+    assert.equal(e.diagnostic.found, '"5123.5", 250000000 ns earlier');
+    assert.match(mapMessages.beforeOrigin.advice, /sort=true/);
+    return true;
+  });
+  const { batches, reader } = await read('when,name\n5123.75,b\n5123.5,a\n5124,c\n', false, REBASE);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['b', 0], ['c', 250_000_000]]);
+  assert.deepEqual(reader.log.countsByCode(), { [mapMessages.beforeOrigin.code]: 1 });
+});
+
+// Ramulator's DRAM trace: `<hex addr> <R|W>`, no header line
+const DRAM = JSON.stringify({
+  header: ['addr', 'type'], delimiter: ' ',
+  columns: { t_ns: { const: 0 }, op: { const: 'access' }, agent: { const: 'dev0' }, va: 'addr', bytes: { const: 64 }, access: { from: 'type', values: { R: 'r', W: 'w' } } },
+});
+
+test('a map "header" names the columns of a header-less file: its first line is data', async () => {
+  const { batches, reader } = await read('0x12345680 R\n0x4cbd56c0 W\n', true, DRAM);
+  assert.deepEqual(batchesToEvents(batches), [
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0x12345680, bytes: 64, access: 'r' },
+    { op: 'access', tNs: 0, agent: 'dev0', va: 0x4cbd56c0, bytes: 64, access: 'w' },
+  ]);
+  assert.deepEqual(reader.log.countsByCode(), {});
+});
+
+test('header-less: messages name the map\'s column names (map.bad-value, map.field-count), from line 1', async () => {
+  await assert.rejects(read('0x1zz R\n', true, DRAM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
+    assert.equal(e.diagnostic.line, 1);
+    assert.equal(e.diagnostic.col, 1);
+    assert.equal(e.diagnostic.field, 'addr→va');
+    return true;
+  });
+  await assert.rejects(read('0x1000 R\n0x2000 R 17\n', true, DRAM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code);
+    assert.equal(e.diagnostic.line, 2);
+    assert.equal(e.diagnostic.expected, '2 fields: "addr", "type" (the map\'s "header")');
+    assert.equal(e.diagnostic.found, '3');
+    return true;
+  });
+  await assert.rejects(read('# nothing but a comment\n\n', true, DRAM), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.noRows.code && /"addr", "type"/.test(e.diagnostic.expected!));
+});
+
+// DRAMsim3's trace: `<0x addr> <READ|WRITE> <cycle>`, aligned with runs of spaces, no header line
+const DRAMSIM = JSON.stringify({
+  header: ['addr', 'cmd', 'cycle'], delimiter: 'whitespace',
+  columns: { t_ns: 'cycle', op: { const: 'access' }, agent: { const: 'dev0' }, va: 'addr', bytes: { const: 64 }, access: { from: 'cmd', values: { READ: 'r', WRITE: 'w' } } },
+});
+
+test('delimiter "whitespace": runs of spaces and tabs separate fields; leading and trailing ones, blank lines and indented comments are ignored', async () => {
+  const { batches } = await read('0x2000D5C0 READ  30\n  0x1FF96FC0\tWRITE   \t160  \n   \n  # a note\n0x2000D600 READ    165\n', true, DRAMSIM);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.tNs, e.va, e.access]), [[30, 0x2000d5c0, 'r'], [160, 0x1ff96fc0, 'w'], [165, 0x2000d600, 'r']]);
+});
+
+test('delimiter "whitespace": a double quote is an ordinary character, and a problem names the field\'s column', async () => {
+  await assert.rejects(read('0x40 READ 1\n  0x80   "READ  2\n', true, DRAMSIM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, csvMessages.badEnum.code, 'the access "READ (with its quote) is not a canonical access');
+    assert.equal(e.diagnostic.line, 2);
+    assert.equal(e.diagnostic.field, 'cmd→access');
+    return true;
+  });
+  await assert.rejects(read('0x40 READ 1\n  0x80   READ  2.5x\n', true, DRAMSIM), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
+    assert.equal(e.diagnostic.col, 16, 'the first character of "2.5x" in `  0x80   READ  2.5x` (2 + 4 + 3 + 4 + 2 characters before it)');
+    return true;
+  });
+  assert.equal(fieldColumn('  0x80   READ\t 2', 'whitespace', 0), 3);
+  assert.equal(fieldColumn('  0x80   READ\t 2', 'whitespace', 2), 16);
+});
+
+test('delimiter "whitespace" with the file\'s own header line', async () => {
+  const spec = JSON.stringify({ ...JSON.parse(DRAMSIM), header: undefined });
+  const { batches } = await read('addr   cmd    cycle\n0x40   WRITE  7\n', true, spec);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.tNs, e.va, e.access]), [[7, 0x40, 'w']]);
+});
+
+// Ramulator's CPU trace: `<bubbles> <read addr> [<writeback addr>]`: 2 or 3 fields
+const CPU_TRACE = JSON.stringify({
+  header: ['bubbles', 'read_addr', 'wb_addr'], delimiter: 'whitespace',
+  columns: { t_ns: { const: 0 }, op: { const: 'access' }, agent: { const: 'cpu' }, va: 'read_addr', bytes: { const: 64 }, access: { const: 'r' }, label: 'wb_addr' },
+  ignore: ['bubbles'],
+});
+
+test('"ragged": true lets rows end early: the missing trailing fields are empty (not given); off by default', async () => {
+  const ragged = JSON.stringify({ ...JSON.parse(CPU_TRACE), ragged: true });
+  const { batches } = await read('3 20734016\n8 20841280 20841280\n', true, ragged);
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.va, e.label]), [[20734016, undefined], [20841280, '20841280']]);
+  await assert.rejects(read('3 20734016 1 2\n', true, ragged), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code, 'more fields than names is still an error');
+    assert.equal(e.diagnostic.expected, 'at most 3 fields: "bubbles", "read_addr", "wb_addr" (the map\'s "header")');
+    return true;
+  });
+  await assert.rejects(read('3 20734016\n8 20841280 20841280\n', true, CPU_TRACE), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code);
+    assert.equal(e.diagnostic.line, 1);
+    assert.equal(e.diagnostic.found, '2');
+    return true;
+  });
+});
+
+test('"ragged" with a file header line; without it a short row stays csv.field-count', async () => {
+  const spec = { columns: { t_ns: 'when', op: { const: 'marker' }, label: 'name' } };
+  const { batches } = await read('when,name,note\n1,a\n2,b,x\n', true, JSON.stringify({ ...spec, ragged: true, ignore: ['note'] }));
+  assert.deepEqual(batchesToEvents(batches).map((e) => [e.tNs, e.label]), [[1, 'a'], [2, 'b']]);
+  // a last line cut short cannot be told from a short row: with ragged it is one (csv.truncated-last-line without)
+  const cut = await read('when,name,note\n1,a,x\n2,b', true, JSON.stringify({ ...spec, ragged: true, ignore: ['note'] }));
+  assert.deepEqual(batchesToEvents(cut.batches).map((e) => [e.tNs, e.label]), [[1, 'a'], [2, 'b']]);
+  await assert.rejects(read('when,name,note\n1,a,x\n2,b', true, JSON.stringify({ ...spec, ignore: ['note'] })), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === csvMessages.truncatedLastLine.code);
+  await assert.rejects(read('when,name,note\n1,a\n', true, JSON.stringify(spec)), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === csvMessages.fieldCount.code);
+});

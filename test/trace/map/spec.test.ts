@@ -41,3 +41,50 @@ test('spec mistakes are map.bad-spec naming the key', () => {
   bad('{"columns":{"t_ns":"t","op":{"from":"o","colour":"red"}}}', 'columns.op.colour')();
   bad(join(dir, 'missing.json'))();
 });
+
+test('rebase is a t_ns rule only: on dur_ns (or any other column) it is map.bad-spec naming the spec file, line and key', () => {
+  const p = join(dir, 'rebase-dur.json');
+  writeFileSync(p, '{\n  "columns": {\n    "t_ns": { "from": "Start", "unit": "ms", "rebase": true },\n    "op": "Name",\n    "dur_ns": { "from": "Duration", "unit": "us", "rebase": true }\n  }\n}\n');
+  assert.throws(() => loadMapSpec(p), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badSpec.code);
+    assert.equal(e.diagnostic.file, p);
+    assert.equal(e.diagnostic.line, 5, 'the line of "rebase" in the dur_ns rule');
+    assert.equal(e.diagnostic.field, 'columns.dur_ns.rebase');
+    assert.match(e.diagnostic.expected!, /only on t_ns/);
+    return true;
+  });
+  bad('{"columns":{"t_ns":"t","op":"o","va":{"from":"a","rebase":false}}}', 'columns.va.rebase')();
+  assert.equal(loadMapSpec('{"columns":{"t_ns":{"from":"t","rebase":true},"op":"o"}}').columns[0]!.rule.rebase, true);
+});
+
+test('"header" names the columns of a file without a header line: distinct non-empty names, and every "from" must be one of them', () => {
+  const s = loadMapSpec('{"header":["addr","rw"],"columns":{"t_ns":{"const":0},"op":{"const":"access"},"va":"addr","access":"rw"}}');
+  assert.deepEqual(s.header, ['addr', 'rw']);
+  assert.equal(loadMapSpec('{"columns":{"t_ns":"t","op":"o"}}').header, undefined);
+  bad('{"header":"addr rw","columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":[],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":["addr",""],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":["addr",7],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  bad('{"header":["addr","addr"],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
+  assert.throws(() => loadMapSpec('{"header":["addr","rw"],"columns":{"t_ns":{"const":0},"op":{"const":"access"},"va":"address"}}'), (e: unknown) => {
+    assert.ok(e instanceof GmemlabError);
+    assert.equal(e.diagnostic.code, mapMessages.badSpec.code);
+    assert.equal(e.diagnostic.field, 'columns.va.from');
+    assert.equal(e.diagnostic.expected, 'one of the names in "header": addr, rw');
+    assert.equal(e.diagnostic.found, '"address"');
+    return true;
+  });
+});
+
+test('"delimiter" is one character or "whitespace"', () => {
+  assert.equal(loadMapSpec('{"delimiter":"whitespace","columns":{"t_ns":"t","op":"o"}}').delimiter, 'whitespace');
+  assert.equal(loadMapSpec('{"delimiter":" ","columns":{"t_ns":"t","op":"o"}}').delimiter, ' ');
+  bad('{"delimiter":"spaces","columns":{"t_ns":"t","op":"o"}}', 'delimiter')();
+});
+
+test('"ragged" is a boolean, off by default', () => {
+  assert.equal(loadMapSpec('{"columns":{"t_ns":"t","op":"o"}}').ragged, false);
+  assert.equal(loadMapSpec('{"ragged":true,"columns":{"t_ns":"t","op":"o"}}').ragged, true);
+  bad('{"ragged":"yes","columns":{"t_ns":"t","op":"o"}}', 'ragged')();
+});
