@@ -1,7 +1,7 @@
 import { fail, formatDiagnostic } from '../log/diagnostic';
 import type { DiagnosticLog } from '../log/collector';
 import { importerMessages } from '../log/messages/importers';
-import { importMessages } from '../log/messages/trace';
+import { csvMessages, importMessages, mapMessages } from '../log/messages/trace';
 import { Op, OP_COUNT, OP_CSV_NAMES } from '../trace/event';
 import { ArrowTraceWriter } from '../trace/arrow/write';
 import type { EventBatch } from '../trace/batch';
@@ -89,13 +89,16 @@ function observed(observations: Readonly<Record<string, ReadonlyArray<unknown>>>
   return kinds.length === 0 ? '' : `; it keeps observations of the recorded run (${kinds.map(([k, rows]) => `${k} ${rows.length}`).join(', ')}), which are not events`;
 }
 
+const FILE_STATE_CODES: ReadonlySet<string> = new Set([csvMessages.headerOnly.code, csvMessages.empty.code, mapMessages.noRows.code]);
+
 /**
  * The records a lenient import skipped as malformed (the log's error-severity diagnostics, by code), so that a file
  * whose every row was rejected is not described as one without memory events: `; --lenient skipped 38374 malformed
  * records (csv.field-count 38374; first: <its message>)`, or '' when none was skipped.
  */
 function skipped(log: DiagnosticLog): string {
-  const errors = log.examples().filter((d) => d.severity === 'error');
+  // a header without rows or an empty file is the whole file's state, which "no events" already says
+  const errors = log.examples().filter((d) => d.severity === 'error' && !FILE_STATE_CODES.has(d.code));
   if (errors.length === 0) return '';
   const codes = [...new Set(errors.map((d) => d.code))];
   const total = codes.reduce((n, c) => n + log.count(c), 0);
