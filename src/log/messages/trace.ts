@@ -272,8 +272,8 @@ export const mapMessages = {
     expected,
     found,
   })),
-  missingSourceColumn: defineMessage('map.missing-source-column', 'error', 'The map names a column the file does not have: check the spelling (case matters) or the delimiter.', (column: string, header: readonly string[]) => ({
-    message: `the map reads column ${quote(column)}, which the file does not have`,
+  missingSourceColumn: defineMessage('map.missing-source-column', 'error', 'The map names a column the file does not have: check the spelling (case matters) or the delimiter. A file without a header line needs the map\'s "header": [names] (docs/import.md), or its first line is read as the header.', (column: string, header: readonly string[]) => ({
+    message: `the map reads column ${quote(column)}, which the file does not have${header.some((h) => /^\s*(0x)?[0-9a-f]+(\.[0-9]+)?\s*$/i.test(h)) ? ' (its first line looks like data: a file without a header line needs the map\'s "header")' : ''}`,
     expected: quote(column),
     found: `columns ${someQuoted(header)}`,
   })),

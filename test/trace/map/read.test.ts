@@ -46,7 +46,9 @@ test('a foreign file (semicolons, quotes, extra columns) maps to canonical event
 });
 
 test('a column the map reads but the file lacks is map.missing-source-column', async () => {
-  await assert.rejects(read('when,what,who,page,how\n1,TOUCH,CPU,1,READ\n'), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.missingSourceColumn.code && e.diagnostic.field === 'size');
+  await assert.rejects(read('when,what,who,page,how\n1,TOUCH,CPU,1,READ\n'), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.missingSourceColumn.code && e.diagnostic.field === 'size' && !/looks like data/.test(e.message));
+  // a file without a header line: its first row is taken for the header, and the message says so
+  await assert.rejects(read('1,TOUCH,CPU,0x1f,READ\n2,TOUCH,CPU,0x20,READ\n'), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.missingSourceColumn.code && /its first line looks like data: a file without a header line needs the map's "header"/.test(e.message));
 });
 
 test('an unconvertible value is map.bad-value naming the foreign line and column (strict)', async () => {
