@@ -7,11 +7,12 @@ import { GMEM_DEFAULTS, GMEM_PARAM_DOCS, validateGmemParams, type GmemParams } f
  * The GMEM model definition (one model behind both presets). Revision 2: victims in the device driver's
  * order (`victim=driver`, gmem-linux) and hmadvise per the RFC (`hmadviseExtension` off); 3: a row larger than the
  * platform's memory is the engine's oom; 4: an access to an allocation of another kind than its unit's is served by
- * its own allocation's kind (state-table.ts `neighbourAccess`).
+ * its own allocation's kind (state-table.ts `neighbourAccess`); 5: the free of a `device` allocation charges no
+ * peer_unmap per unit (ranges.ts `discard`).
  */
 export const gmem: SystemDef<GmemParams> = {
   name: 'gmem',
-  revision: 4,
+  revision: 5,
   summary: 'GMEM: core-OS device memory management (logical page table, MMU modes, hmadvise, host swap backup)',
   defaults: GMEM_DEFAULTS,
   params: GMEM_PARAM_DOCS,

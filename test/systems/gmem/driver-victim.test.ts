@@ -21,7 +21,7 @@ test('gmem-linux defaults to the driver\'s victim order (nvidia-uvm) and RFC hma
   const paperP = { ...systemPreset('gmem-paper')!.def.defaults, ...systemPreset('gmem-paper')!.params };
   assert.deepEqual([linuxP.victim, linuxP.driver, linuxP.hmadviseExtension], ['driver', 'nvidia-uvm', false]);
   assert.equal(paperP.victim, 'fifo');
-  assert.equal(systemPreset('gmem-linux')!.def.revision, 4);
+  assert.equal(systemPreset('gmem-linux')!.def.revision, 5);
 });
 
 // u0, u1 resident (capacity 2 units); PREFETCH of resident u0 is a MARK_HOT re-map, not a migration; u2 then

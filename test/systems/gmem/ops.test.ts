@@ -183,3 +183,17 @@ test('accessBitsRefresh makes plain device hits refresh LRU recency', async () =
   // the driver's order (gmem-linux default) moves a chunk only on migration into it: hits never reorder
   assert.equal((await sim([...ev], linux(2, { accessBitsRefresh: true }))).summary.deviceFaults, 4);
 });
+
+test('a device allocation is the driver\'s memory: placed at alloc and freed with no GMEM map or unmap charged, in both presets', async () => {
+  const ev = [
+    { op: 'alloc', tNs: 0, agent: 'dev0', va: BASE, bytes: 64 * MiB, flags: ['device'] },
+    { op: 'free', tNs: 1000, agent: 'dev0', va: BASE },
+  ] as const;
+  for (const spec of [linux(64), { system: 'gmem-paper', profile: 'a100-pcie4' }]) {
+    const r = await sim([...ev], spec);
+    const s = r.summary;
+    // the only map time is the device context's pmap_create at attach (gm_as_attach)
+    assert.deepEqual([s.mapOps, s.unmapOps, s.tlbInvalidations, s.timeMapNs, s.timeInvalidateNs, s.status], [0, 0, 0, r.c.pmapCreateNs, 0, 'ok'], spec.system);
+    assert.equal(r.series.residentBytes.at(-1), 0);
+  }
+});
