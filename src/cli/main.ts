@@ -78,14 +78,19 @@ export function runCli(): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // the event loop never runs empty while the command works (see exitAfterBackgroundWork)
+  const keepAlive = setInterval(() => {}, KEEP_ALIVE_MS);
   main(process.argv.slice(2)).then(
-    (code) => exitAfterBackgroundWork(code, onSignal),
+    (code) => exitAfterBackgroundWork(code, onSignal, keepAlive),
     (e) => {
       process.stderr.write(`gmemlab: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-      exitAfterBackgroundWork(1, onSignal);
+      exitAfterBackgroundWork(1, onSignal, keepAlive);
     },
   );
 }
+
+/** Period of the keep-alive timer: it only has to exist (a ref'd handle), never to fire. */
+const KEEP_ALIVE_MS = 2 ** 30;
 
 /**
  * End the process with `code` once the command is done (its output is written: stdout and stderr are synchronous
@@ -97,8 +102,16 @@ export function runCli(): void {
  * the main thread first, which serves any job waiting for one (`--expose-gc` set at run time, as V8 allows; the
  * collection at exit cost nothing measurable). The signal handlers are removed first, so that a process that
  * still got stuck is ended by SIGTERM or Ctrl-C.
+ *
+ * The same wait happens in the middle of a command whenever the event loop runs empty, since Node drains V8's
+ * background jobs each time it does: a command awaiting only V8 work (sql.js's WebAssembly compiled in the
+ * background, then tiered up) has no libuv handle, so the loop empties and the main thread blocks in
+ * `NodePlatform::DrainTasks` with the header of the output written (about half of the imports of a recorded Nsight
+ * export on a loaded machine, 0 with `--no-wasm-tier-up`). A ref'd timer (`keepAlive`, cleared here) keeps the
+ * loop from ever running empty while the command works: V8's finished jobs wake it through Node's own async handle.
  */
-function exitAfterBackgroundWork(code: number, onSignal: (sig: NodeJS.Signals) => void): void {
+function exitAfterBackgroundWork(code: number, onSignal: (sig: NodeJS.Signals) => void, keepAlive: NodeJS.Timeout): void {
+  clearInterval(keepAlive);
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
   setFlagsFromString('--expose-gc');
