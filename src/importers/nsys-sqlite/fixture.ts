@@ -44,7 +44,7 @@ export async function writeNsysFixture(path: string, opts: NsysFixtureOptions = 
     stmt.free();
   };
   table('StringIds', 'id INTEGER PRIMARY KEY, value TEXT NOT NULL', [[1, 'cudaMemPrefetchAsync_v8000'], [2, 'libapp.so'], [3, 'mov'], [4, 'cudaLaunchKernel_v7000'], [5, 'weights']]);
-  table(opts.metaTable ?? 'META_DATA_EXPORT', 'name TEXT, value TEXT', [['EXPORT_SCHEMA_VERSION', opts.schema ?? '3.11.1'], ['EXPORT_SCHEMA_NAME', 'nsys']]);
+  table(opts.metaTable ?? 'META_DATA_EXPORT', 'name TEXT, value TEXT', [['EXPORT_PRODUCT_VERSION', '2024.2.3.38'], ['EXPORT_SCHEMA_VERSION', opts.schema ?? '3.11.1'], ['EXPORT_SCHEMA_NAME', 'nsys']]);
   table('META_DATA_CAPTURE', 'name TEXT, value TEXT', [['USER_NAME', 'someone'], ['HOST_NAME', 'somewhere']]);
   table('ENUM_CUDA_MEMCPY_OPER', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[1, 'CUDA_MEMCPY_OPER_HTOD', 'HtoD'], [11, 'CUDA_MEMCPY_OPER_UVM_HTOD', 'UVM HtoD'], [12, 'CUDA_MEMCPY_OPER_UVM_DTOH', 'UVM DtoH']]);
   table('ENUM_CUDA_UNIF_MEM_MIGRATION', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[0, 'UNKNOWN', 'Unknown'], [2, 'COHERENCE', 'Coherence'], [4, 'EVICTION', 'Eviction']]);

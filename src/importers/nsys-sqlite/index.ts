@@ -75,11 +75,17 @@ function checkSchema(db: NsysDb, ctx: ImportContext): void {
     fail(importerMessages.notThisFormat({ file: ctx.file, field: 'sqlite_master' }, 'Nsight Systems export', 'nsys tables (StringIds, META_DATA_EXPORT or EXPORT_META_DATA, CUDA_…, CUPTI_…)', 'none of them'));
   }
   let version = '';
+  let product = '';
   const cols = meta ? db.columns(meta) : new Set<string>();
   if (meta && cols.has('name') && cols.has('value')) {
-    for (const [name, value] of db.select(meta, ['name', 'value'], "name = 'EXPORT_SCHEMA_VERSION'")) if (name) version = String(value);
+    for (const [name, value] of db.select(meta, ['name', 'value'], "name IN ('EXPORT_SCHEMA_VERSION', 'EXPORT_PRODUCT_VERSION')")) {
+      if (name === 'EXPORT_SCHEMA_VERSION') version = String(value);
+      else if (name === 'EXPORT_PRODUCT_VERSION') product = String(value).slice(0, 64);
+    }
   }
   ctx.meta.nsys_export_schema = version || 'unknown';
+  // the Nsight Systems release that exported the file (e.g. 2024.2.3.38), where it says
+  if (product) ctx.meta.nsys_version = product;
   const major = Number(version.split('.')[0]);
   if (!CHECKED_SCHEMA_MAJOR.includes(major)) ctx.log.add(importerMessages.schemaVersion({ file: ctx.file, field: `${meta ?? META_TABLES[0]}.EXPORT_SCHEMA_VERSION` }, version || 'none', `${CHECKED_SCHEMA_MAJOR.join('/')}.x`));
 }

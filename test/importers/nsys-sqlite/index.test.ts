@@ -32,6 +32,7 @@ test('nsys export: faults become accesses (GPU groups carry count), UM migration
   ]);
   assert.equal(r.ctx.observations.get('gpu_fault_group')!.length, 2);
   assert.equal(r.ctx.meta.nsys_export_schema, '3.11.1');
+  assert.equal(r.ctx.meta.nsys_version, '2024.2.3.38'); // EXPORT_PRODUCT_VERSION, the release that exported it
   assert.equal(r.ctx.meta.devices, 'NVIDIA A100-PCIE-40GB');
   assert.equal(r.ctx.meta['capacity_bytes.dev0'], '42505273344');
   assert.ok(!JSON.stringify(r.ctx.meta).includes('someone'), 'META_DATA_CAPTURE is never copied');
