@@ -69,7 +69,8 @@ function deviceAlloc(st: SvmState, va: number, bytes: number): boolean {
     }
     taken.push(f);
   }
-  st.wiredFrames.push(...taken);
+  // one at a time: a spread of up to 2^19 frames (a 1 TiB buffer) would exceed the call stack
+  for (const f of taken) st.wiredFrames.push(f);
   st.deviceAllocBytes += bytes;
   return true;
 }

@@ -42,3 +42,10 @@ test('hmm-svm: a failed device buffer\'s free releases nothing (the next buffer 
   // 6 + 2 MiB fill the four frames; the last 4 KiB would need a fifth: two OOMs in all
   assert.deepEqual(r.resultEvents.map((e) => [e.kind, e.va]), [['oom', D + 8 * MiB], ['oom', D + 24 * MiB]]);
 });
+
+test('hmm-svm: a device buffer as large as a 1 TiB device takes all its frames and gives them back (no argument spread over 2^19 frames)', async () => {
+  const TiB = 2 ** 40;
+  const r = await replay('hmm-svm', {}, [dev(0, D, TiB), { op: 'free', tNs: 1, agent: 'dev0', va: D }, dev(2, D, TiB)], { 'device.memory.capacityBytes': TiB });
+  assert.equal(r.summary.status, 'ok');
+  assert.equal(r.summary.oomEvents, 0);
+});
