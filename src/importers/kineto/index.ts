@@ -7,6 +7,7 @@ import { RowCollector } from '../shared/rows';
 import { structural } from '../shared/context';
 import { scanJson, type JsonPath } from '../shared/json-scan';
 import { isRecord } from '../shared/fields';
+import { numberGpus } from '../shared/devices';
 import { PRODUCER_KEY, ROCPROF_CHROME } from '../shared/producer';
 import { baseName, firstNonWs, headText } from '../shared/sniff';
 import { SYNTHESIS_MODES } from '../pytorch-snapshot/map';
@@ -134,9 +135,8 @@ function* mapRecords(recs: KinetoRecord[], top: Record<string, unknown>, baseRaw
   // device numbering
   const ids = new Set<number>();
   for (const r of recs) if (!(r.kind === 'mem' && r.cpu)) ids.add(r.device);
-  const sorted = [...ids].sort((a, b) => a - b);
-  const agentOf = new Map<number, number>(sorted.map((d, i) => [d, (opts.compactDevices ? i : d) + 1]));
-  ctx.meta.device_map = sorted.map((d) => `dev${agentOf.get(d)! - 1}=gpu${d}`).join(' ');
+  const { gpus: sorted, agentOf, deviceMap } = numberGpus(ids, Boolean(opts.compactDevices));
+  ctx.meta.device_map = deviceMap;
   const props = Array.isArray(top.deviceProperties) ? top.deviceProperties : [];
   ctx.meta.devices = sorted
     .map((d) => {

@@ -5,6 +5,7 @@ import type { EventBatch } from '../../trace/batch';
 import { Access, Advice, Flag, markerKindOf, MAX_DEVICE_INDEX, Op } from '../../trace/event';
 import type { ImportContext } from '../types';
 import { Checkpoint } from '../shared/checkpoint';
+import { numberGpus } from '../shared/devices';
 import { structural } from '../shared/context';
 import { FieldReader, isRecord } from '../shared/fields';
 import { ByteRangeSet } from '../../trace/byte-range-set';
@@ -98,12 +99,11 @@ export async function* mapSnapshot(raw: RawSnapshot, opts: SnapshotMapOptions, c
   }
   ctx.meta.allocator_history = rawEntries > 0 ? 'recorded' : 'none';
   // the GPUs that occur, ascending: those with a segment or a kept trace entry (not those with an empty list)
-  const occurring = new Set<number>(segsOf.keys());
-  for (let d = 0; d < traces.length; d++) if (traces[d]!.length > 0) occurring.add(d);
-  const devices = [...occurring].sort((x, y) => x - y);
-  const agentOf = new Map<number, number>(devices.map((d, k) => [d, (opts.compactDevices ? k : d) + 1]));
+  const occurring = [...segsOf.keys()];
+  for (let d = 0; d < traces.length; d++) if (traces[d]!.length > 0) occurring.push(d);
+  const { gpus: devices, agentOf, deviceMap } = numberGpus(occurring, opts.compactDevices);
   ctx.meta.devices = devices.map((d) => `dev${agentOf.get(d)! - 1}`).join(',');
-  ctx.meta.device_map = devices.map((d) => `dev${agentOf.get(d)! - 1}=gpu${d}`).join(' ');
+  ctx.meta.device_map = deviceMap;
 
   let preexisting = 0;
   let events = 0;
