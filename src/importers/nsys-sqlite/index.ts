@@ -239,7 +239,7 @@ function int(v: unknown, ctx: ImportContext, table: string, field: string): numb
 }
 
 function agentOf(deviceId: unknown): number {
-  return typeof deviceId === 'number' && Number.isInteger(deviceId) && deviceId >= 0 && deviceId < 65000 ? deviceId + 1 : 1;
+  return (ordinal(deviceId) ?? 0) + 1;
 }
 
 async function cpuFaults(db: NsysDb, rows: RowCollector, ctx: ImportContext): Promise<void> {
