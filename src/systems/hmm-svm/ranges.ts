@@ -59,18 +59,16 @@ export function allocRanges(st: SvmState, b: EventBatch, i: number): void {
  * -ENOMEM), takes nothing and its free releases nothing. Returns whether it got its VRAM.
  */
 function deviceAlloc(st: SvmState, va: number, bytes: number): boolean {
-  const need = Math.ceil((st.deviceAllocBytes + bytes) / st.gran) - st.wiredFrames.length;
-  const taken: number[] = [];
-  for (let k = 0; k < need; k++) {
+  const had = st.wiredFrames.length;
+  const need = Math.ceil((st.deviceAllocBytes + bytes) / st.gran);
+  while (st.wiredFrames.length < need) {
     const f = takeFrame(st, WIRED, va, bytes);
     if (f < 0) {
-      for (const t of taken) st.frames.release(t);
+      keepWired(st, had);
       return false;
     }
-    taken.push(f);
+    st.wiredFrames.push(f);
   }
-  // one at a time: a spread of up to 2^19 frames (a 1 TiB buffer) would exceed the call stack
-  for (const f of taken) st.wiredFrames.push(f);
   st.deviceAllocBytes += bytes;
   return true;
 }
@@ -78,8 +76,12 @@ function deviceAlloc(st: SvmState, va: number, bytes: number): boolean {
 /** The free of a `device` allocation gives back the VRAM frames the remaining ones no longer round up to. */
 function deviceFree(st: SvmState, bytes: number): void {
   st.deviceAllocBytes -= bytes;
-  const keep = Math.ceil(st.deviceAllocBytes / st.gran);
-  while (st.wiredFrames.length > keep) st.frames.release(st.wiredFrames.pop()!);
+  keepWired(st, Math.ceil(st.deviceAllocBytes / st.gran));
+}
+
+/** Release the device-allocation frames beyond the first `n`. */
+function keepWired(st: SvmState, n: number): void {
+  while (st.wiredFrames.length > n) st.frames.release(st.wiredFrames.pop()!);
 }
 
 function addRange(st: SvmState, start: number, end: number): void {
