@@ -6,8 +6,7 @@ import type { GmemState } from './state';
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): the loops read a local copy.
 const OP_ACCESS = Op.access;
 const AGENT_CPU = CPU;
-const { MODE_EXCLUSIVE } = state;
-const KIND_GMEM_ = state.KIND_GMEM;
+const { KIND_GMEM, MODE_EXCLUSIVE } = state;
 /** Scratch of `warmRows` and `warmSlots` (calls never nest): frames, the frames' list neighbours. */
 const frames = new Int32Array(256);
 const prevs = new Int32Array(256);
@@ -51,7 +50,7 @@ export function warmRows(g: GmemState, b: EventBatch, from: number, to: number):
       const u0 = Math.floor(v * invU);
       if (ag !== AGENT_CPU && ag - 1 < nDev && n > 0 && u0 === Math.floor((end - 1) * invU)) {
         const a = allocs.find(v);
-        if (a !== undefined && end <= a.end && a.value.kind === KIND_GMEM_) s = t.find(u0);
+        if (a !== undefined && end <= a.end && a.value.kind === KIND_GMEM) s = t.find(u0);
       }
     }
     slots[k] = s;
