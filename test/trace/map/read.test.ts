@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GmemlabError } from '../../../src/log/diagnostic';
+import { GmemlabError, type Diagnostic } from '../../../src/log/diagnostic';
 import { csvMessages, mapMessages } from '../../../src/log/messages/trace';
 import { fieldColumn } from '../../../src/trace/map/read';
 import { batchesToEvents } from '../../../src/trace/batch';
@@ -35,6 +35,16 @@ async function read(text: string, strict = true, spec = SPEC) {
   return collectBatches(await openTrace(file(text), { map: spec, strict, cache: false }));
 }
 
+/** `p` rejects with a GmemlabError whose diagnostic has each field of `want` (its other fields are not checked). */
+async function rejectsWith(p: Promise<unknown>, want: Partial<Record<keyof Diagnostic, unknown>>): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(e instanceof GmemlabError, String(e));
+    const d = e.diagnostic as unknown as Record<string, unknown>;
+    assert.deepEqual(Object.fromEntries(Object.keys(want).map((k) => [k, d[k]])), want);
+    return true;
+  });
+}
+
 test('a foreign file (semicolons, quotes, extra columns) maps to canonical events', async () => {
   const { batches, reader } = await read('when;what;who;page;size;how;comment\n0.5;MALLOC;CPU;256;2MiB;;"a; b"\n1.25;TOUCH;GPU1;257;64KiB;READ;\n');
   assert.deepEqual(batchesToEvents(batches), [
@@ -52,14 +62,8 @@ test('a column the map reads but the file lacks is map.missing-source-column', a
 });
 
 test('an unconvertible value is map.bad-value naming the foreign line and column (strict)', async () => {
-  await assert.rejects(read('when,what,who,page,size,how\n1,MALLOC,CPU,1,2MiB,\n2,TOUCH,CPU,1,lots,READ\n'), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
-    assert.equal(e.diagnostic.line, 3);
-    assert.equal(e.diagnostic.col, 15, 'the first character of "lots" in 2,TOUCH,CPU,1,lots,READ');
-    assert.equal(e.diagnostic.field, 'size→bytes');
-    return true;
-  });
+  // col 15: the first character of "lots" in 2,TOUCH,CPU,1,lots,READ
+  await rejectsWith(read('when,what,who,page,size,how\n1,MALLOC,CPU,1,2MiB,\n2,TOUCH,CPU,1,lots,READ\n'), { code: mapMessages.badValue.code, line: 3, col: 15, field: 'size→bytes' });
 });
 
 test('fieldColumn: the byte column of a field, quote-aware', () => {
@@ -72,13 +76,7 @@ test('fieldColumn: the byte column of a field, quote-aware', () => {
 });
 
 test('canonical rules still apply after mapping, naming the foreign column', async () => {
-  await assert.rejects(read('when,what,who,page,size,how\n1,FREE_ALL,CPU,1,4KiB,\n'), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, csvMessages.unknownOp.code);
-    assert.equal(e.diagnostic.field, 'what→op');
-    assert.equal(e.diagnostic.line, 2);
-    return true;
-  });
+  await rejectsWith(read('when,what,who,page,size,how\n1,FREE_ALL,CPU,1,4KiB,\n'), { code: csvMessages.unknownOp.code, field: 'what→op', line: 2 });
 });
 
 test('lenient: bad foreign rows are skipped and counted', async () => {
@@ -137,13 +135,8 @@ test('nvprof "-" placeholders replaced by "" are not given: optional fields stay
     { op: 'kernelBegin', tNs: 1_000_000, agent: 'dev0', durNs: 2500 },
     { op: 'access', tNs: 2_000_000, agent: 'dev0', va: 0x1000, bytes: 4096, access: 'r' },
   ]);
-  await assert.rejects(read('Start,Duration,VA,Size,Name\n1ms,-,-,-,f\n', true, spec), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, csvMessages.missingField.code, 'an access needs va: the canonical rule decides');
-    assert.equal(e.diagnostic.line, 2);
-    assert.equal(e.diagnostic.field, 'VA→va');
-    return true;
-  });
+  // an access needs va: the canonical rule decides
+  await rejectsWith(read('Start,Duration,VA,Size,Name\n1ms,-,-,-,f\n', true, spec), { code: csvMessages.missingField.code, line: 2, field: 'VA→va' });
 });
 
 test('map.bad-value after a rewrite shows the rewritten value and the raw cell', async () => {
@@ -177,17 +170,11 @@ test('rebase with sort=true stays exact for epoch times in ns far beyond 2^53', 
 });
 
 test('rebase without sorting: a row earlier than the first row is map.before-origin, naming the origin and suggesting sort=true', async () => {
-  await assert.rejects(read('when,name\n5123.75,b\n5123.5,a\n', true, REBASE), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.beforeOrigin.code);
-    assert.equal(e.diagnostic.line, 3);
-    assert.equal(e.diagnostic.col, 1);
-    assert.equal(e.diagnostic.field, 'when→t_ns');
-    assert.equal(e.diagnostic.expected, 'a time ≥ the rebase origin "5123.75" (line 2)');
-    assert.equal(e.diagnostic.found, '"5123.5", 250000000 ns earlier');
-    assert.match(mapMessages.beforeOrigin.advice, /sort=true/);
-    return true;
+  await rejectsWith(read('when,name\n5123.75,b\n5123.5,a\n', true, REBASE), {
+    code: mapMessages.beforeOrigin.code, line: 3, col: 1, field: 'when→t_ns',
+    expected: 'a time ≥ the rebase origin "5123.75" (line 2)', found: '"5123.5", 250000000 ns earlier',
   });
+  assert.match(mapMessages.beforeOrigin.advice, /sort=true/);
   const { batches, reader } = await read('when,name\n5123.75,b\n5123.5,a\n5124,c\n', false, REBASE);
   assert.deepEqual(batchesToEvents(batches).map((e) => [e.label, e.tNs]), [['b', 0], ['c', 250_000_000]]);
   assert.deepEqual(reader.log.countsByCode(), { [mapMessages.beforeOrigin.code]: 1 });
@@ -210,22 +197,8 @@ test('a map "header" names the columns of a header-less file: its first line is 
 });
 
 test('header-less: messages name the map\'s column names (map.bad-value, map.field-count), from line 1', async () => {
-  await assert.rejects(read('0x1zz R\n', true, DRAM), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
-    assert.equal(e.diagnostic.line, 1);
-    assert.equal(e.diagnostic.col, 1);
-    assert.equal(e.diagnostic.field, 'addr→va');
-    return true;
-  });
-  await assert.rejects(read('0x1000 R\n0x2000 R 17\n', true, DRAM), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code);
-    assert.equal(e.diagnostic.line, 2);
-    assert.equal(e.diagnostic.expected, '2 fields: "addr", "type" (the map\'s "header")');
-    assert.equal(e.diagnostic.found, '3');
-    return true;
-  });
+  await rejectsWith(read('0x1zz R\n', true, DRAM), { code: mapMessages.badValue.code, line: 1, col: 1, field: 'addr→va' });
+  await rejectsWith(read('0x1000 R\n0x2000 R 17\n', true, DRAM), { code: mapMessages.fieldCount.code, line: 2, expected: '2 fields: "addr", "type" (the map\'s "header")', found: '3' });
   await assert.rejects(read('# nothing but a comment\n\n', true, DRAM), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === mapMessages.noRows.code && /"addr", "type"/.test(e.diagnostic.expected!));
 });
 
@@ -241,19 +214,10 @@ test('delimiter "whitespace": runs of spaces and tabs separate fields; leading a
 });
 
 test('delimiter "whitespace": a double quote is an ordinary character, and a problem names the field\'s column', async () => {
-  await assert.rejects(read('0x40 READ 1\n  0x80   "READ  2\n', true, DRAMSIM), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, csvMessages.badEnum.code, 'the access "READ (with its quote) is not a canonical access');
-    assert.equal(e.diagnostic.line, 2);
-    assert.equal(e.diagnostic.field, 'cmd→access');
-    return true;
-  });
-  await assert.rejects(read('0x40 READ 1\n  0x80   READ  2.5x\n', true, DRAMSIM), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.badValue.code);
-    assert.equal(e.diagnostic.col, 16, 'the first character of "2.5x" in `  0x80   READ  2.5x` (2 + 4 + 3 + 4 + 2 characters before it)');
-    return true;
-  });
+  // the access "READ (with its quote) is not a canonical access
+  await rejectsWith(read('0x40 READ 1\n  0x80   "READ  2\n', true, DRAMSIM), { code: csvMessages.badEnum.code, line: 2, field: 'cmd→access' });
+  // col 16: the first character of "2.5x" in `  0x80   READ  2.5x` (2 + 4 + 3 + 4 + 2 characters before it)
+  await rejectsWith(read('0x40 READ 1\n  0x80   READ  2.5x\n', true, DRAMSIM), { code: mapMessages.badValue.code, col: 16 });
   assert.equal(fieldColumn('  0x80   READ\t 2', 'whitespace', 0), 3);
   assert.equal(fieldColumn('  0x80   READ\t 2', 'whitespace', 2), 16);
 });
@@ -275,19 +239,9 @@ test('"ragged": true lets rows end early: the missing trailing fields are empty 
   const ragged = JSON.stringify({ ...JSON.parse(CPU_TRACE), ragged: true });
   const { batches } = await read('3 20734016\n8 20841280 20841280\n', true, ragged);
   assert.deepEqual(batchesToEvents(batches).map((e) => [e.va, e.label]), [[20734016, undefined], [20841280, '20841280']]);
-  await assert.rejects(read('3 20734016 1 2\n', true, ragged), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code, 'more fields than names is still an error');
-    assert.equal(e.diagnostic.expected, 'at most 3 fields: "bubbles", "read_addr", "wb_addr" (the map\'s "header")');
-    return true;
-  });
-  await assert.rejects(read('3 20734016\n8 20841280 20841280\n', true, CPU_TRACE), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.fieldCount.code);
-    assert.equal(e.diagnostic.line, 1);
-    assert.equal(e.diagnostic.found, '2');
-    return true;
-  });
+  // more fields than names is still an error
+  await rejectsWith(read('3 20734016 1 2\n', true, ragged), { code: mapMessages.fieldCount.code, expected: 'at most 3 fields: "bubbles", "read_addr", "wb_addr" (the map\'s "header")' });
+  await rejectsWith(read('3 20734016\n8 20841280 20841280\n', true, CPU_TRACE), { code: mapMessages.fieldCount.code, line: 1, found: '2' });
 });
 
 test('"ragged" with a file header line; without it a short row stays csv.field-count', async () => {
