@@ -11,6 +11,7 @@ import { GmemlabError } from '../../../src/log/diagnostic';
 import { importerMessages } from '../../../src/log/messages/importers';
 import { events, importWith } from '../helpers';
 import { pickle, type Py } from './pickle-writer';
+import { rejectsWith } from '../../helpers/diagnostic';
 
 // torch.cuda.memory_snapshot() (the older API) returns the segments alone: a list of segment dicts with no
 // device_traces. PyTorch's own viewer reads such a pickle as {'segments': data, 'traces': []}
@@ -102,14 +103,7 @@ test('a pickled list is claimed only when its head holds segment keys (total_siz
 
 test('with --from pytorch-snapshot, a list element that is not a segment is bad input naming its index and field', async () => {
   const numbers = write('numbers.pkl', pickle([7, 8]));
-  await assert.rejects(importWith(def, numbers), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, importerMessages.badField.code);
-    assert.equal(e.diagnostic.field, '[0]');
-    assert.equal(e.diagnostic.expected, 'a segment dict');
-    assert.equal(e.diagnostic.found, 'number');
-    return true;
-  });
+  await rejectsWith(importWith(def, numbers), { code: importerMessages.badField.code, field: '[0]', expected: 'a segment dict', found: 'number' });
   const { total_size: _drop, ...noSize } = LIST[1] as Record<string, Py>;
   const missing = write('no-size.pkl', pickle([LIST[0]!, noSize]));
   await assert.rejects(importWith(def, missing), (e: unknown) => {

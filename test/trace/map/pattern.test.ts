@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GmemlabError } from '../../../src/log/diagnostic';
 import { mapMessages } from '../../../src/log/messages/trace';
 import { convertValue } from '../../../src/trace/map/convert';
 import { LinearPattern, MAX_CELL_CHARS, MAX_PROGRAM, PatternError } from '../../../src/trace/map/pattern';
 import { loadMapSpec } from '../../../src/trace/map/spec';
+import { throwsWith } from '../../helpers/diagnostic';
 import { tempDir } from '../../helpers/temp-dir';
 
 /**
@@ -114,15 +114,8 @@ test('a refused pattern in a map file is map.bad-spec naming the file, the line 
   const dir = tempDir('map-pattern');
   const file = join(dir, 'm.json');
   writeFileSync(file, '{\n  "columns": {\n    "t_ns": "ts",\n    "op": "ev",\n    "agent": { "from": "who",\n      "replace": [["^GPU(\\\\d+)$", "dev$1"], ["(a)(?=b)", "x"]] }\n  }\n}\n');
-  assert.throws(() => loadMapSpec(file), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.badSpec.code);
-    assert.equal(e.diagnostic.file, file);
-    assert.equal(e.diagnostic.line, 6);
-    assert.equal(e.diagnostic.field, 'columns.agent.replace');
-    assert.match(e.diagnostic.found!, /lookarounds/);
-    return true;
-  });
+  const d = throwsWith(() => loadMapSpec(file), { code: mapMessages.badSpec.code, file, line: 6, field: 'columns.agent.replace' });
+  assert.match(d.found!, /lookarounds/);
   // the accepted patterns of the bundled maps still load
   assert.equal(loadMapSpec('datasets/maps/foreign-csv.map.json').columns.find((c) => c.column === 'agent')!.replace.length, 1);
 });

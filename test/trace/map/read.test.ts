@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GmemlabError, type Diagnostic } from '../../../src/log/diagnostic';
+import { GmemlabError } from '../../../src/log/diagnostic';
+import { rejectsWith } from '../../helpers/diagnostic';
 import { csvMessages, mapMessages } from '../../../src/log/messages/trace';
 import { fieldColumn } from '../../../src/trace/map/read';
 import { batchesToEvents } from '../../../src/trace/batch';
@@ -33,16 +34,6 @@ const SPEC = JSON.stringify({
 
 async function read(text: string, strict = true, spec = SPEC) {
   return collectBatches(await openTrace(file(text), { map: spec, strict, cache: false }));
-}
-
-/** `p` rejects with a GmemlabError whose diagnostic has each field of `want` (its other fields are not checked). */
-async function rejectsWith(p: Promise<unknown>, want: Partial<Record<keyof Diagnostic, unknown>>): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof GmemlabError, String(e));
-    const d = e.diagnostic as unknown as Record<string, unknown>;
-    assert.deepEqual(Object.fromEntries(Object.keys(want).map((k) => [k, d[k]])), want);
-    return true;
-  });
 }
 
 test('a foreign file (semicolons, quotes, extra columns) maps to canonical events', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import { mapMessages } from '../../../src/log/messages/trace';
 import { loadMapSpec } from '../../../src/trace/map/spec';
+import { throwsWith } from '../../helpers/diagnostic';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-mapspec-'));
 const bad = (spec: string, field?: string) => () =>
@@ -45,15 +46,9 @@ test('spec mistakes are map.bad-spec naming the key', () => {
 test('rebase is a t_ns rule only: on dur_ns (or any other column) it is map.bad-spec naming the spec file, line and key', () => {
   const p = join(dir, 'rebase-dur.json');
   writeFileSync(p, '{\n  "columns": {\n    "t_ns": { "from": "Start", "unit": "ms", "rebase": true },\n    "op": "Name",\n    "dur_ns": { "from": "Duration", "unit": "us", "rebase": true }\n  }\n}\n');
-  assert.throws(() => loadMapSpec(p), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.badSpec.code);
-    assert.equal(e.diagnostic.file, p);
-    assert.equal(e.diagnostic.line, 5, 'the line of "rebase" in the dur_ns rule');
-    assert.equal(e.diagnostic.field, 'columns.dur_ns.rebase');
-    assert.match(e.diagnostic.expected!, /only on t_ns/);
-    return true;
-  });
+  // line 5: the line of "rebase" in the dur_ns rule
+  const d = throwsWith(() => loadMapSpec(p), { code: mapMessages.badSpec.code, file: p, line: 5, field: 'columns.dur_ns.rebase' });
+  assert.match(d.expected!, /only on t_ns/);
   bad('{"columns":{"t_ns":"t","op":"o","va":{"from":"a","rebase":false}}}', 'columns.va.rebase')();
   assert.equal(loadMapSpec('{"columns":{"t_ns":{"from":"t","rebase":true},"op":"o"}}').columns[0]!.rule.rebase, true);
 });
@@ -67,13 +62,8 @@ test('"header" names the columns of a file without a header line: distinct non-e
   bad('{"header":["addr",""],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
   bad('{"header":["addr",7],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
   bad('{"header":["addr","addr"],"columns":{"t_ns":{"const":0},"op":{"const":"access"}}}', 'header')();
-  assert.throws(() => loadMapSpec('{"header":["addr","rw"],"columns":{"t_ns":{"const":0},"op":{"const":"access"},"va":"address"}}'), (e: unknown) => {
-    assert.ok(e instanceof GmemlabError);
-    assert.equal(e.diagnostic.code, mapMessages.badSpec.code);
-    assert.equal(e.diagnostic.field, 'columns.va.from');
-    assert.equal(e.diagnostic.expected, 'one of the names in "header": addr, rw');
-    assert.equal(e.diagnostic.found, '"address"');
-    return true;
+  throwsWith(() => loadMapSpec('{"header":["addr","rw"],"columns":{"t_ns":{"const":0},"op":{"const":"access"},"va":"address"}}'), {
+    code: mapMessages.badSpec.code, field: 'columns.va.from', expected: 'one of the names in "header": addr, rw', found: '"address"',
   });
 });
 
