@@ -1,3 +1,4 @@
+import { defaultInstanceTrace } from '../analysis/default-trace';
 import { loadReference, REFERENCE_DIR, type ReferenceName, type ReferenceTable } from '../analysis/reference';
 import { hashOf, stableStringify } from '../io/hash';
 import { run } from '../run/run';
@@ -6,8 +7,10 @@ import type { RunResult } from '../sim/run-types';
 import { FootprintTracker } from '../trace/footprint';
 import { collectBatches, memoryTrace, type Trace } from '../trace/trace';
 import { KiB } from '../units';
+import { defaultInstanceParams, generatedInstanceParams } from '../workloads/defaults';
 import type { WorkloadParamInput } from '../workloads/params';
 import { workloadTrace } from '../workloads/trace';
+import type { WorkloadId } from '../workloads/types';
 
 /**
  * Scale of the traces behind the figures:
@@ -91,6 +94,27 @@ export class FigureContext {
         const fp = new FootprintTracker(4 * KiB);
         for (const b of batches) fp.update(b);
         return { key, trace: memoryTrace(gen.name, batches, reader.meta), workload: id, params: { ...params }, pageFootprintBytes: fp.peakBytes };
+      })();
+      this.traces.set(key, t);
+    }
+    return t;
+  }
+
+  /**
+   * Workload `id`'s default instance, the paper-sized input notebooks use (docs/workloads.md "Default instances": the
+   * committed `traces/<id>` file, or the generated instance through the workload cache), read once and kept in memory.
+   */
+  defaultInstance(id: WorkloadId): Promise<FigureTrace> {
+    const key = `default-instance|${id}`;
+    let t = this.traces.get(key);
+    if (!t) {
+      t = (async () => {
+        const source = await defaultInstanceTrace(id);
+        const { batches, reader } = await collectBatches(source);
+        const fp = new FootprintTracker(4 * KiB);
+        for (const b of batches) fp.update(b);
+        const params = { ...(generatedInstanceParams(id) ?? defaultInstanceParams(id)) };
+        return { key, trace: memoryTrace(source.name, batches, reader.meta), workload: id, params, pageFootprintBytes: fp.peakBytes };
       })();
       this.traces.set(key, t);
     }

@@ -3,13 +3,11 @@ import type { Cell } from '../../analysis/table-input';
 import type { RunSpec } from '../../run/run-spec';
 import type { RunSummary } from '../../sim/run-types';
 import { capacityForLevel, type FigureContext, type FigureTrace } from '../context';
-import { iscaTrace } from '../isca19';
+import { debateTraces, inputSizes, type DebateInput } from './inputs';
 import { DEBATE_PROFILE, debateRow, type ClaimDef } from './types';
 
 /** The managers compared: GMEM's core-MM policy and two driver-managed ones. */
 const SYSTEMS = ['gmem-linux', 'uvm', 'hmm-svm'] as const;
-/** ml-train at the committed instance's size (`DEFAULT_INSTANCE_PARAMS`: 2.18 GiB), so a 3× oversubscribed device still holds 730 MiB. */
-const ML: Readonly<Record<'quick' | 'default' | 'full', Readonly<Record<string, number>>>> = { quick: { layers: 2, steps: 1 }, default: { layers: 8, hidden: 1024 }, full: { layers: 8, hidden: 1024 } };
 
 interface Case {
   readonly workload: string;
@@ -17,18 +15,17 @@ interface Case {
   readonly spec: (system: string) => RunSpec;
 }
 
-async function cases(ctx: FigureContext): Promise<Array<{ trace: FigureTrace; c: Case }>> {
+async function cases(ctx: FigureContext): Promise<{ inputs: DebateInput[]; cases: Array<{ trace: FigureTrace; c: Case }> }> {
   const out: Array<{ trace: FigureTrace; c: Case }> = [];
-  const ml = await ctx.workload('ml-train', ctx.pick(ML) as Record<string, number>, 0);
-  for (const level of [1.5, 2, 3]) out.push({ trace: ml, c: { workload: 'ml-train', level, spec: (system) => ({ system, profile: DEBATE_PROFILE, oversub: level }) } });
-  for (const bench of ['hotspot', 'bfs']) {
-    const t = await iscaTrace(ctx, bench);
+  const { ml, dense, irregular } = await debateTraces(ctx);
+  for (const level of [1.5, 2, 3]) out.push({ trace: ml.trace, c: { workload: ml.name, level, spec: (system) => ({ system, profile: DEBATE_PROFILE, oversub: level }) } });
+  for (const t of [dense, irregular]) {
     for (const level of [1.25, 1.5]) {
-      const cap = capacityForLevel(t.pageFootprintBytes, level);
-      out.push({ trace: t, c: { workload: `rodinia-${bench}`, level, spec: (system) => ({ system, profile: DEBATE_PROFILE, set: { 'device.memory.capacityBytes': cap } }) } });
+      const cap = capacityForLevel(t.trace.pageFootprintBytes, level);
+      out.push({ trace: t.trace, c: { workload: t.name, level, spec: (system) => ({ system, profile: DEBATE_PROFILE, set: { 'device.memory.capacityBytes': cap } }) } });
     }
   }
-  return out;
+  return { inputs: [ml, dense, irregular], cases: out };
 }
 
 /**
@@ -45,7 +42,8 @@ export const coreMmOversub: ClaimDef = {
     const wins: string[] = [];
     const losses: string[] = [];
     const curve: Record<string, Cell>[] = [];
-    for (const { trace, c } of await cases(ctx)) {
+    const plan = await cases(ctx);
+    for (const { trace, c } of plan.cases) {
       const res = new Map<string, RunSummary>();
       for (const sys of SYSTEMS) {
         const s = (await ctx.run(trace, c.spec(sys))).summary;
@@ -68,12 +66,14 @@ export const coreMmOversub: ClaimDef = {
     return {
       row: debateRow(claim, {
         experiment:
-          'gmem-linux vs uvm and hmm-svm (defaults) on ml-train at 1.5/2/3× oversubscription and on rodinia-hotspot and rodinia-bfs at ' +
-          `125/150 % of their data footprint, ${DEBATE_PROFILE}; lead = the faster driver-managed time / GMEM's time.`,
+          `gmem-linux vs uvm and hmm-svm (defaults) on ${plan.inputs[0]!.describe} at 1.5/2/3× oversubscription and on ` +
+          `${plan.inputs.slice(1).map((i) => i.describe).join(' and ')} at 125/150 % of their data footprint (${inputSizes(plan.inputs)}), ` +
+          `${DEBATE_PROFILE}; lead = the faster driver-managed time / GMEM's time.`,
         assumptions:
           `${DEBATE_PROFILE} profile (fault service and other costs partly placeholders, P); uvm follows the NVIDIA driver's batch servicing ` +
           '(docs/systems.md); gmem-linux evicts in the same driver order (victim=driver: GMEM\'s core selects no victims) and migrates 2 MiB units, ' +
-          'so at capacities of a few 2 MiB units it can run out of device memory where 4 KiB-granular systems do not; generated traces.',
+          'so at capacities of a few 2 MiB units it can run out of device memory where 4 KiB-granular systems do not (every device here holds ' +
+          'hundreds of them outside the quick test scale); generated traces.',
         result: `GMEM faster by > 5 % in ${wins.length} of ${data.length / SYSTEMS.length} cases` +
           (wins.length ? `: ${wins.join('; ')}` : '') + (losses.length ? `. Slower or failing: ${losses.join('; ')}` : '') + '.',
         verdict,

@@ -2,7 +2,7 @@ import type { Cell } from '../../analysis/table-input';
 import { KiB, MiB } from '../../units';
 import { groupedBars } from '../charts';
 import { capacityForLevel } from '../context';
-import { iscaTrace } from '../isca19';
+import { debateTraces, inputSizes } from './inputs';
 import { DEBATE_PROFILE, debateRow, type ClaimDef } from './types';
 
 const UNITS = [4 * KiB, 64 * KiB, 2 * MiB] as const;
@@ -10,20 +10,22 @@ const unitName = (u: number): string => (u >= MiB ? `${u / MiB} MiB` : `${u / Ki
 
 /**
  * "Huge pages are a must for devices": the same GMEM model with 4 KiB, 64 KiB and 2 MiB migration units on a
- * dense stencil (hotspot), an irregular graph (bfs) and a training loop (ml-train), with and without
+ * dense streaming kernel (pathfinder), an irregular access stream (uniform random pages) and a training loop (ml-train), paper-sized
+ * outside the quick test scale (inputs.ts), with and without
  * oversubscription. Supported if 2 MiB is never beaten by more than 5 %.
  */
 export const hugePages: ClaimDef = {
   id: 'huge-pages-must',
   title: 'Huge pages for devices',
   async compute(ctx, claim) {
-    const ml = await ctx.workload('ml-train', ctx.pick<Readonly<Record<string, number>>>({ quick: { layers: 2, steps: 1 }, default: { layers: 8, hidden: 1024 }, full: { layers: 8, hidden: 1024 } }) as Record<string, number>, 0);
-    const traces = [await iscaTrace(ctx, 'hotspot'), await iscaTrace(ctx, 'bfs'), ml];
+    const { ml, dense, irregular } = await debateTraces(ctx);
+    const inputs = [dense, irregular, ml];
     const data: Record<string, Cell>[] = [];
     const hashes: string[] = [];
     const lost: string[] = [];
     const won: string[] = [];
-    for (const t of traces) {
+    for (const input of inputs) {
+      const t = input.trace;
       // 0.5 = a device twice the data footprint (everything fits; a small device keeps 4 KiB frame tables small)
       for (const level of [0.5, 1.5]) {
         const times = new Map<number, number>();
@@ -33,14 +35,14 @@ export const hugePages: ClaimDef = {
           hashes.push(s.specHash);
           times.set(u, s.simTimeNs);
           data.push({
-            workload: t.workload, oversub: level, unit: unitName(u), simTimeNs: s.simTimeNs, deviceFaults: s.deviceFaults, bytesH2D: s.bytesH2D,
+            workload: input.name, oversub: level, unit: unitName(u), simTimeNs: s.simTimeNs, deviceFaults: s.deviceFaults, bytesH2D: s.bytesH2D,
             bytesD2H: s.bytesD2H, migrationsH2D: s.migrationsH2D, linkGBps: s.timeTransferNs > 0 ? (s.bytesH2D + s.bytesD2H) / s.timeTransferNs : null,
             evictions: s.evictions, oomEvents: s.oomEvents, specHash: s.specHash,
           });
         }
         const huge = times.get(2 * MiB)!;
         const bestSmall = Math.min(times.get(4 * KiB)!, times.get(64 * KiB)!);
-        const label = `${t.workload}${level > 1 ? ` at ${level * 100} %` : ''}`;
+        const label = `${input.name}${level > 1 ? ` at ${level * 100} %` : ''}`;
         if (bestSmall < huge * 0.95) lost.push(`${label} (${(huge / bestSmall).toFixed(2)}× slower with 2 MiB)`);
         else won.push(`${label} (${(Math.min(times.get(4 * KiB)!, times.get(64 * KiB)!) / huge).toFixed(1)}× faster with 2 MiB)`);
       }
@@ -48,7 +50,9 @@ export const hugePages: ClaimDef = {
     const verdict = lost.length === 0 ? 'supported' : won.length === 0 ? 'contradicted' : 'depends';
     return {
       row: debateRow(claim, {
-        experiment: `gmem-linux with unitBytes 4 KiB / 64 KiB / 2 MiB on rodinia-hotspot, rodinia-bfs and ml-train, on a device twice the data footprint and at 150 % of it (${DEBATE_PROFILE}).`,
+        experiment:
+          `gmem-linux with unitBytes 4 KiB / 64 KiB / 2 MiB on ${inputs.map((i) => i.describe).join(', ')} (${inputSizes(inputs)}), ` +
+          `on a device twice the data footprint and at 150 % of it (${DEBATE_PROFILE}).`,
         assumptions: 'one fault service (40 µs, P) per unit fault and one transfer per unit (affine PCIe 4 link); no prefetch hints; generated traces.',
         result: `2 MiB units are best in ${won.length} of ${won.length + lost.length} cases${won.length ? `: ${won.join('; ')}` : ''}${lost.length ? `; smaller units win on ${lost.join('; ')}` : ''}.`,
         verdict,
