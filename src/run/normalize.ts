@@ -2,7 +2,8 @@ import { fail } from '../log/diagnostic';
 import { runMessages } from '../log/messages/run';
 import { isProfileKey, resolvePlatform, type FieldValue } from '../profiles/resolve';
 import { listSystemPresets, systemPreset } from '../systems/index';
-import type { SystemPreset } from '../sim/system';
+import type { DeviceUnit, SystemPreset } from '../sim/system';
+import { maxOf } from '../extremes';
 import type { ParamDoc, ParamValue } from '../params';
 import { FOOTPRINT_GRANULE_BYTES } from '../trace/footprint';
 import { parseQuantity, roundDown } from '../units';
@@ -151,7 +152,7 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
     overrides['device.memory.capacityBytes'] = capacity;
   }
   const debug = spec.debug ?? process.env.GMEMLAB_DEBUG === '1';
-  return items.map((item) => {
+  const runs = items.map((item) => {
     const preset = systemPreset(item.preset)!;
     const params = resolveParams(item, preset, c);
     const profileId = spec.profile ?? preset.defaultProfile;
@@ -185,4 +186,26 @@ export function normalize(spec: RunSpec, trace: TraceFacts): ResolvedRun[] {
     // the trace's highest device agent is a fact of its digest, not of the run: not hashed (as the name)
     return { ...body, traceName: trace.name, maxAgent: trace.maxAgent ?? null, debug, specHash: hashOf(body) };
   });
+  return oversub === null ? runs : withUnitWarning(runs, oversub, basis);
+}
+
+/**
+ * `--oversub` runs whose device is smaller than one device-memory unit of their system (`SystemDef.deviceUnit`:
+ * gmem's unitBytes, uvm's root chunk, hmm-svm's granularityBytes) can place nothing on the device and end `oom`.
+ * One `run.oversub-below-unit` warning names every such system with its unit, and each of those runs carries it
+ * (`ResolvedRun.warnings`); the others are returned as they are.
+ */
+function withUnitWarning(runs: readonly ResolvedRun[], oversub: number, basis: string): ResolvedRun[] {
+  const below: { run: ResolvedRun; unit: DeviceUnit }[] = [];
+  for (const run of runs) {
+    const unit = systemPreset(run.preset)!.def.deviceUnit?.(run.params);
+    if (unit !== undefined && run.capacityBytes < unit.bytes) below.push({ run, unit });
+  }
+  if (below.length === 0) return [...runs];
+  // --oversub gives every run of the plan the same device memory
+  const capacity = below[0]!.run.capacityBytes;
+  const systems = below.map(({ run, unit }) => `${run.system} (${unit.what}${unit.param !== undefined ? ` ${unit.param}` : ''} = ${unit.bytes} bytes)`).join(', ');
+  const warning = runMessages.oversubBelowUnit({}, oversub, basis, capacity, systems, maxOf(below.map((b) => b.unit.bytes)));
+  const affected = new Set(below.map((b) => b.run));
+  return runs.map((r) => (affected.has(r) ? { ...r, warnings: [warning] } : r));
 }

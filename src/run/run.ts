@@ -1,4 +1,4 @@
-import { fail } from '../log/diagnostic';
+import { fail, type Diagnostic } from '../log/diagnostic';
 import { runMessages } from '../log/messages/run';
 import { systemPreset } from '../systems/index';
 import { TraceDigest } from '../trace/digest';
@@ -76,21 +76,31 @@ export function planRuns(spec: RunSpec, scan: TraceScan): ResolvedRun[] {
   return runs;
 }
 
+/** `compare`'s options: the engine's, and where planning warnings go before anything is simulated. */
+export interface CompareOptions extends SimulateOptions {
+  /**
+   * Called once per distinct planning warning of the runs (`ResolvedRun.warnings`, e.g. `run.oversub-below-unit`),
+   * after planning and before the first simulation. The results carry them either way.
+   */
+  readonly onPlanWarning?: (d: Diagnostic) => void;
+}
+
 /**
  * Run the same trace through every system of `spec` (one result per `--system` item, in order): one scan
  * pass (footprint, digest, agents), then one simulation pass per system. Results carry each system's
  * resolved run (`result.run`: params, platform with sources, capacity, specHash).
  */
-export async function compare(trace: Trace, spec: RunSpec, opts: SimulateOptions = {}): Promise<RunResult[]> {
+export async function compare(trace: Trace, spec: RunSpec, opts: CompareOptions = {}): Promise<RunResult[]> {
   const scan = await scanTrace(trace, opts.signal);
   const runs = planRuns(spec, scan);
+  if (opts.onPlanWarning) for (const d of new Set(runs.flatMap((r) => r.warnings ?? []))) opts.onPlanWarning(d);
   const out: RunResult[] = [];
   for (const r of runs) out.push(await simulate(r, systemPreset(r.preset)!.def, trace, opts));
   return out;
 }
 
 /** Run one system (`spec.system` must name exactly one item). */
-export async function run(trace: Trace, spec: RunSpec, opts: SimulateOptions = {}): Promise<RunResult> {
+export async function run(trace: Trace, spec: RunSpec, opts: CompareOptions = {}): Promise<RunResult> {
   const results = await compare(trace, spec, opts);
   if (results.length !== 1) fail(runMessages.badItem({}, String(spec.system ?? spec.systems), 'run() takes exactly one system; use compare() for several'));
   return results[0]!;

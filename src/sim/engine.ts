@@ -127,7 +127,7 @@ function result(
   if (debug) model.checkInvariants!();
   sampler.sample(clock.nowNs, counters, model.residentBytes());
 
-  const metaWarnings = traceMetaWarnings(reader.meta, run);
+  const metaWarnings = [...(run.warnings ?? []), ...traceMetaWarnings(reader.meta, run)];
   const metaCounts: Record<string, number> = {};
   for (const d of metaWarnings) metaCounts[d.code] = (metaCounts[d.code] ?? 0) + 1;
   const warnings = mergeCounts(mergeCounts(traceCounts(reader.log.countsByCode()), log.countsByCode()), metaCounts);

@@ -45,6 +45,11 @@ export interface ResolvedRun {
   readonly version: string;
   readonly debug: boolean;
   readonly specHash: string;
+  /**
+   * Warnings of run planning about this run (`run.oversub-below-unit`); absent when there are none. Not in
+   * `specHash`: they follow from what is hashed. The engine adds them to the result (`summary.warnings`, `diagnostics`).
+   */
+  readonly warnings?: readonly Diagnostic[];
 }
 
 /** One result row: exactly the fields of docs/cli.md §4 (names are a contract). */

@@ -130,7 +130,23 @@ export interface SystemDef<P extends Record<string, ParamValue> = Record<string,
   readonly params: Readonly<Record<keyof P & string, ParamDoc>>;
   /** Optional cross-parameter validation of a resolved parameter set: return a problem text, or undefined. */
   validate?(params: Readonly<P>): string | undefined;
+  /**
+   * Optional: the smallest piece of device memory the model takes at once with these (validated) parameters
+   * (its migration unit or allocation granule), for run planning: a device smaller than one unit can hold
+   * nothing, so every run ends `oom` (`run.oversub-below-unit`, src/run/normalize.ts). Absent when the model
+   * takes device memory by the byte. Never semantics: the model's own code decides what it allocates.
+   */
+  deviceUnit?(params: Readonly<P>): DeviceUnit;
   create(params: Readonly<P>, env: SystemEnv): SystemModel;
+}
+
+/** A model's device-memory unit (`SystemDef.deviceUnit`). */
+export interface DeviceUnit {
+  readonly bytes: number;
+  /** What it is, e.g. `migration unit`. */
+  readonly what: string;
+  /** The parameter that sets it, e.g. `unitBytes` (absent for a fixed size). */
+  readonly param?: string;
 }
 
 /**

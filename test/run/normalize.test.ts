@@ -4,6 +4,7 @@ import { normalize } from '../../src/run/normalize';
 import { parseSystemItems } from '../../src/run/run-spec';
 import { KiB, MiB } from '../../src/units';
 import { code } from '../helpers/cli';
+import { runMessages } from '../../src/log/messages/run';
 
 const facts = { name: 't', digest: 'd', footprintBytes: 100 * MiB };
 
@@ -105,4 +106,33 @@ test('the platform\'s devices together are limited: 2 TiB and 1024 devices (run.
   // an 8-GPU H200 board (8 × 141 GB) and 1024 small devices are inside
   assert.equal(normalize({ system: 'gmem-linux', profile: 'a100-pcie4', set: { 'host.devices': 8, 'device.memory.capacityBytes': 141e9 } }, facts).length, 1);
   assert.equal(normalize({ system: 'gmem-linux', profile: 'a100-pcie4', set: { 'host.devices': 1024, 'device.memory.capacityBytes': 2 ** 30 } }, facts).length, 1);
+});
+
+test('--oversub leaving less than one device-memory unit of a system: one run.oversub-below-unit warning naming value, capacity, unit and systems, carried by those runs', () => {
+  // touched 8 MiB / 8 = 1 MiB: below the 2 MiB units of gmem-linux, uvm (root chunk) and hmm-svm; gmem-paper (4 KiB
+  // unit), uvm with page frames and explicit-copy (no unit) are not
+  const touched = { ...facts, touchedBytes: 8 * MiB };
+  const systems = ['gmem-linux', 'gmem-paper', 'uvm', 'uvm:eviction=lru-4k', 'hmm-svm', 'explicit-copy'];
+  const runs = normalize({ systems, profile: 'a100-pcie4', oversub: 8 }, touched);
+  assert.ok(runs.every((r) => r.capacityBytes === MiB));
+  const want = runMessages.oversubBelowUnit(
+    {},
+    8,
+    'touched',
+    MiB,
+    'gmem-linux (migration unit unitBytes = 2097152 bytes), uvm (root chunk vaBlockBytes = 2097152 bytes), hmm-svm (migration unit granularityBytes = 2097152 bytes)',
+    2 * MiB,
+  );
+  assert.deepEqual(runs.map((r) => r.warnings), [[want], undefined, [want], undefined, [want], undefined]);
+  assert.equal(want.severity, 'warning');
+  // the smallest unit decides: gmem-linux with a 64 KiB unit, uvm's UVMSmart mode (a short block's chunk: the 64 KiB big page)
+  const small = normalize({ systems: ['gmem-linux:unitBytes=64KiB', 'uvm:faultCost=far-fault'], profile: 'a100-pcie4', oversub: 8 }, touched);
+  assert.deepEqual(small.map((r) => r.warnings), [undefined, undefined]);
+  const tiny = normalize({ systems: ['gmem-linux:unitBytes=64KiB', 'uvm:faultCost=far-fault'], profile: 'a100-pcie4', oversub: 256 }, touched);
+  assert.deepEqual(tiny[0]!.warnings, [
+    runMessages.oversubBelowUnit({}, 256, 'touched', 32 * KiB, 'gmem-linux:unitBytes=64KiB (migration unit unitBytes = 65536 bytes), uvm:faultCost=far-fault (chunk of a short VA block bigPageBytes = 65536 bytes)', 64 * KiB),
+  ]);
+  // a capacity of one unit or more, or one that does not come from --oversub, warns nothing
+  assert.ok(normalize({ systems, profile: 'a100-pcie4', oversub: 4 }, touched).every((r) => r.warnings === undefined));
+  assert.ok(normalize({ systems, profile: 'a100-pcie4', set: { 'device.memory.capacityBytes': MiB } }, touched).every((r) => r.warnings === undefined));
 });

@@ -1,5 +1,5 @@
 import { prepareOutputFile, writeFileAtomic } from '../../io/atomic';
-import { fail } from '../../log/diagnostic';
+import { fail, formatDiagnosticLine } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
 import { formatResults, type ResultFormat } from '../../analysis/format-results';
 import { compare } from '../../run/run';
@@ -107,7 +107,8 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
         // opened under the handler too: a Ctrl-C while the source is hashed stops before the first pass
         const trace = await open(tracePath, { ...traceOpenOptions('run', args.values), signal: ac.signal });
         const spec: RunSpec = { systems, ...(profile !== undefined ? { profile } : {}), set: list(args.values.set), oversub, ...(basis !== undefined ? { oversubBasis: basis as OversubBasis } : {}), seed };
-        results = await compare(trace, spec, { signal: ac.signal });
+        // a planning warning (e.g. --oversub leaving less than one unit of some system) is said before the runs
+        results = await compare(trace, spec, { signal: ac.signal, onPlanWarning: (d) => io.stderr(`${formatDiagnosticLine(d)}\n`) });
         if (args.values.robustness) robustnessText = formatRobustness(await robustness(trace, spec, { signal: ac.signal, baseline: results }));
       } catch (e) {
         if (!(e instanceof Interrupted)) throw e;

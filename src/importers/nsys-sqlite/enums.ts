@@ -13,7 +13,9 @@ export const MIGRATION_CAUSE: Readonly<Record<number, string>> = {
 };
 export const FAULT_ACCESS: Readonly<Record<number, string>> = { 0: 'unknown', 1: 'read', 2: 'write', 3: 'atomic', 4: 'prefetch' };
 export const MEM_KIND: Readonly<Record<number, string>> = {
-  0: 'pageable', 1: 'pinned', 2: 'device', 3: 'array', 4: 'managed', 5: 'device_static', 6: 'managed_static',
+  0: 'pageable', 1: 'pinned', 2: 'device', 3: 'array', 4: 'managed', 5: 'device_static', 6: 'managed_static', 7: 'unknown',
 };
+/** memKind of an allocation whose kind the export does not know (`CUDA_MEMOPR_MEMORY_KIND_UNKNOWN`). */
+export const MEM_KIND_UNKNOWN = 7;
 /** Export schema versions this importer was written against (major version). */
 export const CHECKED_SCHEMA_MAJOR = [3];

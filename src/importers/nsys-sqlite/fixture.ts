@@ -22,6 +22,11 @@ export interface NsysFixtureOptions {
   readonly gpus?: readonly NsysFixtureGpu[];
   /** TARGET_INFO_CUDA_DEVICE rows [gpuId, cudaId, pid] (newer exports); the table is absent unless given. */
   readonly cudaDevices?: readonly (readonly [number | null, number, number])[];
+  /**
+   * CUDA_GPU_MEMORY_USAGE_EVENTS rows [start, address, bytes, memKind, memoryOperationType] on device 0, after
+   * the default managed alloc/free pair.
+   */
+  readonly memoryUsage?: readonly (readonly [number, number, number, number, number])[];
 }
 
 const A100: NsysFixtureGpu = { id: 0, name: 'NVIDIA A100-PCIE-40GB', totalMemory: 42505273344, busLocation: '0000:3b:00.0', smCount: 108 };
@@ -49,7 +54,7 @@ export async function writeNsysFixture(path: string, opts: NsysFixtureOptions = 
   table('ENUM_CUDA_MEMCPY_OPER', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[1, 'CUDA_MEMCPY_OPER_HTOD', 'HtoD'], [11, 'CUDA_MEMCPY_OPER_UVM_HTOD', 'UVM HtoD'], [12, 'CUDA_MEMCPY_OPER_UVM_DTOH', 'UVM DtoH']]);
   table('ENUM_CUDA_UNIF_MEM_MIGRATION', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[0, 'UNKNOWN', 'Unknown'], [2, 'COHERENCE', 'Coherence'], [4, 'EVICTION', 'Eviction']]);
   table('ENUM_CUDA_UNIF_MEM_ACCESS_TYPE', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[1, 'READ', 'Read'], [2, 'WRITE', 'Write']]);
-  table('ENUM_CUDA_MEM_KIND', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[2, 'DEVICE', 'Device'], [4, 'MANAGED', 'Managed']]);
+  table('ENUM_CUDA_MEM_KIND', 'id INTEGER PRIMARY KEY, name TEXT, label TEXT', [[2, 'DEVICE', 'Device'], [4, 'MANAGED', 'Managed'], [7, 'CUDA_MEMOPR_MEMORY_KIND_UNKNOWN', 'Unknown']]);
   const gpus = opts.gpus ?? [A100];
   const cuDevice = gpus.some((g) => g.cuDevice !== undefined);
   table('TARGET_INFO_GPU', `id INTEGER, name TEXT, totalMemory INTEGER, busLocation TEXT, smCount INTEGER${cuDevice ? ', cuDevice INTEGER' : ''}`, gpus.map((g) => {
@@ -72,6 +77,7 @@ export async function writeNsysFixture(path: string, opts: NsysFixtureOptions = 
   table('CUDA_GPU_MEMORY_USAGE_EVENTS', 'start INTEGER, globalPid INTEGER, deviceId INTEGER, contextId INTEGER, address INTEGER, pc INTEGER, bytes INTEGER, memKind INTEGER, memoryOperationType INTEGER, name INTEGER, correlationId INTEGER', [
     [500, 77, 0, 1, 0x7f0000000000, 0x401100, 8388608, 4, 0, 5, 1],
     [6000, 77, 0, 1, 0x7f0000000000, 0x401200, 8388608, 4, 1, null, 2],
+    ...(opts.memoryUsage ?? []).map(([start, address, bytes, memKind, op], k) => [start, 77, 0, 1, address, 0x401300, bytes, memKind, op, null, 3 + k]),
   ]);
   table('CUPTI_ACTIVITY_KIND_RUNTIME', 'start INTEGER, end INTEGER, nameId INTEGER, correlationId INTEGER, globalTid INTEGER', [
     [1200, 1300, 1, 20, 770001],

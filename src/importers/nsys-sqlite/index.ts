@@ -8,7 +8,7 @@ import { readAllBytes } from '../shared/lines';
 import { RowCollector } from '../shared/rows';
 import { baseName, headText } from '../shared/sniff';
 import { NsysDb } from './db';
-import { CHECKED_SCHEMA_MAJOR, FAULT_ACCESS, MEMCPY_OPER, MEM_KIND, MIGRATION_CAUSE, UM_COPY_KINDS } from './enums';
+import { CHECKED_SCHEMA_MAJOR, FAULT_ACCESS, MEMCPY_OPER, MEM_KIND, MEM_KIND_UNKNOWN, MIGRATION_CAUSE, UM_COPY_KINDS } from './enums';
 
 export type NsysSqliteOptions = { runtimeMarkers: boolean };
 
@@ -310,11 +310,20 @@ async function memcpys(db: NsysDb, rows: RowCollector, ctx: ImportContext): Prom
   }
 }
 
+/**
+ * Memory-usage rows: op 0 → `alloc`, op 1 → `free` of that address. An allocation of unknown kind (memKind 7,
+ * `CUDA_MEMOPR_MEMORY_KIND_UNKNOWN`, or an undocumented value) is imported as device memory and counted in
+ * one `importer.unknown-memory-kind` warning located at the first such row (`row N` in `start` order, as
+ * `NsysDb.rows` numbers them).
+ */
 async function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): Promise<void> {
   const T = 'CUDA_GPU_MEMORY_USAGE_EVENTS';
   const live = new Map<number, { agent: number; bytes: number }>();
   const b = rows.builder;
+  const unknown = { rows: 0, firstRow: 0, kinds: new Set<string>() };
+  let row = 0;
   for await (const r of db.rows(T, ['start', 'deviceId', 'address', 'bytes', 'memKind', 'memoryOperationType', 'name'])) {
+    row++;
     const t = int(r.start, ctx, T, 'start');
     const va = int(r.address, ctx, T, 'address');
     if (t === undefined || va === undefined) continue;
@@ -322,9 +331,13 @@ async function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): 
     if (op === 0) {
       const bytes = int(r.bytes, ctx, T, 'bytes');
       if (bytes === undefined || bytes === 0) continue;
-      // by the documented ids: 4/6 managed, 1 pinned, 0 pageable, others (device, array, static) device
+      // by the documented ids: 4/6 managed, 1 pinned, 0 pageable, others (device, array, static; unknown) device
       const mk = Number(r.memKind);
       const kind = mk === 4 || mk === 6 ? Flag.managed : mk === 1 ? Flag.pinned_host : mk === 0 ? Flag.host : Flag.device;
+      if (mk === MEM_KIND_UNKNOWN || MEM_KIND[mk] === undefined) {
+        if (unknown.rows++ === 0) unknown.firstRow = row;
+        unknown.kinds.add(String(r.memKind));
+      }
       const agent = kind === Flag.host || kind === Flag.pinned_host ? CPU : agentOf(r.deviceId);
       live.set(va, { agent, bytes });
       const i = b.addRow(Op.alloc, t, agent, va, bytes);
@@ -342,6 +355,11 @@ async function memoryUsage(db: NsysDb, rows: RowCollector, ctx: ImportContext): 
       b.addRow(Op.free, t, a.agent, va, a.bytes);
     } else continue;
     rows.flush();
+  }
+  if (unknown.rows) {
+    const names = db.enumNames('ENUM_CUDA_MEM_KIND', { [MEM_KIND_UNKNOWN]: 'CUDA_MEMOPR_MEMORY_KIND_UNKNOWN' });
+    const found = [...unknown.kinds].sort().map((k) => `memKind ${k}${names[Number(k)] ? ` (${names[Number(k)]})` : ''}`).join(', ');
+    ctx.log.add(importerMessages.unknownMemoryKind({ file: ctx.file, field: `${T}.memKind (row ${unknown.firstRow})` }, unknown.rows, found));
   }
 }
 

@@ -41,7 +41,7 @@ export interface DecodeOptions {
 
 /**
  * Decode a `_dump_snapshot` pickle (first byte 0x80; also the pickled segment list of `torch.cuda.memory_snapshot()`)
- * or a `json.dump(_snapshot())` file. The records the
+ * or its JSON: `json.dump(_snapshot())` (an object) or `json.dump(torch.cuda.memory_snapshot())` (a list). The records the
  * snapshot lists (device lists, their entries, segments) are counted against `maxImportRecords` of the
  * decompressed input size before any is mapped: a pickle can list one object many times (shared references),
  * so without the limit a 1.5 MB file could become tens of millions of events.
@@ -55,7 +55,7 @@ export async function decodeSnapshot(input: InputFile, file: string, opts: Decod
     const bytes = await readAllBytes(input.chunks(), file, MAX_PICKLE_BYTES);
     inputBytes = bytes.length;
     raw = await decodePickle(bytes, file, cp);
-  } else if (first === 0x7b) {
+  } else if (first === 0x7b || first === 0x5b) {
     const counted = countBytes(input.chunks(), (n) => (inputBytes += n));
     raw = await decodeJson(counted, file, cp);
   } else return notSnapshot(file, first);
@@ -85,7 +85,7 @@ async function* countBytes(chunks: AsyncIterable<Buffer>, add: (n: number) => vo
 }
 
 function notSnapshot(file: string, first: number): never {
-  return fail(importerMessages.notThisFormat({ file, offset: 0 }, 'PyTorch memory snapshot', 'a pickle (first byte 0x80) or a JSON object', first < 0 ? 'an empty file' : `first byte 0x${first.toString(16)}`));
+  return fail(importerMessages.notThisFormat({ file, offset: 0 }, 'PyTorch memory snapshot', 'a pickle (first byte 0x80), a JSON object or a JSON list', first < 0 ? 'an empty file' : `first byte 0x${first.toString(16)}`));
 }
 
 async function decodePickle(bytes: Uint8Array, file: string, checkpoint: Checkpoint): Promise<RawSnapshot> {
@@ -123,6 +123,11 @@ async function decodePickle(bytes: Uint8Array, file: string, checkpoint: Checkpo
   };
 }
 
+/**
+ * The JSON forms, streamed: an object with `segments` and `device_traces` (`json.dump(torch.cuda.memory._snapshot())`),
+ * or a list of segment dicts (`json.dump(torch.cuda.memory_snapshot())`, layout `segment-list`, as the pickled list).
+ * Both give the `RawSnapshot` the pickle gives, with each segment and trace entry located at its line and column.
+ */
 async function decodeJson(chunks: AsyncIterable<Buffer>, file: string, cp: Checkpoint): Promise<RawSnapshot> {
   const segments: unknown[] = [];
   const segLocs: JsonLoc[] = [];
@@ -130,8 +135,14 @@ async function decodeJson(chunks: AsyncIterable<Buffer>, file: string, cp: Check
   const traceLocs: JsonLoc[][] = [];
   let settings: unknown;
   let sawKey = false;
+  let list = false;
   const items = scanJson(chunks, file, (path, kind) => {
-    if (path.length === 0) return kind === 'object' ? 'descend' : 'capture';
+    if (path.length === 0) {
+      list = kind === 'array';
+      return kind === 'scalar' ? 'capture' : 'descend';
+    }
+    // a segment list: each element is a segment
+    if (list) return path.length === 1 ? 'capture' : 'skip';
     const k = path[0];
     if (k === 'segments') return path.length === 1 ? 'descend' : 'capture';
     if (k === 'device_traces') return path.length <= 2 ? 'descend' : 'capture';
@@ -143,7 +154,10 @@ async function decodeJson(chunks: AsyncIterable<Buffer>, file: string, cp: Check
     const p = it.path;
     if (p.length === 0) break; // top-level scalar: not a snapshot (reported below)
     sawKey = true;
-    if (p[0] === 'segments' && p.length === 2) {
+    if (list) {
+      segments.push(dropFrames(it.value));
+      segLocs.push(it.loc);
+    } else if (p[0] === 'segments' && p.length === 2) {
       segments.push(dropFrames(it.value));
       segLocs.push(it.loc);
     } else if (p[0] === 'device_traces' && p.length === 3) {
@@ -159,18 +173,18 @@ async function decodeJson(chunks: AsyncIterable<Buffer>, file: string, cp: Check
       fail(importerMessages.badField({ file, line: it.loc.line, col: it.loc.col, field: p.join('.') }, 'a list', show(it.value)));
     }
   }
-  if (!sawKey && segments.length === 0 && traces.length === 0) {
-    fail(importerMessages.notThisFormat({ file, line: 1, col: 1 }, 'PyTorch memory snapshot', 'a JSON object with segments and device_traces', 'neither'));
+  if (!list && !sawKey && segments.length === 0 && traces.length === 0) {
+    fail(importerMessages.notThisFormat({ file, line: 1, col: 1 }, 'PyTorch memory snapshot', 'a JSON object with segments and device_traces, or a list of segment dicts (torch.cuda.memory_snapshot())', 'neither'));
   }
   const at = (l: JsonLoc | undefined, field: string): Location => (l ? { file, line: l.line, col: l.col, field } : { file, field });
   return {
     form: 'json',
-    layout: 'dict',
+    layout: list ? 'segment-list' : 'dict',
     segments,
     deviceTraces: traces,
     allocatorSettings: settings,
     traceLoc: (d, i) => at(traceLocs[d]?.[i], `device_traces[${d}][${i}]`),
-    segmentLoc: (i) => at(segLocs[i], `segments[${i}]`),
+    segmentLoc: (i) => at(segLocs[i], list ? `[${i}]` : `segments[${i}]`),
   };
 }
 

@@ -19,12 +19,12 @@ const IMPORTER_VERSION = 3;
 
 /**
  * PyTorch CUDA caching-allocator snapshot (`torch.cuda.memory._dump_snapshot` pickle, or the JSON of
- * `_snapshot()`; also the pickled segment list of `torch.cuda.memory_snapshot()`, which has no allocator history),
- * docs/trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
+ * `_snapshot()`; also the segment list of `torch.cuda.memory_snapshot()`, which has no allocator history, pickled
+ * or as JSON), docs/trace-formats.md A. The pickle is read by a whitelist reader that never executes anything.
  */
 export const pytorchSnapshotImporter = {
   name: 'pytorch-snapshot' as const,
-  summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON, or a pickled memory_snapshot() segment list): segments, block allocs/frees, OOMs; accesses synthesised',
+  summary: 'PyTorch CUDA memory snapshot (_dump_snapshot pickle or JSON, or a memory_snapshot() segment list, pickled or JSON): segments, block allocs/frees, OOMs; accesses synthesised',
   version: IMPORTER_VERSION,
   defaults: { synthesis: 'touch-on-alloc', freeAsDontneed: false, segmentKind: 'managed', expandable: 'alloc', compactDevices: true },
   options: {
@@ -47,7 +47,15 @@ export const pytorchSnapshotImporter = {
       if (firstPickleOpcode(head) === EMPTY_LIST) return t.includes('total_size') && t.includes('segment_type');
       return t.includes('segments') || t.includes('device_traces');
     }
-    return firstNonWs(head) === 0x7b && /"(segments|device_traces)"\s*:/.test(t) && !t.includes('"traceEvents"');
+    const c = firstNonWs(head);
+    // a JSON segment list (json.dump(torch.cuda.memory_snapshot())): a list of dicts with segment keys, looked
+    // for in the whole head (json.dump(sort_keys=True) puts a segment's blocks before them); a Chrome trace
+    // list's events (kineto) have neither
+    if (c === 0x5b) {
+      const all = headText(head);
+      return /^(\xef\xbb\xbf)?\s*\[\s*\{/.test(all) && /"total_size"\s*:/.test(all) && /"segment_type"\s*:/.test(all);
+    }
+    return c === 0x7b && /"(segments|device_traces)"\s*:/.test(t) && !t.includes('"traceEvents"');
   },
   async *read(input, opts, ctx) {
     const synthesis = opts.synthesis as SynthesisMode;

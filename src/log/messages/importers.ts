@@ -101,6 +101,11 @@ export const importerMessages = {
     expected,
     found,
   }), ['0, 1', 'each cudaId with one gpuId and each gpuId with one cudaId', 'cudaId 0: gpuId 0 (pid 100), gpuId 1 (pid 200); gpuId 1: cudaId 0 (pid 200), cudaId 1 (pid 100)']),
+  unknownMemoryKind: defineMessage('importer.unknown-memory-kind', 'warning', "Nsight Systems records memKind 7 (CUDA_MEMOPR_MEMORY_KIND_UNKNOWN) for an allocation whose kind CUPTI did not report; gmemlab imports such allocations (and any memKind outside the documented 0–7) as device memory, like cudaMalloc'd memory: resident on its device from the alloc, not migrated as managed memory is. If they are managed or host memory, import to canonical CSV (gmemlab import report.sqlite -o trace.csv) and change their flags to managed, host or pinned_host.", (rows: number, found: string) => ({
+    message: `${rows} allocation row(s) of unknown memory kind: imported as device memory`,
+    expected: 'a known memory kind (memKind 0 pageable, 1 pinned, 2 device, 3 array, 4 managed, 5 device_static, 6 managed_static)',
+    found,
+  }), [3, 'memKind 7 (CUDA_MEMOPR_MEMORY_KIND_UNKNOWN)']),
   timelineOnly: defineMessage('importer.timeline-only', 'info', "Use the option layout=bump to give tensors synthetic addresses so the trace can drive a simulation.", () => ({
     message: 'memory timeline has no addresses: no events emitted (bytes-by-category timeline recorded as observations)',
   })),

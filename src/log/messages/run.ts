@@ -58,6 +58,17 @@ export const runMessages = {
     }),
     [8, 'touched', 4096],
   ),
+  oversubBelowUnit: defineMessage(
+    'run.oversub-below-unit',
+    'warning',
+    "These systems take device memory in whole units (gmem-* its migration unit unitBytes, uvm a 2 MiB root chunk, hmm-svm granularityBytes; `gmemlab systems`): a device smaller than one unit holds nothing, so every run of them ends oom. Pick a ratio of at most footprint / unit, a larger trace, or a smaller unit (e.g. gmem-linux:unitBytes=64KiB).",
+    (ratio: number, basis: string, capacityBytes: number, systems: string, unitBytes: number) => ({
+      message: `--oversub ${ratio} gives ${capacityBytes} bytes of device memory (the ${basis} footprint / ${ratio}), less than one device-memory unit of ${systems}: nothing fits on the device, so these runs end oom`,
+      expected: `device memory of at least ${unitBytes} bytes`,
+      found: `${capacityBytes} bytes`,
+    }),
+    [64, 'touched', 1048576, 'gmem-linux (migration unit unitBytes = 2097152 bytes), uvm (root chunk vaBlockBytes = 2097152 bytes)', 2097152],
+  ),
   capacityTooLarge: defineMessage(
     'run.capacity-too-large',
     'error',

@@ -17,6 +17,8 @@ export const gmem: SystemDef<GmemParams> = {
   defaults: GMEM_DEFAULTS,
   params: GMEM_PARAM_DOCS,
   validate: validateGmemParams,
+  // every device's frame pool holds capacity / unitBytes frames (residency.ts attachDevices)
+  deviceUnit: (params) => ({ bytes: params.unitBytes, what: 'migration unit', param: 'unitBytes' }),
   create: (params, env) => new GmemModel(params, env),
 };
 

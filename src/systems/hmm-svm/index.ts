@@ -10,6 +10,8 @@ export const hmmSvmSystem: SystemDef<HmmSvmParams> = {
   defaults: HMM_SVM_DEFAULTS,
   params: HMM_SVM_PARAM_DOCS,
   validate: validateHmmSvmParams,
+  // the VRAM frame pool holds capacity / granularityBytes frames (state.ts)
+  deviceUnit: (params) => ({ bytes: params.granularityBytes, what: 'migration unit', param: 'granularityBytes' }),
   create: (params, env) => new HmmSvmModel(params, env),
 };
 

@@ -1,6 +1,19 @@
-import type { SystemDef, SystemPreset } from '../../sim/system';
+import type { DeviceUnit, SystemDef, SystemPreset } from '../../sim/system';
+import { PAGE_BYTES } from './device-memory';
+import { evictionVariant } from './evictions';
 import { UVM_DEFAULTS, UVM_PARAM_DOCS, validateUvmParams, type UvmParams } from './params';
 import { UvmModel } from './uvm';
+
+/**
+ * The smallest device memory the model takes (device-memory.ts): a 4 KiB frame in the page granule; in the chunk
+ * granule a root chunk of a VA block in the driver mode (short blocks take sub-chunks of shared root chunks),
+ * a chunk of a short block rounded up to the big page in the UVMSmart mode (faultCost=far-fault).
+ */
+function uvmDeviceUnit(p: Readonly<UvmParams>): DeviceUnit {
+  const uvmsmart = p.faultCost === 'far-fault';
+  if (evictionVariant(p.eviction, uvmsmart).granule === 'page') return { bytes: PAGE_BYTES, what: 'page frame' };
+  return uvmsmart ? { bytes: p.bigPageBytes, what: 'chunk of a short VA block', param: 'bigPageBytes' } : { bytes: p.vaBlockBytes, what: 'root chunk', param: 'vaBlockBytes' };
+}
 
 /** The NVIDIA UVM model (docs/systems.md §uvm). */
 export const uvmSystem: SystemDef<UvmParams> = {
@@ -10,6 +23,7 @@ export const uvmSystem: SystemDef<UvmParams> = {
   defaults: UVM_DEFAULTS,
   params: UVM_PARAM_DOCS,
   validate: validateUvmParams,
+  deviceUnit: uvmDeviceUnit,
   create: (params, env) => new UvmModel(params, env),
 };
 

@@ -1,5 +1,5 @@
 import { MAX_CELL_CHARS, type LinearPattern } from './pattern';
-import { ownTable, SIZE_UNITS, TIME_UNITS, type ColumnClass, type ColumnRule } from './spec';
+import { ownTable, SI_TO_BINARY, SIZE_UNITS, TIME_UNITS, type ColumnClass, type ColumnRule } from './spec';
 
 /**
  * Exact value conversions for `--map`: decimal text × unit is computed in BigInt on the decimal digits, so
@@ -137,16 +137,21 @@ function convertAmount(v: string, rule: ColumnRule, cls: ColumnClass): bigint | 
     const d = parseDecimal(v);
     return d ? scaleExact(d, BigInt(rule.pageBytes!), false) : null;
   }
-  let scale = SIZE_UNITS[unit];
+  let scale = sizeScale(unit, rule);
   let num = v;
   if (unit === 'auto') {
     const m = WITH_SUFFIX.exec(v);
     if (!m) return null;
-    scale = m[2] === '' ? 1n : SIZE_UNITS[canonicalSizeUnit(m[2]!)];
+    scale = m[2] === '' ? 1n : sizeScale(canonicalSizeUnit(m[2]!), rule);
     num = m[1]!;
   }
   const d = parseDecimal(num);
   return d && scale !== undefined ? scaleExact(d, scale, false) : null;
+}
+
+/** Bytes per `unit` (a `SIZE_UNITS` key): KB, MB, GB and TB are powers of 1024 with `sizeUnits: "binary"`. */
+function sizeScale(unit: string, rule: ColumnRule): bigint | undefined {
+  return SIZE_UNITS[rule.sizeUnits === 'binary' ? (SI_TO_BINARY[unit] ?? unit) : unit];
 }
 
 /** `k`, `KB`, `kib`, `K` … → the `SIZE_UNITS` key (binary for bare K/M/G/T, as `parseQuantity`). */
@@ -160,8 +165,12 @@ const SIZE_SUFFIXES = ownTable({
 
 function expectation(cls: ColumnClass, rule: ColumnRule): string {
   const unit = rule.unit ?? (cls === 'time' ? 'ns' : 'B');
-  if (unit === 'auto') return cls === 'time' ? 'a time with an optional unit (45us, 1.5ms)' : 'a size with an optional unit (4096, 64KiB, 2MB)';
+  if (unit === 'auto') {
+    if (cls === 'time') return 'a time with an optional unit (45us, 1.5ms)';
+    return rule.sizeUnits === 'binary' ? 'a size with an optional unit (4096, 64KiB, 2MB; KB, MB, GB, TB binary)' : 'a size with an optional unit (4096, 64KiB, 2MB)';
+  }
   if (unit === 'page') return `a whole page number (× ${rule.pageBytes} bytes)`;
   if (cls === 'address') return `an address (decimal or 0x hex) in ${unit}`;
-  return cls === 'time' ? `a number of ${unit}` : `a whole number of bytes when counted in ${unit}`;
+  if (cls === 'time') return `a number of ${unit}`;
+  return `a whole number of bytes when counted in ${unit}${rule.sizeUnits === 'binary' && Object.hasOwn(SI_TO_BINARY, unit) ? ` (binary: ${SI_TO_BINARY[unit]})` : ''}`;
 }

@@ -53,6 +53,15 @@ export const SIZE_UNITS: Readonly<Record<string, bigint>> = ownTable({
   B: 1n, KiB: 1024n, MiB: 1024n ** 2n, GiB: 1024n ** 3n, TiB: 1024n ** 4n, KB: 1000n, MB: 1000n ** 2n, GB: 1000n ** 3n, TB: 1000n ** 4n,
 });
 
+/**
+ * How a rule reads the units KB, MB, GB and TB (`sizeUnits`): `si` = powers of 1000 (the default, as `SIZE_UNITS`),
+ * `binary` = powers of 1024, as nvprof's GPU trace prints sizes ("4.0000KB" = 4096 bytes) and Windows shows them.
+ */
+export const SIZE_UNIT_SYSTEMS = ['si', 'binary'] as const;
+export type SizeUnitSystem = (typeof SIZE_UNIT_SYSTEMS)[number];
+/** The units `sizeUnits` changes, each with the binary unit it means under `binary`. */
+export const SI_TO_BINARY: Readonly<Record<string, string>> = ownTable({ KB: 'KiB', MB: 'MiB', GB: 'GiB', TB: 'TiB' });
+
 /** How one canonical column is obtained. A plain string in the spec means `{ from: thatString }`. */
 export interface ColumnRule {
   /** Foreign column to read. */
@@ -65,6 +74,11 @@ export interface ColumnRule {
   readonly unit?: string;
   /** With `unit: "page"`: bytes per page. */
   readonly pageBytes?: number;
+  /**
+   * Size and address columns with `unit` `auto`, KB, MB, GB or TB: what KB, MB, GB and TB mean, `si` (1000^n,
+   * default) or `binary` (1024^n, nvprof's "1.5000MB").
+   */
+  readonly sizeUnits?: SizeUnitSystem;
   /** Address columns: added after scaling (decimal or 0x hex). */
   readonly base?: string | number;
   /** `t_ns` only: subtract the first row's time (absolute timestamps → ns since the trace start). */
@@ -134,7 +148,7 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
 export const WHITESPACE = 'whitespace';
 
 const TOP_KEYS = ['columns', 'delimiter', 'header', 'ragged', 'comments', 'ignore', 'description'];
-const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'base', 'rebase', 'values', 'replace'];
+const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'sizeUnits', 'base', 'rebase', 'values', 'replace'];
 
 /** Check a parsed spec; returns it in resolved form. */
 export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: JsonPath) => number | undefined): ResolvedMapSpec {
@@ -179,6 +193,11 @@ export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: J
       if (!ok) bad(`${at}.unit`, cls === 'time' ? 'ns, us, µs, ms, s or auto' : cls === 'text' || cls === 'integer' ? 'no unit for this column' : 'B, KiB, MiB, GiB, KB, MB, GB, page or auto', rule.unit);
     }
     if (rule.unit === 'page' && !(typeof rule.pageBytes === 'number' && rule.pageBytes > 0 && Number.isInteger(rule.pageBytes))) bad(`${at}.pageBytes`, 'a positive integer (bytes per page)', rule.pageBytes);
+    if (rule.sizeUnits !== undefined) {
+      if (!(SIZE_UNIT_SYSTEMS as readonly unknown[]).includes(rule.sizeUnits)) bad(`${at}.sizeUnits`, '"si" (KB = 1000 bytes, the default) or "binary" (KB = 1024 bytes, as nvprof prints sizes)', rule.sizeUnits);
+      if (cls !== 'size' && cls !== 'address') bad(`${at}.sizeUnits`, 'sizeUnits only on size and address columns (bytes, page_bytes, va, offset)', rule.sizeUnits);
+      if (rule.unit !== 'auto' && !Object.hasOwn(SI_TO_BINARY, rule.unit ?? 'B')) bad(`${at}.sizeUnits`, `sizeUnits with "unit": "auto", "KB", "MB", "GB" or "TB" (the units it reads), not with "unit": "${rule.unit ?? 'B'}"`, rule.sizeUnits);
+    }
     if (rule.base !== undefined && (cls !== 'address' || !/^(0x[0-9a-f]+|\d+)$/i.test(String(rule.base)))) bad(`${at}.base`, 'a decimal or 0x address, on va or offset', rule.base);
     // only t_ns has an origin: a duration (dur_ns) is already relative, and sharing t_ns's origin made it negative
     if (rule.rebase !== undefined && (column !== 't_ns' || typeof rule.rebase !== 'boolean')) {

@@ -84,6 +84,24 @@ test('run summary flags an OOM run: status oom, time starred as not comparable, 
   assert.match(io.out, /^\* status oom\/error: .*NOT comparable \(gmem-linux: [1-9]\d* OOM, 0 error events; uvm: [1-9]\d* OOM/m);
 });
 
+test('--oversub below one device-memory unit: one warning line on stderr before the runs, naming value, capacity, unit and systems; the results count it', async () => {
+  const io = capture();
+  // touched 8 MiB / 8 = 1 MiB: less than a 2 MiB unit of gmem-linux and uvm (root chunk); gmem-paper's unit is 4 KiB
+  // (it runs out of memory too, on the trace's one 8 MiB access row, but not for want of a unit)
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux,uvm,gmem-paper', '--profile', 'a100-pcie4', '--oversub', '8', '--format', 'json'], io, cmds), 0, io.err);
+  assert.equal(
+    io.err,
+    'warning [run.oversub-below-unit] argument: --oversub 8 gives 1048576 bytes of device memory (the touched footprint / 8), less than one device-memory unit of ' +
+      'gmem-linux (migration unit unitBytes = 2097152 bytes), uvm (root chunk vaBlockBytes = 2097152 bytes): nothing fits on the device, so these runs end oom ' +
+      '(expected device memory of at least 2097152 bytes, found 1048576 bytes)\n',
+  );
+  const rows = JSON.parse(io.out) as { system: string; status: string; warnings: Record<string, number> }[];
+  assert.deepEqual(rows.map((r) => [r.system, r.status, r.warnings['run.oversub-below-unit'] ?? 0]), [['gmem-linux', 'oom', 1], ['uvm', 'oom', 1], ['gmem-paper', 'oom', 0]]);
+  const fits = capture();
+  assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux,uvm', '--profile', 'a100-pcie4', '--oversub', '4'], fits, cmds), 0, fits.err);
+  assert.equal(fits.err, '', 'a 2 MiB device holds one unit: no warning');
+});
+
 test('--oversub-basis allocated divides the allocated footprint (2 MiB granules); touched is the default; a bad basis is an argument error', async () => {
   const io = capture();
   assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', '--oversub', '2', '--oversub-basis', 'allocated', '--format', 'json'], io, cmds), 0, io.err);

@@ -86,3 +86,31 @@ test('an .nsys-rep report is claimed only to explain the export step', async () 
   assert.deepEqual(sniffRealFormat(readFileSync(path), path).map((d) => d.name), ['nsys-sqlite']);
   await assert.rejects(importWith(def, path), /profile\.nsys-rep:@0: .*convert it first: nsys export --type sqlite/);
 });
+
+test('memKind 7 (CUDA_MEMOPR_MEMORY_KIND_UNKNOWN) is imported as device memory, with one warning counting the rows at the first one', async () => {
+  const path = join(dir, 'unknown-kind.sqlite');
+  await writeNsysFixture(path, {
+    memoryUsage: [
+      [700, 0x7f0000a00000, 2097152, 7, 0],
+      [800, 0x7f0000c00000, 4096, 2, 0],
+      [900, 0x7f0000e00000, 1048576, 7, 0],
+      [7000, 0x7f0000a00000, 2097152, 7, 1],
+    ],
+  });
+  const r = await importWith(def, path);
+  assert.deepEqual(events(r).filter((e) => e.op === 'alloc' || e.op === 'free').map((e) => [e.op, e.tNs, e.agent, e.bytes, e.flags ?? []]), [
+    ['alloc', 500, 'dev0', 8388608, ['managed']],
+    ['alloc', 700, 'dev0', 2097152, ['device']],
+    ['alloc', 800, 'dev0', 4096, ['device']],
+    ['alloc', 900, 'dev0', 1048576, ['device']],
+    ['free', 6000, 'dev0', 8388608, []],
+    ['free', 7000, 'dev0', 2097152, []],
+  ]);
+  // rows in start order: 500 managed (row 1), 700 unknown (row 2), 800 device, 900 unknown; the free is not an allocation
+  assert.equal(r.ctx.log.count('importer.unknown-memory-kind'), 1);
+  assert.deepEqual(r.ctx.log.examples(), [
+    importerMessages.unknownMemoryKind({ file: path, field: 'CUDA_GPU_MEMORY_USAGE_EVENTS.memKind (row 2)' }, 2, 'memKind 7 (CUDA_MEMOPR_MEMORY_KIND_UNKNOWN)'),
+  ]);
+  assert.equal(r.ctx.log.examples()[0]!.severity, 'warning');
+  assert.deepEqual(r.ctx.observations.get('memory_usage')!.map((o) => o.memKind), ['managed', 'unknown', 'device', 'unknown']);
+});

@@ -9,7 +9,7 @@ import { sniffRealFormat } from '../../../src/importers/real-formats';
 import { openInput } from '../../../src/io/input';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import { importerMessages } from '../../../src/log/messages/importers';
-import { events, importWith } from '../helpers';
+import { events, FIXTURES, importWith } from '../helpers';
 import { pickle, type Py } from './pickle-writer';
 import { rejectsWith } from '../../helpers/diagnostic';
 
@@ -118,5 +118,64 @@ test('with --from pytorch-snapshot, a list element that is not a segment is bad 
     assert.equal(e.diagnostic.code, importerMessages.notThisFormat.code);
     assert.equal(e.diagnostic.expected, 'a dict with segments and device_traces, or a list of segment dicts (torch.cuda.memory_snapshot())');
     return true;
+  });
+});
+
+// The same segment list saved as JSON: json.dump(torch.cuda.memory_snapshot()). The fixture is LIST by hand, in the
+// keys of segmentInfoToDict (plus segment_pool_id), with a block's frames holding a local path.
+const JSON_LIST = join(FIXTURES, 'pytorch-snapshot', 'memory-snapshot-segments.json');
+
+test('a JSON memory_snapshot() segment list is claimed by pytorch-snapshot alone and imports to the events of the pickled list', async () => {
+  const input = await openInput(JSON_LIST);
+  assert.deepEqual(sniffRealFormat(input.head, JSON_LIST).map((d) => d.name), ['pytorch-snapshot']);
+  assert.equal(detectFormat(input).name, 'pytorch-snapshot');
+  const json = await importWith(def, JSON_LIST);
+  const pickled = await importWith(def, write('json-twin.pkl', pickle(LIST)));
+  assert.deepEqual(events(json), events(pickled));
+  assert.equal(json.ctx.meta.snapshot_form, 'json');
+  assert.equal(json.ctx.meta.allocator_history, 'none');
+  assert.deepEqual(json.ctx.log.countsByCode(), pickled.ctx.log.countsByCode());
+  assert.match(json.ctx.log.examples().find((d) => d.code === importerMessages.noMemoryEvents.code)!.message, /the file is a torch\.cuda\.memory_snapshot\(\) segment list/);
+  assert.ok(!JSON.stringify(json.ctx.meta).includes('/home/someone'), 'frames are dropped');
+});
+
+test('a JSON list is claimed only when it is a list of dicts with segment keys: sorted keys too, never a Chrome trace, a timeline or another list', async () => {
+  const claimed = async (name: string, text: string): Promise<string[]> => {
+    const path = write(name, Buffer.from(text));
+    return sniffRealFormat((await openInput(path)).head, path).map((d) => d.name);
+  };
+  // json.dump(…, sort_keys=True): a segment's blocks (here 8 KiB of them) come before total_size and segment_type
+  const sortedKeys = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sortedKeys) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sortedKeys(x)])) : v;
+  const blocks = Array.from({ length: 80 }, (_, i) => ({ address: A + i * 512, size: 512, requested_size: 512, state: 'active_allocated', frames: [] }));
+  const sorted = JSON.stringify(sortedKeys([{ ...(LIST[0] as object), blocks }]));
+  assert.ok(sorted.indexOf('"segment_type"') > 4096);
+  assert.deepEqual(await claimed('sorted.json', sorted), ['pytorch-snapshot']);
+  assert.deepEqual(await claimed('bom.json', `\ufeff ${JSON.stringify(LIST)}`), ['pytorch-snapshot']);
+  // other JSON lists and the JSON formats of other importers stay theirs
+  assert.deepEqual(await claimed('chrome.json', JSON.stringify([{ ph: 'X', ts: 1, dur: 2, name: 'k', pid: 1, tid: 1 }])), ['kineto']);
+  assert.deepEqual(await claimed('timeline.json', '[[1700000000000000, 1, 140024523784192, 3], [1700000000000010, 2, 140024523784192, 3]]'), ['pytorch-timeline']);
+  for (const f of ['kineto/current-pytorch-2.json', 'kineto/legacy-pytorch-1.9.json', 'vma-json/vma2-detailed-map.json']) {
+    const path = join(FIXTURES, f);
+    assert.deepEqual(sniffRealFormat((await openInput(path)).head, path).map((d) => d.name), [f.startsWith('kineto') ? 'kineto' : 'vma-json'], f);
+  }
+  assert.deepEqual(await claimed('numbers.json', '[1, 2, 3]'), []);
+  assert.deepEqual(await claimed('empty.json', '[]'), []);
+  assert.deepEqual(await claimed('size-only.json', '[{"name": "w", "total_size": 4}]'), [], 'total_size alone is not a segment');
+});
+
+test('with --from pytorch-snapshot, a JSON list element that is not a segment, or a JSON object of neither shape, is a located error', async () => {
+  const list = write('bad-list.json', Buffer.from(`[\n ${JSON.stringify(LIST[0])},\n 7\n]`));
+  await rejectsWith(importWith(def, list), { code: importerMessages.badField.code, line: 3, col: 2, field: '[1]', expected: 'a segment dict', found: 'number' });
+  const { total_size: _drop, ...noSize } = LIST[1] as Record<string, Py>;
+  const missing = write('no-size.json', Buffer.from(`[\n${JSON.stringify(LIST[0])},\n${JSON.stringify(noSize)}\n]`));
+  await rejectsWith(importWith(def, missing), { code: importerMessages.badField.code, line: 3, col: 1, field: '[1].total_size', found: 'nothing (field missing)' });
+  const other = write('other.json', Buffer.from('{"name": "not a snapshot", "values": [1, 2]}'));
+  await rejectsWith(importWith(def, other), {
+    code: importerMessages.notThisFormat.code,
+    line: 1,
+    col: 1,
+    expected: 'a JSON object with segments and device_traces, or a list of segment dicts (torch.cuda.memory_snapshot())',
+    found: 'neither',
   });
 });

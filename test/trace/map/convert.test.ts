@@ -39,6 +39,29 @@ test('sizes take unit suffixes or a fixed unit; a fraction of a byte is an error
   assert.deepEqual(conv('3', 'size', { unit: 'page', pageBytes: 65536 }), { text: '196608' });
 });
 
+test('sizeUnits "binary": KB, MB, GB and TB are powers of 1024 (nvprof\'s "4.0000KB"), as suffixes and as a fixed unit; "si" and the default stay 1000', () => {
+  const binary: ColumnRule = { unit: 'auto', sizeUnits: 'binary' };
+  assert.deepEqual(conv('4.0000KB', 'size', binary), { text: '4096' });
+  assert.deepEqual(conv('1.5000MB', 'size', binary), { text: String(1.5 * 1024 ** 2) });
+  assert.deepEqual(conv('2GB', 'size', binary), { text: String(2 * 1024 ** 3) });
+  assert.deepEqual(conv('1 TB', 'size', binary), { text: String(1024 ** 4) });
+  assert.deepEqual(conv('3kb', 'size', binary), { text: '3072' });
+  // binary and bare units are unchanged; a bare number is bytes
+  assert.deepEqual(conv('64KiB', 'size', binary), { text: '65536' });
+  assert.deepEqual(conv('2M', 'size', binary), { text: '2097152' });
+  assert.deepEqual(conv('4096', 'size', binary), { text: '4096' });
+  assert.deepEqual(conv('1.5', 'size', { unit: 'MB', sizeUnits: 'binary' }), { text: String(1.5 * 1024 ** 2) });
+  assert.deepEqual(conv('0x10', 'address', { unit: 'auto', sizeUnits: 'binary' }), { error: 'a size with an optional unit (4096, 64KiB, 2MB; KB, MB, GB, TB binary)' });
+  assert.deepEqual(conv('16KB', 'address', { unit: 'auto', sizeUnits: 'binary' }), { text: '16384' });
+  // the default (and "si") keeps KB = 1000 bytes
+  assert.deepEqual(conv('4.0000KB', 'size', { unit: 'auto' }), { text: '4000' });
+  assert.deepEqual(conv('4.0000KB', 'size', { unit: 'auto', sizeUnits: 'si' }), { text: '4000' });
+  assert.deepEqual(conv('1.5', 'size', { unit: 'MB' }), { text: '1500000' });
+  // a fraction of a byte is still an error: 0.001 binary KB is 1.024 bytes
+  assert.deepEqual(conv('0.001KB', 'size', binary), { error: 'a size with an optional unit (4096, 64KiB, 2MB; KB, MB, GB, TB binary)' });
+  assert.deepEqual(conv('0.001', 'size', { unit: 'KB', sizeUnits: 'binary' }), { error: 'a whole number of bytes when counted in KB (binary: KiB)' });
+});
+
 test('addresses: hex or decimal, page numbers × page size, plus a base', () => {
   assert.deepEqual(conv('0x7F3A00000000', 'address', {}), { text: String(0x7f3a00000000) });
   assert.deepEqual(conv('4096', 'address', {}), { text: '4096' });

@@ -130,6 +130,25 @@ test('nvprof "-" placeholders replaced by "" are not given: optional fields stay
   await rejectsWith(read('Start,Duration,VA,Size,Name\n1ms,-,-,-,f\n', true, spec), { code: csvMessages.missingField.code, line: 2, field: 'VA→va' });
 });
 
+test('nvprof GPU trace sizes ("4.0000KB", "1.5000MB": KB = 1024 bytes) import exactly with "sizeUnits": "binary"; without it they are SI', async () => {
+  // nvprof --print-gpu-trace --csv: sizes with a binary unit in the cell, "-" for rows without one
+  const text = 'Start,Duration,Size,Name\n1ms,2.5us,4.0000KB,[CUDA memcpy HtoD]\n2ms,7.1us,1.5000MB,[CUDA memcpy DtoH]\n3ms,9.0us,-,kernel\n';
+  const spec = (sizeUnits?: string) =>
+    JSON.stringify({
+      columns: {
+        t_ns: { from: 'Start', unit: 'auto' }, dur_ns: { from: 'Duration', unit: 'auto' },
+        op: { from: 'Name', values: { '[CUDA memcpy HtoD]': 'copy', '[CUDA memcpy DtoH]': 'copy', kernel: 'kernel_begin' } },
+        agent: { from: 'Name', values: { '[CUDA memcpy HtoD]': 'cpu', '[CUDA memcpy DtoH]': 'dev0', kernel: 'dev0' } },
+        target: { from: 'Name', values: { '[CUDA memcpy HtoD]': 'dev0', '[CUDA memcpy DtoH]': 'cpu', kernel: '' } },
+        bytes: { from: 'Size', unit: 'auto', replace: [['^-$', '']], ...(sizeUnits !== undefined ? { sizeUnits } : {}) },
+      },
+    });
+  const bytes = async (s: string) => batchesToEvents((await read(text, true, s)).batches).map((e) => e.bytes);
+  assert.deepEqual(await bytes(spec('binary')), [4096, 1.5 * 1024 ** 2, undefined]);
+  assert.deepEqual(await bytes(spec()), [4000, 1_500_000, undefined], 'the default reads KB and MB as SI');
+  assert.deepEqual(await bytes(spec('si')), [4000, 1_500_000, undefined]);
+});
+
 test('map.bad-value after a rewrite shows the rewritten value and the raw cell', async () => {
   const spec = JSON.stringify({ columns: { t_ns: { const: 0 }, op: { const: 'access' }, agent: { const: 'cpu' }, va: { from: 'addr', replace: [['^', '0x']] }, bytes: { const: 64 }, access: { const: 'r' } } });
   await assert.rejects(read('addr\nzz12\n', true, spec), (e: unknown) => {

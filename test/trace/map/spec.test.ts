@@ -43,6 +43,32 @@ test('spec mistakes are map.bad-spec naming the key', () => {
   bad(join(dir, 'missing.json'))();
 });
 
+test('sizeUnits is "si" or "binary", on a size or address column read with unit auto, KB, MB, GB or TB; anything else is map.bad-spec naming file, line, key, expected and found', () => {
+  const ok = loadMapSpec('{"columns":{"t_ns":"t","op":"o","bytes":{"from":"Size","unit":"auto","sizeUnits":"binary"},"va":{"from":"a","unit":"KB","sizeUnits":"si"}}}');
+  assert.deepEqual(ok.columns.map((c) => c.rule.sizeUnits), [undefined, undefined, 'binary', 'si']);
+  const p = join(dir, 'size-units.json');
+  writeFileSync(p, '{\n  "columns": {\n    "t_ns": "Start", "op": "Name",\n    "bytes": { "from": "Size", "unit": "auto", "sizeUnits": "jedec" }\n  }\n}\n');
+  throwsWith(() => loadMapSpec(p), {
+    code: mapMessages.badSpec.code,
+    file: p,
+    line: 4,
+    field: 'columns.bytes.sizeUnits',
+    expected: '"si" (KB = 1000 bytes, the default) or "binary" (KB = 1024 bytes, as nvprof prints sizes)',
+    found: '"jedec"',
+  });
+  throwsWith(() => loadMapSpec('{"columns":{"t_ns":{"from":"t","unit":"auto","sizeUnits":"binary"},"op":"o"}}'), {
+    field: 'columns.t_ns.sizeUnits',
+    expected: 'sizeUnits only on size and address columns (bytes, page_bytes, va, offset)',
+    found: '"binary"',
+  });
+  throwsWith(() => loadMapSpec('{"columns":{"t_ns":"t","op":"o","bytes":{"from":"s","unit":"KiB","sizeUnits":"binary"}}}'), {
+    field: 'columns.bytes.sizeUnits',
+    expected: 'sizeUnits with "unit": "auto", "KB", "MB", "GB" or "TB" (the units it reads), not with "unit": "KiB"',
+  });
+  bad('{"columns":{"t_ns":"t","op":"o","bytes":{"from":"s","sizeUnits":"binary"}}}', 'columns.bytes.sizeUnits')();
+  bad('{"columns":{"t_ns":"t","op":"o","bytes":{"from":"s","unit":"auto","sizeUnits":true}}}', 'columns.bytes.sizeUnits')();
+});
+
 test('rebase is a t_ns rule only: on dur_ns (or any other column) it is map.bad-spec naming the spec file, line and key', () => {
   const p = join(dir, 'rebase-dur.json');
   writeFileSync(p, '{\n  "columns": {\n    "t_ns": { "from": "Start", "unit": "ms", "rebase": true },\n    "op": "Name",\n    "dur_ns": { "from": "Duration", "unit": "us", "rebase": true }\n  }\n}\n');
