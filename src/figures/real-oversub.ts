@@ -144,7 +144,7 @@ export const gtx1080tiRealOversub: FigureDef = {
 function dataRow(app: string, level: number, s: import('../sim/run-types').RunSummary, slowdown: number, published: number | null, baseHash: string, budgetBytes: number): Record<string, Cell> {
   return {
     app, level, system: s.system, budgetBytes, userRootChunks: s.capacityBytes / ROOT_CHUNK_BYTES - PAGE_TABLE_ROOT_CHUNKS, capacityBytes: s.capacityBytes, slowdown, publishedSlowdown: published, deviceFaults: s.deviceFaults,
-    faultBatches: s.extra.faultBatches ?? null, migrationsH2D: s.migrationsH2D, evictions: s.evictions, bytesH2D: s.bytesH2D, bytesD2H: s.bytesD2H, simTimeNs: s.simTimeNs, timeFaultNs: s.timeFaultNs, timeTransferNs: s.timeTransferNs,
+    faultBatches: s.extra.faultBatches ?? null, faultRegions: s.extra.faultRegions ?? null, pmaCalls: s.extra.pmaCalls ?? null, migrationsH2D: s.migrationsH2D, evictions: s.evictions, bytesH2D: s.bytesH2D, bytesD2H: s.bytesD2H, simTimeNs: s.simTimeNs, timeFaultNs: s.timeFaultNs, timeTransferNs: s.timeTransferNs,
     specHash: s.specHash, baselineSpecHash: baseHash,
   };
 }
@@ -179,6 +179,8 @@ function realGaps(data: ReadonlyArray<Record<string, Cell>>, ref: ReadonlyArray<
   const tieList = sameChunks.map((a) => `${a} budgets ${mb(Number(at(a, 1.25)?.budgetBytes))} and ${mb(Number(at(a, 1.5)?.budgetBytes))}: ${chunks(a, 1.25) - PAGE_TABLE_ROOT_CHUNKS} user root chunks`);
   const cleanBase = APPS.filter((a) => Number(at(a, 1)?.evictions ?? 0) === 0);
   const hot = [1, 1.25, 1.5].map((l) => mb(Number(at('hotspot', l)?.bytesH2D ?? NaN)));
+  // apps whose 150 % run is faster than their 125 % run (published: slower), the two levels' device memory differing
+  const reversed = APPS.filter((a) => !sameChunks.includes(a) && Number(at(a, 1.5)?.slowdown ?? NaN) < Number(at(a, 1.25)?.slowdown ?? NaN));
   return [
     [
       () => sameChunks.length > 0,
@@ -194,6 +196,19 @@ function realGaps(data: ReadonlyArray<Record<string, Cell>>, ref: ReadonlyArray<
         `uvm fewer whole root chunks than the footprint needs (user root chunks at 100 / 125 / 150 %: ${APPS.map((a) => `${a} ${userChunks(a)}`).join(', ')}; ` +
         `model 100 % runs without eviction: ${cleanBase.length ? cleanBase.join(', ') : 'none'}). Host→device bytes at 100 %, model vs ` +
         `measured: ${traffic.join('; ')}. Growth of faults from 100 % to 125 %, model device faults vs measured fault groups: ${faults.join(', ')}.`,
+    ],
+    [
+      () => reversed.length > 0,
+      `Measured (150 % faster than 125 %): ${reversed.map((a) => {
+        const [x, y] = [at(a, 1.25)!, at(a, 1.5)!];
+        const n = (d: Record<string, Cell>, k: string): number => Number(d[k] ?? NaN);
+        return `${a} ${n(x, 'slowdown').toFixed(3)}× vs ${n(y, 'slowdown').toFixed(3)}×: ${n(x, 'deviceFaults')} vs ${n(y, 'deviceFaults')} faulted pages in ` +
+          `${n(x, 'faultRegions')} vs ${n(y, 'faultRegions')} regions, ${n(x, 'evictions')} vs ${n(y, 'evictions')} evictions, ${n(x, 'pmaCalls')} vs ` +
+          `${n(y, 'pmaCalls')} PMA root-chunk calls, fault time ${(n(x, 'timeFaultNs') / 1e6).toFixed(2)} vs ${(n(y, 'timeFaultNs') / 1e6).toFixed(2)} ms`;
+      }).join('; ')}. The 150 % run has more faults and evictions but makes fewer PMA calls (device.fault.pmaAllocNs each: the GPU memory ` +
+        'manager calls PMA whenever it holds no free root chunk for a fault and no eviction passes one to it, uvm_pmm_gpu.c:1966-1997, :2402-2475), ' +
+        'and since a contiguous faulted page costs perFaultNs alone (uvm 10) one call outweighs the extra faults; the measured runs grow 1.01 → 1.49×, ' +
+        'which the model\'s 125 % (too slow) and 150 % (too fast) both miss within the factor-2 tolerance.',
     ],
     [
       () => Number(at('hotspot', 1.25)?.slowdown ?? NaN) < 1.05,

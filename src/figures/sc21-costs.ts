@@ -154,7 +154,7 @@ export const sc21UvmCosts: FigureDef = {
       findings: standardFindings(rows, [], sc21Gaps(on, touch, stream, small, PROFILE)),
       method:
         `uvm with the driver defaults (docs/systems.md: fault batches of fault-buffer entries with a fixed and a per-entry service cost, ` +
-        `a per-block and a per-faulted-page cost, pages to migrate coalesced into regions, one link copy per region, on the affine PCIe 3 link, ` +
+        `a per-block cost, a per-faulted-page cost and a per-region cost for each contiguous region of the pages made resident, one link copy per region, on the affine PCIe 3 link, ` +
         `a PMA call per batch of 64 root chunks the GPU memory manager takes) ` +
         `on ${PROFILE}, on the access shape SC'21 measured each reading on: its per-page and batch-rate readings are batch logs of cuBLAS sgemm ` +
         `(uvm-eval paper-figs cublas-0-log-16384 / -pf-32768), whose concurrent faults hit one page in each of many matrix columns. Per-page ` +
@@ -222,15 +222,9 @@ function sc21Gaps(on: Summary, touch: Summary, stream: Summary, small: ReadonlyA
         `GPU memory manager takes its first batch of 64 root chunks, uvm_pmm_gpu.c:1966-1997; device.fault.pmaAllocNs, derived from the ` +
         `recorded abc fault log's first batches): the model gives ${small.map(([k, t]) => `${(gpuServiceNs(t) / 1e6).toFixed(2)} ms at ${k} KiB`).join(', ')} (SC'21: ` +
         `0.6–0.7 ms). The 256 KiB touch faults on all ${touch.deviceFaults} pages in one batch (as the recorded log's first touches do: ` +
-        `64 faults for the 64 pages of two 128 KiB arrays) and each faulted page pays the calibrated perFaultNs ` +
-        `(${(f.perFaultNs / 1e3).toFixed(2)} µs: ${((touch.deviceFaults * f.perFaultNs) / 1e3).toFixed(0)} µs in all), a slope SC'21's ` +
-        `overhead figure does not show between 4 KB and 256 KB. The calibration is read on sgemm's one-page-per-column faults, ` +
-        `where every faulted page is its own CPU-unmap region and copy; the recorded log's contiguous faults cost less: its ` +
-        `instrumented driver prints the fault records before it starts the service clock and prints the service time at the ` +
-        `batch end (uvm-eval drivers/x86_64-460.27.04/faults uvm_gpu_replayable_faults.c:1450-1459, :1599-1600), and its later ` +
-        `batches (8 and 32 contiguous faults) take 1.1–1.8 µs per fault there (docs/systems.md "PMA root-chunk batches"). At that ` +
-        `rate the 256 KiB touch would come out at ${[1100, 1800].map((ns) => ((gpuServiceNs(touch) - touch.deviceFaults * (f.perFaultNs - ns)) / 1e6).toFixed(2)).join('–')} ms; the model keeps the one calibration (a per-faulted-page cost) and reports ` +
-        `the miss.`,
+        `64 faults for the 64 pages of two 128 KiB arrays), ${touch.extra.faultRegions ?? '?'} contiguous region(s): each faulted page pays perFaultNs ` +
+        `(${(f.perFaultNs / 1e3).toFixed(2)} µs, derived from the recorded log's per-fault slope) and each region perRegionNs ` +
+        `(${(f.perRegionNs / 1e3).toFixed(2)} µs, the calibration), ${((touch.deviceFaults * f.perFaultNs + (touch.extra.faultRegions ?? 0) * f.perRegionNs) / 1e3).toFixed(0)} µs in all.`,
     ],
   ];
 }

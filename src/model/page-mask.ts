@@ -106,6 +106,21 @@ export function maskWeight(m: Uint32Array, off: number, words: number): number {
   return n;
 }
 
+/**
+ * Runs of consecutive set bits over `words` words (a run may cross a word boundary): the contiguous page regions
+ * a block mask holds. A run starts at a set bit whose lower neighbour (the previous word's top bit for bit 0) is clear.
+ */
+export function maskRuns(m: Uint32Array, off: number, words: number): number {
+  let n = 0;
+  let carry = 0; // the previous word's top bit
+  for (let w = 0; w < words; w++) {
+    const x = m[off + w]!;
+    if (x !== 0) n += popcount32((x & ~((x << 1) | carry)) >>> 0);
+    carry = x >>> 31;
+  }
+  return n;
+}
+
 /** Index of the first set bit at or after `from` and before `end`, or -1. */
 export function maskNextSet(m: Uint32Array, off: number, from: number, end: number): number {
   if (from >= end) return -1;

@@ -16,7 +16,7 @@ export const DEVICE_DEFAULTS: PresetData<DeviceProfile> = {
     vaBits: 49,
     ptLevels: 5,
     pageTable: { dirBytes: 4096, pteTablesBytesPer2M: 4096 + 256 },
-    fault: { serviceNs: 40_000, batchFixedNs: 10_000, perPageNs: 5_000, perEntryNs: 200, perBlockNs: 5_000, perFaultNs: 3_983, pmaAllocNs: 553_000 },
+    fault: { serviceNs: 40_000, batchFixedNs: 10_000, perPageNs: 5_000, perEntryNs: 200, perBlockNs: 5_000, perFaultNs: 1_133, perRegionNs: 2_850, pmaAllocNs: 550_000 },
     tlb: { invalidateNs: 5_000, rangeInvalidate: true },
     map: {
       bindNs: 744,
@@ -41,7 +41,8 @@ export const DEVICE_DEFAULTS: PresetData<DeviceProfile> = {
     'fault.perPageNs': { status: 'M', ref: 'Titan V, sgemm 16384, prefetch off: ~1 ms per ~780 KB migrated (github.com/tallendev/uvm-eval figures, ±20 %); uvm uses it only for synchronous prefetch rows' },
     'fault.perEntryNs': { status: 'P', ref: `${HWP}: no measurement; a short loop per entry (fetch_fault_buffer_entries, preprocess_fault_batch sort, uvm_gpu_replayable_faults.c:832, :1120)` },
     'fault.perBlockNs': { status: 'P', ref: `${HWP}: no measurement; per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568): page-table push, membar, TLB invalidate — set to the tlb.invalidateNs default` },
-    'fault.perFaultNs': { status: 'P', ref: 'the Titan V calibration (devices/titanv.ts) reused: no per-device measurement of the per-fault service cost' },
+    'fault.perFaultNs': { status: 'P', ref: 'the Titan V value (devices/titanv.ts, derived from the recorded uvm-eval fault log) reused: no per-device measurement of the per-fault service cost' },
+    'fault.perRegionNs': { status: 'P', ref: 'the Titan V calibration (devices/titanv.ts) reused: no per-device measurement of the per-region service cost' },
     'fault.pmaAllocNs': { status: 'P', ref: 'the Titan V value (devices/titanv.ts, derived from the recorded uvm-eval fault log) reused: no per-device measurement of a PMA allocation call' },
     'tlb.invalidateNs': { status: 'P', ref: `${HWP}: no public GPU TLB-invalidate measurement; sweep 1,000–20,000` },
     'tlb.rangeInvalidate': { status: 'U', ref: 'GPU MMUs invalidate by VA range (UVM uvm_tlb_batch); assumption' },

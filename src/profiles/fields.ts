@@ -56,7 +56,8 @@ export const FIELDS: readonly FieldSpec[] = [
   f('device.fault.perPageNs', 'ns', 'UVM per-page service cost of synchronous prefetch rows (cudaMemPrefetchAsync, prefetchAsync=false)'),
   f('device.fault.perEntryNs', 'ns', 'UVM per fetched fault-buffer entry, duplicates included: parse, sort, de-duplicate (fetch_fault_buffer_entries, preprocess_fault_batch)'),
   f('device.fault.perBlockNs', 'ns', 'UVM per VA block serviced in a batch: block lock, page-table update, membar, TLB invalidate (uvm_va_block_service_locked)'),
-  f('device.fault.perFaultNs', 'ns', 'UVM per faulted page serviced (not per prefetched page): per-fault checks, thrashing hint, CPU unmap (service_fault_batch_block_locked)'),
+  f('device.fault.perFaultNs', 'ns', 'UVM per faulted page serviced (not per prefetched page): the per-fault loop of service_fault_batch_block_locked (page masks, thrashing hint)'),
+  f('device.fault.perRegionNs', 'ns', 'UVM per contiguous region of the pages a block service makes resident (faulted and prefetched): the per-subregion work — CPU unmap_mapping_range, CE memset or copy push'),
   f('device.fault.pmaAllocNs', 'ns', 'UVM: one PMA allocation call of the GPU memory manager (a batch of root chunks, alloc_root_chunk in uvm_pmm_gpu.c) with the first-fault setup of the batch that makes it'),
   f('device.tlb.invalidateNs', 'ns', 'one range (or single-entry) device TLB / IOTLB invalidation'),
   f('device.tlb.invalidateAllNs', 'ns', 'one whole-domain device TLB / IOTLB flush', {

@@ -49,10 +49,14 @@ export interface DeviceProfile {
     /** UVM per-batch fixed cost and per-page cost. */
     readonly batchFixedNs: number;
     readonly perPageNs: number;
-    /** UVM service cost per fetched fault-buffer entry (duplicates included), per VA block serviced, per faulted page. */
+    /**
+     * UVM service cost per fetched fault-buffer entry (duplicates included), per VA block serviced, per faulted page,
+     * per contiguous region of the pages a block service makes resident.
+     */
     readonly perEntryNs: number;
     readonly perBlockNs: number;
     readonly perFaultNs: number;
+    readonly perRegionNs: number;
     /** UVM: one PMA allocation call of the GPU memory manager (a batch of 2^pmaBatchOrder root chunks). */
     readonly pmaAllocNs: number;
   };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  maskClearRange, maskCountRange, maskFillRange, maskNextClear, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight,
+  maskClearRange, maskCountRange, maskFillRange, maskNextClear, maskNextSet, maskRangeEmpty, maskRuns, maskSet, maskTest, maskWeight,
   maskWords, popcount32,
 } from '../../src/model/page-mask';
 import { Rng } from '../../src/sim/rng';
@@ -57,6 +57,21 @@ test('range operations agree with a per-bit reference on random ranges, at a non
   }
 });
 
+test('maskRuns: a run crossing a word boundary is one run; bit 31 then bit 0 of the next word join', () => {
+  const m = new Uint32Array(3);
+  assert.equal(maskRuns(m, 0, 3), 0);
+  maskFillRange(m, 0, 30, 34); // pages 30..33: one run across words 0 and 1
+  assert.equal(maskRuns(m, 0, 3), 1);
+  maskSet(m, 0, 64); // word 2, bit 0: word 1's bit 31 is clear, so a new run
+  assert.equal(maskRuns(m, 0, 3), 2);
+  maskFillRange(m, 0, 35, 64); // 35..63 joins 64 but not 33 (page 34 clear)
+  assert.equal(maskRuns(m, 0, 3), 2);
+  maskSet(m, 0, 34);
+  assert.equal(maskRuns(m, 0, 3), 1);
+  assert.equal(maskRuns(new Uint32Array([0xffffffff, 0xffffffff]), 0, 2), 1);
+  assert.equal(maskRuns(new Uint32Array([0x55555555]), 0, 1), 16);
+});
+
 test('maskSet sets bit 31 and 511 without sign trouble', () => {
   const m = new Uint32Array(16);
   maskSet(m, 0, 31);
@@ -66,7 +81,7 @@ test('maskSet sets bit 31 and 511 without sign trouble', () => {
   assert.equal(maskNextSet(m, 0, 32, 512), 511);
 });
 
-test('MaskRuns visits the runs of set bits, across word boundaries, like a per-bit reference', async () => {
+test('MaskRuns visits the runs of set bits, across word boundaries, like a per-bit reference; maskRuns counts them', async () => {
   const { MaskRuns } = await import('../../src/model/page-mask');
   const rng = new Rng(11);
   const runs = new MaskRuns();
@@ -96,5 +111,6 @@ test('MaskRuns visits the runs of set bits, across word boundaries, like a per-b
     runs.reset(m, 2, 16);
     for (let s = runs.next(); s >= 0; s = runs.next()) got.push([s, runs.end]);
     assert.deepEqual(got, want);
+    assert.equal(maskRuns(m, 2, 16), want.length);
   }
 });

@@ -14,7 +14,7 @@ import * as thrashingMod from './thrashing';
 
 // Imported bindings compile to getter calls under tsx/esbuild (CommonJS interop): hot paths use local copies.
 const { Cause } = clockMod;
-const { maskClear, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskSet, maskTest, maskWeight, maskZero, popcount32 } = pageMask;
+const { maskClear, maskCountRange, maskFillRange, maskNextSet, maskRangeEmpty, maskRuns, maskSet, maskTest, maskWeight, maskZero, popcount32 } = pageMask;
 const { CPU, isWrite, Op } = ev;
 const OP_ACCESS = Op.access;
 const { remoteAccessNs } = costMod;
@@ -455,9 +455,15 @@ function serviceBlock(s: UvmState, slot: number): number {
   s.gating = false;
   s.preSlot = -1; // the first transfer is followed only during this service's evictions (its dropped pages went back above)
   if (s.p.faultCost === 'batch') {
-    // per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568) and per faulted page
-    // (the per-fault loop of service_fault_batch_block_locked, :1358–1567); prefetched pages pay only their copy
-    env.clock.charge(Cause.fault, dev.fault.perBlockNs + dev.fault.perFaultNs * faulted);
+    // per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568), per faulted page (the
+    // per-fault loop of service_fault_batch_block_locked, :1358–1567: masks and a thrashing hint) and per contiguous
+    // region of the pages made resident, faulted or prefetched (the per-subregion work: one CPU unmap_mapping_range,
+    // uvm_va_block.c:5837–5843, and one CE memset or copy push per subregion, block_zero_new_gpu_chunk and
+    // block_copy_pages; 560.35.05 :2888–2897, :4100–4156); prefetched pages pay no per-fault cost
+    const f = dev.fault;
+    const regions = maskRuns(want, 0, w);
+    s.faultRegions += regions;
+    env.clock.charge(Cause.fault, f.perBlockNs + f.perFaultNs * faulted + f.perRegionNs * regions);
   } else {
     // one far fault per faulted 4 KiB page, whatever the prefetcher: UVMSmart's do_hardware_prefetch counts
     // mf_page_fault_outstanding once per page of page_fault_this_turn (gpgpu-sim_UVMSmart gpu-sim.cc:3757–3766;

@@ -139,7 +139,7 @@ export const UVM_PARAM_DOCS: Readonly<Record<keyof UvmParams & string, ParamDoc>
   faultCost: {
     summary:
       'batch = device.fault.batchFixedNs per batch + perEntryNs per fetched entry + perBlockNs per VA block serviced + perFaultNs per faulted page ' +
-      '(driver model); far-fault = device.fault.serviceNs per faulted page (UVMSmart)',
+      '+ perRegionNs per contiguous region of the pages made resident (driver model); far-fault = device.fault.serviceNs per faulted page (UVMSmart)',
     values: ['batch', 'far-fault'],
   },
   thrashing: { summary: 'thrashing detection and mitigation (uvm_perf_thrashing_enable)' },

@@ -128,6 +128,8 @@ export class UvmState {
   emptiedBlocks = 0;
   /** Fault services of a VA block that held no resident page: the block is filled from empty (fault-batch.ts serviceBlock). */
   emptyBlockServices = 0;
+  /** Contiguous regions of the pages block services made resident (faultCost=batch: each charged perRegionNs). */
+  faultRegions = 0;
   prefetchedPages = 0;
   readDuplicates = 0;
   cpuShootdowns = 0;

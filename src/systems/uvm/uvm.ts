@@ -118,6 +118,7 @@ export class UvmModel implements SystemModel {
       evictedPages: s.evictedPages,
       emptiedBlocks: s.emptiedBlocks,
       emptyBlockServices: s.emptyBlockServices,
+      faultRegions: s.faultRegions,
       partialVictims: s.mem.partialVictims,
       inFlightVictims: s.mem.inFlightVictims,
       backgroundEvictions: s.backgroundEvictions,

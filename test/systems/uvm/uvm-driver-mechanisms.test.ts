@@ -28,9 +28,11 @@ test('uvm batch: 256 fault-buffer entries close a batch, duplicates included; en
   assert.equal(s.extra.faultEntries, 256 + 256 + 255);
   assert.equal(s.extra.flushedEntries, 2 + 2);
   assert.equal(s.extra.duplicateFaults, 85 * 2 + 85 * 2 + 85 * 2, 'entries beyond the first per page, as fetched');
-  // cost: per batch fixed + per fetched entry + per block serviced (one block per batch) + per faulted page;
-  // zero-fill of the 257 pages; one PMA call for the block's root chunk (the run's first)
-  near(s.timeFaultNs, 3 * f.batchFixedNs + 767 * f.perEntryNs + 3 * f.perBlockNs + 257 * f.perFaultNs + f.pmaAllocNs + (257 * P) / plat.device.zeroFillBytesPerNs, 'fault time');
+  // cost: per batch fixed + per fetched entry + per block serviced (one block per batch) + per faulted page + per
+  // contiguous region (each batch's pages are one run: 3 regions); zero-fill of the 257 pages; one PMA call for the
+  // block's root chunk (the run's first)
+  near(s.timeFaultNs, 3 * f.batchFixedNs + 767 * f.perEntryNs + 3 * f.perBlockNs + 257 * f.perFaultNs + 3 * f.perRegionNs + f.pmaAllocNs + (257 * P) / plat.device.zeroFillBytesPerNs, 'fault time');
+  assert.equal(s.extra.faultRegions, 3);
 });
 
 test('uvm pass: at most 20 batches per service pass; a new row opens a new pass', async () => {
@@ -62,6 +64,32 @@ test('uvm copies: the pages of a block to migrate travel as contiguous regions, 
   assert.equal(g.summary.extra.prefetchedPages, 15);
   assert.equal(g.summary.extra.faultEntries, 1);
   near(g.summary.timeTransferNs, transferNs(plat.link, 64 * KiB, 'h2d'));
+});
+
+test('uvm service cost: per contiguous region of the pages made resident (perRegionNs), apart from the per faulted page cost (perFaultNs)', async () => {
+  // the per-subregion work of a block service (one CPU unmap_mapping_range, uvm_va_block.c:5837–5843; one CE memset
+  // or copy push, block_zero_new_gpu_chunk / block_copy_pages) against the per-fault loop's bookkeeping: 8 faulted
+  // pages of one block in one front (prefetch=none, the same 8 pages zero-filled, ⌊8 × 1.31⌋ = 10 entries, one block,
+  // the run's one PMA call in both), contiguous (pages 0..7: 1 region) or every other page (0, 2, …, 14: 8 regions)
+  const o = {};
+  const f = testPlatform(o).device.fault;
+  const front = (step: number): TraceEvent[] => Array.from({ length: 8 }, (_, k) => dev(100, BASE + k * step * P));
+  const dense = (await replay('uvm', { prefetch: 'none' }, [alloc(2 * MiB), ...front(1)], o)).summary;
+  const sparse = (await replay('uvm', { prefetch: 'none' }, [alloc(2 * MiB), ...front(2)], o)).summary;
+  for (const s of [dense, sparse]) {
+    assert.equal(s.deviceFaults, 8);
+    assert.equal(s.extra.faultBatches, 1);
+    assert.equal(s.extra.faultEntries, 10);
+    assert.equal(s.zeroFills, 8);
+  }
+  assert.equal(dense.extra.faultRegions, 1);
+  assert.equal(sparse.extra.faultRegions, 8);
+  near(dense.timeFaultNs, f.batchFixedNs + 10 * f.perEntryNs + f.perBlockNs + 8 * f.perFaultNs + 1 * f.perRegionNs + f.pmaAllocNs + (8 * P) / testPlatform(o).device.zeroFillBytesPerNs, 'contiguous');
+  near(sparse.timeFaultNs - dense.timeFaultNs, 7 * f.perRegionNs, 'seven more regions, nothing else');
+  // prefetched pages join their faulted page's region: one fault grown to its 64 KiB big page is one region
+  const grown = (await replay('uvm', {}, [alloc(2 * MiB), dev(100, BASE + 3 * P)], o)).summary;
+  assert.equal(grown.extra.faultRegions, 1);
+  assert.equal(grown.extra.prefetchedPages, 15);
 });
 
 test('uvm eviction chunk-lrm: after a re-migration into A, the least-recently-migrated-into chunk (B) is evicted', async () => {

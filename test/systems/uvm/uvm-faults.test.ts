@@ -26,8 +26,10 @@ test('uvm: a first device touch zero-fills on the device and the density prefetc
   // one fault-buffer entry (⌊1.31⌋ of the mean frontEntriesPerPage), one block, one faulted page: the driver's
   // terms (the old accounting charged 16 × perPageNs here: the 15 prefetched pages paid a fault cost)
   assert.equal(s.extra.faultEntries, 1);
-  // + the run's first PMA call for a batch of root chunks (device-memory.ts pmaBatch)
-  near(s.timeFaultNs, f.batchFixedNs + 1 * f.perEntryNs + f.perBlockNs + 1 * f.perFaultNs + f.pmaAllocNs + (16 * P) / plat.device.zeroFillBytesPerNs, 'fault time');
+  // one region (the faulted big page, pages 16..31: one CE memset); + the run's first PMA call for a batch of root
+  // chunks (device-memory.ts pmaBatch)
+  assert.equal(s.extra.faultRegions, 1);
+  near(s.timeFaultNs, f.batchFixedNs + 1 * f.perEntryNs + f.perBlockNs + 1 * f.perFaultNs + 1 * f.perRegionNs + f.pmaAllocNs + (16 * P) / plat.device.zeroFillBytesPerNs, 'fault time');
   near(s.simTimeNs, 1000 + s.timeFaultNs);
 });
 
@@ -52,7 +54,9 @@ test('uvm: host-resident pages migrate H2D as one contiguous run; the CPU mappin
   const f = plat.device.fault;
   // 16 faulted pages in one front, 1.31 entries each on average: ⌊16 × 1.31⌋ = 20 entries fetched
   assert.equal(s.extra.faultEntries, 20);
-  near(s.timeFaultNs, h.cpuFaultNs + (16 * P) / h.zeroFillBytesPerNs + f.batchFixedNs + 20 * f.perEntryNs + f.perBlockNs + 16 * f.perFaultNs + f.pmaAllocNs, 'fault');
+  // 16 faulted pages, one contiguous region (one CPU unmap, one copy push)
+  assert.equal(s.extra.faultRegions, 1);
+  near(s.timeFaultNs, h.cpuFaultNs + (16 * P) / h.zeroFillBytesPerNs + f.batchFixedNs + 20 * f.perEntryNs + f.perBlockNs + 16 * f.perFaultNs + 1 * f.perRegionNs + f.pmaAllocNs, 'fault');
 });
 
 test('uvm: a fault after half the block is resident pulls the whole block (272/512 > 51%), 256/512 does not', async () => {
