@@ -458,7 +458,7 @@ function serviceBlock(s: UvmState, slot: number): number {
     // per VA block serviced (uvm_va_block_service_locked, uvm_gpu_replayable_faults.c:1568), per faulted page (the
     // per-fault loop of service_fault_batch_block_locked, :1358–1567: masks and a thrashing hint) and per contiguous
     // region of the pages made resident, faulted or prefetched (the per-subregion work: one CPU unmap_mapping_range,
-    // uvm_va_block.c:5837–5843, and one CE memset or copy push per subregion, block_zero_new_gpu_chunk and
+    // 595.45.04 uvm_va_block.c:5837–5843, and one CE memset or copy push per subregion, block_zero_new_gpu_chunk and
     // block_copy_pages; 560.35.05 :2888–2897, :4100–4156); prefetched pages pay no per-fault cost
     const f = dev.fault;
     const regions = maskRuns(want, 0, w);
