@@ -5,7 +5,7 @@ import { UvmModel } from './uvm';
 /** The NVIDIA UVM model (docs/systems.md §uvm). */
 export const uvmSystem: SystemDef<UvmParams> = {
   name: 'uvm',
-  revision: 8,
+  revision: 9,
   summary: 'NVIDIA UVM: 2 MiB VA blocks, replayable fault batches, density prefetcher, root-chunk eviction, thrashing throttle/pin',
   defaults: UVM_DEFAULTS,
   params: UVM_PARAM_DOCS,
