@@ -118,12 +118,15 @@ function addRange(st: SvmState, start: number, end: number): void {
       st.uReadonly[u] = 0;
       st.uCowAny[u] = 0;
       st.uCow.fill(0, u * st.words, (u + 1) * st.words);
-    } else if (st.uMapped[u]) {
-      // a granule shared with a neighbouring allocation passes to the new range with its mapping
-      st.rMapped[st.uRange[u]!]!--;
-      st.rMapped[r]!++;
+      st.uRange[u] = r;
+    } else {
+      // a granule shared with a neighbouring allocation passes to the new range with its mapping and its data
+      if (st.uMapped[u]) {
+        st.rMapped[st.uRange[u]!]!--;
+        st.rMapped[r]!++;
+      }
+      passUnit(st, u, r);
     }
-    st.uRange[u] = r;
     st.uRefs[u]!++;
   }
 }
@@ -178,9 +181,20 @@ export function freeRanges(st: SvmState, b: EventBatch, i: number): void {
   for (const u of kept) {
     const k = st.uKey[u]!;
     const r = st.ranges.overlapping(k * gran, (k + 1) * gran)[0]!.value;
-    st.uRange[u] = r;
+    passUnit(st, u, r); // the freed range's bounds are still in rStart/rEnd: its id is not reused before this
     if (st.uMapped[u]) st.rMapped[r]!++;
   }
+}
+
+/**
+ * Unit `u` (a granule shared by two allocations) passes to range `r`. Its bytes are those inside the range it
+ * belongs to (`unitBytes`), so a host-resident unit's host bytes change with it (revision 7: before, `hostBytes` kept
+ * the old range's share — the host capacity checks drifted and the debug check failed on recorded Kineto traces).
+ */
+function passUnit(st: SvmState, u: number, r: number): void {
+  if (st.uLoc[u] === HOST) st.hostBytes -= st.unitBytes(u);
+  st.uRange[u] = r;
+  if (st.uLoc[u] === HOST) st.hostBytes += st.unitBytes(u);
 }
 
 /** Drop one reference of unit `u`; returns whether the unit went away (its last allocation was freed). */
