@@ -88,6 +88,11 @@ export class Reporter {
     this.env.log.add(msg.unsupportedOp(this.where(), this.system, OP_CSV_NAMES[op]!));
   }
 
+  /** A prefetch the driver rejects (no live allocation at its address): a warning only, no result event. */
+  rejectedPrefetch(va: number): void {
+    this.env.log.add(msg.rejectedPrefetch(this.where(), this.system, va));
+  }
+
   ignoredAdvice(advice: string): void {
     this.env.log.add(msg.ignoredAdvice(this.where(), this.system, advice));
   }

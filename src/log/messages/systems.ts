@@ -19,6 +19,12 @@ export const systemsMessages = {
     'The trace touches an address outside every live allocation (or mapping); check the importer mapping or add the missing alloc.',
     (system: string, va: number) => ({ message: `${system}: access to unmapped address 0x${va.toString(16)} (fault-error)` }),
   ),
+  rejectedPrefetch: defineMessage(
+    'systems.rejected-prefetch',
+    'warning',
+    'A prefetch row names an address outside every live allocation. The driver rejects the call (cudaMemPrefetchAsync returns cudaErrorInvalidValue: uvm_migrate finds no VA range, NV_ERR_INVALID_ADDRESS); nothing migrates and the program goes on, so the run is not failed by it. Check the importer mapping or add the missing alloc.',
+    (system: string, va: number) => ({ message: `${system}: prefetch of 0x${va.toString(16)}, outside every live allocation, rejected (nothing migrated)` }),
+  ),
   badFree: defineMessage(
     'systems.bad-free',
     'warning',

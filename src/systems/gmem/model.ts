@@ -31,7 +31,8 @@ const { warmRows } = warm;
  * - warm-rows.ts — the engine's speed hint (no semantics): loads the next rows' hit-path lines together.
  */
 export class GmemModel implements SystemModel {
-  private readonly g: GmemState;
+  /** The per-run state (behaviour files take it; tests read it). */
+  readonly g: GmemState;
 
   constructor(p: Readonly<GmemParams>, env: SystemEnv) {
     this.g = new GmemState(p, env);
@@ -118,6 +119,7 @@ export class GmemModel implements SystemModel {
 
   finish(): Readonly<Record<string, number>> {
     const g = this.g;
+    g.invariantCheckAll = true; // debug runs: the engine's check after `finish` is a full one
     g.x.vmaCount = g.vmas.peak;
     return g.x.toRecord();
   }

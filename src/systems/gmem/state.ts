@@ -116,6 +116,13 @@ export class GmemState {
   evictableEpoch = 0;
   /** Splits + merges of the VMA change the last `addRange` made. */
   vmaSplitsPending = 0;
+  /**
+   * Debug mode only (invariants.ts): slot visits earned by the rows since the last full check, whether the next
+   * check must be full (set by `finish`), and how many full checks ran.
+   */
+  invariantCredit = 0;
+  invariantCheckAll = false;
+  invariantFullChecks = 0;
 
   constructor(
     readonly p: Readonly<GmemParams>,

@@ -5,7 +5,7 @@ import { HmmSvmModel } from './model';
 /** HMM / AMD KFD SVM mirroring (docs/systems.md §hmm-svm). Revision 6: `device` allocations take VRAM (ranges.ts `deviceAlloc`). */
 export const hmmSvmSystem: SystemDef<HmmSvmParams> = {
   name: 'hmm-svm',
-  revision: 6,
+  revision: 7,
   summary: 'HMM/KFD SVM mirroring: MMU-notifier callbacks, 2 MiB migration units, GPU retry faults (2 ms drop window) or queue eviction',
   defaults: HMM_SVM_DEFAULTS,
   params: HMM_SVM_PARAM_DOCS,

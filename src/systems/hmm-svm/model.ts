@@ -28,7 +28,8 @@ const { PAGE, SvmState } = stateMod;
  * GPU retry faults).
  */
 export class HmmSvmModel implements SystemModel {
-  private readonly st: stateMod.SvmState;
+  /** The per-run state (behaviour files take it; tests read it). */
+  readonly st: stateMod.SvmState;
 
   constructor(p: HmmSvmParams, env: SystemEnv) {
     this.st = new SvmState(p, env);

@@ -64,3 +64,25 @@ test('hmm-svm: a mapped shared granule counts in the mapped total of the range i
   assert.equal(r.summary.status, 'ok');
   assert.equal(r.summary.deviceFaults, 3, 'units 0, 1 (A) and 2 (B); unit 1 is never faulted again');
 });
+
+test('hmm-svm (revision 7): a host-resident shared granule keeps hostBytes equal to its bytes when it passes between ranges', async () => {
+  // The unit's bytes are those of the range it belongs to (clipped to it): A = [A, A + 2.5 MiB) holds 0.5 MiB of
+  // granule 1, E = [A + 2.5, A + 5.5 MiB) 1.5 MiB of it. Before revision 7 the unit changed range without hostBytes
+  // following (0.5 MiB counted, 1.5 MiB held; then 1.5 MiB taken back on the free of A for 0.5 MiB added): the debug
+  // check failed (hostBytes ≠ host units) on recorded Kineto traces at --oversub 1.5 and 3, and host capacity checks
+  // drifted.
+  const E = A + 2.5 * MiB;
+  const cpuWrite = (t: number, va: number, bytes: number): TraceEvent => ({ op: 'access', tNs: t, agent: 'cpu', va, bytes, access: 'w' });
+  const events: TraceEvent[] = [
+    { op: 'alloc', tNs: 0, va: A, bytes: 2.5 * MiB, flags: ['managed'] },
+    cpuWrite(10, A, 2.5 * MiB), // units 0 (2 MiB) and 1 (0.5 MiB, A's part) populated on the host
+    { op: 'alloc', tNs: 20, va: E, bytes: 3 * MiB, flags: ['managed'] }, // unit 1 passes to E's first range: 1.5 MiB
+    cpuWrite(30, E, 3 * MiB), // unit 2 ([A + 4, A + 6) MiB: E's 1.5 MiB of it) too
+    touch(40, E, 3 * MiB), // units 1 and 2 to VRAM: H2D of their bytes in E's ranges
+    { op: 'free', tNs: 50, va: E }, // unit 2 goes; unit 1 (in VRAM) passes back to A
+    { op: 'free', tNs: 60, va: A },
+  ];
+  const r = await replay('hmm-svm', {}, events, { 'device.memory.capacityBytes': 3 * 2 * MiB });
+  assert.equal(r.summary.status, 'ok');
+  assert.equal(r.summary.bytesH2D, 1.5 * MiB + 1.5 * MiB, 'units 1 and 2 as held in E');
+});

@@ -82,3 +82,21 @@ test('uvm prefetchAsync: a prefetch only occupies the link; an access waits only
   assert.equal(sync.summary.extra.prefetchWaitNs, 0);
   assert.ok(Math.abs(sync.summary.timeTransferNs - d) < 1e-6);
 });
+
+test('uvm (revision 9): a prefetch outside every live allocation is rejected — a warning, no fault-error, the run stays ok', async () => {
+  // a recorded nvprof migration list imported without its allocations: prefetch rows only (the driver returns
+  // cudaErrorInvalidValue; the program goes on). Before revision 9 each was a fault-error and the run `error`.
+  const far = BASE + 64 * MiB;
+  const r = await replay('uvm', {}, [
+    alloc,
+    { op: 'prefetch', tNs: 1, agent: 'cpu', va: far, bytes: 64 * 1024, target: 'dev0' },
+    { op: 'prefetch', tNs: 2, agent: 'cpu', va: BASE, bytes: 64 * 1024, target: 'dev0' },
+    acc(10, 'dev0', 'r'),
+  ]);
+  const s = r.summary;
+  assert.equal(s.errorEvents, 0);
+  assert.equal(s.status, 'ok');
+  assert.equal(s.warnings['systems.rejected-prefetch'], 1);
+  assert.equal(s.warnings['systems.unmapped-access'], undefined);
+  assert.equal(s.deviceFaults, 0, 'the prefetch inside the allocation still populates the device: the read hits');
+});
