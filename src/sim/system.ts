@@ -79,7 +79,7 @@ export interface SystemModel {
    * Debug mode only (tests): throw if an invariant is broken (frames in use ≤ capacity, each unit in exactly
    * one state, bytes conserved, pinned never evicted, …). Called after every event when `env.debug`, and once
    * more after `finish`. A model whose full check grows with the address space may spread it over several rows
-   * (uvm: invariants.ts `INVARIANT_VISITS_PER_ROW`), but the call after `finish` must check everything.
+   * (sim/invariant-budget.ts `InvariantBudget`), but the call after `finish` must check everything.
    */
   checkInvariants?(): void;
   /** End of trace: settle outstanding work and return the system's `extra` counters (deterministic key order). */

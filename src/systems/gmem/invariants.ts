@@ -3,13 +3,6 @@ import type { GmemState } from './state';
 
 const { NOMAP, CPU: ST_CPU, DEVICE } = UnitState;
 
-/**
- * Slot visits each row earns for the debug checks. A full check visits every slot of the logical table up to its
- * high-water mark: with 4 KiB units (gmem-paper) a recorded PyTorch snapshot of 13 GiB holds 3.2 M slots and an
- * Nsight export with 41 GB of cudaMalloc'd buffers 10 M, so checking after every row made a 119-row trace take
- * 237 s (10 s without the checks) and a 1,937-row one 80 s. Same rule as uvm (src/systems/uvm/invariants.ts).
- */
-export const INVARIANT_VISITS_PER_ROW = 1 << 16;
 
 /**
  * Debug mode only (`SystemModel.checkInvariants`, called by the engine after every row and at the end): a full
@@ -17,13 +10,9 @@ export const INVARIANT_VISITS_PER_ROW = 1 << 16;
  * else once the rows since the last one have earned its cost — and always the call after `finish`.
  */
 export function checkInvariants(g: GmemState): void {
-  const cost = g.t.highWater + g.nDev;
-  g.invariantCredit += INVARIANT_VISITS_PER_ROW;
-  if (cost > g.invariantCredit && !g.invariantCheckAll) return;
-  g.invariantCredit = 0;
-  g.invariantCheckAll = false;
-  g.invariantFullChecks++;
-  checkAll(g);
+  // a full check visits every slot of the logical table up to its high-water mark (4 KiB units over a recorded
+  // 13 GiB snapshot: 3.2 M slots) and every device's pool
+  if (g.invariants.due(g.t.highWater + g.nDev)) checkAll(g);
 }
 
 /** Throw if an invariant is broken — frames, states, page-table frames, host units, bytes conserved. */

@@ -8,6 +8,7 @@ import type { IntrusiveList } from '../../policies/eviction/intrusive-list';
 import type { EvictionPolicy } from '../../policies/types';
 import type { CauseCode } from '../../sim/clock';
 import type { SystemEnv } from '../../sim/system';
+import { InvariantBudget } from '../../sim/invariant-budget';
 import { GmemExtra } from './extra';
 import type { PageTableCharge } from './page-tables';
 import type { GmemParams } from './params';
@@ -116,13 +117,8 @@ export class GmemState {
   evictableEpoch = 0;
   /** Splits + merges of the VMA change the last `addRange` made. */
   vmaSplitsPending = 0;
-  /**
-   * Debug mode only (invariants.ts): slot visits earned by the rows since the last full check, whether the next
-   * check must be full (set by `finish`), and how many full checks ran.
-   */
-  invariantCredit = 0;
-  invariantCheckAll = false;
-  invariantFullChecks = 0;
+  /** Debug mode only (invariants.ts): when the full check runs. */
+  readonly invariants = new InvariantBudget();
 
   constructor(
     readonly p: Readonly<GmemParams>,

@@ -5,12 +5,6 @@ import type { UvmState } from './state';
 const { maskTest, maskWeight } = pageMask;
 const { PAGE_BYTES, UNTRACKED } = deviceMemory;
 
-/**
- * Visits (a block's mask words, plus its pages' frames at 4 KiB granularity) each row earns for the debug checks:
- * a full check visits every live VA block, so on a large address space (page-mix: 32,768 blocks of a 64 GiB
- * allocation, 17 M visits with `eviction=lru-4k`) checking after every row made a 500-row trace take 42 s.
- */
-export const INVARIANT_VISITS_PER_ROW = 1 << 16;
 
 /**
  * Debug mode only (`SystemModel.checkInvariants`, called by the engine after every row and at the end): a full
@@ -18,13 +12,8 @@ export const INVARIANT_VISITS_PER_ROW = 1 << 16;
  * else once the rows since the last one have earned its cost — and always the call after `finish`.
  */
 export function checkInvariants(s: UvmState): void {
-  const cost = s.blocks.count * (s.words + (s.mem.mode === 'page' ? s.ppb : 0));
-  s.invariantCredit += INVARIANT_VISITS_PER_ROW;
-  if (cost > s.invariantCredit && !s.invariantCheckAll) return;
-  s.invariantCredit = 0;
-  s.invariantCheckAll = false;
-  s.invariantFullChecks++;
-  checkAll(s);
+  // a full check visits every live VA block's mask words, plus its pages' frames at 4 KiB granularity
+  if (s.invariants.due(s.blocks.count * (s.words + (s.mem.mode === 'page' ? s.ppb : 0)))) checkAll(s);
 }
 
 /**

@@ -13,6 +13,7 @@ import { VaBlocks } from './blocks';
 import * as deviceMemory from './device-memory';
 import { DeviceMemory } from './device-memory';
 import { PageTables } from './page-tables';
+import { InvariantBudget } from '../../sim/invariant-budget';
 import { evictionVariant } from './evictions';
 import type { UvmParams, UvmPrefetch } from './params';
 import { ThrashingState } from './thrashing';
@@ -143,14 +144,8 @@ export class UvmState {
   farFaultNs = 0;
   /** Clock time charged while servicing CPU access rows (UVMSmart reports host-side time apart from kernel time). */
   cpuAccessNs = 0;
-  /**
-   * Debug mode only (invariants.ts): block and page visits earned by the rows since the last full check, and
-   * whether the next check must be full (set by `finish`, so the engine's last check covers everything).
-   */
-  invariantCredit = 0;
-  invariantCheckAll = false;
-  /** Debug mode only: full checks done (tests). */
-  invariantFullChecks = 0;
+  /** Debug mode only (invariants.ts): when the full check runs. */
+  readonly invariants = new InvariantBudget();
   backgroundEvictions = 0;
   /** UVMSmart-mode device synchronizes (`marker sync`) and the dirty pages they wrote back (device-sync.ts). */
   deviceSyncs = 0;

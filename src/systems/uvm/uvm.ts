@@ -104,7 +104,7 @@ export class UvmModel implements SystemModel {
   finish(): Readonly<Record<string, number>> {
     const s = this.s;
     flushBatch(s);
-    s.invariantCheckAll = true; // debug runs: the engine's check after `finish` is a full one
+    s.invariants.checkAllNext(); // debug runs: the engine's check after `finish` is a full one
     // UVMSmart mode: the far-fault latency is added after the simulated timeline (gpu-sim.cc:116-126)
     if (s.farFaultNs > 0) s.env.clock.charge(Cause.fault, s.farFaultNs);
     const t = s.thr;

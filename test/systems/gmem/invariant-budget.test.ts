@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { planRuns, type TraceScan } from '../../../src/run/run';
 import { simulate } from '../../../src/sim/engine';
 import type { SystemDef, SystemModel } from '../../../src/sim/system';
-import { INVARIANT_VISITS_PER_ROW } from '../../../src/systems/gmem/invariants';
+import { INVARIANT_VISITS_PER_ROW } from '../../../src/sim/invariant-budget';
 import type { GmemState } from '../../../src/systems/gmem/state';
 import { systemPreset } from '../../../src/systems/index';
 import { eventsToBatches } from '../../../src/trace/batch';
@@ -62,7 +62,7 @@ async function run(events: TraceEvent[], corrupt?: (g: GmemState) => void): Prom
 test('a small logical table is checked after every row and at the end', async () => {
   const g = await run(trace(300));
   assert.ok(g.t.highWater + 1 <= INVARIANT_VISITS_PER_ROW, '300 slots at most');
-  assert.equal(g.invariantFullChecks, 302, 'alloc row + 300 access rows + the check after finish');
+  assert.equal(g.invariants.fullChecks, 302, 'alloc row + 300 access rows + the check after finish');
 });
 
 test('a large logical table is checked once the rows have earned it, and always after finish', async () => {
@@ -74,8 +74,8 @@ test('a large logical table is checked once the rows have earned it, and always 
   const cost = g.t.highWater + 1;
   const perCheck = Math.ceil(cost / INVARIANT_VISITS_PER_ROW);
   assert.ok(perCheck >= 4 && perCheck <= 5);
-  assert.ok(g.invariantFullChecks < 302 / 3, `${g.invariantFullChecks} full checks for 302 rows`);
-  assert.ok(g.invariantFullChecks >= Math.floor(302 / perCheck) - 2, `${g.invariantFullChecks} full checks for 302 rows`);
+  assert.ok(g.invariants.fullChecks < 302 / 3, `${g.invariants.fullChecks} full checks for 302 rows`);
+  assert.ok(g.invariants.fullChecks >= Math.floor(302 / perCheck) - 2, `${g.invariants.fullChecks} full checks for 302 rows`);
   // the check after finish is full even when the rows have not earned it: damage found there
   await assert.rejects(
     run(trace(300, GiB), (st) => {

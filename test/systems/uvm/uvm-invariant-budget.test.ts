@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { INVARIANT_VISITS_PER_ROW } from '../../../src/systems/uvm/invariants';
+import { INVARIANT_VISITS_PER_ROW } from '../../../src/sim/invariant-budget';
 import type { UvmState } from '../../../src/systems/uvm/state';
 import type { TraceEvent } from '../../../src/trace/event';
 import { GiB, MiB } from '../../../src/units';
@@ -45,7 +45,7 @@ test('a small address space is checked after every row and at the end', async ()
   // 16 MiB: 8 VA blocks; a full check visits 8 × (16 words + 512 pages) = 4,224 ≤ the per-row budget
   const s = await run('uvm:eviction=lru-4k', 16 * MiB, 300);
   assert.ok(8 * (16 + 512) <= INVARIANT_VISITS_PER_ROW);
-  assert.equal(s.invariantFullChecks, 302, 'alloc row + 300 access rows + the check after finish');
+  assert.equal(s.invariants.fullChecks, 302, 'alloc row + 300 access rows + the check after finish');
 });
 
 test('a large address space is checked once the rows have earned it, and always after finish', async () => {
@@ -54,7 +54,7 @@ test('a large address space is checked once the rows have earned it, and always 
   // advice and 300 reads) every 66th: 4; and the check after finish
   const s = await run('uvm:eviction=lru-4k', 16 * GiB, 300, undefined, true);
   assert.equal(s.blocks.count, 8192);
-  assert.equal(s.invariantFullChecks, 1 + Math.floor(301 / 66) + 1);
+  assert.equal(s.invariants.fullChecks, 1 + Math.floor(301 / 66) + 1);
   // the check after finish is full even when the rows have not earned it: damage found there
   await assert.rejects(
     run('uvm:eviction=lru-4k', 16 * GiB, 300, (st) => {
@@ -76,6 +76,6 @@ test('only the blocks a trace uses cost checks: 300 reads over 16 GiB create 300
     credit = 0;
     checks++;
   }
-  assert.equal(s.invariantFullChecks, checks + 1, 'plus the check after finish');
+  assert.equal(s.invariants.fullChecks, checks + 1, 'plus the check after finish');
   assert.ok(checks < 301 && checks > 100);
 });
