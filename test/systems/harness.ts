@@ -8,6 +8,7 @@ import { resolvePlatform, type FieldValue } from '../../src/profiles/resolve';
 import type { Platform } from '../../src/profiles/types';
 import { compare } from '../../src/run/run';
 import type { RunResult } from '../../src/sim/run-types';
+import type { SystemModel } from '../../src/sim/system';
 import type { ParamValue } from '../../src/params';
 import { eventsToBatches } from '../../src/trace/batch';
 import type { TraceEvent } from '../../src/trace/event';
@@ -38,6 +39,20 @@ export async function replay(
   for (const [k, v] of Object.entries(params)) set[`${preset}.${k}`] = v;
   const [r] = await compare(memoryTrace('test-trace', eventsToBatches([...events])), { system: preset, profile: TEST_PROFILE, set, seed, debug: true });
   return r!;
+}
+
+/**
+ * Let `corrupt` damage a model's state just before its `finish` (tests of debug checks: the engine's check after
+ * `finish` must then throw). Returns `m`; no-op without `corrupt`.
+ */
+export function corruptBeforeFinish<T>(m: SystemModel, state: T, corrupt?: (s: T) => void): SystemModel {
+  if (!corrupt) return m;
+  const finish = m.finish.bind(m);
+  m.finish = () => {
+    corrupt(state);
+    return finish();
+  };
+  return m;
 }
 
 export { GiB, KiB, MiB };

@@ -16,6 +16,7 @@ import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';
 import { memoryTrace } from '../../../src/trace/trace';
 import { GiB, MiB } from '../../../src/units';
+import { corruptBeforeFinish } from '../harness';
 
 const BASE = 0x7f0000000000;
 const DEV_BUF = 0x7e0000000000;
@@ -45,14 +46,7 @@ async function run(events: TraceEvent[], corrupt?: (g: GmemState) => void): Prom
     create(params, env) {
       const m = def.create(params, env) as SystemModel & { g: GmemState };
       state = m.g;
-      if (corrupt) {
-        const finish = m.finish.bind(m);
-        m.finish = () => {
-          corrupt(m.g);
-          return finish();
-        };
-      }
-      return m;
+      return corruptBeforeFinish(m, m.g, corrupt);
     },
   };
   await simulate(r!, spy, t);

@@ -16,6 +16,7 @@ import { eventsToBatches } from '../../../src/trace/batch';
 import type { TraceEvent } from '../../../src/trace/event';
 import { memoryTrace } from '../../../src/trace/trace';
 import { GiB, MiB } from '../../../src/units';
+import { corruptBeforeFinish } from '../harness';
 
 const BASE = 0x7f0000000000;
 
@@ -45,14 +46,7 @@ async function run(events: TraceEvent[], corrupt?: (st: SvmState) => void): Prom
         queries++;
         return overlapping(a, b);
       };
-      if (corrupt) {
-        const finish = m.finish.bind(m);
-        m.finish = () => {
-          corrupt(m.st);
-          return finish();
-        };
-      }
-      return m;
+      return corruptBeforeFinish(m, m.st, corrupt);
     },
   };
   await simulate(r!, spy, t);
