@@ -1,6 +1,7 @@
 import { responseCurveChart } from '../analysis/charts/response-curve';
 import type { Cell } from '../analysis/table-input';
 import type { RunSummary } from '../sim/run-types';
+import { ML_TRAIN_PARAMS } from './context';
 import { comparedRow, orderingCheck, standardFindings } from './compare';
 import type { ComparedRow, FigureDef, FigureResult } from './types';
 
@@ -10,7 +11,6 @@ const PROFILE = 'ascend910b';
 const SYSTEMS = ['gmem-linux', 'uvm'] as const;
 /** Oversubscription levels of the curve; the claim is about levels above 2×. */
 export const OPENEULER_LEVELS = [1, 1.5, 2, 2.5, 3] as const;
-const ML_PARAMS: Readonly<Record<'quick' | 'default' | 'full', Readonly<Record<string, number>>>> = { quick: { layers: 2, steps: 1 }, default: { layers: 8, hidden: 1024 }, full: { layers: 8, hidden: 1024 } };
 
 /**
  * openEuler's claim (23.09 GMEM documentation): in large-model training GMEM beats NVIDIA UVM, the lead grows
@@ -29,7 +29,7 @@ export const openEulerOversub: FigureDef = {
     const id = this.id;
     const claim = ctx.reference('gmem-claims').rows.find((c) => c.claim === 'openeuler-oversub-lead');
     if (!claim) throw new Error('gmem-claims lacks openeuler-oversub-lead');
-    const params = ctx.pick(ML_PARAMS);
+    const params = ctx.pick(ML_TRAIN_PARAMS);
     const trace = await ctx.workload('ml-train', params, 0);
     const data: Record<string, Cell>[] = [];
     const curve: Record<string, Cell>[] = [];

@@ -1,6 +1,6 @@
 import { GiB, MiB } from '../../units';
 import type { WorkloadParamInput } from '../../workloads/params';
-import type { FigureContext, FigureScale, FigureTrace } from '../context';
+import { ML_TRAIN_PARAMS, type FigureContext, type FigureScale, type FigureTrace } from '../context';
 
 /** One workload input of the debate's capacity experiments, as the claims' tables and texts name it. */
 export interface DebateInput {
@@ -10,9 +10,6 @@ export interface DebateInput {
   readonly describe: string;
   readonly trace: FigureTrace;
 }
-
-/** ml-train: the committed instance's size (`DEFAULT_INSTANCE_PARAMS`: 2.18 GiB), so a 3× oversubscribed device still holds 730 MiB. */
-const ML: Readonly<Record<FigureScale, WorkloadParamInput>> = { quick: { layers: 2, steps: 1 }, default: { layers: 8, hidden: 1024 }, full: { layers: 8, hidden: 1024 } };
 
 /**
  * Uniform random 4 KiB device accesses over one managed allocation: the irregular extreme (a graph traversal's
@@ -33,7 +30,7 @@ export const IRREGULAR_PARAMS: Readonly<Record<FigureScale, WorkloadParamInput>>
  * streams a 20-row band of the wall once and ping-pongs two result rows); `quick` uses the generators' small defaults.
  */
 export async function debateTraces(ctx: FigureContext): Promise<{ ml: DebateInput; dense: DebateInput; irregular: DebateInput }> {
-  const ml = await ctx.workload('ml-train', ctx.pick(ML), 0);
+  const ml = await ctx.workload('ml-train', ctx.pick(ML_TRAIN_PARAMS), 0);
   const dense = ctx.scale === 'quick' ? await ctx.workload('rodinia-pathfinder', {}, 0) : await ctx.defaultInstance('rodinia-pathfinder');
   const random = ctx.pick(IRREGULAR_PARAMS);
   const irregular = await ctx.workload('synthetic-access', random, 0);
