@@ -154,10 +154,7 @@ async function decodeJson(chunks: AsyncIterable<Buffer>, file: string, cp: Check
     const p = it.path;
     if (p.length === 0) break; // top-level scalar: not a snapshot (reported below)
     sawKey = true;
-    if (list) {
-      segments.push(dropFrames(it.value));
-      segLocs.push(it.loc);
-    } else if (p[0] === 'segments' && p.length === 2) {
+    if (list || (p[0] === 'segments' && p.length === 2)) {
       segments.push(dropFrames(it.value));
       segLocs.push(it.loc);
     } else if (p[0] === 'device_traces' && p.length === 3) {

@@ -3,7 +3,6 @@ import type { GmemState } from './state';
 
 const { NOMAP, CPU: ST_CPU, DEVICE } = UnitState;
 
-
 /**
  * Debug mode only (`SystemModel.checkInvariants`, called by the engine after every row and at the end): a full
  * check (`checkAll`) after every row while it visits at most `INVARIANT_VISITS_PER_ROW` slots (every test trace),

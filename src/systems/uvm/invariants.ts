@@ -5,7 +5,6 @@ import type { UvmState } from './state';
 const { maskTest, maskWeight } = pageMask;
 const { PAGE_BYTES, UNTRACKED } = deviceMemory;
 
-
 /**
  * Debug mode only (`SystemModel.checkInvariants`, called by the engine after every row and at the end): a full
  * check (`checkAll`) after every row while it costs at most `INVARIANT_VISITS_PER_ROW` visits (every test trace),
