@@ -11,15 +11,20 @@
  * (b) the bare LRU kernel fed by the project's CSV reader (`readCanonicalCsv`) and (c) gmem-paper as LRU run
  * from `openTrace` (no cache: digest, parse and checks included), (c)/(b) being the end-to-end ratio.
  *
+ * libCacheSim beside (src/bench/libcachesim.ts): with `GMEMLAB_BENCH_LIBCACHESIM=/path/to/cachesim` (a binary the user
+ * built; the project neither ships nor builds it) its LRU runs on the same trace (oracleGeneral binary) at each
+ * capacity, measured as its process's CPU time, and gmem-paper as LRU is reported against it too.
+ *
  * `GMEMLAB_BENCH_SYSTEMS=a,b` restricts the systems (development); `GMEMLAB_BENCH_E2E_ONLY=1` runs only the
  * LRU configuration at 50 % in memory (as in the full run, so the simulator is as warm as there) and then the
  * end-to-end part; `--quick` uses 2e5 events.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCachesim, writeOracleGeneral } from '../../src/bench/libcachesim';
 import { bareLruOver } from '../../src/bench/lru-baseline';
 import { BENCH_TRACE_CHECK, distinctPages, fifoMisses, pageMixPages, pagesTrace } from '../../src/bench/page-mix';
-import type { Benchmark, BenchRow } from '../../src/bench/types';
+import type { BenchContext, Benchmark, BenchRow } from '../../src/bench/types';
 import { openTrace } from '../../src/importers/open';
 import { DiagnosticLog } from '../../src/log/collector';
 import { planRuns, type TraceScan } from '../../src/run/run';
@@ -73,6 +78,36 @@ function csvReaderTrace(path: string): Trace {
   };
 }
 
+/**
+ * libCacheSim's LRU at one capacity, and gmem-paper as LRU against it when it ran at that capacity. Its miss
+ * ratio (printed to 4 decimals) is checked against the bare kernel's misses.
+ */
+async function besideLibCacheSim(
+  ctx: BenchContext,
+  cachesim: string,
+  oracle: string,
+  at: { group: string; pct: number; frames: number; events: number; lruRate?: number; kernelMisses?: number },
+): Promise<BenchRow[]> {
+  const metric = `libCacheSim LRU (cachesim, oracleGeneral binary) @ ${at.pct} %`;
+  ctx.log(`${at.pct} %: libCacheSim LRU`);
+  let r;
+  try {
+    r = await runCachesim(cachesim, oracle, at.frames);
+  } catch (e) {
+    return [{ group: at.group, metric, value: NaN, unit: 'events/CPU-s', note: `failed: ${(e as Error).message}` }];
+  }
+  const rate = r.requests / r.cpuS;
+  const check = at.kernelMisses === undefined ? '' : Math.abs(r.missRatio - at.kernelMisses / at.events) <= 0.00005 + 1e-12 ? ` (kernel ${at.kernelMisses / at.events}: equal to 4 decimals)` : ` (kernel ${at.kernelMisses / at.events}: DIFFERENT)`;
+  const rows: BenchRow[] = [{ group: at.group, metric, value: rate, unit: 'events/CPU-s', note: `${r.requests} requests, ${r.cpuS.toFixed(2)} CPU-s (its process, trace read included); miss ratio ${r.missRatio}${check}` }];
+  if (at.lruRate !== undefined) {
+    rows.push({
+      group: at.group, metric: `${LRU} @ ${at.pct} % vs libCacheSim`, value: at.lruRate, unit: 'events/CPU-s', baseline: 'libCacheSim LRU', baselineValue: rate,
+      ratio: at.lruRate / rate, note: 'the issue expected ≈ 1.2–1.6 at 50 % (its 0.6 × the bare kernel, with the kernel at 5–6 M/s)',
+    });
+  }
+  return rows;
+}
+
 const bench: Benchmark = {
   name: 'systems',
   summary: 'every system on the realistic page-mix trace (2e7 accesses, 2.1 M distinct pages) at 25/50/75 % capacity vs the bare LRU kernel of docs/bench-trace.md; end to end from canonical CSV',
@@ -99,10 +134,18 @@ const bench: Benchmark = {
     const warmFrames = Math.max(1, Math.floor(distinctPages(warmPages, p.vaPages) / 2));
     await bareLruOver(warm, warmFrames, PAGE_MIX_BASE_VA, p.vaPages);
     for (const it of items) await sim(warm, it, warmFrames, footprint).catch(() => 0);
+    const cachesim = process.env.GMEMLAB_BENCH_LIBCACHESIM;
+    const oracle = join(ctx.tmpDir, 'page-mix.oracleGeneral.bin');
+    if (cachesim) {
+      ctx.log('writing the trace as a libCacheSim oracleGeneral binary trace');
+      await writeOracleGeneral(pages, oracle);
+    }
     for (const [k, pct] of PERCENT.entries()) {
       if (e2eOnly && pct !== 50) continue;
       const frames = Math.floor((distinct * pct) / 100);
       const fifoRef = fifoMisses(pages, p.vaPages, frames);
+      let lruRate: number | undefined;
+      let kernelMisses: number | undefined;
       for (const it of items) {
         ctx.log(`${pct} %: bare LRU kernel, ${it}`);
         const bare = await cpuTimed(() => bareLruOver(trace, frames, PAGE_MIX_BASE_VA, p.vaPages));
@@ -114,6 +157,8 @@ const bench: Benchmark = {
           rows.push({ group, metric: `${it} @ ${pct} %`, value: NaN, unit: 'events/CPU-s', note: `failed: ${(e as Error).message.split('\n')[0]}` });
           continue;
         }
+        kernelMisses = bare.out;
+        if (it === LRU) lruRate = perCpuS(s);
         const ref = it === LRU ? ` (reference LRU ${bare.out}: ${s.out === bare.out ? 'equal' : 'DIFFERENT'})` : it === FIFO ? ` (reference FIFO ${fifoRef}: ${s.out === fifoRef ? 'equal' : 'DIFFERENT'})` : '';
         rows.push({
           group, metric: `${it} @ ${pct} %`, value: perCpuS(s), unit: 'events/CPU-s', baseline: 'bare LRU kernel', baselineValue: perCpuS(bare), ratio: perCpuS(s) / perCpuS(bare),
@@ -121,6 +166,7 @@ const bench: Benchmark = {
           note: `${frames} frames; ${s.out} device faults${ref}; kernel ${bare.out} misses${lruCheck}`,
         });
       }
+      if (cachesim) rows.push(...(await besideLibCacheSim(ctx, cachesim, oracle, { group, pct, frames, events, lruRate, kernelMisses })));
     }
     // end to end from canonical CSV
     const csv = join(ctx.tmpDir, 'page-mix.csv');
