@@ -63,7 +63,9 @@ export function attachDevices(g: GmemState): void {
 export function install(g: GmemState, s: number, dv: number, f: number, u: number): void {
   const t = g.t;
   t.setState(s, DEVICE);
-  t.setOwner(s, dv);
+  // with one device the owner is device 0 from the slot's creation (LogicalTable.create) and never changes: the
+  // owner word is in the cold record, one more cache line per migration that nothing then reads
+  if (g.nDev !== 1) t.setOwner(s, dv);
   t.setFrame(s, f);
   g.pts[dv]!.map(u);
   g.resident[dv]!++;
@@ -74,7 +76,7 @@ export function install(g: GmemState, s: number, dv: number, f: number, u: numbe
 /** Unmap slot `s` from its device (frame, policy, page tables); state is left to the caller. */
 export function detach(g: GmemState, s: number): void {
   const t = g.t;
-  const dv = t.ownerOf(s);
+  const dv = g.nDev === 1 ? 0 : t.ownerOf(s); // one device: its owner (install), without the cold record's line
   const f = t.frameOf(s);
   g.policies[dv]!.onRemove(f);
   g.pools[dv]!.release(f);
