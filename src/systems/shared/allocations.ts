@@ -22,6 +22,14 @@ export class Allocations {
   resource: Uint32Array = new Uint32Array(64);
   /** Start addresses of allocations refused by `refuseRow` (never added): their free is silent. */
   private readonly refused = new Set<number>();
+  /**
+   * The allocation `find` last found, `[lastStart, lastEnd)` (an empty range when none): consecutive access rows
+   * fall in the same allocation, and the interval search is several calls per row. A live allocation never
+   * overlaps another (`add` refuses that), so only its removal makes the entry stale.
+   */
+  private lastId = -1;
+  private lastStart = 0;
+  private lastEnd = 0;
 
   get count(): number {
     return this.ids.used;
@@ -80,13 +88,22 @@ export class Allocations {
     const it = this.ranges.remove(va);
     if (it === undefined) return -1;
     this.ids.give(it.value);
+    if (it.value === this.lastId) {
+      this.lastId = -1;
+      this.lastStart = this.lastEnd = 0;
+    }
     return it.value;
   }
 
-  /** Id of the allocation containing `va`, or -1. */
+  /** Id of the allocation containing `va`, or -1 (a NaN address is in none). */
   find(va: number): number {
+    if (va >= this.lastStart && va < this.lastEnd) return this.lastId;
     const it = this.ranges.find(va);
-    return it === undefined ? -1 : it.value;
+    if (it === undefined) return -1;
+    this.lastId = it.value;
+    this.lastStart = it.start;
+    this.lastEnd = it.end;
+    return it.value;
   }
 
   end(id: number): number {

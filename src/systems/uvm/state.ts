@@ -152,7 +152,6 @@ export class UvmState {
   syncWrittenPages = 0;
   ignoredAdvice = 0;
   remoteMaps = 0;
-  lastAllocVa = NaN;
   /**
    * Set once any read-mostly, preferred-location or accessed-by advice was applied: until then those masks and
    * `prefLoc` are all zero, and the fault path does not read them (each is a cache miss per fault).
@@ -162,7 +161,6 @@ export class UvmState {
   anyHostPref = false;
   /** `device` allocations that failed with OOM (they hold no memory). */
   readonly failedDeviceAllocs = new Set<number>();
-  lastAlloc = -1;
   /** End of the transfers booked by the last `migrateIn` (or the clock, when none / asynchronous). */
   lastTransferEnd = 0;
   /**
@@ -301,16 +299,9 @@ export class UvmState {
     return false;
   }
 
-  /** Allocation containing `va` (one-entry cache), or -1. */
+  /** Allocation containing `va`, or -1 (`Allocations.find`, which keeps the last one found). */
   allocAt(va: number): number {
-    const a = this.lastAlloc;
-    if (a >= 0 && va >= this.lastAllocVa && va < this.allocs.end(a)) return a;
-    const id = this.allocs.find(va);
-    if (id >= 0) {
-      this.lastAlloc = id;
-      this.lastAllocVa = this.allocs.start[id]!;
-    }
-    return id;
+    return this.allocs.find(va);
   }
 
   /** A device mapping changed: one device TLB invalidation. */

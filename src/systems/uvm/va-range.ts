@@ -31,7 +31,6 @@ export function alloc(s: UvmState, b: EventBatch, i: number): void {
   const flags = b.flags[i]!;
   const id = s.allocs.addRow(b, i, s.rep);
   if (id < 0) return;
-  s.lastAllocVa = NaN;
   if (flags & Flag.device) {
     const need = Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
     if (s.mem.headroom(1) < need && !evictFor(s, need, 1)) {
@@ -91,7 +90,6 @@ export function free(s: UvmState, b: EventBatch, i: number): void {
   const va = b.va[i]!;
   const id = s.allocs.removeRow(b, i, s.rep);
   if (id < 0) return;
-  s.lastAllocVa = NaN;
   const flags = s.allocs.flags[id]!;
   const bytes = s.allocs.bytes[id]!;
   if (flags & Flag.device) {
