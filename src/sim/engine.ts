@@ -25,8 +25,8 @@ export interface SimulateOptions {
   /** Called after every batch with the rows processed so far (progress bars). */
   readonly onProgress?: (eventsDone: number) => void;
   /**
-   * Cooperative cancellation (SIGINT during a sweep or run): checked between batches and every 256 rows
-   * within one. With a signal the engine also yields to the event loop every ~50 ms of wall time (a trace
+   * Cooperative cancellation (SIGINT during a sweep or run): checked between batches and, within one, every
+   * 256 rows and after rows of 256 MiB together (row-loop.ts `PAUSE_AFTER_BYTES`). With a signal the engine also yields to the event loop every ~50 ms of wall time (a trace
    * read from memory, or one long batch, would otherwise never let the signal's handler run).
    */
   readonly signal?: AbortSignal;
@@ -81,8 +81,9 @@ export async function simulate(run: ResolvedRun, def: SystemDef<any>, trace: Tra
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
     const n = b.length;
     loop.accesses = 0;
-    // within a batch too (one batch can take seconds: debug invariants, 2 MiB accesses of 4 KiB pages): every
-    // 256 rows, stop once aborted, and let signal handlers run every ~50 ms
+    // within a batch too (one batch can take seconds: debug invariants, 2 MiB accesses of 4 KiB pages): at the row
+    // loop's pause points (every 256 rows, and after rows of 256 MiB together), stop once aborted, and let signal
+    // handlers run every ~50 ms
     for (let i = loop.rows(b, 0); i < n; i = loop.rows(b, i)) {
       if (signal!.aborted) throw signal!.reason ?? new Error('aborted');
       if (Date.now() >= yieldAt) {

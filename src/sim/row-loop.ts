@@ -21,6 +21,13 @@ const DEV0 = 1;
 const C_COMPUTE = Cause.compute;
 /** Rows a `warmRows` call covers: enough misses in flight at once, few enough lines to stay in the first caches. */
 export const WARM_ROWS = 64;
+/**
+ * With pause points on, the loop also returns right after a routed row that brings the bytes of the rows routed
+ * since the last pause point to this: a model's work follows a row's bytes (units touched, freed or prefetched),
+ * and 256 rows of 1 GiB each at 4 KiB units took ~10 s, during which an abort (SIGINT, SIGTERM) went unseen.
+ * 256 MiB is 65,536 units of 4 KiB: some tens of milliseconds of model work.
+ */
+export const PAUSE_AFTER_BYTES = 256 * 1024 * 1024;
 
 /** What the row loop calls: the model's hooks, bound once per run (engine.ts `routeRows`). */
 export interface RowRoutes {
@@ -60,6 +67,8 @@ export class RowLoop {
   private nextSampleNs: number;
   /** Access count of the rows of the current batch processed so far. */
   accesses = 0;
+  /** Bytes of the rows routed to the model since the last pause point (`PAUSE_AFTER_BYTES`). */
+  private bytesSincePause = 0;
   private readonly byCause: Float64Array;
 
   constructor(
@@ -70,8 +79,11 @@ export class RowLoop {
     private readonly report: Reporter,
     private readonly env: SystemEnv,
     private readonly r: RowRoutes,
-    /** Return after every 256th row (a cancellation point for the caller). */
-    private readonly pauseEvery256: boolean,
+    /**
+     * Return after every 256th row, and after a row that brings the bytes routed since the last such return to
+     * `PAUSE_AFTER_BYTES` (cancellation points for the caller).
+     */
+    private readonly pausePoints: boolean,
     /**
      * The platform's device and host memory together (`maxRowBytes` in engine.ts): an access, prefetch or
      * copy row touching more than this is reported as an oom and not passed to the model.
@@ -83,9 +95,10 @@ export class RowLoop {
   }
 
   /**
-   * Process rows `from`, `from + 1`, … of `b`; returns the index after the last row processed: `b.length`, or
-   * earlier, right after a row `i` with `(i & 255) === 255`, when `pauseEvery256` (the caller checks its
-   * abort signal and resumes). `accesses` counts the batch's access rows (reset by the caller per batch).
+   * Process rows `from`, `from + 1`, … of `b`; returns the index after the last row processed: `b.length`, or,
+   * when `pausePoints`, earlier — right after a row `i` with `(i & 255) === 255`, or after a routed row that brings
+   * the bytes routed since the last pause point to `PAUSE_AFTER_BYTES` (the caller checks its abort signal and
+   * resumes). `accesses` counts the batch's access rows (reset by the caller per batch).
    */
   rows(b: EventBatch, from: number): number {
     const clock = this.clock;
@@ -96,7 +109,7 @@ export class RowLoop {
     const { hooks, cpuAccess, deviceAccess, beforeRow, checkInvariants } = r;
     const hasBeforeRow = beforeRow !== undefined;
     const allDevices = r.allDevices;
-    const pause = this.pauseEvery256;
+    const pause = this.pausePoints;
     const { op, tNs, durNs, agent, count, bytes } = b;
     const maxRowBytes = this.maxRowBytes;
     const n = b.length;
@@ -158,9 +171,15 @@ export class RowLoop {
       }
       if (checkInvariants !== undefined) checkInvariants();
       if (clock.nowNs >= this.nextSampleNs) this.sample(i + 1, accesses);
-      if (pause && (i & 255) === 255) {
-        i++;
-        break;
+      if (pause) {
+        // (a row without a byte count, NaN, adds nothing)
+        const by = bytes[i]!;
+        if (by > 0) this.bytesSincePause += by;
+        if ((i & 255) === 255 || this.bytesSincePause >= PAUSE_AFTER_BYTES) {
+          this.bytesSincePause = 0;
+          i++;
+          break;
+        }
       }
     }
     this.lastTraceNs = lastTraceNs;

@@ -331,3 +331,26 @@ test('deviceHits: an abort lands within 256 rows even while the model serves run
   await assert.rejects(simulate(run, def, memoryTrace('t', eventsToBatches(ev)), { signal: ac.signal }), /stop/);
   assert.ok(after < 256, `${after} rows served after the abort`);
 });
+
+test('an abort lands after rows of 256 MiB together, not only every 256 rows: large rows stay interruptible', async () => {
+  // 1,000 rows of 64 MiB each: the model aborts at the 10th; the loop pauses after every 4th (4 × 64 MiB = 256 MiB)
+  const ac = new AbortController();
+  let steps = 0;
+  const aborting: SystemDef<{ x: number }> = {
+    ...probe,
+    create: () => ({
+      deviceAccess() {
+        if (++steps === 10) ac.abort(new Error('stop'));
+      },
+      residentBytes: () => 0,
+      finish: () => ({}),
+    }),
+  };
+  const ev: TraceEvent[] = [];
+  for (let i = 0; i < 1000; i++) ev.push({ op: 'access', tNs: i, agent: 'dev0', va: 0, bytes: 64 << 20, access: 'r' });
+  const batches = eventsToBatches(ev);
+  assert.equal(batches.length, 1, 'one batch');
+  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', debug: false }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
+  await assert.rejects(simulate(run, aborting, memoryTrace('t', batches), { signal: ac.signal }), /stop/);
+  assert.equal(steps, 12, 'the pause point after row 12 (rows 9–12: 256 MiB) sees the abort');
+});
