@@ -440,6 +440,8 @@ const LONG = [
   ['import', (ctx) => ['import', ctx.big(), '--no-cache', '-o', join(ctx.dir, 'sig-import.arrow')], 'sig-import.arrow', (ctx) => ctx.big()],
   ['run', (ctx) => ['run', ctx.big(), '--no-cache', '--system', 'uvm', '--profile', 'a100-pcie4', '--oversub', '2', '-o', join(ctx.dir, 'sig-run.json')], 'sig-run.json', (ctx) => ctx.big()],
   ['sweep', (ctx) => ['sweep', ctx.sweepFile(), '--workers', '2'], undefined, (ctx) => ctx.big()],
+  // few rows, each slow: 300 reads of 1 GiB at 4 KiB units into 2 GiB of device memory (each row ~60 ms)
+  ['run-big-rows', (ctx) => ['run', ctx.bigRows(), '--no-cache', '--system', 'gmem-paper', '--profile', 'a100-pcie4', '--set', 'device.memory.capacityBytes=2GiB', '-o', join(ctx.dir, 'sig-big-rows.json')], 'sig-big-rows.json', (ctx) => ctx.bigRows()],
   ['pickle-shared-refs', (ctx) => ['import', ctx.sharedPickle(), '--from', 'pytorch-snapshot', '--no-cache'], undefined, (ctx) => ctx.sharedPickle()],
 ];
 for (const [what, args, outName, busyFile] of LONG) {
@@ -553,6 +555,7 @@ async function main() {
   }
   const dir = mkdtempSync(join(tmpdir(), 'gmemlab-hostile-'));
   let bigCsv;
+  let bigRowsCsv;
   let sweepFile;
   let sharedPickle;
   const ctx = {
@@ -565,6 +568,18 @@ async function main() {
         if (g.status !== 0) throw new Error('could not generate the big trace');
       }
       return bigCsv;
+    },
+    bigRows() {
+      if (!bigRowsCsv) {
+        bigRowsCsv = join(dir, 'big-rows.csv');
+        const G = 2 ** 30;
+        const base = 0x7f0000000000;
+        const lines = ['# format=gmemlab-events', '# version=1', 't_ns,op,agent,va,bytes,access,advice,target,flags,resource,offset,count,page_bytes,dur_ns,label'];
+        lines.push(`0,alloc,cpu,${base},${4 * G},,,,managed,,,,,,`);
+        for (let i = 0; i < 300; i++) lines.push(`${i + 1},access,dev0,${base + (i % 4) * G},${G},r,,,,,,,,,`);
+        writeFileSync(bigRowsCsv, `${lines.join('\n')}\n`);
+      }
+      return bigRowsCsv;
     },
     sweepFile() {
       if (!sweepFile) {
