@@ -6,6 +6,7 @@ import { Op, OP_COUNT, OP_CSV_NAMES } from '../trace/event';
 import { ArrowTraceWriter } from '../trace/arrow/write';
 import type { EventBatch } from '../trace/batch';
 import { writeCanonicalCsv } from '../trace/canonical-csv/write';
+import { prepareOutputFile } from '../io/atomic';
 import { openTrace, type OpenedTrace, type OpenTraceOptions } from './open';
 import { PRODUCER_KEY, PRODUCER_RECORD_HINTS } from './shared/producer';
 import { TraceSummarizer, type TraceSummary } from '../trace/summary';
@@ -107,7 +108,8 @@ function skipped(log: DiagnosticLog): string {
 
 /**
  * The `import` command as a function: open `file` (format detection, validation, semantic checks),
- * stream it once, optionally writing canonical events to `output` (CSV or Arrow, atomically: when the
+ * stream it once, optionally writing canonical events to `output` (CSV or Arrow; a missing folder of a plain
+ * path is created first, as for every gmemlab output; atomically: when the
  * read fails, e.g. at the first structural error in strict mode, no output file exists afterwards), and
  * return the summary of that same pass. An import without a simulatable row (`SimulatableCounter`) fails with
  * `importer.nothing-to-simulate` (exit 2, no output), saying what the file holds and how to record what is
@@ -119,6 +121,8 @@ export async function importFile(
   output?: string,
 ): Promise<{ summary: TraceSummary; trace: OpenedTrace }> {
   const kind = output === undefined ? null : outputKindOf(output);
+  // before the source is read: a regular file or a new path, its missing folders created (docs/cli.md §1)
+  if (output !== undefined) prepareOutputFile(output);
   const trace = await openTrace(file, opts);
   const reader = trace.read();
   const summarizer = new TraceSummarizer();

@@ -1,10 +1,6 @@
 import { once } from 'node:events';
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
-import { openAtomicWriter } from '../io/atomic';
-import { fail } from '../log/diagnostic';
-import { workloadMessages } from '../log/messages/workloads';
+import { openAtomicWriter, prepareOutputFile } from '../io/atomic';
 import type { EventBatch } from '../trace/batch';
 import { RowEncoder } from '../trace/canonical-csv/encode';
 import { HEADER_LINE, metaLines, writeCanonicalCsv } from '../trace/canonical-csv/write';
@@ -101,11 +97,12 @@ export async function writeCanonicalCsvGzip(batches: Iterable<EventBatch>, meta:
   }
 }
 
-/** Check the output folder exists before generating (a clear exit-2 message instead of an internal error). */
+/**
+ * Check the output before generating: a regular file or a new path (io.output-not-regular otherwise), its
+ * missing folders created as for every gmemlab output (io.cannot-write when that fails), exit 2 either way.
+ */
 function checkTarget(target: string): void {
-  const dir = dirname(resolve(target));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(workloadMessages.badOutput({ file: target }, `folder ${dir} does not exist`));
-  if (existsSync(target) && statSync(target).isDirectory()) fail(workloadMessages.badOutput({ file: target }, 'it is a folder'));
+  prepareOutputFile(target);
 }
 
 /**

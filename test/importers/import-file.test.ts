@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { csvMessages, importMessages, traceMessages } from '../../src/log/messages/trace';
@@ -159,8 +159,17 @@ test('option sort=true accepts and sorts an unordered file (stable for equal tim
   assert.match(readFileSync(out, 'utf8'), /\n1,marker,cpu,,,,,,,,,,,,a\n1,marker,cpu,,,,,,,,,,,,b\n5,marker,cpu,,,,,,,,,,,,c\n5,marker,cpu,,,,,,,,,,,,d\n$/);
 });
 
-test('an output in a missing folder is io.cannot-write naming it, not a crash', async () => {
-  const target = join(dir, 'no', 'such', 'dir', 'out.csv');
+test('an output in a missing folder is written there, the folders created (as run and sweep create theirs)', async () => {
+  const target = join(dir, 'new', 'nested', 'dir', 'out.csv');
+  await importFile(file(HEADER + ROW), { cache: false }, target);
+  await importFile(file(HEADER + ROW), { cache: false }, target.replace('.csv', '.arrow'));
+  assert.deepEqual(readdirSync(dirname(target)).sort(), ['out.arrow', 'out.csv']);
+});
+
+test('an output whose folder cannot be made (a regular file in the way) is io.cannot-write naming it, not a crash', async () => {
+  const blocker = join(dir, 'blocking-file');
+  writeFileSync(blocker, 'x');
+  const target = join(blocker, 'dir', 'out.csv');
   await assert.rejects(importFile(file(HEADER + ROW), { cache: false }, target), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.cannotWrite.code && e.diagnostic.file === target);
   await assert.rejects(importFile(file(HEADER + ROW), { cache: false }, target.replace('.csv', '.arrow')), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === ioMessages.cannotWrite.code);
 });

@@ -46,7 +46,8 @@ export const generateCommand: Command = {
     if (extra.length) fail(cliMessages.badArguments({}, 'generate', `unexpected argument '${extra[0]}'`));
     const target = args.values.output;
     if (typeof target !== 'string' || target === '') fail(cliMessages.missingArgument({}, 'generate', 'the output file (-o <file>)'));
-    // before generating: -o must be a regular file or absent (FIFO, device, socket, folder refused)
+    // before generating: -o must be a regular file or absent (FIFO, device, socket, folder refused); its
+    // missing folders are created once the parameters are checked (writeWorkloadTrace)
     resolveOutputTarget(target);
     const texts = (args.values.set as string[] | undefined) ?? [];
     // checked on the texts: `'bad' in sets` would also catch `--set bad=1`, a key like any other

@@ -25,8 +25,8 @@ gmemlab sweep --unlock <results.csv|results.json>
 Run every combination of a sweep file: traces × systems × profiles × oversub × grid × scale × seeds
 (format: docs/analysis.md, example: datasets/sweeps/example.json).
 
-  --workers  runs at a time: this thread plus N−1 worker threads (default: CPU cores − 1, at least 1);
-             results do not depend on it
+  --workers  runs at a time, 1 … 64: this thread plus N−1 worker threads (default: CPU cores − 1, at least 1,
+             at most 8); results do not depend on it
   -o         results file, one row per run (.csv or .json). Runs already in it (same specHash) are not run
              again; it is rewritten atomically after every finished run, so Ctrl-C keeps every finished run
              and the same command resumes the rest

@@ -38,10 +38,4 @@ export const workloadMessages = {
       found: quote(found),
     }),
   ),
-  badOutput: defineMessage(
-    'workloads.bad-output',
-    'error',
-    'Choose an output path in an existing, writable folder (the file is written atomically: temporary name, then rename).',
-    (reason: string) => ({ message: `cannot write the trace: ${reason}` }),
-  ),
 } as const;

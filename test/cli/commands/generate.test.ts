@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { main } from '../../../src/cli/main';
 import { capture } from '../../helpers/cli';
+import { writeWorkloadTrace } from '../../../src/workloads/write';
 
 test('generate writes canonical CSV with the parameters in the metadata and reports the trace', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gmemlab-gen-'));
@@ -26,6 +27,25 @@ test('generate -o x.csv.gz writes the same canonical CSV, gzip-compressed', asyn
   assert.equal(gunzipSync(readFileSync(join(dir, 'a.csv.gz'))).toString(), readFileSync(join(dir, 'a.csv'), 'utf8'));
 });
 
+test('generate -o into a folder that does not exist yet creates it, as run and sweep do (docs/workloads.md: -o out/bfs.csv.gz on a fresh clone)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-gen-'));
+  const io = capture();
+  const code = await main(['generate', 'synthetic-access', '--set', 'events=1000', '-o', join(dir, 'out', 'deeper', 'a.csv.gz')], io);
+  assert.equal(code, 0, io.err);
+  assert.deepEqual(readdirSync(join(dir, 'out', 'deeper')), ['a.csv.gz'], 'the trace, no temporaries');
+});
+
+test('writeWorkloadTrace (the API behind generate) creates the output folder too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-gen-'));
+  const s = await writeWorkloadTrace('synthetic-access', { events: 1000 }, 0, join(dir, 'new', 'a.csv'));
+  assert.equal(s.events, 1002);
+  assert.deepEqual(readdirSync(join(dir, 'new')), ['a.csv']);
+});
+
+/** A regular file: a path below it cannot become a folder (ENOTDIR), whoever runs the test (root included). */
+const blocker = join(mkdtempSync(join(tmpdir(), 'gmemlab-gen-blocker-')), 'a-file');
+writeFileSync(blocker, 'x');
+
 for (const [args, pattern] of [
   [['generate', 'nope', '-o', 'x.csv'], /^error \[workloads\.unknown\] argument: unknown workload "nope"; known workloads are game-remap, ml-train, /],
   [['generate', 'nic-rx', '--set', 'pakets=3', '-o', 'x.csv'], /^error \[workloads\.unknown-param\] argument: workload 'nic-rx' has no parameter "pakets"; its parameters are packets, /],
@@ -38,7 +58,7 @@ for (const [args, pattern] of [
   [['generate', 'nic-rx', '-o'], /^error \[cli\.bad-arguments\] argument: generate: option -o, --output needs a value$/m],
   [['generate', 'nic-rx'], /^error \[cli\.missing-argument\] argument: generate: missing the output file \(-o <file>\)/],
   [['generate'], /^error \[cli\.missing-argument\] argument: generate: missing the workload id/],
-  [['generate', 'nic-rx', '-o', '/nonexistent-dir/x.csv'], /^error \[workloads\.bad-output\] \/nonexistent-dir\/x\.csv: cannot write the trace: folder \/nonexistent-dir does not exist/],
+  [['generate', 'nic-rx', '-o', join(blocker, 'x.csv')], /^error \[io\.cannot-write\] .*gmemlab-gen-blocker-.*\/a-file\/x\.csv: cannot write output: ENOTDIR/],
 ] as const) {
   test(`generate ${args.slice(1).join(' ')} exits 2 with a one-line message`, async () => {
     const io = capture();

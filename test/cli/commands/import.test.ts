@@ -36,6 +36,27 @@ test('import prints the summary and writes an identical canonical CSV', async ()
   assert.equal(io.err, '');
 });
 
+test('import -o into a folder that does not exist yet creates it, as run and sweep do (docs/import.md: -o out/foreign.arrow on a fresh clone)', async () => {
+  const src = join(dir, 'good-nested.csv');
+  writeFileSync(src, GOOD);
+  const out = join(dir, 'new', 'deeper', 'out.arrow');
+  const io = capture();
+  assert.equal(await main(['import', src, '-o', out, '--no-cache'], io), 0, io.err);
+  assert.ok(existsSync(out), 'the output exists');
+  assert.match(io.out, /\nwritten +.*out\.arrow \(Arrow IPC\)\n$/);
+});
+
+test('import -o under a regular file (no folder can be made there) exits 2 with io.cannot-write before reading', async () => {
+  const src = join(dir, 'good-under-file.csv');
+  writeFileSync(src, GOOD);
+  const blocker = join(dir, 'a-file');
+  writeFileSync(blocker, 'x');
+  const io = capture();
+  assert.equal(await main(['import', src, '-o', join(blocker, 'out.csv'), '--no-cache'], io), 2);
+  assert.match(io.err, /^error \[io\.cannot-write\] .*a-file\/out\.csv: cannot write output: ENOTDIR/);
+  assert.equal(io.err.split('\n').length, 2, 'one line');
+});
+
 test('bad input exits 2; the first stderr line is file:line:col: message; no output is written', async () => {
   const src = join(dir, 'bad.csv');
   writeFileSync(src, GOOD + '30,access,dev0,0x7f0000000000,-4096,r,,,,,,,,,\n');
