@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { dirname, resolve } from 'node:path';
 
 /** Bytes per oracleGeneral record. */
 export const ORACLE_GENERAL_RECORD_BYTES = 24;
@@ -94,7 +95,8 @@ export async function runCachesim(cachesim: string, tracePath: string, frames: n
   // the shell runs cachesim, then `times` reports the CPU time of its finished children on stderr (fd 3 keeps
   // cachesim's own stderr apart)
   const script = '"$1" "$2" oracleGeneral lru "$3" --report-interval 1000000000 2>&3; rc=$?; times 1>&2; exit $rc';
-  const child = spawn('/bin/sh', ['-c', script, 'sh', cachesim, tracePath, String(cacheBytes)], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  // in the trace's folder: cachesim writes its result file (`<trace name>.cachesim`) into its working folder
+  const child = spawn('/bin/sh', ['-c', script, 'sh', cachesim, resolve(tracePath), String(cacheBytes)], { cwd: dirname(resolve(tracePath)), stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let times = '';
   let own = '';
