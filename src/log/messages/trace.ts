@@ -195,7 +195,7 @@ export const traceMessages = {
     'warning',
     'Every system reports such an access as an error (unmapped access) and skips it, so the run ends in status error. A trace of raw addresses (a cache, DRAM or instruction trace mapped with --map) needs the allocations its accesses fall in: add alloc rows (e.g. one covering the address range at t=0); otherwise check the importer mapping.',
     (count: number, va: number, bytes: number) => ({
-      message: `${count} access row${count === 1 ? '' : 's'} touch memory outside every live allocation and mapping; the first: ${bytes} bytes at 0x${va.toString(16)}`,
+      message: `${count} access row${count === 1 ? ' touches' : 's touch'} memory outside every live allocation and mapping; the first: ${bytes} bytes at 0x${va.toString(16)}`,
       expected: 'every access inside a live alloc or map',
       found: `${count} outside`,
     }),
