@@ -25,58 +25,103 @@ export const DRIVER_CHUNK_BYTES = 2 * 1024 * 1024;
 
 /**
  * Least-recently-migrated-into chunk order over device frames: every insertion (a migration or zero-fill
- * into a unit) moves all resident frames of the unit's chunk to the newest end; touches (MARK_HOT, WILLNEED,
- * access bits) change nothing; `victim()` is the oldest evictable frame (frames of the oldest chunk first).
- * Allocation-free except for the chunk → first-frame map (one entry per chunk with resident frames).
+ * into a unit) moves the unit's chunk to the newest end; touches (MARK_HOT, WILLNEED, access bits) change
+ * nothing; `victim()` is the oldest evictable frame: chunks from the oldest, and in a chunk its frames from the
+ * one inserted last (the order of the single frame list this replaces, below).
+ *
+ * Two levels, as the driver keeps them (root chunks on the USED list, pages in a chunk): a recency list of chunks
+ * (`chunks`, over dense chunk slots; a chunk has a slot while it holds resident frames) and, per chunk, its frames
+ * newest first (`cNext`/`cPrev` from `chunkFirst`). Before, one list of frames held this order and an insertion
+ * moved every resident frame of the chunk to the newest end, one by one: up to 512 moves per
+ * insertion at 4 KiB units, quadratic per chunk (a 2.2 GiB training loop at 4 KiB units spent 7 of its 13 s
+ * there). The victims are the same, frame for frame (test/systems/gmem/driver-victim.test.ts compares the two on
+ * random operations). Allocation-free except for the chunk → slot map (one entry per chunk with resident frames).
  */
 export class LeastRecentlyMigratedInto implements EvictionPolicy {
-  private readonly list: IntrusiveList;
-  /** Frames of one chunk as a linked ring-free list: next/prev frame in the same chunk, -1 = none. */
+  /** Chunk slots, most recently migrated-into at the head. */
+  private readonly chunks: IntrusiveList;
+  private readonly slotOfChunk = new Map<number, number>();
+  /** Per chunk slot: its chunk, and its frame inserted last (-1: none). */
+  private readonly chunkKey: Float64Array;
+  private readonly chunkFirst: Int32Array;
+  private readonly freeChunks: Int32Array;
+  private freeTop: number;
+  /** Per frame: next (older) and previous (newer) frame of its chunk, -1 = none; its chunk slot, -1 = not resident. */
   private readonly cNext: Int32Array;
   private readonly cPrev: Int32Array;
-  private readonly chunkOf: Float64Array;
-  private readonly first = new Map<number, number>();
+  private readonly chunkOf: Int32Array;
+  /** What the chunk list's walk asks of a chunk: has it an evictable frame (the frames' epoch is the chunks'). */
+  private readonly chunkView: { isEvictable(chunk: number): boolean; evictableEpoch?(): number };
 
   constructor(private readonly env: PolicyEnv & { groupOf(slot: number): number }) {
-    this.list = new IntrusiveList(env.slots);
+    // at most one chunk per resident frame
+    this.chunks = new IntrusiveList(env.slots);
+    this.chunkKey = new Float64Array(env.slots).fill(-1);
+    this.chunkFirst = new Int32Array(env.slots).fill(-1);
+    this.freeChunks = new Int32Array(env.slots);
+    for (let i = 0; i < env.slots; i++) this.freeChunks[i] = env.slots - 1 - i;
+    this.freeTop = env.slots;
     this.cNext = new Int32Array(env.slots).fill(-1);
     this.cPrev = new Int32Array(env.slots).fill(-1);
-    this.chunkOf = new Float64Array(env.slots).fill(-1);
+    this.chunkOf = new Int32Array(env.slots).fill(-1);
+    const epoch = env.evictableEpoch;
+    this.chunkView = {
+      isEvictable: (c: number) => this.firstEvictable(c) >= 0,
+      ...(epoch ? { evictableEpoch: () => epoch.call(env) } : {}),
+    };
   }
 
   onInsert(slot: number): void {
-    if (!this.list.has(slot)) {
-      const c = this.env.groupOf(slot);
+    let c = this.chunkOf[slot]!;
+    if (c < 0) {
+      const key = this.env.groupOf(slot);
+      c = this.slotOfChunk.get(key) ?? -1;
+      if (c < 0) {
+        c = this.freeChunks[--this.freeTop]!;
+        this.slotOfChunk.set(key, c);
+        this.chunkKey[c] = key;
+      }
+      const head = this.chunkFirst[c]!;
       this.chunkOf[slot] = c;
-      const head = this.first.get(c);
       this.cPrev[slot] = -1;
-      this.cNext[slot] = head ?? -1;
-      if (head !== undefined) this.cPrev[head] = slot;
-      this.first.set(c, slot);
-      this.list.pushHead(slot);
+      this.cNext[slot] = head;
+      if (head !== -1) this.cPrev[head] = slot;
+      this.chunkFirst[c] = slot;
     }
     // the migration into the chunk moves the whole chunk to the newest end (list_move_tail of the root chunk)
-    for (let f = this.first.get(this.chunkOf[slot]!)!; f !== -1; f = this.cNext[f]!) this.list.moveToHead(f);
+    this.chunks.moveToHead(c);
   }
 
   onTouch(): void {}
 
   onRemove(slot: number): void {
-    if (!this.list.has(slot)) return;
-    this.list.remove(slot);
     const c = this.chunkOf[slot]!;
+    if (c < 0) return;
     const p = this.cPrev[slot]!;
     const n = this.cNext[slot]!;
     if (p !== -1) this.cNext[p] = n;
-    else if (n !== -1) this.first.set(c, n);
-    else this.first.delete(c);
+    else this.chunkFirst[c] = n;
     if (n !== -1) this.cPrev[n] = p;
     this.cPrev[slot] = -1;
     this.cNext[slot] = -1;
     this.chunkOf[slot] = -1;
+    if (this.chunkFirst[c] === -1) {
+      // the chunk's last resident frame left: the chunk leaves the order and its slot is free again
+      this.chunks.remove(c);
+      this.slotOfChunk.delete(this.chunkKey[c]!);
+      this.chunkKey[c] = -1;
+      this.freeChunks[this.freeTop++] = c;
+    }
   }
 
   victim(): number {
-    return this.list.oldestEvictable(this.env);
+    const c = this.chunks.oldestEvictable(this.chunkView);
+    return c < 0 ? -1 : this.firstEvictable(c);
+  }
+
+  /** The first evictable frame of chunk slot `c`, newest inserted first; -1 when none. */
+  private firstEvictable(c: number): number {
+    for (let f = this.chunkFirst[c]!; f !== -1; f = this.cNext[f]!) if (this.env.isEvictable(f)) return f;
+    return -1;
   }
 }

@@ -101,3 +101,85 @@ test('hmadvise per the RFC: willneed/pinned/unpin are -EINVAL (hmadvise-error + 
   const ok = await sim([{ op: 'alloc', tNs: 0, va: BASE, bytes: 2 * U, flags: ['peer_shared'] }, { op: 'prefetch', tNs: 0, va: BASE, bytes: 2 * U, target: 'dev0' }, { op: 'advise', tNs: 0, va: BASE, bytes: 2 * U, advice: 'dontneed' }], linux(4));
   assert.deepEqual([ok.summary.errorEvents, ok.summary.extra.prefetchCalls, ok.summary.extra.dontneedUnits], [0, 1, 2]);
 });
+
+/**
+ * The reference: the order as one recency list of frames, where an insertion moves every resident frame of the
+ * chunk to the newest end one by one (the implementation before the chunk list), and the victim is the oldest
+ * evictable frame found walking from the oldest end.
+ */
+class FrameListReference {
+  private order: number[] = []; // oldest first
+  private readonly chunkFrames = new Map<number, number[]>(); // newest first
+  private readonly chunkOf = new Map<number, number>();
+  constructor(private readonly groupOf: (f: number) => number) {}
+  onInsert(f: number): void {
+    if (!this.chunkOf.has(f)) {
+      const c = this.groupOf(f);
+      this.chunkOf.set(f, c);
+      this.chunkFrames.set(c, [f, ...(this.chunkFrames.get(c) ?? [])]);
+      this.order.push(f);
+    }
+    for (const g of this.chunkFrames.get(this.chunkOf.get(f)!)!) {
+      this.order = this.order.filter((x) => x !== g);
+      this.order.push(g);
+    }
+  }
+  onRemove(f: number): void {
+    if (!this.chunkOf.has(f)) return;
+    const c = this.chunkOf.get(f)!;
+    this.chunkOf.delete(f);
+    const rest = this.chunkFrames.get(c)!.filter((x) => x !== f);
+    if (rest.length) this.chunkFrames.set(c, rest);
+    else this.chunkFrames.delete(c);
+    this.order = this.order.filter((x) => x !== f);
+  }
+  victim(isEvictable: (f: number) => boolean): number {
+    return this.order.find(isEvictable) ?? -1;
+  }
+}
+
+test('victim=driver: the chunk list picks the same victims as one list of frames moved chunk by chunk (random operations)', async () => {
+  const { LeastRecentlyMigratedInto } = await import('../../../src/systems/gmem/driver-victim');
+  const { Rng } = await import('../../../src/sim/rng');
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const rng = new Rng(seed);
+    const frames = 48;
+    const perChunk = 1 + rng.int(8); // frames per chunk: 1 … 8 (4 KiB units in 2 MiB chunks, scaled down)
+    const chunkOfFrame = new Int32Array(frames);
+    const pinned = new Uint8Array(frames);
+    let epoch = 0;
+    const env = {
+      slots: frames,
+      rng,
+      isEvictable: (f: number) => pinned[f] === 0,
+      evictableEpoch: () => epoch,
+      groupOf: (f: number) => chunkOfFrame[f]!,
+    };
+    const policy = new LeastRecentlyMigratedInto(env);
+    const ref = new FrameListReference((f) => chunkOfFrame[f]!);
+    const resident = new Set<number>();
+    for (let step = 0; step < 3000; step++) {
+      const r = rng.next();
+      const f = rng.int(frames);
+      if (r < 0.45) {
+        // a migration into f's unit (a new frame gets a chunk, fixed while resident)
+        if (!resident.has(f)) chunkOfFrame[f] = 1000 + rng.int(Math.ceil(frames / perChunk));
+        resident.add(f);
+        policy.onInsert(f);
+        ref.onInsert(f);
+      } else if (r < 0.65) {
+        resident.delete(f);
+        policy.onRemove(f);
+        ref.onRemove(f);
+      } else if (r < 0.75) {
+        pinned[f] = 1; // pinning never makes anything evictable: no epoch change
+      } else if (r < 0.85) {
+        if (pinned[f]) epoch++;
+        pinned[f] = 0;
+      } else {
+        const want = ref.victim((x) => pinned[x] === 0);
+        assert.equal(policy.victim(), want, `seed ${seed}, step ${step}`);
+      }
+    }
+  }
+});
