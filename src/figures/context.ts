@@ -5,7 +5,7 @@ import { run } from '../run/run';
 import type { RunSpec } from '../run/run-spec';
 import type { RunResult } from '../sim/run-types';
 import { FootprintTracker } from '../trace/footprint';
-import { collectBatches, memoryTrace, type Trace } from '../trace/trace';
+import { collectBatches, memoryTrace, rememberingScans, type Trace } from '../trace/trace';
 import { KiB } from '../units';
 import { defaultInstanceParams, generatedInstanceParams } from '../workloads/defaults';
 import type { WorkloadParamInput } from '../workloads/params';
@@ -105,7 +105,8 @@ export class FigureContext {
         const { batches, reader } = await collectBatches(source);
         const fp = new FootprintTracker(4 * KiB);
         for (const b of batches) fp.update(b);
-        return { key, trace: memoryTrace(source.name, batches, reader.meta), workload, params, pageFootprintBytes: fp.peakBytes };
+        // held for every run of the context, never changed: scanned once (rememberingScans)
+        return { key, trace: rememberingScans(memoryTrace(source.name, batches, reader.meta)), workload, params, pageFootprintBytes: fp.peakBytes };
       })();
       this.traces.set(key, t);
     }
@@ -117,7 +118,7 @@ export class FigureContext {
     const k = `custom|${key}`;
     let t = this.traces.get(k);
     if (!t) {
-      t = build().then((x) => ({ ...x, key: k }));
+      t = build().then((x) => ({ ...x, trace: rememberingScans(x.trace), key: k }));
       this.traces.set(k, t);
     }
     return t;

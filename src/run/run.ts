@@ -40,11 +40,12 @@ export async function scanTrace(trace: Trace, signal?: AbortSignal): Promise<Tra
     dg.update(b);
     events += b.length;
     const { agent, target } = b;
+    const none = NO_AGENT; // a local: imported bindings compile to getter calls under tsx (CommonJS interop)
     for (let i = 0; i < b.length; i++) {
       const a = agent[i]!;
       if (a > maxAgent) maxAgent = a;
       const t = target[i]!;
-      if (t !== NO_AGENT && t > maxAgent) maxAgent = t;
+      if (t !== none && t > maxAgent) maxAgent = t;
     }
   }
   const scan: TraceScan = { name: trace.name, digest: dg.digest(), footprintBytes: fp.peakBytes, touchedBytes: touched.bytes, events, maxAgent };

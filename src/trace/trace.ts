@@ -56,6 +56,23 @@ export function memoryTrace(name: string, batches: readonly EventBatch[], meta: 
   };
 }
 
+/**
+ * `trace`, remembering the facts of its first complete scan in memory (`knownScan` / `rememberScan`), for a trace
+ * whose rows its owner never changes (an in-memory trace a figure context holds for many runs): every later run on
+ * it skips the scan pass (digest, footprint, touched pages), as runs on an unchanged imported file do. A trace that
+ * already remembers its scans (an imported file's cache) is returned as it is.
+ */
+export function rememberingScans(trace: Trace): Trace {
+  if (trace.knownScan) return trace;
+  const facts = new Map<number, Readonly<Record<string, number | string>>>();
+  return {
+    name: trace.name,
+    read: () => trace.read(),
+    knownScan: (version) => facts.get(version),
+    rememberScan: (version, f) => void facts.set(version, { ...f }),
+  };
+}
+
 /** Read a whole trace into memory (for small traces, tests and notebooks). */
 export async function collectBatches(trace: Trace): Promise<{ batches: EventBatch[]; reader: TraceReader }> {
   const reader = trace.read();
