@@ -29,7 +29,18 @@ export interface PositionedJson {
   where(path: JsonPath): TextPosition;
 }
 
-/** Parse strict JSON, recording where each value starts; throws `JsonSyntaxError`. */
+/**
+ * Deepest nesting of arrays and objects accepted. The parser recurses once per level: a 100,000-deep `[[[…`
+ * (100 kB) overflowed the stack and ended the CLI with an internal error instead of exit 2. Sweep files
+ * nest a few levels (sub-sweeps of sub-sweeps); 256 leaves room and stays far below the stack's limit.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Parse strict JSON, recording where each value starts; throws `JsonSyntaxError`. Stricter than `JSON.parse`
+ * in two ways: nesting deeper than `MAX_JSON_DEPTH` and a key repeated in one object are errors (with
+ * `JSON.parse` the last of two `"systems"` silently wins, so a sweep would drop the first list unseen).
+ */
 export function parseJsonWithPositions(text: string): PositionedJson {
   const starts = new Map<string, number>();
   let i = 0;
@@ -69,10 +80,11 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       return err('bad escape in string', start);
     }
   };
-  const value = (path: string): unknown => {
+  const value = (path: string, depth: number): unknown => {
     ws();
     starts.set(path, i);
     const c = text[i];
+    if ((c === '{' || c === '[') && depth >= MAX_JSON_DEPTH) err(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
     if (c === '{') {
       i++;
       const o: Record<string, unknown> = {};
@@ -84,12 +96,14 @@ export function parseJsonWithPositions(text: string): PositionedJson {
       for (;;) {
         ws();
         if (text[i] !== '"') err(`expected a quoted key, found ${describe()}`);
+        const keyAt = i;
         const k = str();
+        if (Object.hasOwn(o, k)) err(`duplicate key ${JSON.stringify(k)}`, keyAt);
         ws();
         if (text[i] !== ':') err(`expected ':' after key, found ${describe()}`);
         i++;
         // as JSON.parse: a "__proto__" key is an own property, never the object's prototype
-        Object.defineProperty(o, k, { value: value(`${path}\u0000${k}`), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(o, k, { value: value(`${path}\u0000${k}`, depth + 1), enumerable: true, writable: true, configurable: true });
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === '}') {
@@ -107,7 +121,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
         return a;
       }
       for (;;) {
-        a.push(value(`${path}\u0000${a.length}`));
+        a.push(value(`${path}\u0000${a.length}`, depth + 1));
         ws();
         if (text[i] === ',') i++;
         else if (text[i] === ']') {
@@ -122,7 +136,7 @@ export function parseJsonWithPositions(text: string): PositionedJson {
     i += m[0].length;
     return JSON.parse(m[0]);
   };
-  const v = value('');
+  const v = value('', 0);
   ws();
   if (i < text.length) err(`unexpected ${describe()} after the end of the value`);
   return {

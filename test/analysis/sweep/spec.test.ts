@@ -37,3 +37,10 @@ test('bad values name the field, what was expected and what was found', () => {
   assert.match(errorOf('{"traces": ["a"], "systems": ["uvm"], "grid": {"uvm.eviction": [["x"]]}}'), /field 'grid.uvm.eviction\[0\]', expected a number, a string/);
   assert.match(errorOf('{"traces": ["a"], "systems": ["uvm"], "sweeps": [{"seeds": [-1]}]}'), /field 'sweeps\[0\]\.seeds\[0\]', expected an integer seed/);
 });
+
+test('a field given twice and sub-sweeps nested past the depth limit are JSON errors with their line, not a silent pick or a crash', () => {
+  // JSON.parse keeps the second "systems": the sweep ran gmem-linux only and never said so
+  assert.equal(errorOf('{\n  "traces": ["a.csv"],\n  "systems": ["uvm"],\n  "systems": ["gmem-linux"]\n}'), 'sw.json:4:3: not valid JSON: duplicate key "systems"');
+  const deep = `{"traces": ["a.csv"], "systems": ["uvm"], ${'"sweeps": [{'.repeat(3000)}"seeds": [0]${'}]'.repeat(3000)}}`;
+  assert.match(errorOf(deep), /^sw\.json:1:\d+: not valid JSON: nesting deeper than 256 levels$/);
+});
