@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { fail, GmemlabError, type Location } from '../../log/diagnostic';
-import { ioMessages } from '../../log/messages/io';
+import { readTextFile } from '../../io/input';
+import { foundText } from '../../log/found-text';
 import { sweepMessages } from '../../log/messages/sweep';
 import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from '../../io/json-positions';
 import type { ParamValue } from '../../params';
@@ -68,16 +68,7 @@ const WORKLOAD_FIELDS = ['workload', 'seed', 'set', 'name'];
 
 /** Read and check a sweep file. Errors name the file, line and column of the bad field (CLI exit 2). */
 export function loadSweepSpec(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fail(ioMessages.notFound({ file: path }));
-    if (code === 'EISDIR') fail(ioMessages.notAFile({ file: path }));
-    fail(ioMessages.unreadable({ file: path }, (e as Error).message));
-  }
-  return parseSweepSpec(text, path);
+  return parseSweepSpec(readTextFile(path), path);
 }
 
 /** Parse and check sweep JSON text (`file` names it in errors). */
@@ -181,14 +172,7 @@ function nonEmptyString(v: unknown, at: (p: JsonPath) => Location, path: JsonPat
 }
 
 function bad(at: (p: JsonPath) => Location, path: JsonPath, expected: string, found: unknown): never {
-  let text: string;
-  try {
-    text = JSON.stringify(found) ?? String(found);
-  } catch {
-    text = String(found);
-  }
-  if (text.length > 60) text = `${text.slice(0, 60)}…`;
-  throw new GmemlabError(sweepMessages.badValue(at(path), expected, text));
+  throw new GmemlabError(sweepMessages.badValue(at(path), expected, foundText(found)));
 }
 
 /** A JSON path as a field name: `traces[2].workload`, `grid.uvm.eviction`. */

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSweepSpec } from '../../../src/analysis/sweep/spec';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSweepSpec, parseSweepSpec } from '../../../src/analysis/sweep/spec';
+import { ioMessages } from '../../../src/log/messages/io';
+import { throwsWith } from '../../helpers/diagnostic';
+import { mkfifo } from '../../io/special-files';
 import { formatDiagnostic, GmemlabError } from '../../../src/log/diagnostic';
 
 function errorOf(text: string): string {
@@ -43,4 +49,12 @@ test('a field given twice and sub-sweeps nested past the depth limit are JSON er
   assert.equal(errorOf('{\n  "traces": ["a.csv"],\n  "systems": ["uvm"],\n  "systems": ["gmem-linux"]\n}'), 'sw.json:4:3: not valid JSON: duplicate key "systems"');
   const deep = `{"traces": ["a.csv"], "systems": ["uvm"], ${'"sweeps": [{'.repeat(3000)}"seeds": [0]${'}]'.repeat(3000)}}`;
   assert.match(errorOf(deep), /^sw\.json:1:\d+: not valid JSON: nesting deeper than 256 levels$/);
+});
+
+test('a sweep file that is a FIFO is refused at once (it waited for a writer for ever); 1e999 is found Infinity, not null', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gmemlab-sweepspec-'));
+  const fifo = join(dir, 'sweep.json');
+  mkfifo(fifo);
+  throwsWith(() => loadSweepSpec(fifo), { code: ioMessages.notAFile.code, file: fifo });
+  assert.equal(errorOf('{"traces": ["a.csv"], "systems": ["uvm"], "oversub": [1e999]}'), "sw.json:1:55: bad value (field 'oversub[0]', expected a ratio > 0 (1.5 = footprint is 150 % of capacity) or null, found Infinity)");
 });
