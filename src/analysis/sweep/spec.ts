@@ -1,6 +1,7 @@
 import { fail, GmemlabError, type Location } from '../../log/diagnostic';
 import { readTextFile } from '../../io/input';
 import { foundText } from '../../log/found-text';
+import { checkSweepNames, type SweepNode } from './check-names';
 import { sweepMessages } from '../../log/messages/sweep';
 import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from '../../io/json-positions';
 import type { ParamValue } from '../../params';
@@ -66,13 +67,22 @@ const FIELDS = ['name', 'traces', 'systems', 'profiles', 'oversub', 'oversubBasi
 const FILE_FIELDS = ['file', 'from', 'map', 'lenient', 'name'];
 const WORKLOAD_FIELDS = ['workload', 'seed', 'set', 'name'];
 
+/** How much of a sweep to check. */
+export interface CheckSweepOptions {
+  /**
+   * Check gmemlab's names too — systems, platforms, workloads, formats, `--set` keys (`checkSweepNames`) —
+   * where they are written (default true). Off for a sweep run by another backend, whose systems may be its own.
+   */
+  readonly names?: boolean;
+}
+
 /** Read and check a sweep file. Errors name the file, line and column of the bad field (CLI exit 2). */
-export function loadSweepSpec(path: string): SweepSpec {
-  return parseSweepSpec(readTextFile(path), path);
+export function loadSweepSpec(path: string, opts: CheckSweepOptions = {}): SweepSpec {
+  return parseSweepSpec(readTextFile(path), path, opts);
 }
 
 /** Parse and check sweep JSON text (`file` names it in errors). */
-export function parseSweepSpec(text: string, file = 'sweep.json'): SweepSpec {
+export function parseSweepSpec(text: string, file = 'sweep.json', opts: CheckSweepOptions = {}): SweepSpec {
   let parsed: PositionedJson;
   try {
     parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
@@ -81,14 +91,14 @@ export function parseSweepSpec(text: string, file = 'sweep.json'): SweepSpec {
     throw e;
   }
   const at = (path: JsonPath): Location => ({ file, ...parsed.where(path), field: fieldName(path) });
-  return checkSweepSpec(parsed.value, at, []);
+  return checkSweepSpec(parsed.value, at, [], opts);
 }
 
 /**
  * Check a sweep value (from JSON or built in a notebook) and return it typed. `at` locates a path for
  * messages. Throws `GmemlabError` on the first problem.
  */
-export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p) => ({ field: fieldName(p) }), path: JsonPath = []): SweepSpec {
+export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p) => ({ field: fieldName(p) }), path: JsonPath = [], opts: CheckSweepOptions = {}): SweepSpec {
   const o = obj(v, at, path, 'an object with fields traces, systems, …');
   for (const k of Object.keys(o)) if (!(FIELDS as readonly string[]).includes(k)) fail(sweepMessages.unknownField(at([...path, k]), k, FIELDS));
   if (o.name !== undefined && typeof o.name !== 'string') bad(at, [...path, 'name'], 'a string', o.name);
@@ -121,6 +131,8 @@ export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p
     }
   }
   if (o.sweeps !== undefined) list(o.sweeps, at, [...path, 'sweeps'], 'a list of sub-sweeps').forEach((s, i) => checkSweepSpec(s, at, [...path, 'sweeps', i]));
+  // the whole sweep's names, once its shape is known (a sub-sweep is checked with what it inherits)
+  if (path.length === 0 && opts.names !== false) checkSweepNames(o as SweepNode, at);
   return o as SweepSpec;
 }
 
@@ -136,7 +148,8 @@ function checkTrace(t: unknown, at: (p: JsonPath) => Location, path: JsonPath): 
   } else if ('workload' in o) {
     for (const k of Object.keys(o)) if (!WORKLOAD_FIELDS.includes(k)) fail(sweepMessages.unknownField(at([...path, k]), k, WORKLOAD_FIELDS));
     nonEmptyString(o.workload, at, [...path, 'workload'], 'a workload id such as "ml-train"');
-    if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isInteger(o.seed) && o.seed >= 0)) bad(at, [...path, 'seed'], 'an integer seed ≥ 0', o.seed);
+    // the seed space of the generators (checkSeed): 2^32 and above failed later, as an `argument:` error
+    if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) bad(at, [...path, 'seed'], 'an integer seed in 0…4294967295', o.seed);
     if (o.set !== undefined) checkParams(o.set, at, [...path, 'set']);
     if (o.name !== undefined) nonEmptyString(o.name, at, [...path, 'name'], 'a string');
   } else bad(at, path, 'a trace given as { "file": path } or { "workload": id }', t);
