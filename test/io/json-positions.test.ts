@@ -43,3 +43,12 @@ test('a key repeated in one object is a syntax error at its second occurrence (J
   assert.deepEqual(parseJsonWithPositions('[{"a": 1}, {"a": 2}]').value, [{ a: 1 }, { a: 2 }], 'the same key in two objects is fine');
   assert.throws(() => parseJsonWithPositions('{"__proto__": 1, "__proto__": 2}'), /duplicate key "__proto__"/);
 });
+
+test('where() walks keys and indices (numbers or digit strings) and stops at the nearest existing ancestor', () => {
+  const p = parseJsonWithPositions('{"a": [10, {"b": [true]}], "__proto__": {"c": 1}}');
+  assert.deepEqual(p.where(['a', 1, 'b', 0]), { line: 1, col: 19 });
+  assert.deepEqual(p.where(['a', '1', 'b']), { line: 1, col: 18 }, 'a digit string indexes an array');
+  assert.deepEqual(p.where(['a', 'x']), { line: 1, col: 7 }, 'a text step into an array stops at the array');
+  assert.deepEqual(p.where(['__proto__', 'c']), { line: 1, col: 47 }, 'an own "__proto__" key is walked like any other');
+  assert.deepEqual(p.where([]), { line: 1, col: 1 });
+});
