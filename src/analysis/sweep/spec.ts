@@ -132,8 +132,51 @@ export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p
   }
   if (o.sweeps !== undefined) list(o.sweeps, at, [...path, 'sweeps'], 'a list of sub-sweeps').forEach((s, i) => checkSweepSpec(s, at, [...path, 'sweeps', i]));
   // the whole sweep's names, once its shape is known (a sub-sweep is checked with what it inherits)
+  if (path.length === 0) checkSweepSize(o as SweepSpec, at);
   if (path.length === 0 && opts.names !== false) checkSweepNames(o as SweepNode, at);
   return o as SweepSpec;
+}
+
+/**
+ * Runs a sweep may expand to: 100,000. Expansion and resolution happen before the first run, in memory, at about
+ * 1.5 ms a point (the resolved platform is hashed for its specHash): a 1000 × 1000 grid (a 20 kB file) sat for
+ * half an hour in `--dry-run` before printing anything; 100,000 points resolve in about 2.5 minutes, and their
+ * runs take days.
+ */
+export const MAX_SWEEP_RUNS = 100_000;
+
+/** Refuse a sweep whose cross product (summed over leaf sub-sweeps, before merging identical points) is too large. */
+function checkSweepSize(spec: SweepSpec, at: (p: JsonPath) => Location): void {
+  let total = 0;
+  let largest = { runs: -1, path: [] as JsonPath, factors: '' };
+  const walk = (node: SweepSpec, path: JsonPath, parent: SweepSpec): void => {
+    // inherited as expandSweep's leaves() does: lists replaced, grid and scale merged key by key
+    const merged: SweepSpec = { ...parent, ...node, grid: { ...parent.grid, ...node.grid }, scale: { ...parent.scale, ...node.scale } };
+    if (node.sweeps) return node.sweeps.forEach((s, i) => walk(s, [...path, 'sweeps', i], merged));
+    const lists: [string, number][] = [
+      ['traces', merged.traces?.length ?? 1],
+      ['systems', merged.systems?.length ?? 1],
+      ['profiles', merged.profiles?.length ?? 1],
+      ['oversub', merged.oversub?.length ?? 1],
+      ...listLengths('grid', merged.grid),
+      ...listLengths('scale', merged.scale),
+      ['seeds', merged.seeds?.length ?? 1],
+    ];
+    const runs = lists.reduce((n, [, k]) => n * k, 1);
+    total += runs;
+    if (runs > largest.runs) largest = { runs, path, factors: lists.map(([name, k]) => `${name} ${k}`).join(' × ') };
+  };
+  walk(spec, [], {});
+  if (total <= MAX_SWEEP_RUNS) return;
+  // at the largest sub-sweep; the whole file names no field
+  const where = largest.path.length > 0 ? at(largest.path) : { ...at([]), field: undefined };
+  fail(sweepMessages.tooLarge(where, total, MAX_SWEEP_RUNS, largest.factors));
+}
+
+/** `grid`/`scale` as factors of the run count: one per key (`grid link.latencyNs 1000`), or `grid 1` when empty. */
+function listLengths(name: string, lists: Readonly<Record<string, readonly unknown[]>> | undefined): [string, number][] {
+  const keys = Object.keys(lists ?? {});
+  return keys.length === 0 ? [[name, 1]] : keys.map((k) => [`${name} ${k}`, lists![k]!.length]);
 }
 
 function checkTrace(t: unknown, at: (p: JsonPath) => Location, path: JsonPath): void {

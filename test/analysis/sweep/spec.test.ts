@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSweepSpec, parseSweepSpec } from '../../../src/analysis/sweep/spec';
+import { loadSweepSpec, MAX_SWEEP_RUNS, parseSweepSpec } from '../../../src/analysis/sweep/spec';
 import { ioMessages } from '../../../src/log/messages/io';
 import { throwsWith } from '../../helpers/diagnostic';
 import { mkfifo } from '../../io/special-files';
-import { formatDiagnostic, GmemlabError } from '../../../src/log/diagnostic';
+import { formatDiagnostic, GmemlabError, type Diagnostic } from '../../../src/log/diagnostic';
 
 function errorOf(text: string): string {
   try {
@@ -17,6 +17,16 @@ function errorOf(text: string): string {
     throw e;
   }
   return 'no error';
+}
+
+function problemOf(text: string): Diagnostic | undefined {
+  try {
+    parseSweepSpec(text, 'sw.json');
+  } catch (e) {
+    if (e instanceof GmemlabError) return e.diagnostic;
+    throw e;
+  }
+  return undefined;
 }
 
 test('a valid sweep file parses to its value', () => {
@@ -57,4 +67,23 @@ test('a sweep file that is a FIFO is refused at once (it waited for a writer for
   mkfifo(fifo);
   throwsWith(() => loadSweepSpec(fifo), { code: ioMessages.notAFile.code, file: fifo });
   assert.equal(errorOf('{"traces": ["a.csv"], "systems": ["uvm"], "oversub": [1e999]}'), "sw.json:1:55: bad value (field 'oversub[0]', expected a ratio > 0 (1.5 = footprint is 150 % of capacity) or null, found Infinity)");
+});
+
+test('a sweep expanding to more than MAX_SWEEP_RUNS runs is refused before it is expanded, at its largest sub-sweep', () => {
+  const seeds = (n: number): string => `[${Array.from({ length: n }, (_, k) => k).join(',')}]`;
+  // 2 systems × 50,000 seeds = 100,000: the limit itself is allowed
+  assert.equal(parseSweepSpec(`{"traces": ["a.csv"], "systems": ["uvm", "gmem-linux"], "seeds": ${seeds(50_000)}}`, 'sw.json').seeds?.length, 50_000);
+  assert.equal(MAX_SWEEP_RUNS, 100_000);
+  // a 1000 × 1000 grid (a 20 kB file) sat for half an hour resolving points in --dry-run
+  const grid = `{"traces": ["a.csv"], "systems": ["uvm"], "grid": {"link.latencyNs": ${seeds(1000)}, "device.fault.serviceNs": ${seeds(1000)}}}`;
+  assert.equal(
+    errorOf(grid),
+    'sw.json:1:1: the sweep expands to 1,000,000 runs, more than gmemlab expands (100,000) (expected at most 100,000 runs, found 1,000,000 (largest sub-sweep: traces 1 × systems 1 × profiles 1 × oversub 1 × grid link.latencyNs 1000 × grid device.fault.serviceNs 1000 × scale 1 × seeds 1))',
+  );
+  // sub-sweeps add up (50,000 + 50,001) and inherit their parent's lists (2 systems here); the largest is named
+  const subs = `{"traces": ["a.csv"], "systems": ["uvm", "gmem-linux"],\n "sweeps": [{"seeds": ${seeds(25_000)}}, {"systems": ["uvm"], "seeds": ${seeds(50_001)}}]}`;
+  const d = problemOf(subs);
+  assert.equal(d?.code, 'sweep.too-large');
+  assert.deepEqual([d?.line, d?.field], [2, 'sweeps[1]']);
+  assert.match(d?.found ?? '', /^100,001 \(largest sub-sweep: traces 1 × systems 1 × profiles 1 × oversub 1 × grid 1 × scale 1 × seeds 50001\)$/);
 });
