@@ -160,7 +160,10 @@ export function readResultRows(path: string): ResultRows {
     });
     return out;
   }
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+  // results files are always comma-separated: with the delimiter guessed, a file holding one column (or any other
+  // CSV, such as a trace given as -o by mistake) was refused with papaparse's "Unable to auto-detect delimiting
+  // character; defaulted to ','" instead of saying what is missing
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true, delimiter: ',' });
   if (parsed.errors.length > 0) {
     const e = parsed.errors[0]!;
     fail(sweepMessages.resultsUnreadable({ file: path, line: (e.row ?? 0) + 1 }, e.message));

@@ -124,3 +124,15 @@ test('JSON results are checked cell by cell as CSV ones are, with the line; buil
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a CSV that is not a results file says its specHash column is missing (not papaparse\'s delimiter guess)', () => {
+  const dir = tmp();
+  try {
+    const csv = join(dir, 'r.csv');
+    // a one-column CSV (a list of names given as -o by mistake): no comma anywhere to guess from
+    writeFileSync(csv, 'name\nuvm\ngmem-linux\n');
+    assert.throws(() => readResultRows(csv), (e: unknown) => e instanceof GmemlabError && formatDiagnostic(e.diagnostic) === `${csv}:1: cannot resume from this results file: no 'specHash' column in the header`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
