@@ -24,7 +24,7 @@ import { resolveWorkloadParams } from '../../workloads/params';
  */
 export function checkSweepNames(spec: SweepNode, at: (path: JsonPath) => Location): void {
   const bare = new Map<string, { path: JsonPath; used: boolean }>();
-  walk(spec, [], { keys: [] }, at, bare);
+  walk(spec, [], { keys: [], hasProfiles: false, oversubRatio: false }, at, bare);
   for (const [key, { path, used }] of bare) {
     if (used) continue;
     const systems = allSystems(spec);
@@ -38,6 +38,7 @@ export interface SweepNode {
   readonly traces?: readonly unknown[];
   readonly systems?: readonly string[];
   readonly profiles?: readonly string[];
+  readonly oversub?: readonly (number | null)[];
   readonly set?: Readonly<Record<string, ParamValue>>;
   readonly grid?: Readonly<Record<string, readonly ParamValue[]>>;
   readonly scale?: Readonly<Record<string, readonly number[]>>;
@@ -48,6 +49,11 @@ export interface SweepNode {
 interface Inherited {
   readonly traces?: JsonPath;
   readonly systems?: readonly string[];
+  /** Where `systems` was given (for a system that needs a platform the leaf does not name). */
+  readonly systemsAt?: JsonPath;
+  readonly hasProfiles: boolean;
+  /** True when some `oversub` ratio (not null) applies: capacity then comes from it, not from `set`. */
+  readonly oversubRatio: boolean;
   readonly keys: ReadonlyArray<{ readonly key: string; readonly path: JsonPath }>;
 }
 
@@ -70,7 +76,14 @@ function walk(node: SweepNode, path: JsonPath, parent: Inherited, at: (p: JsonPa
     }
   }
   for (const k of Object.keys(node.scale ?? {})) relocate(at, [...path, 'scale', k], () => checkScaleKey(k));
-  const here: Inherited = { traces: node.traces ? [...path, 'traces'] : parent.traces, systems: node.systems ?? parent.systems, keys };
+  const here: Inherited = {
+    traces: node.traces ? [...path, 'traces'] : parent.traces,
+    systems: node.systems ?? parent.systems,
+    systemsAt: node.systems ? [...path, 'systems'] : parent.systemsAt,
+    hasProfiles: node.profiles !== undefined || parent.hasProfiles,
+    oversubRatio: node.oversub !== undefined ? node.oversub.some((x) => x !== null) : parent.oversubRatio,
+    keys,
+  };
   if (node.sweeps) {
     node.sweeps.forEach((s, i) => walk(s, [...path, 'sweeps', i], here, at, bare));
     return;
@@ -80,6 +93,7 @@ function walk(node: SweepNode, path: JsonPath, parent: Inherited, at: (p: JsonPa
   if (here.traces === undefined) relocate(at, [...path, 'traces'], () => fail(sweepMessages.missingField({}, 'traces')));
   if (here.systems === undefined) relocate(at, [...path, 'systems'], () => fail(sweepMessages.missingField({}, 'systems')));
   checkLeafKeys(here.keys, here.systems!, at, bare);
+  checkLeafRuns(here, at);
 }
 
 /** One sweep entry is one run's system: `uvm,gmem-linux` in one entry ran uvm alone (the resolution took the first item). */
@@ -157,6 +171,21 @@ function checkLeafKeys(keys: Inherited['keys'], systems: readonly string[], at: 
     const seen = bare.get(key);
     bare.set(key, { path: seen?.path ?? path, used: (seen?.used ?? false) || used });
   }
+}
+
+/**
+ * What the run resolution would refuse in every run of a leaf: a system without a default platform when the leaf
+ * names none (run.no-profile), and a capacity set together with an oversub ratio (run.oversub-with-capacity).
+ */
+function checkLeafRuns(leaf: Inherited, at: (p: JsonPath) => Location): void {
+  if (!leaf.hasProfiles) {
+    leaf.systems!.forEach((s, i) => {
+      const preset = systemPreset(parseSystemItems(s)[0]!.preset)!;
+      if (preset.defaultProfile === undefined) relocate(at, [...leaf.systemsAt!, i], () => fail(runMessages.noProfile({}, s)));
+    });
+  }
+  const capacity = leaf.keys.find((k) => k.key === 'device.memory.capacityBytes');
+  if (leaf.oversubRatio && capacity) relocate(at, capacity.path, () => fail(runMessages.oversubWithCapacity({})));
 }
 
 function allSystems(spec: SweepNode): string[] {

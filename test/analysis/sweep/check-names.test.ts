@@ -46,10 +46,10 @@ test('set, grid and scale keys: profile fields and their text values, preset par
   assert.deepEqual(where('{"traces": ["t"], "systems": ["uvm"], "set": {"link.latencyNs": "1e999"}}'), ['profiles.bad-value', 1, 65, 'set.link.latencyNs']);
   assert.deepEqual(where('{"traces": ["t"], "systems": ["uvm"], "grid": {"uvm.eviction": ["lru-4k", "nope"]}}'), ['run.bad-param-value', 1, 75, 'grid.uvm.eviction[1]']);
   assert.deepEqual(where('{"traces": ["t"], "systems": ["uvm"], "set": {"gmem-paper.victim": "lru"}}'), ['run.set-preset-not-selected', 1, 68, 'set.gmem-paper.victim']);
-  assert.deepEqual(where('{"traces": ["t"], "systems": ["uvm"], "grid": {"victim": ["lru"]}}'), ['run.set-matches-nothing', 1, 58, 'grid.victim']);
+  assert.deepEqual(where('{"traces": ["t"], "systems": ["uvm"], "profiles": ["a100-pcie4"], "grid": {"victim": ["lru"]}}'), ['run.set-matches-nothing', 1, 86, 'grid.victim']);
   assert.deepEqual(where('{"traces": ["t"], "systems": ["uvm"], "scale": {"device.nope": [2]}}'), ['profiles.unknown-key', 1, 64, 'scale.device.nope']);
   // a bare key is fine when a system of some leaf has it (victim: gmem-paper in the second sub-sweep)
-  assert.equal(problem('{"traces": ["t"], "systems": ["uvm"], "set": {"victim": "lru"}, "sweeps": [{"oversub": [1]}, {"systems": ["gmem-paper"]}]}'), undefined);
+  assert.equal(problem('{"traces": ["t"], "systems": ["uvm"], "profiles": ["a100-pcie4"], "set": {"victim": "lru"}, "sweeps": [{"oversub": [1]}, {"systems": ["gmem-paper"]}]}'), undefined);
 });
 
 test('a leaf sub-sweep without traces or systems is located at that sub-sweep', () => {
@@ -59,4 +59,13 @@ test('a leaf sub-sweep without traces or systems is located at that sub-sweep', 
 
 test('names are not judged for another backend (its systems may be its own)', () => {
   assert.equal(problem('{"traces": ["t"], "systems": ["a", "b"]}', false), undefined);
+});
+
+test('every run of a leaf would fail: a system without a platform, a set capacity beside an oversub ratio', () => {
+  // gmem-paper has a default platform (x97-sim), uvm has none
+  assert.deepEqual(where('{"traces": ["t"], "systems": ["gmem-paper", "uvm"]}'), ['run.no-profile', 1, 45, 'systems[1]']);
+  assert.equal(problem('{"traces": ["t"], "systems": ["gmem-paper"]}'), undefined);
+  assert.equal(problem('{"traces": ["t"], "systems": ["uvm"], "sweeps": [{"profiles": ["a100-pcie4"]}]}'), undefined, 'a profile given in the sub-sweep');
+  assert.deepEqual(where('{"traces": ["t"], "systems": ["uvm"], "profiles": ["h100-pcie5"], "set": {"device.memory.capacityBytes": "1GiB"}, "oversub": [null, 2]}'), ['run.oversub-with-capacity', 1, 106, 'set.device.memory.capacityBytes']);
+  assert.equal(problem('{"traces": ["t"], "systems": ["uvm"], "profiles": ["h100-pcie5"], "set": {"device.memory.capacityBytes": "1GiB"}, "oversub": [null]}'), undefined);
 });

@@ -30,7 +30,7 @@ function problemOf(text: string): Diagnostic | undefined {
 }
 
 test('a valid sweep file parses to its value', () => {
-  const spec = parseSweepSpec('{"traces": ["a.csv", {"workload": "ml-train", "seed": 2}], "systems": ["uvm"], "oversub": [null, 1.5], "scale": {"link.h2dBytesPerNs": [0.5, 2]}}');
+  const spec = parseSweepSpec('{"traces": ["a.csv", {"workload": "ml-train", "seed": 2}], "systems": ["uvm"], "profiles": ["a100-pcie4"], "oversub": [null, 1.5], "scale": {"link.h2dBytesPerNs": [0.5, 2]}}');
   assert.deepEqual(spec.oversub, [null, 1.5]);
 });
 
@@ -72,7 +72,7 @@ test('a sweep file that is a FIFO is refused at once (it waited for a writer for
 test('a sweep expanding to more than MAX_SWEEP_RUNS runs is refused before it is expanded, at its largest sub-sweep', () => {
   const seeds = (n: number): string => `[${Array.from({ length: n }, (_, k) => k).join(',')}]`;
   // 2 systems × 50,000 seeds = 100,000: the limit itself is allowed
-  assert.equal(parseSweepSpec(`{"traces": ["a.csv"], "systems": ["uvm", "gmem-linux"], "seeds": ${seeds(50_000)}}`, 'sw.json').seeds?.length, 50_000);
+  assert.equal(parseSweepSpec(`{"traces": ["a.csv"], "systems": ["uvm", "gmem-linux"], "profiles": ["a100-pcie4"], "seeds": ${seeds(50_000)}}`, 'sw.json').seeds?.length, 50_000);
   assert.equal(MAX_SWEEP_RUNS, 100_000);
   // a 1000 × 1000 grid (a 20 kB file) sat for half an hour resolving points in --dry-run
   const grid = `{"traces": ["a.csv"], "systems": ["uvm"], "grid": {"link.latencyNs": ${seeds(1000)}, "device.fault.serviceNs": ${seeds(1000)}}}`;
