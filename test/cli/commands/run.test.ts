@@ -155,6 +155,15 @@ test('profiles and systems list one line each', async () => {
   assert.match(io2.out, /^gmem-paper\s+/m);
 });
 
+test('profiles and systems take no argument: `systems uvm` printed the whole list as if uvm were a filter', async () => {
+  for (const argv of [['systems', 'uvm'], ['profiles', 'a100-pcie4']]) {
+    const io = capture();
+    assert.equal(await main(argv, io, cmds), 2, argv.join(' '));
+    assert.equal(io.err, `error [cli.bad-arguments] argument: ${argv[0]}: unexpected argument '${argv[1]}' (this lists every preset)\n`);
+    assert.equal(io.out, '');
+  }
+});
+
 test('run -o without --format takes the format from the extension (.json, .csv, otherwise a table); --format wins', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gmemlab-run-ext-'));
   try {
