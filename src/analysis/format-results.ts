@@ -4,6 +4,7 @@ import { formatBytes, formatNs } from '../units';
 import { COUNTER_FIELDS } from '../sim/counters';
 import { CAUSE_FIELDS, CAUSE_NAMES } from '../sim/clock';
 import type { RunResult, RunSummary } from '../sim/run-types';
+import type { Platform } from '../profiles/types';
 import { maxOf } from '../extremes';
 
 /**
@@ -36,15 +37,22 @@ export function topCostCause(s: RunSummary): string {
   let best = -1;
   for (let i = 1; i < CAUSE_FIELDS.length; i++) if (rec[CAUSE_FIELDS[i]!]! > 0 && (best < 0 || rec[CAUSE_FIELDS[i]!]! > rec[CAUSE_FIELDS[best]!]!)) best = i;
   if (best < 0) best = 0;
-  const share = s.simTimeNs > 0 ? (100 * rec[CAUSE_FIELDS[best]!]!) / s.simTimeNs : 0;
+  // the ratio first: 100 × a time past 1.8e306 ns (a `--set link.h2dBytesPerNs=1e-300` run) overflowed to
+  // Infinity, and the summary said "transfer Infinity %"
+  const share = s.simTimeNs > 0 ? 100 * (rec[CAUSE_FIELDS[best]!]! / s.simTimeNs) : 0;
   return `${CAUSE_NAMES[best]} ${share >= 10 || share === 0 ? share.toFixed(0) : share.toFixed(1)} %`;
 }
 
-/** How the capacity of a run was chosen, in words (states the oversubscription basis). */
-export function describeCapacity(s: RunSummary): string {
+/**
+ * How the capacity of a run was chosen, in words (states the oversubscription basis). With the run's `platform`, a
+ * capacity the user set (`--set device.memory.capacityBytes=…`, source `O`) is said to come from that override:
+ * it was reported "(from the profile)", so `--set device.memory.capacityBytes=0` read as a profile without memory.
+ */
+export function describeCapacity(s: RunSummary, platform?: Platform): string {
   const cap = `capacity ${formatBytes(s.capacityBytes)}`;
   const fp = `footprint ${formatBytes(s.footprintBytes)} allocated${s.touchedBytes !== null && s.touchedBytes !== undefined ? `, ${formatBytes(s.touchedBytes)} touched` : ''}`;
-  if (s.oversub === null) return `${cap} (from the profile); ${fp}`;
+  const override = platform?.device.sources['memory.capacityBytes'];
+  if (s.oversub === null) return `${cap} (${override?.status === 'O' ? `from ${override.ref}` : 'from the profile'}); ${fp}`;
   const basis = s.oversubBasis ?? 'allocated';
   return `${cap} = ${basis} footprint / oversub ${s.oversub} (basis ${basis}${basis === 'touched' ? ': distinct 4 KiB pages accessed' : ': peak live allocations, 2 MiB granules'}); ${fp}`;
 }
@@ -58,7 +66,7 @@ export function resultsSummary(results: readonly RunResult[]): string {
   if (results.length === 0) return 'no results\n';
   const first = results[0]!.summary;
   const out: string[] = [];
-  out.push(`trace ${results[0]!.run?.traceName ?? '?'} · profile ${first.profile} · ${describeCapacity(first)}`);
+  out.push(`trace ${results[0]!.run?.traceName ?? '?'} · profile ${first.profile} · ${describeCapacity(first, results[0]!.run?.platform)}`);
   const header = ['system', 'status', 'sim time', 'top cost', 'faults', 'migrated', 'evictions'];
   const body = results.map((r) => {
     const s = r.summary;

@@ -107,7 +107,9 @@ export async function sweep(spec: SweepSpec | string, opts: SweepOptions = {}): 
 async function sweepImpl(spec: SweepSpec | string, opts: SweepOptions): Promise<SweepOutcome> {
   const t0 = Date.now();
   const fromFile = typeof spec === 'string';
-  const checked = fromFile ? loadSweepSpec(spec) : checkSweepSpec(spec);
+  // gmemlab's names are checked where they are written only for gmemlab's own simulator (a backend may have its own)
+  const names = opts.backend === undefined;
+  const checked = fromFile ? loadSweepSpec(spec, { names }) : checkSweepSpec(spec, undefined, [], { names });
   const baseDir = opts.baseDir ?? (fromFile ? dirname(resolve(spec)) : process.cwd());
   const points = expandSweep(checked, { baseDir });
   const workers = Math.max(1, Math.floor(opts.workers ?? 1));

@@ -56,6 +56,7 @@ export async function main(argv: readonly string[], io: CommandIO = processIO, r
     } catch (e) {
       throw new GmemlabError(cliMessages.badArguments({}, cmd.name, oneLineArgError(e)));
     }
+    refuseEmptyValues(cmd, parsed.values, parsed.positionals);
     return await cmd.run({ positionals: parsed.positionals, values: parsed.values as never }, io);
   } catch (e) {
     if (e instanceof GmemlabError) {
@@ -66,6 +67,24 @@ export async function main(argv: readonly string[], io: CommandIO = processIO, r
     io.stderr(`gmemlab: internal error: ${err?.stack ?? String(e)}\nThis is a bug in gmemlab; please report it with the command you ran.\n`);
     return 1;
   }
+}
+
+/**
+ * No option or argument of any command means anything when empty, and an empty path resolves to the current
+ * folder: `sweep --backend slurm --dir ""` wrote its sweep directory (specs, rows, job script) into the current
+ * folder, `sweep -o ""` dropped the results file unseen and printed to stdout, `run -o ""` was refused as "output
+ * path is a folder" under an empty name, and `run ""` said ": file not found". Each is `cli.bad-value` naming the
+ * option (or the argument's position).
+ */
+function refuseEmptyValues(cmd: Command, values: Record<string, unknown>, positionals: readonly string[]): void {
+  for (const [name, v] of Object.entries(values)) {
+    if (v !== '' && !(Array.isArray(v) && v.includes(''))) continue;
+    const short = cmd.options[name]?.short;
+    const flag = name.length === 1 ? `-${name}` : short !== undefined ? `--${name} (-${short})` : `--${name}`;
+    throw new GmemlabError(cliMessages.badValue({}, flag, 'a non-empty value', ''));
+  }
+  const k = positionals.indexOf('');
+  if (k >= 0) throw new GmemlabError(cliMessages.badValue({}, `${cmd.name} argument ${k + 1}`, 'a non-empty value', ''));
 }
 
 /** Entry point used by bin/gmemlab.js. */

@@ -30,6 +30,9 @@ export function resolveImporterOptions<O extends Record<string, ParamValue>>(
     if (typeof dflt === 'number') {
       value = typeof raw === 'number' ? raw : doc?.unit === 'bytes' || doc?.unit === 'ns' ? parseQuantity(text, doc.unit) : parseQuantity(text, 'bytes');
       if (value === undefined || !Number.isFinite(value)) fail(importMessages.badOption({}, def.name, key, `a number${doc?.unit ? ` (${doc.unit})` : ''}`, text));
+      // a byte count or an address (alignBytes, maxLineBytes, baseVa …) is a whole number ≥ 0: vma-json took
+      // `--opt backingBaseVa=-1` and wrote "0x-1" addresses into its output, and `alignBytes=0.5` was taken too
+      if (doc?.unit === 'bytes' && !(Number.isSafeInteger(value) && (value as number) >= 0)) fail(importMessages.badOption({}, def.name, key, 'a whole number of bytes ≥ 0 (at most 2^53)', text));
     } else if (typeof dflt === 'boolean') {
       value = typeof raw === 'boolean' ? raw : text === 'true' ? true : text === 'false' ? false : undefined;
       if (value === undefined) fail(importMessages.badOption({}, def.name, key, 'true or false', text));

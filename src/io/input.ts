@@ -1,4 +1,4 @@
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { constants, createReadStream, fstatSync, openSync, readFileSync, readSync, closeSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { fail, GmemlabError } from '../log/diagnostic';
 import { ioMessages } from '../log/messages/io';
@@ -28,6 +28,33 @@ export function envBytes(name: string): number | undefined {
   if (text === undefined) return undefined;
   const v = parseQuantity(text, 'bytes');
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * The whole text (UTF-8) of a small input file a user names: a sweep file, a map spec. Only a regular file is
+ * read: a FIFO made `readFileSync` wait for a writer for ever (`gmemlab sweep fifo.json` hung), and a folder
+ * ended in an internal EISDIR error (`--map /tmp`). The file is opened non-blocking (opening a FIFO then
+ * returns at once) and checked on that descriptor, so what is checked is what is read. Errors: `io.not-found`,
+ * `io.not-a-file`, `io.unreadable`.
+ */
+export function readTextFile(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') fail(ioMessages.notFound({ file: path }));
+    fail(ioMessages.unreadable({ file: path }, String(code ?? e)));
+  }
+  try {
+    if (!fstatSync(fd).isFile()) fail(ioMessages.notAFile({ file: path }));
+    return readFileSync(fd, 'utf8');
+  } catch (e) {
+    if (e instanceof GmemlabError) throw e;
+    return fail(ioMessages.unreadable({ file: path }, String((e as NodeJS.ErrnoException).code ?? e)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface InputFile {

@@ -42,3 +42,27 @@ test('--help prints the overview and a command usage', async () => {
   assert.equal(await main(['ok', '--help'], io2, cmds), 0);
   assert.equal(io2.out, 'gmemlab ok\n');
 });
+
+test('an empty option value or argument is cli.bad-value naming it, before the command runs', async () => {
+  let ran = 0;
+  const registry: Command[] = [
+    { name: 'w', summary: 'writes', usage: '', options: { dir: { type: 'string' }, output: { type: 'string', short: 'o' }, o: { type: 'string' }, set: { type: 'string', multiple: true } }, run: async () => ++ran && 0 },
+  ];
+  // `--dir ""` resolved to the current folder (a Slurm sweep directory written there); `-o ""` was dropped or
+  // refused as "output path is a folder" under an empty name
+  const cases: [string[], string][] = [
+    [['w', '--dir', ''], '--dir'],
+    [['w', '--output='], '--output (-o)'],
+    [['w', '--o', ''], '-o'],
+    [['w', '--set', 'a=1', '--set', ''], '--set'],
+    [['w', 'x', ''], 'w argument 2'],
+  ];
+  for (const [argv, flag] of cases) {
+    const io = capture();
+    assert.equal(await main(argv, io, registry), 2, argv.join(' '));
+    assert.equal(io.err, `error [cli.bad-value] argument: bad value for ${flag} (expected a non-empty value, found "")\n`);
+  }
+  assert.equal(ran, 0);
+  assert.equal(await main(['w', 'x', '--dir', 'd', '--set', 'a='], capture(), registry), 0, 'an empty value inside a key=value is the command\'s business');
+  assert.equal(ran, 1);
+});

@@ -50,3 +50,17 @@ test('sweep-task runs one task of a directory prepared by --dry-run; status and 
   assert.equal(partial.code, 1);
   assert.equal(partial.out.trim().split('\n').length, 17);
 });
+
+test('sweep-task without a task index outside Slurm says the index is missing (it said found "undefined")', async () => {
+  const saved = process.env.SLURM_ARRAY_TASK_ID;
+  delete process.env.SLURM_ARRAY_TASK_ID;
+  try {
+    const r = await cli(['sweep-task', tempDir('slurm-cli')]);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'error [cli.missing-argument] argument: sweep-task: missing <task> (an array task index; or SLURM_ARRAY_TASK_ID set)\n');
+    const bad = await cli(['sweep-task', tempDir('slurm-cli'), '1e0']);
+    assert.equal(bad.err, 'error [cli.bad-value] argument: bad value for <task> (expected a task index (or SLURM_ARRAY_TASK_ID set), found "1e0")\n');
+  } finally {
+    if (saved !== undefined) process.env.SLURM_ARRAY_TASK_ID = saved;
+  }
+});

@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { defaultGunzipLimit, openInput } from '../../src/io/input';
+import { defaultGunzipLimit, openInput, readTextFile } from '../../src/io/input';
+import { throwsWith } from '../helpers/diagnostic';
+import { isFifo, mkfifo } from './special-files';
 import { GmemlabError } from '../../src/log/diagnostic';
 import { ioMessages } from '../../src/log/messages/io';
 
@@ -58,4 +60,18 @@ test('the gunzip limit is 200 x compressed + 256 MiB, capped at 64 GiB; GMEMLAB_
     if (saved === undefined) delete process.env.GMEMLAB_MAX_GUNZIP_BYTES;
     else process.env.GMEMLAB_MAX_GUNZIP_BYTES = saved;
   }
+});
+
+test('readTextFile reads a regular file and refuses a FIFO at once (no wait for a writer) and a folder (no EISDIR crash)', () => {
+  const p = join(dir, 'small.json');
+  writeFileSync(p, '{"a": 1}\n');
+  assert.equal(readTextFile(p), '{"a": 1}\n');
+  const fifo = join(dir, 'spec.fifo');
+  mkfifo(fifo);
+  const t0 = Date.now();
+  throwsWith(() => readTextFile(fifo), { code: ioMessages.notAFile.code, file: fifo });
+  assert.ok(Date.now() - t0 < 2000, 'the FIFO is refused without blocking');
+  assert.ok(isFifo(fifo), 'the FIFO stays a FIFO');
+  throwsWith(() => readTextFile(dir), { code: ioMessages.notAFile.code, file: dir });
+  throwsWith(() => readTextFile(join(dir, 'absent.json')), { code: ioMessages.notFound.code });
 });

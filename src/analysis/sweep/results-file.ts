@@ -2,8 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as Papa from 'papaparse';
 import type { ColumnTable } from 'arquero';
 import { writeFileAtomic } from '../../io/atomic';
-import { fail, GmemlabError } from '../../log/diagnostic';
+import { fail, GmemlabError, type Location } from '../../log/diagnostic';
+import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from '../../io/json-positions';
 import { sweepMessages } from '../../log/messages/sweep';
+import { foundText } from '../../log/found-text';
 import { missingCell, orderColumns, runRowsCsv, TEXT_COLUMNS } from '../flatten';
 import { tableFromRows, type Cell, type FlatRow } from '../table-input';
 
@@ -101,6 +103,28 @@ function typedCell(col: string, s: string, where: { file: string; line: number }
 }
 
 /**
+ * A JSON cell checked as `typedCell` types a CSV cell: text columns hold text, `params.*`/`set.*` any scalar,
+ * all others numbers; null is a missing cell. The JSON form was taken on trust: `"simTimeNs": "oops"` or an
+ * object was resumed as a result while the same text in a CSV file was refused.
+ */
+function checkJsonCell(col: string, v: unknown, where: Location): void {
+  if (v === null) return;
+  const scalar = col.startsWith('params.') || col.startsWith('set.');
+  const ok = TEXT_COLUMNS.has(col) ? typeof v === 'string' : scalar ? ['string', 'number', 'boolean'].includes(typeof v) : typeof v === 'number';
+  const expected = TEXT_COLUMNS.has(col) ? 'text' : scalar ? 'a number, text or true/false' : 'a number';
+  if (!ok) fail(sweepMessages.resultsUnreadable(where, `column '${col}' holds ${foundText(v)}, not ${expected}`));
+}
+
+/**
+ * A column name a row object can hold: not a property every object inherits (`__proto__`, `constructor`,
+ * `toString`, …). A results file with a `"__proto__"` column ended in an internal error inside arquero
+ * (`data.__proto__.at is not a function`); in CSV the assignment to `row.__proto__` dropped the column unseen.
+ */
+function checkColumnName(col: string, where: Location): void {
+  if (col in Object.prototype) fail(sweepMessages.resultsUnreadable({ ...where, field: col }, `a column named '${col}', which no sweep writes`));
+}
+
+/**
  * Read a results file written by a sweep (CSV or JSON, by extension) for resuming or analysis. A missing
  * file gives no rows. A file without a `specHash` column, with rows of the wrong width, or with text where
  * numbers belong is an error naming its line (`sweep.results-unreadable`, exit 2): resuming from it could
@@ -111,27 +135,42 @@ export function readResultRows(path: string): ResultRows {
   const format = resultsFormatOf(path);
   if (!existsSync(path)) return out;
   const text = readFileSync(path, 'utf8');
+  // an empty file (`touch results.csv`) holds no rows to lose, like a header alone; papaparse's own complaint
+  // about it ("Unable to auto-detect delimiting character") told the user nothing
+  if (text.replace(/^\uFEFF/, '').trim() === '') return out;
   if (format === 'json') {
-    let v: unknown;
+    // with positions, so a bad row or cell is named by its line (and a repeated key is an error, not a pick)
+    let parsed: PositionedJson;
     try {
-      v = JSON.parse(text);
+      parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
     } catch (e) {
-      fail(sweepMessages.resultsUnreadable({ file: path }, `not valid JSON (${(e as Error).message})`));
+      if (!(e instanceof JsonSyntaxError)) throw e;
+      return fail(sweepMessages.resultsUnreadable({ file: path, line: e.line, col: e.col }, `not valid JSON (${e.reason})`));
     }
-    if (!Array.isArray(v)) fail(sweepMessages.resultsUnreadable({ file: path }, 'expected a JSON array of run rows'));
+    const at = (p: JsonPath): { file: string; line: number; col: number } => ({ file: path, ...parsed.where(p) });
+    const v = parsed.value;
+    if (!Array.isArray(v)) fail(sweepMessages.resultsUnreadable(at([]), 'expected a JSON array of run rows'));
     (v as unknown[]).forEach((r, i) => {
-      if (typeof r !== 'object' || r === null || typeof (r as FlatRow).specHash !== 'string') fail(sweepMessages.resultsUnreadable({ file: path, field: `[${i}]` }, 'a row without a specHash'));
+      if (typeof r !== 'object' || r === null || Array.isArray(r) || typeof (r as FlatRow).specHash !== 'string') fail(sweepMessages.resultsUnreadable({ ...at([i]), field: `[${i}]` }, 'a row without a specHash'));
+      for (const [col, cell] of Object.entries(r)) {
+        checkColumnName(col, at([i, col]));
+        checkJsonCell(col, cell, { ...at([i, col]), field: `[${i}].${col}` });
+      }
       out.add(r as FlatRow);
     });
     return out;
   }
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+  // results files are always comma-separated: with the delimiter guessed, a file holding one column (or any other
+  // CSV, such as a trace given as -o by mistake) was refused with papaparse's "Unable to auto-detect delimiting
+  // character; defaulted to ','" instead of saying what is missing
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true, delimiter: ',' });
   if (parsed.errors.length > 0) {
     const e = parsed.errors[0]!;
     fail(sweepMessages.resultsUnreadable({ file: path, line: (e.row ?? 0) + 1 }, e.message));
   }
   const [header, ...body] = parsed.data;
   if (!header || !header.includes('specHash')) fail(sweepMessages.resultsUnreadable({ file: path, line: 1 }, "no 'specHash' column in the header"));
+  for (const c of header) checkColumnName(c, { file: path, line: 1 });
   body.forEach((cells, i) => {
     const line = i + 2;
     if (cells.length !== header.length) fail(sweepMessages.resultsUnreadable({ file: path, line }, `${cells.length} cells, but the header has ${header.length} columns (a truncated or hand-edited file?)`));

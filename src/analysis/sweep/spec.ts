@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fail, GmemlabError, type Location } from '../../log/diagnostic';
-import { ioMessages } from '../../log/messages/io';
+import { readTextFile } from '../../io/input';
+import { foundText } from '../../log/found-text';
+import { checkSweepNames, type SweepNode } from './check-names';
 import { sweepMessages } from '../../log/messages/sweep';
 import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from '../../io/json-positions';
 import type { ParamValue } from '../../params';
@@ -66,22 +67,22 @@ const FIELDS = ['name', 'traces', 'systems', 'profiles', 'oversub', 'oversubBasi
 const FILE_FIELDS = ['file', 'from', 'map', 'lenient', 'name'];
 const WORKLOAD_FIELDS = ['workload', 'seed', 'set', 'name'];
 
+/** How much of a sweep to check. */
+export interface CheckSweepOptions {
+  /**
+   * Check gmemlab's names too — systems, platforms, workloads, formats, `--set` keys (`checkSweepNames`) —
+   * where they are written (default true). Off for a sweep run by another backend, whose systems may be its own.
+   */
+  readonly names?: boolean;
+}
+
 /** Read and check a sweep file. Errors name the file, line and column of the bad field (CLI exit 2). */
-export function loadSweepSpec(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fail(ioMessages.notFound({ file: path }));
-    if (code === 'EISDIR') fail(ioMessages.notAFile({ file: path }));
-    fail(ioMessages.unreadable({ file: path }, (e as Error).message));
-  }
-  return parseSweepSpec(text, path);
+export function loadSweepSpec(path: string, opts: CheckSweepOptions = {}): SweepSpec {
+  return parseSweepSpec(readTextFile(path), path, opts);
 }
 
 /** Parse and check sweep JSON text (`file` names it in errors). */
-export function parseSweepSpec(text: string, file = 'sweep.json'): SweepSpec {
+export function parseSweepSpec(text: string, file = 'sweep.json', opts: CheckSweepOptions = {}): SweepSpec {
   let parsed: PositionedJson;
   try {
     parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
@@ -90,14 +91,14 @@ export function parseSweepSpec(text: string, file = 'sweep.json'): SweepSpec {
     throw e;
   }
   const at = (path: JsonPath): Location => ({ file, ...parsed.where(path), field: fieldName(path) });
-  return checkSweepSpec(parsed.value, at, []);
+  return checkSweepSpec(parsed.value, at, [], opts);
 }
 
 /**
  * Check a sweep value (from JSON or built in a notebook) and return it typed. `at` locates a path for
  * messages. Throws `GmemlabError` on the first problem.
  */
-export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p) => ({ field: fieldName(p) }), path: JsonPath = []): SweepSpec {
+export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p) => ({ field: fieldName(p) }), path: JsonPath = [], opts: CheckSweepOptions = {}): SweepSpec {
   const o = obj(v, at, path, 'an object with fields traces, systems, …');
   for (const k of Object.keys(o)) if (!(FIELDS as readonly string[]).includes(k)) fail(sweepMessages.unknownField(at([...path, k]), k, FIELDS));
   if (o.name !== undefined && typeof o.name !== 'string') bad(at, [...path, 'name'], 'a string', o.name);
@@ -130,7 +131,52 @@ export function checkSweepSpec(v: unknown, at: (path: JsonPath) => Location = (p
     }
   }
   if (o.sweeps !== undefined) list(o.sweeps, at, [...path, 'sweeps'], 'a list of sub-sweeps').forEach((s, i) => checkSweepSpec(s, at, [...path, 'sweeps', i]));
+  // the whole sweep's names, once its shape is known (a sub-sweep is checked with what it inherits)
+  if (path.length === 0) checkSweepSize(o as SweepSpec, at);
+  if (path.length === 0 && opts.names !== false) checkSweepNames(o as SweepNode, at);
   return o as SweepSpec;
+}
+
+/**
+ * Runs a sweep may expand to: 100,000. Expansion and resolution happen before the first run, in memory, at about
+ * 1.5 ms a point (the resolved platform is hashed for its specHash): a 1000 × 1000 grid (a 20 kB file) sat for
+ * half an hour in `--dry-run` before printing anything; 100,000 points resolve in about 2.5 minutes, and their
+ * runs take days.
+ */
+export const MAX_SWEEP_RUNS = 100_000;
+
+/** Refuse a sweep whose cross product (summed over leaf sub-sweeps, before merging identical points) is too large. */
+function checkSweepSize(spec: SweepSpec, at: (p: JsonPath) => Location): void {
+  let total = 0;
+  let largest = { runs: -1, path: [] as JsonPath, factors: '' };
+  const walk = (node: SweepSpec, path: JsonPath, parent: SweepSpec): void => {
+    // inherited as expandSweep's leaves() does: lists replaced, grid and scale merged key by key
+    const merged: SweepSpec = { ...parent, ...node, grid: { ...parent.grid, ...node.grid }, scale: { ...parent.scale, ...node.scale } };
+    if (node.sweeps) return node.sweeps.forEach((s, i) => walk(s, [...path, 'sweeps', i], merged));
+    const lists: [string, number][] = [
+      ['traces', merged.traces?.length ?? 1],
+      ['systems', merged.systems?.length ?? 1],
+      ['profiles', merged.profiles?.length ?? 1],
+      ['oversub', merged.oversub?.length ?? 1],
+      ...listLengths('grid', merged.grid),
+      ...listLengths('scale', merged.scale),
+      ['seeds', merged.seeds?.length ?? 1],
+    ];
+    const runs = lists.reduce((n, [, k]) => n * k, 1);
+    total += runs;
+    if (runs > largest.runs) largest = { runs, path, factors: lists.map(([name, k]) => `${name} ${k}`).join(' × ') };
+  };
+  walk(spec, [], {});
+  if (total <= MAX_SWEEP_RUNS) return;
+  // at the largest sub-sweep; the whole file names no field
+  const where = largest.path.length > 0 ? at(largest.path) : { ...at([]), field: undefined };
+  fail(sweepMessages.tooLarge(where, total, MAX_SWEEP_RUNS, largest.factors));
+}
+
+/** `grid`/`scale` as factors of the run count: one per key (`grid link.latencyNs 1000`), or `grid 1` when empty. */
+function listLengths(name: string, lists: Readonly<Record<string, readonly unknown[]>> | undefined): [string, number][] {
+  const keys = Object.keys(lists ?? {});
+  return keys.length === 0 ? [[name, 1]] : keys.map((k) => [`${name} ${k}`, lists![k]!.length]);
 }
 
 function checkTrace(t: unknown, at: (p: JsonPath) => Location, path: JsonPath): void {
@@ -145,7 +191,8 @@ function checkTrace(t: unknown, at: (p: JsonPath) => Location, path: JsonPath): 
   } else if ('workload' in o) {
     for (const k of Object.keys(o)) if (!WORKLOAD_FIELDS.includes(k)) fail(sweepMessages.unknownField(at([...path, k]), k, WORKLOAD_FIELDS));
     nonEmptyString(o.workload, at, [...path, 'workload'], 'a workload id such as "ml-train"');
-    if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isInteger(o.seed) && o.seed >= 0)) bad(at, [...path, 'seed'], 'an integer seed ≥ 0', o.seed);
+    // the seed space of the generators (checkSeed): 2^32 and above failed later, as an `argument:` error
+    if (o.seed !== undefined && !(typeof o.seed === 'number' && Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 0xffffffff)) bad(at, [...path, 'seed'], 'an integer seed in 0…4294967295', o.seed);
     if (o.set !== undefined) checkParams(o.set, at, [...path, 'set']);
     if (o.name !== undefined) nonEmptyString(o.name, at, [...path, 'name'], 'a string');
   } else bad(at, path, 'a trace given as { "file": path } or { "workload": id }', t);
@@ -181,14 +228,7 @@ function nonEmptyString(v: unknown, at: (p: JsonPath) => Location, path: JsonPat
 }
 
 function bad(at: (p: JsonPath) => Location, path: JsonPath, expected: string, found: unknown): never {
-  let text: string;
-  try {
-    text = JSON.stringify(found) ?? String(found);
-  } catch {
-    text = String(found);
-  }
-  if (text.length > 60) text = `${text.slice(0, 60)}…`;
-  throw new GmemlabError(sweepMessages.badValue(at(path), expected, text));
+  throw new GmemlabError(sweepMessages.badValue(at(path), expected, foundText(found)));
 }
 
 /** A JSON path as a field name: `traces[2].workload`, `grid.uvm.eviction`. */

@@ -1,6 +1,8 @@
 import { listPlatforms, platformParts } from '../../profiles/index';
 import { placeholderFields, resolvePlatform } from '../../profiles/resolve';
 import { formatBytes } from '../../units';
+import { fail } from '../../log/diagnostic';
+import { cliMessages } from '../../log/messages/cli';
 import type { Command } from '../command';
 
 /** `gmemlab profiles`: one line per platform preset (docs/cli.md §1). */
@@ -9,7 +11,9 @@ export const profilesCommand: Command = {
   summary: 'list the hardware platform presets',
   usage: 'gmemlab profiles\n\nList the platform presets --profile accepts: id, device, link, host, capacity and the count of placeholder (P) values.\n',
   options: {},
-  async run(_args, io) {
+  async run(args, io) {
+    // `gmemlab profiles uvm` printed the whole list as if the argument were a filter
+    if (args.positionals.length > 0) fail(cliMessages.badArguments({}, 'profiles', `unexpected argument '${args.positionals[0]}' (this lists every preset)`));
     const rows = listPlatforms().map((p) => {
       const parts = platformParts(p);
       const r = resolvePlatform(p.id);

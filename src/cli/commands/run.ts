@@ -1,6 +1,7 @@
 import { prepareOutputFile, writeFileAtomic } from '../../io/atomic';
 import { fail, formatDiagnosticLine } from '../../log/diagnostic';
 import { cliMessages } from '../../log/messages/cli';
+import { runMessages } from '../../log/messages/run';
 import { formatResults, type ResultFormat } from '../../analysis/format-results';
 import { compare } from '../../run/run';
 import { OVERSUB_BASES, type RunSpec } from '../../run/run-spec';
@@ -45,10 +46,24 @@ function list(v: OptionValues[string]): string[] {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-function num(flag: string, v: string | undefined, integer: boolean): number | undefined {
+/** The range a numeric flag must be in, as the run resolution states it (same code: `run.bad-number`). */
+interface Range {
+  readonly test: (n: number) => boolean;
+  readonly expected: string;
+}
+
+const OVERSUB_RANGE: Range = { test: (n) => n > 0, expected: 'a ratio > 0 such as 1.25' };
+const SEED_RANGE: Range = { test: (n) => n >= 0 && n < 2 ** 32, expected: 'an integer from 0 to 2^32-1' };
+
+/**
+ * A numeric flag. Its range is checked here, on the text as typed: left to the run resolution, the message showed
+ * the parsed number (`--oversub=-0` said found "0", `--seed 1e300` found "1e+300").
+ */
+function num(flag: string, v: string | undefined, integer: boolean, range: Range): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) fail(cliMessages.badValue({}, flag, integer ? 'an integer' : 'a number', v));
+  if (!range.test(n)) fail(runMessages.badNumber({}, flag, range.expected, v));
   return n;
 }
 
@@ -87,10 +102,10 @@ export function makeRunCommand(open: (path: string, opts: OpenTraceOptions) => P
       const format = (str(args.values.format) ?? (out !== undefined ? formatOfFile(out) : 'table')) as ResultFormat;
       if (!['table', 'json', 'csv'].includes(format)) fail(cliMessages.badValue({}, '--format', 'table, json or csv', format));
       const profile = str(args.values.profile);
-      const oversub = num('--oversub', str(args.values.oversub), false) ?? null;
+      const oversub = num('--oversub', str(args.values.oversub), false, OVERSUB_RANGE) ?? null;
       const basis = str(args.values['oversub-basis']);
       if (basis !== undefined && !(OVERSUB_BASES as readonly string[]).includes(basis)) fail(cliMessages.badValue({}, '--oversub-basis', OVERSUB_BASES.join(' or '), basis));
-      const seed = num('--seed', str(args.values.seed), true) ?? 0;
+      const seed = num('--seed', str(args.values.seed), true, SEED_RANGE) ?? 0;
       // before the (possibly long) simulation: -o must be a regular file or absent (a FIFO, device, socket or
       // folder is refused; a symlink is followed), its missing folders are created and it must be writable
       if (out !== undefined) prepareOutputFile(out);

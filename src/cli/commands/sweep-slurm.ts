@@ -181,7 +181,9 @@ task defaults to $SLURM_ARRAY_TASK_ID.
     if (dir === undefined) fail(cliMessages.missingArgument({}, 'sweep-task', '<dir>'));
     if (rest.length > 0) fail(cliMessages.badArguments({}, 'sweep-task', `unexpected argument '${rest[0]}'`));
     const t = taskArg ?? process.env.SLURM_ARRAY_TASK_ID;
-    if (t === undefined || !/^\d+$/.test(t)) fail(cliMessages.badValue({}, '<task>', 'a task index (or SLURM_ARRAY_TASK_ID set)', String(t)));
+    // without an argument and outside Slurm there is nothing to show: said `found "undefined"`
+    if (t === undefined) fail(cliMessages.missingArgument({}, 'sweep-task', '<task> (an array task index; or SLURM_ARRAY_TASK_ID set)'));
+    if (!/^\d+$/.test(t)) fail(cliMessages.badValue({}, '<task>', 'a task index (or SLURM_ARRAY_TASK_ID set)', t));
     const out = await runSweepTask(dir, Number(t));
     io.stderr(`sweep-task ${out.task}: runs ${out.runs.join(', ')} done → ${out.rowsFile}\n`);
     return 0;

@@ -1,3 +1,5 @@
+import { fail } from '../../log/diagnostic';
+import { importMessages } from '../../log/messages/trace';
 import type { EventBatch } from '../../trace/batch';
 import { readCanonicalCsv } from '../../trace/canonical-csv/read';
 import { DEFAULT_MAX_LINE_BYTES } from '../../trace/canonical-csv/records';
@@ -32,6 +34,8 @@ export const csvImporter = {
   },
   sniff: (head) => sniffCanonicalCsv(head),
   async *read(input, opts, ctx) {
+    // a limit of 0 bytes made every line "longer than the reader limit" at line 1 of the file, not an option error
+    if (!(Number(opts.maxLineBytes) > 0)) fail(importMessages.badOption({}, 'csv', 'maxLineBytes', 'a size > 0 such as 64MiB', String(opts.maxLineBytes)));
     let src: AsyncIterable<EventBatch>;
     if (opts.map) {
       src = readMappedCsv(input, loadMapSpec(opts.map), {

@@ -1,3 +1,4 @@
+import { cliMessages } from '../../log/messages/cli';
 import { fail } from '../../log/diagnostic';
 import { importerMessages } from '../../log/messages/importers';
 import type { ImporterDef } from '../types';
@@ -44,6 +45,8 @@ export const vmaJsonImporter = {
     return VMA_KEYS.test(t) && /"(Blocks|Suballocations|TotalBytes|BlockCount|UnusedRangeCount|UnusedRanges)"\s*:/.test(t);
   },
   async *read(input, opts, ctx) {
+    // as gfxr-jsonl and vma-recording check theirs: an alignment of 0 bytes aligns nothing
+    if (!(Number(opts.alignBytes) > 0)) fail(cliMessages.badValue({}, 'vma-json option alignBytes', 'a positive integer', String(opts.alignBytes)));
     ctx.meta.importer = `vma-json@${IMPORTER_VERSION}`;
     ctx.meta.source = baseName(input.path);
     ctx.meta.layout = 'synthetic';

@@ -18,6 +18,17 @@ export const sweepMessages = {
     expected,
     found,
   })),
+  tooLarge: defineMessage(
+    'sweep.too-large',
+    'error',
+    'A sweep is expanded and every run resolved before the first one starts, in memory; split it into several sweeps (they can share one results file, one after the other) or narrow its lists. The count is the cross product of each sub-sweep\'s lists, before identical points are merged.',
+    (runs: number, max: number, factors: string) => ({
+      message: `the sweep expands to ${runs.toLocaleString('en-US')} runs, more than gmemlab expands (${max.toLocaleString('en-US')})`,
+      expected: `at most ${max.toLocaleString('en-US')} runs`,
+      found: `${runs.toLocaleString('en-US')} (largest sub-sweep: ${factors})`,
+    }),
+    [1000000, 100000, 'traces 1 × systems 1 × profiles 1 × oversub 1 × grid link.latencyNs 1000 × grid device.fault.serviceNs 1000 × scale 1 × seeds 1'],
+  ),
   empty: defineMessage('sweep.empty', 'error', 'Every list in the sweep (traces, systems, profiles, oversub, seeds, grid and scale values) must have at least one entry.', () => ({
     message: 'the sweep expands to no runs',
   })),

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parseJsonWithPositions, type JsonPath } from '../../io/json-positions';
+import { existsSync } from 'node:fs';
+import { readTextFile } from '../../io/input';
+import { foundText } from '../../log/found-text';
+import { JsonSyntaxError, parseJsonWithPositions, type JsonPath, type PositionedJson } from '../../io/json-positions';
 import { fail } from '../../log/diagnostic';
 import { mapMessages } from '../../log/messages/trace';
 import { CSV_COLUMNS, type CsvColumn } from '../event';
@@ -125,23 +127,19 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
   let text = specOrPath;
   if (!inline) {
     if (!existsSync(specOrPath)) fail(mapMessages.badSpec({ file: specOrPath }, 'a map spec file or inline JSON', 'no such file'));
-    text = readFileSync(specOrPath, 'utf8');
+    text = readTextFile(specOrPath);
   }
-  let raw: unknown;
+  // one parse that records where each value starts (for the line of a problem) and, unlike JSON.parse, refuses
+  // nesting deeper than MAX_JSON_DEPTH: a 50,000-deep rule passed JSON.parse and then overflowed the stack when
+  // the spec was printed in a message or hashed (`text` below), an internal error instead of exit 2
+  let parsed: PositionedJson;
   try {
-    raw = JSON.parse(text);
+    parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    fail(mapMessages.badJson({ file: where }, (e as Error).message));
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return fail(mapMessages.badJson({ file: where, line: e.line, col: e.col }, e.reason));
   }
-  // the line of a problem, from a second parse that records positions (only when there is a problem)
-  const lineOf = (path: JsonPath): number | undefined => {
-    try {
-      return parseJsonWithPositions(text.replace(/^\uFEFF/, '')).where(path).line;
-    } catch {
-      return undefined;
-    }
-  };
-  return validateMapSpec(raw, where, lineOf);
+  return validateMapSpec(parsed.value, where, (path) => parsed.where(path).line);
 }
 
 /** `delimiter` value for fields separated by runs of spaces and tabs. */
@@ -154,7 +152,7 @@ const RULE_KEYS = ['from', 'const', 'default', 'unit', 'pageBytes', 'sizeUnits',
 export function validateMapSpec(raw: unknown, where = '--map', lineOf?: (path: JsonPath) => number | undefined): ResolvedMapSpec {
   const bad = (field: string, expected: string, found: unknown, path: JsonPath = field === '(root)' ? [] : field.split('.')): never => {
     const line = lineOf?.(path);
-    return fail(mapMessages.badSpec(line === undefined ? { file: where, field } : { file: where, line, field }, expected, JSON.stringify(found) ?? String(found)));
+    return fail(mapMessages.badSpec(line === undefined ? { file: where, field } : { file: where, line, field }, expected, foundText(found)));
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('(root)', 'a JSON object with "columns"', raw);
   const spec = raw as Record<string, unknown>;

@@ -91,3 +91,48 @@ test('a results file that cannot be resumed from is an error naming its line', (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('JSON results are checked cell by cell as CSV ones are, with the line; built-in column names and empty files', () => {
+  const dir = tmp();
+  try {
+    const file = join(dir, 'r.json');
+    const message = (text: string): string => {
+      writeFileSync(file, text);
+      try {
+        readResultRows(file);
+      } catch (e) {
+        if (e instanceof GmemlabError) return formatDiagnostic(e.diagnostic).replace(file, 'r.json');
+        throw e;
+      }
+      return 'no error';
+    };
+    // "oops" in simTimeNs was resumed as a result from JSON (the same cell in CSV was refused)
+    assert.equal(message('[\n  {"specHash": "a", "simTimeNs": "oops"}\n]'), "r.json:2:34: cannot resume from this results file: column 'simTimeNs' holds \"oops\", not a number (field '[0].simTimeNs')");
+    assert.equal(message('[{"specHash": "a", "system": ["x"]}]'), "r.json:1:30: cannot resume from this results file: column 'system' holds [\"x\"], not text (field '[0].system')");
+    assert.equal(message('[{"specHash": "a", "params.victim": "lru", "set.x": true, "oversub": null}]'), 'no error');
+    // a "__proto__" column ended in an internal error inside arquero
+    assert.equal(message('[{"specHash": "a", "__proto__": {"x": 1}}]'), "r.json:1:33: cannot resume from this results file: a column named '__proto__', which no sweep writes (field '__proto__')");
+    assert.equal(message('[{"specHash": "a"},\n {"specHash": "b", "specHash": "c"}]'), 'r.json:2:20: cannot resume from this results file: not valid JSON (duplicate key "specHash")');
+    // an empty file holds no rows (papaparse said "Unable to auto-detect delimiting character")
+    assert.equal(message(''), 'no error');
+    const csv = join(dir, 'r.csv');
+    writeFileSync(csv, ' \n');
+    assert.equal(readResultRows(csv).size, 0);
+    writeFileSync(csv, 'specHash,constructor\na,1\n');
+    assert.throws(() => readResultRows(csv), (e: unknown) => e instanceof GmemlabError && e.diagnostic.line === 1 && e.diagnostic.field === 'constructor');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a CSV that is not a results file says its specHash column is missing (not papaparse\'s delimiter guess)', () => {
+  const dir = tmp();
+  try {
+    const csv = join(dir, 'r.csv');
+    // a one-column CSV (a list of names given as -o by mistake): no comma anywhere to guess from
+    writeFileSync(csv, 'name\nuvm\ngmem-linux\n');
+    assert.throws(() => readResultRows(csv), (e: unknown) => e instanceof GmemlabError && formatDiagnostic(e.diagnostic) === `${csv}:1: cannot resume from this results file: no 'specHash' column in the header`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

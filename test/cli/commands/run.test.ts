@@ -155,6 +155,15 @@ test('profiles and systems list one line each', async () => {
   assert.match(io2.out, /^gmem-paper\s+/m);
 });
 
+test('profiles and systems take no argument: `systems uvm` printed the whole list as if uvm were a filter', async () => {
+  for (const argv of [['systems', 'uvm'], ['profiles', 'a100-pcie4']]) {
+    const io = capture();
+    assert.equal(await main(argv, io, cmds), 2, argv.join(' '));
+    assert.equal(io.err, `error [cli.bad-arguments] argument: ${argv[0]}: unexpected argument '${argv[1]}' (this lists every preset)\n`);
+    assert.equal(io.out, '');
+  }
+});
+
 test('run -o without --format takes the format from the extension (.json, .csv, otherwise a table); --format wins', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gmemlab-run-ext-'));
   try {
@@ -195,6 +204,9 @@ test('run --seed -1, --seed=-1 and a seed beyond 2^32-1 are one argument: line e
     [['--seed', '-1'], /^error \[cli\.bad-arguments\] argument: run: option --seed needs a value; a value starting with '-' must be attached: --seed=<value>\n$/],
     [['--seed=-1'], /^error \[run\.bad-number\] argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "-1"\)\n$/],
     [['--seed', '4294967296'], /^error \[run\.bad-number\] argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "4294967296"\)\n$/],
+    // the value as typed: the run resolution showed the parsed number ("1e+300", "0")
+    [['--seed', '1e300'], /^error \[run\.bad-number\] argument: bad value for --seed \(expected an integer from 0 to 2\^32-1, found "1e300"\)\n$/],
+    [['--oversub=-0'], /^error \[run\.bad-number\] argument: bad value for --oversub \(expected a ratio > 0 such as 1\.25, found "-0"\)\n$/],
   ] as [string[], RegExp][]) {
     const io = capture();
     assert.equal(await main(['run', 'mem.csv', '--system', 'gmem-linux', '--profile', 'a100-pcie4', ...args], io, cmds), 2, args.join(' '));

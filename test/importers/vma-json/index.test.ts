@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { vmaJsonImporter as def } from '../../../src/importers/vma-json/index';
 import { sniffRealFormat } from '../../../src/importers/real-formats';
 import { importerMessages } from '../../../src/log/messages/importers';
+import { GmemlabError } from '../../../src/log/diagnostic';
 import { canonicalProblems } from '../canonical';
 import { events, FIXTURES, importWith } from '../helpers';
 
@@ -109,4 +110,10 @@ test('vma json: auto-detection claims 2.x and 3.x dumps; a VMA-style dump of ano
   await assert.rejects(importWith(def, path), /d3d12ma1\.json:1:1: the file does not look like a VMA JSON dump file \(expected a VMA 3\.x dump .* or a VMA 2\.x dump .*, found a VMA-style dump of a layout gmemlab does not read \(top-level keys Total, HeapType DEFAULT, DetailedMap\)\)/);
   // a JSON object without VMA keys is not claimed
   assert.deepEqual(sniffRealFormat(Buffer.from('{"Total": {"Blocks": 1}, "name": "x"}'), 'x.json').map((d) => d.name), []);
+});
+
+test('vma json: alignBytes 0 is refused before reading (as gfxr-jsonl and vma-recording refuse theirs)', async () => {
+  const path = join(dir, 'align0.json');
+  writeFileSync(path, JSON.stringify(dump));
+  await assert.rejects(importWith(def, path, { alignBytes: 0 }), (e: unknown) => e instanceof GmemlabError && e.diagnostic.code === 'cli.bad-value' && e.diagnostic.message === 'bad value for vma-json option alignBytes');
 });

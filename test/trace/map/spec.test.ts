@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { GmemlabError } from '../../../src/log/diagnostic';
 import { mapMessages } from '../../../src/log/messages/trace';
 import { loadMapSpec } from '../../../src/trace/map/spec';
+import { ioMessages } from '../../../src/log/messages/io';
+import { mkfifo } from '../../io/special-files';
 import { throwsWith } from '../../helpers/diagnostic';
 
 const dir = mkdtempSync(join(tmpdir(), 'gmemlab-mapspec-'));
@@ -103,4 +105,16 @@ test('"ragged" is a boolean, off by default', () => {
   assert.equal(loadMapSpec('{"columns":{"t_ns":"t","op":"o"}}').ragged, false);
   assert.equal(loadMapSpec('{"ragged":true,"columns":{"t_ns":"t","op":"o"}}').ragged, true);
   bad('{"ragged":"yes","columns":{"t_ns":"t","op":"o"}}', 'ragged')();
+});
+
+test('a map spec nested past the JSON depth limit, a repeated key, a folder or a FIFO: exit-2 errors, no crash and no wait', () => {
+  // a 50,000-deep rule passed JSON.parse and overflowed the stack when printed in the message (internal error)
+  const deep = `{"columns":{"t_ns":${'['.repeat(50_000)}${']'.repeat(50_000)}}}`;
+  // the bracket at depth 256: `{"columns":{"t_ns":` is 19 characters at depths 0-1, the array opens depth 2
+  throwsWith(() => loadMapSpec(deep), { code: mapMessages.badJson.code, file: '--map', line: 1, col: 20 + 254 });
+  throwsWith(() => loadMapSpec('{"columns":{"t_ns":"a","op":"b","t_ns":"c"}}'), { code: mapMessages.badJson.code, line: 1, col: 33, message: 'map spec is not valid JSON: duplicate key "t_ns"' });
+  throwsWith(() => loadMapSpec(dir), { code: ioMessages.notAFile.code, file: dir });
+  const fifo = join(dir, 'map.fifo');
+  mkfifo(fifo);
+  throwsWith(() => loadMapSpec(fifo), { code: ioMessages.notAFile.code, file: fifo });
 });

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../../io/atomic';
-import { fail } from '../../../log/diagnostic';
+import { fail, GmemlabError } from '../../../log/diagnostic';
+import { foundText } from '../../../log/found-text';
+import { readTextFile } from '../../../io/input';
 import { sweepMessages } from '../../../log/messages/sweep';
 import type { RunSpec } from '../../../run/run-spec';
 import type { SweepPoint, TraceRef } from '../expand';
@@ -102,9 +104,11 @@ export function writeJson(path: string, value: unknown): void {
 export function readJson<T>(path: string): T {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // a regular file only: a FIFO in the directory would block the read for ever
+    text = readTextFile(path);
   } catch (e) {
-    return fail(sweepMessages.slurmNotSweepDir({ file: path }, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message));
+    if (!(e instanceof GmemlabError)) throw e;
+    return fail(sweepMessages.slurmNotSweepDir({ file: path }, e.diagnostic.message));
   }
   try {
     return decodeJson(text) as T;
@@ -120,11 +124,28 @@ export interface SweepDir {
   readonly traces: readonly TraceEntry[];
 }
 
+/**
+ * Read manifest.json and check it is one `prepareSlurmSweep` writes: its format, text fields, and counts that agree
+ * (`runs` ≥ 1, `runsPerTask` ≥ 1 and `tasks` = ⌈runs / runsPerTask⌉, integers). The counts drive loops over tasks:
+ * a damaged `"tasks": 1e9` made `gmemlab sweep status` walk a billion tasks (no output after 30 s), and
+ * `"runsPerTask": -1` made a task expect no runs ("expected runs " and nothing after it).
+ */
+export function readManifest(p: SweepPaths): SlurmManifest {
+  const m = readJson<Partial<Record<keyof SlurmManifest, unknown>>>(p.manifest);
+  const bad = (field: string, expected: string, found: unknown): never => fail(sweepMessages.slurmNotSweepDir({ file: p.manifest, field }, `expected ${expected}, found ${foundText(found)}`));
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return bad('(root)', 'an object', m);
+  if (m.format !== SWEEP_DIR_FORMAT) bad('format', `"${SWEEP_DIR_FORMAT}"`, m.format);
+  for (const k of ['name', 'version', 'jobName'] as const) if (typeof m[k] !== 'string') bad(k, 'text', m[k]);
+  for (const k of ['runs', 'runsPerTask'] as const) if (!(Number.isSafeInteger(m[k]) && (m[k] as number) >= 1)) bad(k, 'an integer ≥ 1', m[k]);
+  const tasks = Math.ceil((m.runs as number) / (m.runsPerTask as number));
+  if (m.tasks !== tasks) bad('tasks', `${tasks} (runs ${m.runs as number} / runsPerTask ${m.runsPerTask as number}, rounded up)`, m.tasks);
+  return m as SlurmManifest;
+}
+
 /** Open a prepared sweep directory (manifest, runs, traces). */
 export function openSweepDir(dir: string): SweepDir {
   const p = paths(dir);
-  const manifest = readJson<SlurmManifest>(p.manifest);
-  if (manifest?.format !== SWEEP_DIR_FORMAT) fail(sweepMessages.slurmNotSweepDir({ file: p.manifest, field: 'format' }, `expected "${SWEEP_DIR_FORMAT}", found ${JSON.stringify(manifest?.format)}`));
+  const manifest = readManifest(p);
   const runs = readJson<RunEntry[]>(p.runs);
   const traces = readJson<TraceEntry[]>(p.traces);
   if (!Array.isArray(runs) || runs.length !== manifest.runs) fail(sweepMessages.slurmNotSweepDir({ file: p.runs }, `expected ${manifest.runs} runs`));
@@ -143,8 +164,7 @@ export function makeDirs(p: SweepPaths): void {
 /** What an array task reads: the manifest, the trace entries and its own runs (not the whole runs.json). */
 export function openTaskShard(dir: string, task: number): { paths: SweepPaths; manifest: SlurmManifest; traces: readonly TraceEntry[]; runs: readonly RunEntry[] } {
   const p = paths(dir);
-  const manifest = readJson<SlurmManifest>(p.manifest);
-  if (manifest?.format !== SWEEP_DIR_FORMAT) fail(sweepMessages.slurmNotSweepDir({ file: p.manifest, field: 'format' }, `expected "${SWEEP_DIR_FORMAT}", found ${JSON.stringify(manifest?.format)}`));
+  const manifest = readManifest(p);
   if (!Number.isInteger(task) || task < 0 || task >= manifest.tasks) fail(sweepMessages.slurmBadTask({ file: p.manifest }, `0 to ${manifest.tasks - 1}`, String(task)));
   const runs = readJson<RunEntry[]>(p.spec(task));
   const expected = taskRuns(manifest, task);
