@@ -30,7 +30,7 @@ const bench: Benchmark = {
     ctx.log(`debateVerdicts: ${debate.runs} runs, ${debCpu.toFixed(1)} s CPU`);
     const budget = 30;
     rows.push(
-      { group, metric: 'notebook CPU budget', value: budget, unit: 's', note: 'baseline (TEAM.md: < 30 s CPU per notebook)' },
+      { group, metric: 'notebook CPU budget', value: budget, unit: 's', note: 'baseline: < 30 s CPU per notebook (docs/figures.md "Cost")' },
       { group, metric: 'computeFigures CPU', value: figCpu, unit: 's', baseline: 'notebook CPU budget', baselineValue: budget, goal: '< 0.5 of the budget', note: `lower is better; ${figs.runs} runs` },
       { group, metric: 'debateVerdicts CPU', value: debCpu, unit: 's', baseline: 'notebook CPU budget', baselineValue: budget, goal: '< 0.5 of the budget', note: `lower is better; ${debate.runs} runs` },
       { group, metric: 'CPU per figure run', value: (figCpu * 1000) / Math.max(1, figs.runs), unit: 'ms' },

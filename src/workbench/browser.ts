@@ -12,7 +12,7 @@ import { ensureToolDirs, toolEnv, toolPaths, type ToolHomeOptions } from './tool
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** The flags gmemlab runs Chromium with (TEAM.md). */
+/** The flags gmemlab runs Chromium with: headless as root without a sandbox, and no background connections (this machine kind has no network: Chromium would keep trying). */
 export const CHROMIUM_FLAGS: readonly string[] = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
