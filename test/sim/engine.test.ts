@@ -117,30 +117,39 @@ test('a clock jump to 2^53 − 1 ns (a damaged or 100-day timestamp) simulates a
   }
 });
 
-test('an abort stops the simulation within 256 rows, even inside one batch, with the signal\'s reason', async () => {
+/**
+ * A model that aborts `ac` when it steps its `abortAt`-th device access row (`steps()` counts the rows stepped), and
+ * one batch of `rows` device access rows of `bytes` each.
+ */
+function abortingAt(abortAt: number, rows: number, bytes: number) {
   const ac = new AbortController();
   let steps = 0;
-  const aborting: SystemDef<{ x: number }> = {
+  const def: SystemDef<{ x: number }> = {
     ...probe,
     create: () => ({
       deviceAccess() {
-        if (++steps === 1000) ac.abort(new Error('stop here'));
+        if (++steps === abortAt) ac.abort(new Error('stop here'));
       },
       residentBytes: () => 0,
       finish: () => ({}),
     }),
   };
   const ev: TraceEvent[] = [];
-  for (let i = 0; i < 10_000; i++) ev.push({ op: 'access', tNs: i, agent: 'dev0', va: 0, bytes: 1, access: 'r' });
+  for (let i = 0; i < rows; i++) ev.push({ op: 'access', tNs: i, agent: 'dev0', va: 0, bytes, access: 'r' });
   const batches = eventsToBatches(ev);
   assert.equal(batches.length, 1, 'one batch');
   const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', debug: false }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
-  await assert.rejects(simulate(run, aborting, memoryTrace('t', batches), { signal: ac.signal }), /stop here/);
-  assert.ok(steps >= 1000 && steps < 1000 + 256, `${steps} rows stepped`);
+  return { ac, def, run, batches, steps: () => steps, reset: (n: number) => void (steps = n) };
+}
+
+test('an abort stops the simulation within 256 rows, even inside one batch, with the signal\'s reason', async () => {
+  const a = abortingAt(1000, 10_000, 1);
+  await assert.rejects(simulate(a.run, a.def, memoryTrace('t', a.batches), { signal: a.ac.signal }), /stop here/);
+  assert.ok(a.steps() >= 1000 && a.steps() < 1000 + 256, `${a.steps()} rows stepped`);
   // without a signal nothing changes: every row is stepped
-  steps = -1e9;
-  await simulate(run, aborting, memoryTrace('t', batches));
-  assert.equal(steps, -1e9 + 10_000);
+  a.reset(-1e9);
+  await simulate(a.run, a.def, memoryTrace('t', a.batches));
+  assert.equal(a.steps(), -1e9 + 10_000);
 });
 
 // ---- routing: the engine owns dispatch (docs/architecture.md §4) --------------------------------------------
@@ -334,23 +343,7 @@ test('deviceHits: an abort lands within 256 rows even while the model serves run
 
 test('an abort lands after rows of 256 MiB together, not only every 256 rows: large rows stay interruptible', async () => {
   // 1,000 rows of 64 MiB each: the model aborts at the 10th; the loop pauses after every 4th (4 × 64 MiB = 256 MiB)
-  const ac = new AbortController();
-  let steps = 0;
-  const aborting: SystemDef<{ x: number }> = {
-    ...probe,
-    create: () => ({
-      deviceAccess() {
-        if (++steps === 10) ac.abort(new Error('stop'));
-      },
-      residentBytes: () => 0,
-      finish: () => ({}),
-    }),
-  };
-  const ev: TraceEvent[] = [];
-  for (let i = 0; i < 1000; i++) ev.push({ op: 'access', tNs: i, agent: 'dev0', va: 0, bytes: 64 << 20, access: 'r' });
-  const batches = eventsToBatches(ev);
-  assert.equal(batches.length, 1, 'one batch');
-  const run = normalize({ system: 'gmem-linux', profile: 'a100-pcie4', debug: false }, { name: 't', digest: 'd', footprintBytes: 0 })[0]!;
-  await assert.rejects(simulate(run, aborting, memoryTrace('t', batches), { signal: ac.signal }), /stop/);
-  assert.equal(steps, 12, 'the pause point after row 12 (rows 9–12: 256 MiB) sees the abort');
+  const a = abortingAt(10, 1000, 64 << 20);
+  await assert.rejects(simulate(a.run, a.def, memoryTrace('t', a.batches), { signal: a.ac.signal }), /stop here/);
+  assert.equal(a.steps(), 12, 'the pause point after row 12 (rows 9–12: 256 MiB) sees the abort');
 });
