@@ -68,9 +68,8 @@ test('readTextFile reads a regular file and refuses a FIFO at once (no wait for 
   assert.equal(readTextFile(p), '{"a": 1}\n');
   const fifo = join(dir, 'spec.fifo');
   mkfifo(fifo);
-  const t0 = Date.now();
+  // (a read would wait for a writer for ever: the test would hang, not fail)
   throwsWith(() => readTextFile(fifo), { code: ioMessages.notAFile.code, file: fifo });
-  assert.ok(Date.now() - t0 < 2000, 'the FIFO is refused without blocking');
   assert.ok(isFifo(fifo), 'the FIFO stays a FIFO');
   throwsWith(() => readTextFile(dir), { code: ioMessages.notAFile.code, file: dir });
   throwsWith(() => readTextFile(join(dir, 'absent.json')), { code: ioMessages.notFound.code });
