@@ -1,4 +1,4 @@
-import { fail } from '../log/diagnostic';
+import { fail, type Diagnostic } from '../log/diagnostic';
 import { runMessages } from '../log/messages/run';
 import { isProfileKey, resolvePlatform, type FieldValue } from '../profiles/resolve';
 import { listSystemPresets, systemPreset } from '../systems/index';
@@ -45,6 +45,24 @@ export function parseParamValue(owner: string, key: string, doc: ParamDoc, def: 
   return value;
 }
 
+/**
+ * `run.set-matches-nothing` for the bare `--set` key `key`, which no system of `items` has: the keys those systems
+ * do have, and the other forms a key can take (the run resolution, a sweep's preparation and a sweep file's check
+ * all report it so).
+ */
+export function setMatchesNothing(key: string, items: ReadonlyArray<Pick<SystemItem, 'text' | 'preset'>>): Diagnostic {
+  const valid = [...new Set(items.flatMap((i) => Object.keys(systemPreset(i.preset)?.def.defaults ?? {})))].sort();
+  return runMessages.setMatchesNothing({}, key, items.map((i) => i.text), [...valid, 'device.<path>', 'link.<path>', 'host.<path>', '<preset>.<param>']);
+}
+
+/** Parameter `key` of `preset` given as `value`: a parameter the preset's model has (run.unknown-param), parsed by its kind. */
+export function checkedParam(preset: SystemPreset, key: string, value: ParamValue | FieldValue): ParamValue {
+  const def = preset.def;
+  const owner = `system '${preset.name}'`;
+  if (!Object.hasOwn(def.defaults, key)) fail(runMessages.unknownParam({}, owner, key, Object.keys(def.defaults).sort()));
+  return parseParamValue(owner, key, def.params[key]!, def.defaults[key]!, value);
+}
+
 interface Classified {
   readonly profile: Record<string, FieldValue>;
   readonly bare: Array<[string, ParamValue | FieldValue]>;
@@ -71,10 +89,7 @@ function classify(spec: RunSpec, items: readonly SystemItem[]): Classified {
     }
     // own properties only: `constructor`, `toString`, `__proto__` … are nobody's parameters
     const has = items.some((i) => Object.hasOwn(systemPreset(i.preset)!.def.defaults, key));
-    if (!has) {
-      const valid = [...new Set(items.flatMap((i) => Object.keys(systemPreset(i.preset)!.def.defaults)))].sort();
-      fail(runMessages.setMatchesNothing({}, key, items.map((i) => i.text), [...valid, 'device.<path>', 'link.<path>', 'host.<path>', '<preset>.<param>']));
-    }
+    if (!has) fail(setMatchesNothing(key, items));
     bare.push([key, value]);
   }
   return { profile, bare, scoped };
@@ -83,10 +98,8 @@ function classify(spec: RunSpec, items: readonly SystemItem[]): Classified {
 function resolveParams(item: SystemItem, preset: SystemPreset, c: Classified): Record<string, ParamValue> {
   const def = preset.def;
   const out: Record<string, ParamValue> = { ...def.defaults, ...preset.params };
-  const owner = `system '${item.preset}'`;
   const apply = (key: string, value: ParamValue | FieldValue): void => {
-    if (!Object.hasOwn(def.defaults, key)) fail(runMessages.unknownParam({}, owner, key, Object.keys(def.defaults).sort()));
-    out[key] = parseParamValue(owner, key, def.params[key]!, def.defaults[key]!, value);
+    out[key] = checkedParam(preset, key, value);
   };
   for (const [k, v] of c.bare) if (Object.hasOwn(def.defaults, k)) apply(k, v);
   for (const [k, v] of c.scoped.get(item.preset) ?? []) apply(k, v);

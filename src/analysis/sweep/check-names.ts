@@ -7,7 +7,7 @@ import type { JsonPath } from '../../io/json-positions';
 import type { ParamValue } from '../../params';
 import { platformPreset } from '../../profiles/index';
 import { fieldSpec, isProfileKey, parseFieldValue } from '../../profiles/resolve';
-import { parseParamValue } from '../../run/normalize';
+import { checkedParam, setMatchesNothing } from '../../run/normalize';
 import { parseSystemItems } from '../../run/run-spec';
 import { listSystemPresets, systemPreset } from '../../systems/index';
 import { getWorkload } from '../../workloads/index';
@@ -27,9 +27,7 @@ export function checkSweepNames(spec: SweepNode, at: (path: JsonPath) => Locatio
   walk(spec, [], { keys: [], hasProfiles: false, oversubRatio: false }, at, bare);
   for (const [key, { path, used }] of bare) {
     if (used) continue;
-    const systems = allSystems(spec);
-    const valid = [...new Set(systems.flatMap((s) => Object.keys(systemPreset(parseSystemItems(s)[0]!.preset)!.def.defaults)))].sort();
-    relocate(at, path, () => fail(runMessages.setMatchesNothing({}, key, systems, [...valid, 'device.<path>', 'link.<path>', 'host.<path>', '<preset>.<param>'])));
+    relocate(at, path, () => fail(setMatchesNothing(key, allSystems(spec).map((s) => parseSystemItems(s)[0]!))));
   }
 }
 
@@ -103,11 +101,7 @@ function checkSystemItem(text: string): void {
   const item = items[0]!;
   const preset = systemPreset(item.preset);
   if (!preset) fail(runMessages.unknownSystem({}, item.preset, listSystemPresets().map((p) => p.name)));
-  const def = preset.def;
-  for (const [k, v] of item.params) {
-    if (!Object.hasOwn(def.defaults, k)) fail(runMessages.unknownParam({}, `system '${item.preset}'`, k, Object.keys(def.defaults).sort()));
-    parseParamValue(`system '${item.preset}'`, k, def.params[k]!, def.defaults[k]!, v);
-  }
+  for (const [k, v] of item.params) checkedParam(preset, k, v);
 }
 
 function checkTrace(t: unknown, path: JsonPath, at: (p: JsonPath) => Location): void {
@@ -140,11 +134,7 @@ function checkSetEntry(key: string, value: ParamValue): void {
   }
   const dot = key.indexOf('.');
   const preset = dot > 0 ? systemPreset(key.slice(0, dot)) : undefined;
-  if (!preset) return;
-  const param = key.slice(dot + 1);
-  const owner = `system '${preset.name}'`;
-  if (!Object.hasOwn(preset.def.defaults, param)) fail(runMessages.unknownParam({}, owner, param, Object.keys(preset.def.defaults).sort()));
-  parseParamValue(owner, param, preset.def.params[param]!, preset.def.defaults[param]!, value);
+  if (preset) checkedParam(preset, key.slice(dot + 1), value);
 }
 
 function checkScaleKey(key: string): void {

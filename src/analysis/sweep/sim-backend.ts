@@ -4,6 +4,7 @@ import { runMessages } from '../../log/messages/run';
 import { fieldSpec, fieldValue, isProfileKey, resolvePlatform, type FieldValue } from '../../profiles/resolve';
 import type { RunSpec } from '../../run/run-spec';
 import { planRuns } from '../../run/run';
+import { setMatchesNothing } from '../../run/normalize';
 import { systemPreset } from '../../systems/index';
 import type { ParamValue } from '../../params';
 import type { Trace } from '../../trace/trace';
@@ -68,9 +69,7 @@ export const simBackend: SweepBackend = {
     }
     for (const [k, applied] of used) {
       if (!applied) {
-        const systems = [...new Set(points.map((p) => p.system))];
-        const valid = [...new Set(systems.flatMap((s) => Object.keys(systemPreset(presetOf(s))?.def.defaults ?? {})))].sort();
-        fail(runMessages.setMatchesNothing({}, k, systems, [...valid, 'device.<path>', 'link.<path>', 'host.<path>', '<preset>.<param>']));
+        fail(setMatchesNothing(k, [...new Set(points.map((p) => p.system))].map((text) => ({ text, preset: presetOf(text) }))));
       }
     }
     return out;
