@@ -5,7 +5,7 @@ import { stableStringify } from '../../io/hash';
 import type { ParamValue } from '../../params';
 import type { Trace } from '../../trace/trace';
 import type { RunCoordinates } from '../flatten';
-import { isTrace, type SweepSpec, type TraceSpec } from './spec';
+import { isTrace, sweepLeaves, type SweepSpec, type TraceSpec } from './spec';
 
 /** A trace as the sweep runner opens it (serialisable except `memory`). */
 export type TraceRef =
@@ -49,7 +49,7 @@ export function expandSweep(spec: SweepSpec, opts: ExpandOptions = {}): SweepPoi
   const baseDir = opts.baseDir ?? process.cwd();
   const out: SweepPoint[] = [];
   const seen = new Set<string>();
-  for (const leaf of leaves(spec)) {
+  for (const { leaf } of sweepLeaves(spec)) {
     if (!leaf.traces) fail(sweepMessages.missingField({ field: 'traces' }, 'traces'));
     if (!leaf.systems) fail(sweepMessages.missingField({ field: 'systems' }, 'systems'));
     const traces = leaf.traces.map((t) => normalizeTrace(t, baseDir));
@@ -98,20 +98,6 @@ function applicable(set: Readonly<Record<string, ParamValue>>, preset: string, s
     Object.defineProperty(out, k, { value: set[k], enumerable: true, writable: true, configurable: true });
   }
   return out;
-}
-
-/** The flattened leaf sweeps: each sub-sweep inherits its parent's fields (set/grid/scale merged). */
-function leaves(spec: SweepSpec, parent: SweepSpec = {}): SweepSpec[] {
-  const merged: SweepSpec = {
-    ...parent,
-    ...spec,
-    set: { ...(parent.set ?? {}), ...(spec.set ?? {}) },
-    grid: { ...(parent.grid ?? {}), ...(spec.grid ?? {}) },
-    scale: { ...(parent.scale ?? {}), ...(spec.scale ?? {}) },
-    sweeps: undefined,
-  };
-  if (!spec.sweeps) return [merged];
-  return spec.sweeps.flatMap((s) => leaves(s, merged));
 }
 
 /** Cross product of keyed value lists, first key varying slowest; `{}` gives one empty combination. */

@@ -149,28 +149,42 @@ export const MAX_SWEEP_RUNS = 100_000;
 function checkSweepSize(spec: SweepSpec, at: (p: JsonPath) => Location): void {
   let total = 0;
   let largest = { runs: -1, path: [] as JsonPath, factors: '' };
-  const walk = (node: SweepSpec, path: JsonPath, parent: SweepSpec): void => {
-    // inherited as expandSweep's leaves() does: lists replaced, grid and scale merged key by key
-    const merged: SweepSpec = { ...parent, ...node, grid: { ...parent.grid, ...node.grid }, scale: { ...parent.scale, ...node.scale } };
-    if (node.sweeps) return node.sweeps.forEach((s, i) => walk(s, [...path, 'sweeps', i], merged));
+  for (const { leaf, path } of sweepLeaves(spec)) {
     const lists: [string, number][] = [
-      ['traces', merged.traces?.length ?? 1],
-      ['systems', merged.systems?.length ?? 1],
-      ['profiles', merged.profiles?.length ?? 1],
-      ['oversub', merged.oversub?.length ?? 1],
-      ...listLengths('grid', merged.grid),
-      ...listLengths('scale', merged.scale),
-      ['seeds', merged.seeds?.length ?? 1],
+      ['traces', leaf.traces?.length ?? 1],
+      ['systems', leaf.systems?.length ?? 1],
+      ['profiles', leaf.profiles?.length ?? 1],
+      ['oversub', leaf.oversub?.length ?? 1],
+      ...listLengths('grid', leaf.grid),
+      ...listLengths('scale', leaf.scale),
+      ['seeds', leaf.seeds?.length ?? 1],
     ];
     const runs = lists.reduce((n, [, k]) => n * k, 1);
     total += runs;
     if (runs > largest.runs) largest = { runs, path, factors: lists.map(([name, k]) => `${name} ${k}`).join(' × ') };
-  };
-  walk(spec, [], {});
+  }
   if (total <= MAX_SWEEP_RUNS) return;
   // at the largest sub-sweep; the whole file names no field
   const where = largest.path.length > 0 ? at(largest.path) : { ...at([]), field: undefined };
   fail(sweepMessages.tooLarge(where, total, MAX_SWEEP_RUNS, largest.factors));
+}
+
+/**
+ * The leaf sub-sweeps of `spec` as their runs see them, each with its path in the sweep (`sweeps[1].sweeps[0]`): a
+ * sub-sweep inherits what it leaves out from its parent — lists replaced as a whole, `set`, `grid` and `scale`
+ * merged key by key, the nearest value winning. The one rule `expandSweep` expands and `checkSweepSize` counts.
+ */
+export function sweepLeaves(spec: SweepSpec, path: JsonPath = [], parent: SweepSpec = {}): { leaf: SweepSpec; path: JsonPath }[] {
+  const merged: SweepSpec = {
+    ...parent,
+    ...spec,
+    set: { ...(parent.set ?? {}), ...(spec.set ?? {}) },
+    grid: { ...(parent.grid ?? {}), ...(spec.grid ?? {}) },
+    scale: { ...(parent.scale ?? {}), ...(spec.scale ?? {}) },
+    sweeps: undefined,
+  };
+  if (!spec.sweeps) return [{ leaf: merged, path }];
+  return spec.sweeps.flatMap((s, i) => sweepLeaves(s, [...path, 'sweeps', i], merged));
 }
 
 /** `grid`/`scale` as factors of the run count: one per key (`grid link.latencyNs 1000`), or `grid 1` when empty. */
