@@ -52,3 +52,12 @@ test('where() walks keys and indices (numbers or digit strings) and stops at the
   assert.deepEqual(p.where(['__proto__', 'c']), { line: 1, col: 47 }, 'an own "__proto__" key is walked like any other');
   assert.deepEqual(p.where([]), { line: 1, col: 1 });
 });
+
+test('a leading byte-order mark is skipped: the same value and the same positions as without it', () => {
+  const text = '{\n  "a": [1, {"b": 2}]\n}';
+  const plain = parseJsonWithPositions(text);
+  const marked = parseJsonWithPositions(`\uFEFF${text}`);
+  assert.deepEqual(marked.value, plain.value);
+  assert.deepEqual(marked.where(['a', 1, 'b']), plain.where(['a', 1, 'b']));
+  assert.deepEqual(marked.where(['a', 1, 'b']), { line: 2, col: 18 }); // the 2 of "b": 2
+});

@@ -142,7 +142,7 @@ export function readResultRows(path: string): ResultRows {
     // with positions, so a bad row or cell is named by its line (and a repeated key is an error, not a pick)
     let parsed: PositionedJson;
     try {
-      parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
+      parsed = parseJsonWithPositions(text);
     } catch (e) {
       if (!(e instanceof JsonSyntaxError)) throw e;
       return fail(sweepMessages.resultsUnreadable({ file: path, line: e.line, col: e.col }, `not valid JSON (${e.reason})`));

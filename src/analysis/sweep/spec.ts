@@ -85,7 +85,7 @@ export function loadSweepSpec(path: string, opts: CheckSweepOptions = {}): Sweep
 export function parseSweepSpec(text: string, file = 'sweep.json', opts: CheckSweepOptions = {}): SweepSpec {
   let parsed: PositionedJson;
   try {
-    parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
+    parsed = parseJsonWithPositions(text);
   } catch (e) {
     if (e instanceof JsonSyntaxError) fail(sweepMessages.badJson({ file, line: e.line, col: e.col }, e.reason));
     throw e;

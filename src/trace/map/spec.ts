@@ -134,7 +134,7 @@ export function loadMapSpec(specOrPath: string): ResolvedMapSpec {
   // the spec was printed in a message or hashed (`text` below), an internal error instead of exit 2
   let parsed: PositionedJson;
   try {
-    parsed = parseJsonWithPositions(text.replace(/^\uFEFF/, ''));
+    parsed = parseJsonWithPositions(text);
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     return fail(mapMessages.badJson({ file: where, line: e.line, col: e.col }, e.reason));
